@@ -1,0 +1,108 @@
+# sockwatch - top-like live connection monitor
+#
+#   make            build ./sockwatch
+#   make deps       install the Debian packages needed to build and test
+#   make check      unit tests (cmocka) and integration tests (root: netns)
+#   make asan       build and run the unit tests with ASan + UBSan
+#   make fuzz       build the libFuzzer harnesses (clang)
+#   make bench      build the benchmarks in tests/bench
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# Core code lives in src/core (no curses, no netlink); edges and front ends
+# in src/. Every src/**/*.c but src/main.c goes into build/libsw.a, which
+# the binary, the unit tests and the fuzzers link.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+BUILD    ?= build
+PKGS     := libmnl libnftnl ncursesw
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
+            -DSW_VERSION='"$(VERSION)"' -D_GNU_SOURCE -MMD -MP
+LDLIBS   += $(PKG_LIBS) -lpthread -lm
+
+CORE_SRCS := $(sort $(wildcard src/core/*.c))
+EDGE_SRCS := $(sort $(filter-out src/main.c,$(wildcard src/*.c)))
+LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(EDGE_SRCS))
+MAIN_OBJ  := $(BUILD)/obj/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
+
+.PHONY: all deps check unit integration asan fuzz bench install uninstall clean
+
+all: sockwatch
+
+sockwatch: $(BUILD)/sockwatch
+	cp $< $@
+
+$(BUILD)/sockwatch: $(MAIN_OBJ) $(BUILD)/libsw.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libsw.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsw.a $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libsw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+
+deps:
+	scripts/install-deps
+
+unit: $(UNIT_BINS)
+
+# Unit tests, then the integration tests (they need root: network
+# namespaces, nftables). tests/run prints "N passed, N failed".
+check: sockwatch $(UNIT_BINS) $(BENCH_BINS)
+	tests/run $(UNIT_BINS)
+
+integration: sockwatch $(BENCH_BINS)
+	tests/run --integration-only
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit
+	SW_BIN=build-asan/sockwatch tests/run --unit-only $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libsw.a
+	clang -std=gnu11 -O1 -g -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< build-fuzz/libsw.a $(LDLIBS)
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz $(patsubst $(BUILD)/%,build-fuzz/%,$(FUZZ_BINS))
+
+bench: $(BENCH_BINS) sockwatch
+
+install: sockwatch
+	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch
+	install -D -m 0644 man/sockwatch.8 $(DESTDIR)$(PREFIX)/share/man/man8/sockwatch.8
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/sockwatch $(DESTDIR)$(PREFIX)/share/man/man8/sockwatch.8
+
+clean:
+	rm -rf build build-asan build-fuzz sockwatch
+
+-include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)

@@ -1,0 +1,116 @@
+/* sw_agg.h - diff of two snapshots and the three aggregations
+ * (states, remotes, listeners) that every front end shows.
+ *
+ * Core header. One pass over the current snapshot does the diff (by
+ * (proto, cookie) against the previous snapshot) and the aggregation.
+ * All arrays are owned by struct sw_agg and reused across builds. */
+#ifndef SW_AGG_H
+#define SW_AGG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_snapshot.h"
+#include "sw_sock.h"
+
+/* One TCP state's row. */
+struct sw_state_row {
+	uint32_t count;    /* TCP sockets in the state now */
+	int64_t delta;     /* count minus the previous refresh's count */
+	uint32_t entered;  /* sockets that entered the state since the previous
+			      refresh: new ones in it, and ones changed into it */
+	double entered_per_s;
+};
+
+/* Connections to one remote address or prefix. */
+struct sw_remote {
+	struct sw_prefix pfx; /* plen = the grouping length of its family */
+	uint32_t count;       /* sockets with this peer (TCP and UDP) */
+	uint32_t new_conns;   /* of those, new since the previous refresh */
+	double new_per_s;
+	uint32_t states[SW_ST_MAX]; /* TCP per-state counts; connected UDP
+				       are counted in count only */
+	uint32_t udp;               /* connected UDP sockets */
+};
+
+#define SW_PROC_NAME_LEN 16
+
+/* A listening TCP socket or a bound (unconnected) UDP socket. */
+struct sw_listener {
+	uint64_t cookie;
+	uint8_t addr[16];
+	uint8_t family;
+	uint8_t proto;
+	uint16_t port;
+	uint32_t accept_queue; /* TCP: idiag_rqueue; UDP: bytes queued */
+	uint32_t backlog;      /* TCP: idiag_wqueue; UDP: 0 */
+	uint32_t syn_recv;     /* SYN_RECV sockets on this local port */
+	uint32_t established;  /* ESTABLISHED sockets on this local port */
+	uint32_t inode;
+	int pid;               /* 0 when unknown */
+	char process[SW_PROC_NAME_LEN]; /* "" when unknown */
+};
+
+/* Grouping of remotes: prefix lengths per family. */
+struct sw_agg_opts {
+	unsigned group_v4; /* 1..32, default 32 */
+	unsigned group_v6; /* 1..128, default 128 */
+};
+
+struct sw_agg {
+	bool have_prev;   /* false on the first build: no deltas or rates */
+	double interval_s;
+
+	uint32_t total, tcp, udp;
+	int64_t d_total, d_tcp, d_udp;
+
+	/* Indexed by enum sw_state; TCP only. */
+	struct sw_state_row states[SW_ST_MAX];
+	uint32_t udp_connected, udp_unconnected;
+
+	/* Diff since the previous snapshot. */
+	uint32_t opened, closed, changed;
+
+	/* Sorted by count descending, ties by address ascending. */
+	struct sw_remote *remotes;
+	uint32_t nremotes;
+
+	/* Sorted by proto, port, address. */
+	struct sw_listener *listeners;
+	uint32_t nlisteners;
+
+	/* Internal, reused across builds. */
+	uint32_t rcap, lcap;
+	uint32_t *rslots;
+	uint32_t nrslots;
+	uint32_t *port_syn;   /* [65536] */
+	uint32_t *port_est;   /* [65536] */
+	uint64_t *syn_keys;   /* tuple hashes of SYN_RECV sockets, this build */
+	uint32_t nsyn, syncap;
+	uint64_t *prev_syn;   /* same, previous build (sorted) */
+	uint32_t nprev_syn, prev_syncap;
+};
+
+void sw_agg_init(struct sw_agg *a);
+void sw_agg_free(struct sw_agg *a);
+
+/* Build a from cur, diffing against prev (NULL on the first refresh; then
+ * deltas and rates are zero and have_prev is false). interval_s is the
+ * time between the two snapshots (from their mono_ns).
+ *
+ * A new socket counts as a new connection for its remote unless it is the
+ * accepted child of a request socket (SYN_RECV) seen in prev with the same
+ * 4-tuple: a request socket and its child have different cookies.
+ * Listener pid/process are left empty: the caller fills them.
+ * Returns 0, or -1 with errno ENOMEM (a is then empty but valid). */
+int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
+		 const struct sw_snapshot *cur, const struct sw_agg_opts *o);
+
+/* Index into a->remotes of the row for this prefix, or -1. */
+int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);
+
+/* Bytes of heap held. */
+size_t sw_agg_bytes(const struct sw_agg *a);
+
+#endif

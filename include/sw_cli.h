@@ -1,0 +1,65 @@
+/* sw_cli.h - parsed command line, shared by main, batch, the TUI and the
+ * block subcommands. Parsing lives in src/cli.c. */
+#ifndef SW_CLI_H
+#define SW_CLI_H
+
+#include <stdbool.h>
+
+#include "sw_engine.h"
+
+enum sw_mode {
+	SW_MODE_TUI,
+	SW_MODE_BATCH,
+	SW_MODE_BLOCK,    /* sockwatch block ... */
+	SW_MODE_UNBLOCK,  /* sockwatch unblock ... */
+	SW_MODE_BLOCKS,   /* sockwatch blocks ... */
+	SW_MODE_CLEANUP,  /* sockwatch --cleanup */
+	SW_MODE_HELP,
+	SW_MODE_VERSION,
+};
+
+struct sw_opts {
+	enum sw_mode mode;
+	struct sw_engine_opts engine;
+	double delay_s;      /* -d; default 1 */
+	long iterations;     /* -n; default 1 */
+	bool json;           /* --json */
+	long top;            /* --top; default 20, 0 = all */
+	bool no_color;       /* --no-color or NO_COLOR set */
+
+	/* blocking (issue 4) */
+	const char *target;      /* ADDR[/PREFIX] of block/unblock */
+	bool all;                /* unblock --all */
+	double block_for_s;      /* --for; default 600 */
+	bool kill;               /* --kill */
+	const char *reason;      /* --reason */
+	bool dry_run;            /* --dry-run */
+	bool force;              /* --force */
+	const char *allow_file;  /* --allow-file; default /etc/sockwatch/allow */
+	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
+
+	/* TUI thresholds for highlighting states (issue 3) */
+	long warn_syn_recv;      /* --warn-syn-recv; default 100 */
+	long warn_time_wait;     /* --warn-time-wait; default 10000 */
+	long warn_close_wait;    /* --warn-close-wait; default 100 */
+};
+
+/* Parse argv into o (defaults first). Returns 0, or -1 with a one-line
+ * message in err ("--delay: 'abc' is not a number of seconds; try -d 0.5").
+ * Global options may come before or after a subcommand word. */
+int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
+		 size_t errlen);
+
+/* The --help text. */
+const char *sw_cli_usage(void);
+
+/* Parse a DURATION ("90s", "10m", "2h", "1.5", "1d") into seconds.
+ * Returns 0 or -1. */
+int sw_cli_parse_duration(const char *s, double *out);
+
+/* Entry points of the front ends; each returns the process exit code. */
+int sw_batch_main(const struct sw_opts *o);
+int sw_tui_main(const struct sw_opts *o);
+int sw_block_main(const struct sw_opts *o);
+
+#endif

@@ -1,0 +1,65 @@
+/* sw_diag.h - the sock_diag reader (edge, libmnl underneath) and the
+ * parser of its reply buffers, shared by live dumps and replay.
+ *
+ * This header does not include libmnl: callers see plain buffers. */
+#ifndef SW_DIAG_H
+#define SW_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_filter.h"
+#include "sw_snapshot.h"
+
+/* Size of the receive buffer: the kernel batches at most 32 KiB per recv. */
+#define SW_DIAG_BUFSZ (64 * 1024)
+
+/* Called with every raw reply buffer received (for --record). Return 0 to
+ * go on, -1 to abort the dump (errno set). */
+typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
+			      const void *buf, size_t len);
+
+/* Parse state for one dump (one proto, one family). */
+struct sw_diag_parse {
+	unsigned proto;            /* SW_TCP / SW_UDP: stamped on records */
+	struct sw_snapshot *out;   /* records are added here */
+	const struct sw_filter *filter; /* user-space filter, or NULL */
+	uint32_t seq, portid;      /* expected; 0 = accept any (replay) */
+	uint32_t parsed;           /* messages seen */
+	int done;                  /* set when NLMSG_DONE was seen */
+	int error;                 /* errno from NLMSG_DONE/NLMSG_ERROR, or 0 */
+};
+
+/* Parse one reply buffer: every inet_diag_msg becomes a struct sw_sock
+ * (IPv4-mapped peers normalised), filtered, added to p->out (duplicates
+ * dropped there). Returns 1 when more buffers are expected, 0 when
+ * NLMSG_DONE ended the dump, -1 on a malformed buffer (errno EBADMSG), a
+ * kernel error (errno and p->error set from the message), or ENOMEM. */
+int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len);
+
+struct sw_diag;
+
+/* Open the long-lived NETLINK_SOCK_DIAG socket in the current namespace.
+ * Returns NULL with *cause (malloc'ed) on failure. */
+struct sw_diag *sw_diag_open(char **cause);
+
+/* Dump one protocol and family (SW_V4/SW_V6) with the given state mask and
+ * optional kernel bytecode (bc, bclen; NULL/0 for none), adding records
+ * to out. tap, if set, sees every raw buffer. Returns 0, or -1 with
+ * *cause (malloc'ed). */
+int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
+		 uint32_t states, const void *bc, size_t bclen,
+		 const struct sw_filter *filter, struct sw_snapshot *out,
+		 sw_diag_tap_fn tap, void *tap_arg, char **cause);
+
+void sw_diag_close(struct sw_diag *d);
+
+/* Kernel bytecode (INET_DIAG_REQ_BYTECODE) for the parts of f that the
+ * kernel can evaluate (ports, addresses). Writes at most cap bytes to buf
+ * and returns the length; 0 when nothing useful can be pushed down (the
+ * user-space filter still runs); -1 when cap is too small. The bytecode
+ * accepts a superset of what f matches for that family. */
+int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
+		     size_t cap);
+
+#endif

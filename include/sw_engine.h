@@ -1,0 +1,78 @@
+/* sw_engine.h - the refresh loop's state: source (kernel or replay),
+ * two snapshots, the aggregation and the counters of the latest refresh.
+ *
+ * Edge/orchestration header: front ends (batch, TUI) use only this and the
+ * core headers; neither knows about netlink. Not thread-safe: one thread
+ * at a time calls into one engine. */
+#ifndef SW_ENGINE_H
+#define SW_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw_agg.h"
+#include "sw_counters.h"
+#include "sw_filter.h"
+#include "sw_snapshot.h"
+
+struct sw_engine_opts {
+	bool tcp, udp;        /* protocols to dump (both false = both) */
+	bool v4, v6;          /* families (both false = both) */
+	const char *filter;   /* filter text or NULL */
+	struct sw_agg_opts group;
+	const char *netns;    /* NAME under /run/netns, or NULL */
+	const char *record;   /* append refreshes to this file, or NULL */
+	const char *replay;   /* read refreshes from this file, or NULL */
+	bool resolve_procs;   /* resolve listener pids from /proc (default on) */
+};
+
+/* What one refresh produced. Valid until the next refresh or close. */
+struct sw_frame {
+	uint64_t seq;             /* 1 for the first refresh */
+	uint64_t time_ns;         /* wall clock of the refresh (UTC) */
+	double interval_s;        /* since the previous refresh; 0 on the first */
+	double refresh_ms;        /* wall time the refresh took (dump+parse+agg) */
+	double cpu_ms;            /* CPU time the refresh took */
+	const struct sw_snapshot *snap; /* the sockets */
+	const struct sw_agg *agg;
+	struct sw_counters counters, prev_counters;
+	bool have_prev_counters;
+};
+
+struct sw_engine;
+
+/* Open an engine: enter the namespace, open the netlink socket or the
+ * replay file, parse the filter. Returns the engine, or NULL with *cause a
+ * malloc'ed one-line message for the operator (caller frees), e.g.
+ * "--netns web1: no such network namespace (ip netns list shows them)". */
+struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause);
+
+/* Take a snapshot now and aggregate it. Returns 1 when a frame is ready,
+ * 0 at the end of a replay, -1 with *cause (malloc'ed) on error. */
+int sw_engine_refresh(struct sw_engine *e, char **cause);
+
+/* The latest frame (seq 0 before the first refresh). */
+const struct sw_frame *sw_engine_frame(const struct sw_engine *e);
+
+/* Replace the filter (NULL/"" clears). On a parse error returns -1 and
+ * fills *err; the old filter stays. Applies from the next refresh. */
+int sw_engine_set_filter(struct sw_engine *e, const char *text,
+			 struct sw_filter_error *err);
+
+/* The filter text in force ("" when none). */
+const char *sw_engine_filter_text(const struct sw_engine *e);
+
+/* Change the grouping of remotes; re-aggregates the current snapshot at
+ * once (no new dump), so the frame changes. Returns 0 or -1 (ENOMEM). */
+int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g);
+
+/* True when the engine reads a replay file. */
+bool sw_engine_is_replay(const struct sw_engine *e);
+
+/* Interval recorded between this replay frame and the previous one (for
+ * pacing a replay in the TUI); 0 for live engines. */
+double sw_engine_replay_gap(const struct sw_engine *e);
+
+void sw_engine_close(struct sw_engine *e);
+
+#endif

@@ -1,0 +1,90 @@
+/* sw_filter.h - the filter language shared by batch mode and the TUI.
+ *
+ *   expr    := or
+ *   or      := and ( "or" and )*
+ *   and     := unary ( ["and"] unary )*      (juxtaposition means and)
+ *   unary   := "not" unary | "(" expr ")" | prim
+ *   prim    := "state" NAME | "port" N | "sport" N | "dport" N
+ *            | "addr" CIDR | "src" CIDR | "dst" CIDR
+ *            | "tcp" | "udp" | "v4" | "v6"
+ *
+ * "port" matches either side, "addr" either side. Core header: pure. */
+#ifndef SW_FILTER_H
+#define SW_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_sock.h"
+
+enum sw_fnode_kind {
+	SW_F_AND,
+	SW_F_OR,
+	SW_F_NOT,
+	SW_F_STATE, /* u.state */
+	SW_F_PORT,  /* u.port: either side */
+	SW_F_SPORT, /* u.port: local */
+	SW_F_DPORT, /* u.port: remote */
+	SW_F_ADDR,  /* u.pfx: either side */
+	SW_F_SRC,   /* u.pfx: local */
+	SW_F_DST,   /* u.pfx: remote */
+	SW_F_PROTO, /* u.proto */
+	SW_F_FAMILY /* u.family */
+};
+
+/* A node of the parsed expression. Nodes live in the filter's own array;
+ * children are indices into it. */
+struct sw_fnode {
+	enum sw_fnode_kind kind;
+	int left, right; /* AND/OR: both; NOT: left; -1 otherwise */
+	union {
+		unsigned state;
+		uint16_t port;
+		struct sw_prefix pfx;
+		unsigned proto;
+		unsigned family;
+	} u;
+};
+
+struct sw_filter {
+	struct sw_fnode *nodes;
+	int nnodes;
+	int root; /* -1: the empty filter, matches everything */
+	char *text; /* the expression as given */
+};
+
+/* Where and why a filter failed to parse. */
+struct sw_filter_error {
+	int pos;       /* byte offset of the offending word in the text */
+	int len;       /* its length (>= 1, or 0 at end of text) */
+	char msg[128]; /* "unknown state 'syn_rcv'", "expected a port number after 'port'" */
+};
+
+/* Parse text (NULL or blank: the empty filter). Returns a new filter the
+ * caller frees with sw_filter_free, or NULL with *err filled (ENOMEM gives
+ * pos -1). */
+struct sw_filter *sw_filter_parse(const char *text, struct sw_filter_error *err);
+
+/* Free f; NULL is fine. */
+void sw_filter_free(struct sw_filter *f);
+
+/* True when socket s satisfies f (the empty filter matches all). */
+bool sw_filter_match(const struct sw_filter *f, const struct sw_sock *s);
+
+/* Kernel push-down. A superset of the states of protocol proto (SW_TCP or
+ * SW_UDP) that can match f, as a SW_STATE_BIT mask intersected with all;
+ * 0 when no socket of that protocol can match. */
+uint32_t sw_filter_state_mask(const struct sw_filter *f, unsigned proto,
+			      uint32_t all);
+
+/* Whether any socket of that family (SW_V4/SW_V6) can match f. */
+bool sw_filter_may_match_family(const struct sw_filter *f, unsigned family);
+
+/* Write "error: bad filter: <msg>\n  <text>\n  <spaces>^~~~" into buf,
+ * pointing at the word. Returns buf. */
+char *sw_filter_error_format(const struct sw_filter_error *err,
+			     const char *text, char *buf, size_t len);
+
+#endif

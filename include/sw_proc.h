@@ -1,0 +1,43 @@
+/* sw_proc.h - edge readers of /proc: protocol counter texts and the
+ * owners (pid, name) of listening sockets.
+ *
+ * Edge header: reads files; no netlink library. */
+#ifndef SW_PROC_H
+#define SW_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_agg.h"
+
+/* Read a whole small file (e.g. /proc/net/snmp) into *buf (grown with
+ * realloc as needed, *cap updated; caller frees). Returns the length, or
+ * -1 with errno. */
+ssize_t sw_proc_read_file(const char *path, char **buf, size_t *cap);
+
+/* Owner of a socket inode. */
+struct sw_proc_owner {
+	uint32_t inode;
+	int pid;
+	char name[SW_PROC_NAME_LEN];
+};
+
+/* Cache of socket inode -> owner, filled by scanning /proc/[pid]/fd only
+ * when an inode is not yet known (at most once per refresh). */
+struct sw_procmap;
+
+struct sw_procmap *sw_procmap_new(void);
+void sw_procmap_free(struct sw_procmap *m);
+
+/* Fill pid and process of every listener in a (by inode). Processes we may
+ * not look into give an empty name and pid 0, never an error. If out and
+ * nout are given, *out gets a malloc'ed array of the owners used (for
+ * --record) and *nout its length. Returns 0 or -1 (ENOMEM). */
+int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
+		    struct sw_proc_owner **out, size_t *nout);
+
+/* Apply recorded owners to a's listeners (replay). */
+void sw_procmap_apply(struct sw_agg *a, const struct sw_proc_owner *own,
+		      size_t n);
+
+#endif
