@@ -35,10 +35,12 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all deps check unit integration asan fuzz bench install uninstall clean
+.PHONY: all tools deps check unit integration asan fuzz bench install uninstall clean
 
 all: sockwatch
 
@@ -64,6 +66,12 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
 
+$(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libsw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+
+tools: $(TOOL_BINS)
+
 deps:
 	scripts/install-deps
 
@@ -71,10 +79,10 @@ unit: $(UNIT_BINS)
 
 # Unit tests, then the integration tests (they need root: network
 # namespaces, nftables). tests/run prints "N passed, N failed".
-check: sockwatch $(UNIT_BINS) $(BENCH_BINS)
+check: sockwatch $(UNIT_BINS) $(BENCH_BINS) $(TOOL_BINS)
 	tests/run $(UNIT_BINS)
 
-integration: sockwatch $(BENCH_BINS)
+integration: sockwatch $(BENCH_BINS) $(TOOL_BINS)
 	tests/run --integration-only
 
 asan:
@@ -93,7 +101,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c
 fuzz:
 	$(MAKE) BUILD=build-fuzz $(patsubst $(BUILD)/%,build-fuzz/%,$(FUZZ_BINS))
 
-bench: $(BENCH_BINS) sockwatch
+bench: $(BENCH_BINS) $(TOOL_BINS) sockwatch
 
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch
