@@ -43,6 +43,11 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause);
 int sw_rec_write(struct sw_rec_writer *w, unsigned type, const void *hdr,
 		 size_t hdrlen, const void *payload, size_t len);
 
+/* Drop every item written since the last END (or the header): the
+ * refresh being recorded failed. Clears a pending write error. Returns 0,
+ * or -1 with errno (ESPIPE when the output is not a regular file). */
+int sw_rec_writer_abort(struct sw_rec_writer *w);
+
 /* Flush and close; returns 0 or -1 with errno (a write error seen late). */
 int sw_rec_writer_close(struct sw_rec_writer *w);
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sw_proc.h"
@@ -64,6 +66,7 @@ struct sw_procmap {
 	struct sw_proc_owner *slots;
 	uint32_t nslots; /* power of two */
 	uint32_t count;
+	uint32_t left;   /* during a scan: inodes without an owner yet */
 };
 
 struct sw_procmap *sw_procmap_new(void)
@@ -148,7 +151,7 @@ static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 
 static void sw_procmap_comm(const char *pid, char name[SW_PROC_NAME_LEN])
 {
-	char path[64];
+	char path[300];
 	ssize_t n = -1;
 	int fd;
 
@@ -180,11 +183,25 @@ static uint32_t sw_procmap_sock_inode(const char *link, ssize_t n)
 	return v <= UINT32_MAX ? (uint32_t)v : 0;
 }
 
-/* One process: every fd that is a socket we want gets this owner (the
- * lowest pid wins, so workers sharing a listener show their master). */
-static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid)
+/* Time spent reading processes of other namespaces, per scan. */
+#define SW_PROC_FOREIGN_BUDGET_NS (50 * 1000000ull)
+
+static uint64_t sw_procmap_now(void)
 {
-	char path[64], link[64], name[SW_PROC_NAME_LEN];
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* One process: every fd that is a socket we still want gets this owner.
+ * /proc lists pids in ascending order, so the first owner found is the
+ * lowest pid (workers sharing a listener show their master). */
+static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid,
+				uint64_t deadline)
+{
+	unsigned nfd = 0;
+	char path[300], link[64], name[SW_PROC_NAME_LEN];
 	bool have_name = false;
 	struct dirent *de;
 	DIR *d;
@@ -194,18 +211,18 @@ static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid)
 	d = opendir(path); /* EACCES, ENOENT (exited): nothing to learn */
 	if (!d)
 		return;
-	while ((de = readdir(d))) {
+	while (m->left && (de = readdir(d))) {
 		struct sw_proc_owner *o;
 		ssize_t n;
 		uint32_t ino;
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
+		if (deadline && ++nfd % 256 == 0 && sw_procmap_now() > deadline)
+			break;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
 		ino = n > 0 ? sw_procmap_sock_inode(link, n) : 0;
-		if (!ino || !(o = sw_procmap_find(m, ino)))
-			continue;
-		if (o->pid && o->pid <= p)
+		if (!ino || !(o = sw_procmap_find(m, ino)) || o->pid)
 			continue;
 		if (!have_name) {
 			sw_procmap_comm(pid, name);
@@ -213,14 +230,32 @@ static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid)
 		}
 		o->pid = p;
 		memcpy(o->name, name, sizeof(o->name));
+		m->left--;
 	}
 	closedir(d);
 }
 
+/* Is process pid in the network namespace whose inode is ns? */
+static bool sw_procmap_in_ns(const char *pid, ino_t ns)
+{
+	char path[300];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	return stat(path, &st) == 0 && st.st_ino == ns;
+}
+
+/* Owners of every wanted inode. A socket's owner nearly always lives in
+ * the socket's namespace, while other namespaces may hold hundreds of
+ * thousands of descriptors (a load generator: 0.6 s to read them all).
+ * So: the processes of this namespace first, all of them; the others
+ * only within a time budget; and stop as soon as every inode is found. */
 static void sw_procmap_scan(struct sw_procmap *m)
 {
+	struct stat self;
 	struct dirent *de;
 	uint32_t i;
+	int pass;
 	DIR *d;
 
 	/* Owners may have changed since the last scan: learn them afresh. */
@@ -228,12 +263,25 @@ static void sw_procmap_scan(struct sw_procmap *m)
 		m->slots[i].pid = 0;
 		m->slots[i].name[0] = '\0';
 	}
+	m->left = m->count;
+	if (stat("/proc/thread-self/ns/net", &self) < 0)
+		self.st_ino = 0;
 	d = opendir("/proc");
 	if (!d)
 		return;
-	while ((de = readdir(d)))
-		if (de->d_name[0] >= '1' && de->d_name[0] <= '9')
-			sw_procmap_scan_pid(m, de->d_name);
+	for (pass = 0; pass < 2 && m->left; pass++) {
+		uint64_t deadline = sw_procmap_now() + SW_PROC_FOREIGN_BUDGET_NS;
+
+		rewinddir(d);
+		while (m->left && (de = readdir(d))) {
+			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+			    sw_procmap_in_ns(de->d_name, self.st_ino) != !pass)
+				continue;
+			if (pass && sw_procmap_now() > deadline)
+				break;
+			sw_procmap_scan_pid(m, de->d_name, pass ? deadline : 0);
+		}
+	}
 	closedir(d);
 }
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -100,7 +101,8 @@ static char *sw_rec_msg(const char *fmt, ...)
 
 struct sw_rec_writer {
 	FILE *f;
-	int err; /* first write error, reported at close */
+	int err;         /* first write error, reported at close */
+	off_t committed; /* file size after the last END; -1: not a file */
 };
 
 /* Offset just past the last complete refresh of an existing recording, or
@@ -193,6 +195,7 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 		goto fail;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 256 * 1024);
+	w->committed = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_END) : -1;
 	return w;
 fail:
 	if (fd >= 0)
@@ -224,6 +227,21 @@ int sw_rec_write(struct sw_rec_writer *w, unsigned type, const void *hdr,
 		w->err = errno ? errno : EIO;
 		return -1;
 	}
+	if (type == SW_REC_END && w->committed >= 0)
+		w->committed = lseek(fileno(w->f), 0, SEEK_END);
+	return 0;
+}
+
+int sw_rec_writer_abort(struct sw_rec_writer *w)
+{
+	if (w->committed < 0) {
+		errno = ESPIPE;
+		return -1;
+	}
+	__fpurge(w->f); /* buffered items are dropped, written ones cut off */
+	if (ftruncate(fileno(w->f), w->committed) < 0)
+		return -1;
+	w->err = 0;
 	return 0;
 }
 
