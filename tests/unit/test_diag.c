@@ -35,7 +35,8 @@ static void put_msg(struct bld *x, uint16_t type, uint32_t seq, uint32_t pid,
 
 	assert_true(x->len + NLMSG_ALIGN(h.nlmsg_len) <= sizeof(x->b));
 	memcpy(x->b + x->len, &h, sizeof(h));
-	memcpy(x->b + x->len + NLMSG_HDRLEN, pl, plen);
+	if (plen)
+		memcpy(x->b + x->len + NLMSG_HDRLEN, pl, plen);
 	x->len += NLMSG_ALIGN(h.nlmsg_len);
 }
 
