@@ -390,9 +390,12 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			l->established = a->port_est[l->port];
 		}
 	}
-	qsort(a->remotes, a->nremotes, sizeof(*a->remotes), sw_agg_remote_cmp);
-	qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
-	      sw_agg_listener_cmp);
+	if (a->nremotes)
+		qsort(a->remotes, a->nremotes, sizeof(*a->remotes),
+		      sw_agg_remote_cmp);
+	if (a->nlisteners)
+		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
+		      sw_agg_listener_cmp);
 
 	if (cur->nstate[SW_TCP][SW_SYN_RECV]) {
 		if (sw_agg_synset_build(a, cur, prev_syn) < 0)
