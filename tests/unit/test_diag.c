@@ -9,7 +9,9 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "sw_diag.h"
 #include "sw_record.h"
@@ -426,6 +428,89 @@ static void test_recorded_dump(void **state)
 	assert_int_equal(v6, 6); /* [::]:8443, [::1]:9443 and its 4 */
 }
 
+/* Live: the kernel refuses bytecode that jumps out of bounds; the error
+ * comes back in NLMSG_ERROR and must be reported, and the socket stays
+ * usable. */
+static void test_live_kernel_error_reported(void **state)
+{
+	struct ctx *c = *state;
+	struct inet_diag_bc_op bad = { .code = INET_DIAG_BC_JMP, .yes = 4, .no = 200 };
+	char *cause = NULL;
+	struct sw_diag *d = sw_diag_open(&cause);
+
+	assert_non_null(d);
+	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_V4, SW_TCP_ALL_STATES, &bad,
+				      sizeof(bad), NULL, &c->snap, NULL, NULL, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "TCP/IPv4"));
+	assert_non_null(strstr(cause, strerror(EINVAL)));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_V4, SW_TCP_ALL_STATES, NULL, 0,
+				      NULL, &c->snap, NULL, NULL, &cause), 0);
+	assert_null(cause);
+	sw_diag_close(d);
+}
+
+struct tap_count {
+	int calls, fail_at;
+};
+
+static int count_tap(void *arg, unsigned proto, unsigned family,
+		     const void *buf, size_t len)
+{
+	struct tap_count *t = arg;
+
+	(void)proto;
+	(void)family;
+	(void)buf;
+	assert_true(len >= NLMSG_HDRLEN);
+	if (++t->calls == t->fail_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return 0;
+}
+
+/* Live: a dump abandoned midway (the tap failed) leaves its replies
+ * queued; the next dump must not read them as its own. Our own listening
+ * sockets make the dump span several buffers. */
+static void test_live_abandoned_dump_recovers(void **state)
+{
+	struct ctx *c = *state;
+	struct sw_snapshot again;
+	struct tap_count t = { 0, 1 };
+	char *cause = NULL;
+	struct sw_diag *d = sw_diag_open(&cause);
+	int fds[600], i;
+
+	for (i = 0; i < 600; i++) {
+		struct sockaddr_in a = { .sin_family = AF_INET };
+
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+		assert_int_equal(bind(fds[i], (struct sockaddr *)&a, sizeof(a)), 0);
+		assert_int_equal(listen(fds[i], 1), 0);
+	}
+	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_V4, SW_STATE_BIT(SW_LISTEN),
+				      NULL, 0, NULL, &c->snap, count_tap, &t, &cause), -1);
+	assert_non_null(strstr(cause, strerror(ENOSPC)));
+	free(cause);
+	cause = NULL;
+	t.calls = 0;
+	t.fail_at = -1;
+	sw_snapshot_init(&again);
+	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_V4, SW_STATE_BIT(SW_LISTEN),
+				      NULL, 0, NULL, &again, count_tap, &t, &cause), 0);
+	assert_true(t.calls >= 2); /* 600 listeners do not fit in one batch */
+	assert_true(again.count >= 600);
+	assert_int_equal(again.dups, 0);
+	sw_snapshot_free(&again);
+	sw_diag_close(d);
+	for (i = 0; i < 600; i++)
+		close(fds[i]);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -444,6 +529,8 @@ int main(void)
 		T(test_state_out_of_range),
 		T(test_filter_applied),
 		T(test_recorded_dump),
+		T(test_live_kernel_error_reported),
+		T(test_live_abandoned_dump_recovers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
