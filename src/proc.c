@@ -60,8 +60,12 @@ fail:
 	return -1;
 }
 
-/* Open-addressing table of owners; inode 0 marks an empty slot, pid 0 an
- * inode searched for and not found (so it is not searched again). */
+/* Open-addressing table of owners; inode 0 marks an empty slot. pid 0 is
+ * an inode not searched for yet, SW_PROC_NOT_FOUND one searched for in
+ * vain (a process we may not look into, or in another pid namespace): it
+ * is not searched again, or every refresh would rescan /proc. */
+#define SW_PROC_NOT_FOUND (-1)
+
 struct sw_procmap {
 	struct sw_proc_owner *slots;
 	uint32_t nslots; /* power of two */
@@ -258,18 +262,13 @@ static void sw_procmap_scan(struct sw_procmap *m)
 	int pass;
 	DIR *d;
 
-	/* Owners may have changed since the last scan: learn them afresh. */
-	for (i = 0; i < m->nslots; i++) {
-		m->slots[i].pid = 0;
-		m->slots[i].name[0] = '\0';
-	}
-	m->left = m->count;
+	m->left = 0;
+	for (i = 0; i < m->nslots; i++)
+		m->left += m->slots[i].inode && !m->slots[i].pid;
 	if (stat("/proc/thread-self/ns/net", &self) < 0)
 		self.st_ino = 0;
 	d = opendir("/proc");
-	if (!d)
-		return;
-	for (pass = 0; pass < 2 && m->left; pass++) {
+	for (pass = 0; d && pass < 2 && m->left; pass++) {
 		uint64_t deadline = sw_procmap_now() + SW_PROC_FOREIGN_BUDGET_NS;
 
 		rewinddir(d);
@@ -282,13 +281,17 @@ static void sw_procmap_scan(struct sw_procmap *m)
 			sw_procmap_scan_pid(m, de->d_name, pass ? deadline : 0);
 		}
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	for (i = 0; i < m->nslots; i++)
+		if (m->slots[i].inode && !m->slots[i].pid)
+			m->slots[i].pid = SW_PROC_NOT_FOUND;
 }
 
 static void sw_procmap_set(struct sw_listener *l, const struct sw_proc_owner *o)
 {
-	l->pid = o ? o->pid : 0;
-	if (o && o->pid)
+	l->pid = o && o->pid > 0 ? o->pid : 0;
+	if (l->pid)
 		memcpy(l->process, o->name, sizeof(l->process));
 	else
 		l->process[0] = '\0';
