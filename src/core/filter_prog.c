@@ -279,10 +279,14 @@ uint32_t sw_filter_state_mask(const struct sw_filter *f, unsigned proto,
 
 bool sw_filter_may_match_family(const struct sw_filter *f, unsigned family)
 {
-	struct know k = {-1, -1, family == SW_V4 ? SC_V4 : SC_V6};
-
-	if (reachable(f, &k))
-		return true;
-	k.scene = SC_MAPPED;
-	return family != SW_V4 && reachable(f, &k);
+	/* Knowing the protocol too makes "tcp and udp"-like dead ends show. */
+	for (int proto = SW_TCP; proto < SW_PROTO_MAX; proto++) {
+		struct know k = {proto, -1, family == SW_V4 ? SC_V4 : SC_V6};
+		if (reachable(f, &k))
+			return true;
+		k.scene = SC_MAPPED;
+		if (family != SW_V4 && reachable(f, &k))
+			return true;
+	}
+	return false;
 }

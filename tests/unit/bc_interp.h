@@ -22,7 +22,7 @@ struct bci_entry {
 	uint16_t sport, dport;
 };
 
-static bool bci_bits(const uint8_t *a, const uint8_t *b, int bits)
+static inline bool bci_bits(const uint8_t *a, const uint8_t *b, int bits)
 {
 	int bytes = bits / 8, rest = bits % 8;
 
@@ -40,7 +40,7 @@ static const uint8_t bci_mapped_head[12] = {0, 0, 0, 0, 0, 0,
 					    0, 0, 0, 0, 0xff, 0xff};
 
 /* 1 accept, 0 reject: the kernel's inet_diag_bc_run. */
-static int bci_run(const void *bc0, int len, const struct bci_entry *e)
+static inline int bci_run(const void *bc0, int len, const struct bci_entry *e)
 {
 	const uint8_t *bc = bc0;
 
@@ -108,7 +108,7 @@ static int bci_run(const void *bc0, int len, const struct bci_entry *e)
 	return len == 0;
 }
 
-static bool bci_valid_cc(const uint8_t *bc, int len, int cc)
+static inline bool bci_valid_cc(const uint8_t *bc, int len, int cc)
 {
 	while (len >= 0) {
 		const struct inet_diag_bc_op *op = (const void *)bc;
@@ -126,7 +126,7 @@ static bool bci_valid_cc(const uint8_t *bc, int len, int cc)
 
 /* 0 when the kernel's inet_diag_bc_audit would accept the bytecode,
  * else -1 (EINVAL there). */
-static int bci_audit(const void *bytecode, int bytecode_len)
+static inline int bci_audit(const void *bytecode, int bytecode_len)
 {
 	const uint8_t *bc = bytecode;
 	int len = bytecode_len;
