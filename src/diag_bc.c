@@ -142,24 +142,23 @@ static struct code c_port(int code, uint16_t port)
 static struct code c_host(int code, int af, const uint8_t *bytes,
 			  unsigned plen)
 {
-	struct {
-		struct inet_diag_bc_op op;
-		struct inet_diag_hostcond hc;
-		uint8_t addr[16];
-	} h;
+	uint8_t buf[sizeof(struct inet_diag_bc_op) +
+		    sizeof(struct inet_diag_hostcond) + 16];
 	size_t alen = af == AF_INET ? 4 : 16;
-	size_t len = sizeof(h.op) + sizeof(h.hc) + alen;
+	size_t len = sizeof(struct inet_diag_bc_op) +
+		     sizeof(struct inet_diag_hostcond) + alen;
+	struct inet_diag_bc_op op = {(unsigned char)code, (unsigned char)len,
+				     (unsigned short)(len + 4)};
+	struct inet_diag_hostcond hc = {.family = (uint8_t)af,
+					.prefix_len = (uint8_t)plen,
+					.port = -1};
 
-	memset(&h, 0, sizeof(h));
-	h.op.code = (unsigned char)code;
-	h.op.yes = (unsigned char)len;
-	h.op.no = (unsigned short)(len + 4);
-	h.hc.family = (unsigned char)af;
-	h.hc.prefix_len = (unsigned char)plen;
-	h.hc.port = -1;
+	memset(buf, 0, sizeof(buf));
+	memcpy(buf, &op, sizeof(op));
+	memcpy(buf + sizeof(op), &hc, sizeof(hc));
 	if (bytes)
-		memcpy(h.addr, bytes, alen);
-	return raw(&h, len);
+		memcpy(buf + sizeof(op) + sizeof(hc), bytes, alen);
+	return raw(buf, len);
 }
 
 static struct code c_mapped(int code)
