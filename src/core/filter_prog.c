@@ -18,7 +18,8 @@ struct sw_ftest {
 	uint8_t plen;
 	uint8_t zero;   /* the prefix contains the all-zero address */
 	uint16_t port;
-	uint16_t value; /* state, proto or family */
+	uint16_t value; /* proto or family */
+	uint32_t states; /* SW_F_STATE: the set of states it accepts */
 	int32_t yes, no; /* successors: test index (always lower), or ACCEPT/REJECT */
 	uint32_t net4, mask4; /* IPv4 prefix, as loaded from the bytes */
 	uint64_t net6[2], mask6[2];
@@ -67,11 +68,32 @@ static int emit(struct sw_filter *f, const struct sw_fnode *n, int yes, int no)
 	case SW_F_DST:
 		prefix_masks(t, &n->u.pfx);
 		break;
-	default: /* state, proto, family share the union's first word */
-		t->value = (uint16_t)n->u.state;
+	case SW_F_STATE:
+		t->states = n->u.state < 32 ? 1u << n->u.state : 0;
+		break;
+	default: /* proto, family */
+		t->value = (uint16_t)n->u.proto;
 		break;
 	}
 	return f->nprog++;
+}
+
+/* An or-chain of states only ("state connected", "state a or state b"):
+ * their set, so that one test does. 0 otherwise. */
+static uint32_t state_chain(const struct sw_filter *f, int node)
+{
+	uint32_t set = 0;
+
+	for (;;) {
+		const struct sw_fnode *n = &f->nodes[node];
+		const struct sw_fnode *leaf = n->kind == SW_F_OR ? &f->nodes[n->right] : n;
+		if (leaf->kind != SW_F_STATE || leaf->u.state >= 32)
+			return 0;
+		set |= 1u << leaf->u.state;
+		if (n->kind != SW_F_OR)
+			return set;
+		node = n->left;
+	}
 }
 
 /* The entry test of node's subtree, given where "true" and "false" go.
@@ -81,7 +103,14 @@ static int compile(struct sw_filter *f, int node, int yes, int no)
 {
 	for (;;) {
 		const struct sw_fnode *n = &f->nodes[node];
+		uint32_t set;
 		int x;
+		if (n->kind == SW_F_OR && (set = state_chain(f, node))) {
+			x = emit(f, n, yes, no);
+			f->prog[x].kind = SW_F_STATE;
+			f->prog[x].states = set;
+			return x;
+		}
 		switch (n->kind) {
 		case SW_F_AND:
 			yes = compile(f, n->right, yes, no);
@@ -154,7 +183,7 @@ static inline bool test(const struct sw_ftest *t, const struct sw_sock *s)
 {
 	switch (t->kind) {
 	case SW_F_STATE:
-		return s->state == t->value;
+		return s->state < 32 && (t->states >> s->state & 1);
 	case SW_F_PORT:
 		return s->sport == t->port || s->dport == t->port;
 	case SW_F_SPORT:
@@ -226,7 +255,9 @@ static enum tri leaf3(const struct sw_ftest *t, const struct know *k)
 {
 	switch (t->kind) {
 	case SW_F_STATE:
-		return known(k->state, t->value);
+		if (k->state < 0)
+			return MAYBE;
+		return k->state < 32 && (t->states >> k->state & 1) ? YES : NO;
 	case SW_F_PROTO:
 		return known(k->proto, t->value);
 	case SW_F_FAMILY:
