@@ -96,10 +96,12 @@ t_tw=$(date +%s)
 sw() { "$SW_BIN" -b --json --top 0 --netns "$SRV" "$@"; }
 ns() { ip netns exec "$SRV" "$@"; }
 cap() { # NAME CMD...: stdout to $T/NAME, stderr to NAME.err, status to NAME.rc
+	local t0=$SECONDS
 	local n="$1"
 	shift
 	"$@" >"$T/$n" 2>"$T/$n.err"
 	echo $? >"$T/$n.rc"
+	[ $((SECONDS - t0)) -lt 3 ] || echo "# capture $n took $((SECONDS - t0)) s"
 }
 ns ss -tanH | sort >"$T/ss_tcp.0"
 ns ss -uanH | sort >"$T/ss_udp.0"
@@ -108,25 +110,40 @@ cap sw_group.json sw --group 24,64
 cap sw_port80.json sw -t -f 'port 80'
 cap sw_exec.json ns "$SW_BIN" -b --json --top 0
 cap sw.txt "$SW_BIN" -b --top 0 --netns "$SRV"
-ns netstat -n >"$T/netstat_n"
-ns netstat -ntu >"$T/netstat_ntu"
+cap sw_80_8081.json sw -f 'port 80 or port 8081'
+# docs/pipelines.md: section N's first code block is the netstat pipeline,
+# its second the sockwatch one-liner; both run here as written.
+DOC="$TESTS_DIR/../docs/pipelines.md"
+doc_block() { # SECTION BLOCK(1|2)
+	awk -v n="$1" -v want=$(($2 * 2 - 1)) '/^## /{sec = ($2 == n "."); b = 0; next}
+		sec && /^```/ {b++; next} sec && b == want' "$DOC"
+}
+sockwatch() { "$SW_BIN" --netns "$SRV" "$@"; }
+# netstat -p reads the descriptors of every process on the host (other work
+# there may hold 100,000s, and it then takes a minute): pipelines 1-6, whose
+# counts do not use its PID column, run in a private PID namespace.
+for n in 1 2 3 4 5 6; do
+	cap "pipe$n" ns unshare --pid --fork --mount-proc bash -c "$(doc_block $n 1)"
+	cap "one$n" eval "$(doc_block $n 2)"
+done
 ns netstat -ntuW >"$T/netstat_ntuW"
-ns netstat -n -p >"$T/netstat_np"
-ns netstat -plan >"$T/netstat_plan"
 ns netstat -ant >"$T/netstat_ant"
-ns netstat -nltp >"$T/netstat_nltp"
-ns netstat -s >"$T/netstat_s"
 ns ss -tanH | sort >"$T/ss_tcp"
 ns ss -uanH | sort >"$T/ss_udp"
 ns ss -ltnH >"$T/ss_listen"
 echo "# captures took $(($(date +%s) - t_tw)) s after the TIME_WAIT sockets appeared"
+# not time-critical: listeners and counters do not change by themselves
+for n in 7 8; do
+	cap "pipe$n" ns bash -c "$(doc_block $n 1)"
+	cap "one$n" eval "$(doc_block $n 2)"
+done
 
 check_same "population unchanged while sockwatch and netstat ran (tcp)" \
 	"$(cat "$T/ss_tcp.0")" "$(cat "$T/ss_tcp")"
 check_same "population unchanged while sockwatch and netstat ran (udp)" \
 	"$(cat "$T/ss_udp.0")" "$(cat "$T/ss_udp")"
 for c in "sw.json:-b --json --netns" "sw_group.json:--group 24,64" "sw_port80.json:-t -f 'port 80'" \
-	"sw_exec.json:run by ip netns exec" "sw.txt:text output"; do
+	"sw_80_8081.json:-f 'port 80 or port 8081'" "sw_exec.json:run by ip netns exec" "sw.txt:text output"; do
 	check_eq "sockwatch ${c#*:} exits 0 (stderr: $(head -c 200 "$T/${c%%:*}.err"))" 0 "$(cat "$T/${c%%:*}.rc")"
 done
 J=$T/sw.json
@@ -235,83 +252,82 @@ check_same "--netns NAME reports what 'ip netns exec NAME sockwatch' reports" \
 TXT_HIST=$(awk '$1 ~ /^(ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|LISTEN|CLOSING)$/ && $2 ~ /^[0-9]+$/ && $2 > 0 {print $1, $2}' "$T/sw.txt" | sort)
 check_same "text output's state table equals the JSON's" "$SW_HIST" "$TXT_HIST"
 
-# --- the pipelines of DESIGN.md ------------------------------------------------
-# 1. netstat -n | awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}'
-#    netstat -n leaves out listeners; its names are sockwatch's.
-P1=$(awk '/^tcp/ {++S[$NF]} END {for(a in S) print a, S[a]}' "$T/netstat_n" | sort)
-O1=$(jq -r '.states[] | select(.count > 0 and .state != "LISTEN") | "\(.state) \(.count)"' "$J" | sort)
-check_same "pipeline 1 (netstat -n | awk state histogram) equals its sockwatch one-liner" "$P1" "$O1"
-
-# 2. netstat -ntu | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -n
-#    Literally, cut -d: -f1 turns an IPv6 peer into its first group ("2001"),
-#    and the two header lines add "servers)" and "Address" (netstat itself
-#    already writes IPv4-mapped peers as IPv4). Normalised: netstat -W (no
-#    truncation), headers dropped, the port cut at the last ':'. The
-#    normalised pipeline must equal sockwatch exactly, and every line of the
-#    literal one must be accounted for by sockwatch's numbers.
-norm_peers() { tail -n +3 | awk '{print $5}' | sed -E 's/:[0-9]+$//; s/^::ffff:([0-9.]+)$/\1/'; }
-P2N=$(norm_peers <"$T/netstat_ntuW" | sort | uniq -c | awk '{print $2, $1}' | sort)
-O2=$(jq -r '.remotes[] | "\(.addr) \(.count)"' "$J" | sort)
-check_same "pipeline 2 normalised (netstat -ntuW peers) equals sockwatch remotes" "$P2N" "$O2"
-literal() { awk '{print $5}' | cut -d: -f1 | sort | uniq -c | awk '{print $2 "|" $1}' | sort; }
-P2L=$(literal <"$T/netstat_ntu")
-# what the literal pipeline makes of sockwatch's numbers
+# --- the pipelines of DESIGN.md and their one-liners (docs/pipelines.md) -------
+for n in 1 2 3 4 5 6 7 8; do
+	if [ -z "$(doc_block $n 1)" ] || [ -z "$(doc_block $n 2)" ]; then
+		not_ok "docs/pipelines.md section $n has a pipeline and a one-liner"
+	elif [ "$(cat "$T/one$n.rc")" != 0 ] || [ ! -s "$T/one$n" ]; then
+		not_ok "one-liner $n runs: $(doc_block $n 2 | head -c 150): $(head -c 200 "$T/one$n.err")"
+	fi
+done
+# two-column "count key" lines, sorted, for comparing multisets
+canon() { awk '{print $1, $2}' | sort -k2,2 -k1,1n; }
+# 1. Both print "STATE COUNT" for the non-listening TCP sockets: equal as is.
+check_same "pipeline 1 (state histogram) equals its one-liner" \
+	"$(sort "$T/pipe1")" "$(sort "$T/one1")"
+# 2. Normalised netstat: -W (no truncation), the two header lines dropped,
+#    the port cut at the last ':' (netstat already writes IPv4-mapped peers
+#    as IPv4). Literally, cut -d: -f1 makes every IPv6 peer "2001" and the
+#    headers add "Address" and "servers)": every line of the literal output
+#    must still be accounted for by sockwatch's numbers.
+norm_peers() { tail -n +3 | awk '{print $5}' | sed -E 's/:[0-9]+$//'; }
+P2N=$(norm_peers <"$T/netstat_ntuW" | sort | uniq -c)
+check_same "pipeline 2 normalised (netstat -ntuW) equals its one-liner" \
+	"$(echo "$P2N" | canon)" "$(canon <"$T/one2")"
+check_eq "one-liner 2 is in ascending order, as sort -n" "true" \
+	"$(awk '{print $1}' "$T/one2" | jq -s '. == sort')"
 O2L=$(jq -r '
 	[(.remotes[] | select(.addr | test("^[0-9.]+$")) | {k: .addr, n: .count}),
 	 {k: "2001", n: ([.remotes[] | select(.addr | contains(":")) | .count] | add)},
-	 {k: "Address", n: 1}, {k: "servers)", n: 1}] | .[] | "\(.k)|\(.n)"' "$J" | sort)
-check_same "pipeline 2 literal: every line accounted for by sockwatch remotes" "$P2L" "$O2L"
-
-# 3. netstat -ntu | grep ESTAB | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -nr
-#    netstat shows connected UDP as ESTABLISHED: sockwatch's ESTABLISHED + udp.
-P3N=$(grep ESTAB "$T/netstat_ntuW" | awk '{print $5}' | sed -E 's/:[0-9]+$//; s/^::ffff:([0-9.]+)$/\1/' |
-	sort | uniq -c | sort -nr | awk '{print $1, $2}')
-O3=$(jq -r '.remotes[] | select(.states.ESTABLISHED + .udp > 0) | "\(.states.ESTABLISHED + .udp) \(.addr)"' "$J")
-check_same "pipeline 3 normalised equals its sockwatch one-liner (same order)" \
-	"$(echo "$P3N" | sort -k1,1nr -k2,2)" "$(echo "$O3" | sort -k1,1nr -k2,2)"
-check_same "pipeline 3: sockwatch rows come in sort -nr order" \
-	"$(echo "$O3" | awk '{print $1}')" "$(echo "$P3N" | awk '{print $1}')"
-P3L=$(grep ESTAB "$T/netstat_ntu" | literal)
+	 {k: "Address", n: 1}, {k: "servers)", n: 1}] | .[] | "\(.n) \(.k)"' "$J" | canon)
+check_same "pipeline 2 literal: every line is accounted for by sockwatch's remotes" \
+	"$(canon <"$T/pipe2")" "$O2L"
+# 3. netstat shows connected UDP as ESTABLISHED: the one-liner adds .udp.
+P3N=$(tail -n +3 "$T/netstat_ntuW" | grep ESTAB | awk '{print $5}' | sed -E 's/:[0-9]+$//' | sort | uniq -c)
+check_same "pipeline 3 normalised (netstat -ntuW) equals its one-liner" \
+	"$(echo "$P3N" | canon)" "$(canon <"$T/one3")"
+check_eq "one-liner 3 is in descending order, as sort -nr" "true" \
+	"$(awk '{print $1}' "$T/one3" | jq -s '. == (sort | reverse)')"
 O3L=$(jq -r '
 	[.remotes[] | {a: .addr, n: (.states.ESTABLISHED + .udp)} | select(.n > 0)] as $r |
 	[($r[] | select(.a | test("^[0-9.]+$")) | {k: .a, n}),
-	 {k: "2001", n: ([$r[] | select(.a | contains(":")) | .n] | add)}] | .[] | "\(.k)|\(.n)"' "$J" | sort)
-check_same "pipeline 3 literal: every line accounted for by sockwatch" "$P3L" "$O3L"
-
-# 4. netstat -n -p | grep SYN_REC | wc -l
-check_eq "pipeline 4 (SYN_REC count) equals its sockwatch one-liner" \
-	"$(grep -c SYN_REC "$T/netstat_np")" "$(jq '.states[] | select(.state == "SYN_RECV") | .count' "$J")"
-
-# 5. netstat -plan | grep :80 | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | sort -nk 1
-#    grep :80 also matches ports 80xx (here 8081 and its peers .60/.61) and
-#    the listeners' own lines (Foreign 0.0.0.0:*): the one-liner filters on
-#    port 80 exactly and lists peers only. Normalised: grep ':80 '.
-J80=$T/sw_port80.json
-P5N=$(grep -E '^(tcp|udp)' "$T/netstat_plan" | grep -E ':80 ' | grep -v LISTEN | awk '{print $5}' |
-	sed -E 's/:[0-9]+$//; s/^::ffff:([0-9.]+)$/\1/' | sort | uniq -c | awk '{print $2, $1}' | sort)
-O5=$(jq -r '.remotes[] | "\(.addr) \(.count)"' "$J80" | sort)
-check_same "pipeline 5 (peers of port 80) equals its sockwatch one-liner" "$P5N" "$O5"
-P5L=$(grep :80 "$T/netstat_plan" | awk '{print $5}' | cut -d: -f1 | sort | uniq -c | awk '{print $2, $1}' |
-	grep -v -E '^(0\.0\.0\.0|198\.51\.100\.6[01]) ' | sort)
-check_same "pipeline 5 literal, less 0.0.0.0 (listeners) and port 8081's peers, equals it too" "$P5N" "$P5L"
-
-# 6. netstat -ant | grep :80 | awk '{++S[$NF]} END {for (a in S) print a, S[a]}'
+	 {k: "2001", n: ([$r[] | select(.a | contains(":")) | .n] | add)}] | .[] | "\(.n) \(.k)"' "$J" | canon)
+check_same "pipeline 3 literal: every line is accounted for by sockwatch" "$(canon <"$T/pipe3")" "$O3L"
+# 4. A single number.
+check_eq "pipeline 4 (SYN_REC count) equals its one-liner" "$(tr -d ' ' <"$T/pipe4")" "$(cat "$T/one4")"
+check_eq "pipeline 4 counts the SYN flood" "$N_SYN" "$(cat "$T/one4")"
+# 5. and 6. grep :80 matches port 80 and, here, port 8081 (":8081"): the
+#    literal pipelines equal sockwatch with the filter 'port 80 or port
+#    8081', plus, in 5, one "0.0.0.0" per listener (the Foreign column of a
+#    LISTEN line). The one-liners (filter 'port 80') equal the pipelines
+#    with grep ':80 ' (port 80 exactly) and without the listener lines.
+P5N=$(grep -E '^(tcp|udp)' "$T/netstat_ant" | grep -E ':80 ' | grep -v LISTEN | awk '{print $5}' |
+	sed -E 's/:[0-9]+$//' | sort | uniq -c)
+check_same "pipeline 5 on port 80 exactly equals its one-liner" "$(echo "$P5N" | canon)" "$(canon <"$T/one5")"
+O5L=$(jq -r '(.remotes[] | "\(.count) \(.addr)"), "\([.listeners[] | select(.proto == "tcp")] | length) 0.0.0.0"' \
+	"$T/sw_80_8081.json" | canon)
+check_same "pipeline 5 literal equals sockwatch -f 'port 80 or port 8081' plus the listener lines" \
+	"$(canon <"$T/pipe5")" "$O5L"
 P6N=$(grep -E ':80 ' "$T/netstat_ant" | awk '{++S[$NF]} END {for (a in S) print a, S[a]}' | sort)
-O6=$(jq -r '.states[] | select(.count > 0) | "\(.state) \(.count)"' "$J80" | sort)
-check_same "pipeline 6 (states on port 80) equals its sockwatch one-liner" "$P6N" "$O6"
-
-# 7. netstat -nltp: listeners with their programs
-P7=$(awk '$6 == "LISTEN" {print $4, $7}' "$T/netstat_nltp" |
-	sed -E 's/^(.*):([0-9]+) /\1 \2 /; s/^::: /:: /' | sort)
-O7=$(jq -r '.listeners[] | select(.proto == "tcp") | "\(.addr) \(.port) \(.pid)/\(.process)"' "$J" | sort)
-check_same "pipeline 7 (netstat -nltp) equals its sockwatch one-liner" "$P7" "$O7"
-
-# 8. netstat -s: protocol counters (those that do not move by themselves).
-ns_count() { awk -v pat="$1" '$0 ~ pat {print $1; exit}' "$T/netstat_s"; }
-check_eq "pipeline 8: PassiveOpens equals netstat -s passive openings" \
-	"$(ns_count 'passive connection openings')" "$(jq .counters.PassiveOpens.total "$J")"
-check_eq "pipeline 8: ActiveOpens equals netstat -s active openings" \
-	"$(ns_count 'active connection openings')" "$(jq .counters.ActiveOpens.total "$J")"
+check_same "pipeline 6 on port 80 exactly equals its one-liner" "$P6N" "$(sort "$T/one6")"
+check_same "pipeline 6 literal equals sockwatch -f 'port 80 or port 8081' states" "$(sort "$T/pipe6")" \
+	"$(jq -r '.states[] | select(.count > 0) | "\(.state) \(.count)"' "$T/sw_80_8081.json" | sort)"
+# 7. netstat -nltp: "local address:port pid/program" of each LISTEN line.
+check_same "pipeline 7 (netstat -nltp) equals its one-liner" \
+	"$(awk '$6 == "LISTEN" {print $4, $7}' "$T/pipe7" | sort)" "$(sort "$T/one7")"
+# 8. netstat -s: the counters that do not move by themselves.
+ns_count() { awk -v pat="$1" '$0 ~ pat {print $1; exit}' "$T/pipe8"; }
+one_count() { awk -v k="$1" '$1 == k {print $2}' "$T/one8"; }
+check_eq "pipeline 8: PassiveOpens equals netstat -s passive connection openings" \
+	"$(ns_count 'passive connection openings')" "$(one_count PassiveOpens)"
+check_eq "pipeline 8: ActiveOpens equals netstat -s active connection openings" \
+	"$(ns_count 'active connection openings')" "$(one_count ActiveOpens)"
+check_eq "pipeline 8: AttemptFails equals netstat -s failed connection attempts" \
+	"$(ns_count 'failed connection attempts')" "$(one_count AttemptFails)"
+check_eq "one-liner 8 lists the counters issue 2 names" \
+	"SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies PassiveOpens ActiveOpens AttemptFails EstabResets OutRsts RetransSegs InErrs TCPTimeWaitOverflow" \
+	"$(for c in SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies PassiveOpens ActiveOpens AttemptFails EstabResets OutRsts RetransSegs InErrs TCPTimeWaitOverflow; do
+		[ -n "$(one_count $c)" ] && printf '%s ' $c; done | sed 's/ $//')"
 check_eq "counters are the namespace's: PassiveOpens is every accepted handshake" \
 	"$((N80 + N_MAPPED + N_V6 + N_QUEUED + N_TW_SRV + N_TW_LO))" "$(jq .counters.PassiveOpens.total "$J")"
 check_eq "counters are the namespace's: ActiveOpens is the loopback clients" \
