@@ -19,6 +19,8 @@
 /* The four sets: single addresses and prefixes, per family. */
 enum sw_nft_set { SW_NFT_ADDR4, SW_NFT_ADDR6, SW_NFT_NET4, SW_NFT_NET6,
 		  SW_NFT_NSETS };
+#define SW_NFT_ALL ((1u << SW_NFT_NSETS) - 1)
+#define SW_NFT_NETS ((1u << SW_NFT_NET4) | (1u << SW_NFT_NET6))
 
 /* Which set holds target ("addr4" for 192.0.2.7, "net4" for 192.0.2.0/24). */
 enum sw_nft_set sw_nft_set_for(const struct sw_prefix *target);
@@ -60,11 +62,12 @@ int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen);
 /* Delete the table. Returns 0, 1 when there was no table, -1 on error. */
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen);
 
-/* Read the four sets back. Fills *v (realloc'ed as needed; caller owns
+/* Read the sets in set_mask (bit 1u << enum sw_nft_set; SW_NFT_ALL for
+ * the four) back. Fills *v (realloc'ed as needed; caller owns
  * and frees it, *cap tracks its capacity) with *count entries, unsorted.
  * A missing table gives 0 entries. Returns 0, or -1 with err. */
-int sw_nft_dump(struct sw_nft *n, struct sw_block_entry **v, size_t *count,
-		size_t *cap, char *err, size_t errlen);
+int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
+		size_t *count, size_t *cap, char *err, size_t errlen);
 
 void sw_nft_close(struct sw_nft *n);
 

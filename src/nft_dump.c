@@ -254,8 +254,8 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 	return 0;
 }
 
-int sw_nft_dump(struct sw_nft *n, struct sw_block_entry **v, size_t *count,
-		size_t *cap, char *err, size_t errlen)
+int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
+		size_t *count, size_t *cap, char *err, size_t errlen)
 {
 	unsigned s;
 
@@ -270,6 +270,10 @@ int sw_nft_dump(struct sw_nft *n, struct sw_block_entry **v, size_t *count,
 		struct nlmsghdr *nlh;
 		int r;
 
+		if (!(set_mask & (1u << s))) {
+			nftnl_set_free(set);
+			continue;
+		}
 		if (!set)
 			goto nomem;
 		nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
