@@ -52,13 +52,14 @@ static void sw_nft_syntax_table(FILE *f)
 			sw_nft_set_name(s));
 }
 
-static char *sw_nft_close_text(FILE *f, char *text)
+/* Close the memstream; text is only final after fclose. */
+static char *sw_nft_close_text(FILE *f, char **text)
 {
 	if (fclose(f) != 0) {
-		free(text);
+		free(*text);
 		return NULL;
 	}
-	return text;
+	return *text;
 }
 
 char *sw_nft_syntax_add(const struct sw_prefix *t, uint64_t timeout_ms,
@@ -80,7 +81,7 @@ char *sw_nft_syntax_add(const struct sw_prefix *t, uint64_t timeout_ms,
 	if (c[0])
 		fprintf(f, " comment \"%s\"", c);
 	fprintf(f, " }\n");
-	return sw_nft_close_text(f, text);
+	return sw_nft_close_text(f, &text);
 }
 
 char *sw_nft_syntax_del(const struct sw_prefix *t)
@@ -105,7 +106,7 @@ char *sw_nft_syntax_flush(void)
 		return NULL;
 	for (s = 0; s < SW_NFT_NSETS; s++)
 		fprintf(f, "flush set inet %s %s\n", SW_BLOCK_TABLE, sw_nft_set_name(s));
-	return sw_nft_close_text(f, text);
+	return sw_nft_close_text(f, &text);
 }
 
 char *sw_nft_syntax_destroy(void)
