@@ -69,3 +69,6 @@ for b in json.load(sys.stdin)["blocks"]:
 else:
     print(-1)' "$1"
 }
+
+# the server's ruleset without the time left on elements (it ticks)
+ruleset() { sw_s nft list ruleset | sed -E 's/ expires [0-9a-z]+//g'; }
