@@ -153,11 +153,15 @@ void sw_view_model_free(struct sw_view_model *m);
  * Returns 0, or -1 (ENOMEM; m then holds an empty frame). */
 int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f);
 
-/* Replace m's blocks with n kernel blocks followed by the marks.
+/* Replace m's blocks with n kernel blocks (marks dropped).
  * Returns 0 or -1 (ENOMEM; blocks emptied). */
 int sw_view_model_set_blocks(struct sw_view_model *m,
-			     const struct sw_view_block *kern, uint32_t n,
-			     const struct sw_prefix *marks, uint32_t nmarks);
+			     const struct sw_view_block *kern, uint32_t n);
+
+/* Replace the marks listed after the kernel blocks; a mark that a kernel
+ * block already covers is not listed. Returns 0 or -1 (ENOMEM). */
+int sw_view_model_set_marks(struct sw_view_model *m,
+			    const struct sw_prefix *marks, uint32_t nmarks);
 
 /* Index into m->blocks of a kernel block that covers p (same family, its
  * prefix contains p's address and is not longer than p), or -1. */
@@ -306,7 +310,8 @@ struct sw_view_confirm {
 /* ---- the view ---------------------------------------------------------- */
 
 enum sw_mode_view { SW_V_MAIN, SW_V_DETAIL };
-enum sw_overlay { SW_O_NONE, SW_O_HELP, SW_O_PROMPT, SW_O_CONFIRM };
+/* INFO: a text box the TUI fills (e.g. a dry run's nft commands). */
+enum sw_overlay { SW_O_NONE, SW_O_HELP, SW_O_PROMPT, SW_O_CONFIRM, SW_O_INFO };
 
 #define SW_VIEW_MAX_MARKS 64
 

@@ -471,6 +471,7 @@ unsigned sw_view_key(struct sw_view *v, const struct sw_view_model *m, int key)
 {
 	switch (v->overlay) {
 	case SW_O_HELP:
+	case SW_O_INFO:
 		/* any key closes the help, as in htop */
 		(void)key;
 		v->overlay = SW_O_NONE;

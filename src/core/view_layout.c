@@ -123,7 +123,7 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 
 	if (l->too_small)
 		return 0;
-	if (v->overlay == SW_O_HELP) {
+	if (v->overlay == SW_O_HELP || v->overlay == SW_O_INFO) {
 		v->overlay = SW_O_NONE;
 		return SW_R_REDRAW;
 	}

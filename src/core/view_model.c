@@ -105,24 +105,30 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 }
 
 int sw_view_model_set_blocks(struct sw_view_model *m,
-			     const struct sw_view_block *kern, uint32_t n,
-			     const struct sw_prefix *marks, uint32_t nmarks)
+			     const struct sw_view_block *kern, uint32_t n)
 {
-	uint32_t i, o = 0;
-
 	m->nblocks = m->nkernel_blocks = 0;
-	if (sw_view_model_grow((void **)&m->blocks, &m->bcap, n + nmarks,
+	if (sw_view_model_grow((void **)&m->blocks, &m->bcap, n,
 			       sizeof(*m->blocks)))
 		return -1;
 	if (n)
 		memcpy(m->blocks, kern, n * sizeof(*kern));
-	o = n;
-	for (i = 0; i < nmarks; i++) {
-		struct sw_view_block *b = &m->blocks[o];
+	m->nblocks = m->nkernel_blocks = n;
+	return 0;
+}
 
-		/* a mark already blocked in the kernel is listed once */
-		m->nblocks = o;
-		m->nkernel_blocks = n;
+int sw_view_model_set_marks(struct sw_view_model *m,
+			    const struct sw_prefix *marks, uint32_t nmarks)
+{
+	uint32_t i;
+
+	m->nblocks = m->nkernel_blocks;
+	if (sw_view_model_grow((void **)&m->blocks, &m->bcap,
+			       m->nkernel_blocks + nmarks, sizeof(*m->blocks)))
+		return -1;
+	for (i = 0; i < nmarks; i++) {
+		struct sw_view_block *b = &m->blocks[m->nblocks];
+
 		if (sw_view_model_blocked(m, &marks[i]) >= 0)
 			continue;
 		memset(b, 0, sizeof(*b));
@@ -130,10 +136,8 @@ int sw_view_model_set_blocks(struct sw_view_model *m,
 		b->expires_s = -1;
 		b->marked = true;
 		strcpy(b->reason, "marked (not blocked)");
-		o++;
+		m->nblocks++;
 	}
-	m->nblocks = o;
-	m->nkernel_blocks = n;
 	return 0;
 }
 
