@@ -326,7 +326,7 @@ struct sw_view {
 	struct sw_view_list list[SW_PANE_MAX];
 	struct sw_view_detail detail;
 	struct sw_view_line prompt;       /* the filter being typed */
-	char filter_error[160];           /* shown inline under the prompt */
+	char filter_error[256];           /* shown inline under the prompt */
 	int filter_error_pos;
 	struct sw_view_confirm confirm;
 	struct sw_prefix unblock_target;  /* for SW_R_UNBLOCK */

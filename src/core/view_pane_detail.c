@@ -150,7 +150,7 @@ static int sw_view_detail_cmp_wq(const struct sw_view_model *m, uint32_t a,
 
 /* idiag_timer: what the pending timer is for. */
 static const char *const sw_view_timer_names[] = {
-	[0] = "", [1] = "rtx", [2] = "keep", [3] = "tw", [4] = "probe",
+	[0] = "", [1] = "rtx", [2] = "ka", [3] = "tw", [4] = "zwp",
 };
 
 static void sw_view_detail_timer(const struct sw_view_model *m, uint32_t row,
@@ -184,9 +184,9 @@ static int sw_view_detail_cmp_timer(const struct sw_view_model *m,
 static const struct sw_view_col sw_view_detail_cols[] = {
 	{ .name = "PROTO", .width = 5, .cell = sw_view_detail_proto,
 	  .cmp = sw_view_detail_cmp_proto },
-	{ .name = "LOCAL", .width = 21, .grow = 1, .cell = sw_view_detail_local,
+	{ .name = "LOCAL", .width = 20, .grow = 1, .cell = sw_view_detail_local,
 	  .cmp = sw_view_detail_cmp_local },
-	{ .name = "REMOTE", .width = 21, .grow = 1,
+	{ .name = "REMOTE", .width = 20, .grow = 1,
 	  .cell = sw_view_detail_remote, .cmp = sw_view_detail_cmp_remote },
 	{ .name = "STATE", .width = 11, .cell = sw_view_detail_state,
 	  .cmp = sw_view_detail_cmp_state },
@@ -194,7 +194,7 @@ static const struct sw_view_col sw_view_detail_cols[] = {
 	  .cell = sw_view_detail_rq, .cmp = sw_view_detail_cmp_rq },
 	{ .name = "SENDQ", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_detail_wq, .cmp = sw_view_detail_cmp_wq },
-	{ .name = "TIMER", .width = 9, .cell = sw_view_detail_timer,
+	{ .name = "TIMER", .width = 7, .grow = 1, .cell = sw_view_detail_timer,
 	  .cmp = sw_view_detail_cmp_timer },
 };
 
