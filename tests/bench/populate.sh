@@ -2,7 +2,8 @@
 # with real TCP sockets using tests/tools/sockfarm. Source it after
 # tests/integration/lib.sh (its trap kills what is spawned here and
 # deletes the namespace).
-#   bench_ns NAME                       namespace, lo up, sysctls raised
+#   bench_ns NAME                       namespace with its own TCP/UDP hash
+#                                       tables, lo up, sysctls raised
 #   bench_established NS PAIRS PORT0    PAIRS loopback connections = 2*PAIRS
 #                                       ESTABLISHED sockets, held until exit
 #   bench_time_wait NS N PORT           N client sockets left in TIME_WAIT
@@ -21,8 +22,21 @@ BENCH_PER_PROC="${BENCH_PER_PROC:-10000}"
 # Source addresses per client process (127.x are all local on lo).
 BENCH_FROM_PER_PROC=100
 
+# The namespace gets hash tables of its own, as large as the host's: by
+# default a child namespace shares the host's TCP ehash, and every dump
+# then also walks (and skips) the sockets of every other namespace on the
+# machine, which is not the cost being measured. The child sizes are read
+# at namespace creation only, so the host's settings are restored at once.
 bench_ns() {
+	local tcp_old udp_old
+	tcp_old=$(sysctl -n net.ipv4.tcp_child_ehash_entries)
+	udp_old=$(sysctl -n net.ipv4.udp_child_hash_entries)
+	sysctl -qw net.ipv4.tcp_child_ehash_entries="$(sysctl -n net.ipv4.tcp_ehash_entries | tr -d -)" \
+		net.ipv4.udp_child_hash_entries="$(sysctl -n net.ipv4.udp_hash_entries | tr -d -)"
 	ns_add "$1"
+	sysctl -qw net.ipv4.tcp_child_ehash_entries="$tcp_old" net.ipv4.udp_child_hash_entries="$udp_old"
+	[ "$(ip netns exec "$1" sysctl -n net.ipv4.tcp_ehash_entries)" -gt 0 ] ||
+		echo "# warning: $1 shares the host's TCP hash: other namespaces' sockets add to every dump"
 	ip netns exec "$1" sysctl -qw net.ipv4.tcp_max_tw_buckets=1048576 \
 		net.ipv4.ip_local_port_range="1024 65535" net.core.somaxconn=65535 \
 		net.ipv4.tcp_max_syn_backlog=65535 net.ipv4.tcp_rfc1337=1 >/dev/null ||
