@@ -22,8 +22,10 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# CFLAGS/LDFLAGS are the user's (optimisation, sanitizers); SW_CFLAGS are
+# what the code needs and are always added.
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=gnu11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
+SW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
             -DSW_VERSION='"$(VERSION)"' -D_GNU_SOURCE -MMD -MP
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
@@ -48,7 +50,7 @@ sockwatch: $(BUILD)/sockwatch
 	cp $< $@
 
 $(BUILD)/sockwatch: $(MAIN_OBJ) $(BUILD)/libsw.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libsw.a: $(LIB_OBJS)
 	rm -f $@
@@ -56,19 +58,19 @@ $(BUILD)/libsw.a: $(LIB_OBJS)
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SW_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsw.a $(CMOCKA_LIBS) $(LDLIBS)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libsw.a $(CMOCKA_LIBS) $(LDLIBS)
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
 
 tools: $(TOOL_BINS)
 

@@ -82,14 +82,18 @@ struct sw_agg {
 
 	/* Internal, reused across builds. */
 	uint32_t rcap, lcap;
-	uint32_t *rslots;
+	uint32_t *rslots;     /* remote hash: index+1 into remotes */
 	uint32_t nrslots;
-	uint32_t *port_syn;   /* [65536] */
-	uint32_t *port_est;   /* [65536] */
-	uint64_t *syn_keys;   /* tuple hashes of SYN_RECV sockets, this build */
-	uint32_t nsyn, syncap;
-	uint64_t *prev_syn;   /* same, previous build (sorted) */
-	uint32_t nprev_syn, prev_syncap;
+	uint32_t *port_syn;   /* [65536] SYN_RECV per local port */
+	uint32_t *port_est;   /* [65536] ESTABLISHED per local port */
+	/* Sorted 4-tuple hashes of the SYN_RECV sockets of two snapshots,
+	 * tagged with the snapshot's mono_ns, to tell an accepted child from a
+	 * new connection. */
+	struct sw_agg_synset {
+		uint64_t *keys;
+		uint32_t n, cap;
+		uint64_t tag;
+	} syn[2];
 };
 
 void sw_agg_init(struct sw_agg *a);

@@ -22,7 +22,7 @@ struct sw_opts {
 	enum sw_mode mode;
 	struct sw_engine_opts engine;
 	double delay_s;      /* -d; default 1 */
-	long iterations;     /* -n; default 1 */
+	long iterations;     /* -n; default 1; 0 = all (replay default) */
 	bool json;           /* --json */
 	long top;            /* --top; default 20, 0 = all */
 	bool no_color;       /* --no-color or NO_COLOR set */

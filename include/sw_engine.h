@@ -13,6 +13,7 @@
 #include "sw_agg.h"
 #include "sw_counters.h"
 #include "sw_filter.h"
+#include "sw_frame.h"
 #include "sw_snapshot.h"
 
 struct sw_engine_opts {
@@ -24,19 +25,6 @@ struct sw_engine_opts {
 	const char *record;   /* append refreshes to this file, or NULL */
 	const char *replay;   /* read refreshes from this file, or NULL */
 	bool resolve_procs;   /* resolve listener pids from /proc (default on) */
-};
-
-/* What one refresh produced. Valid until the next refresh or close. */
-struct sw_frame {
-	uint64_t seq;             /* 1 for the first refresh */
-	uint64_t time_ns;         /* wall clock of the refresh (UTC) */
-	double interval_s;        /* since the previous refresh; 0 on the first */
-	double refresh_ms;        /* wall time the refresh took (dump+parse+agg) */
-	double cpu_ms;            /* CPU time the refresh took */
-	const struct sw_snapshot *snap; /* the sockets */
-	const struct sw_agg *agg;
-	struct sw_counters counters, prev_counters;
-	bool have_prev_counters;
 };
 
 struct sw_engine;

@@ -17,6 +17,9 @@ struct sw_snapshot {
 	uint32_t *slots;   /* hash: index+1 into socks, 0 = empty */
 	uint32_t nslots;   /* power of two, >= 2*cap */
 	uint32_t dups;     /* duplicates dropped since the last reset */
+	/* Histogram kept by sw_snapshot_add: sockets per protocol and state
+	 * (states >= SW_ST_MAX are counted in SW_ST_UNKNOWN). */
+	uint32_t nstate[SW_PROTO_MAX][SW_ST_MAX];
 	uint64_t time_ns;  /* CLOCK_REALTIME of the refresh, set by the caller */
 	uint64_t mono_ns;  /* CLOCK_MONOTONIC of the refresh, set by the caller */
 };

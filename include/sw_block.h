@@ -1,0 +1,191 @@
+/* sw_block.h - blocking remote addresses and prefixes in nftables, safely.
+ *
+ * Edge/orchestration header for the TUI and the block subcommands. It does
+ * not include libmnl or libnftnl: callers see plain structs.
+ *
+ * A blocker owns one nftables table, `inet sockwatch`, and never touches
+ * any other. In it: a base chain at prerouting, priority raw (-300), that
+ * drops sources found in four sets: single IPv4 and IPv6 addresses
+ * (`flags timeout`, per-element counters) and IPv4 and IPv6 prefixes
+ * (the same, plus `flags interval`; every prefix is sent as an explicit
+ * start and end element). The table is created on first use, adopted if
+ * it exists, recreated when someone flushed the ruleset.
+ *
+ * Every action passes the policy first (sw_policy.h: loopback, the host's
+ * own addresses, default gateways, the operator's SSH peers, the allow
+ * list, prefix floors), is sent as one atomic acknowledged netlink batch,
+ * and is appended to the audit log as one JSON line.
+ *
+ * Not thread-safe: one thread at a time calls into one blocker. */
+#ifndef SW_BLOCK_H
+#define SW_BLOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_sock.h"
+
+#define SW_BLOCK_TABLE "sockwatch"
+#define SW_BLOCK_ALLOW_FILE "/etc/sockwatch/allow"
+#define SW_BLOCK_AUDIT_LOG "/var/log/sockwatch.log"
+/* Room for an element comment, with NUL (nftables caps comments at 128). */
+#define SW_BLOCK_COMMENT_LEN 128
+/* Room for a one-line reason or error message, with NUL. */
+#define SW_BLOCK_MSG_LEN 256
+
+struct sw_block_opts {
+	bool dry_run;           /* print nft syntax, send nothing */
+	bool force;             /* allow prefixes shorter than the floors
+				   (/16 v4, /48 v6); never overrides the
+				   never-block list or the allow list */
+	const char *allow_file; /* NULL: SW_BLOCK_ALLOW_FILE. A missing file
+				   is an empty allow list; an unreadable or
+				   malformed one makes sw_blocker_open fail */
+	const char *audit_log;  /* NULL: SW_BLOCK_AUDIT_LOG; "" or "-": none */
+	const char *netns;      /* NAME under /run/netns to enter before any
+				   netlink socket is opened, or NULL to stay
+				   (the TUI's engine has already entered it) */
+};
+
+struct sw_blocker;
+
+/* Open a blocker: enter the namespace, read the allow list, the host's
+ * addresses and default gateways (rtnetlink) and the SSH peers, open the
+ * nfnetlink socket and probe nf_tables.
+ *
+ * Returns a blocker, or NULL with *cause (malloc'ed one-line message,
+ * caller frees) when blocking must not be attempted at all: the allow list
+ * is malformed ("/etc/sockwatch/allow:3: '10.0.0.0/33': prefix length 33
+ * is larger than 32 for IPv4"), the namespace does not exist, or ENOMEM.
+ *
+ * Lacking CAP_NET_ADMIN or nf_tables is NOT a failure: the blocker is
+ * returned and sw_blocker_unavailable() says why (monitoring goes on;
+ * dry runs still print). Close with sw_blocker_close(). */
+struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o,
+				   char **cause);
+
+/* NULL when blocking works, else a one-line message owned by the blocker
+ * (valid until close), e.g. "unavailable: no CAP_NET_ADMIN (run as root
+ * to block; monitoring works)" or "unavailable: the kernel has no
+ * nf_tables (modprobe nf_tables)". */
+const char *sw_blocker_unavailable(const struct sw_blocker *b);
+
+/* Policy check only (nothing sent, nothing logged): may target be
+ * blocked? Covers loopback, host addresses, gateways, SSH peers, the
+ * allow list (in both directions: a target inside an allowed prefix, or a
+ * prefix containing an allowed address), the floors (unless forced), and
+ * overlap with a prefix already blocked (as of the last sw_blocker_refresh
+ * or action). Returns true when allowed; false with a one-line reason in
+ * why (e.g. "192.0.2.1 is a default gateway", "198.51.100.0/24 contains
+ * 198.51.100.5, the SSH peer of this session"). */
+bool sw_blocker_check(struct sw_blocker *b, const struct sw_prefix *target,
+		      char *why, size_t whylen);
+
+/* What to block. */
+struct sw_block_req {
+	struct sw_prefix target; /* /32 or /128: address sets; else prefix sets */
+	double timeout_s;        /* > 0; rounded to ms. 0: SW default 600 s */
+	bool kill;               /* also end its established sockets */
+	const char *reason;      /* operator's text, or NULL */
+	uint32_t connections;    /* sockets it held (for the comment/audit) */
+	const uint32_t *states;  /* SW_ST_MAX per-state counts, or NULL */
+	const char *summary;     /* ready summary ("EST 400 SR 200"), used
+				    when states is NULL; or NULL */
+};
+
+enum sw_block_outcome {
+	SW_BLOCK_SENT,    /* acknowledged by the kernel */
+	SW_BLOCK_DRY_RUN, /* nothing sent; nft holds the syntax */
+	SW_BLOCK_REFUSED, /* policy, overlap, or not blocked (unblock) */
+	SW_BLOCK_FAILED,  /* the kernel said no, or blocking unavailable */
+};
+
+struct sw_block_result {
+	enum sw_block_outcome outcome;
+	/* SENT: what was done ("blocked 192.0.2.7 for 10m");
+	 * REFUSED/FAILED: why, one line, what to do where it helps. */
+	char message[SW_BLOCK_MSG_LEN];
+	/* DRY_RUN: the nft commands (nft -f syntax, newline-terminated),
+	 * malloc'ed; NULL otherwise. Freed by sw_block_result_clear(). */
+	char *nft;
+	/* --kill: sockets ended (in dry run: sockets that would be); -1 when
+	 * not asked or it failed, then kill_error says why (e.g. "the kernel
+	 * lacks CONFIG_INET_DIAG_DESTROY: existing connections stay"). */
+	int killed;
+	char kill_error[SW_BLOCK_MSG_LEN];
+	char comment[SW_BLOCK_COMMENT_LEN]; /* the element's comment */
+};
+
+/* Free what r holds (the nft text) and zero it. Safe on a zeroed r. */
+void sw_block_result_clear(struct sw_block_result *r);
+
+/* Block req->target: policy check, then one batch (creating the table
+ * and sets when missing), then the kill if asked, then one audit line per
+ * block/refusal/kill. Fills *r (call sw_block_result_clear when done).
+ * Returns 0 for SENT or DRY_RUN, -1 for REFUSED or FAILED. A single
+ * address already blocked is refused ("already blocked; it expires in
+ * 4m10s"); a prefix overlapping a blocked prefix is refused naming it. */
+int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
+		     struct sw_block_result *r);
+
+/* Unblock exactly target (as listed: an address, or a blocked prefix).
+ * An address inside a blocked prefix is refused naming the prefix.
+ * Returns 0 (SENT, DRY_RUN) or -1 (REFUSED: not blocked; FAILED). */
+int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
+		       struct sw_block_result *r);
+
+/* Empty all four sets in one batch (the table and chain stay). Returns 0
+ * or -1 as above; message says how many entries were removed. */
+int sw_blocker_unblock_all(struct sw_blocker *b, struct sw_block_result *r);
+
+/* Delete the table `inet sockwatch` (sockwatch --cleanup). Missing table
+ * is success ("nothing to clean up"). Returns 0 or -1 as above. */
+int sw_blocker_cleanup(struct sw_blocker *b, struct sw_block_result *r);
+
+/* End every established socket whose peer is inside target (SOCK_DESTROY,
+ * like ss -K), without blocking. Returns the count ended, or -1 with a
+ * one-line message in err. In dry run, counts without ending. */
+int sw_blocker_kill(struct sw_blocker *b, const struct sw_prefix *target,
+		    char *err, size_t errlen);
+
+/* One block as the kernel reports it. */
+struct sw_block_entry {
+	struct sw_prefix target;
+	double timeout_s;   /* as set; 0 = none */
+	double expires_s;   /* left; 0 = none */
+	uint64_t packets;   /* dropped so far (element counter) */
+	uint64_t bytes;
+	char comment[SW_BLOCK_COMMENT_LEN]; /* "" when none */
+};
+
+struct sw_block_list {
+	const struct sw_block_entry *v; /* sorted by sw_addr_cmp, then plen */
+	size_t n;
+	uint64_t time_ns;               /* wall clock of the read */
+};
+
+/* Read the four sets back from the kernel (one dump each) into the
+ * blocker's list, replacing the previous one; entries gone before their
+ * expiry was due are audited as "expire" when their timeout had run out.
+ * A missing table is an empty list. Returns 0, or -1 with *cause
+ * (malloc'ed). When unavailable, returns 0 with an empty list. */
+int sw_blocker_refresh(struct sw_blocker *b, char **cause);
+
+/* The last list read (by refresh or after an action). Owned by the
+ * blocker; valid until the next refresh, action or close. Never NULL. */
+const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b);
+
+/* True when p (an address or a prefix) lies wholly inside some entry of
+ * the last list. O(log n) for addresses; cheap enough per screen row. */
+bool sw_blocker_is_blocked(const struct sw_blocker *b,
+			   const struct sw_prefix *p);
+
+/* Format an entry's time left as "9m58s", "1h02m", "-" (none). buf needs
+ * 16 bytes. Returns buf. */
+char *sw_block_format_left(double seconds, char *buf, size_t len);
+
+void sw_blocker_close(struct sw_blocker *b);
+
+#endif

@@ -1,0 +1,26 @@
+/* sw_frame.h - what one refresh produced, as front ends and reports see
+ * it. Core header. */
+#ifndef SW_FRAME_H
+#define SW_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw_agg.h"
+#include "sw_counters.h"
+#include "sw_snapshot.h"
+
+/* What one refresh produced. Owned by the engine: valid until its next refresh or close. */
+struct sw_frame {
+	uint64_t seq;             /* 1 for the first refresh */
+	uint64_t time_ns;         /* wall clock of the refresh (UTC) */
+	double interval_s;        /* since the previous refresh; 0 on the first */
+	double refresh_ms;        /* wall time the refresh took (dump+parse+agg) */
+	double cpu_ms;            /* CPU time the refresh took */
+	const struct sw_snapshot *snap; /* the sockets */
+	const struct sw_agg *agg;
+	struct sw_counters counters, prev_counters;
+	bool have_prev_counters;
+};
+
+#endif

@@ -1,0 +1,430 @@
+/* cli.c - the command line: options, subcommand words, validation. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_cli.h"
+
+static const char sw_cli_usage_text[] =
+	"Usage: sockwatch [options]                 live TUI\n"
+	"       sockwatch -b [options]              batch: print snapshots and exit\n"
+	"       sockwatch block ADDR[/PREFIX] [--for DURATION] [--kill] [--reason TEXT]\n"
+	"                                           [--dry-run] [--force]\n"
+	"       sockwatch unblock ADDR[/PREFIX] | --all\n"
+	"       sockwatch blocks [--json]           what is blocked now\n"
+	"       sockwatch --cleanup                 remove sockwatch's nftables table\n"
+	"\n"
+	"Monitoring:\n"
+	"  -b, --batch            batch mode: print -n snapshots, -d seconds apart\n"
+	"  -d, --delay SECONDS    refresh interval (default 1; fractions allowed;\n"
+	"                         0 = as fast as possible in batch mode)\n"
+	"  -n, --iterations N     batch: how many snapshots (default 1; with\n"
+	"                         --replay: every recorded refresh)\n"
+	"      --json             batch: one JSON object per snapshot, one per line\n"
+	"  -t, --tcp              TCP sockets only\n"
+	"  -u, --udp              UDP sockets only\n"
+	"  -4, --ipv4             IPv4 only\n"
+	"  -6, --ipv6             IPv6 only\n"
+	"  -f, --filter EXPR      filter, e.g. 'state syn_recv and dport 443',\n"
+	"                         'addr 203.0.113.0/24 or not port 22' (see sockwatch(8))\n"
+	"  -g, --group V4[,V6]    group remotes by prefix: -g 24 or -g 24,64\n"
+	"                         (default 32,128)\n"
+	"      --top N            rows of remotes in batch output (default 20; 0 = all)\n"
+	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
+	"      --record FILE      append each refresh's raw data to FILE\n"
+	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
+	"      --no-color         no colors in the TUI (also: NO_COLOR=1)\n"
+	"      --warn-syn-recv N  TUI: highlight SYN_RECV above N (default 100)\n"
+	"      --warn-time-wait N TUI: highlight TIME_WAIT above N (default 10000)\n"
+	"      --warn-close-wait N TUI: highlight CLOSE_WAIT above N (default 100)\n"
+	"\n"
+	"Blocking:\n"
+	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d (default 10m)\n"
+	"      --kill             also end the target's existing connections\n"
+	"      --reason TEXT      reason stored with the block and in the audit log\n"
+	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
+	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
+	"      --all              unblock: remove every block\n"
+	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow)\n"
+	"      --audit-log FILE   audit log, JSON lines (default /var/log/sockwatch.log)\n"
+	"\n"
+	"  -h, --help             this help\n"
+	"  -V, --version          version\n"
+	"\n"
+	"Examples:\n"
+	"  sockwatch -b -f 'state established' --top 10   top 10 peers by connections\n"
+	"  sockwatch -b -n 5 --json | jq .states          state histogram, 5 times\n"
+	"  sockwatch block 203.0.113.7 --for 1h --kill    block and end its connections\n";
+
+const char *sw_cli_usage(void)
+{
+	return sw_cli_usage_text;
+}
+
+enum {
+	OPT_JSON = 256,
+	OPT_TOP,
+	OPT_NETNS,
+	OPT_RECORD,
+	OPT_REPLAY,
+	OPT_NO_COLOR,
+	OPT_WARN_SR,
+	OPT_WARN_TW,
+	OPT_WARN_CW,
+	OPT_FOR,
+	OPT_KILL,
+	OPT_REASON,
+	OPT_DRY_RUN,
+	OPT_FORCE,
+	OPT_ALL,
+	OPT_ALLOW_FILE,
+	OPT_AUDIT_LOG,
+	OPT_CLEANUP,
+};
+
+static const struct option sw_cli_longopts[] = {
+	{"batch", no_argument, NULL, 'b'},
+	{"delay", required_argument, NULL, 'd'},
+	{"iterations", required_argument, NULL, 'n'},
+	{"json", no_argument, NULL, OPT_JSON},
+	{"tcp", no_argument, NULL, 't'},
+	{"udp", no_argument, NULL, 'u'},
+	{"ipv4", no_argument, NULL, '4'},
+	{"ipv6", no_argument, NULL, '6'},
+	{"filter", required_argument, NULL, 'f'},
+	{"group", required_argument, NULL, 'g'},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"netns", required_argument, NULL, OPT_NETNS},
+	{"record", required_argument, NULL, OPT_RECORD},
+	{"replay", required_argument, NULL, OPT_REPLAY},
+	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"warn-syn-recv", required_argument, NULL, OPT_WARN_SR},
+	{"warn-time-wait", required_argument, NULL, OPT_WARN_TW},
+	{"warn-close-wait", required_argument, NULL, OPT_WARN_CW},
+	{"for", required_argument, NULL, OPT_FOR},
+	{"kill", no_argument, NULL, OPT_KILL},
+	{"reason", required_argument, NULL, OPT_REASON},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"force", no_argument, NULL, OPT_FORCE},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
+	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
+	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct {
+	const char *word;
+	enum sw_mode mode;
+} sw_cli_commands[] = {
+	{"block", SW_MODE_BLOCK},
+	{"unblock", SW_MODE_UNBLOCK},
+	{"blocks", SW_MODE_BLOCKS},
+};
+
+static int sw_cli_fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int sw_cli_fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int sw_cli_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int sw_cli_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sw_cli_parse_duration(const char *s, double *out)
+{
+	static const struct {
+		char suffix;
+		double mult;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
+	char *end;
+	double v;
+	size_t i;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || end == s || errno || !isfinite(v) || v <= 0)
+		return -1;
+	if (*end) {
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (end[0] == units[i].suffix && !end[1])
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -1;
+		v *= units[i].mult;
+	}
+	*out = v;
+	return 0;
+}
+
+static int sw_cli_group(const char *s, struct sw_agg_opts *g, char *err,
+			size_t len)
+{
+	const char *comma = strchr(s, ',');
+	char v4[16] = "", v6[16] = "";
+	long a = 32, b = 128;
+
+	if (comma) {
+		snprintf(v4, sizeof(v4), "%.*s", (int)(comma - s), s);
+		snprintf(v6, sizeof(v6), "%s", comma + 1);
+	} else {
+		snprintf(v4, sizeof(v4), "%s", s);
+	}
+	if ((*v4 && sw_cli_long(v4, 1, 32, &a) < 0) ||
+	    (comma && sw_cli_long(v6, 1, 128, &b) < 0) || (!*v4 && !comma))
+		return sw_cli_fail(err, len,
+				   "--group: '%s' is not V4[,V6] prefix lengths "
+				   "(IPv4 1-32, IPv6 1-128), e.g. -g 24 or -g 24,64",
+				   s);
+	g->group_v4 = (unsigned)a;
+	g->group_v6 = (unsigned)b;
+	return 0;
+}
+
+static void sw_cli_defaults(struct sw_opts *o)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	memset(o, 0, sizeof(*o));
+	o->mode = SW_MODE_TUI;
+	o->delay_s = 1;
+	o->iterations = 1;
+	o->top = 20;
+	o->engine.group.group_v4 = 32;
+	o->engine.group.group_v6 = 128;
+	o->engine.resolve_procs = true;
+	o->no_color = nc && *nc;
+	o->block_for_s = 600;
+	o->allow_file = "/etc/sockwatch/allow";
+	o->audit_log = "/var/log/sockwatch.log";
+	o->warn_syn_recv = 100;
+	o->warn_time_wait = 10000;
+	o->warn_close_wait = 100;
+}
+
+/* The option as the user typed it, for messages. */
+static const char *sw_cli_optname(int c, char *buf, size_t len)
+{
+	const struct option *lo;
+
+	for (lo = sw_cli_longopts; lo->name; lo++)
+		if (lo->val == c) {
+			if (c < 256)
+				snprintf(buf, len, "-%c/--%s", c, lo->name);
+			else
+				snprintf(buf, len, "--%s", lo->name);
+			return buf;
+		}
+	snprintf(buf, len, "-%c", c);
+	return buf;
+}
+
+int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
+		 size_t errlen)
+{
+	bool batch = false, cleanup = false, saw_n = false, saw_block_opt = false;
+	const char *pos[3] = {NULL, NULL, NULL};
+	int npos = 0, c;
+	char on[48];
+	size_t i;
+
+	sw_cli_defaults(o);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'b': batch = true; break;
+		case 'd':
+			if (sw_cli_seconds(optarg, &o->delay_s) < 0 || o->delay_s > 86400)
+				return sw_cli_fail(err, errlen,
+						   "-d/--delay: '%s' is not a number of seconds "
+						   "between 0 and 86400 (e.g. -d 0.5)", optarg);
+			break;
+		case 'n':
+			if (sw_cli_long(optarg, 1, 1000000000L, &o->iterations) < 0)
+				return sw_cli_fail(err, errlen,
+						   "-n/--iterations: '%s' is not a positive whole "
+						   "number (e.g. -n 10)", optarg);
+			saw_n = true;
+			break;
+		case 't': o->engine.tcp = true; break;
+		case 'u': o->engine.udp = true; break;
+		case '4': o->engine.v4 = true; break;
+		case '6': o->engine.v6 = true; break;
+		case 'f': o->engine.filter = optarg; break;
+		case 'g':
+			if (sw_cli_group(optarg, &o->engine.group, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_TOP:
+			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--top: '%s' is not a number of rows "
+						   "(0 = all, e.g. --top 50)", optarg);
+			break;
+		case OPT_NETNS:
+			if (!*optarg || strchr(optarg, '/') || !strcmp(optarg, ".") ||
+			    !strcmp(optarg, ".."))
+				return sw_cli_fail(err, errlen,
+						   "--netns: '%s' is not a namespace name "
+						   "(see 'ip netns list')", optarg);
+			o->engine.netns = optarg;
+			break;
+		case OPT_RECORD: o->engine.record = optarg; break;
+		case OPT_REPLAY: o->engine.replay = optarg; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_WARN_SR:
+		case OPT_WARN_TW:
+		case OPT_WARN_CW: {
+			long *dst = c == OPT_WARN_SR ? &o->warn_syn_recv
+				  : c == OPT_WARN_TW ? &o->warn_time_wait
+						     : &o->warn_close_wait;
+
+			if (sw_cli_long(optarg, 0, 100000000L, dst) < 0)
+				return sw_cli_fail(err, errlen,
+						   "%s: '%s' is not a socket count (e.g. 500)",
+						   sw_cli_optname(c, on, sizeof(on)), optarg);
+			break;
+		}
+		case OPT_FOR:
+			if (sw_cli_parse_duration(optarg, &o->block_for_s) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--for: '%s' is not a duration; use e.g. 90s, "
+						   "10m, 2h or 1d", optarg);
+			saw_block_opt = true;
+			break;
+		case OPT_KILL: o->kill = true; saw_block_opt = true; break;
+		case OPT_REASON: o->reason = optarg; saw_block_opt = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_ALL: o->all = true; break;
+		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
+		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
+		case OPT_CLEANUP: cleanup = true; break;
+		case 'h': o->mode = SW_MODE_HELP; return 0;
+		case 'V': o->mode = SW_MODE_VERSION; return 0;
+		case ':':
+			return sw_cli_fail(err, errlen, "%s needs a value (see sockwatch --help)",
+					   argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return sw_cli_fail(err, errlen,
+						   "unknown option '-%c' (see sockwatch --help)",
+						   optopt);
+			return sw_cli_fail(err, errlen,
+					   "unknown option '%s' (see sockwatch --help)",
+					   argv[optind - 1]);
+		}
+	}
+	while (optind < argc) {
+		if (npos == 2)
+			return sw_cli_fail(err, errlen,
+					   "unexpected argument '%s' (see sockwatch --help)",
+					   argv[optind]);
+		pos[npos++] = argv[optind++];
+	}
+
+	if (npos) {
+		for (i = 0; i < sizeof(sw_cli_commands) / sizeof(sw_cli_commands[0]); i++)
+			if (!strcmp(pos[0], sw_cli_commands[i].word))
+				break;
+		if (i == sizeof(sw_cli_commands) / sizeof(sw_cli_commands[0]))
+			return sw_cli_fail(err, errlen,
+					   "unknown command '%s': expected block, unblock "
+					   "or blocks (see sockwatch --help)", pos[0]);
+		o->mode = sw_cli_commands[i].mode;
+		o->target = pos[1];
+	}
+	if (cleanup) {
+		if (npos)
+			return sw_cli_fail(err, errlen,
+					   "--cleanup cannot be combined with '%s'", pos[0]);
+		o->mode = SW_MODE_CLEANUP;
+	}
+
+	switch (o->mode) {
+	case SW_MODE_BLOCK:
+		if (!o->target)
+			return sw_cli_fail(err, errlen,
+					   "block: which address? e.g. sockwatch block 203.0.113.7");
+		break;
+	case SW_MODE_UNBLOCK:
+		if (!o->target && !o->all)
+			return sw_cli_fail(err, errlen,
+					   "unblock: give ADDR[/PREFIX] or --all");
+		if (o->target && o->all)
+			return sw_cli_fail(err, errlen,
+					   "unblock: give either ADDR[/PREFIX] or --all, not both");
+		break;
+	case SW_MODE_BLOCKS:
+	case SW_MODE_CLEANUP:
+		if (o->target)
+			return sw_cli_fail(err, errlen, "%s takes no address",
+					   o->mode == SW_MODE_BLOCKS ? "blocks" : "--cleanup");
+		break;
+	default:
+		o->mode = batch ? SW_MODE_BATCH : SW_MODE_TUI;
+		if (saw_n && !batch)
+			return sw_cli_fail(err, errlen,
+					   "-n/--iterations only applies to batch mode: add -b");
+		if (o->json && !batch)
+			return sw_cli_fail(err, errlen, "--json only applies to batch mode: add -b");
+		if (saw_block_opt || o->all)
+			return sw_cli_fail(err, errlen,
+					   "--for/--kill/--reason/--all belong to the block and "
+					   "unblock commands");
+		break;
+	}
+	if (o->mode != SW_MODE_BLOCK && (o->mode != SW_MODE_TUI) && o->kill)
+		return sw_cli_fail(err, errlen, "--kill only applies to 'block'");
+	if (o->engine.record && o->engine.replay)
+		return sw_cli_fail(err, errlen,
+				   "--record and --replay cannot be used together");
+	if (o->engine.replay && o->engine.netns)
+		return sw_cli_fail(err, errlen,
+				   "--netns and --replay cannot be used together: a "
+				   "replay reads the file, not a namespace");
+	if (o->engine.replay && !saw_n)
+		o->iterations = 0; /* a replay prints every recorded refresh */
+	if (o->mode == SW_MODE_TUI && o->delay_s < 0.2)
+		o->delay_s = 0.2; /* the TUI's floor; batch may use 0 */
+	return 0;
+}

@@ -1,0 +1,417 @@
+/* agg.c - one pass over the current snapshot: diff against the previous
+ * one by (proto, cookie), and aggregate states, remotes and listeners. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_agg.h"
+
+#define SW_NPORTS 65536u
+
+void sw_agg_init(struct sw_agg *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void sw_agg_free(struct sw_agg *a)
+{
+	free(a->remotes);
+	free(a->listeners);
+	free(a->rslots);
+	free(a->port_syn);
+	free(a->port_est);
+	free(a->syn[0].keys);
+	free(a->syn[1].keys);
+	sw_agg_init(a);
+}
+
+static inline uint64_t sw_agg_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+static uint64_t sw_agg_tuple_key(const struct sw_sock *s)
+{
+	uint64_t h = s->family, w[4];
+
+	memcpy(w, s->src, 16);
+	memcpy(w + 2, s->dst, 16);
+	h = sw_agg_mix(h, w[0]);
+	h = sw_agg_mix(h, w[1]);
+	h = sw_agg_mix(h, w[2]);
+	h = sw_agg_mix(h, w[3]);
+	return sw_agg_mix(h, ((uint64_t)s->sport << 16) | s->dport);
+}
+
+static uint32_t sw_agg_prefix_hash(const struct sw_prefix *p)
+{
+	uint64_t w[2], h;
+
+	memcpy(w, p->bytes, 16);
+	h = sw_agg_mix(p->family | (uint64_t)p->plen << 8, w[0]);
+	h = sw_agg_mix(h, w[1]);
+	return (uint32_t)(h >> 32);
+}
+
+static int sw_agg_u64cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int sw_agg_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t n = *cap ? *cap : 256;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*arr, (size_t)n * elem);
+	if (!p) {
+		errno = ENOMEM;
+		return -1;
+	}
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+/* Make the remote hash hold at least twice rcap slots. */
+static int sw_agg_rehash(struct sw_agg *a)
+{
+	uint32_t n = 1024, mask, i;
+
+	while (n < a->rcap * 2u)
+		n <<= 1;
+	if (n != a->nrslots) {
+		uint32_t *s = malloc((size_t)n * sizeof(*s));
+
+		if (!s) {
+			errno = ENOMEM;
+			return -1;
+		}
+		free(a->rslots);
+		a->rslots = s;
+		a->nrslots = n;
+	}
+	memset(a->rslots, 0, (size_t)a->nrslots * sizeof(*a->rslots));
+	mask = a->nrslots - 1;
+	for (i = 0; i < a->nremotes; i++) {
+		uint32_t h = sw_agg_prefix_hash(&a->remotes[i].pfx) & mask;
+
+		while (a->rslots[h])
+			h = (h + 1) & mask;
+		a->rslots[h] = i + 1;
+	}
+	return 0;
+}
+
+static inline bool sw_agg_prefix_eq(const struct sw_prefix *x,
+				    const struct sw_prefix *y)
+{
+	return x->family == y->family && x->plen == y->plen &&
+	       memcmp(x->bytes, y->bytes, 16) == 0;
+}
+
+/* The remote row for p, created empty if absent; NULL on ENOMEM. */
+static struct sw_remote *sw_agg_remote(struct sw_agg *a,
+				       const struct sw_prefix *p)
+{
+	uint32_t mask, h, idx;
+	struct sw_remote *r;
+
+	if (a->nremotes == a->rcap) {
+		if (sw_agg_grow((void **)&a->remotes, &a->rcap, a->nremotes + 1,
+				sizeof(*a->remotes)) < 0 ||
+		    sw_agg_rehash(a) < 0)
+			return NULL;
+	}
+	mask = a->nrslots - 1;
+	h = sw_agg_prefix_hash(p) & mask;
+	while ((idx = a->rslots[h]) != 0) {
+		if (sw_agg_prefix_eq(&a->remotes[idx - 1].pfx, p))
+			return &a->remotes[idx - 1];
+		h = (h + 1) & mask;
+	}
+	r = &a->remotes[a->nremotes];
+	memset(r, 0, sizeof(*r));
+	r->pfx = *p;
+	a->rslots[h] = ++a->nremotes;
+	return r;
+}
+
+int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
+{
+	uint32_t i;
+
+	/* The hash indexes build order; rows were sorted since: scan. */
+	for (i = 0; i < a->nremotes; i++)
+		if (sw_agg_prefix_eq(&a->remotes[i].pfx, p))
+			return (int)i;
+	return -1;
+}
+
+static int sw_agg_remote_cmp(const void *x, const void *y)
+{
+	const struct sw_remote *a = x, *b = y;
+
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	if (a->pfx.family != b->pfx.family)
+		return a->pfx.family < b->pfx.family ? -1 : 1;
+	return memcmp(a->pfx.bytes, b->pfx.bytes, 16);
+}
+
+static int sw_agg_listener_cmp(const void *x, const void *y)
+{
+	const struct sw_listener *a = x, *b = y;
+	int c;
+
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, 16);
+	if (c)
+		return c;
+	return a->cookie < b->cookie ? -1 : a->cookie > b->cookie;
+}
+
+static void sw_agg_reset(struct sw_agg *a)
+{
+	memset(a->states, 0, sizeof(a->states));
+	a->have_prev = false;
+	a->interval_s = 0;
+	a->total = a->tcp = a->udp = 0;
+	a->d_total = a->d_tcp = a->d_udp = 0;
+	a->udp_connected = a->udp_unconnected = 0;
+	a->opened = a->closed = a->changed = 0;
+	a->nremotes = 0;
+	a->nlisteners = 0;
+}
+
+/* The SYN_RECV set tagged with this snapshot's time, or NULL. */
+static const struct sw_agg_synset *sw_agg_synset_of(const struct sw_agg *a,
+						    const struct sw_snapshot *s)
+{
+	unsigned i;
+
+	for (i = 0; i < 2; i++)
+		if (a->syn[i].keys && a->syn[i].tag == s->mono_ns)
+			return &a->syn[i];
+	return NULL;
+}
+
+static bool sw_agg_synset_has(const struct sw_agg_synset *set, uint64_t key)
+{
+	return set && set->n &&
+	       bsearch(&key, set->keys, set->n, sizeof(key), sw_agg_u64cmp);
+}
+
+/* Fill the set not used by prev with cur's SYN_RECV tuple keys. */
+static int sw_agg_synset_build(struct sw_agg *a, const struct sw_snapshot *cur,
+			       const struct sw_agg_synset *keep)
+{
+	struct sw_agg_synset *set = keep == &a->syn[0] ? &a->syn[1] : &a->syn[0];
+	uint32_t need = cur->nstate[SW_TCP][SW_SYN_RECV], i;
+
+	if (set->keys && set->tag == cur->mono_ns)
+		return 0; /* already built for this snapshot (re-aggregation) */
+	if (sw_agg_grow((void **)&set->keys, &set->cap, need ? need : 1,
+			sizeof(*set->keys)) < 0)
+		return -1;
+	set->n = 0;
+	for (i = 0; i < cur->count && set->n < need; i++) {
+		const struct sw_sock *s = &cur->socks[i];
+
+		if (s->proto == SW_TCP && s->state == SW_SYN_RECV)
+			set->keys[set->n++] = sw_agg_tuple_key(s);
+	}
+	qsort(set->keys, set->n, sizeof(*set->keys), sw_agg_u64cmp);
+	set->tag = cur->mono_ns;
+	return 0;
+}
+
+static int sw_agg_fail(struct sw_agg *a)
+{
+	sw_agg_reset(a);
+	errno = ENOMEM;
+	return -1;
+}
+
+int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
+		 const struct sw_snapshot *cur, const struct sw_agg_opts *o)
+{
+	unsigned g4 = o && o->group_v4 ? o->group_v4 : 32;
+	unsigned g6 = o && o->group_v6 ? o->group_v6 : 128;
+	const struct sw_agg_synset *prev_syn;
+	uint32_t i, matched = 0;
+	unsigned st;
+
+	sw_agg_reset(a);
+	if (!a->port_syn) {
+		a->port_syn = calloc(SW_NPORTS, sizeof(*a->port_syn));
+		a->port_est = calloc(SW_NPORTS, sizeof(*a->port_est));
+		if (!a->port_syn || !a->port_est)
+			return sw_agg_fail(a);
+	} else {
+		memset(a->port_syn, 0, SW_NPORTS * sizeof(*a->port_syn));
+		memset(a->port_est, 0, SW_NPORTS * sizeof(*a->port_est));
+	}
+	if (!a->rslots && sw_agg_rehash(a) < 0)
+		return sw_agg_fail(a);
+	memset(a->rslots, 0, (size_t)a->nrslots * sizeof(*a->rslots));
+
+	if (prev && prev->mono_ns < cur->mono_ns) {
+		a->have_prev = true;
+		a->interval_s = (double)(cur->mono_ns - prev->mono_ns) / 1e9;
+	} else {
+		prev = NULL;
+	}
+	prev_syn = prev ? sw_agg_synset_of(a, prev) : NULL;
+
+	for (i = 0; i < cur->count; i++) {
+		const struct sw_sock *s = &cur->socks[i];
+		bool tcp = s->proto == SW_TCP, new_conn = false;
+		unsigned state = s->state < SW_ST_MAX ? s->state : SW_ST_UNKNOWN;
+
+		if (tcp) {
+			a->states[state].count++;
+			if (state == SW_SYN_RECV)
+				a->port_syn[s->sport]++;
+			else if (state == SW_ESTABLISHED)
+				a->port_est[s->sport]++;
+		} else if (state == SW_ESTABLISHED) {
+			a->udp_connected++;
+		} else {
+			a->udp_unconnected++;
+		}
+
+		if (prev) {
+			const struct sw_sock *p =
+				sw_snapshot_find(prev, s->proto, s->cookie);
+
+			if (!p) {
+				a->opened++;
+				if (tcp)
+					a->states[state].entered++;
+				new_conn = !(tcp && prev_syn &&
+					     state != SW_SYN_RECV &&
+					     sw_agg_synset_has(prev_syn,
+							       sw_agg_tuple_key(s)));
+			} else {
+				matched++;
+				if (p->state != s->state) {
+					a->changed++;
+					if (tcp)
+						a->states[state].entered++;
+				}
+			}
+		}
+
+		if (sw_sock_is_listener(s)) {
+			struct sw_listener *l;
+
+			if (a->nlisteners == a->lcap &&
+			    sw_agg_grow((void **)&a->listeners, &a->lcap,
+					a->nlisteners + 1, sizeof(*l)) < 0)
+				return sw_agg_fail(a);
+			l = &a->listeners[a->nlisteners++];
+			memset(l, 0, sizeof(*l));
+			l->cookie = s->cookie;
+			memcpy(l->addr, s->src, 16);
+			l->family = s->family;
+			l->proto = s->proto;
+			l->port = s->sport;
+			l->accept_queue = s->rqueue;
+			l->backlog = tcp ? s->wqueue : 0;
+			l->inode = s->inode;
+		} else if (sw_sock_has_peer(s)) {
+			struct sw_prefix key;
+			struct sw_remote *r;
+			unsigned full = s->family == SW_V4 ? 32 : 128;
+			unsigned g = s->family == SW_V4 ? g4 : g6;
+
+			if (g >= full) {
+				memcpy(key.bytes, s->dst, 16);
+				key.family = s->family;
+				key.plen = (uint8_t)full;
+			} else {
+				sw_prefix_make(&key, s->family, s->dst, g);
+			}
+			r = sw_agg_remote(a, &key);
+			if (!r)
+				return sw_agg_fail(a);
+			r->count++;
+			if (tcp)
+				r->states[state]++;
+			else
+				r->udp++;
+			r->new_conns += new_conn;
+		}
+	}
+
+	a->tcp = cur->count - a->udp_connected - a->udp_unconnected;
+	a->udp = a->udp_connected + a->udp_unconnected;
+	a->total = cur->count;
+	if (prev) {
+		uint32_t ptcp = 0, pudp = 0;
+		double iv = a->interval_s;
+
+		a->closed = prev->count - matched;
+		for (st = 0; st < SW_ST_MAX; st++) {
+			ptcp += prev->nstate[SW_TCP][st];
+			pudp += prev->nstate[SW_UDP][st];
+			a->states[st].delta = (int64_t)a->states[st].count -
+					      prev->nstate[SW_TCP][st];
+			a->states[st].entered_per_s = a->states[st].entered / iv;
+		}
+		a->d_tcp = (int64_t)a->tcp - ptcp;
+		a->d_udp = (int64_t)a->udp - pudp;
+		a->d_total = (int64_t)a->total - prev->count;
+		for (i = 0; i < a->nremotes; i++)
+			a->remotes[i].new_per_s = a->remotes[i].new_conns / iv;
+	} else {
+		for (i = 0; i < a->nremotes; i++)
+			a->remotes[i].new_conns = 0;
+	}
+
+	for (i = 0; i < a->nlisteners; i++) {
+		struct sw_listener *l = &a->listeners[i];
+
+		if (l->proto == SW_TCP) {
+			l->syn_recv = a->port_syn[l->port];
+			l->established = a->port_est[l->port];
+		}
+	}
+	if (a->nremotes)
+		qsort(a->remotes, a->nremotes, sizeof(*a->remotes),
+		      sw_agg_remote_cmp);
+	if (a->nlisteners)
+		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
+		      sw_agg_listener_cmp);
+
+	if (cur->nstate[SW_TCP][SW_SYN_RECV]) {
+		if (sw_agg_synset_build(a, cur, prev_syn) < 0)
+			return sw_agg_fail(a);
+	}
+	return 0;
+}
+
+size_t sw_agg_bytes(const struct sw_agg *a)
+{
+	size_t b = (size_t)a->rcap * sizeof(*a->remotes) +
+		   (size_t)a->lcap * sizeof(*a->listeners) +
+		   (size_t)a->nrslots * sizeof(*a->rslots) +
+		   (size_t)a->syn[0].cap * 8 + (size_t)a->syn[1].cap * 8;
+
+	if (a->port_syn)
+		b += 2 * SW_NPORTS * sizeof(uint32_t);
+	return b;
+}

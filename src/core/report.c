@@ -1,0 +1,237 @@
+/* report.c - a frame as NDJSON or as text tables. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "sw_addr.h"
+#include "sw_report.h"
+
+const unsigned sw_report_states[] = {
+	SW_ESTABLISHED, SW_SYN_SENT,   SW_SYN_RECV, SW_FIN_WAIT1,
+	SW_FIN_WAIT2,	SW_TIME_WAIT,  SW_CLOSE,    SW_CLOSE_WAIT,
+	SW_LAST_ACK,	SW_LISTEN,     SW_CLOSING,
+};
+const unsigned sw_report_nstates =
+	sizeof(sw_report_states) / sizeof(sw_report_states[0]);
+
+char *sw_report_time(uint64_t time_ns, char *buf, size_t len)
+{
+	time_t t = (time_t)(time_ns / 1000000000ull);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec,
+		 (unsigned)(time_ns % 1000000000ull / 1000000));
+	return buf;
+}
+
+static uint32_t sw_report_nrows(const struct sw_agg *a, long top)
+{
+	return top <= 0 || (uint64_t)top > a->nremotes ? a->nremotes
+						       : (uint32_t)top;
+}
+
+static double sw_report_rate(const struct sw_frame *f, unsigned c)
+{
+	if (!f->have_prev_counters)
+		return 0;
+	return sw_counters_rate(&f->prev_counters, &f->counters, c,
+				f->interval_s);
+}
+
+void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
+		    const struct sw_report_opts *o)
+{
+	const struct sw_agg *a = f->agg;
+	char tbuf[40], addr[SW_ADDR_STRLEN];
+	uint32_t i, n = sw_report_nrows(a, o->top);
+	unsigned k;
+
+	sw_buf_printf(b, "{\"time\": \"%s\", \"seq\": %" PRIu64 ", \"interval_s\": ",
+		      sw_report_time(f->time_ns, tbuf, sizeof(tbuf)), f->seq);
+	sw_buf_json_num(b, f->interval_s, 6);
+	sw_buf_puts(b, ", \"refresh_ms\": ");
+	sw_buf_json_num(b, f->refresh_ms, 3);
+	sw_buf_puts(b, ", \"cpu_ms\": ");
+	sw_buf_json_num(b, f->cpu_ms, 3);
+	sw_buf_puts(b, ", \"filter\": ");
+	sw_buf_json_str(b, o->filter ? o->filter : "");
+	sw_buf_printf(b, ", \"group\": {\"v4\": %u, \"v6\": %u}",
+		      o->group_v4 ? o->group_v4 : 32,
+		      o->group_v6 ? o->group_v6 : 128);
+	if (o->netns) {
+		sw_buf_puts(b, ", \"netns\": ");
+		sw_buf_json_str(b, o->netns);
+	}
+	sw_buf_printf(b,
+		      ", \"sockets\": {\"total\": %u, \"tcp\": %u, \"udp\": %u, "
+		      "\"udp_connected\": %u, \"udp_unconnected\": %u, "
+		      "\"opened\": %u, \"closed\": %u, \"changed\": %u, "
+		      "\"duplicates\": %u}",
+		      a->total, a->tcp, a->udp, a->udp_connected,
+		      a->udp_unconnected, a->opened, a->closed, a->changed,
+		      f->snap ? f->snap->dups : 0);
+
+	sw_buf_puts(b, ", \"states\": [");
+	for (k = 0; k < sw_report_nstates; k++) {
+		const struct sw_state_row *r = &a->states[sw_report_states[k]];
+
+		sw_buf_printf(b,
+			      "%s{\"state\": \"%s\", \"count\": %u, \"delta\": %" PRId64
+			      ", \"entered\": %u, \"entered_per_s\": ",
+			      k ? ", " : "", sw_state_name(sw_report_states[k]),
+			      r->count, r->delta, r->entered);
+		sw_buf_json_num(b, r->entered_per_s, 3);
+		sw_buf_puts(b, "}");
+	}
+
+	sw_buf_printf(b, "], \"remotes_total\": %u, \"remotes\": [", a->nremotes);
+	for (i = 0; i < n; i++) {
+		const struct sw_remote *r = &a->remotes[i];
+
+		sw_buf_printf(b, "%s{\"addr\": \"%s\", \"prefix\": %u, \"count\": %u, "
+			      "\"new\": %u, \"new_per_s\": ",
+			      i ? ", " : "",
+			      sw_addr_format(r->pfx.family, r->pfx.bytes, addr,
+					     sizeof(addr)),
+			      r->pfx.plen, r->count, r->new_conns);
+		sw_buf_json_num(b, r->new_per_s, 3);
+		sw_buf_puts(b, ", \"states\": {");
+		for (k = 0; k < sw_report_nstates; k++)
+			sw_buf_printf(b, "%s\"%s\": %u", k ? ", " : "",
+				      sw_state_name(sw_report_states[k]),
+				      r->states[sw_report_states[k]]);
+		sw_buf_printf(b, "}, \"udp\": %u}", r->udp);
+	}
+
+	sw_buf_puts(b, "], \"listeners\": [");
+	for (i = 0; i < a->nlisteners; i++) {
+		const struct sw_listener *l = &a->listeners[i];
+
+		sw_buf_printf(b, "%s{\"proto\": \"%s\", \"addr\": \"%s\", \"port\": %u, "
+			      "\"accept_queue\": %u, \"backlog\": %u, "
+			      "\"syn_recv\": %u, \"established\": %u, \"process\": ",
+			      i ? ", " : "", sw_proto_name(l->proto),
+			      sw_addr_format(l->family, l->addr, addr, sizeof(addr)),
+			      l->port, l->accept_queue, l->backlog, l->syn_recv,
+			      l->established);
+		sw_buf_json_str(b, l->process);
+		sw_buf_printf(b, ", \"pid\": %d}", l->pid);
+	}
+
+	sw_buf_puts(b, "], \"counters\": {");
+	for (k = 0, i = 0; k < SW_C_MAX; k++) {
+		if (!f->counters.have[k])
+			continue;
+		sw_buf_printf(b, "%s\"%s\": {\"total\": %" PRIu64 ", \"per_s\": ",
+			      i++ ? ", " : "", sw_counter_name(k),
+			      f->counters.val[k]);
+		sw_buf_json_num(b, sw_report_rate(f, k), 3);
+		sw_buf_puts(b, "}");
+	}
+	sw_buf_puts(b, "}}\n");
+}
+
+/* "EST 590 SR 10 TW 3": the three biggest states of a remote. */
+static void sw_report_top_states(const struct sw_remote *r, char *out,
+				 size_t len)
+{
+	unsigned used[SW_ST_MAX] = {0}, shown = 0, k, best;
+	size_t off = 0;
+
+	out[0] = '\0';
+	while (shown < 3) {
+		best = 0;
+		for (k = 1; k < SW_ST_MAX; k++)
+			if (!used[k] && r->states[k] &&
+			    (!best || r->states[k] > r->states[best]))
+				best = k;
+		if (!best)
+			break;
+		used[best] = 1;
+		off += (size_t)snprintf(out + off, len > off ? len - off : 0,
+					"%s%s %u", shown ? " " : "",
+					sw_state_short(best), r->states[best]);
+		shown++;
+	}
+	if (r->udp && off < len)
+		snprintf(out + off, len - off, "%sUDP %u", shown ? " " : "", r->udp);
+}
+
+void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
+		    const struct sw_report_opts *o)
+{
+	const struct sw_agg *a = f->agg;
+	char tbuf[40], addr[SW_ADDR_STRLEN], ep[SW_ADDR_STRLEN + 8], st[64];
+	uint32_t i, n = sw_report_nrows(a, o->top);
+	unsigned k;
+
+	sw_buf_printf(b, "sockwatch %s%s%s  refresh %.1f ms",
+		      sw_report_time(f->time_ns, tbuf, sizeof(tbuf)),
+		      o->netns ? "  netns " : "", o->netns ? o->netns : "",
+		      f->refresh_ms);
+	if (f->interval_s > 0)
+		sw_buf_printf(b, "  interval %.2f s", f->interval_s);
+	if (o->filter && *o->filter)
+		sw_buf_printf(b, "  filter '%s'", o->filter);
+	sw_buf_printf(b, "\nsockets %u (tcp %u, udp %u)", a->total, a->tcp, a->udp);
+	if (a->have_prev)
+		sw_buf_printf(b, "  opened %u  closed %u  changed %u", a->opened,
+			      a->closed, a->changed);
+	sw_buf_puts(b, "\n\n");
+
+	sw_buf_printf(b, "%-12s %8s %8s %10s\n", "STATE", "COUNT", "DELTA",
+		      "ENTERED/S");
+	for (k = 0; k < sw_report_nstates; k++) {
+		const struct sw_state_row *r = &a->states[sw_report_states[k]];
+
+		sw_buf_printf(b, "%-12s %8u %+8" PRId64 " %10.1f\n",
+			      sw_state_name(sw_report_states[k]), r->count,
+			      r->delta, r->entered_per_s);
+	}
+	sw_buf_printf(b, "%-12s %8u\n%-12s %8u\n\n", "UDP-CONN", a->udp_connected,
+		      "UDP-UNCONN", a->udp_unconnected);
+
+	sw_buf_printf(b, "%-*s %8s %8s  %s", 40, "REMOTE", "CONN", "NEW/S",
+		      "STATES");
+	if (n < a->nremotes)
+		sw_buf_printf(b, "   (top %u of %u)", n, a->nremotes);
+	sw_buf_puts(b, "\n");
+	for (i = 0; i < n; i++) {
+		const struct sw_remote *r = &a->remotes[i];
+
+		sw_report_top_states(r, st, sizeof(st));
+		sw_buf_printf(b, "%-40s %8u %8.1f  %s\n",
+			      sw_prefix_format(&r->pfx, addr, sizeof(addr)),
+			      r->count, r->new_per_s, st);
+	}
+
+	sw_buf_printf(b, "\n%-5s %-46s %8s %8s %8s %8s  %s\n", "PROTO",
+		      "LOCAL", "ACCEPTQ", "BACKLOG", "SYN_RECV", "ESTAB",
+		      "PROCESS");
+	for (i = 0; i < a->nlisteners; i++) {
+		const struct sw_listener *l = &a->listeners[i];
+
+		sw_addr_format(l->family, l->addr, addr, sizeof(addr));
+		snprintf(ep, sizeof(ep), l->family == SW_V6 ? "[%s]:%u" : "%s:%u",
+			 addr, l->port);
+		sw_buf_printf(b, "%-5s %-46s %8u %8u %8u %8u  ",
+			      sw_proto_name(l->proto), ep, l->accept_queue,
+			      l->backlog, l->syn_recv, l->established);
+		if (l->pid)
+			sw_buf_printf(b, "%s/%d\n", l->process, l->pid);
+		else
+			sw_buf_puts(b, "-\n");
+	}
+
+	sw_buf_printf(b, "\n%-22s %14s %10s\n", "COUNTER", "TOTAL", "PER_S");
+	for (k = 0; k < SW_C_MAX; k++) {
+		if (!f->counters.have[k])
+			continue;
+		sw_buf_printf(b, "%-22s %14" PRIu64 " %10.1f\n", sw_counter_name(k),
+			      f->counters.val[k], sw_report_rate(f, k));
+	}
+}

@@ -1,0 +1,234 @@
+/* Unit tests: diff + aggregation (states, remotes, listeners). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sw_agg.h"
+#include "sw_test.h"
+
+#define NS 1000000000ull
+
+static void add(struct sw_snapshot *s, unsigned proto, unsigned st,
+		const char *src, unsigned sport, const char *dst,
+		unsigned dport, uint64_t cookie)
+{
+	struct sw_sock r = sw_test_sock(proto, st, src, sport, dst, dport, cookie);
+
+	assert_int_equal(sw_snapshot_add(s, &r), 1);
+}
+
+static const struct sw_remote *remote(const struct sw_agg *a, const char *text)
+{
+	struct sw_prefix p;
+	const char *err;
+	int i;
+
+	assert_int_equal(sw_prefix_parse(text, &p, &err), 0);
+	i = sw_agg_find_remote(a, &p);
+	return i < 0 ? NULL : &a->remotes[i];
+}
+
+static void test_first_build_has_no_rates(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = 5 * NS;
+	add(&cur, SW_TCP, SW_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 1);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4000, 2);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4001, 3);
+	add(&cur, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "198.51.100.9", 4001, 4);
+	add(&cur, SW_TCP, SW_TIME_WAIT, "192.0.2.1", 80, "198.51.100.9", 4002, 5);
+	add(&cur, SW_UDP, SW_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0, 6);
+	add(&cur, SW_UDP, SW_ESTABLISHED, "192.0.2.1", 5000, "198.51.100.7", 53, 7);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_false(a.have_prev);
+	assert_int_equal(a.total, 7);
+	assert_int_equal(a.tcp, 5);
+	assert_int_equal(a.udp, 2);
+	assert_int_equal(a.udp_connected, 1);
+	assert_int_equal(a.udp_unconnected, 1);
+	assert_int_equal(a.states[SW_ESTABLISHED].count, 2);
+	assert_int_equal(a.states[SW_ESTABLISHED].entered, 0);
+	assert_int_equal(a.states[SW_LISTEN].count, 1);
+	/* remotes: LISTEN and unconnected UDP have no peer */
+	assert_int_equal(a.nremotes, 2);
+	assert_int_equal(remote(&a, "198.51.100.7")->count, 3);
+	assert_int_equal(remote(&a, "198.51.100.7")->udp, 1);
+	assert_int_equal(remote(&a, "198.51.100.7")->states[SW_ESTABLISHED], 2);
+	assert_int_equal(remote(&a, "198.51.100.9")->states[SW_SYN_RECV], 1);
+	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 0);
+	/* sorted by count */
+	assert_int_equal(a.remotes[0].count, 3);
+	/* listeners: the TCP one and the bound UDP one */
+	assert_int_equal(a.nlisteners, 2);
+	assert_int_equal(a.listeners[0].proto, SW_TCP);
+	assert_int_equal(a.listeners[0].port, 80);
+	assert_int_equal(a.listeners[0].syn_recv, 1);
+	assert_int_equal(a.listeners[0].established, 2);
+	assert_int_equal(a.listeners[1].proto, SW_UDP);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
+static void test_diff_rates(void **state)
+{
+	struct sw_snapshot prev, cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+	uint64_t c;
+
+	(void)state;
+	sw_snapshot_init(&prev);
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	prev.mono_ns = 10 * NS;
+	cur.mono_ns = 12 * NS; /* 2 s apart */
+	/* prev: 2 established, one SYN_SENT that will complete, one closing */
+	add(&prev, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4000, 1);
+	add(&prev, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4001, 2);
+	add(&prev, SW_TCP, SW_SYN_SENT, "192.0.2.1", 5555, "203.0.113.1", 443, 3);
+	add(&prev, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.8", 4001, 4);
+	/* cur: 1 and 2 stay, 3 became ESTABLISHED, 4 is gone, 10 new from .7 */
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4000, 1);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4001, 2);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 5555, "203.0.113.1", 443, 3);
+	for (c = 100; c < 110; c++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7",
+		    (unsigned)(5000 + c), c);
+	assert_int_equal(sw_agg_build(&a, &prev, &cur, &o), 0);
+	assert_true(a.have_prev);
+	assert_true(a.interval_s > 1.999 && a.interval_s < 2.001);
+	assert_int_equal(a.opened, 10);
+	assert_int_equal(a.closed, 1);
+	assert_int_equal(a.changed, 1);
+	assert_int_equal(a.states[SW_ESTABLISHED].count, 13);
+	assert_int_equal(a.states[SW_ESTABLISHED].delta, 10);
+	assert_int_equal(a.states[SW_ESTABLISHED].entered, 11);
+	assert_true(a.states[SW_ESTABLISHED].entered_per_s > 5.49 &&
+		    a.states[SW_ESTABLISHED].entered_per_s < 5.51);
+	assert_int_equal(a.states[SW_SYN_SENT].delta, -1);
+	assert_int_equal(a.d_total, 9);
+	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 10);
+	assert_true(remote(&a, "198.51.100.7")->new_per_s > 4.99 &&
+		    remote(&a, "198.51.100.7")->new_per_s < 5.01);
+	assert_int_equal(remote(&a, "203.0.113.1")->new_conns, 0);
+	assert_null(remote(&a, "198.51.100.8"));
+	sw_agg_free(&a);
+	sw_snapshot_free(&prev);
+	sw_snapshot_free(&cur);
+}
+
+/* A request socket and its accepted child have different cookies: the
+ * child is not a second new connection. */
+static void test_accepted_child_not_new(void **state)
+{
+	struct sw_snapshot s0, s1, s2;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+
+	(void)state;
+	sw_snapshot_init(&s0);
+	sw_snapshot_init(&s1);
+	sw_snapshot_init(&s2);
+	sw_agg_init(&a);
+	s0.mono_ns = 1 * NS;
+	s1.mono_ns = 2 * NS;
+	s2.mono_ns = 3 * NS;
+	add(&s1, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "198.51.100.7", 4000, 50);
+	add(&s2, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4000, 51);
+	add(&s2, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7", 4001, 52);
+	assert_int_equal(sw_agg_build(&a, &s0, &s1, &o), 0);
+	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 1);
+	assert_int_equal(a.states[SW_SYN_RECV].entered, 1);
+	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);
+	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 1); /* only 52 */
+	assert_int_equal(a.states[SW_ESTABLISHED].entered, 2);
+	/* re-aggregating the same pair (grouping change) gives the same */
+	o.group_v4 = 24;
+	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);
+	assert_int_equal(remote(&a, "198.51.100.0/24")->new_conns, 1);
+	sw_agg_free(&a);
+	sw_snapshot_free(&s0);
+	sw_snapshot_free(&s1);
+	sw_snapshot_free(&s2);
+}
+
+static void test_grouping_and_order(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {24, 64};
+	uint64_t c = 1;
+	int i;
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = NS;
+	for (i = 0; i < 3; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "203.0.113.5", 1000 + i, c++);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "203.0.113.200", 1000, c++);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.1", 1000, c++);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80, "2001:db8:0:1::5", 1000, c++);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80, "2001:db8:0:1::6", 1000, c++);
+	add(&cur, SW_TCP, SW_CLOSE_WAIT, "2001:db8::1", 80, "2001:db8:0:2::6", 1000, c++);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_int_equal(a.nremotes, 4);
+	assert_int_equal(a.remotes[0].count, 4);
+	assert_int_equal(a.remotes[0].pfx.plen, 24);
+	assert_int_equal(remote(&a, "2001:db8:0:1::/64")->count, 2);
+	/* ties (count 1): IPv4 before IPv6, then by address */
+	assert_int_equal(a.remotes[2].pfx.family, 4);
+	assert_int_equal(a.remotes[3].pfx.family, 6);
+	assert_int_equal(remote(&a, "2001:db8:0:2::/64")->states[SW_CLOSE_WAIT], 1);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
+static void test_many_remotes_rehash(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+	char addr[32];
+	uint32_t i, total = 0;
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = NS;
+	for (i = 0; i < 20000; i++) {
+		snprintf(addr, sizeof(addr), "2001:db8::%x:%x", i >> 8, i & 255);
+		add(&cur, SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80, addr, 1000, i + 1);
+		if (i % 3 == 0)
+			add(&cur, SW_TCP, SW_TIME_WAIT, "2001:db8::1", 80, addr, 1001, 100000 + i);
+	}
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_int_equal(a.nremotes, 20000);
+	for (i = 0; i < a.nremotes; i++) {
+		total += a.remotes[i].count;
+		if (i)
+			assert_true(a.remotes[i - 1].count >= a.remotes[i].count);
+	}
+	assert_int_equal(total, cur.count);
+	assert_int_equal(a.remotes[0].count, 2);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_build_has_no_rates),
+		cmocka_unit_test(test_diff_rates),
+		cmocka_unit_test(test_accepted_child_not_new),
+		cmocka_unit_test(test_grouping_and_order),
+		cmocka_unit_test(test_many_remotes_rehash),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,150 @@
+/* Unit tests: command line parsing and its error messages. */
+#include <stdlib.h>
+
+#include "sw_cli.h"
+#include "sw_test.h"
+
+static int parse(struct sw_opts *o, char *err, size_t len, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	char *a;
+
+	argv[argc++] = "sockwatch";
+	va_start(ap, len);
+	while ((a = va_arg(ap, char *)) != NULL)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	err[0] = '\0';
+	return sw_cli_parse(argc, argv, o, err, len);
+}
+
+static void test_defaults_and_batch(void **state)
+{
+	struct sw_opts o;
+	char err[256];
+
+	(void)state;
+	unsetenv("NO_COLOR");
+	assert_int_equal(parse(&o, err, sizeof(err), NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_TUI);
+	assert_true(o.delay_s == 1.0);
+	assert_int_equal(o.top, 20);
+	assert_int_equal(o.engine.group.group_v4, 32);
+	assert_int_equal(o.engine.group.group_v6, 128);
+	assert_false(o.no_color);
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-n", "3", "-d", "0.25",
+			       "--json", "-t", "-4", "-f", "state syn_recv", "-g",
+			       "24,64", "--top", "0", "--netns", "web1", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_BATCH);
+	assert_int_equal(o.iterations, 3);
+	assert_true(o.delay_s == 0.25);
+	assert_true(o.json && o.engine.tcp && o.engine.v4 && !o.engine.udp);
+	assert_string_equal(o.engine.filter, "state syn_recv");
+	assert_int_equal(o.engine.group.group_v4, 24);
+	assert_int_equal(o.engine.group.group_v6, 64);
+	assert_int_equal(o.top, 0);
+	assert_string_equal(o.engine.netns, "web1");
+	/* a replay prints every refresh unless -n says otherwise */
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "--replay", "f", NULL), 0);
+	assert_int_equal(o.iterations, 0);
+	setenv("NO_COLOR", "1", 1);
+	assert_int_equal(parse(&o, err, sizeof(err), NULL), 0);
+	assert_true(o.no_color);
+	unsetenv("NO_COLOR");
+}
+
+static void test_subcommands_any_order(void **state)
+{
+	struct sw_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "srv", "block",
+			       "203.0.113.7/32", "--for", "2h", "--kill", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_BLOCK);
+	assert_string_equal(o.target, "203.0.113.7/32");
+	assert_true(o.block_for_s == 7200);
+	assert_true(o.kill);
+	assert_string_equal(o.engine.netns, "srv");
+	assert_int_equal(parse(&o, err, sizeof(err), "unblock", "--all", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_UNBLOCK);
+	assert_true(o.all);
+	assert_int_equal(parse(&o, err, sizeof(err), "blocks", "--json", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_BLOCKS);
+	assert_int_equal(parse(&o, err, sizeof(err), "--cleanup", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_CLEANUP);
+	assert_int_equal(parse(&o, err, sizeof(err), "block", "192.0.2.1", "--dry-run",
+			       "--reason", "flood", NULL), 0);
+	assert_true(o.dry_run);
+	assert_string_equal(o.reason, "flood");
+}
+
+static void test_errors_name_the_option(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *want;
+	} cases[] = {
+		{"-d", "abc", NULL, "-d/--delay: 'abc' is not a number of seconds"},
+		{"-d", "-1", NULL, "-d/--delay: '-1'"},
+		{"-b", "-n", "0", "-n/--iterations: '0' is not a positive whole number"},
+		{"-b", "--top", "x", "--top: 'x' is not a number of rows"},
+		{"-g", "33", NULL, "--group: '33' is not V4[,V6] prefix lengths"},
+		{"-g", "24,129", NULL, "--group: '24,129'"},
+		{"--bogus", NULL, NULL, "unknown option '--bogus'"},
+		{"-x", NULL, NULL, "unknown option '-x'"},
+		{"-b", "-d", NULL, "-d needs a value"},
+		{"frobnicate", NULL, NULL, "unknown command 'frobnicate'"},
+		{"block", NULL, NULL, "block: which address?"},
+		{"unblock", NULL, NULL, "unblock: give ADDR[/PREFIX] or --all"},
+		{"block", "192.0.2.1", "--for=10x", "--for: '10x' is not a duration"},
+		{"-n", "5", NULL, "-n/--iterations only applies to batch mode"},
+		{"--netns", "../etc", NULL, "--netns: '../etc' is not a namespace name"},
+		{"--replay", "f", "--record=g", "--record and --replay cannot be used together"},
+	};
+	struct sw_opts o;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), cases[i].a, cases[i].b,
+				       cases[i].c, NULL), -1);
+		if (!strstr(err, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+		assert_null(strchr(err, '\n'));
+	}
+}
+
+static void test_durations(void **state)
+{
+	double d;
+
+	(void)state;
+	assert_int_equal(sw_cli_parse_duration("90s", &d), 0);
+	assert_true(d == 90);
+	assert_int_equal(sw_cli_parse_duration("10m", &d), 0);
+	assert_true(d == 600);
+	assert_int_equal(sw_cli_parse_duration("1.5", &d), 0);
+	assert_true(d == 1.5);
+	assert_int_equal(sw_cli_parse_duration("1d", &d), 0);
+	assert_true(d == 86400);
+	assert_int_equal(sw_cli_parse_duration("0s", &d), -1);
+	assert_int_equal(sw_cli_parse_duration("m", &d), -1);
+	assert_int_equal(sw_cli_parse_duration("5 m", &d), -1);
+	assert_int_equal(sw_cli_parse_duration("5ms", &d), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_and_batch),
+		cmocka_unit_test(test_subcommands_any_order),
+		cmocka_unit_test(test_errors_name_the_option),
+		cmocka_unit_test(test_durations),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
