@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,7 +203,7 @@ static uint64_t sw_procmap_now(void)
  * /proc lists pids in ascending order, so the first owner found is the
  * lowest pid (workers sharing a listener show their master). */
 static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid,
-				uint64_t deadline)
+				unsigned maxfds, uint64_t deadline)
 {
 	unsigned nfd = 0;
 	char path[300], link[64], name[SW_PROC_NAME_LEN];
@@ -222,7 +223,8 @@ static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid,
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
-		if (deadline && ++nfd % 256 == 0 && sw_procmap_now() > deadline)
+		if (++nfd > maxfds ||
+		    (deadline && nfd % 256 == 0 && sw_procmap_now() > deadline))
 			break;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
 		ino = n > 0 ? sw_procmap_sock_inode(link, n) : 0;
@@ -249,17 +251,27 @@ static bool sw_procmap_in_ns(const char *pid, ino_t ns)
 	return stat(path, &st) == 0 && st.st_ino == ns;
 }
 
-/* Owners of every wanted inode. A socket's owner nearly always lives in
- * the socket's namespace, while other namespaces may hold hundreds of
- * thousands of descriptors (a load generator: 0.6 s to read them all).
- * So: the processes of this namespace first, all of them; the others
- * only within a time budget; and stop as soon as every inode is found. */
+/* How the scan goes, cheapest first, stopping once every wanted inode
+ * has an owner: a socket's owner nearly always lives in the socket's
+ * namespace and opened its listeners first (low descriptors), while a
+ * load generator in another namespace may hold hundreds of thousands of
+ * descriptors (0.6 s to read them all). */
+static const struct {
+	bool same_ns;     /* processes of our namespace, or the others */
+	unsigned maxfds;  /* descriptors read per process */
+	bool budget;      /* within SW_PROC_FOREIGN_BUDGET_NS */
+} sw_procmap_passes[] = {
+	{ true, 64, false },
+	{ true, UINT_MAX, false },
+	{ false, UINT_MAX, true },
+};
+
 static void sw_procmap_scan(struct sw_procmap *m)
 {
 	struct stat self;
 	struct dirent *de;
 	uint32_t i;
-	int pass;
+	unsigned pass;
 	DIR *d;
 
 	m->left = 0;
@@ -268,17 +280,21 @@ static void sw_procmap_scan(struct sw_procmap *m)
 	if (stat("/proc/thread-self/ns/net", &self) < 0)
 		self.st_ino = 0;
 	d = opendir("/proc");
-	for (pass = 0; d && pass < 2 && m->left; pass++) {
-		uint64_t deadline = sw_procmap_now() + SW_PROC_FOREIGN_BUDGET_NS;
+	for (pass = 0; d && m->left && pass < sizeof(sw_procmap_passes) /
+					     sizeof(sw_procmap_passes[0]); pass++) {
+		uint64_t deadline = sw_procmap_passes[pass].budget ?
+			sw_procmap_now() + SW_PROC_FOREIGN_BUDGET_NS : 0;
 
 		rewinddir(d);
 		while (m->left && (de = readdir(d))) {
 			if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
-			    sw_procmap_in_ns(de->d_name, self.st_ino) != !pass)
+			    sw_procmap_in_ns(de->d_name, self.st_ino) !=
+				    sw_procmap_passes[pass].same_ns)
 				continue;
-			if (pass && sw_procmap_now() > deadline)
+			if (deadline && sw_procmap_now() > deadline)
 				break;
-			sw_procmap_scan_pid(m, de->d_name, pass ? deadline : 0);
+			sw_procmap_scan_pid(m, de->d_name,
+					    sw_procmap_passes[pass].maxfds, deadline);
 		}
 	}
 	if (d)
