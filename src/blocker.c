@@ -10,39 +10,13 @@
 #include "blocker_priv.h"
 #include "sw_audit.h"
 #include "sw_block.h"
+#include "sw_netns.h"
 #include "sw_nft.h"
 #include "sw_policy.h"
 #include "sw_rtnl.h"
 #include "sw_sockkill.h"
 #include "sw_sshpeer.h"
 
-#if __has_include("sw_netns.h")
-#include "sw_netns.h"
-#else
-/* Until the engine's sw_netns.h lands in main: the same contract. */
-#include <fcntl.h>
-#include <sched.h>
-#include <unistd.h>
-
-static int sw_netns_enter(const char *name, char **cause)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/run/netns/",
-		 name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
-		close(fd);
-		return 0;
-	}
-	(void)!asprintf(cause, "--netns %s: %s (see 'ip netns list')", name,
-			errno == ENOENT ? "no such network namespace" : strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-#endif
 
 uint64_t sw_blocker_now_ns(void)
 {
