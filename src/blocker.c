@@ -359,15 +359,30 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	return 0;
 }
 
+static uint64_t sw_blocker_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 {
 	char err[SW_BLOCK_MSG_LEN];
+	uint64_t start = sw_blocker_mono_ns();
 
 	*cause = NULL;
+	if (b->read_mono_ns && b->read_ms > SW_BLOCK_SLOW_READ_MS &&
+	    (double)(start - b->read_mono_ns) / 1e6 <
+		    b->read_ms * SW_BLOCK_READ_SPACING)
+		return 0;
 	if (sw_blocker_read(b, err, sizeof(err)) < 0) {
 		(void)!asprintf(cause, "%s", err);
 		return -1;
 	}
+	b->read_mono_ns = sw_blocker_mono_ns();
+	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
 }
 
