@@ -31,8 +31,4 @@ int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 unsigned sw_nft_set_family(enum sw_nft_set s);
 bool sw_nft_set_is_interval(enum sw_nft_set s);
 
-/* The first address after prefix p; false when that wraps past the top
- * of the address space (then no end element is sent). */
-bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16]);
-
 #endif
