@@ -190,7 +190,9 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 
 	memset(&key, 0, sizeof(key));
 	key.target = *p;
-	e = bsearch(&key, b->v, b->nsorted, sizeof(*b->v), sw_blocker_entry_cmp);
+	e = b->nsorted ? bsearch(&key, b->v, b->nsorted, sizeof(*b->v),
+				 sw_blocker_entry_cmp)
+		       : NULL;
 	if (e)
 		return e;
 	for (i = b->nsorted; i < b->n; i++)
@@ -340,8 +342,9 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 		free(v);
 		return -1;
 	}
-	qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
-	if (b->time_ns) {
+	if (n)
+		qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
+	if (b->time_ns && b->n) {
 		/* what this blocker added since are in the tail: sort it in */
 		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
 		sw_blocker_expiries(b, b->v, b->n, b->time_ns, v, n, now);

@@ -101,6 +101,14 @@ static struct nlmsghdr *sw_nft_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 	return nlh;
 }
 
+/* Free the batch's bookkeeping (the messages live in n->wbuf). */
+static void sw_nft_batch_abort(struct sw_nft_batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	bt->b = NULL;
+}
+
 static void sw_nft_msg_done(struct sw_nft_batch *bt)
 {
 	mnl_nlmsg_batch_next(bt->b);
@@ -351,7 +359,7 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 			     char *err, size_t errlen)
 {
 	int fd = mnl_socket_get_fd(n->nl), first_err = 0;
-	unsigned acks = 0, bad = 0;
+	unsigned acks = 0;
 	char msg[160] = "";
 
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), n->seq++);
@@ -360,8 +368,10 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 			      mnl_nlmsg_batch_size(bt->b)) < 0) {
 		snprintf(err, errlen, "nftables: sending the batch failed: %s",
 			 strerror(errno));
+		sw_nft_batch_abort(bt);
 		return -1;
 	}
+	sw_nft_batch_abort(bt);
 	for (;;) {
 		ssize_t r = recv(fd, n->rbuf, SW_NFT_BUFSZ, MSG_DONTWAIT);
 		const struct nlmsghdr *nlh = (const void *)n->rbuf;
@@ -388,7 +398,6 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 				acks++;
 				continue;
 			}
-			bad++;
 			if (first_err)
 				continue;
 			first_err = -e->error;
@@ -411,7 +420,6 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 		errno = EPROTO;
 		return -1;
 	}
-	(void)bad;
 	return 0;
 }
 
@@ -520,6 +528,7 @@ int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
 		goto nomem;
 	return sw_nft_batch_send(n, &bt, err, errlen);
 nomem:
+	sw_nft_batch_abort(&bt);
 	snprintf(err, errlen, "nftables: out of memory building the batch");
 	errno = ENOMEM;
 	return -1;
@@ -536,6 +545,7 @@ int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
 		 sw_prefix_format(t, a, sizeof(a)),
 		 sw_nft_set_name(sw_nft_set_for(t)));
 	if (sw_nft_elems(n, &bt, t, NFT_MSG_DELSETELEM, 0, 0, NULL, what) < 0) {
+		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory building the batch");
 		return -1;
 	}
@@ -561,6 +571,7 @@ int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
 		char what[64];
 
 		if (!set) {
+			sw_nft_batch_abort(&bt);
 			snprintf(err, errlen, "nftables: out of memory");
 			return -1;
 		}
