@@ -445,22 +445,15 @@ int sw_nft_table_exists(struct sw_nft *n)
 	return errno == ENOENT ? 0 : -1;
 }
 
-int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, char *err,
-	       size_t errlen)
+static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
+			   uint64_t timeout_ms, const char *comment, bool create,
+			   char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
 	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
-	int exists = sw_nft_table_exists(n);
 
-	if (exists < 0) {
-		snprintf(err, errlen, "nftables: reading table inet %s: %s",
-			 SW_BLOCK_TABLE, strerror(errno));
-		return -1;
-	}
 	sw_nft_batch_start(n, &bt);
-	/* created on first use, or again after someone flushed the ruleset */
-	if (!exists && sw_nft_add_everything(n, &bt) < 0)
+	if (create && sw_nft_add_everything(n, &bt) < 0)
 		goto nomem;
 	snprintf(what, sizeof(what), "add element %s to %s",
 		 sw_prefix_format(t, a, sizeof(a)),
@@ -473,6 +466,26 @@ nomem:
 	sw_nft_batch_abort(&bt);
 	snprintf(err, errlen, "nftables: out of memory building the batch");
 	errno = ENOMEM;
+	return -1;
+}
+
+int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
+	       uint64_t timeout_ms, const char *comment, char *err,
+	       size_t errlen)
+{
+	int exists = sw_nft_table_exists(n);
+
+	if (exists < 0) {
+		snprintf(err, errlen, "nftables: reading table inet %s: %s",
+			 SW_BLOCK_TABLE, strerror(errno));
+		return -1;
+	}
+	/* created on first use, or again after someone flushed the ruleset */
+	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, err, errlen) == 0)
+		return 0;
+	/* flushed between the check and the batch: once more, creating */
+	if (exists && errno == ENOENT)
+		return sw_nft_add_once(n, t, timeout_ms, comment, true, err, errlen);
 	return -1;
 }
 
