@@ -45,11 +45,13 @@ int sw_nft_table_exists(struct sw_nft *n);
  * be ""), creating the table, sets, chain and rules in the same batch
  * when the chain is missing. Prefixes go in as explicit start and end
  * elements (no end element when the prefix reaches the top of the
- * space). Returns 0 when every message was acknowledged; -1 with errno
- * (EEXIST: already there; ENOTEMPTY: overlaps an interval) and a
- * one-line message in err. */
+ * space). Without renew an existing element is an error (EEXIST); with
+ * renew the same target gets the new timeout and a fresh expiry (its
+ * counter and comment stay). Returns 0 when every message was
+ * acknowledged; -1 with errno (EEXIST: already there; ENOTEMPTY: overlaps
+ * an interval) and a one-line message in err. */
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *target,
-	       uint64_t timeout_ms, const char *comment, char *err,
+	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
 	       size_t errlen);
 
 /* Delete exactly target. -1 with errno ENOENT when it is not there. */

@@ -256,6 +256,10 @@ static int sw_nft_elems(struct sw_nft *n, struct sw_nft_batch *bt,
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, t->bytes, klen);
 	if (timeout_ms)
 		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, timeout_ms);
+	/* a renewal restarts the clock: the kernel keeps the old expiry
+	 * unless told, even when the timeout changes back and forth */
+	if (timeout_ms && !(flags & NLM_F_EXCL) && type == NFT_MSG_NEWSETELEM)
+		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_EXPIRATION, timeout_ms);
 	if (comment && *comment) {
 		ud = nftnl_udata_buf_alloc(SW_BLOCK_COMMENT_LEN + 8);
 		if (!ud)
@@ -447,7 +451,7 @@ int sw_nft_table_exists(struct sw_nft *n)
 
 static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
 			   uint64_t timeout_ms, const char *comment, bool create,
-			   char *err, size_t errlen)
+			   bool renew, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
 	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
@@ -458,8 +462,9 @@ static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
 	snprintf(what, sizeof(what), "add element %s to %s",
 		 sw_prefix_format(t, a, sizeof(a)),
 		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL,
-			 timeout_ms, comment, what) < 0)
+	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM,
+			 NLM_F_CREATE | (renew ? 0 : NLM_F_EXCL), timeout_ms, comment,
+			 what) < 0)
 		goto nomem;
 	return sw_nft_batch_send(n, &bt, err, errlen);
 nomem:
@@ -470,7 +475,7 @@ nomem:
 }
 
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, char *err,
+	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
 	       size_t errlen)
 {
 	int exists = sw_nft_table_exists(n);
@@ -481,11 +486,13 @@ int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
 		return -1;
 	}
 	/* created on first use, or again after someone flushed the ruleset */
-	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, err, errlen) == 0)
+	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, renew, err,
+			    errlen) == 0)
 		return 0;
 	/* flushed between the check and the batch: once more, creating */
 	if (exists && errno == ENOENT)
-		return sw_nft_add_once(n, t, timeout_ms, comment, true, err, errlen);
+		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
+				       errlen);
 	return -1;
 }
 
