@@ -1,11 +1,392 @@
-/* tui.c - placeholder until the TUI lands (issue 3). */
+/* tui.c - the interactive front end's entry point and main loop. The loop
+ * waits on three things at once: keys, the refresher's wake-ups and
+ * signals (resize, quit). Keys go through the view's key table; actions
+ * return reaction flags and only this loop redraws or sends commands. */
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "sw_cli.h"
+#include <curses.h>
+
+#include "sw_tui.h"
+
+/* How long a status message stays. */
+#define SW_TUI_STATUS_NS (6ull * 1000000000ull)
+
+uint64_t sw_tui_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->status, sizeof(t->status), fmt, ap);
+	va_end(ap);
+	t->status_error = error;
+	t->status_until_ns = sw_tui_now_ns() + SW_TUI_STATUS_NS;
+}
+
+/* "10m" for 600 s: a duration the confirmation's parser reads back. */
+static void sw_tui_duration_text(double s, char *buf, size_t len)
+{
+	int t = s > 0 && s < 365.0 * 86400 ? (int)(s + 0.5) : 600;
+
+	if (t % 3600 == 0)
+		snprintf(buf, len, "%dh", t / 3600 % 10000);
+	else if (t % 60 == 0)
+		snprintf(buf, len, "%dm", t / 60 % 1000000);
+	else
+		snprintf(buf, len, "%ds", t % 100000000);
+}
+
+/* Blocking: opened here (the engine has entered the namespace), handed to
+ * the refresher. Unavailable blocking is a note, never a failure. */
+static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
+{
+	const struct sw_opts *o = t->o;
+	struct sw_block_opts bo = {
+		.dry_run = o->dry_run,
+		.force = o->force,
+		.allow_file = o->allow_file,
+		.audit_log = o->audit_log,
+	};
+	struct sw_blocker *b;
+	const char *why;
+	char *cause = NULL;
+
+	if (t->replay) {
+		snprintf(t->block_why, sizeof(t->block_why),
+			 "a replay shows a recording: nothing to block");
+		return NULL;
+	}
+	b = sw_blocker_open(&bo, &cause);
+	if (!b) {
+		snprintf(t->block_why, sizeof(t->block_why), "%s",
+			 cause ? cause : "cannot open the blocker");
+		free(cause);
+		return NULL;
+	}
+	why = sw_blocker_unavailable(b);
+	/* a dry run prints what it would send even without the rights */
+	if (why && !o->dry_run) {
+		snprintf(t->block_why, sizeof(t->block_why), "%s", why);
+		if (!strncmp(why, "unavailable: ", 13))
+			memmove(t->block_why, t->block_why + 13,
+				strlen(t->block_why + 13) + 1);
+	}
+	return b;
+}
+
+static void sw_tui_resize(struct sw_tui *t)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
+	    ws.ws_col > 0)
+		resize_term(ws.ws_row, ws.ws_col);
+	clearok(curscr, TRUE);
+	(void)t;
+}
+
+/* After the marks changed: list them after the kernel's blocks. */
+static void sw_tui_marks(struct sw_tui *t)
+{
+	if (t->m == &t->empty)
+		return;
+	sw_view_model_set_marks(t->m, t->view.marks, t->view.nmarks);
+}
+
+static void sw_tui_take(struct sw_tui *t)
+{
+	struct sw_tui_news n;
+
+	sw_tui_worker_take(t->w, t->view.paused, &t->m, &n);
+	if (n.model) {
+		sw_tui_marks(t);
+		sw_view_sync(&t->view, t->m);
+	}
+	if (n.replay_end && !t->replay_end) {
+		t->replay_end = true;
+		sw_tui_status(t, false, "end of the recording: the last refresh stays on screen (q quits)");
+	}
+	if (n.status[0])
+		sw_tui_status(t, n.status_error, "%s", n.status);
+	if (n.info) {
+		free(t->info);
+		t->info = n.info;
+		t->view.overlay = SW_O_INFO;
+	}
+}
+
+/* Act on an action's reaction flags. Returns false to quit. */
+static bool sw_tui_react(struct sw_tui *t, unsigned f)
+{
+	struct sw_view *v = &t->view;
+
+	if (f & SW_R_QUIT)
+		return false;
+	if (f & SW_R_PAUSE) {
+		sw_tui_worker_pause(t->w, v->paused);
+		if (!v->paused)
+			sw_tui_take(t);
+	}
+	if (f & SW_R_INTERVAL)
+		sw_tui_worker_interval(t->w, v->interval_s);
+	if (f & SW_R_GROUP) {
+		struct sw_agg_opts g;
+
+		sw_view_group_opts(v->group, &g);
+		sw_tui_worker_group(t->w, &g);
+	}
+	if (f & SW_R_FILTER) {
+		snprintf(t->filter, sizeof(t->filter), "%s", v->prompt.buf);
+		sw_tui_worker_filter(t->w, t->filter);
+		sw_tui_status(t, false, t->filter[0] ? "filter: %s" : "filter cleared%s",
+			      t->filter);
+	}
+	if (f & SW_R_BLOCK) {
+		char a[SW_ADDR_STRLEN];
+
+		sw_tui_worker_block(t->w, &v->confirm, t->o->reason);
+		sw_tui_status(t, false, "blocking %s ...",
+			      sw_prefix_format(&v->confirm.target, a, sizeof(a)));
+	}
+	if (f & SW_R_UNBLOCK) {
+		char a[SW_ADDR_STRLEN];
+
+		sw_tui_worker_unblock(t->w, &v->unblock_target);
+		sw_tui_status(t, false, "unblocking %s ...",
+			      sw_prefix_format(&v->unblock_target, a, sizeof(a)));
+	}
+	if (f & (SW_R_MARK | SW_R_BLOCKS)) {
+		sw_tui_marks(t);
+		sw_view_list_sync(v, t->m, SW_PANE_BLOCKS);
+	}
+	if (v->msg[0]) {
+		if ((f & SW_R_MARK) && t->block_why[0])
+			sw_tui_status(t, false, "%s (blocking unavailable: %s)",
+				      v->msg, t->block_why);
+		else
+			sw_tui_status(t, false, "%s", v->msg);
+		v->msg[0] = '\0';
+	}
+	return true;
+}
+
+static bool sw_tui_input(struct sw_tui *t)
+{
+	int ch;
+
+	while ((ch = getch()) != ERR) {
+		unsigned f = 0;
+
+		if (ch == KEY_RESIZE) {
+			sw_tui_resize(t);
+			continue;
+		}
+		if (ch == KEY_MOUSE) {
+			MEVENT ev;
+
+			if (getmouse(&ev) != OK)
+				continue;
+			sw_view_layout(&t->view, LINES, COLS, &t->lay);
+			if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+				f = sw_view_click(&t->view, t->m, &t->lay, ev.y, ev.x);
+			else if (ev.bstate & BUTTON4_PRESSED)
+				f = sw_view_key(&t->view, t->m, SW_KEY_UP);
+#ifdef BUTTON5_PRESSED
+			else if (ev.bstate & BUTTON5_PRESSED)
+				f = sw_view_key(&t->view, t->m, SW_KEY_DOWN);
+#endif
+		} else {
+			int key = sw_tui_key(ch);
+
+			if (key == SW_KEY_NONE)
+				continue;
+			f = sw_view_key(&t->view, t->m, key);
+		}
+		if (!sw_tui_react(t, f))
+			return false;
+	}
+	return true;
+}
+
+static void sw_tui_screen_setup(struct sw_tui *t)
+{
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(40);
+	curs_set(0);
+	mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+			  | BUTTON5_PRESSED
+#endif
+		  ,
+		  NULL);
+	mouseinterval(0);
+	sw_tui_theme_init(t);
+}
+
+/* The loop; returns false on a signal that asks us to stop. */
+static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
+{
+	bool run = true;
+
+	sw_tui_draw(t);
+	while (run) {
+		struct pollfd p[3] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = wake_fd, .events = POLLIN },
+			{ .fd = sig_fd, .events = POLLIN },
+		};
+		int n = poll(p, 3, 1000);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n > 0 && (p[2].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGWINCH)
+					sw_tui_resize(t);
+				else
+					run = false;
+			}
+		}
+		if (n > 0 && (p[1].revents & POLLIN))
+			sw_tui_take(t);
+		if (n > 0 && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			if (p[0].revents & (POLLHUP | POLLERR))
+				run = false;
+			else if (!sw_tui_input(t))
+				run = false;
+		}
+		if (t->status[0] && sw_tui_now_ns() >= t->status_until_ns)
+			t->status[0] = '\0';
+		if (run)
+			sw_tui_draw(t);
+	}
+}
+
+static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
+{
+	const struct sw_opts *o = t->o;
+	struct sw_view *v = &t->view;
+
+	sw_view_init(v, o->delay_s, &o->engine.group);
+	v->block_ok = !t->block_why[0];
+	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
+	v->warn[SW_TIME_WAIT] = o->warn_time_wait;
+	v->warn[SW_CLOSE_WAIT] = o->warn_close_wait;
+	sw_tui_duration_text(o->block_for_s, v->default_duration,
+			     sizeof(v->default_duration));
+	snprintf(t->filter, sizeof(t->filter), "%s", sw_engine_filter_text(e));
+	sw_view_line_set(&v->prompt, t->filter);
+	sw_view_model_init(&t->empty);
+	t->m = &t->empty;
+}
 
 int sw_tui_main(const struct sw_opts *o)
 {
-	(void)o;
-	fprintf(stderr, "sockwatch: the TUI is not built yet; use batch mode: sockwatch -b\n");
-	return 1;
+	struct sw_tui t;
+	struct sw_engine *e;
+	struct sw_blocker *b;
+	SCREEN *scr;
+	sigset_t sigs;
+	char *cause = NULL;
+	int wake_fd = -1, sig_fd;
+	const char *name;
+
+	memset(&t, 0, sizeof(t));
+	t.o = o;
+	setlocale(LC_ALL, "");
+	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
+		return 2;
+	}
+	e = sw_engine_open(&o->engine, &cause);
+	if (!e) {
+		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
+		free(cause);
+		return 1;
+	}
+	t.replay = sw_engine_is_replay(e);
+	t.dry_run = o->dry_run;
+	if (t.replay) {
+		name = strrchr(o->engine.replay, '/');
+		snprintf(t.replay_name, sizeof(t.replay_name), "%s",
+			 name ? name + 1 : o->engine.replay);
+	}
+	if (gethostname(t.host, sizeof(t.host) - 1) < 0)
+		snprintf(t.host, sizeof(t.host), "?");
+	b = sw_tui_blocker(&t);
+	sw_tui_view_init(&t, e);
+
+	/* signals arrive as data, in the loop, never in the refresher */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGWINCH);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0) {
+		fprintf(stderr, "sockwatch: cannot watch signals: %s\n", strerror(errno));
+		sw_engine_close(e);
+		if (b)
+			sw_blocker_close(b);
+		return 1;
+	}
+	t.w = sw_tui_worker_start(e, b, t.view.interval_s, &wake_fd, &cause);
+	if (!t.w) {
+		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
+		free(cause);
+		sw_engine_close(e);
+		if (b)
+			sw_blocker_close(b);
+		close(sig_fd);
+		return 1;
+	}
+	scr = newterm(NULL, stdout, stdin);
+	if (!scr) {
+		sw_tui_worker_stop(t.w);
+		close(sig_fd);
+		fprintf(stderr, "sockwatch: cannot drive this terminal (TERM=%s): set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
+	t.start_ns = sw_tui_now_ns();
+	sw_tui_screen_setup(&t);
+	sw_tui_loop(&t, wake_fd, sig_fd);
+
+	/* the terminal first, then everything else */
+	endwin();
+	delscreen(scr);
+	sw_tui_worker_stop(t.w);
+	sw_view_free(&t.view);
+	sw_view_model_free(&t.empty);
+	free(t.info);
+	close(sig_fd);
+	return 0;
 }

@@ -1,0 +1,181 @@
+/* view.c - the key table, the actions and the view's modes. Actions change
+ * only the view and return SW_R_* flags; the TUI's main loop decides what
+ * to redraw, re-poll or send. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_filter.h"
+#include "sw_view.h"
+
+/* The key contract (README and help list the same). */
+const struct sw_view_binding sw_view_bindings[] = {
+	{ SW_KEY_TAB, SW_A_FOCUS_NEXT },   { SW_KEY_BTAB, SW_A_FOCUS_PREV },
+	{ SW_KEY_UP, SW_A_UP },            { SW_KEY_DOWN, SW_A_DOWN },
+	{ 'k', SW_A_UP },                  { 'j', SW_A_DOWN },
+	{ SW_KEY_PGUP, SW_A_PGUP },        { SW_KEY_PGDN, SW_A_PGDN },
+	{ SW_KEY_HOME, SW_A_HOME },        { SW_KEY_END, SW_A_END },
+	{ '<', SW_A_SORT_PREV },           { '>', SW_A_SORT_NEXT },
+	{ ',', SW_A_SORT_PREV },           { '.', SW_A_SORT_NEXT },
+	{ 'r', SW_A_SORT_REVERSE },        { '/', SW_A_FILTER },
+	{ 'g', SW_A_GROUP },               { ' ', SW_A_PAUSE },
+	{ '+', SW_A_INTERVAL_UP },         { '=', SW_A_INTERVAL_UP },
+	{ '-', SW_A_INTERVAL_DOWN },       { SW_KEY_ENTER, SW_A_OPEN },
+	{ '\r', SW_A_OPEN },               { SW_KEY_ESC, SW_A_CLOSE },
+	{ SW_KEY_LEFT, SW_A_CLOSE },       { SW_KEY_RIGHT, SW_A_OPEN },
+	{ 'b', SW_A_BLOCK },               { 'u', SW_A_UNBLOCK },
+	{ 'B', SW_A_BLOCKS },              { '?', SW_A_HELP },
+	{ 'h', SW_A_HELP },                { SW_KEY_F1, SW_A_HELP },
+	{ 'q', SW_A_QUIT },                { SW_KEY_F10, SW_A_QUIT },
+	{ 0, SW_A_NONE },
+};
+
+/* Help rows; an action without help text is listed with its sibling. */
+static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
+	[SW_A_FOCUS_NEXT] = { "Tab S-Tab", "focus the next / previous pane" },
+	[SW_A_FOCUS_PREV] = { "S-Tab", "" },
+	[SW_A_UP] = { "Up Dn PgUp PgDn Home End", "move the selection (also j k)" },
+	[SW_A_DOWN] = { "Down", "" },
+	[SW_A_PGUP] = { "PgUp", "" },
+	[SW_A_PGDN] = { "PgDn", "" },
+	[SW_A_HOME] = { "Home", "" },
+	[SW_A_END] = { "End", "" },
+	[SW_A_SORT_PREV] = { "<", "" },
+	[SW_A_SORT_NEXT] = { "< >", "sort by the previous / next column" },
+	[SW_A_SORT_REVERSE] = { "r", "reverse the sort order" },
+	[SW_A_FILTER] = { "/", "filter: state syn_recv, port 80, addr 192.0.2.0/24 (Esc clears)" },
+	[SW_A_GROUP] = { "g", "group remotes: /32 /24 /16 (IPv6 /128 /64 /48)" },
+	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
+	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
+	[SW_A_INTERVAL_DOWN] = { "-", "" },
+	[SW_A_OPEN] = { "Enter Esc", "open / close the sockets of the selected row" },
+	[SW_A_CLOSE] = { "Esc", "" },
+	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
+	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
+	[SW_A_BLOCKS] = { "B", "show / hide the blocks pane" },
+	[SW_A_HELP] = { "? F1", "this help" },
+	[SW_A_QUIT] = { "q F10", "quit" },
+};
+
+enum sw_action sw_view_key_action(int key)
+{
+	const struct sw_view_binding *b;
+
+	for (b = sw_view_bindings; b->action != SW_A_NONE; b++)
+		if (b->key == key)
+			return b->action;
+	return SW_A_NONE;
+}
+
+const struct sw_view_action_def *sw_view_action_def(enum sw_action a)
+{
+	static const struct sw_view_action_def none = { "", "" };
+
+	return a < SW_A_MAX && a > SW_A_NONE ? &sw_view_actions[a] : &none;
+}
+
+/* ---- steps ---------------------------------------------------------- */
+
+static const struct sw_agg_opts sw_view_groups[SW_VIEW_NGROUPS] = {
+	{ 32, 128 }, { 24, 64 }, { 16, 48 },
+};
+
+void sw_view_group_opts(int group, struct sw_agg_opts *out)
+{
+	*out = sw_view_groups[group >= 0 && group < SW_VIEW_NGROUPS ? group : 0];
+}
+
+static const double sw_view_intervals[] = {
+	0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60,
+};
+#define SW_VIEW_NINTERVALS (sizeof(sw_view_intervals) / sizeof(sw_view_intervals[0]))
+
+double sw_view_interval_step(double s, int dir)
+{
+	size_t i;
+
+	if (dir > 0) {
+		for (i = 0; i < SW_VIEW_NINTERVALS; i++)
+			if (sw_view_intervals[i] > s + 1e-9)
+				return sw_view_intervals[i];
+		return sw_view_intervals[SW_VIEW_NINTERVALS - 1];
+	}
+	for (i = SW_VIEW_NINTERVALS; i-- > 0;)
+		if (sw_view_intervals[i] < s - 1e-9)
+			return sw_view_intervals[i];
+	return sw_view_intervals[0];
+}
+
+/* ---- init ----------------------------------------------------------- */
+
+void sw_view_init(struct sw_view *v, double interval_s,
+		  const struct sw_agg_opts *g)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	v->focus = SW_PANE_REMOTES;
+	v->interval_s = interval_s > 0 ? interval_s : 1;
+	for (i = 0; i < SW_PANE_MAX; i++)
+		v->list[i].sort = sw_view_pane(i)->default_sort;
+	for (i = 0; g && i < SW_VIEW_NGROUPS; i++)
+		if (g->group_v4 == sw_view_groups[i].group_v4)
+			v->group = i;
+	snprintf(v->default_duration, sizeof(v->default_duration), "10m");
+}
+
+void sw_view_free(struct sw_view *v)
+{
+	int i;
+
+	for (i = 0; i < SW_PANE_MAX; i++)
+		free(v->list[i].order);
+	memset(v->list, 0, sizeof(v->list));
+}
+
+enum sw_pane sw_view_active(const struct sw_view *v)
+{
+	return v->mode == SW_V_DETAIL ? SW_PANE_DETAIL : v->focus;
+}
+
+int sw_view_sync(struct sw_view *v, const struct sw_view_model *m)
+{
+	int rc = 0;
+
+	rc |= sw_view_list_sync(v, m, SW_PANE_STATES);
+	rc |= sw_view_list_sync(v, m, SW_PANE_REMOTES);
+	rc |= sw_view_list_sync(v, m, SW_PANE_LISTENERS);
+	if (v->show_blocks)
+		rc |= sw_view_list_sync(v, m, SW_PANE_BLOCKS);
+	if (v->mode == SW_V_DETAIL)
+		rc |= sw_view_list_sync(v, m, SW_PANE_DETAIL);
+	return rc ? -1 : 0;
+}
+
+/* ---- marks ---------------------------------------------------------- */
+
+bool sw_view_is_marked(const struct sw_view *v, const struct sw_prefix *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->nmarks; i++)
+		if (!memcmp(&v->marks[i], p, sizeof(*p)))
+			return true;
+	return false;
+}
+
+bool sw_view_toggle_mark(struct sw_view *v, const struct sw_prefix *p)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->nmarks; i++)
+		if (!memcmp(&v->marks[i], p, sizeof(*p))) {
+			v->marks[i] = v->marks[--v->nmarks];
+			return false;
+		}
+	if (v->nmarks == SW_VIEW_MAX_MARKS)
+		return false;
+	v->marks[v->nmarks++] = *p;
+	return true;
+}

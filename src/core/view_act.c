@@ -1,0 +1,487 @@
+/* view_act.c - what each action does to the view, and how keys are routed
+ * through the overlays (help, filter prompt, block confirmation). */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_filter.h"
+#include "sw_view.h"
+
+typedef unsigned (*sw_view_act_fn)(struct sw_view *v,
+				   const struct sw_view_model *m);
+
+/* Panes the focus cycles through in the main screen. */
+static void sw_view_main_panes(const struct sw_view *v, enum sw_pane out[3])
+{
+	out[0] = SW_PANE_STATES;
+	out[1] = SW_PANE_REMOTES;
+	out[2] = v->show_blocks ? SW_PANE_BLOCKS : SW_PANE_LISTENERS;
+}
+
+static unsigned sw_view_focus(struct sw_view *v, int dir)
+{
+	enum sw_pane p[3];
+	int i, at = 0;
+
+	if (v->mode != SW_V_MAIN)
+		return 0;
+	sw_view_main_panes(v, p);
+	for (i = 0; i < 3; i++)
+		if (p[i] == v->focus)
+			at = i;
+	v->focus = p[(at + 3 + dir) % 3];
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_next(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	return sw_view_focus(v, 1);
+}
+
+static unsigned sw_view_a_prev(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	return sw_view_focus(v, -1);
+}
+
+static unsigned sw_view_move(struct sw_view *v, const struct sw_view_model *m,
+			     long delta)
+{
+	sw_view_list_move(v, m, sw_view_active(v), delta);
+	return SW_R_REDRAW;
+}
+
+static long sw_view_page(const struct sw_view *v)
+{
+	long h = v->list[sw_view_active(v)].height;
+
+	return h > 1 ? h - 1 : 1;
+}
+
+static unsigned sw_view_a_up(struct sw_view *v, const struct sw_view_model *m)
+{
+	return sw_view_move(v, m, -1);
+}
+
+static unsigned sw_view_a_down(struct sw_view *v, const struct sw_view_model *m)
+{
+	return sw_view_move(v, m, 1);
+}
+
+static unsigned sw_view_a_pgup(struct sw_view *v, const struct sw_view_model *m)
+{
+	return sw_view_move(v, m, -sw_view_page(v));
+}
+
+static unsigned sw_view_a_pgdn(struct sw_view *v, const struct sw_view_model *m)
+{
+	return sw_view_move(v, m, sw_view_page(v));
+}
+
+static unsigned sw_view_a_home(struct sw_view *v, const struct sw_view_model *m)
+{
+	sw_view_list_select(v, m, sw_view_active(v), 0);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_end(struct sw_view *v, const struct sw_view_model *m)
+{
+	sw_view_list_select(v, m, sw_view_active(v), (long)UINT32_MAX);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_sort(struct sw_view *v, const struct sw_view_model *m,
+			     int dir)
+{
+	enum sw_pane p = sw_view_active(v);
+	int n = sw_view_pane(p)->ncols;
+	struct sw_view_list *l = &v->list[p];
+
+	l->sort = (l->sort + n + dir) % n;
+	l->reverse = false;
+	sw_view_list_sync(v, m, p);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_sort_prev(struct sw_view *v,
+				    const struct sw_view_model *m)
+{
+	return sw_view_sort(v, m, -1);
+}
+
+static unsigned sw_view_a_sort_next(struct sw_view *v,
+				    const struct sw_view_model *m)
+{
+	return sw_view_sort(v, m, 1);
+}
+
+static unsigned sw_view_a_reverse(struct sw_view *v,
+				  const struct sw_view_model *m)
+{
+	enum sw_pane p = sw_view_active(v);
+
+	v->list[p].reverse = !v->list[p].reverse;
+	sw_view_list_sync(v, m, p);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_filter(struct sw_view *v,
+				 const struct sw_view_model *m)
+{
+	(void)m;
+	v->overlay = SW_O_PROMPT;
+	v->prompt.cur = v->prompt.len;
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_group(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	v->group = (v->group + 1) % SW_VIEW_NGROUPS;
+	return SW_R_GROUP | SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_pause(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	v->paused = !v->paused;
+	return SW_R_PAUSE | SW_R_REDRAW;
+}
+
+static unsigned sw_view_interval(struct sw_view *v, int dir)
+{
+	double s = sw_view_interval_step(v->interval_s, dir);
+
+	if (s == v->interval_s)
+		return 0;
+	v->interval_s = s;
+	return SW_R_INTERVAL | SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_ival_up(struct sw_view *v,
+				  const struct sw_view_model *m)
+{
+	(void)m;
+	return sw_view_interval(v, 1);
+}
+
+static unsigned sw_view_a_ival_down(struct sw_view *v,
+				    const struct sw_view_model *m)
+{
+	(void)m;
+	return sw_view_interval(v, -1);
+}
+
+static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
+{
+	long row = sw_view_selected(v, v->focus);
+	struct sw_view_detail *d = &v->detail;
+	char a[SW_ADDR_STRLEN];
+
+	if (v->mode != SW_V_MAIN || row < 0)
+		return 0;
+	memset(d, 0, sizeof(*d));
+	switch (v->focus) {
+	case SW_PANE_STATES:
+		d->kind = SW_DETAIL_STATE;
+		d->state = (uint8_t)(row + 1);
+		snprintf(d->title, sizeof(d->title), "Sockets in %s",
+			 sw_state_name(d->state));
+		break;
+	case SW_PANE_REMOTES:
+		d->kind = SW_DETAIL_REMOTE;
+		d->pfx = m->remotes[row].pfx;
+		snprintf(d->title, sizeof(d->title), "Sockets of %s",
+			 sw_prefix_format(&d->pfx, a, sizeof(a)));
+		break;
+	case SW_PANE_LISTENERS:
+		d->kind = SW_DETAIL_LISTENER;
+		d->proto = m->listeners[row].proto;
+		d->port = m->listeners[row].port;
+		snprintf(d->title, sizeof(d->title), "Sockets on %s port %u",
+			 sw_proto_name(d->proto), d->port);
+		break;
+	default:
+		return 0;
+	}
+	v->mode = SW_V_DETAIL;
+	v->list[SW_PANE_DETAIL].sel = v->list[SW_PANE_DETAIL].top = 0;
+	v->list[SW_PANE_DETAIL].have_key = false;
+	sw_view_list_sync(v, m, SW_PANE_DETAIL);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_close(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	if (v->mode != SW_V_DETAIL)
+		return 0;
+	v->mode = SW_V_MAIN;
+	return SW_R_REDRAW;
+}
+
+/* The remote that b / u act on: the selected remote row, or the address
+ * the detail view shows. Returns its model row (or -1) and fills *p. */
+static bool sw_view_target(const struct sw_view *v,
+			   const struct sw_view_model *m, struct sw_prefix *p,
+			   long *row)
+{
+	uint32_t i;
+
+	*row = -1;
+	if (v->mode == SW_V_DETAIL) {
+		if (v->detail.kind != SW_DETAIL_REMOTE)
+			return false;
+		*p = v->detail.pfx;
+		for (i = 0; i < m->nremotes; i++)
+			if (!memcmp(&m->remotes[i].pfx, p, sizeof(*p)))
+				*row = i;
+		return true;
+	}
+	if (v->focus != SW_PANE_REMOTES)
+		return false;
+	*row = sw_view_selected(v, SW_PANE_REMOTES);
+	if (*row < 0)
+		return false;
+	*p = m->remotes[*row].pfx;
+	return true;
+}
+
+static unsigned sw_view_a_block(struct sw_view *v, const struct sw_view_model *m)
+{
+	struct sw_view_confirm *c = &v->confirm;
+	struct sw_prefix p;
+	char a[SW_ADDR_STRLEN];
+	long row;
+
+	if (!sw_view_target(v, m, &p, &row)) {
+		snprintf(v->msg, sizeof(v->msg),
+			 "b blocks a remote: select one in the Remotes pane (Tab)");
+		return SW_R_REDRAW;
+	}
+	sw_prefix_format(&p, a, sizeof(a));
+	if (!v->block_ok) {
+		bool on = sw_view_toggle_mark(v, &p);
+
+		snprintf(v->msg, sizeof(v->msg), "%s %s", on ? "marked" : "unmarked", a);
+		return SW_R_MARK | SW_R_REDRAW;
+	}
+	if (sw_view_model_blocked(m, &p) >= 0) {
+		snprintf(v->msg, sizeof(v->msg), "%s is already blocked (u unblocks)", a);
+		return SW_R_REDRAW;
+	}
+	memset(c, 0, sizeof(*c));
+	c->target = p;
+	if (row >= 0) {
+		c->count = m->remotes[row].count;
+		memcpy(c->states, m->remotes[row].states, sizeof(c->states));
+		c->udp = m->remotes[row].udp;
+	}
+	sw_view_line_set(&c->duration, v->default_duration);
+	v->overlay = SW_O_CONFIRM;
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_unblock(struct sw_view *v,
+				  const struct sw_view_model *m)
+{
+	struct sw_prefix p;
+	char a[SW_ADDR_STRLEN];
+	long row;
+	int b;
+
+	if (v->mode == SW_V_MAIN && v->focus == SW_PANE_BLOCKS) {
+		row = sw_view_selected(v, SW_PANE_BLOCKS);
+		if (row < 0)
+			return 0;
+		p = m->blocks[row].target;
+		if (m->blocks[row].marked) {
+			sw_view_toggle_mark(v, &p);
+			snprintf(v->msg, sizeof(v->msg), "unmarked %s",
+				 sw_prefix_format(&p, a, sizeof(a)));
+			return SW_R_MARK | SW_R_REDRAW;
+		}
+		v->unblock_target = p;
+		return SW_R_UNBLOCK | SW_R_REDRAW;
+	}
+	if (!sw_view_target(v, m, &p, &row)) {
+		snprintf(v->msg, sizeof(v->msg),
+			 "u unblocks: select a blocked remote or a row of the Blocks pane (B)");
+		return SW_R_REDRAW;
+	}
+	sw_prefix_format(&p, a, sizeof(a));
+	b = sw_view_model_blocked(m, &p);
+	if (b >= 0) {
+		v->unblock_target = m->blocks[b].target;
+		return SW_R_UNBLOCK | SW_R_REDRAW;
+	}
+	if (sw_view_is_marked(v, &p)) {
+		sw_view_toggle_mark(v, &p);
+		snprintf(v->msg, sizeof(v->msg), "unmarked %s", a);
+		return SW_R_MARK | SW_R_REDRAW;
+	}
+	snprintf(v->msg, sizeof(v->msg), "%s is not blocked", a);
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_blocks(struct sw_view *v,
+				 const struct sw_view_model *m)
+{
+	v->show_blocks = !v->show_blocks;
+	if (v->focus == SW_PANE_LISTENERS && v->show_blocks)
+		v->focus = SW_PANE_BLOCKS;
+	else if (v->focus == SW_PANE_BLOCKS && !v->show_blocks)
+		v->focus = SW_PANE_LISTENERS;
+	if (v->show_blocks)
+		sw_view_list_sync(v, m, SW_PANE_BLOCKS);
+	return SW_R_BLOCKS | SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_help(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	v->overlay = SW_O_HELP;
+	return SW_R_REDRAW;
+}
+
+static unsigned sw_view_a_quit(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)v;
+	(void)m;
+	return SW_R_QUIT;
+}
+
+static const sw_view_act_fn sw_view_act_fns[SW_A_MAX] = {
+	[SW_A_FOCUS_NEXT] = sw_view_a_next,
+	[SW_A_FOCUS_PREV] = sw_view_a_prev,
+	[SW_A_UP] = sw_view_a_up,
+	[SW_A_DOWN] = sw_view_a_down,
+	[SW_A_PGUP] = sw_view_a_pgup,
+	[SW_A_PGDN] = sw_view_a_pgdn,
+	[SW_A_HOME] = sw_view_a_home,
+	[SW_A_END] = sw_view_a_end,
+	[SW_A_SORT_PREV] = sw_view_a_sort_prev,
+	[SW_A_SORT_NEXT] = sw_view_a_sort_next,
+	[SW_A_SORT_REVERSE] = sw_view_a_reverse,
+	[SW_A_FILTER] = sw_view_a_filter,
+	[SW_A_GROUP] = sw_view_a_group,
+	[SW_A_PAUSE] = sw_view_a_pause,
+	[SW_A_INTERVAL_UP] = sw_view_a_ival_up,
+	[SW_A_INTERVAL_DOWN] = sw_view_a_ival_down,
+	[SW_A_OPEN] = sw_view_a_open,
+	[SW_A_CLOSE] = sw_view_a_close,
+	[SW_A_BLOCK] = sw_view_a_block,
+	[SW_A_UNBLOCK] = sw_view_a_unblock,
+	[SW_A_BLOCKS] = sw_view_a_blocks,
+	[SW_A_HELP] = sw_view_a_help,
+	[SW_A_QUIT] = sw_view_a_quit,
+};
+
+unsigned sw_view_act(struct sw_view *v, const struct sw_view_model *m,
+		     enum sw_action a)
+{
+	if (a <= SW_A_NONE || a >= SW_A_MAX || !sw_view_act_fns[a])
+		return 0;
+	return sw_view_act_fns[a](v, m);
+}
+
+/* ---- overlays ------------------------------------------------------- */
+
+static void sw_view_check_filter(struct sw_view *v)
+{
+	struct sw_filter_error err;
+	struct sw_filter *f = sw_filter_parse(v->prompt.buf, &err);
+
+	if (f) {
+		sw_filter_free(f);
+		v->filter_error[0] = '\0';
+		v->filter_error_pos = -1;
+		return;
+	}
+	snprintf(v->filter_error, sizeof(v->filter_error), "%s", err.msg);
+	v->filter_error_pos = err.pos;
+}
+
+static unsigned sw_view_prompt_key(struct sw_view *v, int key)
+{
+	switch (sw_view_line_key(&v->prompt, key)) {
+	case SW_LINE_EDIT:
+		sw_view_check_filter(v);
+		return SW_R_REDRAW;
+	case SW_LINE_CANCEL:
+		/* Esc clears the filter */
+		sw_view_line_set(&v->prompt, "");
+		v->filter_error[0] = '\0';
+		v->overlay = SW_O_NONE;
+		return SW_R_FILTER | SW_R_REDRAW;
+	case SW_LINE_ACCEPT:
+		sw_view_check_filter(v);
+		if (v->filter_error[0])
+			return SW_R_REDRAW;
+		v->overlay = SW_O_NONE;
+		return SW_R_FILTER | SW_R_REDRAW;
+	}
+	return 0;
+}
+
+static unsigned sw_view_confirm_key(struct sw_view *v, int key)
+{
+	struct sw_view_confirm *c = &v->confirm;
+
+	switch (key) {
+	case SW_KEY_ESC:
+		v->overlay = SW_O_NONE;
+		return SW_R_REDRAW;
+	case SW_KEY_ENTER:
+	case '\r':
+		if (sw_view_parse_duration(c->duration.buf, &c->seconds)) {
+			snprintf(c->error, sizeof(c->error),
+				 "'%.32s' is not a duration: try 90s, 10m, 2h",
+				 c->duration.buf);
+			c->field = 0;
+			return SW_R_REDRAW;
+		}
+		v->overlay = SW_O_NONE;
+		return SW_R_BLOCK | SW_R_REDRAW;
+	case SW_KEY_TAB:
+	case SW_KEY_BTAB:
+	case SW_KEY_UP:
+	case SW_KEY_DOWN:
+		c->field = !c->field;
+		return SW_R_REDRAW;
+	case 'k':
+		c->kill = !c->kill;
+		return SW_R_REDRAW;
+	}
+	if (c->field == 1) {
+		if (key == ' ' || key == SW_KEY_LEFT || key == SW_KEY_RIGHT)
+			c->kill = !c->kill;
+		else if (key == 'y')
+			c->kill = true;
+		else if (key == 'n')
+			c->kill = false;
+		return SW_R_REDRAW;
+	}
+	sw_view_line_key(&c->duration, key);
+	c->error[0] = '\0';
+	return SW_R_REDRAW;
+}
+
+unsigned sw_view_key(struct sw_view *v, const struct sw_view_model *m, int key)
+{
+	switch (v->overlay) {
+	case SW_O_HELP:
+	case SW_O_INFO:
+		/* any key closes the help, as in htop */
+		(void)key;
+		v->overlay = SW_O_NONE;
+		return SW_R_REDRAW;
+	case SW_O_PROMPT:
+		return sw_view_prompt_key(v, key);
+	case SW_O_CONFIRM:
+		return sw_view_confirm_key(v, key);
+	case SW_O_NONE:
+		break;
+	}
+	return sw_view_act(v, m, sw_view_key_action(key));
+}

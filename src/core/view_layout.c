@@ -1,0 +1,164 @@
+/* view_layout.c - where the panes go on a rows x cols screen, the column
+ * geometry inside a pane, and what a mouse click hits. Pure geometry, so
+ * drawing and hit-testing can never disagree. */
+#include <string.h>
+
+#include "sw_view.h"
+
+/* Rows a pane spends on its title and column header. */
+#define SW_VIEW_PANE_CHROME 2
+/* Height of the states pane: chrome plus one row per state. */
+#define SW_VIEW_STATES_H (SW_VIEW_PANE_CHROME + SW_ST_MAX - 1)
+#define SW_VIEW_STATES_W 35
+
+static struct sw_rect sw_view_rect(int y, int x, int h, int w)
+{
+	struct sw_rect r = { y, x, h > 0 ? h : 0, w > 0 ? w : 0 };
+
+	return r;
+}
+
+void sw_view_layout(struct sw_view *v, int rows, int cols,
+		    struct sw_view_layout *out)
+{
+	int body_y = SW_VIEW_HEADER_ROWS, body_h, top_h, sw, i;
+
+	memset(out, 0, sizeof(*out));
+	out->rows = rows;
+	out->cols = cols;
+	if (rows < SW_VIEW_MIN_ROWS || cols < SW_VIEW_MIN_COLS) {
+		out->too_small = true;
+		for (i = 0; i < SW_PANE_MAX; i++)
+			v->list[i].height = 0;
+		return;
+	}
+	out->header = sw_view_rect(0, 0, SW_VIEW_HEADER_ROWS, cols);
+	out->bottom = sw_view_rect(rows - 1, 0, 1, cols);
+	body_h = rows - SW_VIEW_HEADER_ROWS - 1;
+
+	if (v->mode == SW_V_DETAIL) {
+		out->pane[SW_PANE_DETAIL] = sw_view_rect(body_y, 0, body_h, cols);
+	} else {
+		/* the top band holds every state; extra height goes 3:2 to the
+		 * remotes (the top band) and the listeners */
+		top_h = body_h * 3 / 5;
+		if (top_h < SW_VIEW_STATES_H)
+			top_h = SW_VIEW_STATES_H;
+		sw = SW_VIEW_STATES_W + (cols - SW_VIEW_MIN_COLS) / 5;
+		if (sw > 50)
+			sw = 50;
+		out->pane[SW_PANE_STATES] = sw_view_rect(body_y, 0, top_h, sw);
+		/* one column between them for the separator */
+		out->pane[SW_PANE_REMOTES] =
+			sw_view_rect(body_y, sw + 1, top_h, cols - sw - 1);
+		out->pane[v->show_blocks ? SW_PANE_BLOCKS : SW_PANE_LISTENERS] =
+			sw_view_rect(body_y + top_h, 0, body_h - top_h, cols);
+	}
+	for (i = 0; i < SW_PANE_MAX; i++) {
+		int h = out->pane[i].h - SW_VIEW_PANE_CHROME;
+
+		v->list[i].height = h > 0 ? (uint32_t)h : 0;
+	}
+	/* the states pane shows every state even if it got taller */
+	if (v->list[SW_PANE_STATES].height > SW_ST_MAX - 1)
+		v->list[SW_PANE_STATES].height = SW_ST_MAX - 1;
+}
+
+int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	int n = def->ncols < max ? def->ncols : max;
+	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
+
+	for (i = 0; i < n; i++) {
+		need += def->cols[i].width + (i ? 1 : 0);
+		grow += def->cols[i].grow;
+	}
+	spare = w - need;
+	for (i = 0; i < n; i++) {
+		int cw = def->cols[i].width;
+
+		if (spare > 0 && grow > 0 && def->cols[i].grow) {
+			int add = spare * def->cols[i].grow / grow;
+
+			given += add;
+			cw += add;
+		}
+		xs[i] = x;
+		ws[i] = cw;
+		x += cw + 1;
+	}
+	/* rounding leftovers go to the last growing column */
+	if (spare > 0 && grow > 0)
+		for (i = n - 1; i >= 0; i--)
+			if (def->cols[i].grow) {
+				int j;
+
+				ws[i] += spare - given;
+				for (j = i + 1; j < n; j++)
+					xs[j] += spare - given;
+				break;
+			}
+	/* too narrow: clip, never overlap */
+	for (i = 0; i < n; i++) {
+		if (xs[i] >= w)
+			ws[i] = 0;
+		else if (xs[i] + ws[i] > w)
+			ws[i] = w - xs[i];
+	}
+	return n;
+}
+
+static bool sw_view_in(const struct sw_rect *r, int y, int x)
+{
+	return r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x &&
+	       x < r->x + r->w;
+}
+
+unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
+		       const struct sw_view_layout *l, int y, int x)
+{
+	int xs[16], ws[16], n, i;
+	enum sw_pane p;
+
+	if (l->too_small)
+		return 0;
+	if (v->overlay == SW_O_HELP || v->overlay == SW_O_INFO) {
+		v->overlay = SW_O_NONE;
+		return SW_R_REDRAW;
+	}
+	if (v->overlay != SW_O_NONE)
+		return 0;
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (sw_view_in(&l->pane[p], y, x))
+			break;
+	if (p == SW_PANE_MAX)
+		return 0;
+	if (p != SW_PANE_DETAIL)
+		v->focus = p;
+	y -= l->pane[p].y;
+	x -= l->pane[p].x;
+	if (y == 1) {
+		struct sw_view_list *li = &v->list[p];
+
+		n = sw_view_columns(p, l->pane[p].w, xs, ws, 16);
+		for (i = 0; i < n; i++)
+			if (ws[i] > 0 && x >= xs[i] && x < xs[i] + ws[i] + 1) {
+				if (li->sort == i)
+					li->reverse = !li->reverse;
+				else {
+					li->sort = i;
+					li->reverse = false;
+				}
+				sw_view_list_sync(v, m, p);
+				break;
+			}
+	} else if (y >= SW_VIEW_PANE_CHROME) {
+		long at = (long)v->list[p].top + (y - SW_VIEW_PANE_CHROME);
+
+		if (at < (long)v->list[p].n &&
+		    (uint32_t)(y - SW_VIEW_PANE_CHROME) < v->list[p].height)
+			sw_view_list_select(v, m, p, at);
+	}
+	return SW_R_REDRAW;
+}

@@ -1,0 +1,111 @@
+/* view_line.c - the one-line editor of the filter prompt and the block
+ * confirmation's fields. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+#define SW_CTRL(c) ((c) & 0x1f)
+
+void sw_view_line_set(struct sw_view_line *l, const char *text)
+{
+	snprintf(l->buf, sizeof(l->buf), "%s", text ? text : "");
+	l->len = (int)strlen(l->buf);
+	l->cur = l->len;
+}
+
+enum sw_line_result sw_view_line_key(struct sw_view_line *l, int key)
+{
+	switch (key) {
+	case SW_KEY_ENTER:
+	case '\r':
+		return SW_LINE_ACCEPT;
+	case SW_KEY_ESC:
+		return SW_LINE_CANCEL;
+	case SW_KEY_LEFT:
+		if (l->cur > 0)
+			l->cur--;
+		return SW_LINE_EDIT;
+	case SW_KEY_RIGHT:
+		if (l->cur < l->len)
+			l->cur++;
+		return SW_LINE_EDIT;
+	case SW_KEY_HOME:
+	case SW_CTRL('a'):
+		l->cur = 0;
+		return SW_LINE_EDIT;
+	case SW_KEY_END:
+	case SW_CTRL('e'):
+		l->cur = l->len;
+		return SW_LINE_EDIT;
+	case SW_CTRL('u'):
+		l->len = l->cur = 0;
+		l->buf[0] = '\0';
+		return SW_LINE_EDIT;
+	case SW_KEY_BACKSPACE:
+	case 127:
+	case SW_CTRL('h'):
+		if (l->cur == 0)
+			return SW_LINE_EDIT;
+		l->cur--;
+		/* fall through */
+		/* delete the character now under the cursor */
+	case SW_KEY_DELETE:
+		if (l->cur < l->len) {
+			memmove(l->buf + l->cur, l->buf + l->cur + 1,
+				(size_t)(l->len - l->cur));
+			l->len--;
+		}
+		return SW_LINE_EDIT;
+	}
+	/* the filter language and durations are ASCII */
+	if (key >= 0x20 && key < 0x7f && l->len + 1 < (int)sizeof(l->buf)) {
+		memmove(l->buf + l->cur + 1, l->buf + l->cur,
+			(size_t)(l->len - l->cur + 1));
+		l->buf[l->cur++] = (char)key;
+		l->len++;
+	}
+	return SW_LINE_EDIT;
+}
+
+/* Unit suffixes of durations, in seconds. */
+static const struct {
+	char unit;
+	double seconds;
+} sw_view_units[] = {
+	{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+};
+
+int sw_view_parse_duration(const char *s, double *out)
+{
+	char *end;
+	double v;
+	size_t i;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s) && *s != '.')
+		return -1;
+	v = strtod(s, &end);
+	if (end == s)
+		return -1;
+	if (*end) {
+		for (i = 0; i < sizeof(sw_view_units) / sizeof(sw_view_units[0]); i++)
+			if (tolower((unsigned char)*end) == sw_view_units[i].unit)
+				break;
+		if (i == sizeof(sw_view_units) / sizeof(sw_view_units[0]))
+			return -1;
+		v *= sw_view_units[i].seconds;
+		end++;
+		while (isspace((unsigned char)*end))
+			end++;
+		if (*end)
+			return -1;
+	}
+	if (!(v > 0) || v > 365.0 * 86400)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,156 @@
+/* view_list.c - each pane's row order, selection and scroll. Rows are
+ * sorted on the pane's column with ties broken on the row's stable key
+ * (so equal rows never swap between refreshes), then the direction is
+ * applied; the selection is remembered by key, not position. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+static const struct sw_view_pane_def *const sw_view_panes[SW_PANE_MAX] = {
+	[SW_PANE_STATES] = &sw_view_pane_states,
+	[SW_PANE_REMOTES] = &sw_view_pane_remotes,
+	[SW_PANE_LISTENERS] = &sw_view_pane_listeners,
+	[SW_PANE_BLOCKS] = &sw_view_pane_blocks,
+	[SW_PANE_DETAIL] = &sw_view_pane_detail,
+};
+
+const struct sw_view_pane_def *sw_view_pane(enum sw_pane p)
+{
+	return sw_view_panes[p < SW_PANE_MAX ? p : SW_PANE_STATES];
+}
+
+struct sw_view_sortctx {
+	const struct sw_view_pane_def *def;
+	const struct sw_view_col *col;
+	const struct sw_view_model *m;
+	bool reverse;
+};
+
+static int sw_view_row_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sw_view_sortctx *c = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	int r = c->col->cmp(c->m, a, b);
+
+	if (c->col->desc)
+		r = -r;
+	if (r == 0) {
+		struct sw_view_key ka, kb;
+
+		c->def->key(c->m, a, &ka);
+		c->def->key(c->m, b, &kb);
+		r = memcmp(ka.b, kb.b, sizeof(ka.b));
+	}
+	return c->reverse ? -r : r;
+}
+
+static void sw_view_list_scroll(struct sw_view_list *l)
+{
+	uint32_t h = l->height ? l->height : 1;
+
+	if (l->n == 0) {
+		l->sel = l->top = 0;
+		return;
+	}
+	if (l->sel >= l->n)
+		l->sel = l->n - 1;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	else if (l->sel >= l->top + h)
+		l->top = l->sel - h + 1;
+	/* no blank tail while rows above are hidden */
+	if (l->top + h > l->n)
+		l->top = l->n > h ? l->n - h : 0;
+}
+
+static void sw_view_list_set_key(struct sw_view_list *l,
+				 const struct sw_view_pane_def *def,
+				 const struct sw_view_model *m)
+{
+	if (l->n == 0) {
+		l->have_key = false;
+		return;
+	}
+	def->key(m, l->order[l->sel], &l->sel_key);
+	l->have_key = true;
+}
+
+int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
+		      enum sw_pane p)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	struct sw_view_list *l = &v->list[p];
+	uint32_t total = def->nrows(m), i, n = 0;
+	struct sw_view_sortctx ctx;
+
+	if (total > l->cap) {
+		uint32_t *o = realloc(l->order, (size_t)total * sizeof(*o));
+
+		if (!o) {
+			l->n = l->sel = l->top = 0;
+			errno = ENOMEM;
+			return -1;
+		}
+		l->order = o;
+		l->cap = total;
+	}
+	for (i = 0; i < total; i++)
+		if (!def->include || def->include(v, m, i))
+			l->order[n++] = i;
+	l->n = n;
+	if (l->sort < 0 || l->sort >= def->ncols)
+		l->sort = def->default_sort;
+	ctx.def = def;
+	ctx.col = &def->cols[l->sort];
+	ctx.m = m;
+	ctx.reverse = l->reverse;
+	if (n > 1)
+		qsort_r(l->order, n, sizeof(*l->order), sw_view_row_cmp, &ctx);
+
+	if (l->have_key) {
+		struct sw_view_key k;
+
+		for (i = 0; i < n; i++) {
+			def->key(m, l->order[i], &k);
+			if (!memcmp(k.b, l->sel_key.b, sizeof(k.b))) {
+				l->sel = i;
+				break;
+			}
+		}
+		/* gone: stay at the same position, on whatever is there now */
+	}
+	sw_view_list_scroll(l);
+	sw_view_list_set_key(l, def, m);
+	return 0;
+}
+
+void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
+			 enum sw_pane p, long i)
+{
+	struct sw_view_list *l = &v->list[p];
+
+	if (l->n == 0)
+		return;
+	if (i < 0)
+		i = 0;
+	if ((unsigned long)i >= l->n)
+		i = (long)l->n - 1;
+	l->sel = (uint32_t)i;
+	sw_view_list_scroll(l);
+	sw_view_list_set_key(l, sw_view_pane(p), m);
+}
+
+void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,
+		       enum sw_pane p, long delta)
+{
+	sw_view_list_select(v, m, p, (long)v->list[p].sel + delta);
+}
+
+long sw_view_selected(const struct sw_view *v, enum sw_pane p)
+{
+	const struct sw_view_list *l = &v->list[p];
+
+	return l->n ? (long)l->order[l->sel] : -1;
+}

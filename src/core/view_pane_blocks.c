@@ -1,0 +1,119 @@
+/* view_pane_blocks.c - the blocks pane: what the kernel's sets hold now
+ * (target, expires in, dropped packets, reason), then the marks. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+static uint32_t sw_view_blocks_nrows(const struct sw_view_model *m)
+{
+	return m->nblocks;
+}
+
+static void sw_view_blocks_key(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_key *k)
+{
+	const struct sw_view_block *b = &m->blocks[row];
+
+	memset(k, 0, sizeof(*k));
+	k->b[0] = b->target.family;
+	k->b[1] = b->target.plen;
+	memcpy(k->b + 2, b->target.bytes, 16);
+	k->b[18] = b->marked;
+}
+
+static void sw_view_blocks_target(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	sw_prefix_format(&m->blocks[row].target, c->text, sizeof(c->text));
+}
+
+static int sw_view_blocks_cmp_target(const struct sw_view_model *m,
+				     uint32_t a, uint32_t b)
+{
+	const struct sw_prefix *x = &m->blocks[a].target;
+	const struct sw_prefix *y = &m->blocks[b].target;
+	int c = sw_addr_cmp(x->family, x->bytes, y->family, y->bytes);
+
+	return c ? c : sw_view_cmp_u64(x->plen, y->plen);
+}
+
+static void sw_view_blocks_expires(const struct sw_view_model *m,
+				   uint32_t row, struct sw_view_cell *c)
+{
+	const struct sw_view_block *b = &m->blocks[row];
+
+	if (b->marked)
+		snprintf(c->text, sizeof(c->text), "-");
+	else
+		sw_view_fmt_duration(b->expires_s, c->text, sizeof(c->text));
+}
+
+static int sw_view_blocks_cmp_expires(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	return sw_view_cmp_dbl(m->blocks[a].expires_s, m->blocks[b].expires_s);
+}
+
+static void sw_view_blocks_packets(const struct sw_view_model *m,
+				   uint32_t row, struct sw_view_cell *c)
+{
+	if (m->blocks[row].marked)
+		snprintf(c->text, sizeof(c->text), "-");
+	else
+		sw_view_fmt_count(m->blocks[row].packets, c->text,
+				  sizeof(c->text));
+}
+
+static int sw_view_blocks_cmp_packets(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	return sw_view_cmp_u64(m->blocks[a].packets, m->blocks[b].packets);
+}
+
+static void sw_view_blocks_reason(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	const char *r = m->blocks[row].reason;
+	size_t i;
+
+	for (i = 0; r[i] && i + 1 < sizeof(c->text); i++)
+		c->text[i] = (unsigned char)r[i] >= 0x20 && r[i] != 0x7f ? r[i] : '?';
+	c->text[i] = '\0';
+}
+
+static int sw_view_blocks_cmp_reason(const struct sw_view_model *m,
+				     uint32_t a, uint32_t b)
+{
+	return strcmp(m->blocks[a].reason, m->blocks[b].reason);
+}
+
+static unsigned sw_view_blocks_flags(const struct sw_view *v,
+				     const struct sw_view_model *m,
+				     uint32_t row)
+{
+	(void)v;
+	return m->blocks[row].marked ? SW_ROW_MARKED : SW_ROW_BLOCKED;
+}
+
+static const struct sw_view_col sw_view_blocks_cols[] = {
+	{ .name = "TARGET", .width = 18, .grow = 2,
+	  .cell = sw_view_blocks_target, .cmp = sw_view_blocks_cmp_target },
+	{ .name = "EXPIRES", .width = 7, .right = true,
+	  .cell = sw_view_blocks_expires, .cmp = sw_view_blocks_cmp_expires },
+	{ .name = "DROPPED", .width = 7, .right = true, .desc = true,
+	  .cell = sw_view_blocks_packets, .cmp = sw_view_blocks_cmp_packets },
+	{ .name = "REASON", .width = 10, .grow = 3,
+	  .cell = sw_view_blocks_reason, .cmp = sw_view_blocks_cmp_reason },
+};
+
+const struct sw_view_pane_def sw_view_pane_blocks = {
+	.title = "Blocks",
+	.cols = sw_view_blocks_cols,
+	.ncols = sizeof(sw_view_blocks_cols) / sizeof(sw_view_blocks_cols[0]),
+	.default_sort = 0,
+	.nrows = sw_view_blocks_nrows,
+	.key = sw_view_blocks_key,
+	.flags = sw_view_blocks_flags,
+	.gutter = true,
+};

@@ -1,0 +1,196 @@
+/* view_pane_listeners.c - the listeners pane: listening TCP and bound UDP
+ * sockets with their process, accept queue against backlog (a full accept
+ * queue is the incident), SYN_RECV and ESTABLISHED on the port. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+static uint32_t sw_view_listeners_nrows(const struct sw_view_model *m)
+{
+	return m->nlisteners;
+}
+
+static void sw_view_listeners_key(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_key *k)
+{
+	const struct sw_listener *l = &m->listeners[row];
+
+	memset(k, 0, sizeof(*k));
+	k->b[0] = l->proto;
+	k->b[1] = l->family;
+	k->b[2] = (uint8_t)(l->port >> 8);
+	k->b[3] = (uint8_t)l->port;
+	memcpy(k->b + 4, l->addr, 16);
+}
+
+static void sw_view_listeners_proto(const struct sw_view_model *m,
+				    uint32_t row, struct sw_view_cell *c)
+{
+	snprintf(c->text, sizeof(c->text), "%s",
+		 sw_proto_name(m->listeners[row].proto));
+}
+
+static int sw_view_listeners_cmp_proto(const struct sw_view_model *m,
+				       uint32_t a, uint32_t b)
+{
+	return sw_view_cmp_u64(m->listeners[a].proto, m->listeners[b].proto);
+}
+
+static void sw_view_listeners_local(const struct sw_view_model *m,
+				    uint32_t row, struct sw_view_cell *c)
+{
+	const struct sw_listener *l = &m->listeners[row];
+	char a[SW_ADDR_STRLEN];
+
+	sw_addr_format(l->family, l->addr, a, sizeof(a));
+	snprintf(c->text, sizeof(c->text), l->family == SW_V6 ? "[%s]:%u" : "%s:%u",
+		 a, l->port);
+}
+
+/* Port first: that is what an operator looks for. */
+static int sw_view_listeners_cmp_local(const struct sw_view_model *m,
+				       uint32_t a, uint32_t b)
+{
+	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
+	int c = sw_view_cmp_u64(x->port, y->port);
+
+	return c ? c : sw_addr_cmp(x->family, x->addr, y->family, y->addr);
+}
+
+static void sw_view_listeners_proc(const struct sw_view_model *m,
+				   uint32_t row, struct sw_view_cell *c)
+{
+	const struct sw_listener *l = &m->listeners[row];
+	char name[SW_PROC_NAME_LEN + 1];
+	size_t i;
+
+	/* comm is whatever a process chose: keep it printable */
+	for (i = 0; i < SW_PROC_NAME_LEN && l->process[i]; i++)
+		name[i] = l->process[i] >= 0x20 && l->process[i] < 0x7f
+				  ? l->process[i]
+				  : '?';
+	name[i] = '\0';
+	if (l->pid > 0)
+		snprintf(c->text, sizeof(c->text), "%s/%d", i ? name : "?",
+			 l->pid);
+	else
+		snprintf(c->text, sizeof(c->text), "-");
+}
+
+static int sw_view_listeners_cmp_proc(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
+	int c = strncmp(x->process, y->process, SW_PROC_NAME_LEN);
+
+	return c ? c : sw_view_cmp_u64((unsigned)x->pid, (unsigned)y->pid);
+}
+
+static void sw_view_listeners_queue(const struct sw_view_model *m,
+				    uint32_t row, struct sw_view_cell *c)
+{
+	const struct sw_listener *l = &m->listeners[row];
+	char q[24], b[24];
+
+	sw_view_fmt_count(l->accept_queue, q, sizeof(q));
+	if (l->proto == SW_TCP) {
+		sw_view_fmt_count(l->backlog, b, sizeof(b));
+		snprintf(c->text, sizeof(c->text), "%s/%s", q, b);
+	} else {
+		snprintf(c->text, sizeof(c->text), "%sB", q);
+	}
+}
+
+static double sw_view_listeners_fill(const struct sw_listener *l)
+{
+	if (l->proto != SW_TCP || l->backlog == 0)
+		return 0;
+	return l->accept_queue >= l->backlog
+		       ? 1.0
+		       : (double)l->accept_queue / l->backlog;
+}
+
+static int sw_view_listeners_cmp_queue(const struct sw_view_model *m,
+				       uint32_t a, uint32_t b)
+{
+	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
+	int c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
+				sw_view_listeners_fill(y));
+
+	return c ? c : sw_view_cmp_u64(x->accept_queue, y->accept_queue);
+}
+
+static void sw_view_listeners_bar(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	c->bar = sw_view_listeners_fill(&m->listeners[row]);
+}
+
+static void sw_view_listeners_syn(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	sw_view_fmt_count(m->listeners[row].syn_recv, c->text, sizeof(c->text));
+}
+
+static int sw_view_listeners_cmp_syn(const struct sw_view_model *m,
+				     uint32_t a, uint32_t b)
+{
+	return sw_view_cmp_u64(m->listeners[a].syn_recv,
+			       m->listeners[b].syn_recv);
+}
+
+static void sw_view_listeners_est(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	sw_view_fmt_count(m->listeners[row].established, c->text,
+			  sizeof(c->text));
+}
+
+static int sw_view_listeners_cmp_est(const struct sw_view_model *m,
+				     uint32_t a, uint32_t b)
+{
+	return sw_view_cmp_u64(m->listeners[a].established,
+			       m->listeners[b].established);
+}
+
+static unsigned sw_view_listeners_flags(const struct sw_view *v,
+					const struct sw_view_model *m,
+					uint32_t row)
+{
+	const struct sw_listener *l = &m->listeners[row];
+
+	(void)v;
+	return l->proto == SW_TCP && l->backlog > 0 &&
+			       l->accept_queue >= l->backlog
+		       ? SW_ROW_FULL
+		       : 0;
+}
+
+static const struct sw_view_col sw_view_listeners_cols[] = {
+	{ .name = "PROTO", .width = 5, .cell = sw_view_listeners_proto,
+	  .cmp = sw_view_listeners_cmp_proto },
+	{ .name = "LOCAL", .width = 21, .grow = 3,
+	  .cell = sw_view_listeners_local, .cmp = sw_view_listeners_cmp_local },
+	{ .name = "PROCESS", .width = 13, .grow = 2,
+	  .cell = sw_view_listeners_proc, .cmp = sw_view_listeners_cmp_proc },
+	{ .name = "ACCEPTQ", .width = 9, .right = true, .desc = true,
+	  .cell = sw_view_listeners_queue, .cmp = sw_view_listeners_cmp_queue },
+	{ .name = "FILL", .width = 6, .grow = 1, .bar = true, .desc = true,
+	  .cell = sw_view_listeners_bar, .cmp = sw_view_listeners_cmp_queue },
+	{ .name = "SYN_RECV", .width = 8, .right = true, .desc = true,
+	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_syn },
+	{ .name = "ESTAB", .width = 6, .right = true, .desc = true,
+	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
+};
+
+const struct sw_view_pane_def sw_view_pane_listeners = {
+	.title = "Listeners",
+	.cols = sw_view_listeners_cols,
+	.ncols = sizeof(sw_view_listeners_cols) /
+		 sizeof(sw_view_listeners_cols[0]),
+	.default_sort = 1,
+	.nrows = sw_view_listeners_nrows,
+	.key = sw_view_listeners_key,
+	.flags = sw_view_listeners_flags,
+};

@@ -1,0 +1,116 @@
+/* view_pane_remotes.c - the remotes pane: one row per remote address or
+ * prefix (when grouped) with its connections, new/s and top states. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+static uint32_t sw_view_remotes_nrows(const struct sw_view_model *m)
+{
+	return m->nremotes;
+}
+
+static void sw_view_remotes_key(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_key *k)
+{
+	const struct sw_prefix *p = &m->remotes[row].pfx;
+
+	memset(k, 0, sizeof(*k));
+	k->b[0] = p->family;
+	k->b[1] = p->plen;
+	memcpy(k->b + 2, p->bytes, 16);
+}
+
+static void sw_view_remotes_addr(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	sw_prefix_format(&m->remotes[row].pfx, c->text, sizeof(c->text));
+}
+
+static int sw_view_remotes_cmp_addr(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	const struct sw_prefix *x = &m->remotes[a].pfx, *y = &m->remotes[b].pfx;
+	int c = sw_addr_cmp(x->family, x->bytes, y->family, y->bytes);
+
+	return c ? c : sw_view_cmp_u64(x->plen, y->plen);
+}
+
+static void sw_view_remotes_conn(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	sw_view_fmt_count(m->remotes[row].count, c->text, sizeof(c->text));
+}
+
+static int sw_view_remotes_cmp_conn(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	return sw_view_cmp_u64(m->remotes[a].count, m->remotes[b].count);
+}
+
+static void sw_view_remotes_rate(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	sw_view_fmt_rate(m->remotes[row].new_per_s, c->text, sizeof(c->text));
+}
+
+static int sw_view_remotes_cmp_rate(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	return sw_view_cmp_dbl(m->remotes[a].new_per_s, m->remotes[b].new_per_s);
+}
+
+static void sw_view_remotes_states(const struct sw_view_model *m, uint32_t row,
+				   struct sw_view_cell *c)
+{
+	sw_view_fmt_states(&m->remotes[row], c->text, sizeof(c->text));
+}
+
+/* The states column sorts by SYN_RECV, then ESTABLISHED: the half-open
+ * count is what marks a SYN flood's sources. */
+static int sw_view_remotes_cmp_states(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	const struct sw_remote *x = &m->remotes[a], *y = &m->remotes[b];
+	int c = sw_view_cmp_u64(x->states[SW_SYN_RECV], y->states[SW_SYN_RECV]);
+
+	return c ? c
+		 : sw_view_cmp_u64(x->states[SW_ESTABLISHED],
+				   y->states[SW_ESTABLISHED]);
+}
+
+static unsigned sw_view_remotes_flags(const struct sw_view *v,
+				      const struct sw_view_model *m,
+				      uint32_t row)
+{
+	const struct sw_prefix *p = &m->remotes[row].pfx;
+	unsigned f = 0;
+
+	if (sw_view_model_blocked(m, p) >= 0)
+		f |= SW_ROW_BLOCKED;
+	if (sw_view_is_marked(v, p))
+		f |= SW_ROW_MARKED;
+	return f;
+}
+
+static const struct sw_view_col sw_view_remotes_cols[] = {
+	{ .name = "REMOTE", .width = 15, .grow = 3,
+	  .cell = sw_view_remotes_addr, .cmp = sw_view_remotes_cmp_addr },
+	{ .name = "CONN", .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_remotes_conn, .cmp = sw_view_remotes_cmp_conn },
+	{ .name = "NEW/S", .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
+	{ .name = "STATES", .width = 13, .grow = 2, .desc = true,
+	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
+};
+
+const struct sw_view_pane_def sw_view_pane_remotes = {
+	.title = "Remotes",
+	.cols = sw_view_remotes_cols,
+	.ncols = sizeof(sw_view_remotes_cols) / sizeof(sw_view_remotes_cols[0]),
+	.default_sort = 1,
+	.nrows = sw_view_remotes_nrows,
+	.key = sw_view_remotes_key,
+	.flags = sw_view_remotes_flags,
+	.gutter = true,
+};

@@ -1,0 +1,132 @@
+/* view_pane_states.c - the states pane: one row per TCP state with its
+ * count, change, entered/s and a bar scaled to the largest. */
+#include <stdio.h>
+#include <string.h>
+
+#include "sw_view.h"
+
+/* Rows are the states from ESTABLISHED to CLOSING, in kernel order. */
+#define SW_VIEW_NSTATES (SW_ST_MAX - 1)
+
+static unsigned sw_view_st(uint32_t row)
+{
+	return row + 1;
+}
+
+static uint32_t sw_view_states_nrows(const struct sw_view_model *m)
+{
+	(void)m;
+	return SW_VIEW_NSTATES;
+}
+
+static void sw_view_states_key(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_key *k)
+{
+	(void)m;
+	memset(k, 0, sizeof(*k));
+	k->b[0] = (uint8_t)sw_view_st(row);
+}
+
+static void sw_view_states_name(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_cell *c)
+{
+	(void)m;
+	snprintf(c->text, sizeof(c->text), "%s", sw_state_name(sw_view_st(row)));
+}
+
+static int sw_view_states_cmp_name(const struct sw_view_model *m, uint32_t a,
+				   uint32_t b)
+{
+	(void)m;
+	return sw_view_cmp_u64(a, b);
+}
+
+static void sw_view_states_count(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	sw_view_fmt_count(m->states[sw_view_st(row)].count, c->text,
+			  sizeof(c->text));
+}
+
+static int sw_view_states_cmp_count(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	return sw_view_cmp_u64(m->states[sw_view_st(a)].count,
+			       m->states[sw_view_st(b)].count);
+}
+
+static void sw_view_states_delta(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	sw_view_fmt_delta(m->states[sw_view_st(row)].delta, c->text,
+			  sizeof(c->text));
+}
+
+static int sw_view_states_cmp_delta(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	int64_t x = m->states[sw_view_st(a)].delta;
+	int64_t y = m->states[sw_view_st(b)].delta;
+
+	return (x > y) - (x < y);
+}
+
+static void sw_view_states_rate(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_cell *c)
+{
+	sw_view_fmt_rate(m->states[sw_view_st(row)].entered_per_s, c->text,
+			 sizeof(c->text));
+}
+
+static int sw_view_states_cmp_rate(const struct sw_view_model *m, uint32_t a,
+				   uint32_t b)
+{
+	return sw_view_cmp_dbl(m->states[sw_view_st(a)].entered_per_s,
+			       m->states[sw_view_st(b)].entered_per_s);
+}
+
+static void sw_view_states_bar(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_cell *c)
+{
+	uint32_t max = 0;
+	unsigned s;
+
+	for (s = 1; s < SW_ST_MAX; s++)
+		if (m->states[s].count > max)
+			max = m->states[s].count;
+	c->bar = max ? (double)m->states[sw_view_st(row)].count / max : 0;
+}
+
+static unsigned sw_view_states_flags(const struct sw_view *v,
+				     const struct sw_view_model *m,
+				     uint32_t row)
+{
+	unsigned s = sw_view_st(row);
+
+	if (v->warn[s] > 0 && m->states[s].count > (uint64_t)v->warn[s])
+		return SW_ROW_WARN;
+	return 0;
+}
+
+static const struct sw_view_col sw_view_states_cols[] = {
+	{ .name = "STATE", .width = 11, .cell = sw_view_states_name,
+	  .cmp = sw_view_states_cmp_name },
+	{ .name = "COUNT", .width = 6, .right = true, .desc = true,
+	  .cell = sw_view_states_count, .cmp = sw_view_states_cmp_count },
+	{ .name = "+/-", .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_states_delta, .cmp = sw_view_states_cmp_delta },
+	{ .name = "NEW/S", .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_states_rate, .cmp = sw_view_states_cmp_rate },
+	{ .name = "", .width = 4, .grow = 1, .bar = true, .desc = true,
+	  .cell = sw_view_states_bar, .cmp = sw_view_states_cmp_count },
+};
+
+const struct sw_view_pane_def sw_view_pane_states = {
+	.title = "States",
+	.cols = sw_view_states_cols,
+	.ncols = sizeof(sw_view_states_cols) / sizeof(sw_view_states_cols[0]),
+	.default_sort = 0,
+	.nrows = sw_view_states_nrows,
+	.key = sw_view_states_key,
+	.flags = sw_view_states_flags,
+};

@@ -1,0 +1,59 @@
+/* tui_confirm.c - the block confirmation: what would be blocked, what it
+ * holds now, for how long (editable), and whether its open connections
+ * are ended too. Enter applies, Esc cancels. */
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "sw_tui.h"
+
+void sw_tui_draw_confirm(struct sw_tui *t)
+{
+	const struct sw_view_confirm *c = &t->view.confirm;
+	int d = t->attr[SW_T_DIALOG], hi = t->attr[SW_T_SEL];
+	struct sw_remote r;
+	char a[SW_ADDR_STRLEN], title[96], buf[200], st[96];
+	struct sw_rect in;
+	int y, fx;
+
+	sw_prefix_format(&c->target, a, sizeof(a));
+	snprintf(title, sizeof(title), "%s %s%s",
+		 c->target.plen == sw_family_bits(c->target.family) ? "Block address"
+								     : "Block prefix",
+		 a, t->dry_run ? " (dry run)" : "");
+	in = sw_tui_box(t, 10, 64, title);
+	y = in.y;
+
+	memset(&r, 0, sizeof(r));
+	memcpy(r.states, c->states, sizeof(r.states));
+	r.udp = c->udp;
+	sw_view_fmt_states(&r, st, sizeof(st));
+	snprintf(buf, sizeof(buf), "connections now: %u%s%s%s", c->count,
+		 st[0] ? "  (" : "", st, st[0] ? ")" : "");
+	sw_tui_put(y++, in.x, in.w, d, buf, false);
+	y++;
+
+	sw_tui_put(y, in.x, in.w, d, "block for:", false);
+	fx = in.x + 34;
+	sw_tui_fill(y, fx, 12, c->field == 0 ? hi : d | (int)A_UNDERLINE);
+	sw_tui_put(y, fx, 12, c->field == 0 ? hi : d | (int)A_UNDERLINE, c->duration.buf,
+		   false);
+	sw_tui_put(y, fx + 13, in.w - (fx + 13 - in.x), d, "90s 10m 2h", false);
+	y++;
+	sw_tui_put(y, in.x, in.w, d, "end its open connections (k):", false);
+	sw_tui_put(y, fx, 5, c->field == 1 ? hi : d | (int)A_BOLD,
+		   c->kill ? "[yes]" : "[no] ", false);
+	y++;
+	if (c->error[0])
+		sw_tui_put(y, in.x, in.w, t->attr[SW_T_ERROR], c->error, false);
+	y += 2;
+	sw_tui_put(y, in.x, in.w, d | (int)A_BOLD,
+		   t->dry_run ? "Enter: show what would be sent   Esc: cancel"
+			      : "Enter: block   Tab: next field   Esc: cancel",
+		   false);
+	if (c->field == 0) {
+		move(in.y + 2, fx + c->duration.cur);
+		curs_set(1);
+	}
+}

@@ -1,0 +1,236 @@
+/* tui_header.c - the header (host, watch time, interval, socket totals,
+ * the counters that tell a SYN flood from a connection flood, refresh
+ * cost, PAUSED / FILTER / GROUP) and the bottom line (key hints, status,
+ * the filter prompt). */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <curses.h>
+
+#include "sw_tui.h"
+
+/* Write label/value pairs left to right; returns the next x. */
+static int sw_tui_pair(struct sw_tui *t, int y, int x, int end,
+		       const char *label, const char *value, bool hot)
+{
+	int ln = (int)strlen(label), vn = (int)strlen(value);
+
+	if (x + ln + 1 + vn > end)
+		return end + 1;
+	sw_tui_put(y, x, ln, t->attr[SW_T_LABEL], label, false);
+	sw_tui_put(y, x + ln + 1, vn, t->attr[hot ? SW_T_HOT : SW_T_VALUE], value,
+		   false);
+	return x + ln + 1 + vn + 2;
+}
+
+/* Counters in the header: kernel name, short name for narrow screens,
+ * and whether a non-zero rate is trouble. */
+static const struct {
+	enum sw_counter c;
+	const char *name, *brief;
+	bool hot;
+} sw_tui_counters[] = {
+	{ SW_C_SYNCOOKIES_SENT, "SyncookiesSent/s", "Cookies/s", true },
+	{ SW_C_LISTEN_OVERFLOWS, "ListenOverflows/s", "LOvf/s", true },
+	{ SW_C_LISTEN_DROPS, "ListenDrops/s", "LDrop/s", true },
+	{ SW_C_PASSIVE_OPENS, "PassiveOpens/s", "PasOpen/s", false },
+	{ SW_C_ESTAB_RESETS, "EstabResets/s", "EstRst/s", false },
+	{ SW_C_OUT_RSTS, "OutRsts/s", "OutRst/s", false },
+	{ SW_C_RETRANS_SEGS, "RetransSegs/s", "Retrans/s", false },
+};
+#define SW_TUI_NCOUNTERS (sizeof(sw_tui_counters) / sizeof(sw_tui_counters[0]))
+
+static void sw_tui_counter_line(struct sw_tui *t, int y, int w)
+{
+	const struct sw_view_model *m = t->m;
+	char val[SW_TUI_NCOUNTERS][24];
+	int need = 0, x = 0;
+	bool brief;
+	size_t i;
+
+	for (i = 0; i < SW_TUI_NCOUNTERS; i++) {
+		enum sw_counter c = sw_tui_counters[i].c;
+
+		if (!m->counters.have[c] && m->seq)
+			snprintf(val[i], sizeof(val[i]), "n/a");
+		else
+			sw_view_fmt_rate(m->rate[c], val[i], sizeof(val[i]));
+		need += (int)(strlen(sw_tui_counters[i].name) + strlen(val[i])) + 3;
+	}
+	brief = need > w;
+	for (i = 0; i < SW_TUI_NCOUNTERS; i++) {
+		enum sw_counter c = sw_tui_counters[i].c;
+
+		x = sw_tui_pair(t, y, x, w,
+				brief ? sw_tui_counters[i].brief
+				      : sw_tui_counters[i].name,
+				val[i], sw_tui_counters[i].hot && m->rate[c] > 0);
+	}
+}
+
+static void sw_tui_total(char *buf, size_t len, uint32_t n, int64_t d,
+			 const struct sw_view_model *m)
+{
+	char a[24], b[24];
+
+	sw_view_fmt_count(n, a, sizeof(a));
+	if (!m->have_prev || m->interval_s <= 0) {
+		snprintf(buf, len, "%s", a);
+		return;
+	}
+	snprintf(buf, len, "%s (%s/s)", a, d >= 0 ? "+" : "-");
+	sw_view_fmt_rate((d >= 0 ? (double)d : -(double)d) / m->interval_s, b,
+			 sizeof(b));
+	snprintf(buf, len, "%s (%s%s/s)", a, d >= 0 ? "+" : "-", b);
+}
+
+/* Indicators flush right: PAUSED, FILTER text, GROUP /24. */
+static void sw_tui_indicators(struct sw_tui *t, int y, int w)
+{
+	char ind[4][300];
+	struct sw_agg_opts g;
+	int n = 0, i, x = w;
+
+	if (t->view.paused)
+		snprintf(ind[n++], sizeof(ind[0]), "PAUSED");
+	if (t->filter[0])
+		snprintf(ind[n++], sizeof(ind[0]), "FILTER %.40s%s", t->filter,
+			 strlen(t->filter) > 40 ? "..." : "");
+	sw_view_group_opts(t->view.group, &g);
+	if (t->view.group)
+		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
+			 g.group_v6);
+	if (t->replay_end)
+		snprintf(ind[n++], sizeof(ind[0]), "END");
+	for (i = n - 1; i >= 0; i--) {
+		int len = (int)strlen(ind[i]) + 2;
+
+		if (x - len < w / 2)
+			break;
+		x -= len;
+		sw_tui_put(y, x, len, t->attr[SW_T_INDICATOR], "", false);
+		sw_tui_fill(y, x, len, t->attr[SW_T_INDICATOR]);
+		sw_tui_put(y, x + 1, len - 2, t->attr[SW_T_INDICATOR], ind[i], false);
+		x -= 1;
+	}
+}
+
+void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
+{
+	const struct sw_view_model *m = t->m;
+	char buf[96], b2[32];
+	int x = 0, w = r->w;
+
+	attrset(t->attr[SW_T_VALUE]);
+	mvaddstr(r->y, 0, "sockwatch");
+	attrset(A_NORMAL);
+	x = 11;
+	x = sw_tui_pair(t, r->y, x, w, "host", t->host, false);
+	if (t->replay) {
+		time_t s = (time_t)(m->time_ns / 1000000000ull);
+		struct tm tm;
+
+		x = sw_tui_pair(t, r->y, x, w, "replay", t->replay_name, false);
+		if (m->seq && gmtime_r(&s, &tm)) {
+			strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S UTC", &tm);
+			x = sw_tui_pair(t, r->y, x, w, "at", buf, false);
+		}
+	} else {
+		sw_view_fmt_duration((sw_tui_now_ns() - t->start_ns) / 1e9, buf,
+				     sizeof(buf));
+		x = sw_tui_pair(t, r->y, x, w, "up", buf, false);
+	}
+	snprintf(buf, sizeof(buf), "%gs", t->view.interval_s);
+	x = sw_tui_pair(t, r->y, x, w, "every", buf, false);
+	snprintf(buf, sizeof(buf), "%.1fms", m->refresh_ms);
+	x = sw_tui_pair(t, r->y, x, w, "took", m->seq ? buf : "-", false);
+	(void)x;
+	sw_tui_indicators(t, r->y, w);
+
+	x = 0;
+	sw_tui_total(buf, sizeof(buf), m->total, m->d_total, m);
+	x = sw_tui_pair(t, r->y + 1, x, w, "Sockets", buf, false);
+	sw_tui_total(buf, sizeof(buf), m->tcp, m->d_tcp, m);
+	x = sw_tui_pair(t, r->y + 1, x, w, "TCP", buf, false);
+	sw_tui_total(buf, sizeof(buf), m->udp, m->d_udp, m);
+	x = sw_tui_pair(t, r->y + 1, x, w, "UDP", buf, false);
+	if (m->have_prev && m->interval_s > 0) {
+		sw_view_fmt_rate(m->opened / m->interval_s, buf, sizeof(buf));
+		sw_view_fmt_rate(m->closed / m->interval_s, b2, sizeof(b2));
+		x = sw_tui_pair(t, r->y + 1, x, w, "opened/s", buf, false);
+		x = sw_tui_pair(t, r->y + 1, x, w, "closed/s", b2, false);
+	}
+	if (t->block_why[0])
+		sw_tui_pair(t, r->y + 1, x, w, "blocking", "off", false);
+	else if (t->dry_run)
+		sw_tui_pair(t, r->y + 1, x, w, "blocking", "dry-run", false);
+	sw_tui_counter_line(t, r->y + 2, w);
+}
+
+/* htop-style hints: key in one attribute, what it does in another. */
+static const struct {
+	const char *key, *what;
+} sw_tui_hints[] = {
+	{ "F1", "Help" }, { "Tab", "Pane" }, { "/", "Filter" }, { "g", "Group" },
+	{ "Spc", "Pause" }, { "Enter", "Detail" }, { "b", "Block" },
+	{ "B", "Blocks" }, { "<>", "Sort" }, { "q", "Quit" },
+};
+
+static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
+{
+	const struct sw_view *v = &t->view;
+	const char *label = "Filter: ";
+	int lx = (int)strlen(label), tw = r->w - lx, off = 0;
+
+	sw_tui_put(r->y, 0, lx, t->attr[SW_T_KEY], label, false);
+	if (v->prompt.cur > tw - 1)
+		off = v->prompt.cur - (tw - 1);
+	sw_tui_put(r->y, lx, tw, A_NORMAL, v->prompt.buf + off, false);
+	if (v->filter_error[0]) {
+		int ex = lx + v->prompt.len - off + 2;
+		int ep = v->filter_error_pos - off;
+
+		/* the offending word, then why */
+		if (ep >= 0 && ep < v->prompt.len - off)
+			mvchgat(r->y, lx + ep, 1, A_UNDERLINE | A_BOLD,
+				(short)PAIR_NUMBER(t->attr[SW_T_ERROR]), NULL);
+		if (ex < r->w)
+			sw_tui_put(r->y, ex, r->w - ex, t->attr[SW_T_ERROR],
+				   v->filter_error, false);
+	}
+	move(r->y, lx + v->prompt.cur - off);
+	curs_set(1);
+}
+
+void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
+{
+	size_t i;
+	int x = 0;
+
+	if (t->view.overlay == SW_O_PROMPT) {
+		sw_tui_prompt(t, r);
+		return;
+	}
+	if (t->status[0]) {
+		int a = t->attr[t->status_error ? SW_T_ERROR : SW_T_STATUS];
+
+		sw_tui_fill(r->y, 0, r->w, a);
+		sw_tui_put(r->y, 0, r->w, a, t->status, false);
+		return;
+	}
+	for (i = 0; i < sizeof(sw_tui_hints) / sizeof(sw_tui_hints[0]); i++) {
+		int kn = (int)strlen(sw_tui_hints[i].key);
+		int wn = (int)strlen(sw_tui_hints[i].what) + 1;
+
+		if (x + kn + wn > r->w)
+			break;
+		sw_tui_put(r->y, x, kn, t->attr[SW_T_KEY], sw_tui_hints[i].key, false);
+		sw_tui_fill(r->y, x + kn, wn, t->attr[SW_T_KEYDESC]);
+		sw_tui_put(r->y, x + kn, wn, t->attr[SW_T_KEYDESC],
+			   sw_tui_hints[i].what, false);
+		x += kn + wn;
+	}
+	if (x < r->w)
+		sw_tui_fill(r->y, x, r->w - x, t->attr[SW_T_KEYDESC]);
+}

@@ -1,0 +1,190 @@
+/* tui_pane.c - draws any pane from its column table (src/core/view_pane_*.c):
+ * title line, column headers with the sort column marked, rows with the
+ * selection, marks and warnings, bars. The states pane adds a summary in
+ * rows it has to spare. */
+#include <stdio.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "sw_tui.h"
+
+#define SW_TUI_MAXCOLS 16
+
+static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
+			      const struct sw_rect *r, bool focus)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	const struct sw_view_list *l = &t->view.list[p];
+	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
+	char buf[200], extra[64] = "";
+
+	if (p == SW_PANE_REMOTES && t->view.group) {
+		struct sw_agg_opts g;
+
+		sw_view_group_opts(t->view.group, &g);
+		snprintf(extra, sizeof(extra), ", grouped /%u /%u", g.group_v4,
+			 g.group_v6);
+	}
+	if (p == SW_PANE_DETAIL)
+		snprintf(buf, sizeof(buf), " %s: %u socket%s%s", t->view.detail.title,
+			 l->n, l->n == 1 ? "" : "s", "  (Esc returns)");
+	else if (p == SW_PANE_STATES)
+		snprintf(buf, sizeof(buf), " %s (TCP)", def->title);
+	else
+		snprintf(buf, sizeof(buf), " %s: %u%s", def->title, l->n, extra);
+	sw_tui_fill(r->y, r->x, r->w, a);
+	sw_tui_put(r->y, r->x, r->w, a, buf, false);
+	if (l->n > l->height && l->height > 0) {
+		snprintf(buf, sizeof(buf), "%u-%u ", l->top + 1,
+			 l->top + l->height < l->n ? l->top + l->height : l->n);
+		sw_tui_put(r->y, r->x, r->w, a, buf, true);
+	}
+}
+
+static void sw_tui_pane_colhdr(struct sw_tui *t, enum sw_pane p,
+			       const struct sw_rect *r, const int *xs,
+			       const int *ws, int n)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	const struct sw_view_list *l = &t->view.list[p];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct sw_view_col *c = &def->cols[i];
+		char name[40];
+		bool sorted = i == l->sort;
+		/* the arrow shows which way the rows run now */
+		bool down = c->desc != l->reverse;
+
+		if (ws[i] <= 0)
+			continue;
+		if (sorted)
+			snprintf(name, sizeof(name), "%s%s", c->name[0] ? c->name : "#",
+				 t->utf8 ? (down ? "\u25be" : "\u25b4")
+					 : (down ? "v" : "^"));
+		else
+			snprintf(name, sizeof(name), "%s", c->name);
+		if (sorted && t->utf8) {
+			/* the arrow is 3 bytes for 1 cell */
+			int cells = (int)strlen(name) - 2;
+			int x = r->x + xs[i] + (c->right && cells < ws[i] ? ws[i] - cells : 0);
+
+			attrset(t->attr[SW_T_COLHDR_SORT]);
+			mvaddstr(r->y + 1, x, name);
+			attrset(A_NORMAL);
+		} else {
+			sw_tui_put(r->y + 1, r->x + xs[i], ws[i],
+				   t->attr[sorted ? SW_T_COLHDR_SORT : SW_T_COLHDR],
+				   name, c->right);
+		}
+	}
+}
+
+static int sw_tui_row_attr(struct sw_tui *t, unsigned flags, bool sel,
+			   bool focus)
+{
+	if (sel)
+		return t->attr[focus ? SW_T_SEL : SW_T_SEL_DIM];
+	if (flags & (SW_ROW_WARN | SW_ROW_FULL))
+		return t->attr[SW_T_WARN];
+	if (flags & SW_ROW_BLOCKED)
+		return t->attr[SW_T_BLOCKED];
+	if (flags & SW_ROW_MARKED)
+		return t->attr[SW_T_MARK];
+	return A_NORMAL;
+}
+
+static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
+			    const struct sw_rect *r, uint32_t row, bool sel,
+			    bool focus, const int *xs, const int *ws, int n)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	unsigned flags = def->flags ? def->flags(&t->view, t->m, row) : 0;
+	int a = sw_tui_row_attr(t, flags, sel, focus), i;
+
+	if (sel)
+		sw_tui_fill(y, r->x, r->w, a);
+	if (def->gutter) {
+		const char *g = flags & SW_ROW_BLOCKED ? "B" : flags & SW_ROW_MARKED ? "*" : "";
+
+		sw_tui_put(y, r->x, 1,
+			   sel ? a : t->attr[flags & SW_ROW_BLOCKED ? SW_T_BLOCKED : SW_T_MARK],
+			   g, false);
+	}
+	for (i = 0; i < n; i++) {
+		const struct sw_view_col *c = &def->cols[i];
+		struct sw_view_cell cell;
+
+		if (ws[i] <= 0)
+			continue;
+		cell.text[0] = '\0';
+		cell.bar = -1;
+		c->cell(t->m, row, &cell);
+		if (c->bar) {
+			char bar[8 * 64 + 1];
+			int cells = ws[i] < 64 ? ws[i] : 64;
+
+			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
+			attrset(sel ? a : t->attr[cell.bar >= 0.9 || (flags & SW_ROW_WARN)
+							  ? SW_T_BAR_HOT
+							  : SW_T_BAR]);
+			mvaddstr(y, r->x + xs[i], bar);
+			attrset(A_NORMAL);
+			continue;
+		}
+		sw_tui_put(y, r->x + xs[i], ws[i], a, cell.text, c->right);
+	}
+}
+
+/* Spare rows under the states: UDP and the churn of the last refresh. */
+static void sw_tui_states_extra(struct sw_tui *t, const struct sw_rect *r,
+				int y)
+{
+	const struct sw_view_model *m = t->m;
+	char buf[128], a[24], b[24];
+
+	if (y >= r->y + r->h)
+		return;
+	sw_view_fmt_count(m->udp_connected, a, sizeof(a));
+	sw_view_fmt_count(m->udp_unconnected, b, sizeof(b));
+	snprintf(buf, sizeof(buf), "UDP connected %s, unconnected %s", a, b);
+	sw_tui_put(y++, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
+	if (y >= r->y + r->h)
+		return;
+	snprintf(buf, sizeof(buf), "last refresh: %u opened, %u closed",
+		 m->opened, m->closed);
+	sw_tui_put(y, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
+}
+
+void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
+{
+	const struct sw_view_list *l = &t->view.list[p];
+	bool focus = p == sw_view_active(&t->view);
+	int xs[SW_TUI_MAXCOLS], ws[SW_TUI_MAXCOLS], n, i;
+
+	if (r->h < 2 || r->w < 10)
+		return;
+	n = sw_view_columns(p, r->w, xs, ws, SW_TUI_MAXCOLS);
+	sw_tui_pane_title(t, p, r, focus);
+	sw_tui_pane_colhdr(t, p, r, xs, ws, n);
+	for (i = 0; i < (int)l->height; i++) {
+		uint32_t at = l->top + (uint32_t)i;
+
+		if (at >= l->n)
+			break;
+		sw_tui_pane_row(t, p, r->y + 2 + i, r, l->order[at], at == l->sel,
+				focus, xs, ws, n);
+	}
+	if (p == SW_PANE_STATES)
+		sw_tui_states_extra(t, r, r->y + 2 + (int)l->height + 1);
+	if (l->n == 0 && r->h > 2) {
+		const char *empty = p == SW_PANE_BLOCKS
+					    ? (t->block_why[0] ? t->block_why : "nothing blocked")
+				    : t->m->seq ? "none"
+						: "waiting for the first refresh...";
+
+		sw_tui_put(r->y + 2, r->x + 2, r->w - 2, t->attr[SW_T_LABEL], empty,
+			   false);
+	}
+}

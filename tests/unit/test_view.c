@@ -1,0 +1,731 @@
+/* Unit tests: the TUI's pure view - key table, sorting with stable ties,
+ * selection that follows its address, scrolling, detail, pause, grouping,
+ * filter prompt, block confirmation and marks. No terminal involved. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sw_agg.h"
+#include "sw_frame.h"
+#include "sw_test.h"
+#include "sw_view.h"
+
+/* A model built the real way: sockets -> snapshot -> agg -> frame -> model. */
+struct fixture {
+	struct sw_snapshot snap;
+	struct sw_agg agg;
+	struct sw_view_model m;
+	struct sw_view v;
+	uint64_t cookie;
+};
+
+static void fx_init(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	sw_snapshot_init(&f->snap);
+	sw_agg_init(&f->agg);
+	sw_view_model_init(&f->m);
+	sw_view_init(&f->v, 1, NULL);
+	f->cookie = 1;
+}
+
+static void fx_free(struct fixture *f)
+{
+	sw_view_free(&f->v);
+	sw_view_model_free(&f->m);
+	sw_agg_free(&f->agg);
+	sw_snapshot_free(&f->snap);
+}
+
+/* n ESTABLISHED sockets from remote dst to local port 80. */
+static void fx_conns(struct fixture *f, const char *dst, unsigned n,
+		     unsigned state)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, state, "192.0.2.1", 80, dst,
+						10000 + i, f->cookie++);
+
+		assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
+	}
+}
+
+static void fx_listener(struct fixture *f, unsigned port, unsigned q,
+			unsigned backlog)
+{
+	struct sw_sock s = sw_test_sock(SW_TCP, SW_LISTEN, "0.0.0.0", port,
+					"0.0.0.0", 0, f->cookie++);
+
+	s.rqueue = q;
+	s.wqueue = backlog;
+	assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
+}
+
+/* Aggregate the snapshot into the model (as the refresher does), then
+ * let the view re-sort. */
+static void fx_publish(struct fixture *f)
+{
+	struct sw_agg_opts g;
+	struct sw_frame fr;
+
+	sw_view_group_opts(f->v.group, &g);
+	assert_int_equal(sw_agg_build(&f->agg, NULL, &f->snap, &g), 0);
+	memset(&fr, 0, sizeof(fr));
+	fr.seq = 1;
+	fr.snap = &f->snap;
+	fr.agg = &f->agg;
+	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
+	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
+}
+
+static void fx_layout(struct fixture *f, int rows, int cols)
+{
+	struct sw_view_layout l;
+
+	sw_view_layout(&f->v, rows, cols, &l);
+	assert_false(l.too_small);
+}
+
+static const char *sel_remote(const struct fixture *f, char *buf)
+{
+	long row = sw_view_selected(&f->v, SW_PANE_REMOTES);
+
+	assert_true(row >= 0);
+	return sw_prefix_format(&f->m.remotes[row].pfx, buf, SW_ADDR_STRLEN);
+}
+
+static const char *remote_at(const struct fixture *f, uint32_t i, char *buf)
+{
+	const struct sw_view_list *l = &f->v.list[SW_PANE_REMOTES];
+
+	assert_true(i < l->n);
+	return sw_prefix_format(&f->m.remotes[l->order[i]].pfx, buf, SW_ADDR_STRLEN);
+}
+
+static void test_key_table(void **state)
+{
+	int a;
+
+	(void)state;
+	assert_int_equal(sw_view_key_action('q'), SW_A_QUIT);
+	assert_int_equal(sw_view_key_action(SW_KEY_F10), SW_A_QUIT);
+	assert_int_equal(sw_view_key_action('?'), SW_A_HELP);
+	assert_int_equal(sw_view_key_action(SW_KEY_F1), SW_A_HELP);
+	assert_int_equal(sw_view_key_action('\t'), SW_A_FOCUS_NEXT);
+	assert_int_equal(sw_view_key_action(SW_KEY_BTAB), SW_A_FOCUS_PREV);
+	assert_int_equal(sw_view_key_action(' '), SW_A_PAUSE);
+	assert_int_equal(sw_view_key_action('<'), SW_A_SORT_PREV);
+	assert_int_equal(sw_view_key_action('>'), SW_A_SORT_NEXT);
+	assert_int_equal(sw_view_key_action('r'), SW_A_SORT_REVERSE);
+	assert_int_equal(sw_view_key_action('/'), SW_A_FILTER);
+	assert_int_equal(sw_view_key_action('g'), SW_A_GROUP);
+	assert_int_equal(sw_view_key_action('+'), SW_A_INTERVAL_UP);
+	assert_int_equal(sw_view_key_action('-'), SW_A_INTERVAL_DOWN);
+	assert_int_equal(sw_view_key_action(SW_KEY_ENTER), SW_A_OPEN);
+	assert_int_equal(sw_view_key_action(SW_KEY_ESC), SW_A_CLOSE);
+	assert_int_equal(sw_view_key_action('b'), SW_A_BLOCK);
+	assert_int_equal(sw_view_key_action('u'), SW_A_UNBLOCK);
+	assert_int_equal(sw_view_key_action('B'), SW_A_BLOCKS);
+	assert_int_equal(sw_view_key_action('Z'), SW_A_NONE);
+	/* every action has a key, and every key's action is documented */
+	for (a = SW_A_NONE + 1; a < SW_A_MAX; a++) {
+		const struct sw_view_binding *b;
+		bool bound = false;
+
+		for (b = sw_view_bindings; b->action != SW_A_NONE; b++)
+			bound |= b->action == (enum sw_action)a;
+		assert_true(bound);
+		assert_non_null(sw_view_action_def(a)->keys);
+	}
+}
+
+static void test_sort_ties_stable(void **state)
+{
+	struct fixture f;
+	char b[SW_ADDR_STRLEN];
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.9", 5, SW_ESTABLISHED);
+	fx_conns(&f, "198.51.100.3", 5, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.1", 9, SW_ESTABLISHED);
+	fx_conns(&f, "198.51.100.7", 5, SW_ESTABLISHED);
+	fx_publish(&f);
+	/* CONN descending, ties by address ascending */
+	assert_string_equal(remote_at(&f, 0, b), "203.0.113.1");
+	assert_string_equal(remote_at(&f, 1, b), "198.51.100.3");
+	assert_string_equal(remote_at(&f, 2, b), "198.51.100.7");
+	assert_string_equal(remote_at(&f, 3, b), "198.51.100.9");
+	/* reversed: the whole order flips, ties included */
+	assert_true(sw_view_key(&f.v, &f.m, 'r') & SW_R_REDRAW);
+	assert_string_equal(remote_at(&f, 0, b), "198.51.100.9");
+	assert_string_equal(remote_at(&f, 3, b), "203.0.113.1");
+	/* by address (column 0): ascending */
+	sw_view_key(&f.v, &f.m, '<');
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].sort, 0);
+	assert_false(f.v.list[SW_PANE_REMOTES].reverse);
+	assert_string_equal(remote_at(&f, 0, b), "198.51.100.3");
+	assert_string_equal(remote_at(&f, 3, b), "203.0.113.1");
+	fx_free(&f);
+}
+
+static void test_selection_follows_address(void **state)
+{
+	struct fixture f;
+	char b[SW_ADDR_STRLEN];
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_conns(&f, "203.0.113.1", 9, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.2", 7, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.3", 5, SW_ESTABLISHED);
+	fx_publish(&f);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	/* .3 grows to the top: the selection moves with it */
+	fx_conns(&f, "203.0.113.3", 10, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].sel, 0);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	/* and across a change of sort column */
+	sw_view_key(&f.v, &f.m, '<');
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].sel, 2);
+	/* the selected address vanishes: the selection stays in place */
+	sw_snapshot_reset(&f.snap);
+	fx_conns(&f, "203.0.113.1", 9, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.2", 7, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].sel, 1);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.2");
+	fx_free(&f);
+}
+
+static void test_scrolling(void **state)
+{
+	struct fixture f;
+	struct sw_view_list *l;
+	char addr[32];
+	int i;
+
+	(void)state;
+	fx_init(&f);
+	for (i = 0; i < 40; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		fx_conns(&f, addr, 100 - i, SW_ESTABLISHED);
+	}
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_REMOTES];
+	assert_true(l->height > 3 && l->height < 40);
+	sw_view_key(&f.v, &f.m, SW_KEY_PGDN);
+	assert_int_equal(l->sel, l->height - 1);
+	assert_int_equal(l->top, 0);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_int_equal(l->top, 1);
+	sw_view_key(&f.v, &f.m, SW_KEY_END);
+	assert_int_equal(l->sel, 39);
+	assert_int_equal(l->top, 40 - l->height);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_int_equal(l->sel, 39);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	assert_int_equal(l->sel, 0);
+	assert_int_equal(l->top, 0);
+	sw_view_key(&f.v, &f.m, SW_KEY_UP);
+	assert_int_equal(l->sel, 0);
+	/* a taller screen shows more rows and no blank tail */
+	sw_view_key(&f.v, &f.m, SW_KEY_END);
+	fx_layout(&f, 60, 120);
+	sw_view_list_select(&f.v, &f.m, SW_PANE_REMOTES, l->sel);
+	assert_int_equal(l->top + l->height, 40);
+	fx_free(&f);
+}
+
+static void test_focus_and_detail(void **state)
+{
+	struct fixture f;
+	struct sw_view_list *d;
+	uint32_t i;
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_listener(&f, 80, 0, 128);
+	fx_listener(&f, 443, 128, 128);
+	fx_conns(&f, "203.0.113.1", 6, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.2", 3, SW_SYN_RECV);
+	fx_publish(&f);
+	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
+	/* Enter on the top remote lists exactly its sockets */
+	assert_true(sw_view_key(&f.v, &f.m, SW_KEY_ENTER) & SW_R_REDRAW);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	d = &f.v.list[SW_PANE_DETAIL];
+	assert_int_equal(d->n, 6);
+	for (i = 0; i < d->n; i++)
+		assert_int_equal(f.m.socks[d->order[i]].dst[3], 1);
+	assert_int_equal(sw_view_active(&f.v), SW_PANE_DETAIL);
+	/* Tab does nothing in the detail view; Esc returns */
+	assert_int_equal(sw_view_key(&f.v, &f.m, '\t'), 0);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	assert_int_equal(f.v.mode, SW_V_MAIN);
+	/* Tab cycles states -> remotes -> listeners -> states */
+	sw_view_key(&f.v, &f.m, '\t');
+	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
+	sw_view_key(&f.v, &f.m, '\t');
+	assert_int_equal(f.v.focus, SW_PANE_STATES);
+	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
+	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
+	/* listener on 443 is full: flagged; Enter lists its port's sockets */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_int_equal(f.m.listeners[sw_view_selected(&f.v, SW_PANE_LISTENERS)].port,
+			 443);
+	assert_true(sw_view_pane(SW_PANE_LISTENERS)
+			    ->flags(&f.v, &f.m, sw_view_selected(&f.v, SW_PANE_LISTENERS)) &
+		    SW_ROW_FULL);
+	sw_view_key(&f.v, &f.m, SW_KEY_UP);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	/* port 80: the listener and the 9 connections */
+	assert_int_equal(d->n, 10);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* states pane: Enter on SYN_RECV lists the 3 half-open sockets */
+	sw_view_key(&f.v, &f.m, '\t');
+	sw_view_list_select(&f.v, &f.m, SW_PANE_STATES, SW_SYN_RECV - 1);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(d->n, 3);
+	fx_free(&f);
+}
+
+static void test_pause_group_interval(void **state)
+{
+	struct fixture f;
+	struct sw_agg_opts g;
+
+	(void)state;
+	fx_init(&f);
+	assert_true(sw_view_key(&f.v, &f.m, ' ') & SW_R_PAUSE);
+	assert_true(f.v.paused);
+	/* keys still work while paused */
+	assert_true(sw_view_key(&f.v, &f.m, '\t') & SW_R_REDRAW);
+	assert_true(sw_view_key(&f.v, &f.m, ' ') & SW_R_PAUSE);
+	assert_false(f.v.paused);
+
+	assert_true(sw_view_key(&f.v, &f.m, 'g') & SW_R_GROUP);
+	sw_view_group_opts(f.v.group, &g);
+	assert_int_equal(g.group_v4, 24);
+	assert_int_equal(g.group_v6, 64);
+	sw_view_key(&f.v, &f.m, 'g');
+	sw_view_group_opts(f.v.group, &g);
+	assert_int_equal(g.group_v4, 16);
+	assert_int_equal(g.group_v6, 48);
+	sw_view_key(&f.v, &f.m, 'g');
+	sw_view_group_opts(f.v.group, &g);
+	assert_int_equal(g.group_v4, 32);
+	assert_int_equal(g.group_v6, 128);
+
+	assert_true(sw_view_key(&f.v, &f.m, '+') & SW_R_INTERVAL);
+	assert_true(f.v.interval_s == 2);
+	sw_view_key(&f.v, &f.m, '-');
+	sw_view_key(&f.v, &f.m, '-');
+	sw_view_key(&f.v, &f.m, '-');
+	assert_true(f.v.interval_s == 0.2);
+	/* the floor: no change, no flag */
+	assert_int_equal(sw_view_key(&f.v, &f.m, '-'), 0);
+	assert_true(sw_view_interval_step(60, 1) == 60);
+	assert_true(sw_view_interval_step(0.7, 1) == 1);
+	assert_true(sw_view_interval_step(0.7, -1) == 0.5);
+	fx_free(&f);
+}
+
+static void test_grouped_remotes(void **state)
+{
+	struct fixture f;
+	char b[SW_ADDR_STRLEN];
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.1", 2, SW_ESTABLISHED);
+	fx_conns(&f, "198.51.100.2", 2, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.5", 3, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].n, 3);
+	sw_view_key(&f.v, &f.m, 'g');
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].n, 2);
+	assert_string_equal(remote_at(&f, 0, b), "198.51.100.0/24");
+	assert_int_equal(f.m.remotes[f.v.list[SW_PANE_REMOTES].order[0]].count, 4);
+	fx_free(&f);
+}
+
+static void type(struct fixture *f, const char *s, unsigned *flags)
+{
+	for (; *s; s++)
+		*flags = sw_view_key(&f->v, &f->m, (unsigned char)*s);
+}
+
+static void test_filter_prompt(void **state)
+{
+	struct fixture f;
+	unsigned fl = 0;
+
+	(void)state;
+	fx_init(&f);
+	sw_view_key(&f.v, &f.m, '/');
+	assert_int_equal(f.v.overlay, SW_O_PROMPT);
+	/* keys go to the prompt, not the key table */
+	type(&f, "state syn_rcv", &fl);
+	assert_int_equal(f.v.overlay, SW_O_PROMPT);
+	assert_string_equal(f.v.prompt.buf, "state syn_rcv");
+	assert_true(f.v.filter_error[0] != '\0');
+	assert_int_equal(f.v.filter_error_pos, 6);
+	/* Enter on a bad filter keeps the prompt, nothing applied */
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_false(fl & SW_R_FILTER);
+	assert_int_equal(f.v.overlay, SW_O_PROMPT);
+	/* fix it: "syn_rcv" -> "syn_r" + "ecv" */
+	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
+	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
+	type(&f, "ecv", &fl);
+	assert_string_equal(f.v.filter_error, "");
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_true(fl & SW_R_FILTER);
+	assert_int_equal(f.v.overlay, SW_O_NONE);
+	assert_string_equal(f.v.prompt.buf, "state syn_recv");
+	/* Esc in the prompt clears the filter */
+	sw_view_key(&f.v, &f.m, '/');
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	assert_true(fl & SW_R_FILTER);
+	assert_string_equal(f.v.prompt.buf, "");
+	fx_free(&f);
+}
+
+static void test_line_editor(void **state)
+{
+	struct sw_view_line l;
+
+	(void)state;
+	sw_view_line_set(&l, "port 80");
+	sw_view_line_key(&l, SW_KEY_HOME);
+	sw_view_line_key(&l, 'x');
+	assert_string_equal(l.buf, "xport 80");
+	sw_view_line_key(&l, SW_KEY_DELETE);
+	assert_string_equal(l.buf, "xort 80");
+	sw_view_line_key(&l, SW_KEY_END);
+	sw_view_line_key(&l, SW_KEY_LEFT);
+	sw_view_line_key(&l, SW_KEY_BACKSPACE);
+	assert_string_equal(l.buf, "xort 0");
+	sw_view_line_key(&l, 0x15); /* ^U */
+	assert_string_equal(l.buf, "");
+	assert_int_equal(sw_view_line_key(&l, '\n'), SW_LINE_ACCEPT);
+	assert_int_equal(sw_view_line_key(&l, SW_KEY_ESC), SW_LINE_CANCEL);
+}
+
+static void test_block_confirm(void **state)
+{
+	struct fixture f;
+	unsigned fl;
+
+	(void)state;
+	fx_init(&f);
+	f.v.block_ok = true;
+	fx_conns(&f, "203.0.113.7", 4, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.7", 2, SW_SYN_RECV);
+	fx_publish(&f);
+	fl = sw_view_key(&f.v, &f.m, 'b');
+	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
+	assert_false(fl & SW_R_BLOCK);
+	assert_int_equal(f.v.confirm.count, 6);
+	assert_int_equal(f.v.confirm.states[SW_SYN_RECV], 2);
+	assert_string_equal(f.v.confirm.duration.buf, "10m");
+	assert_false(f.v.confirm.kill);
+	/* edit the duration to something wrong: Enter refuses */
+	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
+	sw_view_key(&f.v, &f.m, 'x');
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_false(fl & SW_R_BLOCK);
+	assert_true(f.v.confirm.error[0] != '\0');
+	/* 90s, and end its connections */
+	sw_view_key(&f.v, &f.m, 0x15);
+	type(&f, "90s", &fl);
+	sw_view_key(&f.v, &f.m, '\t');
+	sw_view_key(&f.v, &f.m, ' ');
+	assert_true(f.v.confirm.kill);
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_true(fl & SW_R_BLOCK);
+	assert_int_equal(f.v.overlay, SW_O_NONE);
+	assert_true(f.v.confirm.seconds == 90);
+	assert_int_equal(f.v.confirm.target.plen, 32);
+	/* Esc cancels */
+	sw_view_key(&f.v, &f.m, 'b');
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	assert_false(fl & SW_R_BLOCK);
+	assert_int_equal(f.v.overlay, SW_O_NONE);
+	fx_free(&f);
+}
+
+static void test_marks_and_unblock(void **state)
+{
+	struct fixture f;
+	struct sw_view_block kb;
+	const char *err;
+	long row;
+	unsigned fl;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "203.0.113.7", 4, SW_ESTABLISHED);
+	fx_conns(&f, "198.51.100.1", 2, SW_ESTABLISHED);
+	fx_publish(&f);
+	/* no blocking: b marks, the mark is listed and flagged */
+	fl = sw_view_key(&f.v, &f.m, 'b');
+	assert_true(fl & SW_R_MARK);
+	assert_int_equal(f.v.nmarks, 1);
+	assert_true(f.v.msg[0] != '\0');
+	sw_view_model_set_marks(&f.m, f.v.marks, f.v.nmarks);
+	assert_int_equal(f.m.nblocks, 1);
+	assert_true(f.m.blocks[0].marked);
+	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
+	assert_true(sw_view_pane(SW_PANE_REMOTES)->flags(&f.v, &f.m, row) &
+		    SW_ROW_MARKED);
+	/* B shows the blocks pane, focus follows */
+	sw_view_key(&f.v, &f.m, '\t');
+	assert_true(sw_view_key(&f.v, &f.m, 'B') & SW_R_BLOCKS);
+	assert_int_equal(f.v.focus, SW_PANE_BLOCKS);
+	assert_int_equal(f.v.list[SW_PANE_BLOCKS].n, 1);
+	/* u there removes the mark */
+	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_MARK);
+	assert_int_equal(f.v.nmarks, 0);
+
+	/* a kernel block of the /24 covers the remote: marked B, u unblocks it */
+	memset(&kb, 0, sizeof(kb));
+	assert_int_equal(sw_prefix_parse("203.0.113.0/24", &kb.target, &err), 0);
+	kb.expires_s = 300;
+	assert_int_equal(sw_view_model_set_blocks(&f.m, &kb, 1), 0);
+	sw_view_key(&f.v, &f.m, 'B');
+	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
+	sw_view_key(&f.v, &f.m, '\t');
+	sw_view_key(&f.v, &f.m, '\t');
+	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
+	assert_int_equal(f.m.remotes[row].pfx.bytes[0], 203);
+	assert_true(sw_view_pane(SW_PANE_REMOTES)->flags(&f.v, &f.m, row) &
+		    SW_ROW_BLOCKED);
+	fl = sw_view_key(&f.v, &f.m, 'u');
+	assert_true(fl & SW_R_UNBLOCK);
+	assert_int_equal(f.v.unblock_target.plen, 24);
+	/* the other remote is not blocked: u says so */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	fl = sw_view_key(&f.v, &f.m, 'u');
+	assert_false(fl & SW_R_UNBLOCK);
+	assert_non_null(strstr(f.v.msg, "not blocked"));
+	fx_free(&f);
+}
+
+static void test_state_warnings(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	fx_init(&f);
+	f.v.warn[SW_SYN_RECV] = 3;
+	fx_conns(&f, "203.0.113.2", 3, SW_SYN_RECV);
+	fx_publish(&f);
+	assert_false(sw_view_pane(SW_PANE_STATES)->flags(&f.v, &f.m, SW_SYN_RECV - 1) &
+		     SW_ROW_WARN);
+	fx_conns(&f, "203.0.113.3", 1, SW_SYN_RECV);
+	fx_publish(&f);
+	assert_true(sw_view_pane(SW_PANE_STATES)->flags(&f.v, &f.m, SW_SYN_RECV - 1) &
+		    SW_ROW_WARN);
+	fx_free(&f);
+}
+
+static bool overlap(const struct sw_rect *a, const struct sw_rect *b)
+{
+	return a->h && b->h && a->y < b->y + b->h && b->y < a->y + a->h &&
+	       a->x < b->x + b->w && b->x < a->x + a->w;
+}
+
+static void check_layout(struct sw_view *v, int rows, int cols)
+{
+	struct sw_view_layout l;
+	struct sw_rect all[SW_PANE_MAX + 2];
+	int i, j, n = 0;
+
+	sw_view_layout(v, rows, cols, &l);
+	assert_false(l.too_small);
+	all[n++] = l.header;
+	all[n++] = l.bottom;
+	for (i = 0; i < SW_PANE_MAX; i++)
+		if (l.pane[i].h)
+			all[n++] = l.pane[i];
+	for (i = 0; i < n; i++) {
+		assert_true(all[i].y >= 0 && all[i].y + all[i].h <= rows);
+		assert_true(all[i].x >= 0 && all[i].x + all[i].w <= cols);
+		for (j = i + 1; j < n; j++)
+			assert_false(overlap(&all[i], &all[j]));
+	}
+	/* every state row is visible */
+	if (l.pane[SW_PANE_STATES].h)
+		assert_int_equal(v->list[SW_PANE_STATES].height, SW_ST_MAX - 1);
+	/* columns stay inside their pane and never overlap */
+	for (i = 0; i < SW_PANE_MAX; i++) {
+		int xs[16], ws[16], k, c;
+
+		if (!l.pane[i].h)
+			continue;
+		c = sw_view_columns(i, l.pane[i].w, xs, ws, 16);
+		for (k = 0; k < c; k++) {
+			assert_true(xs[k] + ws[k] <= l.pane[i].w);
+			if (k)
+				assert_true(xs[k] > xs[k - 1] + ws[k - 1] - 1);
+			/* at 80 columns every column gets its full width */
+			assert_true(ws[k] >= sw_view_pane(i)->cols[k].width);
+		}
+	}
+}
+
+static void test_layout(void **state)
+{
+	struct sw_view v;
+	struct sw_view_layout l;
+
+	(void)state;
+	sw_view_init(&v, 1, NULL);
+	check_layout(&v, 24, 80);
+	check_layout(&v, 40, 120);
+	check_layout(&v, 100, 300);
+	v.show_blocks = true;
+	check_layout(&v, 24, 80);
+	v.mode = SW_V_DETAIL;
+	v.show_blocks = false;
+	check_layout(&v, 24, 80);
+	v.mode = SW_V_MAIN;
+	sw_view_layout(&v, 23, 80, &l);
+	assert_true(l.too_small);
+	sw_view_layout(&v, 24, 79, &l);
+	assert_true(l.too_small);
+	sw_view_free(&v);
+}
+
+static void test_click(void **state)
+{
+	struct fixture f;
+	struct sw_view_layout l;
+	int xs[16], ws[16];
+	const struct sw_rect *r;
+	char b[SW_ADDR_STRLEN];
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "203.0.113.1", 9, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.2", 7, SW_ESTABLISHED);
+	fx_conns(&f, "203.0.113.3", 5, SW_ESTABLISHED);
+	sw_view_layout(&f.v, 24, 80, &l);
+	fx_publish(&f);
+	f.v.focus = SW_PANE_STATES;
+	r = &l.pane[SW_PANE_REMOTES];
+	/* a click on the third row selects it and focuses the pane */
+	sw_view_click(&f.v, &f.m, &l, r->y + 2 + 2, r->x + 3);
+	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	/* a click on the REMOTE header sorts by it; again reverses */
+	sw_view_columns(SW_PANE_REMOTES, r->w, xs, ws, 16);
+	sw_view_click(&f.v, &f.m, &l, r->y + 1, r->x + xs[0]);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].sort, 0);
+	assert_string_equal(remote_at(&f, 0, b), "203.0.113.1");
+	sw_view_click(&f.v, &f.m, &l, r->y + 1, r->x + xs[0] + 1);
+	assert_true(f.v.list[SW_PANE_REMOTES].reverse);
+	assert_string_equal(remote_at(&f, 0, b), "203.0.113.3");
+	/* the selection stayed on its address */
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	/* a click below the rows selects nothing new */
+	sw_view_click(&f.v, &f.m, &l, r->y + r->h - 1, r->x + 3);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.3");
+	fx_free(&f);
+}
+
+static void test_format(void **state)
+{
+	char b[600];
+
+	(void)state;
+	assert_string_equal(sw_view_fmt_count(99999, b, sizeof(b)), "99999");
+	assert_string_equal(sw_view_fmt_count(250000, b, sizeof(b)), "250k");
+	assert_string_equal(sw_view_fmt_count(12345678, b, sizeof(b)), "12.3M");
+	assert_string_equal(sw_view_fmt_delta(-12, b, sizeof(b)), "-12");
+	assert_string_equal(sw_view_fmt_delta(7, b, sizeof(b)), "+7");
+	assert_string_equal(sw_view_fmt_delta(0, b, sizeof(b)), "0");
+	assert_string_equal(sw_view_fmt_rate(0.01, b, sizeof(b)), "0");
+	assert_string_equal(sw_view_fmt_rate(2.25, b, sizeof(b)), "2.2");
+	assert_string_equal(sw_view_fmt_rate(1234, b, sizeof(b)), "1234");
+	assert_string_equal(sw_view_fmt_duration(45, b, sizeof(b)), "45s");
+	assert_string_equal(sw_view_fmt_duration(570, b, sizeof(b)), "9m30s");
+	assert_string_equal(sw_view_fmt_duration(7500, b, sizeof(b)), "2h05m");
+	/* bars: the ASCII one is as many bytes as cells; UTF-8 eighths */
+	assert_string_equal(sw_view_bar(0.5, 8, false, b, sizeof(b)), "####    ");
+	assert_string_equal(sw_view_bar(1, 2, true, b, sizeof(b)), "\u2588\u2588");
+	assert_string_equal(sw_view_bar(0.0625, 2, true, b, sizeof(b)), "\u258f ");
+	assert_string_equal(sw_view_bar(0, 3, true, b, sizeof(b)), "   ");
+	/* tiny but non-zero still shows */
+	assert_string_equal(sw_view_bar(0.001, 4, false, b, sizeof(b)), "#   ");
+}
+
+static void test_states_summary(void **state)
+{
+	struct sw_remote r;
+	char b[64];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.states[SW_ESTABLISHED] = 590;
+	r.states[SW_SYN_RECV] = 10;
+	r.states[SW_TIME_WAIT] = 3;
+	r.states[SW_CLOSE_WAIT] = 1;
+	assert_string_equal(sw_view_fmt_states(&r, b, sizeof(b)), "EST 590 SR 10 TW 3");
+}
+
+static void test_duration_parse(void **state)
+{
+	double s;
+
+	(void)state;
+	assert_int_equal(sw_view_parse_duration("90s", &s), 0);
+	assert_true(s == 90);
+	assert_int_equal(sw_view_parse_duration("10m", &s), 0);
+	assert_true(s == 600);
+	assert_int_equal(sw_view_parse_duration("2h", &s), 0);
+	assert_true(s == 7200);
+	assert_int_equal(sw_view_parse_duration("1.5", &s), 0);
+	assert_true(s == 1.5);
+	assert_int_equal(sw_view_parse_duration("", &s), -1);
+	assert_int_equal(sw_view_parse_duration("10x", &s), -1);
+	assert_int_equal(sw_view_parse_duration("0", &s), -1);
+	assert_int_equal(sw_view_parse_duration("5m3", &s), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_table),
+		cmocka_unit_test(test_sort_ties_stable),
+		cmocka_unit_test(test_selection_follows_address),
+		cmocka_unit_test(test_scrolling),
+		cmocka_unit_test(test_focus_and_detail),
+		cmocka_unit_test(test_pause_group_interval),
+		cmocka_unit_test(test_grouped_remotes),
+		cmocka_unit_test(test_filter_prompt),
+		cmocka_unit_test(test_line_editor),
+		cmocka_unit_test(test_block_confirm),
+		cmocka_unit_test(test_marks_and_unblock),
+		cmocka_unit_test(test_state_warnings),
+		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_click),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_states_summary),
+		cmocka_unit_test(test_duration_parse),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
