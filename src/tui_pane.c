@@ -27,8 +27,8 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 			 g.group_v6);
 	}
 	if (p == SW_PANE_DETAIL)
-		snprintf(buf, sizeof(buf), " %s: %u socket%s%s", t->view.detail.title,
-			 l->n, l->n == 1 ? "" : "s", "  (Esc returns)");
+		snprintf(buf, sizeof(buf), " %s: %u  (Esc returns)",
+			 t->view.detail.title, l->n);
 	else if (p == SW_PANE_STATES)
 		snprintf(buf, sizeof(buf), " %s (TCP)", def->title);
 	else
