@@ -126,7 +126,7 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			int cells = ws[i] < 64 ? ws[i] : 64;
 
 			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
-			attrset(sel ? a : t->attr[cell.bar >= 0.9 || (flags & SW_ROW_WARN)
+			attrset(sel ? a : t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL)
 							  ? SW_T_BAR_HOT
 							  : SW_T_BAR]);
 			mvaddstr(y, r->x + xs[i], bar);

@@ -2,6 +2,7 @@
 # tests/run runs only *.sh). The binary runs in a tmux server of its own
 # (its own socket), killed on exit with everything else.
 #   tui_start COLSxROWS ARGS...   start "sockwatch ARGS" in a detached session
+#                                 (TUI_ENV="VAR=x ..." adds to its environment)
 #   tui_screen                    the screen as text (capture-pane -p)
 #   tui_wait DESC SECONDS REGEX   poll the screen until a line matches
 #   tui_keys KEYS...              tmux send-keys (names: Enter Escape Tab ...)
@@ -28,7 +29,7 @@ tui_start() { # COLSxROWS ARGS...
 	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
 	# the exit status lands on the screen once the TUI has gone
 	tmx -u new-session -d -s tui -x "${size%x*}" -y "${size#*x}" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 $(printf '%q' "$SW_BIN")$q; echo SW-EXIT=\$?; sleep 600"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 ${TUI_ENV:-} $(printf '%q' "$SW_BIN")$q; echo SW-EXIT=\$?; sleep 600"
 	tmx set-option -t tui -g status off >/dev/null
 }
 
@@ -66,6 +67,9 @@ json_last() { "$SW_BIN" -b --json "$@" | tail -n 1; }
 # "STATE COUNT" lines as the TUI's states pane shows them, and as JSON says.
 tui_states() { tui_pane_left | awk '$1 ~ /^[A-Z_]+[0-9]?$/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'; }
 json_states() { jq -r '.states[] | "\(.state) \(.count)"'; }
+
+# the same without the UTF-8 separator: the states pane is the first 35+ columns
+tui_states_ascii() { tui_screen | awk '$1 ~ /^[A-Z_]+[0-9]?$/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'; }
 
 # "ADDR COUNT" of the remotes pane rows and of JSON's remotes (address or
 # prefix as the TUI writes it).

@@ -93,4 +93,16 @@ tui_keys q
 tui_wait "exit" 5 'SW-EXIT=' || true
 check_eq "q quits with status 0" "SW-EXIT=0" "$(tui_exited)"
 check_eq "the terminal left the alternate screen" 0 "$(tmx display -p -t tui '#{alternate_on}')"
+tmx kill-session -t tui
+
+# --- NO_COLOR and a non-UTF-8 locale -----------------------------------------
+TUI_ENV="NO_COLOR=1 LANG=C LC_ALL=C" tui_start 120x40 --replay "$REC" -d 0.2
+tui_wait "monochrome replay" 10 ' END *$' || true
+esc=$(tmx capture-pane -t tui -p -e)
+check "NO_COLOR: no color escapes" bash -c '! grep -qE $'"'"'\e\[(3|4)[0-7]m'"'"' <<<"$1"' _ "$esc"
+check "NO_COLOR: the selection is still visible (reverse video)" grep -qF $'\e[7m' <<<"$esc"
+check "C locale: ASCII bars" grep -qE '^ESTABLISHED +[0-9]+ .* #+' <(tui_screen)
+check "C locale: no UTF-8 drawing" bash -c '! LC_ALL=C.UTF-8 grep -q "[█│▾▴]" <<<"$1"' _ "$(tui_screen)"
+check_same "C locale: states still = JSON" "$(json_states <"$J" | sort)" "$(tui_states_ascii | sort)"
+tui_keys q
 finish
