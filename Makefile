@@ -42,7 +42,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all tools deps check unit integration asan fuzz bench install uninstall clean
+.PHONY: all tools deps check unit integration asan fuzz fuzz-bins bench install uninstall clean
 
 all: sockwatch
 
@@ -93,15 +93,18 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit
 	SW_BIN=build-asan/sockwatch tests/run --unit-only $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c
+# Harnesses and the library they link are all built with the sanitizers
+# in build-fuzz; tests/fuzz/run runs them.
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
-	$(MAKE) BUILD=build-fuzz CC=clang \
-	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" build-fuzz/libsw.a
-	clang -std=gnu11 -O1 -g -Iinclude -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	  -o $@ $< build-fuzz/libsw.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
 
 fuzz:
-	$(MAKE) BUILD=build-fuzz $(patsubst $(BUILD)/%,build-fuzz/%,$(FUZZ_BINS))
+	$(MAKE) BUILD=build-fuzz CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	  fuzz-bins
 
 bench: $(BENCH_BINS) $(TOOL_BINS) sockwatch
 

@@ -150,6 +150,13 @@ int sw_blocker_cleanup(struct sw_blocker *b, struct sw_block_result *r);
 int sw_blocker_kill(struct sw_blocker *b, const struct sw_prefix *target,
 		    char *err, size_t errlen);
 
+/* Count the sockets whose peer is inside target (for the confirmation and
+ * the comment): TCP in states other than LISTEN/TIME_WAIT, and connected
+ * UDP. states (SW_ST_MAX entries, may be NULL) gets the TCP per-state
+ * counts. Returns the count, or -1 with a one-line err. */
+int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
+		     uint32_t *states, char *err, size_t errlen);
+
 /* One block as the kernel reports it. */
 struct sw_block_entry {
 	struct sw_prefix target;
@@ -161,7 +168,9 @@ struct sw_block_entry {
 };
 
 struct sw_block_list {
-	const struct sw_block_entry *v; /* sorted by sw_addr_cmp, then plen */
+	/* sorted by sw_addr_cmp, then plen; entries added by this blocker
+	 * since the last refresh follow, in the order they were added */
+	const struct sw_block_entry *v;
 	size_t n;
 	uint64_t time_ns;               /* wall clock of the read */
 };

@@ -8,7 +8,15 @@
  *            | "addr" CIDR | "src" CIDR | "dst" CIDR
  *            | "tcp" | "udp" | "v4" | "v6"
  *
- * "port" matches either side, "addr" either side. Core header: pure. */
+ * "port" matches either side, "addr" either side; "src"/"sport" are the
+ * local side, "dst"/"dport" the remote. Keywords are case-insensitive;
+ * "&&"/"&", "||"/"|" and "!" are accepted for and, or, not; "ipv4"/"ipv6"
+ * for v4/v6. NAME is a TCP state in netstat or ss spelling (syn_recv,
+ * syn-recv, estab, time-wait, ...) or an ss group: connected,
+ * synchronized, bucket, big. N is 0..65535. CIDR is an IPv4 or IPv6
+ * address with an optional /LEN. An IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d) is IPv4: "v4" and IPv4 prefixes match it.
+ * Core header: pure. */
 #ifndef SW_FILTER_H
 #define SW_FILTER_H
 
@@ -48,18 +56,29 @@ struct sw_fnode {
 	} u;
 };
 
+struct sw_ftest; /* private: one leaf test of the compiled form */
+
 struct sw_filter {
 	struct sw_fnode *nodes;
 	int nnodes;
 	int root; /* -1: the empty filter, matches everything */
 	char *text; /* the expression as given */
+	/* Compiled form used by sw_filter_match: leaf tests with yes/no
+	 * jumps (no recursion per socket). Private to filter.c. */
+	struct sw_ftest *prog;
+	int nprog;
+	int entry;
 };
+
+/* Limits: longer or deeper filters are rejected with an error. */
+#define SW_FILTER_MAX_NODES 1024
+#define SW_FILTER_MAX_DEPTH 64
 
 /* Where and why a filter failed to parse. */
 struct sw_filter_error {
 	int pos;       /* byte offset of the offending word in the text */
 	int len;       /* its length (>= 1, or 0 at end of text) */
-	char msg[128]; /* "unknown state 'syn_rcv'", "expected a port number after 'port'" */
+	char msg[256]; /* "unknown state 'syn_rcv'; did you mean 'syn_recv'? ..." */
 };
 
 /* Parse text (NULL or blank: the empty filter). Returns a new filter the
@@ -79,11 +98,16 @@ bool sw_filter_match(const struct sw_filter *f, const struct sw_sock *s);
 uint32_t sw_filter_state_mask(const struct sw_filter *f, unsigned proto,
 			      uint32_t all);
 
-/* Whether any socket of that family (SW_V4/SW_V6) can match f. */
+/* Whether any socket read from a dump of that family (SW_V4: AF_INET,
+ * SW_V6: AF_INET6) can match f. A v6 dump also yields IPv4-mapped
+ * sockets, which match as IPv4: "v4" alone does not rule out the v6
+ * dump, "v6" rules out the v4 dump. */
 bool sw_filter_may_match_family(const struct sw_filter *f, unsigned family);
 
-/* Write "error: bad filter: <msg>\n  <text>\n  <spaces>^~~~" into buf,
- * pointing at the word. Returns buf. */
+/* Write "error: bad filter: <msg>\n  <text>\n  <spaces>^~~~" into buf
+ * (no trailing newline), the caret under the word (columns counted in
+ * UTF-8 characters, control characters shown as spaces). An ENOMEM error
+ * (pos -1) gets the first line only. Truncates to len. Returns buf. */
 char *sw_filter_error_format(const struct sw_filter_error *err,
 			     const char *text, char *buf, size_t len);
 

@@ -11,7 +11,8 @@
  *   SNMP     the text of /proc/net/snmp
  *   NETSTAT  the text of /proc/net/netstat
  *   PROC     u32 inode, i32 pid, char name[16] (one per resolved listener)
- *   END      nothing: the refresh is complete
+ *   END      the refresh is complete; optionally u64 refresh_ns, u64 cpu_ns
+ *            (what the live refresh took, so a replay prints the same)
  * A refresh without its END (a truncated file) is an error on replay.
  * Edge header: file I/O, no netlink library. */
 #ifndef SW_RECORD_H
@@ -42,6 +43,11 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause);
 int sw_rec_write(struct sw_rec_writer *w, unsigned type, const void *hdr,
 		 size_t hdrlen, const void *payload, size_t len);
 
+/* Drop every item written since the last END (or the header): the
+ * refresh being recorded failed. Clears a pending write error. Returns 0,
+ * or -1 with errno (ESPIPE when the output is not a regular file). */
+int sw_rec_writer_abort(struct sw_rec_writer *w);
+
 /* Flush and close; returns 0 or -1 with errno (a write error seen late). */
 int sw_rec_writer_close(struct sw_rec_writer *w);
 
@@ -65,5 +71,15 @@ struct sw_rec_item {
 int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause);
 
 void sw_rec_reader_close(struct sw_rec_reader *r);
+
+/* The path the reader was opened with (for messages). */
+const char *sw_rec_reader_path(const struct sw_rec_reader *r);
+
+/* "BEGIN", "NLBUF", ...; "unknown" for other values. Static storage. */
+const char *sw_rec_type_name(unsigned type);
+
+/* Little-endian u64 to and from 8 bytes (BEGIN and END payloads). */
+void sw_rec_put64(uint8_t *p, uint64_t v);
+uint64_t sw_rec_get64(const uint8_t *p);
 
 #endif

@@ -1,11 +1,225 @@
-/* block.c - placeholder until blocking lands (issue 4). */
+/* block.c - the subcommands block, unblock, blocks and --cleanup: turn
+ * the parsed options into blocker calls and print what happened.
+ * Exit codes: 0 done (or dry run), 1 refused or failed, 2 bad usage. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "sw_block.h"
+#include "sw_buf.h"
 #include "sw_cli.h"
+
+typedef int (*sw_block_cmd_fn)(struct sw_blocker *b, const struct sw_opts *o);
+
+/* Print a result; returns the exit code. */
+static int sw_block_report(const struct sw_block_result *r)
+{
+	switch (r->outcome) {
+	case SW_BLOCK_DRY_RUN:
+		printf("# %s\n", r->message);
+		if (r->killed >= 0)
+			printf("# would end %d connection%s\n", r->killed,
+			       r->killed == 1 ? "" : "s");
+		else if (r->kill_error[0])
+			printf("# ending connections: %s\n", r->kill_error);
+		fputs(r->nft ? r->nft : "", stdout);
+		return 0;
+	case SW_BLOCK_SENT:
+		printf("%s\n", r->message);
+		if (r->killed >= 0) {
+			printf("ended %d connection%s\n", r->killed,
+			       r->killed == 1 ? "" : "s");
+		} else if (r->kill_error[0]) {
+			fprintf(stderr, "sockwatch: ending connections: %s\n",
+				r->kill_error);
+			return 1;
+		}
+		return 0;
+	case SW_BLOCK_REFUSED:
+		fprintf(stderr, "sockwatch: refused: %s\n", r->message);
+		return 1;
+	default:
+		fprintf(stderr, "sockwatch: %s\n", r->message);
+		return 1;
+	}
+}
+
+static int sw_block_target(const char *cmd, const char *text, struct sw_prefix *t)
+{
+	const char *why;
+
+	if (sw_prefix_parse(text, t, &why) < 0) {
+		fprintf(stderr, "sockwatch: %s: '%s': %s\n", cmd, text, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int sw_block_cmd_block(struct sw_blocker *b, const struct sw_opts *o)
+{
+	struct sw_block_req req;
+	struct sw_block_result r;
+	uint32_t states[SW_ST_MAX];
+	char err[SW_BLOCK_MSG_LEN];
+	int n, rc;
+
+	memset(&req, 0, sizeof(req));
+	if (sw_block_target("block", o->target, &req.target) < 0)
+		return 2;
+	n = sw_blocker_count(b, &req.target, states, err, sizeof(err));
+	if (n >= 0) {
+		req.connections = (uint32_t)n;
+		req.states = states;
+	}
+	req.timeout_s = o->block_for_s;
+	req.kill = o->kill;
+	req.reason = o->reason;
+	sw_blocker_block(b, &req, &r);
+	rc = sw_block_report(&r);
+	sw_block_result_clear(&r);
+	return rc;
+}
+
+static int sw_block_cmd_unblock(struct sw_blocker *b, const struct sw_opts *o)
+{
+	struct sw_block_result r;
+	struct sw_prefix t;
+	int rc;
+
+	if (o->all) {
+		sw_blocker_unblock_all(b, &r);
+	} else {
+		if (sw_block_target("unblock", o->target, &t) < 0)
+			return 2;
+		sw_blocker_unblock(b, &t, &r);
+	}
+	rc = sw_block_report(&r);
+	sw_block_result_clear(&r);
+	return rc;
+}
+
+static int sw_block_cmd_cleanup(struct sw_blocker *b, const struct sw_opts *o)
+{
+	struct sw_block_result r;
+	int rc;
+
+	(void)o;
+	sw_blocker_cleanup(b, &r);
+	rc = sw_block_report(&r);
+	sw_block_result_clear(&r);
+	return rc;
+}
+
+static void sw_block_json(struct sw_buf *out, const struct sw_block_list *l)
+{
+	size_t i;
+
+	sw_buf_printf(out, "{\"table\":\"inet %s\",\"time_ns\":%llu,\"blocks\":[",
+		      SW_BLOCK_TABLE, (unsigned long long)l->time_ns);
+	for (i = 0; i < l->n; i++) {
+		const struct sw_block_entry *e = &l->v[i];
+		char t[SW_ADDR_STRLEN];
+
+		sw_buf_printf(out, "%s{\"target\":", i ? "," : "");
+		sw_buf_json_str(out, sw_prefix_format(&e->target, t, sizeof(t)));
+		sw_buf_puts(out, ",\"timeout_s\":");
+		sw_buf_json_num(out, e->timeout_s, 3);
+		sw_buf_puts(out, ",\"expires_s\":");
+		sw_buf_json_num(out, e->expires_s, 3);
+		sw_buf_printf(out, ",\"packets\":%llu,\"bytes\":%llu,\"comment\":",
+			      (unsigned long long)e->packets,
+			      (unsigned long long)e->bytes);
+		sw_buf_json_str(out, e->comment);
+		sw_buf_puts(out, "}");
+	}
+	sw_buf_puts(out, "]}\n");
+}
+
+static void sw_block_text(struct sw_buf *out, const struct sw_block_list *l)
+{
+	size_t i;
+
+	if (!l->n) {
+		sw_buf_puts(out, "nothing is blocked\n");
+		return;
+	}
+	sw_buf_printf(out, "%-24s %9s %12s %14s  %s\n", "TARGET", "EXPIRES",
+		      "PACKETS", "BYTES", "COMMENT");
+	for (i = 0; i < l->n; i++) {
+		const struct sw_block_entry *e = &l->v[i];
+		char t[SW_ADDR_STRLEN], left[16];
+
+		sw_buf_printf(out, "%-24s %9s %12llu %14llu  %s\n",
+			      sw_prefix_format(&e->target, t, sizeof(t)),
+			      sw_block_format_left(e->expires_s, left, sizeof(left)),
+			      (unsigned long long)e->packets,
+			      (unsigned long long)e->bytes, e->comment);
+	}
+}
+
+static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
+{
+	struct sw_buf out;
+	char *cause = NULL;
+	int rc = 0;
+
+	if (sw_blocker_unavailable(b)) {
+		fprintf(stderr, "sockwatch: blocks: %s\n", sw_blocker_unavailable(b));
+		return 1;
+	}
+	if (sw_blocker_refresh(b, &cause) < 0) {
+		fprintf(stderr, "sockwatch: blocks: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	sw_buf_init(&out);
+	if (o->json)
+		sw_block_json(&out, sw_blocker_list(b));
+	else
+		sw_block_text(&out, sw_blocker_list(b));
+	if (out.oom) {
+		fprintf(stderr, "sockwatch: blocks: out of memory\n");
+		rc = 1;
+	} else if (out.len) {
+		fwrite(out.data, 1, out.len, stdout);
+	}
+	sw_buf_free(&out);
+	return rc;
+}
+
+static const sw_block_cmd_fn sw_block_cmds[] = {
+	[SW_MODE_BLOCK] = sw_block_cmd_block,
+	[SW_MODE_UNBLOCK] = sw_block_cmd_unblock,
+	[SW_MODE_BLOCKS] = sw_block_cmd_blocks,
+	[SW_MODE_CLEANUP] = sw_block_cmd_cleanup,
+};
 
 int sw_block_main(const struct sw_opts *o)
 {
-	(void)o;
-	fprintf(stderr, "sockwatch: blocking is not built yet\n");
-	return 1;
+	struct sw_block_opts bo = {
+		.dry_run = o->dry_run,
+		.force = o->force,
+		.allow_file = o->allow_file,
+		.audit_log = o->audit_log,
+		.netns = o->engine.netns,
+	};
+	struct sw_blocker *b;
+	char *cause = NULL;
+	int rc;
+
+	if ((size_t)o->mode >= sizeof(sw_block_cmds) / sizeof(sw_block_cmds[0]) ||
+	    !sw_block_cmds[o->mode]) {
+		fprintf(stderr, "sockwatch: not a blocking command\n");
+		return 2;
+	}
+	b = sw_blocker_open(&bo, &cause);
+	if (!b) {
+		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "blocking: out of memory");
+		free(cause);
+		return 1;
+	}
+	rc = sw_block_cmds[o->mode](b, o);
+	fflush(stdout);
+	sw_blocker_close(b);
+	return rc;
 }

@@ -243,7 +243,7 @@ static void *sw_tui_worker_main(void *arg)
 			struct sw_filter_error err;
 
 			if (sw_engine_set_filter(w->e, text, &err) < 0) {
-				char msg[256];
+				char msg[sizeof(err.msg) + 16];
 
 				snprintf(msg, sizeof(msg), "bad filter: %.200s", err.msg);
 				pthread_mutex_lock(&w->mu);

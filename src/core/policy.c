@@ -161,8 +161,8 @@ static void sw_policy_explain(const struct sw_policy_entry *e,
 		if (e->pfx.plen == target->plen)
 			snprintf(why, whylen, "%s is %s%s", t, kind, note);
 		else
-			snprintf(why, whylen, "%s is inside %s, %s%s", t, a, kind,
-				 note);
+			snprintf(why, whylen, "%s is %s (%s%s%s)", t, kind, a,
+				 e->note[0] ? ", " : "", e->note);
 	} else {
 		snprintf(why, whylen, "%s contains %s, %s%s", t, a, kind, note);
 	}

@@ -1,0 +1,93 @@
+/* sw_nft.h - the nftables edge: the table `inet sockwatch`, its chain and
+ * four sets, written with libnftnl in one acknowledged batch per action
+ * and read back with element dumps. Used by the blocker (src/blocker.c);
+ * front ends use sw_block.h instead.
+ *
+ * This header does not include libmnl or libnftnl. Not thread-safe. */
+#ifndef SW_NFT_H
+#define SW_NFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_block.h"
+
+#define SW_NFT_CHAIN "prerouting"
+
+/* The four sets: single addresses and prefixes, per family. */
+enum sw_nft_set { SW_NFT_ADDR4, SW_NFT_ADDR6, SW_NFT_NET4, SW_NFT_NET6,
+		  SW_NFT_NSETS };
+#define SW_NFT_ALL ((1u << SW_NFT_NSETS) - 1)
+#define SW_NFT_NETS ((1u << SW_NFT_NET4) | (1u << SW_NFT_NET6))
+
+/* Which set holds target ("addr4" for 192.0.2.7, "net4" for 192.0.2.0/24). */
+enum sw_nft_set sw_nft_set_for(const struct sw_prefix *target);
+
+/* The set's name in the table. Never NULL. */
+const char *sw_nft_set_name(enum sw_nft_set s);
+
+struct sw_nft;
+
+/* Open an NETLINK_NETFILTER socket in the current namespace and probe
+ * nf_tables with a generation query. Returns the handle, or NULL with
+ * errno set and *cause (malloc'ed, caller frees) starting "unavailable: "
+ * for EPERM (no CAP_NET_ADMIN) and for a kernel without nf_tables, or
+ * "nftables: ..." for anything else. */
+struct sw_nft *sw_nft_open(char **cause);
+
+/* True when the table and its chain exist now (one get). -1 on error
+ * (errno set). */
+int sw_nft_table_exists(struct sw_nft *n);
+
+/* Add target with a timeout (ms, > 0) and a comment (<= 127 bytes, may
+ * be ""), creating the table, sets, chain and rules in the same batch
+ * when the chain is missing. Prefixes go in as explicit start and end
+ * elements (no end element when the prefix reaches the top of the
+ * space). Returns 0 when every message was acknowledged; -1 with errno
+ * (EEXIST: already there; ENOTEMPTY: overlaps an interval) and a
+ * one-line message in err. */
+int sw_nft_add(struct sw_nft *n, const struct sw_prefix *target,
+	       uint64_t timeout_ms, const char *comment, char *err,
+	       size_t errlen);
+
+/* Delete exactly target. -1 with errno ENOENT when it is not there. */
+int sw_nft_del(struct sw_nft *n, const struct sw_prefix *target, char *err,
+	       size_t errlen);
+
+/* Flush the four sets in one batch. A missing table is success. */
+int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen);
+
+/* Delete the table. Returns 0, 1 when there was no table, -1 on error. */
+int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen);
+
+/* Read the sets in set_mask (bit 1u << enum sw_nft_set; SW_NFT_ALL for
+ * the four) back. Fills *v (realloc'ed as needed; caller owns
+ * and frees it, *cap tracks its capacity) with *count entries, unsorted.
+ * A missing table gives 0 entries. Returns 0, or -1 with err. */
+int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
+		size_t *count, size_t *cap, char *err, size_t errlen);
+
+void sw_nft_close(struct sw_nft *n);
+
+/* Dry run: the nft commands (nft -f syntax) equivalent to sw_nft_add,
+ * with the table, sets, chain and rules first when with_table. Returns a
+ * malloc'ed string (caller frees), or NULL on ENOMEM. */
+char *sw_nft_syntax_add(const struct sw_prefix *target, uint64_t timeout_ms,
+			const char *comment, bool with_table);
+/* ... of sw_nft_del. */
+char *sw_nft_syntax_del(const struct sw_prefix *target);
+/* ... of sw_nft_flush / sw_nft_destroy. */
+char *sw_nft_syntax_flush(void);
+char *sw_nft_syntax_destroy(void);
+
+/* Keep a comment safe for the kernel and for nft's quoted syntax:
+ * printable ASCII without '"' and '\\', at most SW_BLOCK_COMMENT_LEN-1
+ * bytes. Writes out (SW_BLOCK_COMMENT_LEN bytes). */
+void sw_nft_comment_clean(char *out, const char *in);
+
+/* Format a timeout for nft ("600s", "1500ms"). Returns buf. */
+char *sw_nft_format_timeout(uint64_t ms, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,147 @@
+/* audit.c - the audit log of blocking actions, JSON lines. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sw_audit.h"
+
+struct sw_audit {
+	char *path; /* NULL: no log */
+	char *user;
+	int fd;
+	struct sw_buf line;
+};
+
+static void sw_audit_str(struct sw_buf *b, const char *key, const char *v)
+{
+	sw_buf_printf(b, ",\"%s\":", key);
+	if (v)
+		sw_buf_json_str(b, v);
+	else
+		sw_buf_puts(b, "null");
+}
+
+void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
+		     uint64_t time_ns, const char *user)
+{
+	time_t secs = (time_t)(time_ns / 1000000000u);
+	struct tm tm;
+	char when[40];
+
+	gmtime_r(&secs, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	sw_buf_printf(b, "{\"time\":\"%s.%03uZ\"", when,
+		      (unsigned)(time_ns / 1000000u % 1000u));
+	sw_audit_str(b, "action", r->action);
+	sw_audit_str(b, "target", r->target);
+	sw_buf_puts(b, ",\"timeout\":");
+	if (r->timeout_s >= 0)
+		sw_buf_json_num(b, r->timeout_s, 3);
+	else
+		sw_buf_puts(b, "null");
+	if (r->connections >= 0)
+		sw_buf_printf(b, ",\"connections\":%ld", r->connections);
+	else
+		sw_buf_puts(b, ",\"connections\":null");
+	sw_audit_str(b, "reason", r->reason);
+	sw_audit_str(b, "user", user);
+	sw_audit_str(b, "outcome", r->outcome);
+	sw_audit_str(b, "detail", r->detail);
+	if (r->count >= 0)
+		sw_buf_printf(b, ",\"count\":%ld", r->count);
+	sw_buf_puts(b, "}\n");
+}
+
+char *sw_audit_user(char *buf, size_t len)
+{
+	const char *sudo = getenv("SUDO_USER");
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+
+	if (sudo && *sudo) {
+		snprintf(buf, len, "%s", sudo);
+		return buf;
+	}
+	if (getpwuid_r(getuid(), &pw, tmp, sizeof(tmp), &res) == 0 && res)
+		snprintf(buf, len, "%s", res->pw_name);
+	else
+		snprintf(buf, len, "uid %u", (unsigned)getuid());
+	return buf;
+}
+
+struct sw_audit *sw_audit_new(const char *path, const char *user)
+{
+	struct sw_audit *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return NULL;
+	a->fd = -1;
+	sw_buf_init(&a->line);
+	a->user = strdup(user ? user : "");
+	if (path && *path && strcmp(path, "-") != 0)
+		a->path = strdup(path);
+	if (!a->user || (path && *path && strcmp(path, "-") != 0 && !a->path)) {
+		sw_audit_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen)
+{
+	if (!a->path || a->fd >= 0)
+		return 0;
+	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (a->fd < 0) {
+		snprintf(err, errlen,
+			 "cannot write the audit log %s: %s (use --audit-log PATH, "
+			 "or - for none)", a->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
+		   char *err, size_t errlen)
+{
+	struct timespec ts;
+	ssize_t n;
+
+	if (!a->path)
+		return 0;
+	if (sw_audit_ready(a, err, errlen) < 0)
+		return -1;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	sw_buf_reset(&a->line);
+	sw_audit_format(&a->line, r,
+			(uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
+			a->user);
+	if (a->line.oom) {
+		snprintf(err, errlen, "audit log: out of memory");
+		return -1;
+	}
+	n = write(a->fd, a->line.data, a->line.len);
+	if (n != (ssize_t)a->line.len) {
+		snprintf(err, errlen, "writing the audit log %s failed: %s", a->path,
+			 n < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+void sw_audit_free(struct sw_audit *a)
+{
+	if (!a)
+		return;
+	if (a->fd >= 0)
+		close(a->fd);
+	sw_buf_free(&a->line);
+	free(a->path);
+	free(a->user);
+	free(a);
+}

@@ -1,0 +1,403 @@
+/* blocker.c - the blocker of sw_block.h: policy first, then one nftables
+ * batch, then the kill, each step in the audit log. Keeps the last list
+ * read from the kernel for the blocks pane and is_blocked. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "blocker_priv.h"
+#include "sw_audit.h"
+#include "sw_block.h"
+#include "sw_nft.h"
+#include "sw_policy.h"
+#include "sw_rtnl.h"
+#include "sw_sockkill.h"
+#include "sw_sshpeer.h"
+
+#if __has_include("sw_netns.h")
+#include "sw_netns.h"
+#else
+/* Until the engine's sw_netns.h lands in main: the same contract. */
+#include <fcntl.h>
+#include <sched.h>
+#include <unistd.h>
+
+static int sw_netns_enter(const char *name, char **cause)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/run/netns/",
+		 name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
+		close(fd);
+		return 0;
+	}
+	(void)!asprintf(cause, "--netns %s: %s (see 'ip netns list')", name,
+			errno == ENOENT ? "no such network namespace" : strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+#endif
+
+uint64_t sw_blocker_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void sw_blocker_sync_list(struct sw_blocker *b)
+{
+	b->list.v = b->v;
+	b->list.n = b->n;
+	b->list.time_ns = b->time_ns;
+}
+
+static int sw_blocker_entry_cmp(const void *pa, const void *pb)
+{
+	const struct sw_block_entry *a = pa, *b = pb;
+	int d = sw_addr_cmp(a->target.family, a->target.bytes, b->target.family,
+			    b->target.bytes);
+
+	return d ? d : (int)a->target.plen - (int)b->target.plen;
+}
+
+bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(a->bytes, b->bytes, 16);
+}
+
+/* Read the allow list; a missing file is an empty list. */
+static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL, err[SW_BLOCK_MSG_LEN];
+	size_t len = 0, cap = 0, n;
+	int r;
+
+	if (!f) {
+		if (errno == ENOENT)
+			return 0;
+		(void)!asprintf(cause, "cannot read the allow list %s: %s (fix it or "
+				       "set --allow-file)", path, strerror(errno));
+		return -1;
+	}
+	do {
+		if (len + 4096 > cap) {
+			char *t = realloc(text, cap = cap * 2 + 8192);
+
+			if (!t) {
+				free(text);
+				fclose(f);
+				(void)!asprintf(cause, "out of memory reading %s", path);
+				return -1;
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, cap - len, f);
+		len += n;
+	} while (n > 0);
+	fclose(f);
+	r = sw_policy_parse_allow(&b->policy, text ? text : "", len, path, err,
+				  sizeof(err));
+	free(text);
+	if (r < 0) {
+		(void)!asprintf(cause, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
+{
+	struct sw_blocker *b = calloc(1, sizeof(*b));
+	char err[SW_BLOCK_MSG_LEN];
+
+	*cause = NULL;
+	if (!b)
+		goto nomem;
+	b->dry_run = o->dry_run;
+	b->force = o->force;
+	sw_blocker_sync_list(b);
+	if (o->netns && sw_netns_enter(o->netns, cause) < 0)
+		goto fail;
+	if (sw_policy_init(&b->policy) < 0)
+		goto nomem;
+	if (sw_blocker_allow(b, o->allow_file ? o->allow_file : SW_BLOCK_ALLOW_FILE,
+			     cause) < 0)
+		goto fail;
+	/* without these the policy would be blind: refuse to block at all */
+	if (sw_rtnl_host_addrs(&b->policy, cause) < 0 ||
+	    sw_rtnl_gateways(&b->policy, cause) < 0)
+		goto fail;
+	b->kill = sw_sockkill_open(cause);
+	if (!b->kill)
+		goto fail;
+	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), "/proc",
+			   err, sizeof(err)) < 0) {
+		(void)!asprintf(cause, "finding SSH peers: %s", err);
+		goto fail;
+	}
+	sw_audit_user(b->user, sizeof(b->user));
+	b->audit = sw_audit_new(o->audit_log ? o->audit_log : SW_BLOCK_AUDIT_LOG,
+				b->user);
+	if (!b->audit)
+		goto nomem;
+	b->nft = sw_nft_open(&b->unavailable);
+	if (!b->nft && !b->unavailable)
+		goto nomem;
+	return b;
+nomem:
+	free(*cause);
+	*cause = NULL;
+	(void)!asprintf(cause, "blocking: out of memory");
+fail:
+	sw_blocker_close(b);
+	return NULL;
+}
+
+void sw_blocker_close(struct sw_blocker *b)
+{
+	if (!b)
+		return;
+	sw_nft_close(b->nft);
+	sw_sockkill_close(b->kill);
+	sw_audit_free(b->audit);
+	sw_policy_free(&b->policy);
+	free(b->unavailable);
+	free(b->v);
+	free(b->nets);
+	free(b);
+}
+
+const char *sw_blocker_unavailable(const struct sw_blocker *b)
+{
+	return b->unavailable;
+}
+
+void sw_block_result_clear(struct sw_block_result *r)
+{
+	free(r->nft);
+	memset(r, 0, sizeof(*r));
+}
+
+char *sw_block_format_left(double s, char *buf, size_t len)
+{
+	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
+
+	if (s <= 0)
+		snprintf(buf, len, "-");
+	else if (t < 60)
+		snprintf(buf, len, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, len, "%lum%02lus", t / 60, t % 60);
+	else if (t < 86400)
+		snprintf(buf, len, "%luh%02lum", t / 3600, t % 3600 / 60);
+	else
+		snprintf(buf, len, "%lud%02luh", t / 86400, t % 86400 / 3600);
+	return buf;
+}
+
+/* --- the last list ---------------------------------------------------- */
+
+const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
+						    const struct sw_prefix *p)
+{
+	struct sw_block_entry key;
+	const struct sw_block_entry *e;
+	size_t i;
+
+	memset(&key, 0, sizeof(key));
+	key.target = *p;
+	e = bsearch(&key, b->v, b->nsorted, sizeof(*b->v), sw_blocker_entry_cmp);
+	if (e)
+		return e;
+	for (i = b->nsorted; i < b->n; i++)
+		if (sw_blocker_same(&b->v[i].target, p))
+			return &b->v[i];
+	return NULL;
+}
+
+const struct sw_block_entry *sw_blocker_net_overlap(const struct sw_blocker *b,
+						    const struct sw_prefix *p)
+{
+	size_t i;
+
+	for (i = 0; i < b->nnets; i++)
+		if (sw_prefix_overlaps(&b->nets[i], p))
+			return sw_blocker_find(b, &b->nets[i]);
+	return NULL;
+}
+
+bool sw_blocker_is_blocked(const struct sw_blocker *b, const struct sw_prefix *p)
+{
+	size_t i;
+
+	if (p->plen == sw_family_bits(p->family) && sw_blocker_find(b, p))
+		return true;
+	for (i = 0; i < b->nnets; i++) {
+		const struct sw_prefix *t = &b->nets[i];
+
+		if (t->plen <= p->plen && sw_prefix_contains_addr(t, p->family, p->bytes))
+			return true;
+	}
+	return false;
+}
+
+/* Rebuild the list of blocked prefixes (few) from the entries. */
+static int sw_blocker_index_nets(struct sw_blocker *b)
+{
+	size_t i;
+
+	b->nnets = 0;
+	for (i = 0; i < b->n; i++) {
+		const struct sw_prefix *t = &b->v[i].target;
+
+		if (t->plen == sw_family_bits(t->family))
+			continue;
+		if (b->nnets == b->capnets) {
+			size_t cap = b->capnets ? b->capnets * 2 : 16;
+			struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
+
+			if (!v)
+				return -1;
+			b->nets = v;
+			b->capnets = cap;
+		}
+		b->nets[b->nnets++] = *t;
+	}
+	return 0;
+}
+
+int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct sw_block_entry *v = realloc(b->v, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		b->v = v;
+		b->cap = cap;
+	}
+	b->v[b->n++] = *e;
+	sw_blocker_sync_list(b);
+	if (e->target.plen != sw_family_bits(e->target.family))
+		return sw_blocker_index_nets(b);
+	return 0;
+}
+
+void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p)
+{
+	const struct sw_block_entry *e = sw_blocker_find(b, p);
+	size_t i;
+
+	if (!e)
+		return;
+	i = (size_t)(e - b->v);
+	memmove(&b->v[i], &b->v[i + 1], (b->n - i - 1) * sizeof(*b->v));
+	b->n--;
+	if (i < b->nsorted)
+		b->nsorted--;
+	sw_blocker_sync_list(b);
+	if (p->plen != sw_family_bits(p->family))
+		sw_blocker_index_nets(b);
+}
+
+/* Entries of the old list that are gone from the new one at about the
+ * time their timeout ran out: audited as "expire". Both lists sorted. */
+static void sw_blocker_expiries(struct sw_blocker *b,
+				const struct sw_block_entry *old, size_t nold,
+				uint64_t old_ns, const struct sw_block_entry *cur,
+				size_t ncur, uint64_t now_ns)
+{
+	double elapsed = (double)(now_ns - old_ns) / 1e9;
+	size_t i = 0, j = 0;
+	char err[SW_BLOCK_MSG_LEN];
+
+	while (i < nold) {
+		int d = j < ncur ? sw_blocker_entry_cmp(&old[i], &cur[j]) : -1;
+
+		if (d > 0) {
+			j++;
+			continue;
+		}
+		if (d < 0 && old[i].expires_s > 0 &&
+		    old[i].expires_s <= elapsed + SW_BLOCK_EXPIRY_SLACK_S) {
+			char t[SW_ADDR_STRLEN];
+			struct sw_audit_rec r = {
+				.action = "expire",
+				.target = sw_prefix_format(&old[i].target, t, sizeof(t)),
+				.timeout_s = old[i].timeout_s,
+				.connections = -1,
+				.outcome = "seen",
+				.detail = old[i].comment[0] ? old[i].comment : NULL,
+				.count = -1,
+			};
+
+			sw_audit_write(b->audit, &r, err, sizeof(err));
+		}
+		if (d == 0)
+			j++;
+		i++;
+	}
+}
+
+int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
+{
+	struct sw_block_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t now = sw_blocker_now_ns();
+
+	if (!b->nft) {
+		b->n = b->nsorted = 0;
+		b->time_ns = now;
+		sw_blocker_sync_list(b);
+		return 0;
+	}
+	if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
+		free(v);
+		return -1;
+	}
+	qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
+	if (b->time_ns) {
+		/* what this blocker added since are in the tail: sort it in */
+		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
+		sw_blocker_expiries(b, b->v, b->n, b->time_ns, v, n, now);
+	}
+	free(b->v);
+	b->v = v;
+	b->n = b->nsorted = n;
+	b->cap = cap;
+	b->time_ns = now;
+	sw_blocker_sync_list(b);
+	if (sw_blocker_index_nets(b) < 0) {
+		snprintf(err, errlen, "out of memory indexing the blocks");
+		return -1;
+	}
+	return 0;
+}
+
+int sw_blocker_refresh(struct sw_blocker *b, char **cause)
+{
+	char err[SW_BLOCK_MSG_LEN];
+
+	*cause = NULL;
+	if (sw_blocker_read(b, err, sizeof(err)) < 0) {
+		(void)!asprintf(cause, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b)
+{
+	return &b->list;
+}

@@ -1,0 +1,422 @@
+/* blocker_act.c - the blocker's actions: check, block, unblock, unblock
+ * all, cleanup, kill, count. Each real action is audited; a dry run
+ * prints nft syntax and touches nothing. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "blocker_priv.h"
+
+#define SW_BLOCK_DEFAULT_TIMEOUT_S 600.0
+
+static struct sw_prefix sw_blocker_norm(const struct sw_prefix *p)
+{
+	struct sw_prefix t;
+	uint8_t bytes[16];
+	unsigned fam, plen = p->plen;
+
+	memcpy(bytes, p->bytes, 16);
+	fam = sw_addr_normalise(bytes, p->family);
+	if (fam != p->family)
+		plen = plen >= 96 ? plen - 96 : 0;
+	sw_prefix_make(&t, fam, bytes, plen);
+	return t;
+}
+
+/* Audit and fill r for an action that did not happen. */
+static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
+			   enum sw_block_outcome outcome, const char *action,
+			   const char *target, double timeout_s, long conns,
+			   const char *reason, const char *msg)
+{
+	char err[SW_BLOCK_MSG_LEN];
+	struct sw_audit_rec rec = {
+		.action = action, .target = target, .timeout_s = timeout_s,
+		.connections = conns, .reason = reason,
+		.outcome = outcome == SW_BLOCK_REFUSED ? "refused" : "failed",
+		.detail = msg, .count = -1,
+	};
+
+	r->outcome = outcome;
+	snprintf(r->message, sizeof(r->message), "%s", msg);
+	/* a refusal is still audited; a log we cannot write cannot be */
+	sw_audit_write(b->audit, &rec, err, sizeof(err));
+	return -1;
+}
+
+/* The blocked prefixes now in the kernel (two small dumps), so an
+ * overlap is refused with a name even when the last list is stale. */
+static const struct sw_block_entry *
+sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
+			  struct sw_block_entry *out)
+{
+	struct sw_block_entry *v = NULL;
+	size_t n = 0, cap = 0, i;
+	char err[SW_BLOCK_MSG_LEN];
+	const struct sw_block_entry *hit = NULL;
+
+	if (!b->nft)
+		return sw_blocker_net_overlap(b, t);
+	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, err, sizeof(err)) == 0) {
+		for (i = 0; i < n && !hit; i++) {
+			if (sw_prefix_overlaps(&v[i].target, t)) {
+				*out = v[i];
+				hit = out;
+			}
+		}
+	}
+	free(v);
+	return hit;
+}
+
+static void sw_blocker_overlap_why(const struct sw_prefix *t,
+				   const struct sw_block_entry *e, char *why,
+				   size_t whylen)
+{
+	char a[SW_ADDR_STRLEN], c[SW_ADDR_STRLEN], left[16];
+
+	sw_prefix_format(t, a, sizeof(a));
+	sw_prefix_format(&e->target, c, sizeof(c));
+	sw_block_format_left(e->expires_s, left, sizeof(left));
+	if (t->plen >= e->target.plen)
+		snprintf(why, whylen, "%s is already blocked by %s (expires in %s)",
+			 a, c, left);
+	else
+		snprintf(why, whylen,
+			 "%s overlaps %s, already blocked (expires in %s); unblock "
+			 "it first", a, c, left);
+}
+
+static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
+				  bool ask_kernel, char *why, size_t whylen)
+{
+	const struct sw_block_entry *e;
+	struct sw_block_entry tmp;
+	char a[SW_ADDR_STRLEN], left[16];
+
+	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
+		return false;
+	e = ask_kernel ? sw_blocker_kernel_overlap(b, t, &tmp)
+		       : sw_blocker_net_overlap(b, t);
+	if (e) {
+		sw_blocker_overlap_why(t, e, why, whylen);
+		return false;
+	}
+	if (t->plen == sw_family_bits(t->family) && (e = sw_blocker_find(b, t))) {
+		snprintf(why, whylen, "%s is already blocked (expires in %s)",
+			 sw_prefix_format(t, a, sizeof(a)),
+			 sw_block_format_left(e->expires_s, left, sizeof(left)));
+		return false;
+	}
+	return true;
+}
+
+bool sw_blocker_check(struct sw_blocker *b, const struct sw_prefix *target,
+		      char *why, size_t whylen)
+{
+	struct sw_prefix t = sw_blocker_norm(target);
+
+	return sw_blocker_check_norm(b, &t, false, why, whylen);
+}
+
+/* "by alice 2026-01-02T03:04:05Z, 600 conns (EST 400 SR 200): reason" */
+static void sw_blocker_comment(const struct sw_blocker *b,
+			       const struct sw_block_req *req, char *out)
+{
+	char raw[512], states[160] = "", when[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t o = 0;
+	unsigned s;
+
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (req->states) {
+		for (s = 0; s < SW_ST_MAX; s++) {
+			if (!req->states[s])
+				continue;
+			o += (size_t)snprintf(states + o, o < sizeof(states) ? sizeof(states) - o : 0,
+					      "%s%s %u", o ? " " : "", sw_state_short(s),
+					      req->states[s]);
+			if (o >= sizeof(states))
+				break;
+		}
+	} else if (req->summary) {
+		snprintf(states, sizeof(states), "%s", req->summary);
+	}
+	snprintf(raw, sizeof(raw), "by %s %s, %u conns%s%s%s%s%s", b->user, when,
+		 req->connections, states[0] ? " (" : "", states,
+		 states[0] ? ")" : "", req->reason && *req->reason ? ": " : "",
+		 req->reason ? req->reason : "");
+	sw_nft_comment_clean(out, raw);
+}
+
+int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
+		     struct sw_block_result *r)
+{
+	struct sw_prefix t = sw_blocker_norm(&req->target);
+	double timeout_s = req->timeout_s > 0 ? req->timeout_s
+					      : SW_BLOCK_DEFAULT_TIMEOUT_S;
+	uint64_t timeout_ms = (uint64_t)llround(timeout_s * 1000.0);
+	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], err[SW_BLOCK_MSG_LEN];
+	char left[16];
+	struct sw_block_entry e;
+
+	memset(r, 0, sizeof(*r));
+	r->killed = -1;
+	if (timeout_ms == 0)
+		timeout_ms = 1;
+	sw_prefix_format(&t, target, sizeof(target));
+	sw_blocker_comment(b, req, r->comment);
+	if (!sw_blocker_check_norm(b, &t, true, why, sizeof(why)))
+		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
+				       timeout_s, req->connections, req->reason, why);
+	if (b->dry_run) {
+		int exists = b->nft ? sw_nft_table_exists(b->nft) : 0;
+
+		r->outcome = SW_BLOCK_DRY_RUN;
+		r->nft = sw_nft_syntax_add(&t, timeout_ms, r->comment, exists != 1);
+		snprintf(r->message, sizeof(r->message),
+			 "dry run: would block %s for %s; nothing sent", target,
+			 sw_block_format_left(timeout_s, left, sizeof(left)));
+		if (req->kill)
+			r->killed = sw_blocker_kill(b, &t, r->kill_error,
+						    sizeof(r->kill_error));
+		return r->nft ? 0 : -1;
+	}
+	if (!b->nft)
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "block", target,
+				       timeout_s, req->connections, req->reason,
+				       b->unavailable);
+	/* no block without its audit line */
+	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0) {
+		r->outcome = SW_BLOCK_FAILED;
+		snprintf(r->message, sizeof(r->message), "%s", err);
+		return -1;
+	}
+	if (sw_nft_add(b->nft, &t, timeout_ms, r->comment, err, sizeof(err)) < 0) {
+		if (errno == EEXIST || errno == ENOTEMPTY) {
+			snprintf(why, sizeof(why),
+				 t.plen == sw_family_bits(t.family)
+					 ? "%s is already blocked; unblock it first to "
+					   "change its timeout"
+					 : "%s overlaps a blocked prefix; unblock that first",
+				 target);
+			return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
+					       timeout_s, req->connections, req->reason,
+					       why);
+		}
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "block", target,
+				       timeout_s, req->connections, req->reason, err);
+	}
+	r->outcome = SW_BLOCK_SENT;
+	snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
+		 sw_block_format_left(timeout_s, left, sizeof(left)));
+	{
+		struct sw_audit_rec rec = {
+			.action = "block", .target = target, .timeout_s = timeout_s,
+			.connections = req->connections, .reason = req->reason,
+			.outcome = "sent", .detail = r->comment, .count = -1,
+		};
+
+		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
+			snprintf(r->message, sizeof(r->message),
+				 "blocked %s for %s, but %.160s", target, left, err);
+	}
+	memset(&e, 0, sizeof(e));
+	e.target = t;
+	e.timeout_s = e.expires_s = timeout_s;
+	memcpy(e.comment, r->comment, sizeof(e.comment));
+	sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
+	if (req->kill)
+		r->killed = sw_blocker_kill(b, &t, r->kill_error,
+						    sizeof(r->kill_error));
+	return 0;
+}
+
+int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
+		       struct sw_block_result *r)
+{
+	struct sw_prefix t = sw_blocker_norm(target);
+	char a[SW_ADDR_STRLEN], err[SW_BLOCK_MSG_LEN], why[SW_BLOCK_MSG_LEN];
+
+	memset(r, 0, sizeof(*r));
+	r->killed = -1;
+	sw_prefix_format(&t, a, sizeof(a));
+	if (b->dry_run) {
+		r->outcome = SW_BLOCK_DRY_RUN;
+		r->nft = sw_nft_syntax_del(&t);
+		snprintf(r->message, sizeof(r->message),
+			 "dry run: would unblock %s; nothing sent", a);
+		return r->nft ? 0 : -1;
+	}
+	if (!b->nft)
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1, -1,
+				       NULL, b->unavailable);
+	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0) {
+		r->outcome = SW_BLOCK_FAILED;
+		snprintf(r->message, sizeof(r->message), "%s", err);
+		return -1;
+	}
+	if (sw_nft_del(b->nft, &t, err, sizeof(err)) < 0) {
+		struct sw_block_entry tmp;
+		const struct sw_block_entry *e;
+
+		if (errno != ENOENT)
+			return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1,
+					       -1, NULL, err);
+		e = sw_blocker_kernel_overlap(b, &t, &tmp);
+		if (e) {
+			char c[SW_ADDR_STRLEN];
+
+			snprintf(why, sizeof(why),
+				 "%s is not blocked by itself: %s is; unblock that", a,
+				 sw_prefix_format(&e->target, c, sizeof(c)));
+		} else {
+			snprintf(why, sizeof(why), "%s is not blocked", a);
+		}
+		sw_blocker_forget(b, &t);
+		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "unblock", a, -1, -1,
+				       NULL, why);
+	}
+	r->outcome = SW_BLOCK_SENT;
+	snprintf(r->message, sizeof(r->message), "unblocked %s", a);
+	{
+		struct sw_audit_rec rec = {
+			.action = "unblock", .target = a, .timeout_s = -1,
+			.connections = -1, .outcome = "sent", .count = -1,
+		};
+
+		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
+			snprintf(r->message, sizeof(r->message), "unblocked %s, but %.160s",
+				 a, err);
+	}
+	sw_blocker_forget(b, &t);
+	return 0;
+}
+
+/* Shared by unblock --all and --cleanup: dry run, availability, audit. */
+static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
+			    const char *action, bool destroy)
+{
+	struct sw_block_entry *v = NULL;
+	size_t n = 0, cap = 0;
+	char err[SW_BLOCK_MSG_LEN];
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	r->killed = -1;
+	if (b->dry_run) {
+		r->outcome = SW_BLOCK_DRY_RUN;
+		r->nft = destroy ? sw_nft_syntax_destroy() : sw_nft_syntax_flush();
+		snprintf(r->message, sizeof(r->message), "dry run: nothing sent");
+		return r->nft ? 0 : -1;
+	}
+	if (!b->nft)
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
+				       NULL, b->unavailable);
+	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0 ||
+	    sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, sizeof(err)) < 0) {
+		free(v);
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
+				       NULL, err);
+	}
+	free(v);
+	ret = destroy ? sw_nft_destroy(b->nft, err, sizeof(err))
+		      : sw_nft_flush(b->nft, err, sizeof(err));
+	if (ret < 0)
+		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
+				       NULL, err);
+	r->outcome = SW_BLOCK_SENT;
+	if (destroy && ret == 1)
+		snprintf(r->message, sizeof(r->message),
+			 "no table inet %s: nothing to clean up", SW_BLOCK_TABLE);
+	else if (destroy)
+		snprintf(r->message, sizeof(r->message),
+			 "removed table inet %s and its %zu block%s", SW_BLOCK_TABLE, n,
+			 n == 1 ? "" : "s");
+	else
+		snprintf(r->message, sizeof(r->message), "removed %zu block%s", n,
+			 n == 1 ? "" : "s");
+	{
+		struct sw_audit_rec rec = {
+			.action = action, .target = "all", .timeout_s = -1,
+			.connections = -1, .outcome = "sent", .detail = r->message,
+			.count = (long)n,
+		};
+
+		sw_audit_write(b->audit, &rec, err, sizeof(err));
+	}
+	b->n = b->nsorted = b->nnets = 0;
+	b->list.n = 0;
+	return 0;
+}
+
+int sw_blocker_unblock_all(struct sw_blocker *b, struct sw_block_result *r)
+{
+	return sw_blocker_whole(b, r, "unblock-all", false);
+}
+
+int sw_blocker_cleanup(struct sw_blocker *b, struct sw_block_result *r)
+{
+	return sw_blocker_whole(b, r, "cleanup", true);
+}
+
+int sw_blocker_kill(struct sw_blocker *b, const struct sw_prefix *target,
+		    char *err, size_t errlen)
+{
+	struct sw_prefix t = sw_blocker_norm(target);
+	char a[SW_ADDR_STRLEN], aerr[SW_BLOCK_MSG_LEN];
+	int n;
+
+	sw_prefix_format(&t, a, sizeof(a));
+	n = sw_sockkill_prefix(b->kill, &t, b->dry_run, err, errlen);
+	if (!b->dry_run) {
+		struct sw_audit_rec rec = {
+			.action = "kill", .target = a, .timeout_s = -1,
+			.connections = n >= 0 ? n : -1,
+			.outcome = n >= 0 ? "sent" : "failed",
+			.detail = n >= 0 ? NULL : err, .count = n,
+		};
+
+		sw_audit_write(b->audit, &rec, aerr, sizeof(aerr));
+	}
+	return n;
+}
+
+struct sw_blocker_countctx {
+	const struct sw_prefix *t;
+	uint32_t *states;
+	int n;
+};
+
+static int sw_blocker_count_cb(void *arg, const struct sw_sock *s)
+{
+	struct sw_blocker_countctx *c = arg;
+
+	if (!sw_prefix_contains_addr(c->t, s->family, s->dst))
+		return 0;
+	c->n++;
+	if (c->states && s->proto == SW_TCP && s->state < SW_ST_MAX)
+		c->states[s->state]++;
+	return 0;
+}
+
+int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
+		     uint32_t *states, char *err, size_t errlen)
+{
+	struct sw_prefix t = sw_blocker_norm(target);
+	struct sw_blocker_countctx c = {.t = &t, .states = states};
+
+	if (states)
+		memset(states, 0, SW_ST_MAX * sizeof(*states));
+	if (sw_sockkill_walk(b->kill, SW_TCP, SW_SOCKKILL_TCP_STATES,
+			     sw_blocker_count_cb, &c, err, errlen) < 0 ||
+	    sw_sockkill_walk(b->kill, SW_UDP, SW_STATE_BIT(SW_ESTABLISHED),
+			     sw_blocker_count_cb, &c, err, errlen) < 0)
+		return -1;
+	return c.n;
+}

@@ -1,0 +1,50 @@
+/* blocker_priv.h - the blocker's state, shared by blocker.c (open, the
+ * last list) and blocker_act.c (the actions). Private to those two. */
+#ifndef SW_BLOCKER_PRIV_H
+#define SW_BLOCKER_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw_audit.h"
+#include "sw_block.h"
+#include "sw_nft.h"
+#include "sw_policy.h"
+#include "sw_sockkill.h"
+
+/* An entry that vanished within this long of its due time expired. */
+#define SW_BLOCK_EXPIRY_SLACK_S 2.0
+
+struct sw_blocker {
+	bool dry_run, force;
+	struct sw_policy policy;
+	struct sw_nft *nft;          /* NULL when unavailable */
+	char *unavailable;           /* why, or NULL */
+	struct sw_sockkill *kill;
+	struct sw_audit *audit;
+	char user[64];
+	/* the last list: v[0..nsorted) sorted, then entries added since */
+	struct sw_block_entry *v;
+	size_t n, nsorted, cap;
+	uint64_t time_ns;
+	struct sw_block_list list;
+	struct sw_prefix *nets;      /* the blocked prefixes among v */
+	size_t nnets, capnets;
+};
+
+uint64_t sw_blocker_now_ns(void);
+bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b);
+
+/* The entry for exactly p in the last list, or NULL. */
+const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
+					     const struct sw_prefix *p);
+/* A blocked prefix of the last list sharing an address with p, or NULL. */
+const struct sw_block_entry *sw_blocker_net_overlap(const struct sw_blocker *b,
+						    const struct sw_prefix *p);
+/* Record an action in the last list. append: 0 or -1 (ENOMEM). */
+int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e);
+void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p);
+/* Replace the last list with the kernel's; audits expiries seen. */
+int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen);
+
+#endif

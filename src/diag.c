@@ -1,0 +1,375 @@
+/* diag.c - the sock_diag reader: one long-lived NETLINK_SOCK_DIAG socket
+ * (libmnl) and the parser of its reply buffers, which replay and the
+ * fuzzer drive directly with plain buffers.
+ *
+ * The hot path reads the fixed struct inet_diag_msg and nothing else: no
+ * extensions are requested, no attribute is parsed, nothing is allocated
+ * per socket (sw_snapshot_add copies into reused storage). */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+
+#include "sw_addr.h"
+#include "sw_diag.h"
+
+struct sw_diag {
+	struct mnl_socket *nl;
+	unsigned portid;
+	uint32_t seq;
+	bool stale;   /* a dump was abandoned midway: its replies are queued */
+	uint8_t *buf; /* SW_DIAG_BUFSZ, reused by every dump */
+	uint8_t *req; /* request: header, inet_diag_req_v2, bytecode */
+	size_t reqcap;
+};
+
+static int sw_diag_fail(char **cause, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int sw_diag_fail(char **cause, const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	if (cause) {
+		va_start(ap, fmt);
+		if (vasprintf(cause, fmt, ap) < 0)
+			*cause = NULL;
+		va_end(ap);
+	}
+	errno = saved;
+	return -1;
+}
+
+/* A kernel error number from a reply; anything out of range is a bad
+ * message (and -INT_MIN must not be computed). */
+static int sw_diag_errno(int32_t e)
+{
+	if (e < 0 && e > -4096)
+		return -e;
+	if (e > 0 && e < 4096)
+		return e;
+	return EPROTO;
+}
+
+enum { SW_V6_OTHER, SW_V6_MAPPED, SW_V6_ANY };
+
+static inline int sw_diag_v6_kind(const uint8_t a[16])
+{
+	uint32_t w[4];
+
+	memcpy(w, a, sizeof(w));
+	if (w[0] | w[1])
+		return SW_V6_OTHER;
+	if (w[2] == htonl(0xffff))
+		return SW_V6_MAPPED;
+	return (w[2] | w[3]) ? SW_V6_OTHER : SW_V6_ANY;
+}
+
+/* An AF_INET6 socket carrying IPv4 (both ends mapped, or one mapped and
+ * the other unspecified) is an IPv4 socket to the operator. */
+static void sw_diag_normalise(struct sw_sock *s)
+{
+	int ks = sw_diag_v6_kind(s->src), kd = sw_diag_v6_kind(s->dst);
+
+	if (ks == SW_V6_OTHER || kd == SW_V6_OTHER ||
+	    (ks != SW_V6_MAPPED && kd != SW_V6_MAPPED))
+		return;
+	if (ks == SW_V6_MAPPED)
+		sw_addr_normalise(s->src, SW_V6);
+	if (kd == SW_V6_MAPPED)
+		sw_addr_normalise(s->dst, SW_V6);
+	s->family = SW_V4;
+}
+
+/* One SOCK_DIAG_BY_FAMILY message. Returns 0 or -1 with errno. */
+static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
+			     size_t plen)
+{
+	struct inet_diag_msg m;
+	struct sw_sock s;
+
+	if (plen < sizeof(m)) {
+		errno = EBADMSG;
+		return -1;
+	}
+	memcpy(&m, pl, sizeof(m)); /* the buffer may be unaligned (replay) */
+	s.cookie = m.id.idiag_cookie[0] |
+		   (uint64_t)m.id.idiag_cookie[1] << 32;
+	memcpy(s.src, m.id.idiag_src, sizeof(s.src));
+	memcpy(s.dst, m.id.idiag_dst, sizeof(s.dst));
+	s.sport = ntohs(m.id.idiag_sport);
+	s.dport = ntohs(m.id.idiag_dport);
+	s.rqueue = m.idiag_rqueue;
+	s.wqueue = m.idiag_wqueue;
+	s.inode = m.idiag_inode;
+	s.expires = m.idiag_expires;
+	s.proto = (uint8_t)p->proto;
+	s.state = m.idiag_state < SW_ST_MAX ? m.idiag_state : SW_ST_UNKNOWN;
+	s.timer = m.idiag_timer;
+	if (m.idiag_family == AF_INET) {
+		s.family = SW_V4;
+		memset(s.src + 4, 0, 12);
+		memset(s.dst + 4, 0, 12);
+	} else if (m.idiag_family == AF_INET6) {
+		s.family = SW_V6;
+		if (s.src[10] == 0xff || s.dst[10] == 0xff) /* cheap pre-test */
+			sw_diag_normalise(&s);
+	} else {
+		errno = EBADMSG;
+		return -1;
+	}
+	if (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s))
+		return 0;
+	return sw_snapshot_add(p->out, &s) < 0 ? -1 : 0;
+}
+
+int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		struct nlmsghdr h;
+		const uint8_t *pl;
+		size_t plen;
+		int32_t e;
+
+		memcpy(&h, b + off, sizeof(h));
+		if (h.nlmsg_len < NLMSG_HDRLEN || h.nlmsg_len > len - off) {
+			errno = EBADMSG;
+			return -1;
+		}
+		/* As mnl_cb_run: a reply to another request is refused. */
+		if (p->seq && h.nlmsg_seq && h.nlmsg_seq != p->seq) {
+			errno = EPROTO;
+			return -1;
+		}
+		if (p->portid && h.nlmsg_pid && h.nlmsg_pid != p->portid) {
+			errno = ESRCH;
+			return -1;
+		}
+		p->parsed++;
+		pl = b + off + NLMSG_HDRLEN;
+		plen = h.nlmsg_len - NLMSG_HDRLEN;
+		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+			if (sw_diag_parse_msg(p, pl, plen) < 0)
+				return -1;
+		} else if (h.nlmsg_type == NLMSG_DONE) {
+			/* libmnl's default ignores this error code: a dump
+			 * that failed midway would look complete. */
+			p->done = 1;
+			if (plen < sizeof(e))
+				return 0;
+			memcpy(&e, pl, sizeof(e));
+			if (e == 0)
+				return 0;
+			p->error = errno = sw_diag_errno(e);
+			return -1;
+		} else if (h.nlmsg_type == NLMSG_ERROR) {
+			if (plen < sizeof(struct nlmsgerr)) {
+				errno = EBADMSG;
+				return -1;
+			}
+			memcpy(&e, pl, sizeof(e));
+			p->done = 1;
+			if (e == 0)
+				return 0; /* an ack ends the exchange */
+			p->error = errno = sw_diag_errno(e);
+			return -1;
+		} else if (h.nlmsg_type == NLMSG_OVERRUN) {
+			p->error = errno = ENOBUFS;
+			return -1;
+		}
+		/* NLMSG_NOOP and unknown types carry nothing for us. */
+		off += NLMSG_ALIGN(h.nlmsg_len) < len - off ?
+			       NLMSG_ALIGN(h.nlmsg_len) : len - off;
+	}
+	if (off != len) { /* a partial header: the buffer was cut */
+		errno = EBADMSG;
+		return -1;
+	}
+	return 1;
+}
+
+static int sw_diag_connect(struct sw_diag *d, char **cause)
+{
+	d->nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (!d->nl)
+		return sw_diag_fail(cause, "cannot open a sock_diag netlink socket: %s%s",
+				    strerror(errno),
+				    errno == EPROTONOSUPPORT ?
+					    " (kernel built without CONFIG_INET_DIAG?)" : "");
+	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		sw_diag_fail(cause, "cannot bind the sock_diag netlink socket: %s",
+			     strerror(errno));
+		mnl_socket_close(d->nl);
+		d->nl = NULL;
+		return -1;
+	}
+	d->portid = mnl_socket_get_portid(d->nl);
+	d->stale = false;
+	return 0;
+}
+
+struct sw_diag *sw_diag_open(char **cause)
+{
+	struct sw_diag *d = calloc(1, sizeof(*d));
+
+	if (!d || !(d->buf = malloc(SW_DIAG_BUFSZ))) {
+		free(d);
+		sw_diag_fail(cause, "out of memory opening the sock_diag reader");
+		return NULL;
+	}
+	if (sw_diag_connect(d, cause) < 0) {
+		free(d->buf);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void sw_diag_close(struct sw_diag *d)
+{
+	if (!d)
+		return;
+	if (d->nl)
+		mnl_socket_close(d->nl);
+	free(d->buf);
+	free(d->req);
+	free(d);
+}
+
+static const char *sw_diag_what(unsigned proto, unsigned family)
+{
+	static const char *const names[SW_PROTO_MAX][2] = {
+		[SW_TCP] = { "TCP/IPv4", "TCP/IPv6" },
+		[SW_UDP] = { "UDP/IPv4", "UDP/IPv6" },
+	};
+
+	return proto < SW_PROTO_MAX ? names[proto][family == SW_V6] : "?";
+}
+
+/* What to do about a kernel error, when there is something to say. */
+static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
+{
+	if (err == ENOENT)
+		return proto == SW_UDP ? " (try 'modprobe udp_diag')" :
+					 " (try 'modprobe tcp_diag')";
+	if (err == EINVAL && bclen)
+		return " (the kernel refused the filter bytecode; please report it)";
+	return "";
+}
+
+/* Build the dump request in d->req; returns its length or 0 (ENOMEM). */
+static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
+			      unsigned family, uint32_t states, const void *bc,
+			      size_t bclen)
+{
+	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) +
+		      MNL_ALIGN(sizeof(struct inet_diag_req_v2)) +
+		      MNL_ATTR_HDRLEN + MNL_ALIGN(bclen);
+	struct inet_diag_req_v2 *r;
+	struct nlmsghdr *nlh;
+
+	if (need > d->reqcap) {
+		uint8_t *n = realloc(d->req, need);
+
+		if (!n)
+			return 0;
+		d->req = n;
+		d->reqcap = need;
+	}
+	memset(d->req, 0, need);
+	nlh = mnl_nlmsg_put_header(d->req);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	if (++d->seq == 0) /* seq 0 would match any reply */
+		d->seq = 1;
+	nlh->nlmsg_seq = d->seq;
+	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
+	r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+	r->idiag_states = states;
+	if (bclen)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
+	return nlh->nlmsg_len;
+}
+
+int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
+		 uint32_t states, const void *bc, size_t bclen,
+		 const struct sw_filter *filter, struct sw_snapshot *out,
+		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
+{
+	const char *what = sw_diag_what(proto, family);
+	struct sw_diag_parse p;
+	size_t reqlen;
+	int rc;
+
+	if (!states)
+		return 0; /* the kernel would dump nothing */
+	if (d->stale || !d->nl) {
+		/* Replies of an abandoned dump are still queued: start over
+		 * on a fresh socket rather than wade through them. */
+		if (d->nl)
+			mnl_socket_close(d->nl);
+		d->nl = NULL;
+		if (sw_diag_connect(d, cause) < 0)
+			return -1;
+	}
+	reqlen = sw_diag_request(d, proto, family, states, bc, bclen);
+	if (!reqlen)
+		return sw_diag_fail(cause, "out of memory building the %s dump request",
+				    what);
+	if (mnl_socket_sendto(d->nl, d->req, reqlen) < 0)
+		return sw_diag_fail(cause, "sock_diag: cannot request the %s dump: %s",
+				    what, strerror(errno));
+	memset(&p, 0, sizeof(p));
+	p.proto = proto;
+	p.out = out;
+	p.filter = filter;
+	p.seq = d->seq;
+	p.portid = d->portid;
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, SW_DIAG_BUFSZ);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EBADMSG;
+			d->stale = true;
+			return sw_diag_fail(cause, "sock_diag: reading the %s dump failed: %s",
+					    what, strerror(errno));
+		}
+		if (tap && tap(tap_arg, proto, family, d->buf, (size_t)n) < 0) {
+			d->stale = true;
+			return sw_diag_fail(cause, "sock_diag: %s dump: saving the reply failed: %s",
+					    what, strerror(errno));
+		}
+		rc = sw_diag_parse_buf(&p, d->buf, (size_t)n);
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+			break;
+	}
+	if (p.error) /* the kernel ended the dump itself: nothing queued */
+		return sw_diag_fail(cause, "sock_diag: the kernel failed the %s dump: %s%s",
+				    what, strerror(p.error),
+				    sw_diag_hint(p.error, proto, bclen));
+	d->stale = true;
+	if (errno == ENOMEM)
+		return sw_diag_fail(cause, "out of memory storing %s sockets", what);
+	return sw_diag_fail(cause, "sock_diag: bad reply in the %s dump: %s", what,
+			    strerror(errno));
+}

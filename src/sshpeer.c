@@ -1,0 +1,202 @@
+/* sshpeer.c - who must never be locked out: the SSH peer of this session
+ * and the peers of every established sshd socket. */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sw_sshpeer.h"
+
+struct sw_sshpeer_ctx {
+	struct sw_policy *p;
+	uint32_t *inodes; /* sockets held by sshd processes, sorted */
+	size_t ninodes, capinodes;
+	uint16_t ports[16]; /* ports sshd listens on */
+	size_t nports;
+	int added;
+	int nomem;
+};
+
+int sw_sshpeer_parse_env(const char *value, struct sw_prefix *out)
+{
+	char addr[SW_ADDR_STRLEN];
+	const char *err;
+	size_t n;
+
+	if (!value)
+		return -1;
+	n = strcspn(value, " ");
+	if (n == 0 || n >= sizeof(addr) || value[n] != ' ')
+		return -1;
+	memcpy(addr, value, n);
+	addr[n] = '\0';
+	if (strchr(addr, '/') || sw_prefix_parse(addr, out, &err) < 0)
+		return -1;
+	return 0;
+}
+
+static int sw_sshpeer_add_one(struct sw_sshpeer_ctx *c,
+			      const struct sw_prefix *pfx, const char *note)
+{
+	size_t i;
+
+	for (i = 0; i < c->p->n; i++) {
+		const struct sw_policy_entry *e = &c->p->v[i];
+
+		if (e->kind == SW_POLICY_SSH && e->pfx.family == pfx->family &&
+		    e->pfx.plen == pfx->plen && !memcmp(e->pfx.bytes, pfx->bytes, 16))
+			return 0;
+	}
+	if (sw_policy_add(c->p, pfx, SW_POLICY_SSH, note) < 0) {
+		c->nomem = 1;
+		return -1;
+	}
+	c->added++;
+	return 0;
+}
+
+static int sw_sshpeer_u32cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static bool sw_sshpeer_is_sshd(const char *proc, const char *pid)
+{
+	char path[300], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/comm", proc, pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	/* sshd, and sshd-session of newer OpenSSH */
+	return strncmp(comm, "sshd", 4) == 0;
+}
+
+/* Every socket inode held open by an sshd process. */
+static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c, const char *proc)
+{
+	DIR *d = opendir(proc), *fdd;
+	struct dirent *de, *fe;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[300];
+
+		if (!isdigit((unsigned char)de->d_name[0]) ||
+		    !sw_sshpeer_is_sshd(proc, de->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/fd", proc, de->d_name);
+		fdd = opendir(path);
+		if (!fdd)
+			continue;
+		while ((fe = readdir(fdd))) {
+			char link[600], target[64];
+			unsigned long ino;
+			ssize_t n;
+
+			snprintf(link, sizeof(link), "%s/%s", path, fe->d_name);
+			n = readlink(link, target, sizeof(target) - 1);
+			if (n <= 0)
+				continue;
+			target[n] = '\0';
+			if (sscanf(target, "socket:[%lu]", &ino) != 1)
+				continue;
+			if (c->ninodes == c->capinodes) {
+				size_t cap = c->capinodes ? c->capinodes * 2 : 64;
+				uint32_t *v = realloc(c->inodes, cap * sizeof(*v));
+
+				if (!v) {
+					closedir(fdd);
+					closedir(d);
+					c->nomem = 1;
+					return -1;
+				}
+				c->inodes = v;
+				c->capinodes = cap;
+			}
+			c->inodes[c->ninodes++] = (uint32_t)ino;
+		}
+		closedir(fdd);
+	}
+	closedir(d);
+	qsort(c->inodes, c->ninodes, sizeof(*c->inodes), sw_sshpeer_u32cmp);
+	return 0;
+}
+
+static bool sw_sshpeer_held(const struct sw_sshpeer_ctx *c, uint32_t inode)
+{
+	return inode && bsearch(&inode, c->inodes, c->ninodes, sizeof(inode),
+				sw_sshpeer_u32cmp);
+}
+
+static int sw_sshpeer_listen_cb(void *arg, const struct sw_sock *s)
+{
+	struct sw_sshpeer_ctx *c = arg;
+	size_t i;
+
+	if (!sw_sshpeer_held(c, s->inode))
+		return 0;
+	for (i = 0; i < c->nports; i++)
+		if (c->ports[i] == s->sport)
+			return 0;
+	if (c->nports < sizeof(c->ports) / sizeof(c->ports[0]))
+		c->ports[c->nports++] = s->sport;
+	return 0;
+}
+
+static int sw_sshpeer_estab_cb(void *arg, const struct sw_sock *s)
+{
+	struct sw_sshpeer_ctx *c = arg;
+	struct sw_prefix pfx;
+	bool ssh = sw_sshpeer_held(c, s->inode);
+	size_t i;
+
+	for (i = 0; i < c->nports && !ssh; i++)
+		ssh = c->ports[i] == s->sport;
+	if (!ssh)
+		return 0;
+	sw_prefix_make(&pfx, s->family, s->dst, sw_family_bits(s->family));
+	return sw_sshpeer_add_one(c, &pfx, "sshd");
+}
+
+int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
+		   const char *ssh_connection, const char *proc, char *err,
+		   size_t errlen)
+{
+	struct sw_sshpeer_ctx c = {.p = p};
+	struct sw_prefix pfx;
+
+	if (sw_sshpeer_parse_env(ssh_connection, &pfx) == 0 &&
+	    sw_sshpeer_add_one(&c, &pfx, "SSH_CONNECTION") < 0)
+		goto nomem;
+	/* /proc not readable: no sshd sockets known, the env still counts */
+	if (sw_sshpeer_inodes(&c, proc) < 0 && c.nomem)
+		goto nomem;
+	if (c.ninodes) {
+		if (sw_sockkill_walk(k, SW_TCP, SW_STATE_BIT(SW_LISTEN),
+				     sw_sshpeer_listen_cb, &c, err, errlen) < 0 ||
+		    sw_sockkill_walk(k, SW_TCP, SW_STATE_BIT(SW_ESTABLISHED),
+				     sw_sshpeer_estab_cb, &c, err, errlen) < 0) {
+			free(c.inodes);
+			return -1;
+		}
+		if (c.nomem)
+			goto nomem;
+	}
+	free(c.inodes);
+	return c.added;
+nomem:
+	free(c.inodes);
+	snprintf(err, errlen, "out of memory collecting SSH peers");
+	return -1;
+}

@@ -1,0 +1,126 @@
+# populate.sh - shared by the benchmark scripts: fill a network namespace
+# with real TCP sockets using tests/tools/sockfarm. Source it after
+# tests/integration/lib.sh (its trap kills what is spawned here and
+# deletes the namespace).
+#   bench_ns NAME                       namespace with its own TCP/UDP hash
+#                                       tables, lo up, sysctls raised
+#   bench_established NS PAIRS PORT0    PAIRS loopback connections = 2*PAIRS
+#                                       ESTABLISHED sockets, held until exit
+#   bench_time_wait NS N PORT           N client sockets left in TIME_WAIT
+#   bench_sockstat NS FIELD             from /proc/net/sockstat: inuse, tw, ...
+#   bench_median                        median of the numbers on stdin
+# Every step is bounded: BENCH_STEP_S seconds (default 240) per wait.
+# BENCH_DIR: a scratch directory, removed on exit.
+FARM="${FARM:-$ROOT/build/tools/sockfarm}"
+# lib.sh's tmpdir registers in a subshell when called as $(tmpdir)
+BENCH_DIR=$(mktemp -d /tmp/swbench.XXXXXX) || exit 1
+_sw_tmp+=("$BENCH_DIR")
+BENCH_STEP_S="${BENCH_STEP_S:-240}"
+# A process here may hold ~20,000 descriptors: one pair of processes
+# (server + client) per BENCH_PER_PROC connections.
+BENCH_PER_PROC="${BENCH_PER_PROC:-10000}"
+# Source addresses per client process (127.x are all local on lo).
+BENCH_FROM_PER_PROC=100
+
+# The namespace gets hash tables of its own, as large as the host's: by
+# default a child namespace shares the host's TCP ehash, and every dump
+# then also walks (and skips) the sockets of every other namespace on the
+# machine, which is not the cost being measured. The child sizes are read
+# at namespace creation only, so the host's settings are restored at once.
+bench_ns() {
+	local tcp_old udp_old
+	tcp_old=$(sysctl -n net.ipv4.tcp_child_ehash_entries)
+	udp_old=$(sysctl -n net.ipv4.udp_child_hash_entries)
+	sysctl -qw net.ipv4.tcp_child_ehash_entries="$(sysctl -n net.ipv4.tcp_ehash_entries | tr -d -)" \
+		net.ipv4.udp_child_hash_entries="$(sysctl -n net.ipv4.udp_hash_entries | tr -d -)"
+	ns_add "$1"
+	sysctl -qw net.ipv4.tcp_child_ehash_entries="$tcp_old" net.ipv4.udp_child_hash_entries="$udp_old"
+	[ "$(ip netns exec "$1" sysctl -n net.ipv4.tcp_ehash_entries)" -gt 0 ] ||
+		echo "# warning: $1 shares the host's TCP hash: other namespaces' sockets add to every dump"
+	ip netns exec "$1" sysctl -qw net.ipv4.tcp_max_tw_buckets=1048576 \
+		net.ipv4.ip_local_port_range="1024 65535" net.core.somaxconn=65535 \
+		net.ipv4.tcp_max_syn_backlog=65535 net.ipv4.tcp_rfc1337=1 >/dev/null ||
+		{ echo "bench: cannot set sysctls in namespace $1" >&2; exit 1; }
+}
+
+bench_sockstat() { # NS FIELD: the TCP line's FIELD of /proc/net/sockstat
+	ip netns exec "$1" awk -v f="$2" '$1 == "TCP:" { for (i = 2; i < NF; i += 2) if ($i == f) print $(i + 1) }' \
+		/proc/net/sockstat
+}
+
+_bench_from() { # PREFIX COUNT: "PREFIX.1,PREFIX.2,...,PREFIX.COUNT"
+	local i out=""
+	for ((i = 1; i <= $2; i++)); do out+="${out:+,}$1.$i"; done
+	echo "$out"
+}
+
+# _bench_wait_line FILE REGEX PID: until FILE has a line matching REGEX;
+# fails early when PID has exited (its error is on FILE.err).
+_bench_wait_line() {
+	local i
+	for ((i = 0; i < BENCH_STEP_S * 20; i++)); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		if ! kill -0 "$3" 2>/dev/null; then
+			grep -qE "$2" "$1" 2>/dev/null && return 0
+			echo "bench: sockfarm exited early: $(tail -1 "$1.err" 2>/dev/null)" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	echo "bench: timed out after ${BENCH_STEP_S}s waiting for '$2' in $1" >&2
+	return 1
+}
+
+# bench_established NS PAIRS PORT0: servers on 127.0.0.1:PORT0.. and
+# clients from 127.1.P.1..100, all started at once, held until exit.
+bench_established() {
+	local ns=$1 port0=$3 p n left=$2 procs=() outs=() dir="$BENCH_DIR/est$3"
+	mkdir -p "$dir"
+	for ((p = 0; left > 0; p++)); do
+		n=$((left < BENCH_PER_PROC ? left : BENCH_PER_PROC))
+		left=$((left - n))
+		spawn ip netns exec "$ns" "$FARM" serve 127.0.0.1 $((port0 + p)) --backlog 65535 \
+			--timeout 3600 >"$dir/s$p" 2>"$dir/s$p.err"
+		_bench_wait_line "$dir/s$p" '^listening' "$SPAWNED" || return 1
+		spawn ip netns exec "$ns" "$FARM" connect 127.0.0.1 $((port0 + p)) --count "$n" \
+			--from "$(_bench_from "127.1.$p" "$BENCH_FROM_PER_PROC")" --timeout 3600 \
+			>"$dir/c$p" 2>"$dir/c$p.err"
+		procs+=("$SPAWNED") outs+=("$dir/c$p")
+	done
+	for ((p = 0; p < ${#procs[@]}; p++)); do
+		_bench_wait_line "${outs[$p]}" '^connected' "${procs[$p]}" || return 1
+	done
+}
+
+# bench_time_wait NS N PORT: one server; clients of BENCH_PER_PROC
+# connections each, one after another, connect then close first, so each
+# client socket ends in TIME_WAIT (60 s: measure right after).
+bench_time_wait() {
+	local ns=$1 left=$2 port=$3 p n dir="$BENCH_DIR/tw$3" tw0
+	mkdir -p "$dir"
+	tw0=$(bench_sockstat "$ns" tw)
+	spawn ip netns exec "$ns" "$FARM" serve 127.0.0.1 "$port" --backlog 65535 --timeout 3600 \
+		>"$dir/s" 2>"$dir/s.err"
+	_bench_wait_line "$dir/s" '^listening' "$SPAWNED" || return 1
+	for ((p = 0; left > 0; p++)); do
+		n=$((left < BENCH_PER_PROC ? left : BENCH_PER_PROC))
+		left=$((left - n))
+		if ! timeout "$BENCH_STEP_S" ip netns exec "$ns" "$FARM" connect 127.0.0.1 "$port" \
+			--count "$n" --close-first --timeout "$BENCH_STEP_S" \
+			--from "$(_bench_from "127.2.$p" "$BENCH_FROM_PER_PROC")" >"$dir/c$p" 2>"$dir/c$p.err"; then
+			echo "bench: TIME_WAIT client $p failed: $(tail -1 "$dir/c$p.err")" >&2
+			return 1
+		fi
+	done
+	# the server closes its side when it reads EOF; the clients then enter TIME_WAIT
+	for ((p = 0; p < BENCH_STEP_S * 20; p++)); do
+		[ "$(bench_sockstat "$ns" tw)" -ge $((tw0 + $2)) ] && return 0
+		sleep 0.05
+	done
+	echo "bench: only $(bench_sockstat "$ns" tw) sockets in TIME_WAIT, wanted $((tw0 + $2))" >&2
+	return 1
+}
+
+bench_median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (!NR) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}

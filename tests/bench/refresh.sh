@@ -1,0 +1,127 @@
+#!/bin/bash
+# refresh.sh - sockwatch's cost per refresh at 250,000 TCP sockets against
+# the floor (a bare libmnl dump that only counts, build/bench/floor) and
+# against `ss -tanH`, measured in one run, interleaved.
+#
+#   make bench && sudo tests/bench/refresh.sh [-k K] [-r ROUNDS] [--est N] [--tw N]
+#
+# Makes a namespace, fills it with N ESTABLISHED sockets (N/2 loopback
+# connections, both ends inside, from 127.1.x.y sources; default 200,000)
+# and M TIME_WAIT sockets (default 50,000), then runs ROUNDS rounds of
+#   A: sockwatch -b --json -n K -d 0 --netns NS -t   (its refresh_ms, cpu_ms)
+#   B: floor -n K --netns NS                         (per-dump wall, CPU)
+#   C: ss -tanH > /dev/null, K times, in the namespace
+# so drift hits all three alike. Each process also runs under GNU time
+# (whole-process wall and CPU / K). TIME_WAIT lasts 60 s, so no round
+# starts that would end more than BENCH_WINDOW_S (default 55) seconds
+# after the TIME_WAIT sockets were made. Prints figures;
+# asserts nothing about time. Targets: sockwatch/floor <= 1.15,
+# sockwatch/ss <= 0.3 (per-refresh median). Needs root.
+set -u
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SW_BIN="${SW_BIN:-$ROOT/sockwatch}"
+FLOOR="${FLOOR:-$ROOT/build/bench/floor}"
+TIME=/usr/bin/time
+K=5 ROUNDS=8 EST=200000 TW=50000
+WINDOW_S="${BENCH_WINDOW_S:-55}"
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-k) K=$2; shift 2 ;;
+	-r) ROUNDS=$2; shift 2 ;;
+	--est) EST=$2; shift 2 ;;
+	--tw) TW=$2; shift 2 ;;
+	*) echo "usage: refresh.sh [-k K] [-r ROUNDS] [--est N] [--tw N]" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" -eq 0 ] || { echo "refresh.sh: needs root (network namespaces)" >&2; exit 1; }
+source "$ROOT/tests/integration/lib.sh"
+source "$ROOT/tests/bench/populate.sh"
+for f in "$SW_BIN" "$FLOOR" "$FARM" "$TIME"; do
+	[ -x "$f" ] || { echo "refresh.sh: $f missing: run 'make bench' (and scripts/install-deps)" >&2; exit 1; }
+done
+
+NS="swbench$$"
+bench_ns "$NS"
+D="$BENCH_DIR"
+
+echo "# populating $NS: $EST ESTABLISHED + $TW TIME_WAIT"
+t0=$EPOCHREALTIME
+bench_established "$NS" $((EST / 2)) 8000 || exit 1
+t1=$EPOCHREALTIME
+bench_time_wait "$NS" "$TW" 9000 || exit 1
+t2=$EPOCHREALTIME
+lines=$(ip netns exec "$NS" ss -tanH | wc -l)
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v l="$lines" 'BEGIN {
+	printf "population: %.1f s (ESTABLISHED %.1f s, TIME_WAIT %.1f s); ss -tanH lists %d sockets\n",
+		c - a, b - a, c - b, l }'
+ip netns exec "$NS" ss -tanH | awk '{ n[$1]++ } END { for (s in n) printf "#   %-10s %d\n", s, n[s] }' | sort
+
+# One process under GNU time; appends "wall user sys" to $1.
+_timed() {
+	local out=$1; shift
+	"$TIME" -a -o "$out" -f '%e %U %S' "$@"
+}
+
+r=0 round_s=0
+while [ "$r" -lt "$ROUNDS" ]; do
+	# a round must end before the first TIME_WAIT socket expires
+	if [ "$r" -gt 0 ] && awk -v s="$t2" -v n="$EPOCHREALTIME" -v d="$round_s" -v w="$WINDOW_S" \
+		'BEGIN { exit !(n - s + d > w) }'; then
+		echo "# stopped after $r rounds: TIME_WAIT sockets expire 60 s after they were made"
+		break
+	fi
+	r=$((r + 1))
+	rs=$EPOCHREALTIME
+	_timed "$D/sw.time" timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t \
+		>>"$D/sw.json" 2>>"$D/sw.err" || { echo "refresh.sh: sockwatch failed: $(tail -1 "$D/sw.err")" >&2; exit 1; }
+	_timed "$D/floor.time" timeout 300 "$FLOOR" -n "$K" --netns "$NS" >>"$D/floor.out" ||
+		{ echo "refresh.sh: floor failed" >&2; exit 1; }
+	for ((j = 0; j < K; j++)); do
+		ip netns exec "$NS" "$TIME" -a -o "$D/ss.time" -f '%e %U %S' ss -tanH >/dev/null ||
+			{ echo "refresh.sh: ss failed" >&2; exit 1; }
+	done
+	round_s=$(awk -v a="$rs" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
+done
+t3=$EPOCHREALTIME
+
+med() { bench_median; }
+# sockwatch frames: refresh_ms, cpu_ms, TCP sockets, TIME_WAIT count
+jq -r '[.refresh_ms, (.cpu_ms // "nan"), .sockets.tcp,
+	([.states[]? | select(.state == "TIME_WAIT") | .count] | first // "nan")] | @tsv' \
+	"$D/sw.json" >"$D/sw.tsv" || { echo "refresh.sh: cannot parse sockwatch's JSON" >&2; exit 1; }
+sw_wall=$(cut -f1 "$D/sw.tsv" | med)
+sw_cpu=$(cut -f2 "$D/sw.tsv" | med)
+sw_socks=$(cut -f3 "$D/sw.tsv" | med)
+sw_first=$(head -1 "$D/sw.tsv" | cut -f1)
+tw_first=$(head -1 "$D/sw.tsv" | cut -f4)
+tw_last=$(tail -1 "$D/sw.tsv" | cut -f4)
+sw_pwall=$(awk -v k="$K" '{ print $1 * 1000 / k }' "$D/sw.time" | med)
+sw_pcpu=$(awk -v k="$K" '{ print ($2 + $3) * 1000 / k }' "$D/sw.time" | med)
+fl_wall=$(awk '$1 == "dump" { print $6 }' "$D/floor.out" | med)
+fl_cpu=$(awk '$1 == "dump" { print $8 }' "$D/floor.out" | med)
+fl_socks=$(awk '$1 == "dump" { print $4 }' "$D/floor.out" | med)
+fl_pwall=$(awk -v k="$K" '{ print $1 * 1000 / k }' "$D/floor.time" | med)
+fl_pcpu=$(awk -v k="$K" '{ print ($2 + $3) * 1000 / k }' "$D/floor.time" | med)
+ss_wall=$(awk '{ print $1 * 1000 }' "$D/ss.time" | med)
+ss_cpu=$(awk '{ print ($2 + $3) * 1000 }' "$D/ss.time" | med)
+nframes=$(wc -l <"$D/sw.tsv")
+
+echo
+awk -v r="$r" -v k="$K" -v s="$t2" -v e="$t3" -v f="$nframes" -v a="$tw_first" -v b="$tw_last" 'BEGIN {
+	printf "measured: %d rounds x %d refreshes (A sockwatch, B floor, C ss interleaved) in %.1f s; %d sockwatch frames; TIME_WAIT first/last frame: %s/%s\n",
+		r, k, e - s, f, a, b }'
+printf '%-22s %9s %12s %12s %14s %14s\n' tool sockets wall_ms cpu_ms proc_wall_ms proc_cpu_ms
+printf '%-22s %9s %12s %12s %14s %14s\n' "" "" "(median per refresh)" "" "(process / refresh)" ""
+row() { awk -v t="$1" -v n="$2" -v w="$3" -v c="$4" -v pw="$5" -v pc="$6" 'BEGIN {
+	printf "%-22s %9s %12.1f %12.1f %14.1f %14.1f\n", t, n, w, c, pw, pc }'; }
+row "sockwatch -t" "$sw_socks" "$sw_wall" "$sw_cpu" "$sw_pwall" "$sw_pcpu"
+row "floor (bare libmnl)" "$fl_socks" "$fl_wall" "$fl_cpu" "$fl_pwall" "$fl_pcpu"
+row "ss -tanH" "$lines" "$ss_wall" "$ss_cpu" "$ss_wall" "$ss_cpu"
+awk -v w="$sw_first" 'BEGIN { printf "sockwatch first (cold) refresh: %.1f ms\n", w }'
+ratio() { awk -v t="$1" -v a="$2" -v b="$3" -v c="$4" -v d="$5" -v g="$6" 'BEGIN {
+	printf "%-24s wall %.2f  cpu %.2f   (target <= %s)\n", t, a / b, c / d, g }'; }
+ratio "ratio sockwatch/floor" "$sw_wall" "$fl_wall" "$sw_cpu" "$fl_cpu" 1.15
+ratio "ratio sockwatch/ss" "$sw_wall" "$ss_wall" "$sw_cpu" "$ss_cpu" 0.30
+ratio "(process) sw/floor" "$sw_pwall" "$fl_pwall" "$sw_pcpu" "$fl_pcpu" 1.15
+ratio "(process) sw/ss" "$sw_pwall" "$ss_wall" "$sw_pcpu" "$ss_cpu" 0.30
+ratio "floor/ss (the bound)" "$fl_wall" "$ss_wall" "$fl_cpu" "$ss_cpu" "-"
