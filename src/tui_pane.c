@@ -126,9 +126,9 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			int cells = ws[i] < 64 ? ws[i] : 64;
 
 			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
-			attrset(sel ? a : t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL)
-							  ? SW_T_BAR_HOT
-							  : SW_T_BAR]);
+			/* bars keep their color on the selected row too */
+			attrset(t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT
+									  : SW_T_BAR]);
 			mvaddstr(y, r->x + xs[i], bar);
 			attrset(A_NORMAL);
 			continue;
