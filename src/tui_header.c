@@ -100,8 +100,8 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 		snprintf(ind[n++], sizeof(ind[0]), "FILTER %.40s%s", t->filter,
 			 strlen(t->filter) > 40 ? "..." : "");
 	}
-	sw_view_group_opts(t->view.group, &g);
-	if (t->view.group)
+	g = t->group;
+	if (g.group_v4 != 32 || g.group_v6 != 128)
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)

@@ -19,13 +19,10 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
 	char buf[200], extra[64] = "";
 
-	if (p == SW_PANE_REMOTES && t->view.group) {
-		struct sw_agg_opts g;
-
-		sw_view_group_opts(t->view.group, &g);
-		snprintf(extra, sizeof(extra), ", grouped /%u /%u", g.group_v4,
-			 g.group_v6);
-	}
+	if (p == SW_PANE_REMOTES &&
+	    (t->group.group_v4 != 32 || t->group.group_v6 != 128))
+		snprintf(extra, sizeof(extra), ", grouped /%u /%u",
+			 t->group.group_v4, t->group.group_v6);
 	if (p == SW_PANE_DETAIL)
 		snprintf(buf, sizeof(buf), " %s: %u  (Esc returns)",
 			 t->view.detail.title, l->n);

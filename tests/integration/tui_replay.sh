@@ -105,4 +105,15 @@ check "C locale: ASCII bars" grep -qE '^ESTABLISHED +[0-9]+ .* #+' <(tui_screen)
 check "C locale: no UTF-8 drawing" bash -c '! LC_ALL=C.UTF-8 grep -q "[█│▾▴]" <<<"$1"' _ "$(tui_screen)"
 check_same "C locale: states still = JSON" "$(json_states <"$J" | sort)" "$(tui_states_ascii | sort)"
 tui_keys q
+tui_wait "exit" 5 'SW-EXIT=' || true
+tmx kill-session -t tui
+
+# --- -g off the cycle, and Ctrl-C --------------------------------------------
+tui_start 120x40 --replay "$REC" -d 0.2 -g 20,56
+tui_wait "grouped from the command line" 10 '127\.0\.0\.0/20' && ok "-g 20 groups from the start"
+check "the header says which grouping" grep -q 'GROUP /20 /56' <(tui_screen)
+tui_keys C-c
+tui_wait "exit" 5 'SW-EXIT=' || true
+check_eq "Ctrl-C quits cleanly" "SW-EXIT=0" "$(tui_exited)"
+check_eq "and restores the terminal" 0 "$(tmx display -p -t tui '#{alternate_on}')"
 finish
