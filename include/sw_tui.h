@@ -100,6 +100,7 @@ struct sw_tui {
 	bool replay, replay_end;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
+	struct sw_agg_opts group;     /* the grouping in force */
 	char block_why[256];          /* "" when blocking works */
 	bool dry_run;
 	char status[320];
