@@ -179,7 +179,12 @@ struct sw_block_list {
  * blocker's list, replacing the previous one; entries gone before their
  * expiry was due are audited as "expire" when their timeout had run out.
  * A missing table is an empty list. Returns 0, or -1 with *cause
- * (malloc'ed). When unavailable, returns 0 with an empty list. */
+ * (malloc'ed). When unavailable, returns 0 with an empty list.
+ * A read of a very large set is slow (about 0.5 s for 100,000 entries:
+ * the kernel walks the set from its start for every dump batch); when
+ * the last read took over 50 ms, calls within 10 times that duration
+ * keep the last list (with this blocker's own actions applied) and
+ * return 0 at once. */
 int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 
 /* The last list read (by refresh or after an action). Owned by the

@@ -30,7 +30,10 @@ struct sw_engine_opts {
 struct sw_engine;
 
 /* Open an engine: enter the namespace, open the netlink socket or the
- * replay file, parse the filter. Returns the engine, or NULL with *cause a
+ * replay file, parse the filter. The namespace is entered by the calling
+ * thread (setns): refresh from that thread, or from threads it creates
+ * afterwards (they inherit it), so /proc/thread-self/net is the
+ * namespace's. Returns the engine, or NULL with *cause a
  * malloc'ed one-line message for the operator (caller frees), e.g.
  * "--netns web1: no such network namespace (ip netns list shows them)". */
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause);

@@ -87,6 +87,11 @@ char *sw_nft_syntax_destroy(void);
  * bytes. Writes out (SW_BLOCK_COMMENT_LEN bytes). */
 void sw_nft_comment_clean(char *out, const char *in);
 
+/* The first address after prefix p (the key of its interval end
+ * element); false when that wraps past the top of the address space
+ * (then no end element is sent: the interval runs to the top). */
+bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16]);
+
 /* Format a timeout for nft ("600s", "1500ms"). Returns buf. */
 char *sw_nft_format_timeout(uint64_t ms, char *buf, size_t len);
 

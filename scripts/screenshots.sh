@@ -13,7 +13,7 @@ export SW_BIN=${SW_BIN:-$PWD/sockwatch}
 . tests/integration/lib.sh
 FARM=${SW_FARM:-$SW_BUILD/tools/sockfarm}
 for t in Xvfb xterm import xwininfo xdotool "$SW_BIN" "$FARM"; do
-	command -v "$t" >/dev/null || { echo "screenshots: $t is missing (make; make tools; scripts/install-deps)" >&2; exit 1; }
+	command -v "$t" >/dev/null || { echo "screenshots: $t is missing (make; make tools; scripts/install-deps --screenshots)" >&2; exit 1; }
 done
 mkdir -p "$OUT"
 TMP=$(tmpdir)

@@ -398,21 +398,12 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	}
 	e->cur = next;
 	e->prev_valid = prev != NULL;
-	if (sw_engine_owners(e, e->wr != NULL, cause) < 0)
-		goto fail;
+	/* From here the frame is whole even if the owners or the recording
+	 * fail: an error then is reported, the data stays shown. */
+	rc = sw_engine_owners(e, e->wr != NULL, cause);
 	if (!e->rd) {
 		out.refresh_ns = sw_engine_now(CLOCK_MONOTONIC) - t0;
 		out.cpu_ns = sw_engine_now(CLOCK_THREAD_CPUTIME_ID) - c0;
-		if (e->wr) {
-			uint8_t end[16];
-
-			sw_rec_put64(end, out.refresh_ns);
-			sw_rec_put64(end + 8, out.cpu_ns);
-			if (sw_rec_write(e->wr, SW_REC_END, NULL, 0, end, sizeof(end)) < 0) {
-				sw_engine_record_fail(e, cause);
-				goto fail;
-			}
-		}
 	}
 	e->frame.have_prev_counters = e->frame.seq > 0;
 	e->frame.prev_counters = e->frame.counters;
@@ -424,6 +415,18 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
 	e->frame.agg = &e->agg;
+	if (rc < 0)
+		goto fail;
+	if (e->wr) {
+		uint8_t end[16];
+
+		sw_rec_put64(end, out.refresh_ns);
+		sw_rec_put64(end + 8, out.cpu_ns);
+		if (sw_rec_write(e->wr, SW_REC_END, NULL, 0, end, sizeof(end)) < 0) {
+			sw_engine_record_fail(e, cause);
+			goto fail;
+		}
+	}
 	return 1;
 fail:
 	/* A failed refresh leaves no half refresh in the recording. */

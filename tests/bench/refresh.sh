@@ -107,6 +107,7 @@ ss_cpu=$(awk '{ print ($2 + $3) * 1000 }' "$D/ss.time" | med)
 nframes=$(wc -l <"$D/sw.tsv")
 
 echo
+echo "load average (other work on the machine skews wall time more than CPU time): $(cut -d" " -f1-3 /proc/loadavg)"
 awk -v r="$r" -v k="$K" -v s="$t2" -v e="$t3" -v f="$nframes" -v a="$tw_first" -v b="$tw_last" 'BEGIN {
 	printf "measured: %d rounds x %d refreshes (A sockwatch, B floor, C ss interleaved) in %.1f s; %d sockwatch frames; TIME_WAIT first/last frame: %s/%s\n",
 		r, k, e - s, f, a, b }'
