@@ -81,6 +81,7 @@ enum sw_tui_attr {
 	SW_T_BLOCKED,
 	SW_T_INDICATOR,   /* PAUSED / FILTER / GROUP */
 	SW_T_DIALOG,
+	SW_T_DIALOG_HI,   /* titles and key hints in boxes */
 	SW_T_MAX
 };
 

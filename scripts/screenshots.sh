@@ -114,7 +114,7 @@ farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
 # churn: short connections the server closes (TIME_WAIT on the server)
 (
 	for i in $(seq 20); do
-		ip netns exec "$CLI" "$FARM" connect 192.0.2.1 82 --from 203.0.113.68=40 --hold 1 \
+		ip netns exec "$CLI" "$FARM" connect 192.0.2.1 82 --from 203.0.113.68=12 --hold 1 \
 			--timeout 3 >/dev/null 2>&1 &
 		sleep 0.5
 	done

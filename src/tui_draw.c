@@ -35,6 +35,7 @@ static const struct {
 	[SW_T_BLOCKED] = { COLOR_MAGENTA, -1, A_BOLD, A_DIM },
 	[SW_T_INDICATOR] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 	[SW_T_DIALOG] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+	[SW_T_DIALOG_HI] = { COLOR_BLUE, COLOR_WHITE, 0, A_REVERSE | A_BOLD },
 };
 
 void sw_tui_theme_init(struct sw_tui *t)
@@ -119,7 +120,7 @@ struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
 
 		if (n > w - 4)
 			n = w - 4;
-		attrset(t->attr[SW_T_DIALOG] | A_BOLD);
+		attrset(t->attr[SW_T_DIALOG_HI]);
 		mvaddch(y0, x0 + 2, ' ');
 		mvaddnstr(y0, x0 + 3, title, n - 2);
 		addch(' ');

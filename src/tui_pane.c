@@ -123,6 +123,10 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			int cells = ws[i] < 64 ? ws[i] : 64;
 
 			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
+			/* only the filled cells: the row's own background shows
+			 * through the rest */
+			for (size_t e = strlen(bar); e > 0 && bar[e - 1] == ' ';)
+				bar[--e] = '\0';
 			/* bars keep their color on the selected row too */
 			attrset(t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT
 									  : SW_T_BAR]);

@@ -19,7 +19,7 @@ fi
 TUI_SOCK="swtui$$"
 TUI_TMP=$(tmpdir)
 # lib.sh's cleanup evals these after killing our processes
-_sw_tables+=("tmux -L $TUI_SOCK kill-server")
+_sw_tables+=("tmux -L $TUI_SOCK kill-server; rm -f ${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK")
 
 tmx() { tmux -L "$TUI_SOCK" "$@"; }
 
