@@ -43,7 +43,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all tools deps check unit integration asan fuzz fuzz-bins bench bench-run install uninstall clean
+.PHONY: all tools deps check unit integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall clean
 
 all: sockwatch
 
@@ -93,6 +93,10 @@ asan:
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit
 	SW_BIN=build-asan/sockwatch tests/run --unit-only $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
+
+# The integration tests against the ASan + UBSan binary (root).
+asan-integration: asan tools
+	SW_BIN=build-asan/sockwatch tests/run --integration-only
 
 # Harnesses and the library they link are all built with the sanitizers
 # in build-fuzz; tests/fuzz/run runs them.

@@ -9,7 +9,9 @@
 set -u
 SW_BIN="${SW_BIN:-$PWD/sockwatch}"
 TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SW_BUILD="${SW_BUILD:-$(dirname "$SW_BIN")/build}"
+# Test tools (sockfarm, ...) are always the normal build's, also when SW_BIN
+# is the ASan binary.
+SW_BUILD="${SW_BUILD:-$(cd "$TESTS_DIR/.." && pwd)/build}"
 _sw_ns=() _sw_pids=() _sw_tables=()
 # Every temporary directory lives under this one, made here in the main
 # shell, so `d=$(tmpdir)` (a subshell) still gets cleaned up.
