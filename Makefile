@@ -6,6 +6,7 @@
 #   make asan       build and run the unit tests with ASan + UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      build the benchmarks in tests/bench
+#   make bench-run  run them (root; figures only, see tests/bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Core code lives in src/core (no curses, no netlink); edges and front ends
@@ -42,7 +43,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all tools deps check unit integration asan fuzz fuzz-bins bench install uninstall clean
+.PHONY: all tools deps check unit integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall clean
 
 all: sockwatch
 
@@ -93,6 +94,10 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit
 	SW_BIN=build-asan/sockwatch tests/run --unit-only $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
 
+# The integration tests against the ASan + UBSan binary (root).
+asan-integration: asan tools
+	SW_BIN=build-asan/sockwatch tests/run --integration-only
+
 # Harnesses and the library they link are all built with the sanitizers
 # in build-fuzz; tests/fuzz/run runs them.
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libsw.a
@@ -107,6 +112,12 @@ fuzz:
 	  fuzz-bins
 
 bench: $(BENCH_BINS) $(TOOL_BINS) sockwatch
+
+# The benchmarks (tests/bench/README.md); they print figures. Needs root.
+bench-run: bench
+	tests/bench/memory.sh
+	tests/bench/cpu10k.sh
+	tests/bench/refresh.sh
 
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch

@@ -76,8 +76,9 @@ const char *sw_blocker_unavailable(const struct sw_blocker *b);
  * blocked? Covers loopback, host addresses, gateways, SSH peers, the
  * allow list (in both directions: a target inside an allowed prefix, or a
  * prefix containing an allowed address), the floors (unless forced), and
- * overlap with a prefix already blocked (as of the last sw_blocker_refresh
- * or action). Returns true when allowed; false with a one-line reason in
+ * overlap with a different blocked prefix, or lying inside one (as of the
+ * last sw_blocker_refresh or action). The very target already blocked is
+ * allowed: blocking it again renews it. Returns true when allowed; false with a one-line reason in
  * why (e.g. "192.0.2.1 is a default gateway", "198.51.100.0/24 contains
  * 198.51.100.5, the SSH peer of this session"). */
 bool sw_blocker_check(struct sw_blocker *b, const struct sw_prefix *target,
@@ -104,7 +105,7 @@ enum sw_block_outcome {
 
 struct sw_block_result {
 	enum sw_block_outcome outcome;
-	/* SENT: what was done ("blocked 192.0.2.7 for 10m");
+	/* SENT: what was done ("blocked 192.0.2.7 for 10m00s", "renewed ...");
 	 * REFUSED/FAILED: why, one line, what to do where it helps. */
 	char message[SW_BLOCK_MSG_LEN];
 	/* DRY_RUN: the nft commands (nft -f syntax, newline-terminated),
@@ -124,9 +125,11 @@ void sw_block_result_clear(struct sw_block_result *r);
 /* Block req->target: policy check, then one batch (creating the table
  * and sets when missing), then the kill if asked, then one audit line per
  * block/refusal/kill. Fills *r (call sw_block_result_clear when done).
- * Returns 0 for SENT or DRY_RUN, -1 for REFUSED or FAILED. A single
- * address already blocked is refused ("already blocked; it expires in
- * 4m10s"); a prefix overlapping a blocked prefix is refused naming it. */
+ * Returns 0 for SENT or DRY_RUN, -1 for REFUSED or FAILED. A target
+ * already blocked is renewed: the new timeout, a fresh expiry, its
+ * counter and first comment kept (message "renewed 192.0.2.7 for
+ * 1h00m"); a target overlapping or inside a different blocked prefix is
+ * refused naming it. */
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		     struct sw_block_result *r);
 
@@ -179,7 +182,12 @@ struct sw_block_list {
  * blocker's list, replacing the previous one; entries gone before their
  * expiry was due are audited as "expire" when their timeout had run out.
  * A missing table is an empty list. Returns 0, or -1 with *cause
- * (malloc'ed). When unavailable, returns 0 with an empty list. */
+ * (malloc'ed). When unavailable, returns 0 with an empty list.
+ * A read of a very large set is slow (about 0.5 s for 100,000 entries:
+ * the kernel walks the set from its start for every dump batch); when
+ * the last read took over 50 ms, calls within 10 times that duration
+ * keep the last list (with this blocker's own actions applied) and
+ * return 0 at once. */
 int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 
 /* The last list read (by refresh or after an action). Owned by the

@@ -45,11 +45,13 @@ int sw_nft_table_exists(struct sw_nft *n);
  * be ""), creating the table, sets, chain and rules in the same batch
  * when the chain is missing. Prefixes go in as explicit start and end
  * elements (no end element when the prefix reaches the top of the
- * space). Returns 0 when every message was acknowledged; -1 with errno
- * (EEXIST: already there; ENOTEMPTY: overlaps an interval) and a
- * one-line message in err. */
+ * space). Without renew an existing element is an error (EEXIST); with
+ * renew the same target gets the new timeout and a fresh expiry (its
+ * counter and comment stay). Returns 0 when every message was
+ * acknowledged; -1 with errno (EEXIST: already there; ENOTEMPTY: overlaps
+ * an interval) and a one-line message in err. */
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *target,
-	       uint64_t timeout_ms, const char *comment, char *err,
+	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
 	       size_t errlen);
 
 /* Delete exactly target. -1 with errno ENOENT when it is not there. */
@@ -86,6 +88,11 @@ char *sw_nft_syntax_destroy(void);
  * printable ASCII without '"' and '\\', at most SW_BLOCK_COMMENT_LEN-1
  * bytes. Writes out (SW_BLOCK_COMMENT_LEN bytes). */
 void sw_nft_comment_clean(char *out, const char *in);
+
+/* The first address after prefix p (the key of its interval end
+ * element); false when that wraps past the top of the address space
+ * (then no end element is sent: the interval runs to the top). */
+bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16]);
 
 /* Format a timeout for nft ("600s", "1500ms"). Returns buf. */
 char *sw_nft_format_timeout(uint64_t ms, char *buf, size_t len);

@@ -14,7 +14,8 @@ struct sw_snapshot {
 	struct sw_sock *socks; /* socks[0..count) */
 	uint32_t count;
 	uint32_t cap;      /* allocated records */
-	uint32_t *slots;   /* hash: index+1 into socks, 0 = empty */
+	uint32_t *slots;   /* hash: 0 = empty, else index+1 in the bits under
+			      nslots-1 and spare hash bits above as a tag */
 	uint32_t nslots;   /* power of two, >= 2*cap */
 	uint32_t dups;     /* duplicates dropped since the last reset */
 	/* Histogram kept by sw_snapshot_add: sockets per protocol and state

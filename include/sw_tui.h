@@ -81,6 +81,7 @@ enum sw_tui_attr {
 	SW_T_BLOCKED,
 	SW_T_INDICATOR,   /* PAUSED / FILTER / GROUP */
 	SW_T_DIALOG,
+	SW_T_DIALOG_HI,   /* titles and key hints in boxes */
 	SW_T_MAX
 };
 
@@ -100,6 +101,7 @@ struct sw_tui {
 	bool replay, replay_end;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
+	struct sw_agg_opts group;     /* the grouping in force */
 	char block_why[256];          /* "" when blocking works */
 	bool dry_run;
 	char status[320];

@@ -10,39 +10,13 @@
 #include "blocker_priv.h"
 #include "sw_audit.h"
 #include "sw_block.h"
+#include "sw_netns.h"
 #include "sw_nft.h"
 #include "sw_policy.h"
 #include "sw_rtnl.h"
 #include "sw_sockkill.h"
 #include "sw_sshpeer.h"
 
-#if __has_include("sw_netns.h")
-#include "sw_netns.h"
-#else
-/* Until the engine's sw_netns.h lands in main: the same contract. */
-#include <fcntl.h>
-#include <sched.h>
-#include <unistd.h>
-
-static int sw_netns_enter(const char *name, char **cause)
-{
-	char path[4096];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s%s", name[0] == '/' ? "" : "/run/netns/",
-		 name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
-		close(fd);
-		return 0;
-	}
-	(void)!asprintf(cause, "--netns %s: %s (see 'ip netns list')", name,
-			errno == ENOENT ? "no such network namespace" : strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	return -1;
-}
-#endif
 
 uint64_t sw_blocker_now_ns(void)
 {
@@ -216,7 +190,9 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 
 	memset(&key, 0, sizeof(key));
 	key.target = *p;
-	e = bsearch(&key, b->v, b->nsorted, sizeof(*b->v), sw_blocker_entry_cmp);
+	e = b->nsorted ? bsearch(&key, b->v, b->nsorted, sizeof(*b->v),
+				 sw_blocker_entry_cmp)
+		       : NULL;
 	if (e)
 		return e;
 	for (i = b->nsorted; i < b->n; i++)
@@ -366,8 +342,9 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 		free(v);
 		return -1;
 	}
-	qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
-	if (b->time_ns) {
+	if (n)
+		qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
+	if (b->time_ns && b->n) {
 		/* what this blocker added since are in the tail: sort it in */
 		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
 		sw_blocker_expiries(b, b->v, b->n, b->time_ns, v, n, now);
@@ -385,15 +362,30 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	return 0;
 }
 
+static uint64_t sw_blocker_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 {
 	char err[SW_BLOCK_MSG_LEN];
+	uint64_t start = sw_blocker_mono_ns();
 
 	*cause = NULL;
+	if (b->read_mono_ns && b->read_ms > SW_BLOCK_SLOW_READ_MS &&
+	    (double)(start - b->read_mono_ns) / 1e6 <
+		    b->read_ms * SW_BLOCK_READ_SPACING)
+		return 0;
 	if (sw_blocker_read(b, err, sizeof(err)) < 0) {
 		(void)!asprintf(cause, "%s", err);
 		return -1;
 	}
+	b->read_mono_ns = sw_blocker_mono_ns();
+	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
 }
 

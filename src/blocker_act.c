@@ -62,7 +62,8 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 		return sw_blocker_net_overlap(b, t);
 	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, err, sizeof(err)) == 0) {
 		for (i = 0; i < n && !hit; i++) {
-			if (sw_prefix_overlaps(&v[i].target, t)) {
+			if (sw_prefix_overlaps(&v[i].target, t) &&
+			    !sw_blocker_same(&v[i].target, t)) {
 				*out = v[i];
 				hit = out;
 			}
@@ -95,20 +96,14 @@ static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *
 {
 	const struct sw_block_entry *e;
 	struct sw_block_entry tmp;
-	char a[SW_ADDR_STRLEN], left[16];
 
 	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
 		return false;
 	e = ask_kernel ? sw_blocker_kernel_overlap(b, t, &tmp)
 		       : sw_blocker_net_overlap(b, t);
-	if (e) {
+	/* the very same prefix again is a renewal, not an overlap */
+	if (e && !sw_blocker_same(&e->target, t)) {
 		sw_blocker_overlap_why(t, e, why, whylen);
-		return false;
-	}
-	if (t->plen == sw_family_bits(t->family) && (e = sw_blocker_find(b, t))) {
-		snprintf(why, whylen, "%s is already blocked (expires in %s)",
-			 sw_prefix_format(t, a, sizeof(a)),
-			 sw_block_format_left(e->expires_s, left, sizeof(left)));
 		return false;
 	}
 	return true;
@@ -164,6 +159,9 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], err[SW_BLOCK_MSG_LEN];
 	char left[16];
 	struct sw_block_entry e;
+	const struct sw_block_entry *found;
+	bool renewed;
+	int sent;
 
 	memset(r, 0, sizeof(*r));
 	r->killed = -1;
@@ -197,13 +195,17 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "%s", err);
 		return -1;
 	}
-	if (sw_nft_add(b->nft, &t, timeout_ms, r->comment, err, sizeof(err)) < 0) {
+	sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, false, err,
+			  sizeof(err));
+	renewed = sent < 0 && errno == EEXIST;
+	/* blocked already: renew its timeout (the cron auto-ban re-blocks) */
+	if (renewed)
+		sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, true, err,
+				  sizeof(err));
+	if (sent < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY) {
 			snprintf(why, sizeof(why),
-				 t.plen == sw_family_bits(t.family)
-					 ? "%s is already blocked; unblock it first to "
-					   "change its timeout"
-					 : "%s overlaps a blocked prefix; unblock that first",
+				 "%s overlaps a blocked prefix; unblock that first",
 				 target);
 			return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
 					       timeout_s, req->connections, req->reason,
@@ -213,13 +215,15 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 				       timeout_s, req->connections, req->reason, err);
 	}
 	r->outcome = SW_BLOCK_SENT;
-	snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
+	snprintf(r->message, sizeof(r->message), "%s %s for %s",
+		 renewed ? "renewed" : "blocked", target,
 		 sw_block_format_left(timeout_s, left, sizeof(left)));
 	{
 		struct sw_audit_rec rec = {
 			.action = "block", .target = target, .timeout_s = timeout_s,
 			.connections = req->connections, .reason = req->reason,
-			.outcome = "sent", .detail = r->comment, .count = -1,
+			.outcome = renewed ? "renewed" : "sent", .detail = r->comment,
+			.count = -1,
 		};
 
 		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
@@ -230,7 +234,13 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	e.target = t;
 	e.timeout_s = e.expires_s = timeout_s;
 	memcpy(e.comment, r->comment, sizeof(e.comment));
-	sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
+	if (renewed && (found = sw_blocker_find(b, &t))) {
+		size_t i = (size_t)(found - b->v);
+
+		b->v[i].timeout_s = b->v[i].expires_s = timeout_s;
+	} else {
+		sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
+	}
 	if (req->kill)
 		r->killed = sw_blocker_kill(b, &t, r->kill_error,
 						    sizeof(r->kill_error));

@@ -12,6 +12,12 @@
 #include "sw_policy.h"
 #include "sw_sockkill.h"
 
+/* Reads slower than this (very large sets: the kernel walks a set from
+ * its start for every 32 KiB dump batch) are spaced out by
+ * SW_BLOCK_READ_SPACING times their duration. */
+#define SW_BLOCK_SLOW_READ_MS 50.0
+#define SW_BLOCK_READ_SPACING 10.0
+
 /* An entry that vanished within this long of its due time expired. */
 #define SW_BLOCK_EXPIRY_SLACK_S 2.0
 
@@ -27,6 +33,8 @@ struct sw_blocker {
 	struct sw_block_entry *v;
 	size_t n, nsorted, cap;
 	uint64_t time_ns;
+	uint64_t read_mono_ns;       /* when the last read ended (monotonic) */
+	double read_ms;              /* how long it took */
 	struct sw_block_list list;
 	struct sw_prefix *nets;      /* the blocked prefixes among v */
 	size_t nnets, capnets;

@@ -43,14 +43,16 @@ static const char sw_cli_usage_text[] =
 	"      --warn-close-wait N TUI: highlight CLOSE_WAIT above N (default 100)\n"
 	"\n"
 	"Blocking:\n"
-	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d (default 10m)\n"
+	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d (default 10m;\n"
+	"                         in the TUI: the default of b's confirmation)\n"
 	"      --kill             also end the target's existing connections\n"
 	"      --reason TEXT      reason stored with the block and in the audit log\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
 	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow)\n"
-	"      --audit-log FILE   audit log, JSON lines (default /var/log/sockwatch.log)\n"
+	"      --audit-log FILE   audit log, JSON lines (default\n"
+	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -407,10 +409,14 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 					   "-n/--iterations only applies to batch mode: add -b");
 		if (o->json && !batch)
 			return sw_cli_fail(err, errlen, "--json only applies to batch mode: add -b");
-		if (saw_block_opt || o->all)
+		/* The TUI's b takes --for, --reason, --kill, --dry-run as its
+		 * defaults; batch mode never blocks. */
+		if (batch && (saw_block_opt || o->dry_run || o->force))
 			return sw_cli_fail(err, errlen,
-					   "--for/--kill/--reason/--all belong to the block and "
-					   "unblock commands");
+					   "--for/--kill/--reason/--dry-run/--force belong to "
+					   "'block' or the TUI, not batch mode");
+		if (o->all)
+			return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
 		break;
 	}
 	if (o->mode != SW_MODE_BLOCK && (o->mode != SW_MODE_TUI) && o->kill)

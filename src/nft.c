@@ -1,6 +1,7 @@
 /* nft.c - writes the table `inet sockwatch` with libnftnl on libmnl: one
  * batch per action, every message acknowledged and every ACK checked.
- * Reading back lives in nft_dump.c, the dry-run syntax in nft_syntax.c. */
+ * Reading back lives in nft_dump.c; the sets' layout and the dry-run
+ * syntax in nft_syntax.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,43 +31,6 @@
 #define SW_NFT_PRIO_RAW (-300)
 /* Messages in one batch at most (creation + two elements). */
 #define SW_NFT_MAXMSG 16
-
-struct sw_nft_setdef {
-	const char *name;
-	unsigned family; /* 4 or 6 */
-	uint32_t flags;
-};
-
-static const struct sw_nft_setdef sw_nft_sets[SW_NFT_NSETS] = {
-	[SW_NFT_ADDR4] = {"addr4", 4, NFT_SET_TIMEOUT},
-	[SW_NFT_ADDR6] = {"addr6", 6, NFT_SET_TIMEOUT},
-	[SW_NFT_NET4] = {"net4", 4, NFT_SET_TIMEOUT | NFT_SET_INTERVAL},
-	[SW_NFT_NET6] = {"net6", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL},
-};
-
-enum sw_nft_set sw_nft_set_for(const struct sw_prefix *t)
-{
-	bool single = t->plen == sw_family_bits(t->family);
-
-	if (t->family == 4)
-		return single ? SW_NFT_ADDR4 : SW_NFT_NET4;
-	return single ? SW_NFT_ADDR6 : SW_NFT_NET6;
-}
-
-const char *sw_nft_set_name(enum sw_nft_set s)
-{
-	return s < SW_NFT_NSETS ? sw_nft_sets[s].name : "?";
-}
-
-unsigned sw_nft_set_family(enum sw_nft_set s)
-{
-	return sw_nft_sets[s].family;
-}
-
-bool sw_nft_set_is_interval(enum sw_nft_set s)
-{
-	return sw_nft_sets[s].flags & NFT_SET_INTERVAL;
-}
 
 /* One batch under construction: the messages and what each one does, so
  * a failing ACK can be named. */
@@ -101,6 +65,14 @@ static struct nlmsghdr *sw_nft_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 	return nlh;
 }
 
+/* Free the batch's bookkeeping (the messages live in n->wbuf). */
+static void sw_nft_batch_abort(struct sw_nft_batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	bt->b = NULL;
+}
+
 static void sw_nft_msg_done(struct sw_nft_batch *bt)
 {
 	mnl_nlmsg_batch_next(bt->b);
@@ -129,7 +101,7 @@ static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
 	if (!set)
 		return NULL;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
-	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_sets[s].name);
+	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
 	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)s + 1);
 	return set;
@@ -138,7 +110,6 @@ static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
 static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 			  enum sw_nft_set s)
 {
-	const struct sw_nft_setdef *d = &sw_nft_sets[s];
 	struct nftnl_set *set = sw_nft_set_alloc(s);
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
 	struct nftnl_expr *ctr = nftnl_expr_alloc("counter");
@@ -151,16 +122,18 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 		nftnl_expr_free(ctr);
 		return -1;
 	}
-	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, d->flags);
+	bool v4 = sw_nft_set_family(s) == 4;
+
+	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, sw_nft_set_flags(s));
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE,
-			  d->family == 4 ? SW_NFT_TYPE_IPADDR : SW_NFT_TYPE_IP6ADDR);
-	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, d->family == 4 ? 4 : 16);
+			  v4 ? SW_NFT_TYPE_IPADDR : SW_NFT_TYPE_IP6ADDR);
+	nftnl_set_set_u32(set, NFTNL_SET_KEY_LEN, v4 ? 4 : 16);
 	nftnl_udata_put_u32(ud, NFTNL_UDATA_SET_KEYBYTEORDER, SW_NFT_BYTEORDER_BIG);
 	nftnl_set_set_data(set, NFTNL_SET_USERDATA, nftnl_udata_buf_data(ud),
 			   nftnl_udata_buf_len(ud));
 	/* the set's counter is copied into every element it gets */
 	nftnl_set_add_expr(set, ctr);
-	snprintf(what, sizeof(what), "add set %s", d->name);
+	snprintf(what, sizeof(what), "add set %s", sw_nft_set_name(s));
 	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWSET, NLM_F_CREATE, what);
 	nftnl_set_nlmsg_build_payload(nlh, set);
 	sw_nft_msg_done(bt);
@@ -194,7 +167,7 @@ static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 			   enum sw_nft_set s)
 {
-	bool v4 = sw_nft_sets[s].family == 4;
+	bool v4 = sw_nft_set_family(s) == 4;
 	uint8_t proto = v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct nftnl_expr *e[5];
@@ -231,14 +204,14 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 	nftnl_expr_set_u32(e[2], NFTNL_EXPR_PAYLOAD_OFFSET, v4 ? 12 : 8);
 	nftnl_expr_set_u32(e[2], NFTNL_EXPR_PAYLOAD_LEN, v4 ? 4 : 16);
 	nftnl_expr_set_u32(e[3], NFTNL_EXPR_LOOKUP_SREG, NFT_REG_1);
-	nftnl_expr_set_str(e[3], NFTNL_EXPR_LOOKUP_SET, sw_nft_sets[s].name);
+	nftnl_expr_set_str(e[3], NFTNL_EXPR_LOOKUP_SET, sw_nft_set_name(s));
 	nftnl_expr_set_u32(e[3], NFTNL_EXPR_LOOKUP_SET_ID, (uint32_t)s + 1);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_VERDICT, NF_DROP);
 	for (i = 0; i < 5; i++)
 		nftnl_rule_add_expr(r, e[i]);
 
-	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_sets[s].name);
+	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_set_name(s));
 	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, what);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
 	sw_nft_msg_done(bt);
@@ -263,29 +236,6 @@ static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 	return 0;
 }
 
-/* start + 2^(bits - plen): the first address after the prefix. Returns
- * false when that wraps past the top of the address space. */
-bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16])
-{
-	unsigned bits = sw_family_bits(p->family), nbytes = bits / 8;
-	unsigned carry_bit = bits - p->plen; /* bit index from the right */
-	int i = (int)nbytes - 1 - (int)(carry_bit / 8);
-	unsigned add = 1u << (carry_bit % 8);
-
-	memcpy(end, p->bytes, 16);
-	if (p->plen == 0)
-		return false;
-	for (; i >= 0; i--) {
-		unsigned v = end[i] + add;
-
-		end[i] = (uint8_t)v;
-		if (v < 256)
-			return true;
-		add = 1;
-	}
-	return false;
-}
-
 /* Element messages for target into set s: one element for an address,
  * a start and an explicit end element for a prefix. */
 static int sw_nft_elems(struct sw_nft *n, struct sw_nft_batch *bt,
@@ -306,6 +256,10 @@ static int sw_nft_elems(struct sw_nft *n, struct sw_nft_batch *bt,
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, t->bytes, klen);
 	if (timeout_ms)
 		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, timeout_ms);
+	/* a renewal restarts the clock: the kernel keeps the old expiry
+	 * unless told, even when the timeout changes back and forth */
+	if (timeout_ms && !(flags & NLM_F_EXCL) && type == NFT_MSG_NEWSETELEM)
+		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_EXPIRATION, timeout_ms);
 	if (comment && *comment) {
 		ud = nftnl_udata_buf_alloc(SW_BLOCK_COMMENT_LEN + 8);
 		if (!ud)
@@ -351,7 +305,7 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 			     char *err, size_t errlen)
 {
 	int fd = mnl_socket_get_fd(n->nl), first_err = 0;
-	unsigned acks = 0, bad = 0;
+	unsigned acks = 0;
 	char msg[160] = "";
 
 	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), n->seq++);
@@ -360,8 +314,10 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 			      mnl_nlmsg_batch_size(bt->b)) < 0) {
 		snprintf(err, errlen, "nftables: sending the batch failed: %s",
 			 strerror(errno));
+		sw_nft_batch_abort(bt);
 		return -1;
 	}
+	sw_nft_batch_abort(bt);
 	for (;;) {
 		ssize_t r = recv(fd, n->rbuf, SW_NFT_BUFSZ, MSG_DONTWAIT);
 		const struct nlmsghdr *nlh = (const void *)n->rbuf;
@@ -388,7 +344,6 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 				acks++;
 				continue;
 			}
-			bad++;
 			if (first_err)
 				continue;
 			first_err = -e->error;
@@ -411,7 +366,6 @@ static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
 		errno = EPROTO;
 		return -1;
 	}
-	(void)bad;
 	return 0;
 }
 
@@ -495,12 +449,35 @@ int sw_nft_table_exists(struct sw_nft *n)
 	return errno == ENOENT ? 0 : -1;
 }
 
-int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, char *err,
-	       size_t errlen)
+static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
+			   uint64_t timeout_ms, const char *comment, bool create,
+			   bool renew, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
 	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
+
+	sw_nft_batch_start(n, &bt);
+	if (create && sw_nft_add_everything(n, &bt) < 0)
+		goto nomem;
+	snprintf(what, sizeof(what), "add element %s to %s",
+		 sw_prefix_format(t, a, sizeof(a)),
+		 sw_nft_set_name(sw_nft_set_for(t)));
+	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM,
+			 NLM_F_CREATE | (renew ? 0 : NLM_F_EXCL), timeout_ms, comment,
+			 what) < 0)
+		goto nomem;
+	return sw_nft_batch_send(n, &bt, err, errlen);
+nomem:
+	sw_nft_batch_abort(&bt);
+	snprintf(err, errlen, "nftables: out of memory building the batch");
+	errno = ENOMEM;
+	return -1;
+}
+
+int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
+	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
+	       size_t errlen)
+{
 	int exists = sw_nft_table_exists(n);
 
 	if (exists < 0) {
@@ -508,20 +485,14 @@ int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
 			 SW_BLOCK_TABLE, strerror(errno));
 		return -1;
 	}
-	sw_nft_batch_start(n, &bt);
 	/* created on first use, or again after someone flushed the ruleset */
-	if (!exists && sw_nft_add_everything(n, &bt) < 0)
-		goto nomem;
-	snprintf(what, sizeof(what), "add element %s to %s",
-		 sw_prefix_format(t, a, sizeof(a)),
-		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM, NLM_F_CREATE | NLM_F_EXCL,
-			 timeout_ms, comment, what) < 0)
-		goto nomem;
-	return sw_nft_batch_send(n, &bt, err, errlen);
-nomem:
-	snprintf(err, errlen, "nftables: out of memory building the batch");
-	errno = ENOMEM;
+	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, renew, err,
+			    errlen) == 0)
+		return 0;
+	/* flushed between the check and the batch: once more, creating */
+	if (exists && errno == ENOENT)
+		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
+				       errlen);
 	return -1;
 }
 
@@ -536,6 +507,7 @@ int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
 		 sw_prefix_format(t, a, sizeof(a)),
 		 sw_nft_set_name(sw_nft_set_for(t)));
 	if (sw_nft_elems(n, &bt, t, NFT_MSG_DELSETELEM, 0, 0, NULL, what) < 0) {
+		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory building the batch");
 		return -1;
 	}
@@ -561,10 +533,11 @@ int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
 		char what[64];
 
 		if (!set) {
+			sw_nft_batch_abort(&bt);
 			snprintf(err, errlen, "nftables: out of memory");
 			return -1;
 		}
-		snprintf(what, sizeof(what), "flush set %s", sw_nft_sets[s].name);
+		snprintf(what, sizeof(what), "flush set %s", sw_nft_set_name(s));
 		/* DELSETELEM without elements flushes the set */
 		nlh = sw_nft_msg(n, &bt, NFT_MSG_DELSETELEM, 0, what);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);

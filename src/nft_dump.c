@@ -233,7 +233,8 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 	unsigned family = sw_nft_set_family(c->set), bits = sw_family_bits(family);
 	size_t i;
 
-	qsort(c->raw, c->nraw, sizeof(*c->raw), sw_nft_raw_cmp);
+	if (c->nraw)
+		qsort(c->raw, c->nraw, sizeof(*c->raw), sw_nft_raw_cmp);
 	for (i = 0; i < c->nraw; i++) {
 		struct sw_nft_raw *r = &c->raw[i];
 		const uint8_t *end = NULL;

@@ -30,9 +30,7 @@ int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 /* 4 or 6. */
 unsigned sw_nft_set_family(enum sw_nft_set s);
 bool sw_nft_set_is_interval(enum sw_nft_set s);
-
-/* The first address after prefix p; false when that wraps past the top
- * of the address space (then no end element is sent). */
-bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16]);
+/* NFT_SET_* flags of the set. */
+uint32_t sw_nft_set_flags(enum sw_nft_set s);
 
 #endif

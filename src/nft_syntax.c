@@ -1,11 +1,79 @@
-/* nft_syntax.c - the dry run: the nft commands (nft -f syntax) equal to
- * what nft.c would send, and the comment and timeout text they share. */
+/* nft_syntax.c - the layout of the table (its sets, the interval ends)
+ * and the dry run: the nft commands (nft -f syntax) equal to what nft.c
+ * would send, and the comment and timeout text they share. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/netfilter/nf_tables.h>
+
 #include "nft_priv.h"
 #include "sw_nft.h"
+
+struct sw_nft_setdef {
+	const char *name;
+	unsigned family; /* 4 or 6 */
+	uint32_t flags;
+};
+
+static const struct sw_nft_setdef sw_nft_sets[SW_NFT_NSETS] = {
+	[SW_NFT_ADDR4] = {"addr4", 4, NFT_SET_TIMEOUT},
+	[SW_NFT_ADDR6] = {"addr6", 6, NFT_SET_TIMEOUT},
+	[SW_NFT_NET4] = {"net4", 4, NFT_SET_TIMEOUT | NFT_SET_INTERVAL},
+	[SW_NFT_NET6] = {"net6", 6, NFT_SET_TIMEOUT | NFT_SET_INTERVAL},
+};
+
+enum sw_nft_set sw_nft_set_for(const struct sw_prefix *t)
+{
+	bool single = t->plen == sw_family_bits(t->family);
+
+	if (t->family == 4)
+		return single ? SW_NFT_ADDR4 : SW_NFT_NET4;
+	return single ? SW_NFT_ADDR6 : SW_NFT_NET6;
+}
+
+const char *sw_nft_set_name(enum sw_nft_set s)
+{
+	return s < SW_NFT_NSETS ? sw_nft_sets[s].name : "?";
+}
+
+unsigned sw_nft_set_family(enum sw_nft_set s)
+{
+	return sw_nft_sets[s].family;
+}
+
+bool sw_nft_set_is_interval(enum sw_nft_set s)
+{
+	return sw_nft_sets[s].flags & NFT_SET_INTERVAL;
+}
+
+uint32_t sw_nft_set_flags(enum sw_nft_set s)
+{
+	return sw_nft_sets[s].flags;
+}
+
+/* start + 2^(bits - plen): the first address after the prefix. Returns
+ * false when that wraps past the top of the address space. */
+bool sw_nft_prefix_end(const struct sw_prefix *p, uint8_t end[16])
+{
+	unsigned bits = sw_family_bits(p->family), nbytes = bits / 8;
+	unsigned carry_bit = bits - p->plen; /* bit index from the right */
+	int i = (int)nbytes - 1 - (int)(carry_bit / 8);
+	unsigned add = 1u << (carry_bit % 8);
+
+	memcpy(end, p->bytes, 16);
+	if (p->plen == 0)
+		return false;
+	for (; i >= 0; i--) {
+		unsigned v = end[i] + add;
+
+		end[i] = (uint8_t)v;
+		if (v < 256)
+			return true;
+		add = 1;
+	}
+	return false;
+}
 
 void sw_nft_comment_clean(char *out, const char *in)
 {

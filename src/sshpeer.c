@@ -129,13 +129,14 @@ static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c, const char *proc)
 		closedir(fdd);
 	}
 	closedir(d);
-	qsort(c->inodes, c->ninodes, sizeof(*c->inodes), sw_sshpeer_u32cmp);
+	if (c->ninodes)
+		qsort(c->inodes, c->ninodes, sizeof(*c->inodes), sw_sshpeer_u32cmp);
 	return 0;
 }
 
 static bool sw_sshpeer_held(const struct sw_sshpeer_ctx *c, uint32_t inode)
 {
-	return inode && bsearch(&inode, c->inodes, c->ninodes, sizeof(inode),
+	return inode && c->ninodes && bsearch(&inode, c->inodes, c->ninodes, sizeof(inode),
 				sw_sshpeer_u32cmp);
 }
 

@@ -152,6 +152,7 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 		struct sw_agg_opts g;
 
 		sw_view_group_opts(v->group, &g);
+		t->group = g;
 		sw_tui_worker_group(t->w, &g);
 	}
 	if (f & SW_R_FILTER) {
@@ -293,6 +294,12 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	struct sw_view *v = &t->view;
 
 	sw_view_init(v, o->delay_s, &o->engine.group);
+	/* -g may give lengths off the g cycle: show what is in force */
+	t->group = o->engine.group;
+	if (!t->group.group_v4)
+		t->group.group_v4 = 32;
+	if (!t->group.group_v6)
+		t->group.group_v6 = 128;
 	v->block_ok = !t->block_why[0];
 	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
 	v->warn[SW_TIME_WAIT] = o->warn_time_wait;

@@ -42,13 +42,13 @@ void sw_tui_draw_confirm(struct sw_tui *t)
 	sw_tui_put(y, fx + 13, in.w - (fx + 13 - in.x), d, "90s 10m 2h", false);
 	y++;
 	sw_tui_put(y, in.x, in.w, d, "end its open connections (k):", false);
-	sw_tui_put(y, fx, 5, c->field == 1 ? hi : d | (int)A_BOLD,
+	sw_tui_put(y, fx, 5, c->field == 1 ? hi : t->attr[SW_T_DIALOG_HI],
 		   c->kill ? "[yes]" : "[no] ", false);
 	y++;
 	if (c->error[0])
 		sw_tui_put(y, in.x, in.w, t->attr[SW_T_ERROR], c->error, false);
 	y += 2;
-	sw_tui_put(y, in.x, in.w, d | (int)A_BOLD,
+	sw_tui_put(y, in.x, in.w, t->attr[SW_T_DIALOG_HI],
 		   t->dry_run ? "Enter: show what would be sent   Esc: cancel"
 			      : "Enter: block   Tab: next field   Esc: cancel",
 		   false);

@@ -19,7 +19,7 @@ static const struct {
 	[SW_T_VALUE] = { -1, -1, A_BOLD, A_BOLD },
 	[SW_T_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	[SW_T_TITLE] = { COLOR_BLACK, COLOR_CYAN, 0, A_UNDERLINE },
-	[SW_T_TITLE_FOCUS] = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_REVERSE | A_BOLD },
+	[SW_T_TITLE_FOCUS] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE | A_BOLD },
 	[SW_T_COLHDR] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
 	[SW_T_COLHDR_SORT] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
 	[SW_T_SEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
@@ -35,6 +35,7 @@ static const struct {
 	[SW_T_BLOCKED] = { COLOR_MAGENTA, -1, A_BOLD, A_DIM },
 	[SW_T_INDICATOR] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 	[SW_T_DIALOG] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+	[SW_T_DIALOG_HI] = { COLOR_BLUE, COLOR_WHITE, 0, A_REVERSE | A_BOLD },
 };
 
 void sw_tui_theme_init(struct sw_tui *t)
@@ -93,21 +94,33 @@ struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
 	for (i = 0; i < h; i++)
 		sw_tui_fill(y0 + i, x0, w, t->attr[SW_T_DIALOG]);
 	attrset(t->attr[SW_T_DIALOG]);
-	mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
-	mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
-	mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
-	mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y0, x0, ACS_ULCORNER);
-	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
-	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
-	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+	if (t->utf8) {
+		/* Unicode lines: no dependence on the terminal's acsc */
+		mvhline_set(y0, x0 + 1, WACS_HLINE, w - 2);
+		mvhline_set(y0 + h - 1, x0 + 1, WACS_HLINE, w - 2);
+		mvvline_set(y0 + 1, x0, WACS_VLINE, h - 2);
+		mvvline_set(y0 + 1, x0 + w - 1, WACS_VLINE, h - 2);
+		mvadd_wch(y0, x0, WACS_ULCORNER);
+		mvadd_wch(y0, x0 + w - 1, WACS_URCORNER);
+		mvadd_wch(y0 + h - 1, x0, WACS_LLCORNER);
+		mvadd_wch(y0 + h - 1, x0 + w - 1, WACS_LRCORNER);
+	} else {
+		mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+		mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+		mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+		mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+		mvaddch(y0, x0, ACS_ULCORNER);
+		mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+		mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+		mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+	}
 	attrset(A_NORMAL);
 	if (title) {
 		int n = (int)strlen(title) + 2;
 
 		if (n > w - 4)
 			n = w - 4;
-		attrset(t->attr[SW_T_DIALOG] | A_BOLD);
+		attrset(t->attr[SW_T_DIALOG_HI]);
 		mvaddch(y0, x0 + 2, ' ');
 		mvaddnstr(y0, x0 + 3, title, n - 2);
 		addch(' ');
@@ -159,7 +172,10 @@ void sw_tui_draw(struct sw_tui *t)
 	if (l->pane[SW_PANE_REMOTES].h > 0) {
 		const struct sw_rect *r = &l->pane[SW_PANE_REMOTES];
 
-		mvvline(r->y, r->x - 1, ACS_VLINE, r->h);
+		if (t->utf8)
+			mvvline_set(r->y, r->x - 1, WACS_VLINE, r->h);
+		else
+			mvvline(r->y, r->x - 1, ACS_VLINE, r->h);
 	}
 	sw_tui_draw_bottom(t, &l->bottom);
 	switch (t->view.overlay) {

@@ -17,7 +17,7 @@ static int sw_tui_pair(struct sw_tui *t, int y, int x, int end,
 	int ln = (int)strlen(label), vn = (int)strlen(value);
 
 	if (x + ln + 1 + vn > end)
-		return end + 1;
+		return x;
 	sw_tui_put(y, x, ln, t->attr[SW_T_LABEL], label, false);
 	sw_tui_put(y, x + ln + 1, vn, t->attr[hot ? SW_T_HOT : SW_T_VALUE], value,
 		   false);
@@ -31,10 +31,10 @@ static const struct {
 	const char *name, *brief;
 	bool hot;
 } sw_tui_counters[] = {
-	{ SW_C_SYNCOOKIES_SENT, "SyncookiesSent/s", "Cookies/s", true },
-	{ SW_C_LISTEN_OVERFLOWS, "ListenOverflows/s", "LOvf/s", true },
-	{ SW_C_LISTEN_DROPS, "ListenDrops/s", "LDrop/s", true },
-	{ SW_C_PASSIVE_OPENS, "PassiveOpens/s", "PasOpen/s", false },
+	{ SW_C_SYNCOOKIES_SENT, "SyncookiesSent/s", "SynCookie/s", true },
+	{ SW_C_LISTEN_OVERFLOWS, "ListenOverflows/s", "LstOvf/s", true },
+	{ SW_C_LISTEN_DROPS, "ListenDrops/s", "LstDrop/s", true },
+	{ SW_C_PASSIVE_OPENS, "PassiveOpens/s", "PsvOpen/s", false },
 	{ SW_C_ESTAB_RESETS, "EstabResets/s", "EstRst/s", false },
 	{ SW_C_OUT_RSTS, "OutRsts/s", "OutRst/s", false },
 	{ SW_C_RETRANS_SEGS, "RetransSegs/s", "Retrans/s", false },
@@ -85,31 +85,39 @@ static void sw_tui_total(char *buf, size_t len, uint32_t n, int64_t d,
 	snprintf(buf, len, "%s (%s%s/s)", a, d >= 0 ? "+" : "-", b);
 }
 
-/* Indicators flush right: PAUSED, FILTER text, GROUP /24. */
-static void sw_tui_indicators(struct sw_tui *t, int y, int w)
+/* Indicators flush right, never over the values at the left (from): a
+ * long filter is shortened, then left out. */
+static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 {
-	char ind[4][300];
+	char ind[4][64];
 	struct sw_agg_opts g;
-	int n = 0, i, x = w;
+	int n = 0, i, x = w, need = 0, flt = -1;
 
 	if (t->view.paused)
 		snprintf(ind[n++], sizeof(ind[0]), "PAUSED");
-	if (t->filter[0])
+	if (t->filter[0]) {
+		flt = n;
 		snprintf(ind[n++], sizeof(ind[0]), "FILTER %.40s%s", t->filter,
 			 strlen(t->filter) > 40 ? "..." : "");
-	sw_view_group_opts(t->view.group, &g);
-	if (t->view.group)
+	}
+	g = t->group;
+	if (g.group_v4 != 32 || g.group_v6 != 128)
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)
 		snprintf(ind[n++], sizeof(ind[0]), "END");
+	for (i = 0; i < n; i++)
+		need += (int)strlen(ind[i]) + 3;
+	if (flt >= 0 && w - need < from) {
+		need -= (int)strlen(ind[flt]) - 6;
+		snprintf(ind[flt], sizeof(ind[0]), "FILTER");
+	}
 	for (i = n - 1; i >= 0; i--) {
 		int len = (int)strlen(ind[i]) + 2;
 
-		if (x - len < w / 2)
+		if (x - len < from)
 			break;
 		x -= len;
-		sw_tui_put(y, x, len, t->attr[SW_T_INDICATOR], "", false);
 		sw_tui_fill(y, x, len, t->attr[SW_T_INDICATOR]);
 		sw_tui_put(y, x + 1, len - 2, t->attr[SW_T_INDICATOR], ind[i], false);
 		x -= 1;
@@ -145,8 +153,7 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 	x = sw_tui_pair(t, r->y, x, w, "every", buf, false);
 	snprintf(buf, sizeof(buf), "%.1fms", m->refresh_ms);
 	x = sw_tui_pair(t, r->y, x, w, "took", m->seq ? buf : "-", false);
-	(void)x;
-	sw_tui_indicators(t, r->y, w);
+	sw_tui_indicators(t, r->y, x, w);
 
 	x = 0;
 	sw_tui_total(buf, sizeof(buf), m->total, m->d_total, m);

@@ -31,7 +31,7 @@ void sw_tui_draw_help(struct sw_tui *t)
 
 		if (!d->help[0])
 			continue;
-		sw_tui_put(y, in.x, 24, t->attr[SW_T_DIALOG] | (int)A_BOLD, d->keys, false);
+		sw_tui_put(y, in.x, 24, t->attr[SW_T_DIALOG_HI], d->keys, false);
 		sw_tui_put(y, in.x + 25, in.w - 25, t->attr[SW_T_DIALOG], d->help,
 			   false);
 		y++;
@@ -64,6 +64,6 @@ void sw_tui_draw_info(struct sw_tui *t)
 		sw_tui_put(y, in.x, in.w, t->attr[SW_T_DIALOG], line, false);
 		p += n + (nl ? 1 : 0);
 	}
-	sw_tui_put(in.y + in.h - 1, in.x, in.w, t->attr[SW_T_DIALOG] | (int)A_BOLD,
+	sw_tui_put(in.y + in.h - 1, in.x, in.w, t->attr[SW_T_DIALOG_HI],
 		   "any key closes", true);
 }

@@ -19,16 +19,13 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
 	char buf[200], extra[64] = "";
 
-	if (p == SW_PANE_REMOTES && t->view.group) {
-		struct sw_agg_opts g;
-
-		sw_view_group_opts(t->view.group, &g);
-		snprintf(extra, sizeof(extra), ", grouped /%u /%u", g.group_v4,
-			 g.group_v6);
-	}
+	if (p == SW_PANE_REMOTES &&
+	    (t->group.group_v4 != 32 || t->group.group_v6 != 128))
+		snprintf(extra, sizeof(extra), ", grouped /%u /%u",
+			 t->group.group_v4, t->group.group_v6);
 	if (p == SW_PANE_DETAIL)
-		snprintf(buf, sizeof(buf), " %s: %u socket%s%s", t->view.detail.title,
-			 l->n, l->n == 1 ? "" : "s", "  (Esc returns)");
+		snprintf(buf, sizeof(buf), " %s: %u  (Esc returns)",
+			 t->view.detail.title, l->n);
 	else if (p == SW_PANE_STATES)
 		snprintf(buf, sizeof(buf), " %s (TCP)", def->title);
 	else
@@ -126,9 +123,13 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			int cells = ws[i] < 64 ? ws[i] : 64;
 
 			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
-			attrset(sel ? a : t->attr[cell.bar >= 0.9 || (flags & SW_ROW_WARN)
-							  ? SW_T_BAR_HOT
-							  : SW_T_BAR]);
+			/* only the filled cells: the row's own background shows
+			 * through the rest */
+			for (size_t e = strlen(bar); e > 0 && bar[e - 1] == ' ';)
+				bar[--e] = '\0';
+			/* bars keep their color on the selected row too */
+			attrset(t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT
+									  : SW_T_BAR]);
 			mvaddstr(y, r->x + xs[i], bar);
 			attrset(A_NORMAL);
 			continue;

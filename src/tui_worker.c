@@ -245,7 +245,7 @@ static void *sw_tui_worker_main(void *arg)
 			if (sw_engine_set_filter(w->e, text, &err) < 0) {
 				char msg[sizeof(err.msg) + 16];
 
-				snprintf(msg, sizeof(msg), "bad filter: %s", err.msg);
+				snprintf(msg, sizeof(msg), "bad filter: %.200s", err.msg);
 				pthread_mutex_lock(&w->mu);
 				sw_tui_worker_say(w, true, msg);
 				pthread_mutex_unlock(&w->mu);

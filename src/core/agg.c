@@ -251,7 +251,7 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	unsigned g4 = o && o->group_v4 ? o->group_v4 : 32;
 	unsigned g6 = o && o->group_v6 ? o->group_v6 : 128;
 	const struct sw_agg_synset *prev_syn;
-	uint32_t i, matched = 0;
+	uint32_t i, matched = 0, pj = 0; /* pj: cursor into prev, see below */
 	unsigned st;
 
 	sw_agg_reset(a);
@@ -294,8 +294,18 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		}
 
 		if (prev) {
-			const struct sw_sock *p =
-				sw_snapshot_find(prev, s->proto, s->cookie);
+			const struct sw_sock *p;
+
+			/* Dumps walk the kernel's hash in the same order each
+			 * time: try the record after the last match first. */
+			if (pj < prev->count && prev->socks[pj].cookie == s->cookie &&
+			    prev->socks[pj].proto == s->proto) {
+				p = &prev->socks[pj++];
+			} else {
+				p = sw_snapshot_find(prev, s->proto, s->cookie);
+				if (p)
+					pj = (uint32_t)(p - prev->socks) + 1;
+			}
 
 			if (!p) {
 				a->opened++;

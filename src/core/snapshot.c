@@ -7,12 +7,14 @@
 
 #include "sw_snapshot.h"
 
-static inline uint32_t sw_snapshot_hash(unsigned proto, uint64_t cookie,
-					uint32_t mask)
+/* 32 hash bits: the low ones pick the slot, the rest are kept in the
+ * slot above the index as a tag, so a probe that meets another socket's
+ * slot rarely has to read that socket (a cache miss) to see it differs. */
+static inline uint32_t sw_snapshot_hash(unsigned proto, uint64_t cookie)
 {
 	uint64_t h = (cookie ^ ((uint64_t)proto << 62)) * 0x9E3779B97F4A7C15ull;
 
-	return (uint32_t)(h >> 32) & mask;
+	return (uint32_t)(h >> 32);
 }
 
 void sw_snapshot_init(struct sw_snapshot *s)
@@ -42,12 +44,12 @@ static void sw_snapshot_rehash(struct sw_snapshot *s)
 
 	memset(s->slots, 0, (size_t)s->nslots * sizeof(*s->slots));
 	for (i = 0; i < s->count; i++) {
-		uint32_t h = sw_snapshot_hash(s->socks[i].proto,
-					      s->socks[i].cookie, mask);
+		uint32_t hv = sw_snapshot_hash(s->socks[i].proto, s->socks[i].cookie);
+		uint32_t h = hv & mask;
 
 		while (s->slots[h])
 			h = (h + 1) & mask;
-		s->slots[h] = i + 1;
+		s->slots[h] = (i + 1) | (hv & ~mask);
 	}
 }
 
@@ -93,23 +95,27 @@ int sw_snapshot_reserve(struct sw_snapshot *s, uint32_t n)
 
 int sw_snapshot_add(struct sw_snapshot *s, const struct sw_sock *rec)
 {
-	uint32_t mask, h, idx;
+	uint32_t mask, h, v, hv, tag;
 
 	if (s->count == s->cap && sw_snapshot_reserve(s, s->count + 1) < 0)
 		return -1;
 	mask = s->nslots - 1;
-	h = sw_snapshot_hash(rec->proto, rec->cookie, mask);
-	while ((idx = s->slots[h]) != 0) {
-		const struct sw_sock *o = &s->socks[idx - 1];
+	hv = sw_snapshot_hash(rec->proto, rec->cookie);
+	tag = hv & ~mask;
+	h = hv & mask;
+	while ((v = s->slots[h]) != 0) {
+		if ((v & ~mask) == tag) {
+			const struct sw_sock *o = &s->socks[(v & mask) - 1];
 
-		if (o->cookie == rec->cookie && o->proto == rec->proto) {
-			s->dups++;
-			return 0;
+			if (o->cookie == rec->cookie && o->proto == rec->proto) {
+				s->dups++;
+				return 0;
+			}
 		}
 		h = (h + 1) & mask;
 	}
 	s->socks[s->count] = *rec;
-	s->slots[h] = ++s->count;
+	s->slots[h] = ++s->count | tag;
 	s->nstate[rec->proto < SW_PROTO_MAX ? rec->proto : SW_TCP]
 		 [rec->state < SW_ST_MAX ? rec->state : SW_ST_UNKNOWN]++;
 	return 1;
@@ -118,17 +124,21 @@ int sw_snapshot_add(struct sw_snapshot *s, const struct sw_sock *rec)
 const struct sw_sock *sw_snapshot_find(const struct sw_snapshot *s,
 				       unsigned proto, uint64_t cookie)
 {
-	uint32_t mask, h, idx;
+	uint32_t mask, h, v, hv, tag;
 
 	if (!s->count)
 		return NULL;
 	mask = s->nslots - 1;
-	h = sw_snapshot_hash(proto, cookie, mask);
-	while ((idx = s->slots[h]) != 0) {
-		const struct sw_sock *o = &s->socks[idx - 1];
+	hv = sw_snapshot_hash(proto, cookie);
+	tag = hv & ~mask;
+	h = hv & mask;
+	while ((v = s->slots[h]) != 0) {
+		if ((v & ~mask) == tag) {
+			const struct sw_sock *o = &s->socks[(v & mask) - 1];
 
-		if (o->cookie == cookie && o->proto == proto)
-			return o;
+			if (o->cookie == cookie && o->proto == proto)
+				return o;
+		}
 		h = (h + 1) & mask;
 	}
 	return NULL;

@@ -61,6 +61,7 @@ stats() {
 awk '$1 == "dump" { printf "%s\t%s\t%s\n", $8, $6, $4 }' "$D/floor.out" >"$D/floor.tsv"
 
 echo
+echo "load average (other work on the machine skews wall time more than CPU time): $(cut -d" " -f1-3 /proc/loadavg)"
 printf '%-28s %9s %10s %10s %10s %10s\n' "" sockets median p90 max first
 printf '%-28s %9s %s\n' "sockwatch cpu_ms" "$(cut -f3 "$D/sw.tsv" | sort -n | tail -1)" "$(stats 1 "$D/sw.tsv")"
 printf '%-28s %9s %s\n' "sockwatch refresh_ms" "" "$(stats 2 "$D/sw.tsv")"

@@ -20,7 +20,7 @@ BENCH_STEP_S="${BENCH_STEP_S:-240}"
 # (server + client) per BENCH_PER_PROC connections.
 BENCH_PER_PROC="${BENCH_PER_PROC:-10000}"
 # Source addresses per client process (127.x are all local on lo).
-BENCH_FROM_PER_PROC=100
+BENCH_FROM_PER_PROC=250
 
 # The namespace gets hash tables of its own, as large as the host's: by
 # default a child namespace shares the host's TCP ehash, and every dump
@@ -72,7 +72,7 @@ _bench_wait_line() {
 }
 
 # bench_established NS PAIRS PORT0: servers on 127.0.0.1:PORT0.. and
-# clients from 127.1.P.1..100, all started at once, held until exit.
+# clients from 127.1.P.1..250, all started at once, held until exit.
 bench_established() {
 	local ns=$1 port0=$3 p n left=$2 procs=() outs=() dir="$BENCH_DIR/est$3"
 	mkdir -p "$dir"

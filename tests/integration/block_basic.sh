@@ -46,9 +46,20 @@ import json, sys
 b = [x for x in json.load(sys.stdin)["blocks"] if x["target"] == "198.51.100.10"][0]
 assert b["timeout_s"] == 300 and 200 < b["expires_s"] <= 300, b' <<<"$json"
 
-out=$(sw block 198.51.100.10 2>&1); rc=$?
-check_eq "blocking it again is refused (exit 1)" 1 "$rc"
-check "... saying it is already blocked" grep -q "already blocked" <<<"$out"
+sleep 1.1
+out=$(sw block 198.51.100.10 --for 1h 2>&1); rc=$?
+check_eq "blocking it again renews it (exit 0)" "0 renewed 198.51.100.10 for 1h00m" "$rc $out"
+check "the renewal set the new timeout and a fresh expiry, keeping the counter" python3 -c '
+import json, sys
+b = [x for x in json.load(sys.stdin)["blocks"] if x["target"] == "198.51.100.10"][0]
+assert b["timeout_s"] == 3600 and b["expires_s"] > 3590 and b["packets"] >= int(sys.argv[1]), b
+' "$p" <<<"$(sw blocks --json)"
+sleep 1.1
+out=$(sw block 198.51.100.10 --for 1h 2>&1)
+check "renewing with the same timeout restarts the clock too" python3 -c '
+import json, sys
+b = [x for x in json.load(sys.stdin)["blocks"] if x["target"] == "198.51.100.10"][0]
+assert b["expires_s"] > 3598.5, b' <<<"$(sw blocks --json)"
 
 out=$(sw unblock 198.51.100.10 2>&1)
 check_eq "unblock says so" "unblocked 198.51.100.10" "$out"
@@ -70,7 +81,8 @@ keys = {"time", "action", "target", "timeout", "connections", "reason", "user", 
 assert all(keys <= set(r) for r in rows), rows
 seq = [(r["action"], r["target"], r["outcome"]) for r in rows]
 want = [("block", "198.51.100.10", "sent"), ("block", "2001:db8::10", "sent"),
-        ("block", "198.51.100.10", "refused"), ("unblock", "198.51.100.10", "sent"),
+        ("block", "198.51.100.10", "renewed"), ("block", "198.51.100.10", "renewed"),
+        ("unblock", "198.51.100.10", "sent"),
         ("unblock", "198.51.100.10", "refused"), ("unblock-all", "all", "sent")]
 assert seq == want, seq
 assert rows[0]["reason"] == "unit flood" and rows[0]["timeout"] == 300

@@ -32,6 +32,7 @@ check_eq "a prefix containing a blocked one is refused (exit 1)" 1 "$rc"
 check "... saying it overlaps" grep -q "198.51.0.0/16 overlaps 198.51.100.0/24" <<<"$out"
 out=$(sw block 198.51.100.20 2>&1); rc=$?
 check_eq "an address inside a blocked prefix is refused (exit 1)" 1 "$rc"
+check "... naming the prefix" grep -q "198.51.100.20 is already blocked by 198.51.100.0/24" <<<"$out"
 out=$(sw block 198.0.0.0/8 2>&1); rc=$?
 check_eq "a /8 is refused without --force (exit 1)" 1 "$rc"
 check "... naming the /16 floor" grep -q "wider than the /16 floor for IPv4; add --force" <<<"$out"
@@ -39,6 +40,10 @@ out=$(sw block 2001:db8:8000::/33 2>&1); rc=$?
 check_eq "an IPv6 /33 is refused without --force (exit 1)" 1 "$rc"
 check "... naming the /48 floor" grep -q "/48 floor for IPv6" <<<"$out"
 check_eq "refusals sent nothing" "$before" "$(ruleset)"
+out=$(sw block 198.51.100.0/24 --for 20m 2>&1); rc=$?
+check_eq "the same prefix again renews it" "0 renewed 198.51.100.0/24 for 20m00s" "$rc $out"
+check "... with its new timeout" grep -q "198.51.100.0/24 counter packets [0-9]* bytes [0-9]* timeout 20m" \
+	<<<"$(sw_s nft list set inet sockwatch net4)"
 
 out=$(sw block 2001:db8:8000::/33 --force 2>&1)
 check_eq "with --force the /33 is blocked" "blocked 2001:db8:8000::/33 for 10m00s" "$out"

@@ -111,6 +111,23 @@ cap sw_port80.json sw -t -f 'port 80'
 cap sw_exec.json ns "$SW_BIN" -b --json --top 0
 cap sw.txt "$SW_BIN" -b --top 0 --netns "$SRV"
 cap sw_80_8081.json sw -f 'port 80 or port 8081'
+# filters against ss's own (both run partly in the kernel); the ss side is a
+# command line whose output lines are counted. sockwatch writes IPv4-mapped
+# peers as IPv4, so its v4 / v6 follow the peer, not the socket's family.
+FILTERS=(
+	"state syn_recv|ss -tanH state syn-recv"
+	"addr 198.51.100.50|ss -tanH dst 198.51.100.50"
+	"addr 198.51.100.0/24 and not state established|ss -tanH dst 198.51.100.0/24 | grep -v ^ESTAB"
+	"sport 8443 and v4|ss -tanH sport = :8443 | grep ffff:"
+	"sport 8443 and v6|ss -tanH sport = :8443 | grep -v ffff:"
+	"addr 2001:db8:1::/64|ss -tanH dst 2001:db8:1::/64"
+	"tcp and not (state listen or state established)|ss -tanH | grep -v -e ^LISTEN -e ^ESTAB"
+	"dport 80 or sport 82|ss -tanH dport = :80 or sport = :82"
+)
+for i in "${!FILTERS[@]}"; do
+	cap "sw_f$i.json" sw -f "${FILTERS[$i]%%|*}"
+	ns bash -c "${FILTERS[$i]#*|}" >"$T/ss_f$i"
+done
 # docs/pipelines.md: section N's first code block is the netstat pipeline,
 # its second the sockwatch one-liner; both run here as written.
 DOC="$TESTS_DIR/../docs/pipelines.md"
@@ -247,6 +264,18 @@ check_eq "UDP bound sockets carry their owner's pid" \
 strip() { jq -c '{sockets: .sockets | del(.opened, .closed, .changed), states: [.states[] | {state, count}], remotes: [.remotes[] | {addr, count, states, udp}], listeners: .listeners}' "$1"; }
 check_same "--netns NAME reports what 'ip netns exec NAME sockwatch' reports" \
 	"$(strip "$J")" "$(strip "$T/sw_exec.json")"
+
+# --- filters ----------------------------------------------------------------------
+for i in "${!FILTERS[@]}"; do
+	f=${FILTERS[$i]%%|*}
+	if [ "$(cat "$T/sw_f$i.json.rc")" != 0 ]; then
+		not_ok "-f '$f' runs: $(head -c 200 "$T/sw_f$i.json.err")"
+		continue
+	fi
+	check_eq "-f '$f' selects what '${FILTERS[$i]#*|}' does" "$(wc -l <"$T/ss_f$i")" \
+		"$(jq .sockets.tcp "$T/sw_f$i.json")"
+done
+check_eq "-f 'addr 198.51.100.50' finds the IPv4-mapped connections" "$N_MAPPED" "$(jq .sockets.total "$T/sw_f1.json")"
 
 # --- the text output carries the same histogram --------------------------------
 TXT_HIST=$(awk '$1 ~ /^(ESTABLISHED|SYN_SENT|SYN_RECV|FIN_WAIT1|FIN_WAIT2|TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|LISTEN|CLOSING)$/ && $2 ~ /^[0-9]+$/ && $2 > 0 {print $1, $2}' "$T/sw.txt" | sort)

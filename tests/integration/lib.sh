@@ -9,8 +9,13 @@
 set -u
 SW_BIN="${SW_BIN:-$PWD/sockwatch}"
 TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SW_BUILD="${SW_BUILD:-$(dirname "$SW_BIN")/build}"
-_sw_ns=() _sw_pids=() _sw_tables=() _sw_tmp=()
+# Test tools (sockfarm, ...) are always the normal build's, also when SW_BIN
+# is the ASan binary.
+SW_BUILD="${SW_BUILD:-$(cd "$TESTS_DIR/.." && pwd)/build}"
+_sw_ns=() _sw_pids=() _sw_tables=()
+# Every temporary directory lives under this one, made here in the main
+# shell, so `d=$(tmpdir)` (a subshell) still gets cleaned up.
+_sw_tmproot=$(mktemp -d /tmp/sockwatch-test.XXXXXX)
 _sw_fail=0
 # unique suffix so parallel or leftover runs never collide
 SW_TAG="sw$$"
@@ -26,7 +31,7 @@ _sw_cleanup() {
 		for p in $(ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
 		ip netns del "$n" 2>/dev/null
 	done
-	for t in "${_sw_tmp[@]+"${_sw_tmp[@]}"}"; do rm -rf "$t"; done
+	rm -rf "$_sw_tmproot"
 }
 trap _sw_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -61,10 +66,7 @@ nft_table_cleanup() { # FAMILY NAME [NS]
 }
 
 tmpdir() {
-	local d
-	d=$(mktemp -d)
-	_sw_tmp+=("$d")
-	echo "$d"
+	mktemp -d "$_sw_tmproot/d.XXXXXX"
 }
 
 ok() { echo "ok - $*"; }

@@ -279,7 +279,15 @@ static void parse_args(struct farm *f, int argc, char **argv)
 	f->deadline = now_s() + f->timeout_s;
 }
 
-/* Sleep until the deadline (or hold) runs out, or until killed. */
+/* When holding ends: --hold seconds from now, capped by --timeout. */
+static double hold_end(const struct farm *f)
+{
+	double t = now_s();
+
+	return f->hold_s >= 0 && t + f->hold_s < f->deadline ? t + f->hold_s : f->deadline;
+}
+
+/* Sleep until then, or until killed. */
 static void hold_until(double until)
 {
 	while (now_s() < until) {
@@ -542,9 +550,7 @@ static int tcp_connect(struct farm *f)
 		free(st);
 		return 0;
 	}
-	until = f->hold_s >= 0 ? now_s() + f->hold_s : f->deadline;
-	if (until > f->deadline)
-		until = f->deadline;
+	until = hold_end(f);
 	while (now_s() < until) {
 		n = epoll_wait(ep, evs, 512, left_ms(until));
 		for (i = 0; i < n; i++)
@@ -568,8 +574,7 @@ static int synflood(struct farm *f)
 		start_connect(f, next_from(f, &rr), SOCK_STREAM, &done);
 	printf("sent %ld\n", total);
 	fflush(stdout);
-	hold_until(f->hold_s >= 0 && now_s() + f->hold_s < f->deadline ? now_s() + f->hold_s
-									  : f->deadline);
+	hold_until(hold_end(f));
 	return 0;
 }
 
@@ -610,8 +615,7 @@ static int udp(struct farm *f)
 		printf("bound %ld\n", total);
 	}
 	fflush(stdout);
-	hold_until(f->hold_s >= 0 && now_s() + f->hold_s < f->deadline ? now_s() + f->hold_s
-									  : f->deadline);
+	hold_until(hold_end(f));
 	return 0;
 }
 

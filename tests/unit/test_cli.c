@@ -80,6 +80,11 @@ static void test_subcommands_any_order(void **state)
 			       "--reason", "flood", NULL), 0);
 	assert_true(o.dry_run);
 	assert_string_equal(o.reason, "flood");
+	/* the TUI's b takes its defaults from the same options */
+	assert_int_equal(parse(&o, err, sizeof(err), "--for", "1h", "--reason", "x",
+			       "--kill", "--dry-run", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_TUI);
+	assert_true(o.block_for_s == 3600 && o.kill && o.dry_run);
 }
 
 static void test_errors_name_the_option(void **state)
@@ -103,6 +108,8 @@ static void test_errors_name_the_option(void **state)
 		{"-n", "5", NULL, "-n/--iterations only applies to batch mode"},
 		{"--netns", "../etc", NULL, "--netns: '../etc' is not a namespace name"},
 		{"--replay", "f", "--record=g", "--record and --replay cannot be used together"},
+		{"-b", "--for", "1h", "--for/--kill/--reason/--dry-run/--force belong to"},
+		{"--all", NULL, NULL, "--all belongs to 'unblock'"},
 	};
 	struct sw_opts o;
 	char err[256];

@@ -400,27 +400,6 @@ static void test_filter_prompt(void **state)
 	fx_free(&f);
 }
 
-static void test_line_editor(void **state)
-{
-	struct sw_view_line l;
-
-	(void)state;
-	sw_view_line_set(&l, "port 80");
-	sw_view_line_key(&l, SW_KEY_HOME);
-	sw_view_line_key(&l, 'x');
-	assert_string_equal(l.buf, "xport 80");
-	sw_view_line_key(&l, SW_KEY_DELETE);
-	assert_string_equal(l.buf, "xort 80");
-	sw_view_line_key(&l, SW_KEY_END);
-	sw_view_line_key(&l, SW_KEY_LEFT);
-	sw_view_line_key(&l, SW_KEY_BACKSPACE);
-	assert_string_equal(l.buf, "xort 0");
-	sw_view_line_key(&l, 0x15); /* ^U */
-	assert_string_equal(l.buf, "");
-	assert_int_equal(sw_view_line_key(&l, '\n'), SW_LINE_ACCEPT);
-	assert_int_equal(sw_view_line_key(&l, SW_KEY_ESC), SW_LINE_CANCEL);
-}
-
 static void test_block_confirm(void **state)
 {
 	struct fixture f;
@@ -541,74 +520,6 @@ static void test_state_warnings(void **state)
 	fx_free(&f);
 }
 
-static bool overlap(const struct sw_rect *a, const struct sw_rect *b)
-{
-	return a->h && b->h && a->y < b->y + b->h && b->y < a->y + a->h &&
-	       a->x < b->x + b->w && b->x < a->x + a->w;
-}
-
-static void check_layout(struct sw_view *v, int rows, int cols)
-{
-	struct sw_view_layout l;
-	struct sw_rect all[SW_PANE_MAX + 2];
-	int i, j, n = 0;
-
-	sw_view_layout(v, rows, cols, &l);
-	assert_false(l.too_small);
-	all[n++] = l.header;
-	all[n++] = l.bottom;
-	for (i = 0; i < SW_PANE_MAX; i++)
-		if (l.pane[i].h)
-			all[n++] = l.pane[i];
-	for (i = 0; i < n; i++) {
-		assert_true(all[i].y >= 0 && all[i].y + all[i].h <= rows);
-		assert_true(all[i].x >= 0 && all[i].x + all[i].w <= cols);
-		for (j = i + 1; j < n; j++)
-			assert_false(overlap(&all[i], &all[j]));
-	}
-	/* every state row is visible */
-	if (l.pane[SW_PANE_STATES].h)
-		assert_int_equal(v->list[SW_PANE_STATES].height, SW_ST_MAX - 1);
-	/* columns stay inside their pane and never overlap */
-	for (i = 0; i < SW_PANE_MAX; i++) {
-		int xs[16], ws[16], k, c;
-
-		if (!l.pane[i].h)
-			continue;
-		c = sw_view_columns(i, l.pane[i].w, xs, ws, 16);
-		for (k = 0; k < c; k++) {
-			assert_true(xs[k] + ws[k] <= l.pane[i].w);
-			if (k)
-				assert_true(xs[k] > xs[k - 1] + ws[k - 1] - 1);
-			/* at 80 columns every column gets its full width */
-			assert_true(ws[k] >= sw_view_pane(i)->cols[k].width);
-		}
-	}
-}
-
-static void test_layout(void **state)
-{
-	struct sw_view v;
-	struct sw_view_layout l;
-
-	(void)state;
-	sw_view_init(&v, 1, NULL);
-	check_layout(&v, 24, 80);
-	check_layout(&v, 40, 120);
-	check_layout(&v, 100, 300);
-	v.show_blocks = true;
-	check_layout(&v, 24, 80);
-	v.mode = SW_V_DETAIL;
-	v.show_blocks = false;
-	check_layout(&v, 24, 80);
-	v.mode = SW_V_MAIN;
-	sw_view_layout(&v, 23, 80, &l);
-	assert_true(l.too_small);
-	sw_view_layout(&v, 24, 79, &l);
-	assert_true(l.too_small);
-	sw_view_free(&v);
-}
-
 static void test_click(void **state)
 {
 	struct fixture f;
@@ -646,65 +557,6 @@ static void test_click(void **state)
 	fx_free(&f);
 }
 
-static void test_format(void **state)
-{
-	char b[600];
-
-	(void)state;
-	assert_string_equal(sw_view_fmt_count(99999, b, sizeof(b)), "99999");
-	assert_string_equal(sw_view_fmt_count(250000, b, sizeof(b)), "250k");
-	assert_string_equal(sw_view_fmt_count(12345678, b, sizeof(b)), "12.3M");
-	assert_string_equal(sw_view_fmt_delta(-12, b, sizeof(b)), "-12");
-	assert_string_equal(sw_view_fmt_delta(7, b, sizeof(b)), "+7");
-	assert_string_equal(sw_view_fmt_delta(0, b, sizeof(b)), "0");
-	assert_string_equal(sw_view_fmt_rate(0.01, b, sizeof(b)), "0");
-	assert_string_equal(sw_view_fmt_rate(2.25, b, sizeof(b)), "2.2");
-	assert_string_equal(sw_view_fmt_rate(1234, b, sizeof(b)), "1234");
-	assert_string_equal(sw_view_fmt_duration(45, b, sizeof(b)), "45s");
-	assert_string_equal(sw_view_fmt_duration(570, b, sizeof(b)), "9m30s");
-	assert_string_equal(sw_view_fmt_duration(7500, b, sizeof(b)), "2h05m");
-	/* bars: the ASCII one is as many bytes as cells; UTF-8 eighths */
-	assert_string_equal(sw_view_bar(0.5, 8, false, b, sizeof(b)), "####    ");
-	assert_string_equal(sw_view_bar(1, 2, true, b, sizeof(b)), "\u2588\u2588");
-	assert_string_equal(sw_view_bar(0.0625, 2, true, b, sizeof(b)), "\u258f ");
-	assert_string_equal(sw_view_bar(0, 3, true, b, sizeof(b)), "   ");
-	/* tiny but non-zero still shows */
-	assert_string_equal(sw_view_bar(0.001, 4, false, b, sizeof(b)), "#   ");
-}
-
-static void test_states_summary(void **state)
-{
-	struct sw_remote r;
-	char b[64];
-
-	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.states[SW_ESTABLISHED] = 590;
-	r.states[SW_SYN_RECV] = 10;
-	r.states[SW_TIME_WAIT] = 3;
-	r.states[SW_CLOSE_WAIT] = 1;
-	assert_string_equal(sw_view_fmt_states(&r, b, sizeof(b)), "EST 590 SR 10 TW 3");
-}
-
-static void test_duration_parse(void **state)
-{
-	double s;
-
-	(void)state;
-	assert_int_equal(sw_view_parse_duration("90s", &s), 0);
-	assert_true(s == 90);
-	assert_int_equal(sw_view_parse_duration("10m", &s), 0);
-	assert_true(s == 600);
-	assert_int_equal(sw_view_parse_duration("2h", &s), 0);
-	assert_true(s == 7200);
-	assert_int_equal(sw_view_parse_duration("1.5", &s), 0);
-	assert_true(s == 1.5);
-	assert_int_equal(sw_view_parse_duration("", &s), -1);
-	assert_int_equal(sw_view_parse_duration("10x", &s), -1);
-	assert_int_equal(sw_view_parse_duration("0", &s), -1);
-	assert_int_equal(sw_view_parse_duration("5m3", &s), -1);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -716,15 +568,10 @@ int main(void)
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
-		cmocka_unit_test(test_line_editor),
 		cmocka_unit_test(test_block_confirm),
 		cmocka_unit_test(test_marks_and_unblock),
 		cmocka_unit_test(test_state_warnings),
-		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_click),
-		cmocka_unit_test(test_format),
-		cmocka_unit_test(test_states_summary),
-		cmocka_unit_test(test_duration_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,107 @@
+#!/bin/bash
+# Issue 4, the TUI flow: select the top remote, b, Enter: the address is
+# blocked in the namespace's `inet sockwatch` table, marked B in the
+# remotes pane, listed in the blocks pane (B); u unblocks it; an
+# allow-listed address is refused with the reason in the status line;
+# "end its connections" ends them; --dry-run shows the nft commands and
+# changes nothing.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.bash"
+
+FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
+[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
+SRV=${SW_TAG}s CLI=${SW_TAG}c
+ns_add "$SRV"
+ns_add "$CLI"
+veth_pair "${SW_TAG}a" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
+for a in 10 11 12; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
+ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
+nft_table_cleanup inet sockwatch "$SRV"
+
+n_farm=0
+farm() { # NS ARGS...
+	local ns="$1" out
+	shift
+	n_farm=$((n_farm + 1))
+	out="$TUI_TMP/farm$n_farm"
+	spawn ip netns exec "$ns" "$FARM" "$@" --timeout 300 >"$out" 2>"$out.err"
+	wait_for "sockfarm $*" 30 grep -q . "$out" || { not_ok "sockfarm $*: $(cat "$out.err")"; finish; }
+}
+farm "$SRV" serve 192.0.2.1 80
+farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10
+
+AUDIT="$TUI_TMP/audit.log" ALLOW="$TUI_TMP/allow"
+echo "198.51.100.11  # a partner" >"$ALLOW"
+tui_start 120x40 --netns "$SRV" -d 0.5 --audit-log "$AUDIT" --allow-file "$ALLOW"
+tui_wait "first refresh" 10 '│ +198\.51\.100\.10 +30 ' || { not_ok "the TUI shows the remotes"; finish; }
+
+# --- b on the top remote: the confirmation --------------------------------
+tui_keys Home b
+tui_wait "confirmation" 5 'Block address 198\.51\.100\.10' && ok "b opens the confirmation for the selected address"
+check "it shows its connections and states" grep -q 'connections now: 30  (EST 30)' <(tui_screen)
+check "it shows the duration, editable" grep -qE 'block for: +10m' <(tui_screen)
+check "it asks whether to end its connections" grep -q 'end its open connections (k): *\[no\]' <(tui_screen)
+tui_keys Escape
+sleep 0.3
+check "Esc cancels: nothing sent" bash -c "! ip netns exec $SRV nft list table inet sockwatch 2>/dev/null | grep -q 198.51.100.10"
+
+tui_keys b BSpace BSpace BSpace
+tui_type "5m"
+tui_keys Enter
+tui_wait "blocked" 10 'blocked 198\.51\.100\.10' && ok "Enter blocks and says so"
+check "the kernel's set holds it" bash -c "ip netns exec $SRV nft list set inet sockwatch addr4 | grep -q 198.51.100.10"
+tui_wait "marked" 10 '│B +198\.51\.100\.10 ' && ok "the remotes pane marks it B"
+check "the audit log has the block" grep -q '"block"' "$AUDIT"
+
+# --- the blocks pane --------------------------------------------------------
+tui_keys B
+tui_wait "blocks pane" 5 '^ Blocks: 1' && ok "B shows the blocks pane"
+check "it lists the target with its expiry" grep -qE '^B +198\.51\.100\.10 +[45]m[0-9]{2}s ' <(tui_screen)
+check "the listeners pane made room for it" bash -c "! tmux -L $TUI_SOCK capture-pane -t tui -p | grep -q '^ Listeners:'"
+# u on the selected block unblocks it
+tui_keys u
+tui_wait "unblocked" 10 'unblocked 198\.51\.100\.10' && ok "u on the block unblocks it"
+tui_wait "blocks pane empty" 10 '^ Blocks: 0' && ok "the blocks pane refreshes"
+check "the set is empty" bash -c "! ip netns exec $SRV nft list set inet sockwatch addr4 | grep -q 198.51.100.10"
+tui_keys B
+
+# --- refusal: the allow-listed address ----------------------------------------
+tui_keys Home Down
+tui_keys b
+tui_wait "confirmation .11" 5 'Block address 198\.51\.100\.11' || true
+tui_keys Enter
+tui_wait "refused" 10 '198\.51\.100\.11.*allow' && ok "an allow-listed address is refused, the reason in the status line"
+check "nothing was sent for it" bash -c "! ip netns exec $SRV nft list set inet sockwatch addr4 | grep -q 198.51.100.11"
+
+# --- block and end its connections -------------------------------------------
+before=$(ip netns exec "$SRV" ss -Htn state established dst 198.51.100.12 | wc -l)
+tui_keys End b
+tui_wait "confirmation .12" 5 'Block address 198\.51\.100\.12' || true
+tui_keys Tab Space
+check "Space toggles 'end its connections'" grep -q 'end its open connections (k): *\[yes\]' <(tui_screen)
+tui_keys Enter
+tui_wait "killed" 10 "ended $before connection" && ok "it reports the $before connections it ended"
+check_eq "no established sockets from 198.51.100.12 remain" 0 \
+	"$(ip netns exec "$SRV" ss -Htn state established dst 198.51.100.12 | wc -l)"
+tui_keys q
+tui_wait "exit" 5 'SW-EXIT=' || true
+check_eq "q quits with status 0" "SW-EXIT=0" "$(tui_exited)"
+tmx kill-session -t tui
+
+# --- dry run ------------------------------------------------------------------
+# from an empty ruleset (element timers would tick in a listing)
+ip netns exec "$SRV" nft delete table inet sockwatch
+ruleset=$(ip netns exec "$SRV" nft list ruleset)
+tui_start 120x40 --netns "$SRV" -d 0.5 --dry-run --audit-log "$AUDIT" --allow-file "$ALLOW"
+tui_wait "first refresh" 10 '│ +198\.51\.100\.10 +30 ' || true
+tui_keys Home b
+tui_wait "dry-run confirmation" 5 'Block address 198\.51\.100\.10 \(dry run\)' && ok "the confirmation says dry run"
+tui_keys Enter
+tui_wait "nft text" 10 'dry run: nothing was sent' && ok "--dry-run shows what would be sent"
+check "the nft commands name the address" grep -q '198.51.100.10' <(tui_screen | grep -v 'Block address')
+check_same_ruleset() { [ "$ruleset" == "$(ip netns exec "$SRV" nft list ruleset)" ]; }
+check "the ruleset is unchanged" check_same_ruleset
+tui_keys x q
+tui_wait "exit" 5 'SW-EXIT=' || true
+check_eq "q quits" "SW-EXIT=0" "$(tui_exited)"
+finish

@@ -1,0 +1,93 @@
+# Helpers for the TUI tests, sourced after lib.sh (not a test itself:
+# tests/run runs only *.sh). The binary runs in a tmux server of its own
+# (its own socket), killed on exit with everything else.
+#   tui_start COLSxROWS ARGS...   start "sockwatch ARGS" in a detached session
+#                                 (TUI_ENV="VAR=x ..." adds to its environment)
+#   tui_screen                    the screen as text (capture-pane -p)
+#   tui_wait DESC SECONDS REGEX   poll the screen until a line matches
+#   tui_keys KEYS...              tmux send-keys (names: Enter Escape Tab ...)
+#   tui_type TEXT                 send text literally
+#   tui_exited                    the exit line "SW-EXIT=N" once it has quit
+#   tui_pane_right / tui_pane_left  the remotes / states column of the screen
+#   json_last ARGS...             the last NDJSON object of sockwatch -b --json
+command -v tmux >/dev/null || { echo "not ok - tmux is missing (scripts/install-deps)"; exit 1; }
+command -v jq >/dev/null || { echo "not ok - jq is missing (scripts/install-deps)"; exit 1; }
+if [ ! -x "$SW_BIN" ]; then
+	echo "not ok - the binary under test $SW_BIN is missing: run 'make' first"
+	exit 1
+fi
+TUI_SOCK="swtui$$"
+TUI_TMP=$(tmpdir)
+# lib.sh's cleanup evals these after killing our processes
+_sw_tables+=("tmux -L $TUI_SOCK kill-server; rm -f ${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TUI_SOCK")
+
+tmx() { tmux -L "$TUI_SOCK" "$@"; }
+
+tui_start() { # COLSxROWS ARGS...
+	local size="$1" q="" a
+	shift
+	for a in "$@"; do q="$q $(printf '%q' "$a")"; done
+	# the exit status lands on the screen once the TUI has gone
+	tmx -u new-session -d -s tui -x "${size%x*}" -y "${size#*x}" \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 ${TUI_ENV:-} $(printf '%q' "$SW_BIN")$q; echo SW-EXIT=\$?; sleep 600"
+	tmx set-option -t tui -g status off >/dev/null
+}
+
+tui_screen() { tmx capture-pane -t tui -p; }
+
+tui_wait() { # DESC SECONDS REGEX
+	local d="$1" t="$2" re="$3" i
+	for ((i = 0; i < t * 10; i++)); do
+		tui_screen | grep -qE -- "$re" && return 0
+		sleep 0.1
+	done
+	echo "# timed out waiting for: $d; the screen was:"
+	tui_screen | sed 's/^/#   /'
+	return 1
+}
+
+tui_keys() { tmx send-keys -t tui "$@"; }
+tui_type() { tmx send-keys -t tui -l -- "$1"; }
+tui_resize() { tmx resize-window -t tui -x "$1" -y "$2"; }
+# widest line of the screen, in cells
+tui_width() { tui_screen | LC_ALL=C.UTF-8 wc -L; }
+tui_exited() { tui_screen | grep -oE 'SW-EXIT=[0-9]+'; }
+
+# The columns right / left of the states|remotes separator.
+tui_pane_right() { tui_screen | awk -F'│' 'NF > 1 { print $2 }'; }
+tui_pane_left() { tui_screen | awk -F'│' 'NF > 1 { print $1 }'; }
+
+# Lines of the bottom pane (listeners or blocks): after its title line.
+tui_pane_bottom() { # TITLE
+	tui_screen | awk -v t="$1" 'index($0, " " t ":") == 1 { on = 1; next } on'
+}
+
+json_last() { "$SW_BIN" -b --json "$@" | tail -n 1; }
+
+# "STATE COUNT" lines as the TUI's states pane shows them, and as JSON says.
+tui_states() { tui_pane_left | awk '$1 ~ /^[A-Z_]+[0-9]?$/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'; }
+json_states() { jq -r '.states[] | "\(.state) \(.count)"'; }
+
+# the same without the UTF-8 separator: the states pane is the first 35+ columns
+tui_states_ascii() { tui_screen | awk '$1 ~ /^[A-Z_]+[0-9]?$/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'; }
+
+# "ADDR COUNT" of the remotes pane rows and of JSON's remotes (address or
+# prefix as the TUI writes it).
+tui_remotes() {
+	tui_pane_right | awk '{ sub(/^ *[B*]? */, ""); } $1 ~ /^[0-9a-fA-F.:]+(\/[0-9]+)?$/ && $1 ~ /[.:]/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'
+}
+json_remotes() {
+	jq -r '.remotes[] | (if (.addr | test(":")) then (if .prefix == 128 then .addr else "\(.addr)/\(.prefix)" end)
+		else (if .prefix == 32 then .addr else "\(.addr)/\(.prefix)" end) end) + " \(.count)"'
+}
+
+# "proto local queue syn est" of the listeners pane and of JSON; queue is
+# "q/backlog" for TCP, "bytesB" for UDP.
+tui_listeners() {
+	tui_pane_bottom Listeners | awk '$1 == "tcp" || $1 == "udp" {
+		q = "?"; for (i = 3; i <= NF; i++) if ($i ~ /^[0-9.kM]+(\/[0-9.kM]+|B)$/) q = $i
+		print $1, $2, q, $(NF-1), $NF }'
+}
+json_listeners() {
+	jq -r '.listeners[] | "\(.proto) \(if (.addr | test(":")) then "[\(.addr)]" else .addr end):\(.port) \(if .proto == "tcp" then "\(.accept_queue)/\(.backlog)" else "\(.accept_queue)B" end) \(.syn_recv) \(.established)"'
+}
