@@ -53,10 +53,6 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 /* The --help text. */
 const char *sw_cli_usage(void);
 
-/* Parse a DURATION ("90s", "10m", "2h", "1.5", "1d") into seconds.
- * Returns 0 or -1. */
-int sw_cli_parse_duration(const char *s, double *out);
-
 /* Entry points of the front ends; each returns the process exit code. */
 int sw_batch_main(const struct sw_opts *o);
 int sw_tui_main(const struct sw_opts *o);

@@ -339,9 +339,6 @@ struct sw_view {
 					     the TUI shows it, then clears it */
 };
 
-/* Parse "90s", "10m", "2h", "1d", "1.5" (seconds) into seconds > 0.
- * Returns 0 or -1. */
-int sw_view_parse_duration(const char *s, double *out);
 
 /* Defaults: remotes focused, interval_s, grouping from g (the nearest
  * step of the cycle). Returns 0 or -1 (ENOMEM never: no allocation). */
@@ -432,8 +429,6 @@ char *sw_view_fmt_count(uint64_t n, char *buf, size_t len);
 char *sw_view_fmt_delta(int64_t d, char *buf, size_t len);
 /* Rate: "0", "0.5", "12", "1.2k". */
 char *sw_view_fmt_rate(double r, char *buf, size_t len);
-/* Seconds: "45s", "9m30s", "2h05m", "3d04h". */
-char *sw_view_fmt_duration(double s, char *buf, size_t len);
 
 /* A bar of `cells` cells filled to frac (0..1): UTF-8 eighth blocks, or
  * '#' when utf8 is false; padded with spaces. Returns buf. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sw_cli.h"
+#include "sw_duration.h"
 
 static const char sw_cli_usage_text[] =
 	"Usage: sockwatch [options]                 live TUI\n"
@@ -169,32 +170,6 @@ static int sw_cli_seconds(const char *s, double *out)
 	return 0;
 }
 
-int sw_cli_parse_duration(const char *s, double *out)
-{
-	static const struct {
-		char suffix;
-		double mult;
-	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}};
-	char *end;
-	double v;
-	size_t i;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (!*s || end == s || errno || !isfinite(v) || v <= 0)
-		return -1;
-	if (*end) {
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (end[0] == units[i].suffix && !end[1])
-				break;
-		if (i == sizeof(units) / sizeof(units[0]))
-			return -1;
-		v *= units[i].mult;
-	}
-	*out = v;
-	return 0;
-}
-
 static int sw_cli_group(const char *s, struct sw_agg_opts *g, char *err,
 			size_t len)
 {
@@ -327,7 +302,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 			break;
 		}
 		case OPT_FOR:
-			if (sw_cli_parse_duration(optarg, &o->block_for_s) < 0)
+			if (sw_duration_parse(optarg, &o->block_for_s) < 0)
 				return sw_cli_fail(err, errlen,
 						   "--for: '%s' is not a duration; use e.g. 90s, "
 						   "10m, 2h or 1d", optarg);

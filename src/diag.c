@@ -21,6 +21,7 @@
 #include <netinet/in.h>
 
 #include "sw_addr.h"
+#include "sw_cause.h"
 #include "sw_diag.h"
 
 struct sw_diag {
@@ -32,24 +33,6 @@ struct sw_diag {
 	uint8_t *req; /* request: header, inet_diag_req_v2, bytecode */
 	size_t reqcap;
 };
-
-static int sw_diag_fail(char **cause, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int sw_diag_fail(char **cause, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	if (cause) {
-		va_start(ap, fmt);
-		if (vasprintf(cause, fmt, ap) < 0)
-			*cause = NULL;
-		va_end(ap);
-	}
-	errno = saved;
-	return -1;
-}
 
 /* A kernel error number from a reply; anything out of range is a bad
  * message (and -INT_MIN must not be computed). */
@@ -206,12 +189,12 @@ static int sw_diag_connect(struct sw_diag *d, char **cause)
 {
 	d->nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
 	if (!d->nl)
-		return sw_diag_fail(cause, "cannot open a sock_diag netlink socket: %s%s",
+		return sw_cause_set(cause, "cannot open a sock_diag netlink socket: %s%s",
 				    strerror(errno),
 				    errno == EPROTONOSUPPORT ?
 					    " (kernel built without CONFIG_INET_DIAG?)" : "");
 	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		sw_diag_fail(cause, "cannot bind the sock_diag netlink socket: %s",
+		sw_cause_set(cause, "cannot bind the sock_diag netlink socket: %s",
 			     strerror(errno));
 		mnl_socket_close(d->nl);
 		d->nl = NULL;
@@ -228,7 +211,7 @@ struct sw_diag *sw_diag_open(char **cause)
 
 	if (!d || !(d->buf = malloc(SW_DIAG_BUFSZ))) {
 		free(d);
-		sw_diag_fail(cause, "out of memory opening the sock_diag reader");
+		sw_cause_set(cause, "out of memory opening the sock_diag reader");
 		return NULL;
 	}
 	if (sw_diag_connect(d, cause) < 0) {
@@ -329,10 +312,10 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 	}
 	reqlen = sw_diag_request(d, proto, family, states, bc, bclen);
 	if (!reqlen)
-		return sw_diag_fail(cause, "out of memory building the %s dump request",
+		return sw_cause_set(cause, "out of memory building the %s dump request",
 				    what);
 	if (mnl_socket_sendto(d->nl, d->req, reqlen) < 0)
-		return sw_diag_fail(cause, "sock_diag: cannot request the %s dump: %s",
+		return sw_cause_set(cause, "sock_diag: cannot request the %s dump: %s",
 				    what, strerror(errno));
 	memset(&p, 0, sizeof(p));
 	p.proto = proto;
@@ -349,12 +332,12 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			if (n == 0)
 				errno = EBADMSG;
 			d->stale = true;
-			return sw_diag_fail(cause, "sock_diag: reading the %s dump failed: %s",
+			return sw_cause_set(cause, "sock_diag: reading the %s dump failed: %s",
 					    what, strerror(errno));
 		}
 		if (tap && tap(tap_arg, proto, family, d->buf, (size_t)n) < 0) {
 			d->stale = true;
-			return sw_diag_fail(cause, "sock_diag: %s dump: saving the reply failed: %s",
+			return sw_cause_set(cause, "sock_diag: %s dump: saving the reply failed: %s",
 					    what, strerror(errno));
 		}
 		rc = sw_diag_parse_buf(&p, d->buf, (size_t)n);
@@ -364,12 +347,12 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			break;
 	}
 	if (p.error) /* the kernel ended the dump itself: nothing queued */
-		return sw_diag_fail(cause, "sock_diag: the kernel failed the %s dump: %s%s",
+		return sw_cause_set(cause, "sock_diag: the kernel failed the %s dump: %s%s",
 				    what, strerror(p.error),
 				    sw_diag_hint(p.error, proto, bclen));
 	d->stale = true;
 	if (errno == ENOMEM)
-		return sw_diag_fail(cause, "out of memory storing %s sockets", what);
-	return sw_diag_fail(cause, "sock_diag: bad reply in the %s dump: %s", what,
+		return sw_cause_set(cause, "out of memory storing %s sockets", what);
+	return sw_cause_set(cause, "sock_diag: bad reply in the %s dump: %s", what,
 			    strerror(errno));
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_engine.h"
 #include "sw_netns.h"
@@ -52,22 +53,6 @@ struct sw_engine_out {
 	struct sw_counters counters;
 	uint64_t refresh_ns, cpu_ns; /* replay: as recorded */
 };
-
-static int sw_engine_fail(char **cause, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int sw_engine_fail(char **cause, const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(cause, fmt, ap) < 0)
-		*cause = NULL;
-	va_end(ap);
-	errno = saved;
-	return -1;
-}
 
 static uint64_t sw_engine_now(clockid_t clk)
 {
@@ -136,7 +121,7 @@ static int sw_engine_tap(void *arg, unsigned proto, unsigned family,
 
 static int sw_engine_record_fail(struct sw_engine *e, char **cause)
 {
-	return sw_engine_fail(cause, "--record %s: writing failed: %s",
+	return sw_cause_set(cause, "--record %s: writing failed: %s",
 			      e->record_path, strerror(errno));
 }
 
@@ -257,7 +242,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 	if (rc <= 0)
 		return rc;
 	if (it.type != SW_REC_BEGIN)
-		return sw_engine_fail(cause, "%s: corrupt recording at offset %llu: "
+		return sw_cause_set(cause, "%s: corrupt recording at offset %llu: "
 				      "expected BEGIN, found %s", path,
 				      (unsigned long long)it.offset,
 				      sw_rec_type_name(it.type));
@@ -271,7 +256,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
-			return sw_engine_fail(cause, "%s: truncated recording: the "
+			return sw_cause_set(cause, "%s: truncated recording: the "
 					      "refresh at offset %llu has no END",
 					      path, (unsigned long long)begin_off);
 		if (in_dump && !p.done && !skip && it.type != SW_REC_NLBUF)
@@ -280,7 +265,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 		case SW_REC_NLBUF:
 			if (it.data[0] >= SW_PROTO_MAX ||
 			    (it.data[1] != SW_V4 && it.data[1] != SW_V6))
-				return sw_engine_fail(cause, "%s: corrupt item at offset "
+				return sw_cause_set(cause, "%s: corrupt item at offset "
 						      "%llu: unknown protocol %u or "
 						      "family %u", path,
 						      (unsigned long long)it.offset,
@@ -300,7 +285,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 			if (skip)
 				break;
 			if (sw_diag_parse_buf(&p, it.data + 4, it.len - 4) < 0)
-				return sw_engine_fail(cause, "%s: offset %llu: the "
+				return sw_cause_set(cause, "%s: offset %llu: the "
 						      "recorded %s dump %s: %s", path,
 						      (unsigned long long)it.offset,
 						      sw_engine_dump_name(p.proto, fam),
@@ -315,7 +300,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 			break;
 		case SW_REC_PROC:
 			if (sw_engine_add_owner(e, it.data) < 0)
-				return sw_engine_fail(cause, "out of memory replaying %s",
+				return sw_cause_set(cause, "out of memory replaying %s",
 						      path);
 			break;
 		case SW_REC_END:
@@ -325,7 +310,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 			}
 			return 1;
 		default: /* BEGIN */
-			return sw_engine_fail(cause, "%s: corrupt recording at offset "
+			return sw_cause_set(cause, "%s: corrupt recording at offset "
 					      "%llu: BEGIN inside the refresh begun at "
 					      "offset %llu", path,
 					      (unsigned long long)it.offset,
@@ -333,7 +318,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 		}
 	}
 unfinished:
-	return sw_engine_fail(cause, "%s: corrupt recording at offset %llu: the %s "
+	return sw_cause_set(cause, "%s: corrupt recording at offset %llu: the %s "
 			      "dump before it has no NLMSG_DONE", path,
 			      (unsigned long long)it.offset,
 			      sw_engine_dump_name(p.proto, fam));
@@ -354,7 +339,7 @@ static int sw_engine_owners(struct sw_engine *e, bool record, char **cause)
 	if (!e->resolve_procs)
 		return 0;
 	if (sw_procmap_fill(e->pm, &e->agg, record ? &own : NULL, &n) < 0)
-		return sw_engine_fail(cause, "out of memory resolving listener processes");
+		return sw_cause_set(cause, "out of memory resolving listener processes");
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		uint8_t d[24] = { 0 };
 
@@ -392,7 +377,7 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	if (rc < 0)
 		goto fail;
 	if (sw_agg_build(&e->agg, prev, s, &e->group) < 0) {
-		sw_engine_fail(cause, "out of memory aggregating %u sockets",
+		sw_cause_set(cause, "out of memory aggregating %u sockets",
 			       s->count);
 		goto fail;
 	}
@@ -442,7 +427,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 
 	*cause = NULL;
 	if (!e) {
-		sw_engine_fail(cause, "out of memory starting the engine");
+		sw_cause_set(cause, "out of memory starting the engine");
 		return NULL;
 	}
 	e->tcp = o->tcp || !o->udp;
@@ -465,14 +450,14 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 		const char *msg = buf;
 
 		if (ferr.pos < 0) {
-			sw_engine_fail(cause, "out of memory parsing the filter");
+			sw_cause_set(cause, "out of memory parsing the filter");
 			goto fail;
 		}
 		sw_filter_error_format(&ferr, o->filter ? o->filter : "", buf,
 				       sizeof(buf));
 		if (!strncmp(msg, "error: ", 7)) /* the caller says who failed */
 			msg += 7;
-		sw_engine_fail(cause, "%s", msg);
+		sw_cause_set(cause, "%s", msg);
 		goto fail;
 	}
 	if (o->replay) {
@@ -490,13 +475,13 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 		goto fail;
 	e->pm = sw_procmap_new();
 	if (!e->pm) {
-		sw_engine_fail(cause, "out of memory starting the engine");
+		sw_cause_set(cause, "out of memory starting the engine");
 		goto fail;
 	}
 	if (o->record) {
 		e->record_path = strdup(o->record);
 		if (!e->record_path) {
-			sw_engine_fail(cause, "out of memory starting the engine");
+			sw_cause_set(cause, "out of memory starting the engine");
 			goto fail;
 		}
 		e->wr = sw_rec_writer_open(o->record, cause);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sw_cause.h"
 #include "sw_record.h"
 
 #define SW_REC_MAGIC "SOCKWATCH-REC\n"
@@ -82,23 +83,6 @@ uint64_t sw_rec_get64(const uint8_t *p)
 	return sw_rec_get32(p) | (uint64_t)sw_rec_get32(p + 4) << 32;
 }
 
-static char *sw_rec_msg(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *sw_rec_msg(const char *fmt, ...)
-{
-	int saved = errno;
-	char *s = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	errno = saved;
-	return s;
-}
-
 struct sw_rec_writer {
 	FILE *f;
 	int err;         /* first write error, reported at close */
@@ -115,12 +99,12 @@ static off_t sw_rec_last_end(int fd, const char *path, off_t size,
 
 	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
 	    memcmp(h, SW_REC_MAGIC, SW_REC_MAGIC_LEN) != 0) {
-		*cause = sw_rec_msg("%s: exists and is not a sockwatch recording; "
+		*cause = sw_cause_fmt("%s: exists and is not a sockwatch recording; "
 				    "refusing to append (choose another file)", path);
 		return -1;
 	}
 	if (sw_rec_get32(h + SW_REC_MAGIC_LEN) != SW_REC_VERSION) {
-		*cause = sw_rec_msg("%s: recording format version %u; refusing to "
+		*cause = sw_cause_fmt("%s: recording format version %u; refusing to "
 				    "append version %u items (choose another file)",
 				    path, sw_rec_get32(h + SW_REC_MAGIC_LEN),
 				    SW_REC_VERSION);
@@ -131,14 +115,14 @@ static off_t sw_rec_last_end(int fd, const char *path, off_t size,
 		uint32_t type, len;
 
 		if (pread(fd, ih, sizeof(ih), off) != (ssize_t)sizeof(ih)) {
-			*cause = sw_rec_msg("%s: cannot read at offset %lld: %s", path,
+			*cause = sw_cause_fmt("%s: cannot read at offset %lld: %s", path,
 					    (long long)off, strerror(errno ? errno : EIO));
 			return -1;
 		}
 		type = sw_rec_get32(ih);
 		len = sw_rec_get32(ih + 4);
 		if (sw_rec_check(type, len)) {
-			*cause = sw_rec_msg("%s: corrupt item at offset %lld; refusing "
+			*cause = sw_cause_fmt("%s: corrupt item at offset %lld; refusing "
 					    "to append (choose another file)",
 					    path, (long long)off);
 			return -1;
@@ -162,12 +146,12 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 
 	*cause = NULL;
 	if (!w) {
-		*cause = sw_rec_msg("%s: out of memory", path);
+		*cause = sw_cause_fmt("%s: out of memory", path);
 		return NULL;
 	}
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		*cause = sw_rec_msg("--record %s: cannot open for writing: %s",
+		*cause = sw_cause_fmt("--record %s: cannot open for writing: %s",
 				    path, strerror(errno));
 		goto fail;
 	}
@@ -176,7 +160,7 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 		if (keep < 0)
 			goto fail;
 		if (keep < st.st_size && ftruncate(fd, keep) < 0) {
-			*cause = sw_rec_msg("%s: cannot drop the incomplete last "
+			*cause = sw_cause_fmt("%s: cannot drop the incomplete last "
 					    "refresh: %s", path, strerror(errno));
 			goto fail;
 		}
@@ -184,14 +168,14 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 		memcpy(hdr, SW_REC_MAGIC, SW_REC_MAGIC_LEN);
 		sw_rec_put32(hdr + SW_REC_MAGIC_LEN, SW_REC_VERSION);
 		if (write(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
-			*cause = sw_rec_msg("--record %s: cannot write: %s", path,
+			*cause = sw_cause_fmt("--record %s: cannot write: %s", path,
 					    strerror(errno ? errno : EIO));
 			goto fail;
 		}
 	}
 	w->f = fdopen(fd, "a");
 	if (!w->f) {
-		*cause = sw_rec_msg("--record %s: %s", path, strerror(errno));
+		*cause = sw_cause_fmt("--record %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	setvbuf(w->f, NULL, _IOFBF, 256 * 1024);
@@ -298,39 +282,39 @@ struct sw_rec_reader *sw_rec_reader_open(const char *path, char **cause)
 
 	*cause = NULL;
 	if (!r || !(r->path = strdup(path))) {
-		*cause = sw_rec_msg("%s: out of memory", path);
+		*cause = sw_cause_fmt("%s: out of memory", path);
 		free(r);
 		return NULL;
 	}
 	r->f = fopen(path, "re");
 	if (!r->f) {
-		*cause = sw_rec_msg("%s: cannot open the recording: %s", path,
+		*cause = sw_cause_fmt("%s: cannot open the recording: %s", path,
 				    strerror(errno));
 		goto fail;
 	}
 	n = sw_rec_read(r, h, sizeof(h));
 	if (n < 0) {
-		*cause = sw_rec_msg("%s: cannot read the recording: %s", path,
+		*cause = sw_cause_fmt("%s: cannot read the recording: %s", path,
 				    strerror(errno));
 		goto fail;
 	}
 	if (n == 0) {
-		*cause = sw_rec_msg("%s: empty file, not a sockwatch recording", path);
+		*cause = sw_cause_fmt("%s: empty file, not a sockwatch recording", path);
 		goto fail;
 	}
 	if (memcmp(h, SW_REC_MAGIC,
 		   (size_t)n < SW_REC_MAGIC_LEN ? (size_t)n : SW_REC_MAGIC_LEN)) {
-		*cause = sw_rec_msg("%s: not a sockwatch recording (bad header at "
+		*cause = sw_cause_fmt("%s: not a sockwatch recording (bad header at "
 				    "offset 0)", path);
 		goto fail;
 	}
 	if ((size_t)n < sizeof(h)) {
-		*cause = sw_rec_msg("%s: truncated header at offset %zd", path, n);
+		*cause = sw_cause_fmt("%s: truncated header at offset %zd", path, n);
 		goto fail;
 	}
 	version = sw_rec_get32(h + SW_REC_MAGIC_LEN);
 	if (version != SW_REC_VERSION) {
-		*cause = sw_rec_msg("%s: recording format version %u at offset %d is "
+		*cause = sw_cause_fmt("%s: recording format version %u at offset %d is "
 				    "not supported (this sockwatch reads version %d)",
 				    path, version, SW_REC_MAGIC_LEN, SW_REC_VERSION);
 		goto fail;
@@ -356,7 +340,7 @@ int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause)
 	if (n < 0)
 		goto ioerr;
 	if ((size_t)n < sizeof(ih)) {
-		*cause = sw_rec_msg("%s: truncated item at offset %llu (%zd of %zu "
+		*cause = sw_cause_fmt("%s: truncated item at offset %llu (%zd of %zu "
 				    "header bytes)", r->path,
 				    (unsigned long long)r->off, n, sizeof(ih));
 		return -1;
@@ -365,7 +349,7 @@ int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause)
 	len = sw_rec_get32(ih + 4);
 	why = sw_rec_check(type, len);
 	if (why) {
-		*cause = sw_rec_msg("%s: corrupt item at offset %llu: %s (type %u, "
+		*cause = sw_cause_fmt("%s: corrupt item at offset %llu: %s (type %u, "
 				    "length %u)", r->path,
 				    (unsigned long long)r->off, why, type, len);
 		return -1;
@@ -374,7 +358,7 @@ int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause)
 		uint8_t *b = realloc(r->buf, len);
 
 		if (!b) {
-			*cause = sw_rec_msg("%s: out of memory reading the item at "
+			*cause = sw_cause_fmt("%s: out of memory reading the item at "
 					    "offset %llu", r->path,
 					    (unsigned long long)r->off);
 			return -1;
@@ -386,7 +370,7 @@ int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause)
 	if (n < 0)
 		goto ioerr;
 	if ((size_t)n < len) {
-		*cause = sw_rec_msg("%s: truncated item at offset %llu (%s needs %u "
+		*cause = sw_cause_fmt("%s: truncated item at offset %llu (%s needs %u "
 				    "bytes, the file has %zd)", r->path,
 				    (unsigned long long)r->off,
 				    sw_rec_type_name(type), len, n);
@@ -399,7 +383,7 @@ int sw_rec_next(struct sw_rec_reader *r, struct sw_rec_item *it, char **cause)
 	r->off += sizeof(ih) + len;
 	return 1;
 ioerr:
-	*cause = sw_rec_msg("%s: read error at offset %llu: %s", r->path,
+	*cause = sw_cause_fmt("%s: read error at offset %llu: %s", r->path,
 			    (unsigned long long)r->off, strerror(errno));
 	return -1;
 }

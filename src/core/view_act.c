@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_duration.h"
 #include "sw_filter.h"
 #include "sw_view.h"
 
@@ -434,7 +435,7 @@ static unsigned sw_view_confirm_key(struct sw_view *v, int key)
 		return SW_R_REDRAW;
 	case SW_KEY_ENTER:
 	case '\r':
-		if (sw_view_parse_duration(c->duration.buf, &c->seconds)) {
+		if (sw_duration_parse(c->duration.buf, &c->seconds)) {
 			snprintf(c->error, sizeof(c->error),
 				 "'%.32s' is not a duration: try 90s, 10m, 2h",
 				 c->duration.buf);

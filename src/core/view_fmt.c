@@ -48,26 +48,6 @@ char *sw_view_fmt_rate(double r, char *buf, size_t len)
 	return buf;
 }
 
-char *sw_view_fmt_duration(double s, char *buf, size_t len)
-{
-	long t;
-
-	if (!(s >= 0)) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	t = (long)(s + 0.5);
-	if (t < 60)
-		snprintf(buf, len, "%lds", t);
-	else if (t < 3600)
-		snprintf(buf, len, "%ldm%02lds", t / 60, t % 60);
-	else if (t < 86400)
-		snprintf(buf, len, "%ldh%02ldm", t / 3600, t % 3600 / 60);
-	else
-		snprintf(buf, len, "%ldd%02ldh", t / 86400, t % 86400 / 3600);
-	return buf;
-}
-
 /* U+2588 FULL BLOCK down to U+258F LEFT ONE EIGHTH BLOCK. */
 static const char *const sw_view_eighths[8] = {
 	"", "\u258f", "\u258e", "\u258d", "\u258c", "\u258b", "\u258a", "\u2589",

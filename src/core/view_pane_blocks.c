@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_duration.h"
 #include "sw_view.h"
 
 static uint32_t sw_view_blocks_nrows(const struct sw_view_model *m)
@@ -46,7 +47,7 @@ static void sw_view_blocks_expires(const struct sw_view_model *m,
 	if (b->marked)
 		snprintf(c->text, sizeof(c->text), "-");
 	else
-		sw_view_fmt_duration(b->expires_s, c->text, sizeof(c->text));
+		sw_duration_format(b->expires_s, c->text, sizeof(c->text));
 }
 
 static int sw_view_blocks_cmp_expires(const struct sw_view_model *m,

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_duration.h"
 #include "sw_view.h"
 
 static uint32_t sw_view_detail_nrows(const struct sw_view_model *m)
@@ -167,7 +168,7 @@ static void sw_view_detail_timer(const struct sw_view_model *m, uint32_t row,
 	if (s->expires < 1000)
 		snprintf(d, sizeof(d), "%ums", s->expires);
 	else
-		sw_view_fmt_duration(s->expires / 1000.0, d, sizeof(d));
+		sw_duration_format(s->expires / 1000.0, d, sizeof(d));
 	snprintf(c->text, sizeof(c->text), "%s %s",
 		 sw_view_timer_names[s->timer], d);
 }

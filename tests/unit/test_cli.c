@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "sw_cli.h"
+#include "sw_duration.h"
 #include "sw_test.h"
 
 static int parse(struct sw_opts *o, char *err, size_t len, ...)
@@ -127,21 +128,30 @@ static void test_errors_name_the_option(void **state)
 
 static void test_durations(void **state)
 {
+	char buf[16];
 	double d;
 
 	(void)state;
-	assert_int_equal(sw_cli_parse_duration("90s", &d), 0);
+	assert_int_equal(sw_duration_parse("90s", &d), 0);
 	assert_true(d == 90);
-	assert_int_equal(sw_cli_parse_duration("10m", &d), 0);
+	assert_int_equal(sw_duration_parse("10m", &d), 0);
 	assert_true(d == 600);
-	assert_int_equal(sw_cli_parse_duration("1.5", &d), 0);
+	assert_int_equal(sw_duration_parse("1.5", &d), 0);
 	assert_true(d == 1.5);
-	assert_int_equal(sw_cli_parse_duration("1d", &d), 0);
+	assert_int_equal(sw_duration_parse("1d", &d), 0);
 	assert_true(d == 86400);
-	assert_int_equal(sw_cli_parse_duration("0s", &d), -1);
-	assert_int_equal(sw_cli_parse_duration("m", &d), -1);
-	assert_int_equal(sw_cli_parse_duration("5 m", &d), -1);
-	assert_int_equal(sw_cli_parse_duration("5ms", &d), -1);
+	assert_int_equal(sw_duration_parse("0s", &d), -1);
+	assert_int_equal(sw_duration_parse("m", &d), -1);
+	assert_int_equal(sw_duration_parse("5 m", &d), -1);
+	assert_int_equal(sw_duration_parse("5ms", &d), -1);
+	assert_int_equal(sw_duration_parse(" 2H ", &d), 0);
+	assert_true(d == 7200);
+	assert_int_equal(sw_duration_parse("400d", &d), -1);
+	assert_string_equal(sw_duration_format(45, buf, sizeof(buf)), "45s");
+	assert_string_equal(sw_duration_format(598.2, buf, sizeof(buf)), "9m58s");
+	assert_string_equal(sw_duration_format(7500, buf, sizeof(buf)), "2h05m");
+	assert_string_equal(sw_duration_format(90000, buf, sizeof(buf)), "1d01h");
+	assert_string_equal(sw_duration_format(-1, buf, sizeof(buf)), "-");
 }
 
 int main(void)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sw_duration.h"
 #include "sw_test.h"
 #include "sw_view.h"
 
@@ -110,9 +111,9 @@ static void test_format(void **state)
 	assert_string_equal(sw_view_fmt_rate(0.01, b, sizeof(b)), "0");
 	assert_string_equal(sw_view_fmt_rate(2.25, b, sizeof(b)), "2.2");
 	assert_string_equal(sw_view_fmt_rate(1234, b, sizeof(b)), "1234");
-	assert_string_equal(sw_view_fmt_duration(45, b, sizeof(b)), "45s");
-	assert_string_equal(sw_view_fmt_duration(570, b, sizeof(b)), "9m30s");
-	assert_string_equal(sw_view_fmt_duration(7500, b, sizeof(b)), "2h05m");
+	assert_string_equal(sw_duration_format(45, b, sizeof(b)), "45s");
+	assert_string_equal(sw_duration_format(570, b, sizeof(b)), "9m30s");
+	assert_string_equal(sw_duration_format(7500, b, sizeof(b)), "2h05m");
 	/* bars: the ASCII one is as many bytes as cells; UTF-8 eighths */
 	assert_string_equal(sw_view_bar(0.5, 8, false, b, sizeof(b)), "####    ");
 	assert_string_equal(sw_view_bar(1, 2, true, b, sizeof(b)), "\u2588\u2588");
@@ -141,18 +142,18 @@ static void test_duration_parse(void **state)
 	double s;
 
 	(void)state;
-	assert_int_equal(sw_view_parse_duration("90s", &s), 0);
+	assert_int_equal(sw_duration_parse("90s", &s), 0);
 	assert_true(s == 90);
-	assert_int_equal(sw_view_parse_duration("10m", &s), 0);
+	assert_int_equal(sw_duration_parse("10m", &s), 0);
 	assert_true(s == 600);
-	assert_int_equal(sw_view_parse_duration("2h", &s), 0);
+	assert_int_equal(sw_duration_parse("2h", &s), 0);
 	assert_true(s == 7200);
-	assert_int_equal(sw_view_parse_duration("1.5", &s), 0);
+	assert_int_equal(sw_duration_parse("1.5", &s), 0);
 	assert_true(s == 1.5);
-	assert_int_equal(sw_view_parse_duration("", &s), -1);
-	assert_int_equal(sw_view_parse_duration("10x", &s), -1);
-	assert_int_equal(sw_view_parse_duration("0", &s), -1);
-	assert_int_equal(sw_view_parse_duration("5m3", &s), -1);
+	assert_int_equal(sw_duration_parse("", &s), -1);
+	assert_int_equal(sw_duration_parse("10x", &s), -1);
+	assert_int_equal(sw_duration_parse("0", &s), -1);
+	assert_int_equal(sw_duration_parse("5m3", &s), -1);
 }
 
 int main(void)

@@ -1,0 +1,21 @@
+/* sw_duration.h - durations as operators type and read them: "90s",
+ * "10m", "2h", "1d". Core header: pure. */
+#ifndef SW_DURATION_H
+#define SW_DURATION_H
+
+#include <stddef.h>
+
+/* Longest duration accepted: a year. */
+#define SW_DURATION_MAX (365.0 * 86400)
+
+/* Parse "90s", "10m", "2h", "1d" or plain seconds ("1.5"); the unit is
+ * case-insensitive and follows the number directly; blanks around are
+ * ignored. Returns 0 with *out in seconds, or -1 for anything else, zero,
+ * negative or over SW_DURATION_MAX. */
+int sw_duration_parse(const char *s, double *out);
+
+/* "45s", "9m30s", "2h05m", "3d04h"; "-" for a negative or NaN value.
+ * Rounds to the second. Returns buf (16 bytes are enough). */
+char *sw_duration_format(double s, char *buf, size_t len);
+
+#endif
