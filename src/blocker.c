@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "blocker_priv.h"
+#include "sw_duration.h"
 #include "sw_audit.h"
 #include "sw_block.h"
 #include "sw_netns.h"
@@ -164,18 +165,9 @@ void sw_block_result_clear(struct sw_block_result *r)
 
 char *sw_block_format_left(double s, char *buf, size_t len)
 {
-	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
-
-	if (s <= 0)
-		snprintf(buf, len, "-");
-	else if (t < 60)
-		snprintf(buf, len, "%lus", t);
-	else if (t < 3600)
-		snprintf(buf, len, "%lum%02lus", t / 60, t % 60);
-	else if (t < 86400)
-		snprintf(buf, len, "%luh%02lum", t / 3600, t % 3600 / 60);
-	else
-		snprintf(buf, len, "%lud%02luh", t / 86400, t % 86400 / 3600);
+	if (s > 0)
+		return sw_duration_format(s, buf, len);
+	snprintf(buf, len, "-");
 	return buf;
 }
 
@@ -326,10 +318,27 @@ static void sw_blocker_expiries(struct sw_blocker *b,
 	}
 }
 
+/* Sort v and drop repeated entries; returns how many were dropped. */
+static size_t sw_blocker_dedupe(struct sw_block_entry *v, size_t *n)
+{
+	size_t i, j = 0;
+
+	if (!*n)
+		return 0;
+	qsort(v, *n, sizeof(*v), sw_blocker_entry_cmp);
+	for (i = 1; i < *n; i++)
+		if (sw_blocker_entry_cmp(&v[j], &v[i]) != 0)
+			v[++j] = v[i];
+	i = *n - (j + 1);
+	*n = j + 1;
+	return i;
+}
+
 int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 {
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0;
+	unsigned attempt;
 	uint64_t now = sw_blocker_now_ns();
 
 	if (!b->nft) {
@@ -338,12 +347,21 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 		sw_blocker_sync_list(b);
 		return 0;
 	}
-	if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
-		free(v);
-		return -1;
+	/* A set dump that races with the kernel resizing the set's hash
+	 * table (right after many elements were added) repeats some
+	 * elements and misses others. Repeats show it: read again. */
+	for (attempt = 0;; attempt++) {
+		size_t dups;
+
+		n = 0;
+		if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
+			free(v);
+			return -1;
+		}
+		dups = sw_blocker_dedupe(v, &n);
+		if (!dups || attempt == SW_BLOCK_READ_TRIES - 1)
+			break;
 	}
-	if (n)
-		qsort(v, n, sizeof(*v), sw_blocker_entry_cmp);
 	if (b->time_ns && b->n) {
 		/* what this blocker added since are in the tail: sort it in */
 		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);

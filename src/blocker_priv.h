@@ -16,6 +16,9 @@
  * its start for every 32 KiB dump batch) are spaced out by
  * SW_BLOCK_READ_SPACING times their duration. */
 #define SW_BLOCK_SLOW_READ_MS 50.0
+/* Reads of the sets that repeated elements (a torn dump) are retried up to
+ * this many times in all. */
+#define SW_BLOCK_READ_TRIES 3
 #define SW_BLOCK_READ_SPACING 10.0
 
 /* An entry that vanished within this long of its due time expired. */
