@@ -111,6 +111,11 @@ void sw_agg_free(struct sw_agg *a);
 int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		 const struct sw_snapshot *cur, const struct sw_agg_opts *o);
 
+/* The up to max biggest TCP states of r (non-zero counts), biggest first,
+ * ties by state number, into top[]. Returns how many. */
+unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
+			   unsigned max);
+
 /* Index into a->remotes of the row for this prefix, or -1. */
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);
 

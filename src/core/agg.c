@@ -155,6 +155,27 @@ int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
 	return -1;
 }
 
+unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
+			   unsigned max)
+{
+	bool used[SW_ST_MAX] = {false};
+	unsigned n, s;
+
+	for (n = 0; n < max; n++) {
+		unsigned best = 0;
+
+		for (s = 1; s < SW_ST_MAX; s++)
+			if (!used[s] && r->states[s] &&
+			    (!best || r->states[s] > r->states[best]))
+				best = s;
+		if (!best)
+			break;
+		used[best] = true;
+		top[n] = best;
+	}
+	return n;
+}
+
 static int sw_agg_remote_cmp(const void *x, const void *y)
 {
 	const struct sw_remote *a = x, *b = y;

@@ -135,30 +135,19 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 	sw_buf_puts(b, "}}\n");
 }
 
-/* "EST 590 SR 10 TW 3": the three biggest states of a remote. */
+/* "EST 590 SR 10 UDP 3": the three biggest states of a remote. */
 static void sw_report_top_states(const struct sw_remote *r, char *out,
 				 size_t len)
 {
-	unsigned used[SW_ST_MAX] = {0}, shown = 0, k, best;
+	unsigned top[3], n = sw_agg_top_states(r, top, 3), k;
 	size_t off = 0;
 
 	out[0] = '\0';
-	while (shown < 3) {
-		best = 0;
-		for (k = 1; k < SW_ST_MAX; k++)
-			if (!used[k] && r->states[k] &&
-			    (!best || r->states[k] > r->states[best]))
-				best = k;
-		if (!best)
-			break;
-		used[best] = 1;
-		off += (size_t)snprintf(out + off, len > off ? len - off : 0,
-					"%s%s %u", shown ? " " : "",
-					sw_state_short(best), r->states[best]);
-		shown++;
-	}
+	for (k = 0; k < n && off < len; k++)
+		off += (size_t)snprintf(out + off, len - off, "%s%s %u", k ? " " : "",
+					sw_state_short(top[k]), r->states[top[k]]);
 	if (r->udp && off < len)
-		snprintf(out + off, len - off, "%sUDP %u", shown ? " " : "", r->udp);
+		snprintf(out + off, len - off, "%sUDP %u", n ? " " : "", r->udp);
 }
 
 void sw_report_text(struct sw_buf *b, const struct sw_frame *f,

@@ -92,31 +92,17 @@ char *sw_view_bar(double frac, int cells, bool utf8, char *buf, size_t len)
 
 char *sw_view_fmt_states(const struct sw_remote *r, char *buf, size_t len)
 {
-	unsigned used[SW_ST_MAX] = {0};
+	unsigned top[3], n = sw_agg_top_states(r, top, 3), k;
+	char num[24];
 	size_t o = 0;
-	int shown;
 
 	buf[0] = '\0';
-	for (shown = 0; shown < 3; shown++) {
-		unsigned best = 0, s;
-		char num[24];
-
-		for (s = 1; s < SW_ST_MAX; s++)
-			if (!used[s] && r->states[s] > 0 &&
-			    (best == 0 || r->states[s] > r->states[best]))
-				best = s;
-		if (best == 0)
-			break;
-		used[best] = 1;
-		sw_view_fmt_count(r->states[best], num, sizeof(num));
-		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s %s",
-				      o ? " " : "", sw_state_short(best), num);
-		if (o >= len)
-			break;
+	for (k = 0; k < n && o < len; k++) {
+		sw_view_fmt_count(r->states[top[k]], num, sizeof(num));
+		o += (size_t)snprintf(buf + o, len - o, "%s%s %s", k ? " " : "",
+				      sw_state_short(top[k]), num);
 	}
 	if (r->udp > 0 && o < len) {
-		char num[24];
-
 		sw_view_fmt_count(r->udp, num, sizeof(num));
 		snprintf(buf + o, len - o, "%sUDP %s", o ? " " : "", num);
 	}
