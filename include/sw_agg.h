@@ -119,7 +119,4 @@ unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
 /* Index into a->remotes of the row for this prefix, or -1. */
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);
 
-/* Bytes of heap held. */
-size_t sw_agg_bytes(const struct sw_agg *a);
-
 #endif

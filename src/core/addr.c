@@ -27,9 +27,9 @@ void sw_addr_mask(uint8_t out[16], const uint8_t in[16], unsigned family,
 
 	if (plen > bits)
 		plen = bits;
-	memset(out, 0, 16);
-	for (i = 0; i < plen / 8; i++)
-		out[i] = in[i];
+	i = plen / 8;
+	memcpy(out, in, i);
+	memset(out + i, 0, 16 - i);
 	if (plen % 8)
 		out[i] = in[i] & (uint8_t)(0xff00 >> (plen % 8));
 }

@@ -235,28 +235,19 @@ static bool sw_agg_synset_has(const struct sw_agg_synset *set, uint64_t key)
 	       bsearch(&key, set->keys, set->n, sizeof(key), sw_agg_u64cmp);
 }
 
-/* Fill the set not used by prev with cur's SYN_RECV tuple keys. */
-static int sw_agg_synset_build(struct sw_agg *a, const struct sw_snapshot *cur,
-			       const struct sw_agg_synset *keep)
+/* The set not used by prev, emptied and made to hold n keys; NULL on
+ * ENOMEM. The main pass fills it with cur's SYN_RECV tuple keys. */
+static struct sw_agg_synset *sw_agg_synset_start(struct sw_agg *a,
+						 const struct sw_agg_synset *keep,
+						 uint32_t n)
 {
 	struct sw_agg_synset *set = keep == &a->syn[0] ? &a->syn[1] : &a->syn[0];
-	uint32_t need = cur->nstate[SW_TCP][SW_SYN_RECV], i;
 
-	if (set->keys && set->tag == cur->mono_ns)
-		return 0; /* already built for this snapshot (re-aggregation) */
-	if (sw_agg_grow((void **)&set->keys, &set->cap, need ? need : 1,
-			sizeof(*set->keys)) < 0)
-		return -1;
+	if (sw_agg_grow((void **)&set->keys, &set->cap, n, sizeof(*set->keys)) < 0)
+		return NULL;
 	set->n = 0;
-	for (i = 0; i < cur->count && set->n < need; i++) {
-		const struct sw_sock *s = &cur->socks[i];
-
-		if (s->proto == SW_TCP && s->state == SW_SYN_RECV)
-			set->keys[set->n++] = sw_agg_tuple_key(s);
-	}
-	qsort(set->keys, set->n, sizeof(*set->keys), sw_agg_u64cmp);
-	set->tag = cur->mono_ns;
-	return 0;
+	set->tag = 0;
+	return set;
 }
 
 static int sw_agg_fail(struct sw_agg *a)
@@ -271,7 +262,9 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 {
 	unsigned g4 = o && o->group_v4 ? o->group_v4 : 32;
 	unsigned g6 = o && o->group_v6 ? o->group_v6 : 128;
+	uint32_t nsyn = cur->nstate[SW_TCP][SW_SYN_RECV];
 	const struct sw_agg_synset *prev_syn;
+	struct sw_agg_synset *syn = NULL;
 	uint32_t i, matched = 0, pj = 0; /* pj: cursor into prev, see below */
 	unsigned st;
 
@@ -296,22 +289,19 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		prev = NULL;
 	}
 	prev_syn = prev ? sw_agg_synset_of(a, prev) : NULL;
+	if (nsyn && !(syn = sw_agg_synset_start(a, prev_syn, nsyn)))
+		return sw_agg_fail(a);
 
 	for (i = 0; i < cur->count; i++) {
 		const struct sw_sock *s = &cur->socks[i];
 		bool tcp = s->proto == SW_TCP, new_conn = false;
 		unsigned state = s->state < SW_ST_MAX ? s->state : SW_ST_UNKNOWN;
 
-		if (tcp) {
-			a->states[state].count++;
-			if (state == SW_SYN_RECV)
-				a->port_syn[s->sport]++;
-			else if (state == SW_ESTABLISHED)
-				a->port_est[s->sport]++;
-		} else if (state == SW_ESTABLISHED) {
-			a->udp_connected++;
-		} else {
-			a->udp_unconnected++;
+		if (tcp && state == SW_SYN_RECV) {
+			a->port_syn[s->sport]++;
+			syn->keys[syn->n++] = sw_agg_tuple_key(s);
+		} else if (tcp && state == SW_ESTABLISHED) {
+			a->port_est[s->sport]++;
 		}
 
 		if (prev) {
@@ -366,16 +356,9 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		} else if (sw_sock_has_peer(s)) {
 			struct sw_prefix key;
 			struct sw_remote *r;
-			unsigned full = s->family == SW_V4 ? 32 : 128;
-			unsigned g = s->family == SW_V4 ? g4 : g6;
 
-			if (g >= full) {
-				memcpy(key.bytes, s->dst, 16);
-				key.family = s->family;
-				key.plen = (uint8_t)full;
-			} else {
-				sw_prefix_make(&key, s->family, s->dst, g);
-			}
+			sw_prefix_make(&key, s->family, s->dst,
+				       s->family == SW_V4 ? g4 : g6);
 			r = sw_agg_remote(a, &key);
 			if (!r)
 				return sw_agg_fail(a);
@@ -388,8 +371,15 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		}
 	}
 
-	a->tcp = cur->count - a->udp_connected - a->udp_unconnected;
-	a->udp = a->udp_connected + a->udp_unconnected;
+	/* The snapshot counted its sockets per protocol and state as they
+	 * were added. */
+	for (st = 0; st < SW_ST_MAX; st++) {
+		a->states[st].count = cur->nstate[SW_TCP][st];
+		a->udp += cur->nstate[SW_UDP][st];
+	}
+	a->udp_connected = cur->nstate[SW_UDP][SW_ESTABLISHED];
+	a->udp_unconnected = a->udp - a->udp_connected;
+	a->tcp = cur->count - a->udp;
 	a->total = cur->count;
 	if (prev) {
 		uint32_t ptcp = 0, pudp = 0;
@@ -408,9 +398,6 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		a->d_total = (int64_t)a->total - prev->count;
 		for (i = 0; i < a->nremotes; i++)
 			a->remotes[i].new_per_s = a->remotes[i].new_conns / iv;
-	} else {
-		for (i = 0; i < a->nremotes; i++)
-			a->remotes[i].new_conns = 0;
 	}
 
 	for (i = 0; i < a->nlisteners; i++) {
@@ -428,21 +415,9 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
 		      sw_agg_listener_cmp);
 
-	if (cur->nstate[SW_TCP][SW_SYN_RECV]) {
-		if (sw_agg_synset_build(a, cur, prev_syn) < 0)
-			return sw_agg_fail(a);
+	if (syn) {
+		qsort(syn->keys, syn->n, sizeof(*syn->keys), sw_agg_u64cmp);
+		syn->tag = cur->mono_ns;
 	}
 	return 0;
-}
-
-size_t sw_agg_bytes(const struct sw_agg *a)
-{
-	size_t b = (size_t)a->rcap * sizeof(*a->remotes) +
-		   (size_t)a->lcap * sizeof(*a->listeners) +
-		   (size_t)a->nrslots * sizeof(*a->rslots) +
-		   (size_t)a->syn[0].cap * 8 + (size_t)a->syn[1].cap * 8;
-
-	if (a->port_syn)
-		b += 2 * SW_NPORTS * sizeof(uint32_t);
-	return b;
 }
