@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Longest text form of an address or prefix, with NUL ("ffff:...:ffff/128"). */
 #define SW_ADDR_STRLEN 52
@@ -52,6 +53,24 @@ void sw_addr_mask(uint8_t out[16], const uint8_t in[16], unsigned family,
  * rewrite them as IPv4 (first 4 bytes) and return SW_V4; else return
  * family unchanged. */
 unsigned sw_addr_normalise(uint8_t bytes[16], unsigned family);
+
+/* True when a and b are the same prefix (family, length and bits). */
+static inline bool sw_prefix_eq(const struct sw_prefix *a,
+				const struct sw_prefix *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       memcmp(a->bytes, b->bytes, 16) == 0;
+}
+
+/* True when 16 IPv6 bytes are an IPv4-mapped address (::ffff:a.b.c.d). */
+bool sw_addr_is_mapped(const uint8_t bytes[16]);
+
+/* Longest endpoint text, with NUL ("[ffff:...:ffff]:65535"). */
+#define SW_ENDPOINT_STRLEN (SW_ADDR_STRLEN + 8)
+
+/* "192.0.2.1:80" or "[2001:db8::1]:443". Returns buf. */
+char *sw_endpoint_format(unsigned family, const uint8_t bytes[16],
+			 unsigned port, char *buf, size_t len);
 
 /* Full length for the family: 32 or 128. */
 static inline unsigned sw_family_bits(unsigned family)

@@ -30,6 +30,16 @@ struct sw_diag_parse {
 	int error;                 /* errno from NLMSG_DONE/NLMSG_ERROR, or 0 */
 };
 
+/* One SOCK_DIAG_BY_FAMILY payload (struct inet_diag_msg and attributes)
+ * as a record of protocol proto: IPv4-mapped addresses normalised, ports in
+ * host order. Returns 0, or -1 with errno EBADMSG (too short, unknown
+ * family). */
+int sw_diag_msg_sock(const void *payload, size_t len, unsigned proto,
+		     struct sw_sock *out);
+
+/* "TCP/IPv4", "UDP/IPv6", ... for messages. */
+const char *sw_diag_name(unsigned proto, unsigned family);
+
 /* Parse one reply buffer: every inet_diag_msg becomes a struct sw_sock
  * (IPv4-mapped peers normalised), filtered, added to p->out (duplicates
  * dropped there). Returns 1 when more buffers are expected, 0 when

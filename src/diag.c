@@ -75,9 +75,8 @@ static void sw_diag_normalise(struct sw_sock *s)
 	s->family = SW_V4;
 }
 
-/* One SOCK_DIAG_BY_FAMILY message. Returns 0 or -1 with errno. */
-static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
-			     size_t plen)
+int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
+		     struct sw_sock *out)
 {
 	struct inet_diag_msg m;
 	struct sw_sock s;
@@ -97,7 +96,7 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 	s.wqueue = m.idiag_wqueue;
 	s.inode = m.idiag_inode;
 	s.expires = m.idiag_expires;
-	s.proto = (uint8_t)p->proto;
+	s.proto = (uint8_t)proto;
 	s.state = m.idiag_state < SW_ST_MAX ? m.idiag_state : SW_ST_UNKNOWN;
 	s.timer = m.idiag_timer;
 	if (m.idiag_family == AF_INET) {
@@ -112,6 +111,18 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 		errno = EBADMSG;
 		return -1;
 	}
+	*out = s;
+	return 0;
+}
+
+/* One SOCK_DIAG_BY_FAMILY message. Returns 0 or -1 with errno. */
+static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
+			     size_t plen)
+{
+	struct sw_sock s;
+
+	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
+		return -1;
 	if (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s))
 		return 0;
 	return sw_snapshot_add(p->out, &s) < 0 ? -1 : 0;
@@ -233,7 +244,7 @@ void sw_diag_close(struct sw_diag *d)
 	free(d);
 }
 
-static const char *sw_diag_what(unsigned proto, unsigned family)
+const char *sw_diag_name(unsigned proto, unsigned family)
 {
 	static const char *const names[SW_PROTO_MAX][2] = {
 		[SW_TCP] = { "TCP/IPv4", "TCP/IPv6" },
@@ -294,7 +305,7 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		 const struct sw_filter *filter, struct sw_snapshot *out,
 		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
 {
-	const char *what = sw_diag_what(proto, family);
+	const char *what = sw_diag_name(proto, family);
 	struct sw_diag_parse p;
 	size_t reqlen;
 	int rc;

@@ -184,15 +184,10 @@ static bool pfx_has_zero(const struct sw_prefix *p)
 /* p shares addresses with ::ffff:0:0/96. */
 static bool pfx_meets_mapped(const struct sw_prefix *p)
 {
-	static const uint8_t m[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-	unsigned bits = p->plen < 96 ? p->plen : 96;
+	static const struct sw_prefix mapped = {
+		.bytes = {[10] = 0xff, [11] = 0xff}, .family = SW_V6, .plen = 96};
 
-	for (unsigned i = 0; i < bits; i++) {
-		unsigned bit = 0x80u >> (i % 8);
-		if ((p->bytes[i / 8] & bit) != (m[i / 8] & bit))
-			return false;
-	}
-	return true;
+	return sw_prefix_overlaps(p, &mapped);
 }
 
 /* One side's address in p. On a v4 dump the kernel sees what we see. On

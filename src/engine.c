@@ -194,12 +194,6 @@ static int sw_engine_live(struct sw_engine *e, struct sw_snapshot *s,
 	return 1;
 }
 
-static const char *sw_engine_dump_name(unsigned proto, unsigned family)
-{
-	return proto == SW_TCP ? (family == SW_V4 ? "TCP/IPv4" : "TCP/IPv6")
-			       : (family == SW_V4 ? "UDP/IPv4" : "UDP/IPv6");
-}
-
 static int sw_engine_add_owner(struct sw_engine *e, const uint8_t *d)
 {
 	struct sw_proc_owner *o;
@@ -288,7 +282,7 @@ static int sw_engine_replay(struct sw_engine *e, struct sw_snapshot *s,
 				return sw_cause_set(cause, "%s: offset %llu: the "
 						      "recorded %s dump %s: %s", path,
 						      (unsigned long long)it.offset,
-						      sw_engine_dump_name(p.proto, fam),
+						      sw_diag_name(p.proto, fam),
 						      p.error ? "ended in a kernel error"
 							      : "is malformed",
 						      strerror(errno));
@@ -321,7 +315,7 @@ unfinished:
 	return sw_cause_set(cause, "%s: corrupt recording at offset %llu: the %s "
 			      "dump before it has no NLMSG_DONE", path,
 			      (unsigned long long)it.offset,
-			      sw_engine_dump_name(p.proto, fam));
+			      sw_diag_name(p.proto, fam));
 }
 
 /* Listener owners: looked up live (and recorded when record), or as

@@ -11,9 +11,14 @@
 static const uint8_t sw_v4mapped_prefix[12] = {0, 0, 0, 0, 0, 0,
 					       0, 0, 0, 0, 0xff, 0xff};
 
+bool sw_addr_is_mapped(const uint8_t bytes[16])
+{
+	return memcmp(bytes, sw_v4mapped_prefix, 12) == 0;
+}
+
 unsigned sw_addr_normalise(uint8_t bytes[16], unsigned family)
 {
-	if (family != 6 || memcmp(bytes, sw_v4mapped_prefix, 12) != 0)
+	if (family != 6 || !sw_addr_is_mapped(bytes))
 		return family;
 	memmove(bytes, bytes + 12, 4);
 	memset(bytes + 4, 0, 12);
@@ -122,6 +127,16 @@ char *sw_prefix_format(const struct sw_prefix *p, char *buf, size_t len)
 		snprintf(buf, len, "%s", a);
 	else
 		snprintf(buf, len, "%s/%u", a, p->plen);
+	return buf;
+}
+
+char *sw_endpoint_format(unsigned family, const uint8_t bytes[16],
+			 unsigned port, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	sw_addr_format(family, bytes, a, sizeof(a));
+	snprintf(buf, len, family == 6 ? "[%s]:%u" : "%s:%u", a, port);
 	return buf;
 }
 

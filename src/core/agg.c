@@ -110,13 +110,6 @@ static int sw_agg_rehash(struct sw_agg *a)
 	return 0;
 }
 
-static inline bool sw_agg_prefix_eq(const struct sw_prefix *x,
-				    const struct sw_prefix *y)
-{
-	return x->family == y->family && x->plen == y->plen &&
-	       memcmp(x->bytes, y->bytes, 16) == 0;
-}
-
 /* The remote row for p, created empty if absent; NULL on ENOMEM. */
 static struct sw_remote *sw_agg_remote(struct sw_agg *a,
 				       const struct sw_prefix *p)
@@ -133,7 +126,7 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a,
 	mask = a->nrslots - 1;
 	h = sw_agg_prefix_hash(p) & mask;
 	while ((idx = a->rslots[h]) != 0) {
-		if (sw_agg_prefix_eq(&a->remotes[idx - 1].pfx, p))
+		if (sw_prefix_eq(&a->remotes[idx - 1].pfx, p))
 			return &a->remotes[idx - 1];
 		h = (h + 1) & mask;
 	}
@@ -150,7 +143,7 @@ int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
 
 	/* The hash indexes build order; rows were sorted since: scan. */
 	for (i = 0; i < a->nremotes; i++)
-		if (sw_agg_prefix_eq(&a->remotes[i].pfx, p))
+		if (sw_prefix_eq(&a->remotes[i].pfx, p))
 			return (int)i;
 	return -1;
 }

@@ -146,19 +146,12 @@ int sw_filter_prog_compile(struct sw_filter *f)
 	return 0;
 }
 
-static inline bool is_mapped(const uint8_t *a)
-{
-	static const uint8_t head[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-	return memcmp(a, head, sizeof(head)) == 0;
-}
-
 /* Address a of socket s inside the test's prefix. An IPv4-mapped address
  * left in IPv6 form is compared as IPv4, as the kernel's hostcond does. */
 static inline bool addr_in(const struct sw_ftest *t, const struct sw_sock *s,
 			   const uint8_t *a)
 {
-	if (s->family == SW_V4 || is_mapped(a)) {
+	if (s->family == SW_V4 || sw_addr_is_mapped(a)) {
 		uint32_t w;
 		if (t->family != SW_V4)
 			return false;
@@ -176,7 +169,8 @@ static inline bool addr_in(const struct sw_ftest *t, const struct sw_sock *s,
 /* IPv4 to an operator: an IPv4 socket, or a v6 one talking IPv4. */
 static inline bool is_v4(const struct sw_sock *s)
 {
-	return s->family == SW_V4 || is_mapped(s->src) || is_mapped(s->dst);
+	return s->family == SW_V4 || sw_addr_is_mapped(s->src) ||
+	       sw_addr_is_mapped(s->dst);
 }
 
 static inline bool test(const struct sw_ftest *t, const struct sw_sock *s)

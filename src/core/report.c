@@ -154,7 +154,7 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		    const struct sw_report_opts *o)
 {
 	const struct sw_agg *a = f->agg;
-	char tbuf[40], addr[SW_ADDR_STRLEN], ep[SW_ADDR_STRLEN + 8], st[64];
+	char tbuf[40], addr[SW_ADDR_STRLEN], ep[SW_ENDPOINT_STRLEN], st[64];
 	uint32_t i, n = sw_report_nrows(a, o->top);
 	unsigned k;
 
@@ -204,9 +204,7 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 	for (i = 0; i < a->nlisteners; i++) {
 		const struct sw_listener *l = &a->listeners[i];
 
-		sw_addr_format(l->family, l->addr, addr, sizeof(addr));
-		snprintf(ep, sizeof(ep), l->family == SW_V6 ? "[%s]:%u" : "%s:%u",
-			 addr, l->port);
+		sw_endpoint_format(l->family, l->addr, l->port, ep, sizeof(ep));
 		sw_buf_printf(b, "%-5s %-46s %8u %8u %8u %8u  ",
 			      sw_proto_name(l->proto), ep, l->accept_queue,
 			      l->backlog, l->syn_recv, l->established);
