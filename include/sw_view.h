@@ -120,6 +120,13 @@ struct sw_view_block {
 	char reason[64];
 };
 
+/* A run of the kernel blocks' lookup index: the blocks of one family and
+ * prefix length, at bidx[start .. start + n). */
+struct sw_view_block_run {
+	uint8_t family, plen;
+	uint32_t start, n;
+};
+
 /* The UI's own copy of a frame: refreshes never change it under the UI. */
 struct sw_view_model {
 	uint64_t seq;
@@ -144,6 +151,13 @@ struct sw_view_model {
 	struct sw_view_block *blocks;
 	uint32_t nblocks, bcap;
 	uint32_t nkernel_blocks; /* blocks[0..n) came from the kernel, the rest are marks */
+	/* lookup index of the kernel blocks (sw_view_model_blocked): their
+	 * indices sorted by family, length, address, index; one run per
+	 * (family, length) */
+	uint32_t *bidx;
+	uint32_t bidx_cap;
+	struct sw_view_block_run *bruns;
+	uint32_t nbruns, brcap;
 };
 
 void sw_view_model_init(struct sw_view_model *m);
@@ -163,8 +177,10 @@ int sw_view_model_set_blocks(struct sw_view_model *m,
 int sw_view_model_set_marks(struct sw_view_model *m,
 			    const struct sw_prefix *marks, uint32_t nmarks);
 
-/* Index into m->blocks of a kernel block that covers p (same family, its
- * prefix contains p's address and is not longer than p), or -1. */
+/* Index into m->blocks of the first kernel block (in list order) that
+ * covers p (same family, its prefix contains p's address and is not
+ * longer than p), or -1. A binary search per distinct (family, length)
+ * of the blocks, so cheap per screen row with 100,000 blocks. */
 int sw_view_model_blocked(const struct sw_view_model *m,
 			  const struct sw_prefix *p);
 

@@ -19,6 +19,8 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->listeners);
 	free(m->socks);
 	free(m->blocks);
+	free(m->bidx);
+	free(m->bruns);
 	sw_view_model_init(m);
 }
 
@@ -104,16 +106,76 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	return 0;
 }
 
+/* Index order: family, length, address, then list index (so the first
+ * of equal blocks in a run is the first in list order). */
+static int sw_view_model_block_cmp(const void *pa, const void *pb, void *arg)
+{
+	const struct sw_view_block *bl = arg;
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	const struct sw_prefix *x = &bl[a].target, *y = &bl[b].target;
+	int c;
+
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->plen != y->plen)
+		return x->plen < y->plen ? -1 : 1;
+	c = memcmp(x->bytes, y->bytes, sizeof(x->bytes));
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Build the lookup index of blocks[0 .. nkernel_blocks). */
+static int sw_view_model_index(struct sw_view_model *m)
+{
+	uint32_t n = m->nkernel_blocks, i;
+
+	m->nbruns = 0;
+	if (sw_view_model_grow((void **)&m->bidx, &m->bidx_cap, n,
+			       sizeof(*m->bidx)))
+		return -1;
+	for (i = 0; i < n; i++)
+		m->bidx[i] = i;
+	if (n > 1)
+		qsort_r(m->bidx, n, sizeof(*m->bidx), sw_view_model_block_cmp,
+			m->blocks);
+	for (i = 0; i < n; i++) {
+		const struct sw_prefix *t = &m->blocks[m->bidx[i]].target;
+		struct sw_view_block_run *r;
+
+		if (m->nbruns) {
+			r = &m->bruns[m->nbruns - 1];
+			if (r->family == t->family && r->plen == t->plen) {
+				r->n++;
+				continue;
+			}
+		}
+		if (sw_view_model_grow((void **)&m->bruns, &m->brcap,
+				       m->nbruns + 1, sizeof(*m->bruns))) {
+			m->nbruns = 0;
+			return -1;
+		}
+		r = &m->bruns[m->nbruns++];
+		r->family = t->family;
+		r->plen = t->plen;
+		r->start = i;
+		r->n = 1;
+	}
+	return 0;
+}
+
 int sw_view_model_set_blocks(struct sw_view_model *m,
 			     const struct sw_view_block *kern, uint32_t n)
 {
-	m->nblocks = m->nkernel_blocks = 0;
+	m->nblocks = m->nkernel_blocks = m->nbruns = 0;
 	if (sw_view_model_grow((void **)&m->blocks, &m->bcap, n,
 			       sizeof(*m->blocks)))
 		return -1;
 	if (n)
 		memcpy(m->blocks, kern, n * sizeof(*kern));
 	m->nblocks = m->nkernel_blocks = n;
+	if (sw_view_model_index(m)) {
+		m->nblocks = m->nkernel_blocks = 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -144,14 +206,33 @@ int sw_view_model_set_marks(struct sw_view_model *m,
 int sw_view_model_blocked(const struct sw_view_model *m,
 			  const struct sw_prefix *p)
 {
-	uint32_t i;
+	long best = -1;
+	uint32_t r;
 
-	for (i = 0; i < m->nkernel_blocks; i++) {
-		const struct sw_prefix *t = &m->blocks[i].target;
+	for (r = 0; r < m->nbruns; r++) {
+		const struct sw_view_block_run *run = &m->bruns[r];
+		const uint32_t *ix = m->bidx + run->start;
+		uint32_t lo = 0, hi = run->n;
+		uint8_t key[16];
 
-		if (t->family == p->family && t->plen <= p->plen &&
-		    sw_prefix_contains_addr(t, p->family, p->bytes))
-			return (int)i;
+		if (run->family != p->family || run->plen > p->plen)
+			continue;
+		/* a block of this length covers p when p's address, cut to
+		 * the length, is the block's address */
+		sw_addr_mask(key, p->bytes, p->family, run->plen);
+		while (lo < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+
+			if (memcmp(m->blocks[ix[mid]].target.bytes, key,
+				   sizeof(key)) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < run->n &&
+		    !memcmp(m->blocks[ix[lo]].target.bytes, key, sizeof(key)) &&
+		    (best < 0 || ix[lo] < (uint32_t)best))
+			best = ix[lo];
 	}
-	return -1;
+	return (int)best;
 }
