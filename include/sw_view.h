@@ -167,7 +167,16 @@ void sw_view_model_free(struct sw_view_model *m);
  * Returns 0, or -1 (ENOMEM; m then holds an empty frame). */
 int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f);
 
-/* Replace m's blocks with n kernel blocks (marks dropped).
+/* Fill m's kernel blocks in place: sw_view_model_blocks_room drops the
+ * blocks and marks and returns room for n blocks in m->blocks (owned by m),
+ * or NULL (ENOMEM; blocks emptied); write them, then
+ * sw_view_model_blocks_commit(m, n) lists them and builds the lookup
+ * index. Commit returns 0 or -1 (ENOMEM; blocks emptied). */
+struct sw_view_block *sw_view_model_blocks_room(struct sw_view_model *m,
+						uint32_t n);
+int sw_view_model_blocks_commit(struct sw_view_model *m, uint32_t n);
+
+/* Replace m's blocks with a copy of n kernel blocks (marks dropped).
  * Returns 0 or -1 (ENOMEM; blocks emptied). */
 int sw_view_model_set_blocks(struct sw_view_model *m,
 			     const struct sw_view_block *kern, uint32_t n);

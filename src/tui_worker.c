@@ -22,8 +22,6 @@ struct sw_tui_worker {
 	struct sw_blocker *b;
 	struct sw_view_model models[3];
 	struct sw_view_model *ready, *spare; /* the third is the UI's */
-	struct sw_view_block *kblocks;       /* scratch for the block list */
-	size_t kcap;
 
 	/* under mu: commands from the UI */
 	bool quit, paused, now;
@@ -64,26 +62,19 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 				 struct sw_view_model *m)
 {
 	const struct sw_block_list *l;
-	size_t i;
+	struct sw_view_block *k;
+	uint32_t n, i;
 
 	if (!w->b) {
 		sw_view_model_set_blocks(m, NULL, 0);
 		return;
 	}
 	l = sw_blocker_list(w->b);
-	if (l->n > w->kcap) {
-		struct sw_view_block *k = realloc(w->kblocks, l->n * sizeof(*k));
-
-		if (!k) {
-			sw_view_model_set_blocks(m, NULL, 0);
-			return;
-		}
-		w->kblocks = k;
-		w->kcap = l->n;
-	}
-	for (i = 0; i < l->n; i++) {
-		struct sw_view_block *k = &w->kblocks[i];
-
+	n = l->n < UINT32_MAX ? (uint32_t)l->n : UINT32_MAX;
+	k = sw_view_model_blocks_room(m, n);
+	if (!k)
+		return;
+	for (i = 0; i < n; i++, k++) {
 		memset(k, 0, sizeof(*k));
 		k->target = l->v[i].target;
 		k->expires_s = l->v[i].expires_s > 0 ? l->v[i].expires_s : -1;
@@ -91,7 +82,7 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		k->bytes = l->v[i].bytes;
 		snprintf(k->reason, sizeof(k->reason), "%.63s", l->v[i].comment);
 	}
-	sw_view_model_set_blocks(m, w->kblocks, (uint32_t)l->n);
+	sw_view_model_blocks_commit(m, n);
 }
 
 /* Fill the spare model from the engine's frame and make it the ready one.
@@ -367,7 +358,6 @@ void sw_tui_worker_stop(struct sw_tui_worker *w)
 		sw_blocker_close(w->b);
 	for (i = 0; i < 3; i++)
 		sw_view_model_free(&w->models[i]);
-	free(w->kblocks);
 	free(w->info);
 	close(w->pipe[0]);
 	close(w->pipe[1]);

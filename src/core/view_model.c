@@ -162,21 +162,36 @@ static int sw_view_model_index(struct sw_view_model *m)
 	return 0;
 }
 
-int sw_view_model_set_blocks(struct sw_view_model *m,
-			     const struct sw_view_block *kern, uint32_t n)
+struct sw_view_block *sw_view_model_blocks_room(struct sw_view_model *m,
+						uint32_t n)
 {
 	m->nblocks = m->nkernel_blocks = m->nbruns = 0;
 	if (sw_view_model_grow((void **)&m->blocks, &m->bcap, n,
 			       sizeof(*m->blocks)))
-		return -1;
-	if (n)
-		memcpy(m->blocks, kern, n * sizeof(*kern));
-	m->nblocks = m->nkernel_blocks = n;
+		return NULL;
+	return m->blocks;
+}
+
+int sw_view_model_blocks_commit(struct sw_view_model *m, uint32_t n)
+{
+	m->nblocks = m->nkernel_blocks = n <= m->bcap ? n : m->bcap;
 	if (sw_view_model_index(m)) {
 		m->nblocks = m->nkernel_blocks = 0;
 		return -1;
 	}
 	return 0;
+}
+
+int sw_view_model_set_blocks(struct sw_view_model *m,
+			     const struct sw_view_block *kern, uint32_t n)
+{
+	struct sw_view_block *b = sw_view_model_blocks_room(m, n);
+
+	if (!b)
+		return -1;
+	if (n)
+		memcpy(b, kern, n * sizeof(*kern));
+	return sw_view_model_blocks_commit(m, n);
 }
 
 int sw_view_model_set_marks(struct sw_view_model *m,

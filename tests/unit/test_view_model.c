@@ -98,6 +98,39 @@ static void test_first_in_list_order(void **state)
 	sw_view_model_free(&m);
 }
 
+/* Filling the model's storage in place lists and indexes the same. */
+static void test_fill_in_place(void **state)
+{
+	struct sw_view_model m;
+	struct sw_view_block *b;
+	struct sw_prefix p;
+
+	(void)state;
+	sw_view_model_init(&m);
+	p = pfx("192.0.2.1");
+	assert_int_equal(sw_view_model_set_marks(&m, &p, 1), 0);
+	assert_int_equal(m.nblocks, 1);
+	b = sw_view_model_blocks_room(&m, 2);
+	assert_non_null(b);
+	/* the marks went with the old list */
+	assert_int_equal(m.nblocks, 0);
+	memset(b, 0, 2 * sizeof(*b));
+	b[0].target = pfx("198.51.100.0/24");
+	b[1].target = pfx("203.0.113.5");
+	b[1].packets = 7;
+	assert_int_equal(sw_view_model_blocks_commit(&m, 2), 0);
+	assert_int_equal(m.nblocks, 2);
+	assert_int_equal(m.nkernel_blocks, 2);
+	assert_int_equal(m.blocks[1].packets, 7);
+	p = pfx("203.0.113.5");
+	assert_int_equal(sw_view_model_blocked(&m, &p), 1);
+	p = pfx("198.51.100.9");
+	assert_int_equal(sw_view_model_blocked(&m, &p), 0);
+	p = pfx("203.0.113.6");
+	assert_int_equal(sw_view_model_blocked(&m, &p), -1);
+	sw_view_model_free(&m);
+}
+
 static uint32_t rnd(uint32_t *s)
 {
 	*s ^= *s << 13;
@@ -171,6 +204,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_in_list_order),
+		cmocka_unit_test(test_fill_in_place),
 		cmocka_unit_test(test_index_matches_scan),
 	};
 
