@@ -399,6 +399,10 @@ int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,
 		       enum sw_pane p, long delta);
 
+/* Set a list's visible height; when it changed, scroll so the selection
+ * stays in view (and no blank tail shows while rows above are hidden). */
+void sw_view_list_set_height(struct sw_view_list *l, uint32_t h);
+
 /* Select index i of pane p's list (clamped); updates key and scroll. */
 void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 			 enum sw_pane p, long i);

@@ -133,27 +133,12 @@ struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
 	return r;
 }
 
-/* After a resize or a mode change the visible heights change: keep each
- * selection in view. */
-static void sw_tui_rescroll(struct sw_tui *t, const uint32_t *before)
-{
-	int p;
-
-	for (p = 0; p < SW_PANE_MAX; p++)
-		if (t->view.list[p].height != before[p])
-			sw_view_list_select(&t->view, t->m, p, t->view.list[p].sel);
-}
-
 void sw_tui_draw(struct sw_tui *t)
 {
 	struct sw_view_layout *l = &t->lay;
-	uint32_t before[SW_PANE_MAX];
 	int p;
 
-	for (p = 0; p < SW_PANE_MAX; p++)
-		before[p] = t->view.list[p].height;
 	sw_view_layout(&t->view, LINES, COLS, l);
-	sw_tui_rescroll(t, before);
 	erase();
 	curs_set(0);
 	if (l->too_small) {

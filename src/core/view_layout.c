@@ -29,7 +29,7 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 	if (rows < SW_VIEW_MIN_ROWS || cols < SW_VIEW_MIN_COLS) {
 		out->too_small = true;
 		for (i = 0; i < SW_PANE_MAX; i++)
-			v->list[i].height = 0;
+			sw_view_list_set_height(&v->list[i], 0);
 		return;
 	}
 	out->header = sw_view_rect(0, 0, SW_VIEW_HEADER_ROWS, cols);
@@ -57,11 +57,11 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 	for (i = 0; i < SW_PANE_MAX; i++) {
 		int h = out->pane[i].h - SW_VIEW_PANE_CHROME;
 
-		v->list[i].height = h > 0 ? (uint32_t)h : 0;
+		/* the states pane shows every state even if it got taller */
+		if (i == SW_PANE_STATES && h > SW_ST_MAX - 1)
+			h = SW_ST_MAX - 1;
+		sw_view_list_set_height(&v->list[i], h > 0 ? (uint32_t)h : 0);
 	}
-	/* the states pane shows every state even if it got taller */
-	if (v->list[SW_PANE_STATES].height > SW_ST_MAX - 1)
-		v->list[SW_PANE_STATES].height = SW_ST_MAX - 1;
 }
 
 int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)

@@ -65,6 +65,14 @@ static void sw_view_list_scroll(struct sw_view_list *l)
 		l->top = l->n > h ? l->n - h : 0;
 }
 
+void sw_view_list_set_height(struct sw_view_list *l, uint32_t h)
+{
+	if (l->height == h)
+		return;
+	l->height = h;
+	sw_view_list_scroll(l);
+}
+
 static void sw_view_list_set_key(struct sw_view_list *l,
 				 const struct sw_view_pane_def *def,
 				 const struct sw_view_model *m)
