@@ -3,20 +3,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_report.h"
 #include "sw_view.h"
 
-/* Rows are the states from ESTABLISHED to CLOSING, in kernel order. */
-#define SW_VIEW_NSTATES (SW_ST_MAX - 1)
-
+/* Rows are the TCP states in the text report's order (ESTABLISHED ..
+ * CLOSING, as netstat lists them). */
 static unsigned sw_view_st(uint32_t row)
 {
-	return row + 1;
+	return sw_report_states[row];
+}
+
+static const struct sw_state_row *sw_view_st_row(const struct sw_view_model *m,
+						 uint32_t row)
+{
+	return &m->states[sw_view_st(row)];
 }
 
 static uint32_t sw_view_states_nrows(const struct sw_view_model *m)
 {
 	(void)m;
-	return SW_VIEW_NSTATES;
+	return sw_report_nstates;
 }
 
 static void sw_view_states_key(const struct sw_view_model *m, uint32_t row,
@@ -44,29 +50,29 @@ static int sw_view_states_cmp_name(const struct sw_view_model *m, uint32_t a,
 static void sw_view_states_count(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
-	sw_view_fmt_count(m->states[sw_view_st(row)].count, c->text,
+	sw_view_fmt_count(sw_view_st_row(m, row)->count, c->text,
 			  sizeof(c->text));
 }
 
 static int sw_view_states_cmp_count(const struct sw_view_model *m, uint32_t a,
 				    uint32_t b)
 {
-	return sw_view_cmp_u64(m->states[sw_view_st(a)].count,
-			       m->states[sw_view_st(b)].count);
+	return sw_view_cmp_u64(sw_view_st_row(m, a)->count,
+			       sw_view_st_row(m, b)->count);
 }
 
 static void sw_view_states_delta(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
-	sw_view_fmt_delta(m->states[sw_view_st(row)].delta, c->text,
+	sw_view_fmt_delta(sw_view_st_row(m, row)->delta, c->text,
 			  sizeof(c->text));
 }
 
 static int sw_view_states_cmp_delta(const struct sw_view_model *m, uint32_t a,
 				    uint32_t b)
 {
-	int64_t x = m->states[sw_view_st(a)].delta;
-	int64_t y = m->states[sw_view_st(b)].delta;
+	int64_t x = sw_view_st_row(m, a)->delta;
+	int64_t y = sw_view_st_row(m, b)->delta;
 
 	return (x > y) - (x < y);
 }
@@ -74,27 +80,26 @@ static int sw_view_states_cmp_delta(const struct sw_view_model *m, uint32_t a,
 static void sw_view_states_rate(const struct sw_view_model *m, uint32_t row,
 				struct sw_view_cell *c)
 {
-	sw_view_fmt_rate(m->states[sw_view_st(row)].entered_per_s, c->text,
+	sw_view_fmt_rate(sw_view_st_row(m, row)->entered_per_s, c->text,
 			 sizeof(c->text));
 }
 
 static int sw_view_states_cmp_rate(const struct sw_view_model *m, uint32_t a,
 				   uint32_t b)
 {
-	return sw_view_cmp_dbl(m->states[sw_view_st(a)].entered_per_s,
-			       m->states[sw_view_st(b)].entered_per_s);
+	return sw_view_cmp_dbl(sw_view_st_row(m, a)->entered_per_s,
+			       sw_view_st_row(m, b)->entered_per_s);
 }
 
 static void sw_view_states_bar(const struct sw_view_model *m, uint32_t row,
 			       struct sw_view_cell *c)
 {
-	uint32_t max = 0;
-	unsigned s;
+	uint32_t max = 0, r;
 
-	for (s = 1; s < SW_ST_MAX; s++)
-		if (m->states[s].count > max)
-			max = m->states[s].count;
-	c->bar = max ? (double)m->states[sw_view_st(row)].count / max : 0;
+	for (r = 0; r < sw_report_nstates; r++)
+		if (sw_view_st_row(m, r)->count > max)
+			max = sw_view_st_row(m, r)->count;
+	c->bar = max ? (double)sw_view_st_row(m, row)->count / max : 0;
 }
 
 static unsigned sw_view_states_flags(const struct sw_view *v,
