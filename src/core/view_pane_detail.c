@@ -39,16 +39,6 @@ static bool sw_view_detail_include(const struct sw_view *v,
 	return false;
 }
 
-static void sw_view_detail_endpoint(unsigned family, const uint8_t *addr,
-				    unsigned port, struct sw_view_cell *c)
-{
-	char a[SW_ADDR_STRLEN];
-
-	sw_addr_format(family, addr, a, sizeof(a));
-	snprintf(c->text, sizeof(c->text), family == SW_V6 ? "[%s]:%u" : "%s:%u",
-		 a, port);
-}
-
 static int sw_view_detail_cmp_ep(unsigned fa, const uint8_t *a, unsigned pa,
 				 unsigned fb, const uint8_t *b, unsigned pb)
 {
@@ -75,7 +65,7 @@ static void sw_view_detail_local(const struct sw_view_model *m, uint32_t row,
 {
 	const struct sw_sock *s = &m->socks[row];
 
-	sw_view_detail_endpoint(s->family, s->src, s->sport, c);
+	sw_endpoint_format(s->family, s->src, s->sport, c->text, sizeof(c->text));
 }
 
 static int sw_view_detail_cmp_local(const struct sw_view_model *m, uint32_t a,
@@ -95,7 +85,8 @@ static void sw_view_detail_remote(const struct sw_view_model *m, uint32_t row,
 	if (!sw_sock_has_peer(s))
 		snprintf(c->text, sizeof(c->text), "*");
 	else
-		sw_view_detail_endpoint(s->family, s->dst, s->dport, c);
+		sw_endpoint_format(s->family, s->dst, s->dport, c->text,
+				   sizeof(c->text));
 }
 
 static int sw_view_detail_cmp_remote(const struct sw_view_model *m,

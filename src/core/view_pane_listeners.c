@@ -41,11 +41,8 @@ static void sw_view_listeners_local(const struct sw_view_model *m,
 				    uint32_t row, struct sw_view_cell *c)
 {
 	const struct sw_listener *l = &m->listeners[row];
-	char a[SW_ADDR_STRLEN];
 
-	sw_addr_format(l->family, l->addr, a, sizeof(a));
-	snprintf(c->text, sizeof(c->text), l->family == SW_V6 ? "[%s]:%u" : "%s:%u",
-		 a, l->port);
+	sw_endpoint_format(l->family, l->addr, l->port, c->text, sizeof(c->text));
 }
 
 /* Port first: that is what an operator looks for. */
