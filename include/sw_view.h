@@ -277,6 +277,13 @@ static inline int sw_view_cmp_dbl(double a, double b)
 	return (a > b) - (a < b);
 }
 
+/* A prefix as a row (view_prefix.c): the key (family, length, address in
+ * the first 18 bytes, the rest zero), the cell ("192.0.2.0/24"), and the
+ * order (address, v4 first, then length; <0, 0, >0). */
+void sw_view_prefix_key(const struct sw_prefix *p, struct sw_view_key *k);
+void sw_view_prefix_cell(const struct sw_prefix *p, struct sw_view_cell *c);
+int sw_view_prefix_cmp(const struct sw_prefix *x, const struct sw_prefix *y);
+
 /* Definition of a pane (never NULL for p < SW_PANE_MAX). */
 const struct sw_view_pane_def *sw_view_pane(enum sw_pane p);
 

@@ -14,29 +14,21 @@ static uint32_t sw_view_blocks_nrows(const struct sw_view_model *m)
 static void sw_view_blocks_key(const struct sw_view_model *m, uint32_t row,
 			       struct sw_view_key *k)
 {
-	const struct sw_view_block *b = &m->blocks[row];
-
-	memset(k, 0, sizeof(*k));
-	k->b[0] = b->target.family;
-	k->b[1] = b->target.plen;
-	memcpy(k->b + 2, b->target.bytes, 16);
-	k->b[18] = b->marked;
+	sw_view_prefix_key(&m->blocks[row].target, k);
+	/* a mark and a kernel block of the same target are two rows */
+	k->b[18] = m->blocks[row].marked;
 }
 
 static void sw_view_blocks_target(const struct sw_view_model *m, uint32_t row,
 				  struct sw_view_cell *c)
 {
-	sw_prefix_format(&m->blocks[row].target, c->text, sizeof(c->text));
+	sw_view_prefix_cell(&m->blocks[row].target, c);
 }
 
 static int sw_view_blocks_cmp_target(const struct sw_view_model *m,
 				     uint32_t a, uint32_t b)
 {
-	const struct sw_prefix *x = &m->blocks[a].target;
-	const struct sw_prefix *y = &m->blocks[b].target;
-	int c = sw_addr_cmp(x->family, x->bytes, y->family, y->bytes);
-
-	return c ? c : sw_view_cmp_u64(x->plen, y->plen);
+	return sw_view_prefix_cmp(&m->blocks[a].target, &m->blocks[b].target);
 }
 
 static void sw_view_blocks_expires(const struct sw_view_model *m,

@@ -1,8 +1,5 @@
 /* view_pane_remotes.c - the remotes pane: one row per remote address or
  * prefix (when grouped) with its connections, new/s and top states. */
-#include <stdio.h>
-#include <string.h>
-
 #include "sw_view.h"
 
 static uint32_t sw_view_remotes_nrows(const struct sw_view_model *m)
@@ -13,27 +10,19 @@ static uint32_t sw_view_remotes_nrows(const struct sw_view_model *m)
 static void sw_view_remotes_key(const struct sw_view_model *m, uint32_t row,
 				struct sw_view_key *k)
 {
-	const struct sw_prefix *p = &m->remotes[row].pfx;
-
-	memset(k, 0, sizeof(*k));
-	k->b[0] = p->family;
-	k->b[1] = p->plen;
-	memcpy(k->b + 2, p->bytes, 16);
+	sw_view_prefix_key(&m->remotes[row].pfx, k);
 }
 
 static void sw_view_remotes_addr(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
-	sw_prefix_format(&m->remotes[row].pfx, c->text, sizeof(c->text));
+	sw_view_prefix_cell(&m->remotes[row].pfx, c);
 }
 
 static int sw_view_remotes_cmp_addr(const struct sw_view_model *m, uint32_t a,
 				    uint32_t b)
 {
-	const struct sw_prefix *x = &m->remotes[a].pfx, *y = &m->remotes[b].pfx;
-	int c = sw_addr_cmp(x->family, x->bytes, y->family, y->bytes);
-
-	return c ? c : sw_view_cmp_u64(x->plen, y->plen);
+	return sw_view_prefix_cmp(&m->remotes[a].pfx, &m->remotes[b].pfx);
 }
 
 static void sw_view_remotes_conn(const struct sw_view_model *m, uint32_t row,
