@@ -22,7 +22,8 @@ struct sw_frame;
 /* ---- keys -------------------------------------------------------------- */
 
 /* Key codes: characters are their code point; special keys live above
- * Unicode so they never collide. The TUI maps curses codes to these. */
+ * Unicode so they never collide. The TUI maps curses codes to these
+ * (Enter and '\r' both to SW_KEY_ENTER). */
 enum sw_key {
 	SW_KEY_NONE = 0,
 	SW_KEY_TAB = '\t',
@@ -140,7 +141,6 @@ struct sw_view_model {
 	uint32_t opened, closed;
 	struct sw_counters counters;
 	double rate[SW_C_MAX];   /* per second; 0 without a previous frame */
-	bool have_rate;
 
 	struct sw_remote *remotes;
 	uint32_t nremotes, rcap;

@@ -93,7 +93,7 @@ static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 	return b;
 }
 
-static void sw_tui_resize(struct sw_tui *t)
+static void sw_tui_resize(void)
 {
 	struct winsize ws;
 
@@ -101,7 +101,6 @@ static void sw_tui_resize(struct sw_tui *t)
 	    ws.ws_col > 0)
 		resize_term(ws.ws_row, ws.ws_col);
 	clearok(curscr, TRUE);
-	(void)t;
 }
 
 /* After the marks changed: list them after the kernel's blocks. */
@@ -198,7 +197,7 @@ static bool sw_tui_input(struct sw_tui *t)
 		unsigned f = 0;
 
 		if (ch == KEY_RESIZE) {
-			sw_tui_resize(t);
+			sw_tui_resize();
 			continue;
 		}
 		if (ch == KEY_MOUSE) {
@@ -268,7 +267,7 @@ static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
 
 			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGWINCH)
-					sw_tui_resize(t);
+					sw_tui_resize();
 				else
 					run = false;
 			}
@@ -296,10 +295,6 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	sw_view_init(v, o->delay_s, &o->engine.group);
 	/* -g may give lengths off the g cycle: show what is in force */
 	t->group = o->engine.group;
-	if (!t->group.group_v4)
-		t->group.group_v4 = 32;
-	if (!t->group.group_v6)
-		t->group.group_v6 = 128;
 	v->block_ok = !t->block_why[0];
 	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
 	v->warn[SW_TIME_WAIT] = o->warn_time_wait;

@@ -80,7 +80,6 @@ static void sw_tui_total(char *buf, size_t len, uint32_t n, int64_t d,
 		snprintf(buf, len, "%s", a);
 		return;
 	}
-	snprintf(buf, len, "%s (%s/s)", a, d >= 0 ? "+" : "-");
 	sw_view_fmt_rate((d >= 0 ? (double)d : -(double)d) / m->interval_s, b,
 			 sizeof(b));
 	snprintf(buf, len, "%s (%s%s/s)", a, d >= 0 ? "+" : "-", b);

@@ -22,13 +22,12 @@ const struct sw_view_binding sw_view_bindings[] = {
 	{ 'g', SW_A_GROUP },               { ' ', SW_A_PAUSE },
 	{ '+', SW_A_INTERVAL_UP },         { '=', SW_A_INTERVAL_UP },
 	{ '-', SW_A_INTERVAL_DOWN },       { SW_KEY_ENTER, SW_A_OPEN },
-	{ '\r', SW_A_OPEN },               { SW_KEY_ESC, SW_A_CLOSE },
-	{ SW_KEY_LEFT, SW_A_CLOSE },       { SW_KEY_RIGHT, SW_A_OPEN },
-	{ 'b', SW_A_BLOCK },               { 'u', SW_A_UNBLOCK },
-	{ 'B', SW_A_BLOCKS },              { '?', SW_A_HELP },
-	{ 'h', SW_A_HELP },                { SW_KEY_F1, SW_A_HELP },
-	{ 'q', SW_A_QUIT },                { SW_KEY_F10, SW_A_QUIT },
-	{ 0, SW_A_NONE },
+	{ SW_KEY_ESC, SW_A_CLOSE },        { SW_KEY_LEFT, SW_A_CLOSE },
+	{ SW_KEY_RIGHT, SW_A_OPEN },       { 'b', SW_A_BLOCK },
+	{ 'u', SW_A_UNBLOCK },             { 'B', SW_A_BLOCKS },
+	{ '?', SW_A_HELP },                { 'h', SW_A_HELP },
+	{ SW_KEY_F1, SW_A_HELP },          { 'q', SW_A_QUIT },
+	{ SW_KEY_F10, SW_A_QUIT },         { 0, SW_A_NONE },
 };
 
 /* Help rows; an action without help text is listed with its sibling. */

@@ -435,7 +435,6 @@ static unsigned sw_view_confirm_key(struct sw_view *v, int key)
 		v->overlay = SW_O_NONE;
 		return SW_R_REDRAW;
 	case SW_KEY_ENTER:
-	case '\r':
 		if (sw_duration_parse(c->duration.buf, &c->seconds)) {
 			snprintf(c->error, sizeof(c->error),
 				 "'%.32s' is not a duration: try 90s, 10m, 2h",

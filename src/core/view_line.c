@@ -20,7 +20,6 @@ enum sw_line_result sw_view_line_key(struct sw_view_line *l, int key)
 {
 	switch (key) {
 	case SW_KEY_ENTER:
-	case '\r':
 		return SW_LINE_ACCEPT;
 	case SW_KEY_ESC:
 		return SW_LINE_CANCEL;

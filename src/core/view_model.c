@@ -49,6 +49,7 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	const struct sw_agg *a = f->agg;
 	const struct sw_snapshot *s = f->snap;
 	uint32_t nsocks = s ? s->count : 0;
+	bool have_rate = f->have_prev_counters && f->interval_s > 0;
 	unsigned i;
 
 	m->seq = f->seq;
@@ -56,13 +57,11 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	m->interval_s = f->interval_s;
 	m->refresh_ms = f->refresh_ms;
 	m->counters = f->counters;
-	m->have_rate = f->have_prev_counters && f->interval_s > 0;
 	for (i = 0; i < SW_C_MAX; i++)
-		m->rate[i] = m->have_rate
-				     ? sw_counters_rate(&f->prev_counters,
-							&f->counters, i,
-							f->interval_s)
-				     : 0;
+		m->rate[i] = have_rate ? sw_counters_rate(&f->prev_counters,
+							  &f->counters, i,
+							  f->interval_s)
+				       : 0;
 	m->nremotes = m->nlisteners = m->nsocks = 0;
 	if (!a) {
 		m->have_prev = false;
