@@ -80,6 +80,40 @@ void sw_tui_put(int y, int x, int w, int attr, const char *s, bool right)
 	attrset(A_NORMAL);
 }
 
+/* Line drawing: Unicode lines in a UTF-8 locale (no dependence on the
+ * terminal's acsc), the terminal's ACS characters otherwise. */
+static void sw_tui_hline(const struct sw_tui *t, int y, int x, int n)
+{
+	if (t->utf8)
+		mvhline_set(y, x, WACS_HLINE, n);
+	else
+		mvhline(y, x, ACS_HLINE, n);
+}
+
+static void sw_tui_vline(const struct sw_tui *t, int y, int x, int n)
+{
+	if (t->utf8)
+		mvvline_set(y, x, WACS_VLINE, n);
+	else
+		mvvline(y, x, ACS_VLINE, n);
+}
+
+/* The four corners of an h x w box at (y, x). */
+static void sw_tui_corners(const struct sw_tui *t, int y, int x, int h, int w)
+{
+	if (t->utf8) {
+		mvadd_wch(y, x, WACS_ULCORNER);
+		mvadd_wch(y, x + w - 1, WACS_URCORNER);
+		mvadd_wch(y + h - 1, x, WACS_LLCORNER);
+		mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
+	} else {
+		mvaddch(y, x, ACS_ULCORNER);
+		mvaddch(y, x + w - 1, ACS_URCORNER);
+		mvaddch(y + h - 1, x, ACS_LLCORNER);
+		mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	}
+}
+
 struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
 {
 	struct sw_rect r;
@@ -94,26 +128,11 @@ struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
 	for (i = 0; i < h; i++)
 		sw_tui_fill(y0 + i, x0, w, t->attr[SW_T_DIALOG]);
 	attrset(t->attr[SW_T_DIALOG]);
-	if (t->utf8) {
-		/* Unicode lines: no dependence on the terminal's acsc */
-		mvhline_set(y0, x0 + 1, WACS_HLINE, w - 2);
-		mvhline_set(y0 + h - 1, x0 + 1, WACS_HLINE, w - 2);
-		mvvline_set(y0 + 1, x0, WACS_VLINE, h - 2);
-		mvvline_set(y0 + 1, x0 + w - 1, WACS_VLINE, h - 2);
-		mvadd_wch(y0, x0, WACS_ULCORNER);
-		mvadd_wch(y0, x0 + w - 1, WACS_URCORNER);
-		mvadd_wch(y0 + h - 1, x0, WACS_LLCORNER);
-		mvadd_wch(y0 + h - 1, x0 + w - 1, WACS_LRCORNER);
-	} else {
-		mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
-		mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
-		mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
-		mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
-		mvaddch(y0, x0, ACS_ULCORNER);
-		mvaddch(y0, x0 + w - 1, ACS_URCORNER);
-		mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
-		mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
-	}
+	sw_tui_hline(t, y0, x0 + 1, w - 2);
+	sw_tui_hline(t, y0 + h - 1, x0 + 1, w - 2);
+	sw_tui_vline(t, y0 + 1, x0, h - 2);
+	sw_tui_vline(t, y0 + 1, x0 + w - 1, h - 2);
+	sw_tui_corners(t, y0, x0, h, w);
 	attrset(A_NORMAL);
 	if (title) {
 		int n = (int)strlen(title) + 2;
@@ -157,10 +176,7 @@ void sw_tui_draw(struct sw_tui *t)
 	if (l->pane[SW_PANE_REMOTES].h > 0) {
 		const struct sw_rect *r = &l->pane[SW_PANE_REMOTES];
 
-		if (t->utf8)
-			mvvline_set(r->y, r->x - 1, WACS_VLINE, r->h);
-		else
-			mvvline(r->y, r->x - 1, ACS_VLINE, r->h);
+		sw_tui_vline(t, r->y, r->x - 1, r->h);
 	}
 	sw_tui_draw_bottom(t, &l->bottom);
 	switch (t->view.overlay) {
