@@ -120,9 +120,12 @@ void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 /* Resolve the theme: colors when possible and wanted, else attributes. */
 void sw_tui_theme_init(struct sw_tui *t);
 
-/* Draw helpers (tui_draw.c): text clipped to w cells, padded when fill. */
+/* Draw helpers (tui_draw.c). put: s clipped to w cells, at x or ending
+ * at x + w (right); fill: w blanks; put_fill: w blanks, then s from x
+ * over them (a line of one color). All in attr. */
 void sw_tui_put(int y, int x, int w, int attr, const char *s, bool right);
 void sw_tui_fill(int y, int x, int w, int attr);
+void sw_tui_put_fill(int y, int x, int w, int attr, const char *s);
 /* Draw a box with a title; returns the inner rectangle. */
 struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title);
 

@@ -36,9 +36,8 @@ void sw_tui_draw_confirm(struct sw_tui *t)
 
 	sw_tui_put(y, in.x, in.w, d, "block for:", false);
 	fx = in.x + 34;
-	sw_tui_fill(y, fx, 12, c->field == 0 ? hi : d | (int)A_UNDERLINE);
-	sw_tui_put(y, fx, 12, c->field == 0 ? hi : d | (int)A_UNDERLINE, c->duration.buf,
-		   false);
+	sw_tui_put_fill(y, fx, 12, c->field == 0 ? hi : d | (int)A_UNDERLINE,
+			c->duration.buf);
 	sw_tui_put(y, fx + 13, in.w - (fx + 13 - in.x), d, "90s 10m 2h", false);
 	y++;
 	sw_tui_put(y, in.x, in.w, d, "end its open connections (k):", false);

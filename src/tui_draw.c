@@ -80,6 +80,12 @@ void sw_tui_put(int y, int x, int w, int attr, const char *s, bool right)
 	attrset(A_NORMAL);
 }
 
+void sw_tui_put_fill(int y, int x, int w, int attr, const char *s)
+{
+	sw_tui_fill(y, x, w, attr);
+	sw_tui_put(y, x, w, attr, s, false);
+}
+
 /* Line drawing: Unicode lines in a UTF-8 locale (no dependence on the
  * terminal's acsc), the terminal's ACS characters otherwise. */
 static void sw_tui_hline(const struct sw_tui *t, int y, int x, int n)

@@ -114,12 +114,13 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 	}
 	for (i = n - 1; i >= 0; i--) {
 		int len = (int)strlen(ind[i]) + 2;
+		char pad[sizeof(ind[0]) + 2];
 
 		if (x - len < from)
 			break;
 		x -= len;
-		sw_tui_fill(y, x, len, t->attr[SW_T_INDICATOR]);
-		sw_tui_put(y, x + 1, len - 2, t->attr[SW_T_INDICATOR], ind[i], false);
+		snprintf(pad, sizeof(pad), " %s ", ind[i]);
+		sw_tui_put_fill(y, x, len, t->attr[SW_T_INDICATOR], pad);
 		x -= 1;
 	}
 }
@@ -222,8 +223,7 @@ void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 	if (t->status[0]) {
 		int a = t->attr[t->status_error ? SW_T_ERROR : SW_T_STATUS];
 
-		sw_tui_fill(r->y, 0, r->w, a);
-		sw_tui_put(r->y, 0, r->w, a, t->status, false);
+		sw_tui_put_fill(r->y, 0, r->w, a, t->status);
 		return;
 	}
 	for (i = 0; i < sizeof(sw_tui_hints) / sizeof(sw_tui_hints[0]); i++) {
@@ -233,9 +233,8 @@ void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 		if (x + kn + wn > r->w)
 			break;
 		sw_tui_put(r->y, x, kn, t->attr[SW_T_KEY], sw_tui_hints[i].key, false);
-		sw_tui_fill(r->y, x + kn, wn, t->attr[SW_T_KEYDESC]);
-		sw_tui_put(r->y, x + kn, wn, t->attr[SW_T_KEYDESC],
-			   sw_tui_hints[i].what, false);
+		sw_tui_put_fill(r->y, x + kn, wn, t->attr[SW_T_KEYDESC],
+				sw_tui_hints[i].what);
 		x += kn + wn;
 	}
 	if (x < r->w)

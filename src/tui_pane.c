@@ -30,8 +30,7 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 		snprintf(buf, sizeof(buf), " %s (TCP)", def->title);
 	else
 		snprintf(buf, sizeof(buf), " %s: %u%s", def->title, l->n, extra);
-	sw_tui_fill(r->y, r->x, r->w, a);
-	sw_tui_put(r->y, r->x, r->w, a, buf, false);
+	sw_tui_put_fill(r->y, r->x, r->w, a, buf);
 	if (l->n > l->height && l->height > 0) {
 		snprintf(buf, sizeof(buf), "%u-%u ", l->top + 1,
 			 l->top + l->height < l->n ? l->top + l->height : l->n);
