@@ -21,7 +21,9 @@ struct sw_tui_worker {
 	struct sw_engine *e;
 	struct sw_blocker *b;
 	struct sw_view_model models[3];
-	struct sw_view_model *ready, *spare; /* the third is the UI's */
+	/* the latest ready one, the one being filled, and the UI's (until
+	 * its first take the UI shows a model of its own) */
+	struct sw_view_model *ready, *spare, *ui;
 
 	/* under mu: commands from the UI */
 	bool quit, paused, now;
@@ -186,14 +188,10 @@ static uint64_t sw_tui_worker_add(uint64_t t, double s)
 static void sw_tui_worker_wait(struct sw_tui_worker *w, uint64_t due)
 {
 	struct timespec ts;
-	uint64_t now = sw_tui_now_ns();
 
-	if (due <= now)
+	if (due <= sw_tui_now_ns())
 		return;
-	/* the condition variable runs on CLOCK_MONOTONIC (see start) */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	due = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec +
-	      (due - now);
+	/* due is on CLOCK_MONOTONIC, as the condition variable (see start) */
 	ts.tv_sec = (time_t)(due / 1000000000ull);
 	ts.tv_nsec = (long)(due % 1000000000ull);
 	pthread_cond_timedwait(&w->cv, &w->mu, &ts);
@@ -314,6 +312,7 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 	w->now = true;
 	for (i = 0; i < 3; i++)
 		sw_view_model_init(&w->models[i]);
+	w->ui = &w->models[0];
 	w->ready = &w->models[1];
 	w->spare = &w->models[2];
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
@@ -376,13 +375,11 @@ void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 	memset(news, 0, sizeof(*news));
 	pthread_mutex_lock(&w->mu);
 	if (w->ready_new && (!paused || w->ready_forced)) {
-		struct sw_view_model *mine = *m;
+		struct sw_view_model *old = w->ui;
 
-		/* the UI's first model is none of ours: keep ours rotating */
-		if (mine < &w->models[0] || mine > &w->models[2])
-			mine = &w->models[0];
-		*m = w->ready;
-		w->ready = mine;
+		w->ui = w->ready;
+		w->ready = old;
+		*m = w->ui;
 		w->ready_new = w->ready_forced = false;
 		news->model = true;
 	}
