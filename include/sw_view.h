@@ -402,6 +402,12 @@ long sw_view_selected(const struct sw_view *v, enum sw_pane p);
 int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 		      enum sw_pane p);
 
+/* Sort pane p's list by column col (out of range: the pane's default),
+ * against the column's natural direction when reverse; the selection
+ * stays on its row. Returns 0 or -1 as sw_view_list_sync. */
+int sw_view_list_set_sort(struct sw_view *v, const struct sw_view_model *m,
+			  enum sw_pane p, int col, bool reverse);
+
 /* Move pane p's selection: by delta rows, clamped; updates the key. */
 void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,
 		       enum sw_pane p, long delta);

@@ -174,7 +174,9 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 		sw_tui_status(t, false, "unblocking %s ...",
 			      sw_prefix_format(&v->unblock_target, a, sizeof(a)));
 	}
-	if (f & (SW_R_MARK | SW_R_BLOCKS)) {
+	/* SW_R_BLOCKS needs nothing here: the model lists the marks since
+	 * they changed, and showing the pane re-sorted it */
+	if (f & SW_R_MARK) {
 		sw_tui_marks(t);
 		sw_view_list_sync(v, t->m, SW_PANE_BLOCKS);
 	}

@@ -97,11 +97,8 @@ static unsigned sw_view_sort(struct sw_view *v, const struct sw_view_model *m,
 {
 	enum sw_pane p = sw_view_active(v);
 	int n = sw_view_pane(p)->ncols;
-	struct sw_view_list *l = &v->list[p];
 
-	l->sort = (l->sort + n + dir) % n;
-	l->reverse = false;
-	sw_view_list_sync(v, m, p);
+	sw_view_list_set_sort(v, m, p, (v->list[p].sort + n + dir) % n, false);
 	return SW_R_REDRAW;
 }
 
@@ -122,8 +119,7 @@ static unsigned sw_view_a_reverse(struct sw_view *v,
 {
 	enum sw_pane p = sw_view_active(v);
 
-	v->list[p].reverse = !v->list[p].reverse;
-	sw_view_list_sync(v, m, p);
+	sw_view_list_set_sort(v, m, p, v->list[p].sort, !v->list[p].reverse);
 	return SW_R_REDRAW;
 }
 

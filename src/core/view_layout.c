@@ -140,18 +140,14 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 	y -= l->pane[p].y;
 	x -= l->pane[p].x;
 	if (y == 1) {
-		struct sw_view_list *li = &v->list[p];
+		const struct sw_view_list *li = &v->list[p];
 
 		n = sw_view_columns(p, l->pane[p].w, xs, ws, 16);
 		for (i = 0; i < n; i++)
 			if (ws[i] > 0 && x >= xs[i] && x < xs[i] + ws[i] + 1) {
-				if (li->sort == i)
-					li->reverse = !li->reverse;
-				else {
-					li->sort = i;
-					li->reverse = false;
-				}
-				sw_view_list_sync(v, m, p);
+				/* the sorted column again: reverse it */
+				sw_view_list_set_sort(v, m, p, i,
+						      li->sort == i && !li->reverse);
 				break;
 			}
 	} else if (y >= SW_VIEW_PANE_CHROME) {

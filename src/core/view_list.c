@@ -134,6 +134,14 @@ int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 	return 0;
 }
 
+int sw_view_list_set_sort(struct sw_view *v, const struct sw_view_model *m,
+			  enum sw_pane p, int col, bool reverse)
+{
+	v->list[p].sort = col;
+	v->list[p].reverse = reverse;
+	return sw_view_list_sync(v, m, p);
+}
+
 void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 			 enum sw_pane p, long i)
 {
