@@ -113,6 +113,9 @@ struct sw_tui {
 /* Monotonic clock in ns. */
 uint64_t sw_tui_now_ns(void);
 
+/* True when remotes are grouped into prefixes (not /32 and /128). */
+bool sw_tui_grouped(const struct sw_tui *t);
+
 /* Set the status line for a few seconds. */
 void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

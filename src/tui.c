@@ -18,6 +18,7 @@
 
 #include <curses.h>
 
+#include "sw_duration.h"
 #include "sw_tui.h"
 
 /* How long a status message stays. */
@@ -29,6 +30,11 @@ uint64_t sw_tui_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+bool sw_tui_grouped(const struct sw_tui *t)
+{
+	return t->group.group_v4 != 32 || t->group.group_v6 != 128;
 }
 
 void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
@@ -45,7 +51,7 @@ void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 /* "10m" for 600 s: a duration the confirmation's parser reads back. */
 static void sw_tui_duration_text(double s, char *buf, size_t len)
 {
-	int t = s > 0 && s < 365.0 * 86400 ? (int)(s + 0.5) : 600;
+	int t = s > 0 && s < SW_DURATION_MAX ? (int)(s + 0.5) : 600;
 
 	if (t % 3600 == 0)
 		snprintf(buf, len, "%dh", t / 3600 % 10000);

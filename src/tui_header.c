@@ -25,27 +25,28 @@ static int sw_tui_pair(struct sw_tui *t, int y, int x, int end,
 	return x + ln + 1 + vn + 2;
 }
 
-/* Counters in the header: kernel name, short name for narrow screens,
- * and whether a non-zero rate is trouble. */
+/* Counters in the header (labelled with the kernel's name, per second),
+ * a short label for narrow screens, and whether a non-zero rate is
+ * trouble. */
 static const struct {
 	enum sw_counter c;
-	const char *name, *brief;
+	const char *brief;
 	bool hot;
 } sw_tui_counters[] = {
-	{ SW_C_SYNCOOKIES_SENT, "SyncookiesSent/s", "SynCookie/s", true },
-	{ SW_C_LISTEN_OVERFLOWS, "ListenOverflows/s", "LstOvf/s", true },
-	{ SW_C_LISTEN_DROPS, "ListenDrops/s", "LstDrop/s", true },
-	{ SW_C_PASSIVE_OPENS, "PassiveOpens/s", "PsvOpen/s", false },
-	{ SW_C_ESTAB_RESETS, "EstabResets/s", "EstRst/s", false },
-	{ SW_C_OUT_RSTS, "OutRsts/s", "OutRst/s", false },
-	{ SW_C_RETRANS_SEGS, "RetransSegs/s", "Retrans/s", false },
+	{ SW_C_SYNCOOKIES_SENT, "SynCookie/s", true },
+	{ SW_C_LISTEN_OVERFLOWS, "LstOvf/s", true },
+	{ SW_C_LISTEN_DROPS, "LstDrop/s", true },
+	{ SW_C_PASSIVE_OPENS, "PsvOpen/s", false },
+	{ SW_C_ESTAB_RESETS, "EstRst/s", false },
+	{ SW_C_OUT_RSTS, "OutRst/s", false },
+	{ SW_C_RETRANS_SEGS, "Retrans/s", false },
 };
 #define SW_TUI_NCOUNTERS (sizeof(sw_tui_counters) / sizeof(sw_tui_counters[0]))
 
 static void sw_tui_counter_line(struct sw_tui *t, int y, int w)
 {
 	const struct sw_view_model *m = t->m;
-	char val[SW_TUI_NCOUNTERS][24];
+	char val[SW_TUI_NCOUNTERS][24], name[SW_TUI_NCOUNTERS][40];
 	int need = 0, x = 0;
 	bool brief;
 	size_t i;
@@ -53,19 +54,19 @@ static void sw_tui_counter_line(struct sw_tui *t, int y, int w)
 	for (i = 0; i < SW_TUI_NCOUNTERS; i++) {
 		enum sw_counter c = sw_tui_counters[i].c;
 
+		snprintf(name[i], sizeof(name[i]), "%s/s", sw_counter_name(c));
 		if (!m->counters.have[c] && m->seq)
 			snprintf(val[i], sizeof(val[i]), "n/a");
 		else
 			sw_view_fmt_rate(m->rate[c], val[i], sizeof(val[i]));
-		need += (int)(strlen(sw_tui_counters[i].name) + strlen(val[i])) + 3;
+		need += (int)(strlen(name[i]) + strlen(val[i])) + 3;
 	}
 	brief = need > w;
 	for (i = 0; i < SW_TUI_NCOUNTERS; i++) {
 		enum sw_counter c = sw_tui_counters[i].c;
 
 		x = sw_tui_pair(t, y, x, w,
-				brief ? sw_tui_counters[i].brief
-				      : sw_tui_counters[i].name,
+				brief ? sw_tui_counters[i].brief : name[i],
 				val[i], sw_tui_counters[i].hot && m->rate[c] > 0);
 	}
 }
@@ -101,7 +102,7 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 			 strlen(t->filter) > 40 ? "..." : "");
 	}
 	g = t->group;
-	if (g.group_v4 != 32 || g.group_v6 != 128)
+	if (sw_tui_grouped(t))
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)

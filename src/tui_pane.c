@@ -19,8 +19,7 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
 	char buf[200], extra[64] = "";
 
-	if (p == SW_PANE_REMOTES &&
-	    (t->group.group_v4 != 32 || t->group.group_v6 != 128))
+	if (p == SW_PANE_REMOTES && sw_tui_grouped(t))
 		snprintf(extra, sizeof(extra), ", grouped /%u /%u",
 			 t->group.group_v4, t->group.group_v6);
 	if (p == SW_PANE_DETAIL)
