@@ -376,32 +376,20 @@ static int sw_procmap_cmp(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-void sw_procmap_apply(struct sw_agg *a, const struct sw_proc_owner *own,
-		      size_t n)
+void sw_procmap_apply(struct sw_agg *a, struct sw_proc_owner *own, size_t n)
 {
-	struct sw_proc_owner *sorted = NULL, key;
+	struct sw_proc_owner key;
 	uint32_t i;
-	size_t j;
 
-	if (n > 8 && (sorted = malloc(n * sizeof(*sorted)))) {
-		memcpy(sorted, own, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), sw_procmap_cmp);
-	}
+	if (n)
+		qsort(own, n, sizeof(*own), sw_procmap_cmp);
 	memset(&key, 0, sizeof(key));
 	for (i = 0; i < a->nlisteners; i++) {
 		struct sw_listener *l = &a->listeners[i];
-		const struct sw_proc_owner *o = NULL;
 
-		if (l->inode && sorted) {
-			key.inode = l->inode;
-			o = bsearch(&key, sorted, n, sizeof(*sorted),
-				    sw_procmap_cmp);
-		} else if (l->inode) {
-			for (j = 0; j < n && !o; j++)
-				if (own[j].inode == l->inode)
-					o = &own[j];
-		}
-		sw_procmap_set(l, o);
+		key.inode = l->inode;
+		sw_procmap_set(l, l->inode && n ? bsearch(&key, own, n, sizeof(*own),
+							  sw_procmap_cmp)
+					       : NULL);
 	}
-	free(sorted);
 }
