@@ -137,6 +137,7 @@ static int sw_procmap_grow(struct sw_procmap *m, uint32_t need)
 }
 
 /* Add inode as not-yet-found unless present. Returns 0 or -1 (ENOMEM). */
+/* Add inode as wanted unless known. Returns 1 added, 0 known, -1 ENOMEM. */
 static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 {
 	uint32_t h;
@@ -151,7 +152,7 @@ static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 	memset(&m->slots[h], 0, sizeof(m->slots[h]));
 	m->slots[h].inode = inode;
 	m->count++;
-	return 0;
+	return 1;
 }
 
 static void sw_procmap_comm(const char *pid, char name[SW_PROC_NAME_LEN])
@@ -332,12 +333,11 @@ int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 	}
 	for (i = 0; i < a->nlisteners; i++) {
 		uint32_t ino = a->listeners[i].inode;
+		int r = ino ? sw_procmap_want(m, ino) : 0;
 
-		if (ino && !sw_procmap_find(m, ino)) {
-			if (sw_procmap_want(m, ino) < 0)
-				return -1;
-			missing = true;
-		}
+		if (r < 0)
+			return -1;
+		missing |= r > 0;
 	}
 	if (missing)
 		sw_procmap_scan(m);
