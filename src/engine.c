@@ -358,6 +358,10 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	if (prev)
 		e->prev_valid = false; /* s, the older snapshot, is overwritten */
 	sw_snapshot_reset(s);
+	/* Sized like the last refresh, so the second one does not grow from
+	 * empty; if this fails, adding sockets reports it. */
+	if (prev)
+		(void)sw_snapshot_reserve(s, prev->count);
 	rc = e->rd ? sw_engine_replay(e, s, &out, cause)
 		   : sw_engine_live(e, s, &out, cause);
 	if (rc == 0)
