@@ -1,6 +1,5 @@
 /* sockkill.c - a minimal sock_diag walk and SOCK_DESTROY (what ss -K
  * does) for the sockets whose peer is inside a blocked prefix. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 
+#include "sw_diag.h"
 #include "sw_sockkill.h"
 
 #define SW_SOCKKILL_BUFSZ (64 * 1024)
@@ -33,33 +33,12 @@ struct sw_sockkill_walkctx {
 static int sw_sockkill_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sw_sockkill_walkctx *c = data;
-	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
 	struct sw_sock s;
-	unsigned alen;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*m)))
+	/* a short message or another family is no socket to visit */
+	if (sw_diag_msg_sock(mnl_nlmsg_get_payload(nlh),
+			     mnl_nlmsg_get_payload_len(nlh), c->proto, &s) < 0)
 		return MNL_CB_OK;
-	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
-		return MNL_CB_OK;
-	memset(&s, 0, sizeof(s));
-	alen = m->idiag_family == AF_INET ? 4 : 16;
-	memcpy(s.src, m->id.idiag_src, alen);
-	memcpy(s.dst, m->id.idiag_dst, alen);
-	s.family = m->idiag_family == AF_INET ? SW_V4 : SW_V6;
-	/* an IPv4 peer on an AF_INET6 socket is IPv4 to the operator */
-	if (sw_addr_normalise(s.dst, s.family) == SW_V4 && s.family == SW_V6) {
-		sw_addr_normalise(s.src, SW_V6);
-		s.family = SW_V4;
-	}
-	s.sport = ntohs(m->id.idiag_sport);
-	s.dport = ntohs(m->id.idiag_dport);
-	s.cookie = (uint64_t)m->id.idiag_cookie[0] |
-		   ((uint64_t)m->id.idiag_cookie[1] << 32);
-	s.state = m->idiag_state;
-	s.proto = (uint8_t)c->proto;
-	s.inode = m->idiag_inode;
-	s.rqueue = m->idiag_rqueue;
-	s.wqueue = m->idiag_wqueue;
 	if (c->fn(c->arg, &s) < 0) {
 		c->stopped = 1;
 		return MNL_CB_STOP;
