@@ -22,6 +22,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "sw_nft.h"
+#include "sw_nl.h"
 #include "nft_priv.h"
 
 /* nft's datatype numbers, so `nft list` shows addresses. */
@@ -383,7 +384,7 @@ int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		r = mnl_socket_recvfrom(n->nl, n->rbuf, SW_NFT_BUFSZ);
 		if (r < 0)
 			return -1;
-		ret = mnl_cb_run(n->rbuf, (size_t)r, seq, n->portid, cb, data);
+		ret = sw_nl_run(n->rbuf, (size_t)r, seq, n->portid, cb, data);
 	} while (ret > 0);
 	return ret < 0 ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "sw_nl.h"
 #include "sw_rtnl.h"
 
 struct sw_rtnl_ctx {
@@ -175,7 +176,7 @@ static int sw_rtnl_dump(uint16_t type, mnl_cb_t cb, struct sw_policy *p,
 		r = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 4);
 		if (r < 0)
 			goto out;
-		ret = mnl_cb_run(buf, (size_t)r, seq, portid, cb, &c);
+		ret = sw_nl_run(buf, (size_t)r, seq, portid, cb, &c);
 	} while (ret > 0);
 	if (ret == 0)
 		ret = c.added;

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "sw_diag.h"
+#include "sw_nl.h"
 #include "sw_sockkill.h"
 
 #define SW_SOCKKILL_BUFSZ (64 * 1024)
@@ -113,7 +114,7 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 		if (r < 0)
 			return -1;
 		if (!stopped || !*stopped) {
-			ret = mnl_cb_run(k->buf, (size_t)r, seq, k->portid, cb, data);
+			ret = sw_nl_run(k->buf, (size_t)r, seq, k->portid, cb, data);
 			if (ret < 0)
 				return -1;
 			if (ret > 0)
@@ -227,7 +228,7 @@ static int sw_sockkill_destroy(struct sw_sockkill *k,
 	r = mnl_socket_recvfrom(k->nl, k->buf, SW_SOCKKILL_BUFSZ);
 	if (r < 0)
 		return -1;
-	return mnl_cb_run(k->buf, (size_t)r, seq, k->portid, NULL, NULL) < 0 ? -1 : 0;
+	return sw_nl_run(k->buf, (size_t)r, seq, k->portid, NULL, NULL) < 0 ? -1 : 0;
 }
 
 const char *sw_sockkill_strerror(int err)
