@@ -193,17 +193,6 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 	return NULL;
 }
 
-const struct sw_block_entry *sw_blocker_net_overlap(const struct sw_blocker *b,
-						    const struct sw_prefix *p)
-{
-	size_t i;
-
-	for (i = 0; i < b->nnets; i++)
-		if (sw_prefix_overlaps(&b->nets[i], p))
-			return sw_blocker_find(b, &b->nets[i]);
-	return NULL;
-}
-
 bool sw_blocker_is_blocked(const struct sw_blocker *b, const struct sw_prefix *p)
 {
 	size_t i;
