@@ -180,7 +180,7 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 
 /* The last list read (by refresh or after an action). Owned by the
  * blocker; valid until the next refresh, action or close. Never NULL. */
-const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b);
+const struct sw_block_list *sw_blocker_list(struct sw_blocker *b);
 
 /* True when p (an address or a prefix) lies wholly inside some entry of
  * the last list. O(log n) for addresses; cheap enough per screen row. */

@@ -27,13 +27,6 @@ uint64_t sw_blocker_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void sw_blocker_sync_list(struct sw_blocker *b)
-{
-	b->list.v = b->v;
-	b->list.n = b->n;
-	b->list.time_ns = b->time_ns;
-}
-
 static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 {
 	const struct sw_block_entry *a = pa, *b = pb;
@@ -100,7 +93,6 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 		goto nomem;
 	b->dry_run = o->dry_run;
 	b->force = o->force;
-	sw_blocker_sync_list(b);
 	if (o->netns && sw_netns_enter(o->netns, cause) < 0)
 		goto fail;
 	if (sw_policy_init(&b->policy) < 0)
@@ -245,7 +237,6 @@ int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 		b->cap = cap;
 	}
 	b->v[b->n++] = *e;
-	sw_blocker_sync_list(b);
 	if (e->target.plen != sw_family_bits(e->target.family))
 		return sw_blocker_index_nets(b);
 	return 0;
@@ -263,7 +254,6 @@ void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p)
 	b->n--;
 	if (i < b->nsorted)
 		b->nsorted--;
-	sw_blocker_sync_list(b);
 	if (p->plen != sw_family_bits(p->family))
 		sw_blocker_index_nets(b);
 }
@@ -333,7 +323,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	if (!b->nft) {
 		b->n = b->nsorted = 0;
 		b->time_ns = now;
-		sw_blocker_sync_list(b);
 		return 0;
 	}
 	/* A set dump that races with the kernel resizing the set's hash
@@ -361,7 +350,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	b->n = b->nsorted = n;
 	b->cap = cap;
 	b->time_ns = now;
-	sw_blocker_sync_list(b);
 	if (sw_blocker_index_nets(b) < 0) {
 		snprintf(err, errlen, "out of memory indexing the blocks");
 		return -1;
@@ -396,7 +384,10 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	return 0;
 }
 
-const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b)
+const struct sw_block_list *sw_blocker_list(struct sw_blocker *b)
 {
+	b->list.v = b->v;
+	b->list.n = b->n;
+	b->list.time_ns = b->time_ns;
 	return &b->list;
 }
