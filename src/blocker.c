@@ -200,7 +200,23 @@ bool sw_blocker_is_blocked(const struct sw_blocker *b, const struct sw_prefix *p
 	return false;
 }
 
-/* Rebuild the list of blocked prefixes (few) from the entries. */
+/* Add t to the blocked prefixes (few). Returns 0 or -1 (ENOMEM). */
+static int sw_blocker_push_net(struct sw_blocker *b, const struct sw_prefix *t)
+{
+	if (b->nnets == b->capnets) {
+		size_t cap = b->capnets ? b->capnets * 2 : 16;
+		struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		b->nets = v;
+		b->capnets = cap;
+	}
+	b->nets[b->nnets++] = *t;
+	return 0;
+}
+
+/* Rebuild the list of blocked prefixes from the entries. */
 static int sw_blocker_index_nets(struct sw_blocker *b)
 {
 	size_t i;
@@ -209,18 +225,9 @@ static int sw_blocker_index_nets(struct sw_blocker *b)
 	for (i = 0; i < b->n; i++) {
 		const struct sw_prefix *t = &b->v[i].target;
 
-		if (t->plen == sw_family_bits(t->family))
-			continue;
-		if (b->nnets == b->capnets) {
-			size_t cap = b->capnets ? b->capnets * 2 : 16;
-			struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
-
-			if (!v)
-				return -1;
-			b->nets = v;
-			b->capnets = cap;
-		}
-		b->nets[b->nnets++] = *t;
+		if (t->plen != sw_family_bits(t->family) &&
+		    sw_blocker_push_net(b, t) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -238,7 +245,7 @@ int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 	}
 	b->v[b->n++] = *e;
 	if (e->target.plen != sw_family_bits(e->target.family))
-		return sw_blocker_index_nets(b);
+		return sw_blocker_push_net(b, &e->target);
 	return 0;
 }
 
@@ -331,7 +338,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	for (attempt = 0;; attempt++) {
 		size_t dups;
 
-		n = 0;
 		if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
 			free(v);
 			return -1;
@@ -342,7 +348,8 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	}
 	if (b->time_ns && b->n) {
 		/* what this blocker added since are in the tail: sort it in */
-		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
+		if (b->n > b->nsorted)
+			qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
 		sw_blocker_expiries(b, b->v, b->n, b->time_ns, v, n, now);
 	}
 	free(b->v);
