@@ -153,7 +153,6 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	struct sw_block_entry e;
 	const struct sw_block_entry *found;
 	bool renewed;
-	int sent;
 
 	memset(r, 0, sizeof(*r));
 	r->killed = -1;
@@ -187,14 +186,9 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "%s", err);
 		return -1;
 	}
-	sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, false, err,
-			  sizeof(err));
-	renewed = sent < 0 && errno == EEXIST;
-	/* blocked already: renew its timeout (the cron auto-ban re-blocks) */
-	if (renewed)
-		sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, true, err,
-				  sizeof(err));
-	if (sent < 0) {
+	/* blocked already: renewed (the cron auto-ban re-blocks) */
+	if (sw_nft_add(b->nft, &t, timeout_ms, r->comment, &renewed, err,
+		       sizeof(err)) < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY) {
 			snprintf(why, sizeof(why),
 				 "%s overlaps a blocked prefix; unblock that first",

@@ -475,26 +475,43 @@ nomem:
 	return -1;
 }
 
+/* One add; once more, creating, when the table vanished (someone flushed
+ * the ruleset) between the check and the batch. */
+static int sw_nft_add_try(struct sw_nft *n, const struct sw_prefix *t,
+			  uint64_t timeout_ms, const char *comment, bool create,
+			  bool renew, char *err, size_t errlen)
+{
+	if (sw_nft_add_once(n, t, timeout_ms, comment, create, renew, err,
+			    errlen) == 0)
+		return 0;
+	if (!create && errno == ENOENT)
+		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
+				       errlen);
+	return -1;
+}
+
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
-	       size_t errlen)
+	       uint64_t timeout_ms, const char *comment, bool *renewed,
+	       char *err, size_t errlen)
 {
 	int exists = sw_nft_table_exists(n);
 
+	*renewed = false;
 	if (exists < 0) {
 		snprintf(err, errlen, "nftables: reading table inet %s: %s",
 			 SW_BLOCK_TABLE, strerror(errno));
 		return -1;
 	}
 	/* created on first use, or again after someone flushed the ruleset */
-	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, renew, err,
-			    errlen) == 0)
+	if (sw_nft_add_try(n, t, timeout_ms, comment, !exists, false, err,
+			   errlen) == 0)
 		return 0;
-	/* flushed between the check and the batch: once more, creating */
-	if (exists && errno == ENOENT)
-		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
-				       errlen);
-	return -1;
+	if (errno != EEXIST)
+		return -1;
+	/* there already: the table is too, renew its timeout */
+	*renewed = true;
+	return sw_nft_add_try(n, t, timeout_ms, comment, false, true, err,
+			      errlen);
 }
 
 int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
