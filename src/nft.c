@@ -79,7 +79,9 @@ static void sw_nft_msg_done(struct sw_nft_batch *bt)
 	mnl_nlmsg_batch_next(bt->b);
 }
 
-static int sw_nft_add_table(struct sw_nft *n, struct sw_nft_batch *bt)
+/* A message about the table itself (add, delete). 0 or -1 (ENOMEM). */
+static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
+			    uint16_t type, uint16_t flags, const char *what)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
@@ -88,7 +90,7 @@ static int sw_nft_add_table(struct sw_nft *n, struct sw_nft_batch *bt)
 		return -1;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWTABLE, NLM_F_CREATE, "add table");
+	nlh = sw_nft_msg(n, bt, type, flags, what);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	sw_nft_msg_done(bt);
 	nftnl_table_free(t);
@@ -224,7 +226,8 @@ static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	unsigned s;
 
-	if (sw_nft_add_table(n, bt) < 0)
+	if (sw_nft_table_msg(n, bt, NFT_MSG_NEWTABLE, NLM_F_CREATE,
+			     "add table") < 0)
 		return -1;
 	for (s = 0; s < SW_NFT_NSETS; s++)
 		if (sw_nft_add_set(n, bt, s) < 0)
@@ -568,20 +571,13 @@ int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
 
-	if (!t) {
+	sw_nft_batch_start(n, &bt);
+	if (sw_nft_table_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table") < 0) {
+		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory");
 		return -1;
 	}
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	sw_nft_batch_start(n, &bt);
-	nlh = sw_nft_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table");
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	sw_nft_msg_done(&bt);
-	nftnl_table_free(t);
 	if (sw_nft_batch_send(n, &bt, err, errlen) < 0)
 		return errno == ENOENT ? 1 : -1;
 	return 0;
