@@ -145,15 +145,25 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+/* Our chain, named (table and name). NULL on ENOMEM. */
+static struct nftnl_chain *sw_nft_chain_alloc(void)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c)
+		return NULL;
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
+	return c;
+}
+
+static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+{
+	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
 
 	if (!c)
 		return -1;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
@@ -435,14 +445,12 @@ fail:
 
 int sw_nft_table_exists(struct sw_nft *n)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
 	int r;
 
 	if (!c)
 		return -1;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETCHAIN, NFPROTO_INET,
 				    NLM_F_ACK, n->seq++);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
