@@ -97,7 +97,7 @@ static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
+struct nftnl_set *sw_nft_set_named(enum sw_nft_set s)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
 
@@ -105,6 +105,16 @@ static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
 		return NULL;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
+	return set;
+}
+
+/* Set s with its family and batch id, for messages in a batch. */
+static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
+{
+	struct nftnl_set *set = sw_nft_set_named(s);
+
+	if (!set)
+		return NULL;
 	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)s + 1);
 	return set;
