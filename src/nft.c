@@ -192,22 +192,22 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 {
 	bool v4 = sw_nft_set_family(s) == 4;
 	uint8_t proto = v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	/* in the rule's order: e[0] is the meta, ..., e[4] the verdict */
+	static const char *const kinds[] = {"meta", "cmp", "payload", "lookup",
+					    "immediate"};
+	struct nftnl_expr *e[sizeof(kinds) / sizeof(kinds[0])];
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nftnl_expr *e[5];
 	struct nlmsghdr *nlh;
 	char what[64];
 	size_t i;
 
-	e[0] = nftnl_expr_alloc("meta");
-	e[1] = nftnl_expr_alloc("cmp");
-	e[2] = nftnl_expr_alloc("payload");
-	e[3] = nftnl_expr_alloc("lookup");
-	e[4] = nftnl_expr_alloc("immediate");
-	for (i = 0; i < 5; i++) {
-		if (!e[i] || !r) {
-			for (i = 0; i < 5; i++)
-				if (e[i])
-					nftnl_expr_free(e[i]);
+	if (!r)
+		return -1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		e[i] = nftnl_expr_alloc(kinds[i]);
+		if (!e[i]) {
+			while (i--)
+				nftnl_expr_free(e[i]);
 			nftnl_rule_free(r);
 			return -1;
 		}
@@ -231,7 +231,7 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 	nftnl_expr_set_u32(e[3], NFTNL_EXPR_LOOKUP_SET_ID, (uint32_t)s + 1);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_VERDICT, NF_DROP);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		nftnl_rule_add_expr(r, e[i]);
 
 	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_set_name(s));
