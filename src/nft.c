@@ -129,14 +129,17 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	struct nlmsghdr *nlh;
 	char what[64];
 
-	if (!set || !ud || !ctr) {
-		nftnl_set_free(set);
-		nftnl_udata_buf_free(ud);
-		nftnl_expr_free(ctr);
-		return -1;
-	}
 	bool v4 = sw_nft_set_family(s) == 4;
 
+	/* libnftnl's free functions take no NULL (the udata one does) */
+	if (!set || !ud || !ctr) {
+		if (set)
+			nftnl_set_free(set);
+		nftnl_udata_buf_free(ud);
+		if (ctr)
+			nftnl_expr_free(ctr);
+		return -1;
+	}
 	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, sw_nft_set_flags(s));
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE,
 			  v4 ? SW_NFT_TYPE_IPADDR : SW_NFT_TYPE_IP6ADDR);
@@ -317,7 +320,8 @@ nomem:
 		nftnl_set_elem_free(e);
 	if (ud)
 		nftnl_udata_buf_free(ud);
-	nftnl_set_free(set);
+	if (set)
+		nftnl_set_free(set);
 	errno = ENOMEM;
 	return -1;
 }
