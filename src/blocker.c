@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "blocker_priv.h"
+#include "sw_cause.h"
 #include "sw_duration.h"
 #include "sw_audit.h"
 #include "sw_block.h"
@@ -53,9 +54,9 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		(void)!asprintf(cause, "cannot read the allow list %s: %s (fix it or "
-				       "set --allow-file)", path, strerror(errno));
-		return -1;
+		return sw_cause_set(cause, "cannot read the allow list %s: %s (fix "
+				    "it or set --allow-file)", path,
+				    strerror(errno));
 	}
 	do {
 		if (len + 4096 > cap) {
@@ -64,8 +65,8 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 			if (!t) {
 				free(text);
 				fclose(f);
-				(void)!asprintf(cause, "out of memory reading %s", path);
-				return -1;
+				return sw_cause_set(cause, "out of memory reading %s",
+						    path);
 			}
 			text = t;
 		}
@@ -76,10 +77,8 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 	r = sw_policy_parse_allow(&b->policy, text ? text : "", len, path, err,
 				  sizeof(err));
 	free(text);
-	if (r < 0) {
-		(void)!asprintf(cause, "%s", err);
-		return -1;
-	}
+	if (r < 0)
+		return sw_cause_set(cause, "%s", err);
 	return 0;
 }
 
@@ -109,7 +108,7 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 		goto fail;
 	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), "/proc",
 			   err, sizeof(err)) < 0) {
-		(void)!asprintf(cause, "finding SSH peers: %s", err);
+		sw_cause_set(cause, "finding SSH peers: %s", err);
 		goto fail;
 	}
 	sw_audit_user(b->user, sizeof(b->user));
@@ -124,7 +123,7 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 nomem:
 	free(*cause);
 	*cause = NULL;
-	(void)!asprintf(cause, "blocking: out of memory");
+	sw_cause_set(cause, "blocking: out of memory");
 fail:
 	sw_blocker_close(b);
 	return NULL;
@@ -382,10 +381,8 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	    (double)(start - b->read_mono_ns) / 1e6 <
 		    b->read_ms * SW_BLOCK_READ_SPACING)
 		return 0;
-	if (sw_blocker_read(b, err, sizeof(err)) < 0) {
-		(void)!asprintf(cause, "%s", err);
-		return -1;
-	}
+	if (sw_blocker_read(b, err, sizeof(err)) < 0)
+		return sw_cause_set(cause, "%s", err);
 	b->read_mono_ns = sw_blocker_mono_ns();
 	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;

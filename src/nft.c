@@ -21,6 +21,7 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "sw_cause.h"
 #include "sw_nft.h"
 #include "sw_nl.h"
 #include "nft_priv.h"
@@ -444,14 +445,14 @@ struct sw_nft *sw_nft_open(char **cause)
 fail:
 	e = errno;
 	if (e == EPERM || e == EACCES)
-		(void)!asprintf(cause, "unavailable: no CAP_NET_ADMIN (run as root "
-				       "to block; monitoring works)");
+		sw_cause_set(cause, "unavailable: no CAP_NET_ADMIN (run as root "
+			     "to block; monitoring works)");
 	else if (e == EPROTONOSUPPORT || e == EOPNOTSUPP || e == EINVAL ||
 		 e == ENOENT || e == EAFNOSUPPORT)
-		(void)!asprintf(cause, "unavailable: the kernel has no nf_tables "
-				       "(modprobe nf_tables; monitoring works)");
+		sw_cause_set(cause, "unavailable: the kernel has no nf_tables "
+			     "(modprobe nf_tables; monitoring works)");
 	else
-		(void)!asprintf(cause, "unavailable: nftables: %s", strerror(e));
+		sw_cause_set(cause, "unavailable: nftables: %s", strerror(e));
 	sw_nft_close(n);
 	errno = e;
 	return NULL;

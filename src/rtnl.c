@@ -12,6 +12,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "sw_cause.h"
 #include "sw_nl.h"
 #include "sw_rtnl.h"
 
@@ -182,8 +183,8 @@ static int sw_rtnl_dump(uint16_t type, mnl_cb_t cb, struct sw_policy *p,
 		ret = c.added;
 out:
 	if (ret < 0)
-		(void)!asprintf(cause, "rtnetlink: reading %s failed: %s", what,
-				c.nomem ? "out of memory" : strerror(errno));
+		sw_cause_set(cause, "rtnetlink: reading %s failed: %s", what,
+			     c.nomem ? "out of memory" : strerror(errno));
 	if (nl)
 		mnl_socket_close(nl);
 	free(buf);

@@ -11,6 +11,7 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 
+#include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_nl.h"
 #include "sw_sockkill.h"
@@ -60,8 +61,8 @@ struct sw_sockkill *sw_sockkill_open(char **cause)
 	k->seq = (uint32_t)time(NULL);
 	return k;
 fail:
-	(void)!asprintf(cause, "sock_diag: cannot open a netlink socket: %s",
-			strerror(errno));
+	sw_cause_set(cause, "sock_diag: cannot open a netlink socket: %s",
+		     strerror(errno));
 	sw_sockkill_close(k);
 	return NULL;
 }
