@@ -37,12 +37,6 @@ static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 	return d ? d : (int)a->target.plen - (int)b->target.plen;
 }
 
-bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b)
-{
-	return a->family == b->family && a->plen == b->plen &&
-	       !memcmp(a->bytes, b->bytes, 16);
-}
-
 /* Read the allow list; a missing file is an empty list. */
 static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause)
 {
@@ -179,7 +173,7 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 	if (e)
 		return e;
 	for (i = b->nsorted; i < b->n; i++)
-		if (sw_blocker_same(&b->v[i].target, p))
+		if (sw_prefix_eq(&b->v[i].target, p))
 			return &b->v[i];
 	return NULL;
 }

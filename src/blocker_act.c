@@ -64,7 +64,7 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, err, sizeof(err)) == 0) {
 		for (i = 0; i < n && !hit; i++) {
 			if (sw_prefix_overlaps(&v[i].target, t) &&
-			    !sw_blocker_same(&v[i].target, t)) {
+			    !sw_prefix_eq(&v[i].target, t)) {
 				*out = v[i];
 				hit = out;
 			}

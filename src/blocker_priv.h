@@ -44,7 +44,6 @@ struct sw_blocker {
 };
 
 uint64_t sw_blocker_now_ns(void);
-bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b);
 
 /* The entry for exactly p in the last list, or NULL. */
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,

@@ -46,8 +46,7 @@ static int sw_sshpeer_add_one(struct sw_sshpeer_ctx *c,
 	for (i = 0; i < c->p->n; i++) {
 		const struct sw_policy_entry *e = &c->p->v[i];
 
-		if (e->kind == SW_POLICY_SSH && e->pfx.family == pfx->family &&
-		    e->pfx.plen == pfx->plen && !memcmp(e->pfx.bytes, pfx->bytes, 16))
+		if (e->kind == SW_POLICY_SSH && sw_prefix_eq(&e->pfx, pfx))
 			return 0;
 	}
 	if (sw_policy_add(c->p, pfx, SW_POLICY_SSH, note) < 0) {
