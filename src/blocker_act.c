@@ -15,14 +15,8 @@
 static struct sw_prefix sw_blocker_norm(const struct sw_prefix *p)
 {
 	struct sw_prefix t;
-	uint8_t bytes[16];
-	unsigned fam, plen = p->plen;
 
-	memcpy(bytes, p->bytes, 16);
-	fam = sw_addr_normalise(bytes, p->family);
-	if (fam != p->family)
-		plen = plen >= 96 ? plen - 96 : 0;
-	sw_prefix_make(&t, fam, bytes, plen);
+	sw_prefix_make_norm(&t, p->family, p->bytes, p->plen);
 	return t;
 }
 

@@ -32,8 +32,7 @@ static int sw_rtnl_add(struct sw_rtnl_ctx *c, int af, const void *addr,
 	unsigned family = af == AF_INET ? 4 : 6;
 
 	memcpy(bytes, addr, af == AF_INET ? 4 : 16);
-	family = sw_addr_normalise(bytes, family);
-	sw_prefix_make(&pfx, family, bytes, sw_family_bits(family));
+	sw_prefix_make_norm(&pfx, family, bytes, sw_family_bits(family));
 	if (ifindex && !if_indextoname(ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "if%u", ifindex);
 	snprintf(note, sizeof(note), "%s%s", ifname[0] ? prefix_word : "", ifname);
