@@ -100,8 +100,8 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 	b->kill = sw_sockkill_open(cause);
 	if (!b->kill)
 		goto fail;
-	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), "/proc",
-			   err, sizeof(err)) < 0) {
+	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), err,
+			   sizeof(err)) < 0) {
 		sw_cause_set(cause, "finding SSH peers: %s", err);
 		goto fail;
 	}
