@@ -128,9 +128,8 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
 	struct nftnl_expr *ctr = nftnl_expr_alloc("counter");
 	struct nlmsghdr *nlh;
-	char what[64];
-
 	bool v4 = sw_nft_set_family(s) == 4;
+	char what[64];
 
 	/* libnftnl's free functions take no NULL (the udata one does) */
 	if (!set || !ud || !ctr) {
