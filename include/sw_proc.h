@@ -45,8 +45,8 @@ void sw_procmap_free(struct sw_procmap *m);
 int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 		    struct sw_proc_owner **out, size_t *nout);
 
-/* Apply recorded owners to a's listeners (replay). */
-void sw_procmap_apply(struct sw_agg *a, const struct sw_proc_owner *own,
-		      size_t n);
+/* Apply recorded owners to a's listeners (replay). Sorts own by inode in
+ * place. */
+void sw_procmap_apply(struct sw_agg *a, struct sw_proc_owner *own, size_t n);
 
 #endif

@@ -78,7 +78,9 @@ const char *sw_rec_reader_path(const struct sw_rec_reader *r);
 /* "BEGIN", "NLBUF", ...; "unknown" for other values. Static storage. */
 const char *sw_rec_type_name(unsigned type);
 
-/* Little-endian u64 to and from 8 bytes (BEGIN and END payloads). */
+/* Little-endian integers to and from bytes (item headers and payloads). */
+void sw_rec_put32(uint8_t *p, uint32_t v);
+uint32_t sw_rec_get32(const uint8_t *p);
 void sw_rec_put64(uint8_t *p, uint64_t v);
 uint64_t sw_rec_get64(const uint8_t *p);
 

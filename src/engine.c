@@ -31,9 +31,11 @@ struct sw_engine {
 	struct sw_procmap *pm;
 
 	struct sw_filter *filter; /* never NULL: the empty filter matches all */
-	char *filter_text;
+	/* What the filter lets the kernel skip, worked out once per filter. */
 	uint8_t *bc[2];           /* kernel bytecode for IPv4, IPv6 */
 	size_t bclen[2];
+	uint32_t states[SW_PROTO_MAX]; /* state mask per protocol */
+	bool family_ok[2];        /* whether an IPv4 / IPv6 dump can match */
 
 	struct sw_snapshot snap[2];
 	unsigned cur;             /* snap[cur] is the frame's snapshot */
@@ -62,14 +64,29 @@ static uint64_t sw_engine_now(clockid_t clk)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Kernel bytecode of f for both families; 0 length where nothing can be
- * pushed down (the user-space filter still runs). */
-static void sw_engine_bytecode(struct sw_engine *e, const struct sw_filter *f)
+static const unsigned sw_engine_protos[2] = { SW_TCP, SW_UDP };
+static const unsigned sw_engine_families[2] = { SW_V4, SW_V6 };
+
+/* What of f the kernel can apply: the state mask of each protocol, which
+ * families can match, and bytecode for each family (0 length where
+ * nothing can be pushed down; the user-space filter still runs). */
+static void sw_engine_pushdown(struct sw_engine *e, const struct sw_filter *f)
 {
+	static const uint32_t all[SW_PROTO_MAX] = {
+		[SW_TCP] = SW_TCP_ALL_STATES,
+		[SW_UDP] = SW_UDP_ALL_STATES,
+	};
+
+	for (unsigned i = 0; i < 2; i++)
+		e->states[sw_engine_protos[i]] =
+			sw_filter_state_mask(f, sw_engine_protos[i],
+					     all[sw_engine_protos[i]]);
 	for (unsigned fi = 0; fi < 2; fi++) {
 		size_t cap = 1024;
 		int n = 0;
 
+		e->family_ok[fi] =
+			sw_filter_may_match_family(f, sw_engine_families[fi]);
 		e->bclen[fi] = 0;
 		while (f->root >= 0) {
 			uint8_t *b = realloc(e->bc[fi], cap);
@@ -90,23 +107,12 @@ static int sw_engine_filter(struct sw_engine *e, const char *text,
 			    struct sw_filter_error *err)
 {
 	struct sw_filter *f = sw_filter_parse(text, err);
-	char *t;
 
 	if (!f)
 		return -1;
-	t = strdup(text ? text : "");
-	if (!t) {
-		sw_filter_free(f);
-		memset(err, 0, sizeof(*err));
-		err->pos = -1;
-		snprintf(err->msg, sizeof(err->msg), "out of memory");
-		return -1;
-	}
-	sw_engine_bytecode(e, f);
+	sw_engine_pushdown(e, f);
 	sw_filter_free(e->filter);
-	free(e->filter_text);
 	e->filter = f;
-	e->filter_text = t;
 	return 0;
 }
 
@@ -142,9 +148,6 @@ static int sw_engine_proc_text(struct sw_engine *e, const char *path,
 	return 0;
 }
 
-static const unsigned sw_engine_protos[] = { SW_TCP, SW_UDP };
-static const unsigned sw_engine_families[] = { SW_V4, SW_V6 };
-
 static bool sw_engine_wants(const struct sw_engine *e, unsigned proto,
 			    unsigned family)
 {
@@ -155,10 +158,6 @@ static bool sw_engine_wants(const struct sw_engine *e, unsigned proto,
 static int sw_engine_live(struct sw_engine *e, struct sw_snapshot *s,
 			  struct sw_engine_out *out, char **cause)
 {
-	static const uint32_t all[SW_PROTO_MAX] = {
-		[SW_TCP] = SW_TCP_ALL_STATES,
-		[SW_UDP] = SW_UDP_ALL_STATES,
-	};
 	uint8_t begin[16];
 
 	s->time_ns = sw_engine_now(CLOCK_REALTIME);
@@ -171,13 +170,12 @@ static int sw_engine_live(struct sw_engine *e, struct sw_snapshot *s,
 	}
 	for (unsigned i = 0; i < 2; i++) {
 		unsigned proto = sw_engine_protos[i];
-		uint32_t states = sw_filter_state_mask(e->filter, proto, all[proto]);
+		uint32_t states = e->states[proto];
 
 		for (unsigned j = 0; j < 2 && states; j++) {
 			unsigned fam = sw_engine_families[j];
 
-			if (!sw_engine_wants(e, proto, fam) ||
-			    !sw_filter_may_match_family(e->filter, fam))
+			if (!sw_engine_wants(e, proto, fam) || !e->family_ok[j])
 				continue;
 			if (sw_diag_dump(e->diag, proto, fam, states, e->bc[j],
 					 e->bclen[j], e->filter, s,
@@ -197,8 +195,7 @@ static int sw_engine_live(struct sw_engine *e, struct sw_snapshot *s,
 static int sw_engine_add_owner(struct sw_engine *e, const uint8_t *d)
 {
 	struct sw_proc_owner *o;
-	uint32_t pid = (uint32_t)d[4] | (uint32_t)d[5] << 8 |
-		       (uint32_t)d[6] << 16 | (uint32_t)d[7] << 24;
+	uint32_t pid = sw_rec_get32(d + 4);
 
 	if (pid == 0 || pid > INT32_MAX)
 		return 0; /* not an owner */
@@ -212,8 +209,7 @@ static int sw_engine_add_owner(struct sw_engine *e, const uint8_t *d)
 		e->owners_cap = cap;
 	}
 	o = &e->owners[e->nowners++];
-	o->inode = (uint32_t)d[0] | (uint32_t)d[1] << 8 | (uint32_t)d[2] << 16 |
-		   (uint32_t)d[3] << 24;
+	o->inode = sw_rec_get32(d);
 	o->pid = (int)pid;
 	memcpy(o->name, d + 8, sizeof(o->name));
 	o->name[sizeof(o->name) - 1] = '\0';
@@ -337,10 +333,8 @@ static int sw_engine_owners(struct sw_engine *e, bool record, char **cause)
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		uint8_t d[24] = { 0 };
 
-		for (int k = 0; k < 4; k++) {
-			d[k] = (uint8_t)(own[i].inode >> (8 * k));
-			d[4 + k] = (uint8_t)((uint32_t)own[i].pid >> (8 * k));
-		}
+		sw_rec_put32(d, own[i].inode);
+		sw_rec_put32(d + 4, (uint32_t)own[i].pid);
 		memcpy(d + 8, own[i].name, sizeof(own[i].name));
 		rc = sw_rec_write(e->wr, SW_REC_PROC, NULL, 0, d, sizeof(d));
 	}
@@ -364,6 +358,10 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	if (prev)
 		e->prev_valid = false; /* s, the older snapshot, is overwritten */
 	sw_snapshot_reset(s);
+	/* Sized like the last refresh, so the second one does not grow from
+	 * empty; if this fails, adding sockets reports it. */
+	if (prev)
+		(void)sw_snapshot_reserve(s, prev->count);
 	rc = e->rd ? sw_engine_replay(e, s, &out, cause)
 		   : sw_engine_live(e, s, &out, cause);
 	if (rc == 0)
@@ -501,7 +499,7 @@ int sw_engine_set_filter(struct sw_engine *e, const char *text,
 
 const char *sw_engine_filter_text(const struct sw_engine *e)
 {
-	return e->filter_text ? e->filter_text : "";
+	return e->filter->text;
 }
 
 int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g)
@@ -541,7 +539,6 @@ void sw_engine_close(struct sw_engine *e)
 	sw_rec_writer_close(e->wr);
 	sw_procmap_free(e->pm);
 	sw_filter_free(e->filter);
-	free(e->filter_text);
 	free(e->record_path);
 	free(e->bc[0]);
 	free(e->bc[1]);

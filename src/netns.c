@@ -7,21 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sw_cause.h"
 #include "sw_netns.h"
 
 int sw_netns_enter(const char *name, char **cause)
 {
 	char path[4096];
-	int fd, err;
+	int fd;
 
 	*cause = NULL;
 	if (!name || !*name || (name[0] != '/' &&
 	    (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")))) {
-		if (asprintf(cause, "--netns '%s': not a namespace name (see 'ip netns list')",
-			     name ? name : "") < 0)
-			*cause = NULL;
 		errno = EINVAL;
-		return -1;
+		return sw_cause_set(cause, "--netns '%s': not a namespace name "
+				    "(see 'ip netns list')", name ? name : "");
 	}
 	if (name[0] == '/')
 		snprintf(path, sizeof(path), "%s", name);
@@ -32,23 +31,21 @@ int sw_netns_enter(const char *name, char **cause)
 		close(fd);
 		return 0;
 	}
-	err = errno;
-	if (fd >= 0)
+	if (fd >= 0) {
+		int err = errno;
+
 		close(fd);
-	if (err == ENOENT || err == ENOTDIR)
-		fd = asprintf(cause, "--netns %s: no such network namespace (see 'ip netns list')",
-			      name);
-	else if (err == EPERM || err == EACCES)
-		fd = asprintf(cause, "--netns %s: entering a network namespace needs root or CAP_SYS_ADMIN",
-			      name);
-	else if (err == EINVAL)
-		fd = asprintf(cause, "--netns %s: %s is not a network namespace (see 'ip netns list')",
-			      name, path);
-	else
-		fd = asprintf(cause, "--netns %s: cannot enter %s: %s", name, path,
-			      strerror(err));
-	if (fd < 0)
-		*cause = NULL;
-	errno = err;
-	return -1;
+		errno = err;
+	}
+	if (errno == ENOENT || errno == ENOTDIR)
+		return sw_cause_set(cause, "--netns %s: no such network namespace "
+				    "(see 'ip netns list')", name);
+	if (errno == EPERM || errno == EACCES)
+		return sw_cause_set(cause, "--netns %s: entering a network namespace "
+				    "needs root or CAP_SYS_ADMIN", name);
+	if (errno == EINVAL)
+		return sw_cause_set(cause, "--netns %s: %s is not a network namespace "
+				    "(see 'ip netns list')", name, path);
+	return sw_cause_set(cause, "--netns %s: cannot enter %s: %s", name, path,
+			    strerror(errno));
 }

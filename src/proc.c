@@ -137,6 +137,7 @@ static int sw_procmap_grow(struct sw_procmap *m, uint32_t need)
 }
 
 /* Add inode as not-yet-found unless present. Returns 0 or -1 (ENOMEM). */
+/* Add inode as wanted unless known. Returns 1 added, 0 known, -1 ENOMEM. */
 static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 {
 	uint32_t h;
@@ -151,7 +152,7 @@ static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 	memset(&m->slots[h], 0, sizeof(m->slots[h]));
 	m->slots[h].inode = inode;
 	m->count++;
-	return 0;
+	return 1;
 }
 
 void sw_proc_comm(const char *pid, char name[SW_PROC_NAME_LEN])
@@ -331,12 +332,11 @@ int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 	}
 	for (i = 0; i < a->nlisteners; i++) {
 		uint32_t ino = a->listeners[i].inode;
+		int r = ino ? sw_procmap_want(m, ino) : 0;
 
-		if (ino && !sw_procmap_find(m, ino)) {
-			if (sw_procmap_want(m, ino) < 0)
-				return -1;
-			missing = true;
-		}
+		if (r < 0)
+			return -1;
+		missing |= r > 0;
 	}
 	if (missing)
 		sw_procmap_scan(m);
@@ -375,32 +375,20 @@ static int sw_procmap_cmp(const void *a, const void *b)
 	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
-void sw_procmap_apply(struct sw_agg *a, const struct sw_proc_owner *own,
-		      size_t n)
+void sw_procmap_apply(struct sw_agg *a, struct sw_proc_owner *own, size_t n)
 {
-	struct sw_proc_owner *sorted = NULL, key;
+	struct sw_proc_owner key;
 	uint32_t i;
-	size_t j;
 
-	if (n > 8 && (sorted = malloc(n * sizeof(*sorted)))) {
-		memcpy(sorted, own, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), sw_procmap_cmp);
-	}
+	if (n)
+		qsort(own, n, sizeof(*own), sw_procmap_cmp);
 	memset(&key, 0, sizeof(key));
 	for (i = 0; i < a->nlisteners; i++) {
 		struct sw_listener *l = &a->listeners[i];
-		const struct sw_proc_owner *o = NULL;
 
-		if (l->inode && sorted) {
-			key.inode = l->inode;
-			o = bsearch(&key, sorted, n, sizeof(*sorted),
-				    sw_procmap_cmp);
-		} else if (l->inode) {
-			for (j = 0; j < n && !o; j++)
-				if (own[j].inode == l->inode)
-					o = &own[j];
-		}
-		sw_procmap_set(l, o);
+		key.inode = l->inode;
+		sw_procmap_set(l, l->inode && n ? bsearch(&key, own, n, sizeof(*own),
+							  sw_procmap_cmp)
+					       : NULL);
 	}
-	free(sorted);
 }

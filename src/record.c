@@ -60,13 +60,13 @@ static const char *sw_rec_check(uint32_t type, uint32_t len)
 	return NULL;
 }
 
-static void sw_rec_put32(uint8_t *p, uint32_t v)
+void sw_rec_put32(uint8_t *p, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-static uint32_t sw_rec_get32(const uint8_t *p)
+uint32_t sw_rec_get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;

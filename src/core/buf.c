@@ -60,17 +60,30 @@ void sw_buf_puts(struct sw_buf *b, const char *s)
 
 void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
 {
+	size_t room = b->cap > b->len ? b->cap - b->len : 0;
 	va_list ap;
 	int n;
 
+	/* Format in place; only text longer than the room left is formatted
+	 * a second time, after growing. */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || !sw_buf_room(b, (size_t)n))
+	if (n < 0) {
+		if (room)
+			b->data[b->len] = '\0';
 		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n >= room) {
+		if (!sw_buf_room(b, (size_t)n)) {
+			if (room)
+				b->data[b->len] = '\0';
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -24,12 +24,9 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: cpu10k.sh [-n REFRESHES] [--est N] [--tw N]" >&2; exit 2 ;;
 	esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "cpu10k.sh: needs root (network namespaces)" >&2; exit 1; }
 source "$ROOT/tests/integration/lib.sh"
 source "$ROOT/tests/bench/populate.sh"
-for f in "$SW_BIN" "$FLOOR" "$FARM" "$TIME"; do
-	[ -x "$f" ] || { echo "cpu10k.sh: $f missing: run 'make bench' (and scripts/install-deps)" >&2; exit 1; }
-done
+bench_need cpu10k.sh "$SW_BIN" "$FLOOR" "$FARM" "$TIME"
 
 NS="swbench$$"
 bench_ns "$NS"

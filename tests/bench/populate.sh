@@ -9,18 +9,26 @@
 #   bench_time_wait NS N PORT           N client sockets left in TIME_WAIT
 #   bench_sockstat NS FIELD             from /proc/net/sockstat: inuse, tw, ...
 #   bench_median                        median of the numbers on stdin
+#   bench_need SCRIPT FILE...           root, and every FILE executable
 # Every step is bounded: BENCH_STEP_S seconds (default 240) per wait.
 # BENCH_DIR: a scratch directory, removed on exit.
 FARM="${FARM:-$ROOT/build/tools/sockfarm}"
-# lib.sh's tmpdir registers in a subshell when called as $(tmpdir)
-BENCH_DIR=$(mktemp -d /tmp/swbench.XXXXXX) || exit 1
-_sw_tmp+=("$BENCH_DIR")
+BENCH_DIR=$(tmpdir) || exit 1
 BENCH_STEP_S="${BENCH_STEP_S:-240}"
 # A process here may hold ~20,000 descriptors: one pair of processes
 # (server + client) per BENCH_PER_PROC connections.
 BENCH_PER_PROC="${BENCH_PER_PROC:-10000}"
 # Source addresses per client process (127.x are all local on lo).
 BENCH_FROM_PER_PROC=250
+
+bench_need() {
+	local who=$1 f
+	shift
+	[ "$(id -u)" -eq 0 ] || { echo "$who: needs root (network namespaces)" >&2; exit 1; }
+	for f in "$@"; do
+		[ -x "$f" ] || { echo "$who: $f missing: run 'make bench' (and scripts/install-deps)" >&2; exit 1; }
+	done
+}
 
 # The namespace gets hash tables of its own, as large as the host's: by
 # default a child namespace shares the host's TCP ehash, and every dump

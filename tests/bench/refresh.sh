@@ -36,12 +36,9 @@ while [ $# -gt 0 ]; do
 	*) echo "usage: refresh.sh [-k K] [-r ROUNDS] [--est N] [--tw N]" >&2; exit 2 ;;
 	esac
 done
-[ "$(id -u)" -eq 0 ] || { echo "refresh.sh: needs root (network namespaces)" >&2; exit 1; }
 source "$ROOT/tests/integration/lib.sh"
 source "$ROOT/tests/bench/populate.sh"
-for f in "$SW_BIN" "$FLOOR" "$FARM" "$TIME"; do
-	[ -x "$f" ] || { echo "refresh.sh: $f missing: run 'make bench' (and scripts/install-deps)" >&2; exit 1; }
-done
+bench_need refresh.sh "$SW_BIN" "$FLOOR" "$FARM" "$TIME"
 
 NS="swbench$$"
 bench_ns "$NS"
