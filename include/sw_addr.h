@@ -30,6 +30,12 @@ int sw_prefix_parse(const char *text, struct sw_prefix *out, const char **err);
 void sw_prefix_make(struct sw_prefix *out, unsigned family,
 		    const uint8_t bytes[16], unsigned plen);
 
+/* As sw_prefix_make, but an IPv4-mapped IPv6 address (::ffff:a.b.c.d) is
+ * IPv4 to an operator: it becomes a.b.c.d with the length less 96 (0 when
+ * shorter). bytes is not changed. */
+void sw_prefix_make_norm(struct sw_prefix *out, unsigned family,
+			 const uint8_t bytes[16], unsigned plen);
+
 /* Write "192.0.2.0/24", or the bare address when plen is the full length.
  * Returns buf. buf needs SW_ADDR_STRLEN bytes. */
 char *sw_prefix_format(const struct sw_prefix *p, char *buf, size_t len);

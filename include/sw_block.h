@@ -72,18 +72,6 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o,
  * nf_tables (modprobe nf_tables)". */
 const char *sw_blocker_unavailable(const struct sw_blocker *b);
 
-/* Policy check only (nothing sent, nothing logged): may target be
- * blocked? Covers loopback, host addresses, gateways, SSH peers, the
- * allow list (in both directions: a target inside an allowed prefix, or a
- * prefix containing an allowed address), the floors (unless forced), and
- * overlap with a different blocked prefix, or lying inside one (as of the
- * last sw_blocker_refresh or action). The very target already blocked is
- * allowed: blocking it again renews it. Returns true when allowed; false with a one-line reason in
- * why (e.g. "192.0.2.1 is a default gateway", "198.51.100.0/24 contains
- * 198.51.100.5, the SSH peer of this session"). */
-bool sw_blocker_check(struct sw_blocker *b, const struct sw_prefix *target,
-		      char *why, size_t whylen);
-
 /* What to block. */
 struct sw_block_req {
 	struct sw_prefix target; /* /32 or /128: address sets; else prefix sets */
@@ -192,7 +180,7 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 
 /* The last list read (by refresh or after an action). Owned by the
  * blocker; valid until the next refresh, action or close. Never NULL. */
-const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b);
+const struct sw_block_list *sw_blocker_list(struct sw_blocker *b);
 
 /* True when p (an address or a prefix) lies wholly inside some entry of
  * the last list. O(log n) for addresses; cheap enough per screen row. */

@@ -45,14 +45,14 @@ int sw_nft_table_exists(struct sw_nft *n);
  * be ""), creating the table, sets, chain and rules in the same batch
  * when the chain is missing. Prefixes go in as explicit start and end
  * elements (no end element when the prefix reaches the top of the
- * space). Without renew an existing element is an error (EEXIST); with
- * renew the same target gets the new timeout and a fresh expiry (its
- * counter and comment stay). Returns 0 when every message was
- * acknowledged; -1 with errno (EEXIST: already there; ENOTEMPTY: overlaps
- * an interval) and a one-line message in err. */
+ * space). A target already there is renewed (a second batch): the new
+ * timeout and a fresh expiry, its counter and comment kept, and
+ * *renewed set (else cleared). Returns 0 when every message was
+ * acknowledged; -1 with errno (EEXIST or ENOTEMPTY: overlaps an interval)
+ * and a one-line message in err. */
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *target,
-	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
-	       size_t errlen);
+	       uint64_t timeout_ms, const char *comment, bool *renewed,
+	       char *err, size_t errlen);
 
 /* Delete exactly target. -1 with errno ENOENT when it is not there. */
 int sw_nft_del(struct sw_nft *n, const struct sw_prefix *target, char *err,

@@ -58,9 +58,6 @@ int sw_policy_add(struct sw_policy *p, const struct sw_prefix *pfx,
 int sw_policy_parse_allow(struct sw_policy *p, const char *text, size_t len,
 			  const char *name, char *err, size_t errlen);
 
-/* True when the target's prefix length respects the floors, or force. */
-bool sw_policy_floor_ok(const struct sw_prefix *target, bool force);
-
 /* May target be blocked? Walks the entries in order of kind (loopback
  * first, allow list last), refusing a target inside an entry and a
  * prefix containing one, then applies the floors. Returns true when
@@ -73,9 +70,6 @@ bool sw_policy_check(const struct sw_policy *p, const struct sw_prefix *target,
  * target, or -1. For the overlap refusal of interval sets. */
 long sw_policy_find_overlap(const struct sw_prefix *target,
 			    const struct sw_prefix *v, size_t n);
-
-/* Human words for a kind ("loopback", "a default gateway"). Never NULL. */
-const char *sw_policy_kind_name(unsigned kind);
 
 void sw_policy_free(struct sw_policy *p);
 

@@ -16,6 +16,14 @@
  * -1 with errno. */
 ssize_t sw_proc_read_file(const char *path, char **buf, size_t *cap);
 
+/* The name of process pid ("1234") from /proc/PID/comm, without the
+ * newline; "" when it cannot be read (gone, or not ours to see). */
+void sw_proc_comm(const char *pid, char name[SW_PROC_NAME_LEN]);
+
+/* The inode of an fd link's target "socket:[12345]" (n bytes, no NUL
+ * needed); 0 for anything else. */
+uint32_t sw_proc_sock_inode(const char *link, size_t n);
+
 /* Owner of a socket inode. */
 struct sw_proc_owner {
 	uint32_t inode;

@@ -12,11 +12,10 @@
 
 /* Add them as SW_POLICY_SSH (note "SSH_CONNECTION" or "sshd"), each
  * address once. ssh_connection is getenv("SSH_CONNECTION") or NULL; a
- * malformed value is ignored. proc is the /proc root ("/proc" but for
- * tests). Returns the number added, or -1 with a one-line err. */
+ * malformed value is ignored. Returns the number added, or -1 with a
+ * one-line err. */
 int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
-		   const char *ssh_connection, const char *proc, char *err,
-		   size_t errlen);
+		   const char *ssh_connection, char *err, size_t errlen);
 
 /* The client address of an SSH_CONNECTION value ("198.51.100.5 52144
  * 192.0.2.1 22"). Returns 0, or -1 when it is not one. Pure. */

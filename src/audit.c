@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sw_audit.h"
+#include "sw_report.h"
 
 struct sw_audit {
 	char *path; /* NULL: no log */
@@ -29,14 +30,10 @@ static void sw_audit_str(struct sw_buf *b, const char *key, const char *v)
 void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
 		     uint64_t time_ns, const char *user)
 {
-	time_t secs = (time_t)(time_ns / 1000000000u);
-	struct tm tm;
 	char when[40];
 
-	gmtime_r(&secs, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	sw_buf_printf(b, "{\"time\":\"%s.%03uZ\"", when,
-		      (unsigned)(time_ns / 1000000u % 1000u));
+	sw_buf_printf(b, "{\"time\":\"%s\"",
+		      sw_report_time(time_ns, when, sizeof(when)));
 	sw_audit_str(b, "action", r->action);
 	sw_audit_str(b, "target", r->target);
 	sw_buf_puts(b, ",\"timeout\":");

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "blocker_priv.h"
+#include "sw_cause.h"
 #include "sw_duration.h"
 #include "sw_audit.h"
 #include "sw_block.h"
@@ -27,13 +28,6 @@ uint64_t sw_blocker_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static void sw_blocker_sync_list(struct sw_blocker *b)
-{
-	b->list.v = b->v;
-	b->list.n = b->n;
-	b->list.time_ns = b->time_ns;
-}
-
 static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 {
 	const struct sw_block_entry *a = pa, *b = pb;
@@ -41,12 +35,6 @@ static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 			    b->target.bytes);
 
 	return d ? d : (int)a->target.plen - (int)b->target.plen;
-}
-
-bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b)
-{
-	return a->family == b->family && a->plen == b->plen &&
-	       !memcmp(a->bytes, b->bytes, 16);
 }
 
 /* Read the allow list; a missing file is an empty list. */
@@ -60,9 +48,9 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
-		(void)!asprintf(cause, "cannot read the allow list %s: %s (fix it or "
-				       "set --allow-file)", path, strerror(errno));
-		return -1;
+		return sw_cause_set(cause, "cannot read the allow list %s: %s (fix "
+				    "it or set --allow-file)", path,
+				    strerror(errno));
 	}
 	do {
 		if (len + 4096 > cap) {
@@ -71,8 +59,8 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 			if (!t) {
 				free(text);
 				fclose(f);
-				(void)!asprintf(cause, "out of memory reading %s", path);
-				return -1;
+				return sw_cause_set(cause, "out of memory reading %s",
+						    path);
 			}
 			text = t;
 		}
@@ -83,10 +71,8 @@ static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause
 	r = sw_policy_parse_allow(&b->policy, text ? text : "", len, path, err,
 				  sizeof(err));
 	free(text);
-	if (r < 0) {
-		(void)!asprintf(cause, "%s", err);
-		return -1;
-	}
+	if (r < 0)
+		return sw_cause_set(cause, "%s", err);
 	return 0;
 }
 
@@ -100,7 +86,6 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 		goto nomem;
 	b->dry_run = o->dry_run;
 	b->force = o->force;
-	sw_blocker_sync_list(b);
 	if (o->netns && sw_netns_enter(o->netns, cause) < 0)
 		goto fail;
 	if (sw_policy_init(&b->policy) < 0)
@@ -115,9 +100,9 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 	b->kill = sw_sockkill_open(cause);
 	if (!b->kill)
 		goto fail;
-	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), "/proc",
-			   err, sizeof(err)) < 0) {
-		(void)!asprintf(cause, "finding SSH peers: %s", err);
+	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), err,
+			   sizeof(err)) < 0) {
+		sw_cause_set(cause, "finding SSH peers: %s", err);
 		goto fail;
 	}
 	sw_audit_user(b->user, sizeof(b->user));
@@ -132,7 +117,7 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 nomem:
 	free(*cause);
 	*cause = NULL;
-	(void)!asprintf(cause, "blocking: out of memory");
+	sw_cause_set(cause, "blocking: out of memory");
 fail:
 	sw_blocker_close(b);
 	return NULL;
@@ -188,19 +173,8 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 	if (e)
 		return e;
 	for (i = b->nsorted; i < b->n; i++)
-		if (sw_blocker_same(&b->v[i].target, p))
+		if (sw_prefix_eq(&b->v[i].target, p))
 			return &b->v[i];
-	return NULL;
-}
-
-const struct sw_block_entry *sw_blocker_net_overlap(const struct sw_blocker *b,
-						    const struct sw_prefix *p)
-{
-	size_t i;
-
-	for (i = 0; i < b->nnets; i++)
-		if (sw_prefix_overlaps(&b->nets[i], p))
-			return sw_blocker_find(b, &b->nets[i]);
 	return NULL;
 }
 
@@ -219,7 +193,23 @@ bool sw_blocker_is_blocked(const struct sw_blocker *b, const struct sw_prefix *p
 	return false;
 }
 
-/* Rebuild the list of blocked prefixes (few) from the entries. */
+/* Add t to the blocked prefixes (few). Returns 0 or -1 (ENOMEM). */
+static int sw_blocker_push_net(struct sw_blocker *b, const struct sw_prefix *t)
+{
+	if (b->nnets == b->capnets) {
+		size_t cap = b->capnets ? b->capnets * 2 : 16;
+		struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		b->nets = v;
+		b->capnets = cap;
+	}
+	b->nets[b->nnets++] = *t;
+	return 0;
+}
+
+/* Rebuild the list of blocked prefixes from the entries. */
 static int sw_blocker_index_nets(struct sw_blocker *b)
 {
 	size_t i;
@@ -228,18 +218,9 @@ static int sw_blocker_index_nets(struct sw_blocker *b)
 	for (i = 0; i < b->n; i++) {
 		const struct sw_prefix *t = &b->v[i].target;
 
-		if (t->plen == sw_family_bits(t->family))
-			continue;
-		if (b->nnets == b->capnets) {
-			size_t cap = b->capnets ? b->capnets * 2 : 16;
-			struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
-
-			if (!v)
-				return -1;
-			b->nets = v;
-			b->capnets = cap;
-		}
-		b->nets[b->nnets++] = *t;
+		if (t->plen != sw_family_bits(t->family) &&
+		    sw_blocker_push_net(b, t) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -256,9 +237,8 @@ int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 		b->cap = cap;
 	}
 	b->v[b->n++] = *e;
-	sw_blocker_sync_list(b);
 	if (e->target.plen != sw_family_bits(e->target.family))
-		return sw_blocker_index_nets(b);
+		return sw_blocker_push_net(b, &e->target);
 	return 0;
 }
 
@@ -274,7 +254,6 @@ void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p)
 	b->n--;
 	if (i < b->nsorted)
 		b->nsorted--;
-	sw_blocker_sync_list(b);
 	if (p->plen != sw_family_bits(p->family))
 		sw_blocker_index_nets(b);
 }
@@ -344,7 +323,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	if (!b->nft) {
 		b->n = b->nsorted = 0;
 		b->time_ns = now;
-		sw_blocker_sync_list(b);
 		return 0;
 	}
 	/* A set dump that races with the kernel resizing the set's hash
@@ -353,7 +331,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	for (attempt = 0;; attempt++) {
 		size_t dups;
 
-		n = 0;
 		if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
 			free(v);
 			return -1;
@@ -364,7 +341,8 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	}
 	if (b->time_ns && b->n) {
 		/* what this blocker added since are in the tail: sort it in */
-		qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
+		if (b->n > b->nsorted)
+			qsort(b->v, b->n, sizeof(*b->v), sw_blocker_entry_cmp);
 		sw_blocker_expiries(b, b->v, b->n, b->time_ns, v, n, now);
 	}
 	free(b->v);
@@ -372,7 +350,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	b->n = b->nsorted = n;
 	b->cap = cap;
 	b->time_ns = now;
-	sw_blocker_sync_list(b);
 	if (sw_blocker_index_nets(b) < 0) {
 		snprintf(err, errlen, "out of memory indexing the blocks");
 		return -1;
@@ -398,16 +375,17 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	    (double)(start - b->read_mono_ns) / 1e6 <
 		    b->read_ms * SW_BLOCK_READ_SPACING)
 		return 0;
-	if (sw_blocker_read(b, err, sizeof(err)) < 0) {
-		(void)!asprintf(cause, "%s", err);
-		return -1;
-	}
+	if (sw_blocker_read(b, err, sizeof(err)) < 0)
+		return sw_cause_set(cause, "%s", err);
 	b->read_mono_ns = sw_blocker_mono_ns();
 	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
 }
 
-const struct sw_block_list *sw_blocker_list(const struct sw_blocker *b)
+const struct sw_block_list *sw_blocker_list(struct sw_blocker *b)
 {
+	b->list.v = b->v;
+	b->list.n = b->n;
+	b->list.time_ns = b->time_ns;
 	return &b->list;
 }

@@ -15,14 +15,8 @@
 static struct sw_prefix sw_blocker_norm(const struct sw_prefix *p)
 {
 	struct sw_prefix t;
-	uint8_t bytes[16];
-	unsigned fam, plen = p->plen;
 
-	memcpy(bytes, p->bytes, 16);
-	fam = sw_addr_normalise(bytes, p->family);
-	if (fam != p->family)
-		plen = plen >= 96 ? plen - 96 : 0;
-	sw_prefix_make(&t, fam, bytes, plen);
+	sw_prefix_make_norm(&t, p->family, p->bytes, p->plen);
 	return t;
 }
 
@@ -47,8 +41,9 @@ static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
 	return -1;
 }
 
-/* The blocked prefixes now in the kernel (two small dumps), so an
- * overlap is refused with a name even when the last list is stale. */
+/* A blocked prefix other than t itself sharing an address with it, as the
+ * kernel has them now (two small dumps), so an overlap is refused with a
+ * name even when the last list is stale. */
 static const struct sw_block_entry *
 sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 			  struct sw_block_entry *out)
@@ -59,11 +54,11 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 	const struct sw_block_entry *hit = NULL;
 
 	if (!b->nft)
-		return sw_blocker_net_overlap(b, t);
+		return NULL; /* nothing can be blocked */
 	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, err, sizeof(err)) == 0) {
 		for (i = 0; i < n && !hit; i++) {
 			if (sw_prefix_overlaps(&v[i].target, t) &&
-			    !sw_blocker_same(&v[i].target, t)) {
+			    !sw_prefix_eq(&v[i].target, t)) {
 				*out = v[i];
 				hit = out;
 			}
@@ -92,29 +87,20 @@ static void sw_blocker_overlap_why(const struct sw_prefix *t,
 }
 
 static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
-				  bool ask_kernel, char *why, size_t whylen)
+				  char *why, size_t whylen)
 {
 	const struct sw_block_entry *e;
 	struct sw_block_entry tmp;
 
 	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
 		return false;
-	e = ask_kernel ? sw_blocker_kernel_overlap(b, t, &tmp)
-		       : sw_blocker_net_overlap(b, t);
-	/* the very same prefix again is a renewal, not an overlap */
-	if (e && !sw_blocker_same(&e->target, t)) {
+	/* t itself is no overlap: blocking it again renews it */
+	e = sw_blocker_kernel_overlap(b, t, &tmp);
+	if (e) {
 		sw_blocker_overlap_why(t, e, why, whylen);
 		return false;
 	}
 	return true;
-}
-
-bool sw_blocker_check(struct sw_blocker *b, const struct sw_prefix *target,
-		      char *why, size_t whylen)
-{
-	struct sw_prefix t = sw_blocker_norm(target);
-
-	return sw_blocker_check_norm(b, &t, false, why, whylen);
 }
 
 /* "by alice 2026-01-02T03:04:05Z, 600 conns (EST 400 SR 200): reason" */
@@ -161,7 +147,6 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	struct sw_block_entry e;
 	const struct sw_block_entry *found;
 	bool renewed;
-	int sent;
 
 	memset(r, 0, sizeof(*r));
 	r->killed = -1;
@@ -169,7 +154,7 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		timeout_ms = 1;
 	sw_prefix_format(&t, target, sizeof(target));
 	sw_blocker_comment(b, req, r->comment);
-	if (!sw_blocker_check_norm(b, &t, true, why, sizeof(why)))
+	if (!sw_blocker_check_norm(b, &t, why, sizeof(why)))
 		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
 				       timeout_s, req->connections, req->reason, why);
 	if (b->dry_run) {
@@ -195,14 +180,9 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "%s", err);
 		return -1;
 	}
-	sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, false, err,
-			  sizeof(err));
-	renewed = sent < 0 && errno == EEXIST;
-	/* blocked already: renew its timeout (the cron auto-ban re-blocks) */
-	if (renewed)
-		sent = sw_nft_add(b->nft, &t, timeout_ms, r->comment, true, err,
-				  sizeof(err));
-	if (sent < 0) {
+	/* blocked already: renewed (the cron auto-ban re-blocks) */
+	if (sw_nft_add(b->nft, &t, timeout_ms, r->comment, &renewed, err,
+		       sizeof(err)) < 0) {
 		if (errno == EEXIST || errno == ENOTEMPTY) {
 			snprintf(why, sizeof(why),
 				 "%s overlaps a blocked prefix; unblock that first",
@@ -361,7 +341,6 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 		sw_audit_write(b->audit, &rec, err, sizeof(err));
 	}
 	b->n = b->nsorted = b->nnets = 0;
-	b->list.n = 0;
 	return 0;
 }
 

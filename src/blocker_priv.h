@@ -38,20 +38,16 @@ struct sw_blocker {
 	uint64_t time_ns;
 	uint64_t read_mono_ns;       /* when the last read ended (monotonic) */
 	double read_ms;              /* how long it took */
-	struct sw_block_list list;
+	struct sw_block_list list;   /* filled by sw_blocker_list */
 	struct sw_prefix *nets;      /* the blocked prefixes among v */
 	size_t nnets, capnets;
 };
 
 uint64_t sw_blocker_now_ns(void);
-bool sw_blocker_same(const struct sw_prefix *a, const struct sw_prefix *b);
 
 /* The entry for exactly p in the last list, or NULL. */
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 					     const struct sw_prefix *p);
-/* A blocked prefix of the last list sharing an address with p, or NULL. */
-const struct sw_block_entry *sw_blocker_net_overlap(const struct sw_blocker *b,
-						    const struct sw_prefix *p);
 /* Record an action in the last list. append: 0 or -1 (ENOMEM). */
 int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e);
 void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p);

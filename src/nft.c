@@ -21,7 +21,9 @@
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 
+#include "sw_cause.h"
 #include "sw_nft.h"
+#include "sw_nl.h"
 #include "nft_priv.h"
 
 /* nft's datatype numbers, so `nft list` shows addresses. */
@@ -78,7 +80,9 @@ static void sw_nft_msg_done(struct sw_nft_batch *bt)
 	mnl_nlmsg_batch_next(bt->b);
 }
 
-static int sw_nft_add_table(struct sw_nft *n, struct sw_nft_batch *bt)
+/* A message about the table itself (add, delete). 0 or -1 (ENOMEM). */
+static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
+			    uint16_t type, uint16_t flags, const char *what)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nlmsghdr *nlh;
@@ -87,14 +91,14 @@ static int sw_nft_add_table(struct sw_nft *n, struct sw_nft_batch *bt)
 		return -1;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWTABLE, NLM_F_CREATE, "add table");
+	nlh = sw_nft_msg(n, bt, type, flags, what);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	sw_nft_msg_done(bt);
 	nftnl_table_free(t);
 	return 0;
 }
 
-static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
+struct nftnl_set *sw_nft_set_named(enum sw_nft_set s)
 {
 	struct nftnl_set *set = nftnl_set_alloc();
 
@@ -102,6 +106,16 @@ static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
 		return NULL;
 	nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
 	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
+	return set;
+}
+
+/* Set s with its family and batch id, for messages in a batch. */
+static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
+{
+	struct nftnl_set *set = sw_nft_set_named(s);
+
+	if (!set)
+		return NULL;
 	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
 	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)s + 1);
 	return set;
@@ -114,16 +128,18 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
 	struct nftnl_expr *ctr = nftnl_expr_alloc("counter");
 	struct nlmsghdr *nlh;
+	bool v4 = sw_nft_set_family(s) == 4;
 	char what[64];
 
+	/* libnftnl's free functions take no NULL (the udata one does) */
 	if (!set || !ud || !ctr) {
-		nftnl_set_free(set);
+		if (set)
+			nftnl_set_free(set);
 		nftnl_udata_buf_free(ud);
-		nftnl_expr_free(ctr);
+		if (ctr)
+			nftnl_expr_free(ctr);
 		return -1;
 	}
-	bool v4 = sw_nft_set_family(s) == 4;
-
 	nftnl_set_set_u32(set, NFTNL_SET_FLAGS, sw_nft_set_flags(s));
 	nftnl_set_set_u32(set, NFTNL_SET_KEY_TYPE,
 			  v4 ? SW_NFT_TYPE_IPADDR : SW_NFT_TYPE_IP6ADDR);
@@ -142,15 +158,25 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+/* Our chain, named (table and name). NULL on ENOMEM. */
+static struct nftnl_chain *sw_nft_chain_alloc(void)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (!c)
+		return NULL;
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
+	return c;
+}
+
+static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+{
+	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
 
 	if (!c)
 		return -1;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
@@ -169,22 +195,22 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 {
 	bool v4 = sw_nft_set_family(s) == 4;
 	uint8_t proto = v4 ? NFPROTO_IPV4 : NFPROTO_IPV6;
+	/* in the rule's order: e[0] is the meta, ..., e[4] the verdict */
+	static const char *const kinds[] = {"meta", "cmp", "payload", "lookup",
+					    "immediate"};
+	struct nftnl_expr *e[sizeof(kinds) / sizeof(kinds[0])];
 	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nftnl_expr *e[5];
 	struct nlmsghdr *nlh;
 	char what[64];
 	size_t i;
 
-	e[0] = nftnl_expr_alloc("meta");
-	e[1] = nftnl_expr_alloc("cmp");
-	e[2] = nftnl_expr_alloc("payload");
-	e[3] = nftnl_expr_alloc("lookup");
-	e[4] = nftnl_expr_alloc("immediate");
-	for (i = 0; i < 5; i++) {
-		if (!e[i] || !r) {
-			for (i = 0; i < 5; i++)
-				if (e[i])
-					nftnl_expr_free(e[i]);
+	if (!r)
+		return -1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		e[i] = nftnl_expr_alloc(kinds[i]);
+		if (!e[i]) {
+			while (i--)
+				nftnl_expr_free(e[i]);
 			nftnl_rule_free(r);
 			return -1;
 		}
@@ -208,7 +234,7 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 	nftnl_expr_set_u32(e[3], NFTNL_EXPR_LOOKUP_SET_ID, (uint32_t)s + 1);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
 	nftnl_expr_set_u32(e[4], NFTNL_EXPR_IMM_VERDICT, NF_DROP);
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		nftnl_rule_add_expr(r, e[i]);
 
 	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_set_name(s));
@@ -223,7 +249,8 @@ static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	unsigned s;
 
-	if (sw_nft_add_table(n, bt) < 0)
+	if (sw_nft_table_msg(n, bt, NFT_MSG_NEWTABLE, NLM_F_CREATE,
+			     "add table") < 0)
 		return -1;
 	for (s = 0; s < SW_NFT_NSETS; s++)
 		if (sw_nft_add_set(n, bt, s) < 0)
@@ -293,7 +320,8 @@ nomem:
 		nftnl_set_elem_free(e);
 	if (ud)
 		nftnl_udata_buf_free(ud);
-	nftnl_set_free(set);
+	if (set)
+		nftnl_set_free(set);
 	errno = ENOMEM;
 	return -1;
 }
@@ -383,7 +411,7 @@ int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		r = mnl_socket_recvfrom(n->nl, n->rbuf, SW_NFT_BUFSZ);
 		if (r < 0)
 			return -1;
-		ret = mnl_cb_run(n->rbuf, (size_t)r, seq, n->portid, cb, data);
+		ret = sw_nl_run(n->rbuf, (size_t)r, seq, n->portid, cb, data);
 	} while (ret > 0);
 	return ret < 0 ? -1 : 0;
 }
@@ -416,14 +444,14 @@ struct sw_nft *sw_nft_open(char **cause)
 fail:
 	e = errno;
 	if (e == EPERM || e == EACCES)
-		(void)!asprintf(cause, "unavailable: no CAP_NET_ADMIN (run as root "
-				       "to block; monitoring works)");
+		sw_cause_set(cause, "unavailable: no CAP_NET_ADMIN (run as root "
+			     "to block; monitoring works)");
 	else if (e == EPROTONOSUPPORT || e == EOPNOTSUPP || e == EINVAL ||
 		 e == ENOENT || e == EAFNOSUPPORT)
-		(void)!asprintf(cause, "unavailable: the kernel has no nf_tables "
-				       "(modprobe nf_tables; monitoring works)");
+		sw_cause_set(cause, "unavailable: the kernel has no nf_tables "
+			     "(modprobe nf_tables; monitoring works)");
 	else
-		(void)!asprintf(cause, "unavailable: nftables: %s", strerror(e));
+		sw_cause_set(cause, "unavailable: nftables: %s", strerror(e));
 	sw_nft_close(n);
 	errno = e;
 	return NULL;
@@ -431,14 +459,12 @@ fail:
 
 int sw_nft_table_exists(struct sw_nft *n)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
 	int r;
 
 	if (!c)
 		return -1;
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETCHAIN, NFPROTO_INET,
 				    NLM_F_ACK, n->seq++);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
@@ -474,26 +500,43 @@ nomem:
 	return -1;
 }
 
+/* One add; once more, creating, when the table vanished (someone flushed
+ * the ruleset) between the check and the batch. */
+static int sw_nft_add_try(struct sw_nft *n, const struct sw_prefix *t,
+			  uint64_t timeout_ms, const char *comment, bool create,
+			  bool renew, char *err, size_t errlen)
+{
+	if (sw_nft_add_once(n, t, timeout_ms, comment, create, renew, err,
+			    errlen) == 0)
+		return 0;
+	if (!create && errno == ENOENT)
+		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
+				       errlen);
+	return -1;
+}
+
 int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, bool renew, char *err,
-	       size_t errlen)
+	       uint64_t timeout_ms, const char *comment, bool *renewed,
+	       char *err, size_t errlen)
 {
 	int exists = sw_nft_table_exists(n);
 
+	*renewed = false;
 	if (exists < 0) {
 		snprintf(err, errlen, "nftables: reading table inet %s: %s",
 			 SW_BLOCK_TABLE, strerror(errno));
 		return -1;
 	}
 	/* created on first use, or again after someone flushed the ruleset */
-	if (sw_nft_add_once(n, t, timeout_ms, comment, !exists, renew, err,
-			    errlen) == 0)
+	if (sw_nft_add_try(n, t, timeout_ms, comment, !exists, false, err,
+			   errlen) == 0)
 		return 0;
-	/* flushed between the check and the batch: once more, creating */
-	if (exists && errno == ENOENT)
-		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
-				       errlen);
-	return -1;
+	if (errno != EEXIST)
+		return -1;
+	/* there already: the table is too, renew its timeout */
+	*renewed = true;
+	return sw_nft_add_try(n, t, timeout_ms, comment, false, true, err,
+			      errlen);
 }
 
 int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
@@ -550,20 +593,13 @@ int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
-	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh;
 
-	if (!t) {
+	sw_nft_batch_start(n, &bt);
+	if (sw_nft_table_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table") < 0) {
+		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory");
 		return -1;
 	}
-	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
-	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	sw_nft_batch_start(n, &bt);
-	nlh = sw_nft_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table");
-	nftnl_table_nlmsg_build_payload(nlh, t);
-	sw_nft_msg_done(&bt);
-	nftnl_table_free(t);
 	if (sw_nft_batch_send(n, &bt, err, errlen) < 0)
 		return errno == ENOENT ? 1 : -1;
 	return 0;

@@ -267,18 +267,15 @@ int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
 			.klen = sw_nft_set_family(s) == 4 ? 4 : 16,
 			.v = v, .count = count, .cap = cap,
 		};
-		struct nftnl_set *set = nftnl_set_alloc();
+		struct nftnl_set *set;
 		struct nlmsghdr *nlh;
 		int r;
 
-		if (!(set_mask & (1u << s))) {
-			nftnl_set_free(set);
+		if (!(set_mask & (1u << s)))
 			continue;
-		}
+		set = sw_nft_set_named(s);
 		if (!set)
 			goto nomem;
-		nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
-		nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSETELEM, NFPROTO_INET,
 					    NLM_F_DUMP | NLM_F_ACK, n->seq++);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);

@@ -27,6 +27,13 @@ struct sw_nft {
 int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 		void *data);
 
+struct nftnl_set;
+
+/* A libnftnl set naming set s of our table (table and name: what an
+ * element dump needs). NULL on ENOMEM; the caller frees it with
+ * nftnl_set_free. */
+struct nftnl_set *sw_nft_set_named(enum sw_nft_set s);
+
 /* 4 or 6. */
 unsigned sw_nft_set_family(enum sw_nft_set s);
 bool sw_nft_set_is_interval(enum sw_nft_set s);

@@ -155,7 +155,7 @@ static int sw_procmap_want(struct sw_procmap *m, uint32_t inode)
 	return 1;
 }
 
-static void sw_procmap_comm(const char *pid, char name[SW_PROC_NAME_LEN])
+void sw_proc_comm(const char *pid, char name[SW_PROC_NAME_LEN])
 {
 	char path[300];
 	ssize_t n = -1;
@@ -173,11 +173,10 @@ static void sw_procmap_comm(const char *pid, char name[SW_PROC_NAME_LEN])
 	name[strcspn(name, "\n")] = '\0';
 }
 
-/* "socket:[12345]" -> 12345; 0 for anything else. */
-static uint32_t sw_procmap_sock_inode(const char *link, ssize_t n)
+uint32_t sw_proc_sock_inode(const char *link, size_t n)
 {
 	uint64_t v = 0;
-	ssize_t i;
+	size_t i;
 
 	if (n < 10 || memcmp(link, "socket:[", 8) != 0 || link[n - 1] != ']')
 		return 0;
@@ -228,11 +227,11 @@ static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid,
 		    (deadline && nfd % 256 == 0 && sw_procmap_now() > deadline))
 			break;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
-		ino = n > 0 ? sw_procmap_sock_inode(link, n) : 0;
+		ino = n > 0 ? sw_proc_sock_inode(link, (size_t)n) : 0;
 		if (!ino || !(o = sw_procmap_find(m, ino)) || o->pid)
 			continue;
 		if (!have_name) {
-			sw_procmap_comm(pid, name);
+			sw_proc_comm(pid, name);
 			have_name = true;
 		}
 		o->pid = p;

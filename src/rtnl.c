@@ -12,6 +12,8 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "sw_cause.h"
+#include "sw_nl.h"
 #include "sw_rtnl.h"
 
 struct sw_rtnl_ctx {
@@ -30,8 +32,7 @@ static int sw_rtnl_add(struct sw_rtnl_ctx *c, int af, const void *addr,
 	unsigned family = af == AF_INET ? 4 : 6;
 
 	memcpy(bytes, addr, af == AF_INET ? 4 : 16);
-	family = sw_addr_normalise(bytes, family);
-	sw_prefix_make(&pfx, family, bytes, sw_family_bits(family));
+	sw_prefix_make_norm(&pfx, family, bytes, sw_family_bits(family));
 	if (ifindex && !if_indextoname(ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "if%u", ifindex);
 	snprintf(note, sizeof(note), "%s%s", ifname[0] ? prefix_word : "", ifname);
@@ -175,14 +176,14 @@ static int sw_rtnl_dump(uint16_t type, mnl_cb_t cb, struct sw_policy *p,
 		r = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 4);
 		if (r < 0)
 			goto out;
-		ret = mnl_cb_run(buf, (size_t)r, seq, portid, cb, &c);
+		ret = sw_nl_run(buf, (size_t)r, seq, portid, cb, &c);
 	} while (ret > 0);
 	if (ret == 0)
 		ret = c.added;
 out:
 	if (ret < 0)
-		(void)!asprintf(cause, "rtnetlink: reading %s failed: %s", what,
-				c.nomem ? "out of memory" : strerror(errno));
+		sw_cause_set(cause, "rtnetlink: reading %s failed: %s", what,
+			     c.nomem ? "out of memory" : strerror(errno));
 	if (nl)
 		mnl_socket_close(nl);
 	free(buf);

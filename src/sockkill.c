@@ -1,6 +1,5 @@
 /* sockkill.c - a minimal sock_diag walk and SOCK_DESTROY (what ss -K
  * does) for the sockets whose peer is inside a blocked prefix. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,9 @@
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 
+#include "sw_cause.h"
+#include "sw_diag.h"
+#include "sw_nl.h"
 #include "sw_sockkill.h"
 
 #define SW_SOCKKILL_BUFSZ (64 * 1024)
@@ -33,33 +35,12 @@ struct sw_sockkill_walkctx {
 static int sw_sockkill_msg_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sw_sockkill_walkctx *c = data;
-	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
 	struct sw_sock s;
-	unsigned alen;
 
-	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*m)))
+	/* a short message or another family is no socket to visit */
+	if (sw_diag_msg_sock(mnl_nlmsg_get_payload(nlh),
+			     mnl_nlmsg_get_payload_len(nlh), c->proto, &s) < 0)
 		return MNL_CB_OK;
-	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
-		return MNL_CB_OK;
-	memset(&s, 0, sizeof(s));
-	alen = m->idiag_family == AF_INET ? 4 : 16;
-	memcpy(s.src, m->id.idiag_src, alen);
-	memcpy(s.dst, m->id.idiag_dst, alen);
-	s.family = m->idiag_family == AF_INET ? SW_V4 : SW_V6;
-	/* an IPv4 peer on an AF_INET6 socket is IPv4 to the operator */
-	if (sw_addr_normalise(s.dst, s.family) == SW_V4 && s.family == SW_V6) {
-		sw_addr_normalise(s.src, SW_V6);
-		s.family = SW_V4;
-	}
-	s.sport = ntohs(m->id.idiag_sport);
-	s.dport = ntohs(m->id.idiag_dport);
-	s.cookie = (uint64_t)m->id.idiag_cookie[0] |
-		   ((uint64_t)m->id.idiag_cookie[1] << 32);
-	s.state = m->idiag_state;
-	s.proto = (uint8_t)c->proto;
-	s.inode = m->idiag_inode;
-	s.rqueue = m->idiag_rqueue;
-	s.wqueue = m->idiag_wqueue;
 	if (c->fn(c->arg, &s) < 0) {
 		c->stopped = 1;
 		return MNL_CB_STOP;
@@ -80,8 +61,8 @@ struct sw_sockkill *sw_sockkill_open(char **cause)
 	k->seq = (uint32_t)time(NULL);
 	return k;
 fail:
-	(void)!asprintf(cause, "sock_diag: cannot open a netlink socket: %s",
-			strerror(errno));
+	sw_cause_set(cause, "sock_diag: cannot open a netlink socket: %s",
+		     strerror(errno));
 	sw_sockkill_close(k);
 	return NULL;
 }
@@ -134,7 +115,7 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 		if (r < 0)
 			return -1;
 		if (!stopped || !*stopped) {
-			ret = mnl_cb_run(k->buf, (size_t)r, seq, k->portid, cb, data);
+			ret = sw_nl_run(k->buf, (size_t)r, seq, k->portid, cb, data);
 			if (ret < 0)
 				return -1;
 			if (ret > 0)
@@ -248,7 +229,7 @@ static int sw_sockkill_destroy(struct sw_sockkill *k,
 	r = mnl_socket_recvfrom(k->nl, k->buf, SW_SOCKKILL_BUFSZ);
 	if (r < 0)
 		return -1;
-	return mnl_cb_run(k->buf, (size_t)r, seq, k->portid, NULL, NULL) < 0 ? -1 : 0;
+	return sw_nl_run(k->buf, (size_t)r, seq, k->portid, NULL, NULL) < 0 ? -1 : 0;
 }
 
 const char *sw_sockkill_strerror(int err)

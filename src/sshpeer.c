@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sw_proc.h"
 #include "sw_sshpeer.h"
 
 struct sw_sshpeer_ctx {
@@ -46,8 +47,7 @@ static int sw_sshpeer_add_one(struct sw_sshpeer_ctx *c,
 	for (i = 0; i < c->p->n; i++) {
 		const struct sw_policy_entry *e = &c->p->v[i];
 
-		if (e->kind == SW_POLICY_SSH && e->pfx.family == pfx->family &&
-		    e->pfx.plen == pfx->plen && !memcmp(e->pfx.bytes, pfx->bytes, 16))
+		if (e->kind == SW_POLICY_SSH && sw_prefix_eq(&e->pfx, pfx))
 			return 0;
 	}
 	if (sw_policy_add(c->p, pfx, SW_POLICY_SSH, note) < 0) {
@@ -65,26 +65,19 @@ static int sw_sshpeer_u32cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static bool sw_sshpeer_is_sshd(const char *proc, const char *pid)
+static bool sw_sshpeer_is_sshd(const char *pid)
 {
-	char path[300], comm[32] = "";
-	FILE *f;
+	char comm[SW_PROC_NAME_LEN];
 
-	snprintf(path, sizeof(path), "%s/%s/comm", proc, pid);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
+	sw_proc_comm(pid, comm);
 	/* sshd, and sshd-session of newer OpenSSH */
 	return strncmp(comm, "sshd", 4) == 0;
 }
 
 /* Every socket inode held open by an sshd process. */
-static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c, const char *proc)
+static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c)
 {
-	DIR *d = opendir(proc), *fdd;
+	DIR *d = opendir("/proc"), *fdd;
 	struct dirent *de, *fe;
 
 	if (!d)
@@ -93,23 +86,20 @@ static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c, const char *proc)
 		char path[300];
 
 		if (!isdigit((unsigned char)de->d_name[0]) ||
-		    !sw_sshpeer_is_sshd(proc, de->d_name))
+		    !sw_sshpeer_is_sshd(de->d_name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/fd", proc, de->d_name);
+		snprintf(path, sizeof(path), "/proc/%s/fd", de->d_name);
 		fdd = opendir(path);
 		if (!fdd)
 			continue;
 		while ((fe = readdir(fdd))) {
-			char link[600], target[64];
-			unsigned long ino;
+			char target[64];
+			uint32_t ino;
 			ssize_t n;
 
-			snprintf(link, sizeof(link), "%s/%s", path, fe->d_name);
-			n = readlink(link, target, sizeof(target) - 1);
-			if (n <= 0)
-				continue;
-			target[n] = '\0';
-			if (sscanf(target, "socket:[%lu]", &ino) != 1)
+			n = readlinkat(dirfd(fdd), fe->d_name, target, sizeof(target));
+			ino = n > 0 ? sw_proc_sock_inode(target, (size_t)n) : 0;
+			if (!ino)
 				continue;
 			if (c->ninodes == c->capinodes) {
 				size_t cap = c->capinodes ? c->capinodes * 2 : 64;
@@ -124,7 +114,7 @@ static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c, const char *proc)
 				c->inodes = v;
 				c->capinodes = cap;
 			}
-			c->inodes[c->ninodes++] = (uint32_t)ino;
+			c->inodes[c->ninodes++] = ino;
 		}
 		closedir(fdd);
 	}
@@ -171,8 +161,7 @@ static int sw_sshpeer_estab_cb(void *arg, const struct sw_sock *s)
 }
 
 int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
-		   const char *ssh_connection, const char *proc, char *err,
-		   size_t errlen)
+		   const char *ssh_connection, char *err, size_t errlen)
 {
 	struct sw_sshpeer_ctx c = {.p = p};
 	struct sw_prefix pfx;
@@ -181,7 +170,7 @@ int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
 	    sw_sshpeer_add_one(&c, &pfx, "SSH_CONNECTION") < 0)
 		goto nomem;
 	/* /proc not readable: no sshd sockets known, the env still counts */
-	if (sw_sshpeer_inodes(&c, proc) < 0 && c.nomem)
+	if (sw_sshpeer_inodes(&c) < 0 && c.nomem)
 		goto nomem;
 	if (c.ninodes) {
 		if (sw_sockkill_walk(k, SW_TCP, SW_STATE_BIT(SW_LISTEN),

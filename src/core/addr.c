@@ -49,6 +49,19 @@ void sw_prefix_make(struct sw_prefix *out, unsigned family,
 	sw_addr_mask(out->bytes, bytes, family, out->plen);
 }
 
+void sw_prefix_make_norm(struct sw_prefix *out, unsigned family,
+			 const uint8_t bytes[16], unsigned plen)
+{
+	uint8_t b[16];
+	unsigned fam;
+
+	memcpy(b, bytes, 16);
+	fam = sw_addr_normalise(b, family);
+	if (fam != family)
+		plen = plen >= 96 ? plen - 96 : 0;
+	sw_prefix_make(out, fam, b, plen);
+}
+
 int sw_prefix_parse(const char *text, struct sw_prefix *out, const char **err)
 {
 	char buf[SW_ADDR_STRLEN + 8];
@@ -100,12 +113,7 @@ int sw_prefix_parse(const char *text, struct sw_prefix *out, const char **err)
 		}
 		plen = (unsigned)v;
 	}
-	/* A mapped IPv4 address is IPv4 to an operator. */
-	if (family == 6 && sw_addr_normalise(bytes, 6) == 4) {
-		family = 4;
-		plen = plen >= 96 ? plen - 96 : 0;
-	}
-	sw_prefix_make(out, family, bytes, plen);
+	sw_prefix_make_norm(out, family, bytes, plen);
 	return 0;
 }
 

@@ -15,7 +15,8 @@ static const char *const sw_policy_kind_names[SW_POLICY_KIND_MAX] = {
 	[SW_POLICY_ALLOW] = "on the allow list",
 };
 
-const char *sw_policy_kind_name(unsigned kind)
+/* Human words for a kind ("loopback", "a default gateway"). */
+static const char *sw_policy_kind_name(unsigned kind)
 {
 	return kind < SW_POLICY_KIND_MAX ? sw_policy_kind_names[kind] : "protected";
 }
@@ -135,12 +136,10 @@ fail:
 	return -1;
 }
 
-bool sw_policy_floor_ok(const struct sw_prefix *target, bool force)
+/* The shortest prefix of the family blocked without force. */
+static unsigned sw_policy_floor(unsigned family)
 {
-	unsigned floor = target->family == 4 ? SW_POLICY_FLOOR_V4
-					     : SW_POLICY_FLOOR_V6;
-
-	return force || target->plen >= floor;
+	return family == 4 ? SW_POLICY_FLOOR_V4 : SW_POLICY_FLOOR_V6;
 }
 
 static void sw_policy_explain(const struct sw_policy_entry *e,
@@ -184,7 +183,7 @@ bool sw_policy_check(const struct sw_policy *p, const struct sw_prefix *target,
 			return false;
 		}
 	}
-	if (!sw_policy_floor_ok(target, force)) {
+	if (!force && target->plen < sw_policy_floor(target->family)) {
 		char t[SW_ADDR_STRLEN];
 
 		if (why) {
@@ -192,9 +191,7 @@ bool sw_policy_check(const struct sw_policy *p, const struct sw_prefix *target,
 			snprintf(why, whylen,
 				 "%s is wider than the /%u floor for IPv%u; "
 				 "add --force to block it anyway",
-				 t,
-				 target->family == 4 ? SW_POLICY_FLOOR_V4
-						     : SW_POLICY_FLOOR_V6,
+				 t, sw_policy_floor(target->family),
 				 target->family);
 		}
 		return false;

@@ -85,6 +85,30 @@ static void test_normalise_mask_cmp(void **state)
 	assert_int_equal(sw_addr_cmp(6, v6, 6, v6), 0);
 }
 
+static void test_make_norm(void **state)
+{
+	uint8_t m[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 5};
+	uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	struct sw_prefix p;
+	char buf[SW_ADDR_STRLEN];
+
+	(void)state;
+	sw_prefix_make_norm(&p, 6, m, 120);
+	assert_string_equal(sw_prefix_format(&p, buf, sizeof(buf)), "192.0.2.0/24");
+	assert_int_equal(m[12], 192); /* the input is left alone */
+	assert_int_equal(m[10], 0xff);
+	sw_prefix_make_norm(&p, 6, m, 128);
+	assert_string_equal(sw_prefix_format(&p, buf, sizeof(buf)), "192.0.2.5");
+	sw_prefix_make_norm(&p, 6, m, 64);
+	assert_int_equal(p.family, 4);
+	assert_int_equal(p.plen, 0);
+	sw_prefix_make_norm(&p, 6, v6, 48);
+	assert_string_equal(sw_prefix_format(&p, buf, sizeof(buf)), "2001:db8::/48");
+	sw_prefix_make_norm(&p, 4, m, 32); /* IPv4 bytes are never "mapped" */
+	assert_int_equal(p.family, 4);
+	assert_int_equal(p.bytes[0], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -92,6 +116,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_contains_overlaps),
 		cmocka_unit_test(test_normalise_mask_cmp),
+		cmocka_unit_test(test_make_norm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,6 +39,32 @@ static void test_read_file_grows(void **state)
 	free(buf);
 }
 
+static void test_comm_and_sock_inode(void **state)
+{
+	char name[SW_PROC_NAME_LEN] = "x", path[64], link[64];
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct stat st;
+	ssize_t n;
+
+	(void)state;
+	sw_proc_comm("self", name);
+	assert_string_equal(name, "test_proc"); /* no newline */
+	sw_proc_comm("999999999", name);
+	assert_string_equal(name, "");
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = readlink(path, link, sizeof(link));
+	assert_true(n > 0);
+	assert_int_equal(sw_proc_sock_inode(link, (size_t)n), (uint32_t)st.st_ino);
+	close(fd);
+	assert_int_equal(sw_proc_sock_inode("socket:[12]", 11), 12);
+	assert_int_equal(sw_proc_sock_inode("socket:[12", 10), 0);
+	assert_int_equal(sw_proc_sock_inode("pipe:[12345]", 12), 0);
+	assert_int_equal(sw_proc_sock_inode("socket:[4294967296]", 19), 0);
+	assert_int_equal(sw_proc_sock_inode("socket:[1x]", 11), 0);
+}
+
 static uint32_t sock_inode(int fd)
 {
 	struct stat st;
@@ -140,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_file_grows),
+		cmocka_unit_test(test_comm_and_sock_inode),
 		cmocka_unit_test(test_owners_by_inode),
 		cmocka_unit_test(test_apply_many),
 	};

@@ -1,0 +1,133 @@
+/* Unit tests: sw_nl_run, libmnl's callback run with an NLMSG_DONE that
+ * carries errors, on hand-built reply buffers. */
+#include <errno.h>
+
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#include "sw_nl.h"
+#include "sw_test.h"
+
+#define SEQ 7u
+#define PID 99u
+
+struct bld {
+	uint32_t b[1024]; /* netlink messages are 4-byte aligned */
+	size_t len;
+};
+
+static void put(struct bld *x, uint16_t type, const void *pl, size_t plen)
+{
+	struct nlmsghdr h = {
+		.nlmsg_len = (uint32_t)(NLMSG_HDRLEN + plen),
+		.nlmsg_type = type,
+		.nlmsg_flags = NLM_F_MULTI,
+		.nlmsg_seq = SEQ,
+		.nlmsg_pid = PID,
+	};
+	uint8_t *p = (uint8_t *)x->b + x->len;
+
+	assert_true(x->len + NLMSG_ALIGN(h.nlmsg_len) <= sizeof(x->b));
+	memset(p, 0, NLMSG_ALIGN(h.nlmsg_len));
+	memcpy(p, &h, sizeof(h));
+	if (plen)
+		memcpy(p + NLMSG_HDRLEN, pl, plen);
+	x->len += NLMSG_ALIGN(h.nlmsg_len);
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	++*(int *)data;
+	return MNL_CB_OK;
+}
+
+static void test_data_then_done(void **state)
+{
+	struct bld x = {.len = 0};
+	int32_t ok = 0;
+	int n = 0;
+
+	(void)state;
+	put(&x, SOCK_DIAG_BY_FAMILY, "abcd", 4);
+	put(&x, SOCK_DIAG_BY_FAMILY, "efgh", 4);
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, count_cb, &n), MNL_CB_OK);
+	assert_int_equal(n, 2);
+	put(&x, NLMSG_DONE, &ok, sizeof(ok));
+	n = 0;
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, count_cb, &n), MNL_CB_STOP);
+	assert_int_equal(n, 2);
+}
+
+/* libmnl's own run takes this for a complete dump */
+static void test_done_with_error(void **state)
+{
+	struct bld x = {.len = 0};
+	int32_t e = -EINTR;
+	int n = 0;
+
+	(void)state;
+	put(&x, SOCK_DIAG_BY_FAMILY, "abcd", 4);
+	put(&x, NLMSG_DONE, &e, sizeof(e));
+	errno = 0;
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, count_cb, &n), -1);
+	assert_int_equal(errno, EINTR);
+	assert_int_equal(n, 1);
+	e = ENOBUFS; /* some subsystems send it positive */
+	x.len = 0;
+	put(&x, NLMSG_DONE, &e, sizeof(e));
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, NULL, NULL), -1);
+	assert_int_equal(errno, ENOBUFS);
+	x.len = 0; /* no status at all: a plain end */
+	put(&x, NLMSG_DONE, NULL, 0);
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, NULL, NULL), MNL_CB_STOP);
+}
+
+static void test_error_and_ack(void **state)
+{
+	struct bld x = {.len = 0};
+	struct nlmsgerr err;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	put(&x, NLMSG_ERROR, &err, sizeof(err));
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, NULL, NULL), MNL_CB_STOP);
+	err.error = -ENOENT;
+	x.len = 0;
+	put(&x, NLMSG_ERROR, &err, sizeof(err));
+	errno = 0;
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, NULL, NULL), -1);
+	assert_int_equal(errno, ENOENT);
+	x.len = 0;
+	put(&x, NLMSG_ERROR, &err, 2);
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, NULL, NULL), -1);
+	assert_int_equal(errno, EBADMSG);
+}
+
+static void test_noop_and_others(void **state)
+{
+	struct bld x = {.len = 0};
+	int n = 0;
+
+	(void)state;
+	put(&x, NLMSG_NOOP, NULL, 0);
+	put(&x, NLMSG_OVERRUN, NULL, 0);
+	put(&x, SOCK_DIAG_BY_FAMILY, "abcd", 4);
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ, PID, count_cb, &n), MNL_CB_OK);
+	assert_int_equal(n, 1);
+	/* a reply to another request */
+	assert_int_equal(sw_nl_run(x.b, x.len, SEQ + 1, PID, count_cb, &n), -1);
+	assert_int_equal(errno, EPROTO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_data_then_done),
+		cmocka_unit_test(test_done_with_error),
+		cmocka_unit_test(test_error_and_ack),
+		cmocka_unit_test(test_noop_and_others),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
