@@ -3,6 +3,7 @@
 #   make            build ./sockwatch
 #   make deps       install the Debian packages needed to build and test
 #   make check      unit tests (cmocka) and integration tests (root: netns)
+#   make unit       build and run the unit tests only (no root needed)
 #   make asan       build and run the unit tests with ASan + UBSan
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      build the benchmarks in tests/bench
@@ -11,7 +12,10 @@
 #
 # Core code lives in src/core (no curses, no netlink); edges and front ends
 # in src/. Every src/**/*.c but src/main.c goes into build/libsw.a, which
-# the binary, the unit tests and the fuzzers link.
+# the binary, the unit tests and the fuzzers link. The core is compiled
+# without the libraries' flags and with src/core/forbidden first on the
+# include path, whose stand-ins for the curses, netlink, nftables and BPF
+# headers stop the build: the layering rule is the compiler's.
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -26,8 +30,10 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 # CFLAGS/LDFLAGS are the user's (optimisation, sanitizers); SW_CFLAGS are
 # what the code needs and are always added.
 CFLAGS   ?= -O2 -g
-SW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) \
+BASE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
             -DSW_VERSION='"$(VERSION)"' -D_GNU_SOURCE -MMD -MP
+SW_CFLAGS := $(BASE_CFLAGS) $(PKG_CFLAGS)
+CORE_CFLAGS := -Isrc/core/forbidden $(BASE_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
@@ -43,7 +49,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all tools deps check unit integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall clean
+.PHONY: all tools deps check unit unit-bins integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall clean
 
 all: sockwatch
 
@@ -56,6 +62,10 @@ $(BUILD)/sockwatch: $(MAIN_OBJ) $(BUILD)/libsw.a
 $(BUILD)/libsw.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
+
+$(BUILD)/obj/core/%.o: src/core/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
@@ -78,7 +88,10 @@ tools: $(TOOL_BINS)
 deps:
 	scripts/install-deps
 
+unit-bins: $(UNIT_BINS)
+
 unit: $(UNIT_BINS)
+	tests/run --unit-only $(UNIT_BINS)
 
 # Unit tests, then the integration tests (they need root: network
 # namespaces, nftables). tests/run prints "N passed, N failed".
@@ -91,7 +104,7 @@ integration: sockwatch $(BENCH_BINS) $(TOOL_BINS)
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/sockwatch unit-bins
 	SW_BIN=build-asan/sockwatch tests/run --unit-only $(patsubst $(BUILD)/%,build-asan/%,$(UNIT_BINS))
 
 # The integration tests against the ASan + UBSan binary (root).

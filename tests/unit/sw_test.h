@@ -1,5 +1,6 @@
 /* sw_test.h - cmocka includes in the order cmocka wants, and helpers to
- * build socket records in unit tests. */
+ * build socket records and prefixes in unit tests. Every tests/unit/test_*.c
+ * includes it. */
 #ifndef SW_TEST_H
 #define SW_TEST_H
 
@@ -12,7 +13,22 @@
 
 #include <cmocka.h>
 
+#include "sw_addr.h"
 #include "sw_sock.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A prefix fixture ("192.0.2.0/24", "2001:db8::1"); fails the test when
+ * the text does not parse. */
+static inline struct sw_prefix sw_test_prefix(const char *text)
+{
+	struct sw_prefix p;
+	const char *err = NULL;
+
+	if (sw_prefix_parse(text, &p, &err) < 0)
+		fail_msg("bad fixture '%s': %s", text, err);
+	return p;
+}
 
 /* A TCP/UDP record: "192.0.2.1" or "2001:db8::1" addresses. */
 static inline struct sw_sock sw_test_sock(unsigned proto, unsigned state,

@@ -6,21 +6,14 @@
 #include <libmnl/libmnl.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
+#include "sw_test.h"
 #include "filter_gen.h"
 #include "sw_diag.h"
 #include "sw_filter.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define BCMAX 65536
 
 static struct sw_filter *parse_ok(const char *text)

@@ -1,19 +1,12 @@
 /* test_filter.c - the filter language: parsing, precedence, matching,
  * push-down analyses, and every error with its position. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include <cmocka.h>
-
+#include "sw_test.h"
 #include "filter_gen.h"
 #include "sw_addr.h"
 #include "sw_filter.h"
-
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct sw_filter *parse_ok(const char *text)
 {

@@ -7,15 +7,7 @@
 #include "sw_test.h"
 #include "sw_nft.h"
 
-static struct sw_prefix P(const char *text)
-{
-	struct sw_prefix p;
-	const char *err = NULL;
-
-	if (sw_prefix_parse(text, &p, &err) < 0)
-		fail_msg("bad fixture '%s': %s", text, err);
-	return p;
-}
+#define P sw_test_prefix
 
 static void test_set_for(void **state)
 {

@@ -1,24 +1,10 @@
 /* test_policy.c - never-block list, allow list, floors, overlaps. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include <string.h>
 
-#include <cmocka.h>
-
+#include "sw_test.h"
 #include "sw_policy.h"
 
-static struct sw_prefix P(const char *text)
-{
-	struct sw_prefix p;
-	const char *err = NULL;
-
-	if (sw_prefix_parse(text, &p, &err) < 0)
-		fail_msg("bad fixture '%s': %s", text, err);
-	return p;
-}
+#define P sw_test_prefix
 
 /* A policy as a server in the integration test would see it. */
 static void fixture(struct sw_policy *p)

@@ -1,0 +1,3 @@
+/* Stand-in that stops a core file including <libnftnl/table.h>: src/core is pure C
+ * (no curses, netlink, nftables or BPF); see the Makefile. */
+#error "src/core must not include <libnftnl/table.h>: put this code in an edge (src/)"
