@@ -15,6 +15,7 @@
 #include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_engine.h"
+#include "sw_grow.h"
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_record.h"
@@ -199,15 +200,9 @@ static int sw_engine_add_owner(struct sw_engine *e, const uint8_t *d)
 
 	if (pid == 0 || pid > INT32_MAX)
 		return 0; /* not an owner */
-	if (e->nowners == e->owners_cap) {
-		size_t cap = e->owners_cap ? e->owners_cap * 2 : 64;
-		struct sw_proc_owner *n = realloc(e->owners, cap * sizeof(*n));
-
-		if (!n)
-			return -1;
-		e->owners = n;
-		e->owners_cap = cap;
-	}
+	if (sw_grow((void **)&e->owners, &e->owners_cap, e->nowners + 1,
+		    sizeof(*e->owners), 64))
+		return -1;
 	o = &e->owners[e->nowners++];
 	o->inode = sw_rec_get32(d);
 	o->pid = (int)pid;

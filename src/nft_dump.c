@@ -19,6 +19,7 @@
 #include <linux/netfilter/nfnetlink.h>
 
 #include "nft_priv.h"
+#include "sw_grow.h"
 #include "sw_nft.h"
 
 /* One raw element of an interval set, before start and end are paired. */
@@ -39,23 +40,6 @@ struct sw_nft_dumpctx {
 	size_t nraw, capraw;
 	int nomem;
 };
-
-static int sw_nft_grow(void **v, size_t *cap, size_t need, size_t size)
-{
-	size_t c = *cap ? *cap : 64;
-	void *nv;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	nv = realloc(*v, c * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = c;
-	return 0;
-}
 
 static void sw_nft_counter(const struct nlattr *expr, struct sw_block_entry *e)
 {
@@ -171,16 +155,16 @@ static int sw_nft_dump_cb(const struct nlmsghdr *nlh, void *data)
 		    sw_nft_elem(el, c->klen, &raw) < 0)
 			continue;
 		if (sw_nft_set_is_interval(c->set)) {
-			if (sw_nft_grow((void **)&c->raw, &c->capraw, c->nraw + 1,
-					sizeof(*c->raw)) < 0) {
+			if (sw_grow((void **)&c->raw, &c->capraw, c->nraw + 1,
+					sizeof(*c->raw), 64) < 0) {
 				c->nomem = 1;
 				return MNL_CB_ERROR;
 			}
 			c->raw[c->nraw++] = raw;
 			continue;
 		}
-		if (sw_nft_grow((void **)c->v, c->cap, *c->count + 1,
-				sizeof(**c->v)) < 0) {
+		if (sw_grow((void **)c->v, c->cap, *c->count + 1,
+				sizeof(**c->v), 64) < 0) {
 			c->nomem = 1;
 			return MNL_CB_ERROR;
 		}
@@ -247,8 +231,8 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 		e = r->e;
 		sw_prefix_make(&e.target, family, r->key,
 			       sw_nft_range_plen(r->key, end, bits));
-		if (sw_nft_grow((void **)c->v, c->cap, *c->count + 1,
-				sizeof(**c->v)) < 0)
+		if (sw_grow((void **)c->v, c->cap, *c->count + 1,
+				sizeof(**c->v), 64) < 0)
 			return -1;
 		(*c->v)[(*c->count)++] = e;
 	}

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sw_grow.h"
 #include "sw_proc.h"
 
 ssize_t sw_proc_read_file(const char *path, char **buf, size_t *cap)
@@ -31,17 +32,10 @@ ssize_t sw_proc_read_file(const char *path, char **buf, size_t *cap)
 	for (;;) {
 		ssize_t n;
 
-		if (!*buf || *cap - len < 2) {
-			size_t ncap = *cap ? *cap * 2 : 8192;
-			char *nb = realloc(*buf, ncap);
-
-			if (!nb) {
-				errno = ENOMEM;
-				goto fail;
-			}
-			*buf = nb;
-			*cap = ncap;
-		}
+		if (!*buf && *cap)
+			*cap = 0;
+		if (sw_grow((void **)buf, cap, len + 2, 1, 8192))
+			goto fail;
 		n = read(fd, *buf + len, *cap - len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -13,6 +13,7 @@
 
 #include "sw_cause.h"
 #include "sw_diag.h"
+#include "sw_grow.h"
 #include "sw_nl.h"
 #include "sw_sockkill.h"
 
@@ -177,16 +178,9 @@ static int sw_sockkill_collect_cb(const struct nlmsghdr *nlh, void *data)
 	fam = sw_addr_normalise(peer, m->idiag_family == AF_INET ? SW_V4 : SW_V6);
 	if (!sw_prefix_contains_addr(c->target, fam, peer))
 		return MNL_CB_OK;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct sw_sockkill_victim *v = realloc(c->v, cap * sizeof(*v));
-
-		if (!v) {
-			c->nomem = 1;
-			return MNL_CB_ERROR;
-		}
-		c->v = v;
-		c->cap = cap;
+	if (sw_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v), 256)) {
+		c->nomem = 1;
+		return MNL_CB_ERROR;
 	}
 	c->v[c->n].af = m->idiag_family;
 	c->v[c->n].id = m->id;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sw_agg.h"
+#include "sw_grow.h"
 
 #define SW_NPORTS 65536u
 
@@ -61,25 +62,6 @@ static int sw_agg_u64cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int sw_agg_grow(void **arr, uint32_t *cap, uint32_t need, size_t elem)
-{
-	uint32_t n = *cap ? *cap : 256;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = realloc(*arr, (size_t)n * elem);
-	if (!p) {
-		errno = ENOMEM;
-		return -1;
-	}
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
 /* Make the remote hash hold at least twice rcap slots. */
 static int sw_agg_rehash(struct sw_agg *a)
 {
@@ -118,8 +100,8 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a,
 	struct sw_remote *r;
 
 	if (a->nremotes == a->rcap) {
-		if (sw_agg_grow((void **)&a->remotes, &a->rcap, a->nremotes + 1,
-				sizeof(*a->remotes)) < 0 ||
+		if (sw_grow32((void **)&a->remotes, &a->rcap, a->nremotes + 1,
+				sizeof(*a->remotes), 256) < 0 ||
 		    sw_agg_rehash(a) < 0)
 			return NULL;
 	}
@@ -236,7 +218,7 @@ static struct sw_agg_synset *sw_agg_synset_start(struct sw_agg *a,
 {
 	struct sw_agg_synset *set = keep == &a->syn[0] ? &a->syn[1] : &a->syn[0];
 
-	if (sw_agg_grow((void **)&set->keys, &set->cap, n, sizeof(*set->keys)) < 0)
+	if (sw_grow32((void **)&set->keys, &set->cap, n, sizeof(*set->keys), 256) < 0)
 		return NULL;
 	set->n = 0;
 	set->tag = 0;
@@ -333,8 +315,8 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			struct sw_listener *l;
 
 			if (a->nlisteners == a->lcap &&
-			    sw_agg_grow((void **)&a->listeners, &a->lcap,
-					a->nlisteners + 1, sizeof(*l)) < 0)
+			    sw_grow32((void **)&a->listeners, &a->lcap,
+					a->nlisteners + 1, sizeof(*l), 256) < 0)
 				return sw_agg_fail(a);
 			l = &a->listeners[a->nlisteners++];
 			memset(l, 0, sizeof(*l));

@@ -12,6 +12,7 @@
 
 #include "filter_prog.h"
 #include "sw_filter.h"
+#include "sw_grow.h"
 
 #define TEXT_MAX 65536 /* longer texts are refused before tokenizing */
 #define WORD_MAX 64    /* longest state name or address we copy out */
@@ -86,7 +87,7 @@ struct parser {
 	struct tok *toks;
 	int ntok, i, depth;
 	struct sw_filter *f;
-	int cap;
+	size_t cap;
 	struct sw_filter_error *err;
 };
 
@@ -176,14 +177,9 @@ static int new_node(struct parser *p, enum sw_fnode_kind kind, int l, int r,
 	if (f->nnodes >= SW_FILTER_MAX_NODES)
 		return FAIL(p, at, "filter too long: more than %d terms",
 			    SW_FILTER_MAX_NODES);
-	if (f->nnodes == p->cap) {
-		int cap = p->cap ? p->cap * 2 : 16;
-		void *n = realloc(f->nodes, cap * sizeof(*f->nodes));
-		if (!n)
-			return fail_at(p, -1, 0, "out of memory");
-		f->nodes = n;
-		p->cap = cap;
-	}
+	if (sw_grow((void **)&f->nodes, &p->cap, (size_t)f->nnodes + 1,
+		    sizeof(*f->nodes), 16))
+		return fail_at(p, -1, 0, "out of memory");
 	struct sw_fnode *n = &f->nodes[f->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;

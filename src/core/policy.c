@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_grow.h"
 #include "sw_policy.h"
 
 static const char *const sw_policy_kind_names[SW_POLICY_KIND_MAX] = {
@@ -26,15 +27,8 @@ int sw_policy_add(struct sw_policy *p, const struct sw_prefix *pfx,
 {
 	struct sw_policy_entry *e;
 
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct sw_policy_entry *v = realloc(p->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
+	if (sw_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v), 16))
+		return -1;
 	e = &p->v[p->n++];
 	memset(e, 0, sizeof(*e));
 	e->pfx = *pfx;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_grow.h"
 #include "sw_view.h"
 
 static const struct sw_view_pane_def *const sw_view_panes[SW_PANE_MAX] = {
@@ -93,16 +94,10 @@ int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 	uint32_t total = def->nrows(m), i, n = 0;
 	struct sw_view_sortctx ctx;
 
-	if (total > l->cap) {
-		uint32_t *o = realloc(l->order, (size_t)total * sizeof(*o));
-
-		if (!o) {
-			l->n = l->sel = l->top = 0;
-			errno = ENOMEM;
-			return -1;
-		}
-		l->order = o;
-		l->cap = total;
+	if (sw_grow32((void **)&l->order, &l->cap, total, sizeof(*l->order),
+		      total)) {
+		l->n = l->sel = l->top = 0;
+		return -1;
 	}
 	for (i = 0; i < total; i++)
 		if (!def->include || def->include(v, m, i))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sw_frame.h"
+#include "sw_grow.h"
 #include "sw_view.h"
 
 void sw_view_model_init(struct sw_view_model *m)
@@ -22,26 +23,6 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->bidx);
 	free(m->bruns);
 	sw_view_model_init(m);
-}
-
-/* Grow *p to hold n elements of size sz (capacity doubles). */
-static int sw_view_model_grow(void **p, uint32_t *cap, uint32_t n, size_t sz)
-{
-	uint32_t c = *cap ? *cap : 64;
-	void *q;
-
-	if (n <= *cap)
-		return 0;
-	while (c < n)
-		c = c > UINT32_MAX / 2 ? n : c * 2;
-	q = realloc(*p, (size_t)c * sz);
-	if (!q) {
-		errno = ENOMEM;
-		return -1;
-	}
-	*p = q;
-	*cap = c;
-	return 0;
 }
 
 int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
@@ -85,12 +66,12 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	m->opened = a->opened;
 	m->closed = a->closed;
 
-	if (sw_view_model_grow((void **)&m->remotes, &m->rcap, a->nremotes,
-			       sizeof(*m->remotes)) ||
-	    sw_view_model_grow((void **)&m->listeners, &m->lcap, a->nlisteners,
-			       sizeof(*m->listeners)) ||
-	    sw_view_model_grow((void **)&m->socks, &m->scap, nsocks,
-			       sizeof(*m->socks)))
+	if (sw_grow32((void **)&m->remotes, &m->rcap, a->nremotes,
+			       sizeof(*m->remotes), 64) ||
+	    sw_grow32((void **)&m->listeners, &m->lcap, a->nlisteners,
+			       sizeof(*m->listeners), 64) ||
+	    sw_grow32((void **)&m->socks, &m->scap, nsocks,
+			       sizeof(*m->socks), 64))
 		return -1;
 	if (a->nremotes)
 		memcpy(m->remotes, a->remotes, a->nremotes * sizeof(*m->remotes));
@@ -128,8 +109,8 @@ static int sw_view_model_index(struct sw_view_model *m)
 	uint32_t n = m->nkernel_blocks, i;
 
 	m->nbruns = 0;
-	if (sw_view_model_grow((void **)&m->bidx, &m->bidx_cap, n,
-			       sizeof(*m->bidx)))
+	if (sw_grow32((void **)&m->bidx, &m->bidx_cap, n,
+			       sizeof(*m->bidx), 64))
 		return -1;
 	for (i = 0; i < n; i++)
 		m->bidx[i] = i;
@@ -147,8 +128,8 @@ static int sw_view_model_index(struct sw_view_model *m)
 				continue;
 			}
 		}
-		if (sw_view_model_grow((void **)&m->bruns, &m->brcap,
-				       m->nbruns + 1, sizeof(*m->bruns))) {
+		if (sw_grow32((void **)&m->bruns, &m->brcap,
+				       m->nbruns + 1, sizeof(*m->bruns), 64)) {
 			m->nbruns = 0;
 			return -1;
 		}
@@ -165,8 +146,8 @@ struct sw_view_block *sw_view_model_blocks_room(struct sw_view_model *m,
 						uint32_t n)
 {
 	m->nblocks = m->nkernel_blocks = m->nbruns = 0;
-	if (sw_view_model_grow((void **)&m->blocks, &m->bcap, n,
-			       sizeof(*m->blocks)))
+	if (sw_grow32((void **)&m->blocks, &m->bcap, n,
+			       sizeof(*m->blocks), 64))
 		return NULL;
 	return m->blocks;
 }
@@ -199,8 +180,8 @@ int sw_view_model_set_marks(struct sw_view_model *m,
 	uint32_t i;
 
 	m->nblocks = m->nkernel_blocks;
-	if (sw_view_model_grow((void **)&m->blocks, &m->bcap,
-			       m->nkernel_blocks + nmarks, sizeof(*m->blocks)))
+	if (sw_grow32((void **)&m->blocks, &m->bcap,
+			       m->nkernel_blocks + nmarks, sizeof(*m->blocks), 64))
 		return -1;
 	for (i = 0; i < nmarks; i++) {
 		struct sw_view_block *b = &m->blocks[m->nblocks];
