@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "sw_block.h"
+#include "sw_clock.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
 #include "sw_view.h"
@@ -109,9 +110,6 @@ struct sw_tui {
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
 };
-
-/* Monotonic clock in ns. */
-uint64_t sw_tui_now_ns(void);
 
 /* True when remotes are grouped into prefixes (not /32 and /128). */
 bool sw_tui_grouped(const struct sw_tui *t);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "sw_cause.h"
+#include "sw_clock.h"
 #include "sw_diag.h"
 #include "sw_engine.h"
 #include "sw_grow.h"
@@ -56,14 +57,6 @@ struct sw_engine_out {
 	struct sw_counters counters;
 	uint64_t refresh_ns, cpu_ns; /* replay: as recorded */
 };
-
-static uint64_t sw_engine_now(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static const unsigned sw_engine_protos[2] = { SW_TCP, SW_UDP };
 static const unsigned sw_engine_families[2] = { SW_V4, SW_V6 };
@@ -161,8 +154,8 @@ static int sw_engine_live(struct sw_engine *e, struct sw_snapshot *s,
 {
 	uint8_t begin[16];
 
-	s->time_ns = sw_engine_now(CLOCK_REALTIME);
-	s->mono_ns = sw_engine_now(CLOCK_MONOTONIC);
+	s->time_ns = sw_now_ns(CLOCK_REALTIME);
+	s->mono_ns = sw_now_ns(CLOCK_MONOTONIC);
 	if (e->wr) {
 		sw_rec_put64(begin, s->time_ns);
 		sw_rec_put64(begin + 8, s->mono_ns);
@@ -339,8 +332,8 @@ static int sw_engine_owners(struct sw_engine *e, bool record, char **cause)
 
 int sw_engine_refresh(struct sw_engine *e, char **cause)
 {
-	uint64_t t0 = sw_engine_now(CLOCK_MONOTONIC);
-	uint64_t c0 = sw_engine_now(CLOCK_THREAD_CPUTIME_ID);
+	uint64_t t0 = sw_now_ns(CLOCK_MONOTONIC);
+	uint64_t c0 = sw_now_ns(CLOCK_THREAD_CPUTIME_ID);
 	unsigned next = e->frame.seq ? !e->cur : e->cur;
 	struct sw_snapshot *s = &e->snap[next];
 	const struct sw_snapshot *prev = e->frame.seq ? &e->snap[e->cur] : NULL;
@@ -374,8 +367,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	 * fail: an error then is reported, the data stays shown. */
 	rc = sw_engine_owners(e, e->wr != NULL, cause);
 	if (!e->rd) {
-		out.refresh_ns = sw_engine_now(CLOCK_MONOTONIC) - t0;
-		out.cpu_ns = sw_engine_now(CLOCK_THREAD_CPUTIME_ID) - c0;
+		out.refresh_ns = sw_now_ns(CLOCK_MONOTONIC) - t0;
+		out.cpu_ns = sw_now_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
 	}
 	e->frame.have_prev_counters = e->frame.seq > 0;
 	e->frame.prev_counters = e->frame.counters;

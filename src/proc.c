@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sw_clock.h"
 #include "sw_grow.h"
 #include "sw_proc.h"
 
@@ -185,14 +186,6 @@ uint32_t sw_proc_sock_inode(const char *link, size_t n)
 /* Time spent reading processes of other namespaces, per scan. */
 #define SW_PROC_FOREIGN_BUDGET_NS (50 * 1000000ull)
 
-static uint64_t sw_procmap_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* One process: every fd that is a socket we still want gets this owner.
  * /proc lists pids in ascending order, so the first owner found is the
  * lowest pid (workers sharing a listener show their master). */
@@ -218,7 +211,7 @@ static void sw_procmap_scan_pid(struct sw_procmap *m, const char *pid,
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
 			continue;
 		if (++nfd > maxfds ||
-		    (deadline && nfd % 256 == 0 && sw_procmap_now() > deadline))
+		    (deadline && nfd % 256 == 0 && sw_now_ns(CLOCK_MONOTONIC) > deadline))
 			break;
 		n = readlinkat(dirfd(d), de->d_name, link, sizeof(link));
 		ino = n > 0 ? sw_proc_sock_inode(link, (size_t)n) : 0;
@@ -277,7 +270,7 @@ static void sw_procmap_scan(struct sw_procmap *m)
 	for (pass = 0; d && m->left && pass < sizeof(sw_procmap_passes) /
 					     sizeof(sw_procmap_passes[0]); pass++) {
 		uint64_t deadline = sw_procmap_passes[pass].budget ?
-			sw_procmap_now() + SW_PROC_FOREIGN_BUDGET_NS : 0;
+			sw_now_ns(CLOCK_MONOTONIC) + SW_PROC_FOREIGN_BUDGET_NS : 0;
 
 		rewinddir(d);
 		while (m->left && (de = readdir(d))) {
@@ -285,7 +278,7 @@ static void sw_procmap_scan(struct sw_procmap *m)
 			    sw_procmap_in_ns(de->d_name, self.st_ino) !=
 				    sw_procmap_passes[pass].same_ns)
 				continue;
-			if (deadline && sw_procmap_now() > deadline)
+			if (deadline && sw_now_ns(CLOCK_MONOTONIC) > deadline)
 				break;
 			sw_procmap_scan_pid(m, de->d_name,
 					    sw_procmap_passes[pass].maxfds, deadline);

@@ -18,19 +18,12 @@
 
 #include <curses.h>
 
+#include "sw_clock.h"
 #include "sw_duration.h"
 #include "sw_tui.h"
 
 /* How long a status message stays. */
 #define SW_TUI_STATUS_NS (6ull * 1000000000ull)
-
-uint64_t sw_tui_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 bool sw_tui_grouped(const struct sw_tui *t)
 {
@@ -45,7 +38,7 @@ void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 	vsnprintf(t->status, sizeof(t->status), fmt, ap);
 	va_end(ap);
 	t->status_error = error;
-	t->status_until_ns = sw_tui_now_ns() + SW_TUI_STATUS_NS;
+	t->status_until_ns = sw_now_ns(CLOCK_MONOTONIC) + SW_TUI_STATUS_NS;
 }
 
 /* "10m" for 600 s: a duration the confirmation's parser reads back. */
@@ -288,7 +281,7 @@ static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
 			else if (!sw_tui_input(t))
 				run = false;
 		}
-		if (t->status[0] && sw_tui_now_ns() >= t->status_until_ns)
+		if (t->status[0] && sw_now_ns(CLOCK_MONOTONIC) >= t->status_until_ns)
 			t->status[0] = '\0';
 		if (run)
 			sw_tui_draw(t);
@@ -386,7 +379,7 @@ int sw_tui_main(const struct sw_opts *o)
 			getenv("TERM") ? getenv("TERM") : "");
 		return 1;
 	}
-	t.start_ns = sw_tui_now_ns();
+	t.start_ns = sw_now_ns(CLOCK_MONOTONIC);
 	sw_tui_screen_setup(&t);
 	sw_tui_loop(&t, wake_fd, sig_fd);
 

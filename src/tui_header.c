@@ -147,7 +147,7 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 			x = sw_tui_pair(t, r->y, x, w, "at", buf, false);
 		}
 	} else {
-		sw_duration_format((sw_tui_now_ns() - t->start_ns) / 1e9, buf,
+		sw_duration_format((sw_now_ns(CLOCK_MONOTONIC) - t->start_ns) / 1e9, buf,
 				     sizeof(buf));
 		x = sw_tui_pair(t, r->y, x, w, "up", buf, false);
 	}

@@ -189,7 +189,7 @@ static void sw_tui_worker_wait(struct sw_tui_worker *w, uint64_t due)
 {
 	struct timespec ts;
 
-	if (due <= sw_tui_now_ns())
+	if (due <= sw_now_ns(CLOCK_MONOTONIC))
 		return;
 	/* due is on CLOCK_MONOTONIC, as the condition variable (see start) */
 	ts.tv_sec = (time_t)(due / 1000000000ull);
@@ -212,7 +212,7 @@ static void *sw_tui_worker_main(void *arg)
 		struct sw_view_confirm c = w->confirm;
 		struct sw_prefix u = w->unblock;
 		char text[sizeof(w->filter)], reason[sizeof(w->reason)];
-		uint64_t now = sw_tui_now_ns();
+		uint64_t now = sw_now_ns(CLOCK_MONOTONIC);
 
 		refresh = !ended && (w->now || (!w->paused && now >= next));
 		if (!refresh && !group && !filter && !block && !unblock) {
@@ -283,7 +283,7 @@ static void *sw_tui_worker_main(void *arg)
 				free(cause);
 				sw_tui_worker_wake(w);
 			}
-			next = sw_tui_worker_add(sw_tui_now_ns(), w->interval_s);
+			next = sw_tui_worker_add(sw_now_ns(CLOCK_MONOTONIC), w->interval_s);
 		} else {
 			sw_tui_worker_wake(w);
 		}
