@@ -8,6 +8,7 @@
 #define SW_AGG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sw_addr.h"
@@ -115,6 +116,13 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
  * ties by state number, into top[]. Returns how many. */
 unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
 			   unsigned max);
+
+/* The three biggest TCP states of r, then its connected UDP sockets, as
+ * "EST 590 SR 10 UDP 3" into buf (always NUL-terminated, cut to len).
+ * count formats a count ("12.3k"); NULL prints it whole. Returns buf. */
+char *sw_agg_fmt_states(const struct sw_remote *r,
+			char *(*count)(uint64_t n, char *buf, size_t len),
+			char *buf, size_t len);
 
 /* Index into a->remotes of the row for this prefix, or -1. */
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);

@@ -476,7 +476,8 @@ char *sw_view_fmt_rate(double r, char *buf, size_t len);
  * '#' when utf8 is false; padded with spaces. Returns buf. */
 char *sw_view_bar(double frac, int cells, bool utf8, char *buf, size_t len);
 
-/* Top states of a remote, biggest first: "EST 590 SR 10". */
+/* Top states of a remote with compact counts (sw_agg_fmt_states):
+ * "EST 590 SR 10 UDP 1.2k". */
 char *sw_view_fmt_states(const struct sw_remote *r, char *buf, size_t len);
 
 #endif

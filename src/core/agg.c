@@ -1,6 +1,8 @@
 /* agg.c - one pass over the current snapshot: diff against the previous
  * one by (proto, cookie), and aggregate states, remotes and listeners. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +151,30 @@ unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
 		top[n] = best;
 	}
 	return n;
+}
+
+char *sw_agg_fmt_states(const struct sw_remote *r,
+			char *(*count)(uint64_t n, char *buf, size_t len),
+			char *buf, size_t len)
+{
+	unsigned top[3], n = sw_agg_top_states(r, top, 3), k;
+	char num[24];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (k = 0; k <= n && o < len; k++) {
+		uint64_t v = k < n ? r->states[top[k]] : r->udp;
+
+		if (k == n && !v)
+			break;
+		if (count)
+			count(v, num, sizeof(num));
+		else
+			snprintf(num, sizeof(num), "%" PRIu64, v);
+		o += (size_t)snprintf(buf + o, len - o, "%s%s %s", k ? " " : "",
+				      k < n ? sw_state_short(top[k]) : "UDP", num);
+	}
+	return buf;
 }
 
 static int sw_agg_remote_cmp(const void *x, const void *y)

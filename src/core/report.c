@@ -135,21 +135,6 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 	sw_buf_puts(b, "}}\n");
 }
 
-/* "EST 590 SR 10 UDP 3": the three biggest states of a remote. */
-static void sw_report_top_states(const struct sw_remote *r, char *out,
-				 size_t len)
-{
-	unsigned top[3], n = sw_agg_top_states(r, top, 3), k;
-	size_t off = 0;
-
-	out[0] = '\0';
-	for (k = 0; k < n && off < len; k++)
-		off += (size_t)snprintf(out + off, len - off, "%s%s %u", k ? " " : "",
-					sw_state_short(top[k]), r->states[top[k]]);
-	if (r->udp && off < len)
-		snprintf(out + off, len - off, "%sUDP %u", n ? " " : "", r->udp);
-}
-
 void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		    const struct sw_report_opts *o)
 {
@@ -192,7 +177,7 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 	for (i = 0; i < n; i++) {
 		const struct sw_remote *r = &a->remotes[i];
 
-		sw_report_top_states(r, st, sizeof(st));
+		sw_agg_fmt_states(r, NULL, st, sizeof(st));
 		sw_buf_printf(b, "%-40s %8u %8.1f  %s\n",
 			      sw_prefix_format(&r->pfx, addr, sizeof(addr)),
 			      r->count, r->new_per_s, st);

@@ -90,21 +90,8 @@ char *sw_view_bar(double frac, int cells, bool utf8, char *buf, size_t len)
 	return buf;
 }
 
+
 char *sw_view_fmt_states(const struct sw_remote *r, char *buf, size_t len)
 {
-	unsigned top[3], n = sw_agg_top_states(r, top, 3), k;
-	char num[24];
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (k = 0; k < n && o < len; k++) {
-		sw_view_fmt_count(r->states[top[k]], num, sizeof(num));
-		o += (size_t)snprintf(buf + o, len - o, "%s%s %s", k ? " " : "",
-				      sw_state_short(top[k]), num);
-	}
-	if (r->udp > 0 && o < len) {
-		sw_view_fmt_count(r->udp, num, sizeof(num));
-		snprintf(buf + o, len - o, "%sUDP %s", o ? " " : "", num);
-	}
-	return buf;
+	return sw_agg_fmt_states(r, sw_view_fmt_count, buf, len);
 }
