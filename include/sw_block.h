@@ -30,6 +30,8 @@
 #define SW_BLOCK_TABLE "sockwatch"
 #define SW_BLOCK_ALLOW_FILE "/etc/sockwatch/allow"
 #define SW_BLOCK_AUDIT_LOG "/var/log/sockwatch.log"
+/* How long a block lasts when nobody says (--for, the TUI's prompt): 10m. */
+#define SW_BLOCK_DEFAULT_S 600.0
 /* Room for an element comment, with NUL (nftables caps comments at 128). */
 #define SW_BLOCK_COMMENT_LEN 128
 /* Room for a one-line reason or error message, with NUL. */

@@ -18,4 +18,9 @@ int sw_duration_parse(const char *s, double *out);
  * Rounds to the second. Returns buf (16 bytes are enough). */
 char *sw_duration_format(double s, char *buf, size_t len);
 
+/* A duration as the operator would type it, which sw_duration_parse
+ * reads back: 600 -> "10m", 7200 -> "2h", 90 -> "90s". Rounds to the
+ * second and keeps to 1 s .. SW_DURATION_MAX. Returns buf. */
+char *sw_duration_text(double s, char *buf, size_t len);
+
 #endif

@@ -10,8 +10,6 @@
 
 #include "blocker_priv.h"
 
-#define SW_BLOCK_DEFAULT_TIMEOUT_S 600.0
-
 static struct sw_prefix sw_blocker_norm(const struct sw_prefix *p)
 {
 	struct sw_prefix t;
@@ -140,7 +138,7 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 {
 	struct sw_prefix t = sw_blocker_norm(&req->target);
 	double timeout_s = req->timeout_s > 0 ? req->timeout_s
-					      : SW_BLOCK_DEFAULT_TIMEOUT_S;
+					      : SW_BLOCK_DEFAULT_S;
 	uint64_t timeout_ms = (uint64_t)llround(timeout_s * 1000.0);
 	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], err[SW_BLOCK_MSG_LEN];
 	char left[16];

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_block.h"
 #include "sw_cli.h"
 #include "sw_duration.h"
 
@@ -207,7 +208,7 @@ static void sw_cli_defaults(struct sw_opts *o)
 	o->engine.group.group_v6 = 128;
 	o->engine.resolve_procs = true;
 	o->no_color = nc && *nc;
-	o->block_for_s = 600;
+	o->block_for_s = SW_BLOCK_DEFAULT_S;
 	o->allow_file = "/etc/sockwatch/allow";
 	o->audit_log = "/var/log/sockwatch.log";
 	o->warn_syn_recv = 100;

@@ -41,19 +41,6 @@ void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 	t->status_until_ns = sw_now_ns(CLOCK_MONOTONIC) + SW_TUI_STATUS_NS;
 }
 
-/* "10m" for 600 s: a duration the confirmation's parser reads back. */
-static void sw_tui_duration_text(double s, char *buf, size_t len)
-{
-	int t = s > 0 && s < SW_DURATION_MAX ? (int)(s + 0.5) : 600;
-
-	if (t % 3600 == 0)
-		snprintf(buf, len, "%dh", t / 3600 % 10000);
-	else if (t % 60 == 0)
-		snprintf(buf, len, "%dm", t / 60 % 1000000);
-	else
-		snprintf(buf, len, "%ds", t % 100000000);
-}
-
 /* Blocking: opened here (the engine has entered the namespace), handed to
  * the refresher. Unavailable blocking is a note, never a failure. */
 static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
@@ -300,8 +287,9 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
 	v->warn[SW_TIME_WAIT] = o->warn_time_wait;
 	v->warn[SW_CLOSE_WAIT] = o->warn_close_wait;
-	sw_tui_duration_text(o->block_for_s, v->default_duration,
-			     sizeof(v->default_duration));
+	if (o->block_for_s > 0)
+		sw_duration_text(o->block_for_s, v->default_duration,
+				 sizeof(v->default_duration));
 	snprintf(t->filter, sizeof(t->filter), "%s", sw_engine_filter_text(e));
 	sw_view_line_set(&v->prompt, t->filter);
 	sw_view_model_init(&t->empty);

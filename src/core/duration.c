@@ -61,3 +61,18 @@ char *sw_duration_format(double s, char *buf, size_t len)
 		snprintf(buf, len, "%ldd%02ldh", t / 86400, t % 86400 / 3600);
 	return buf;
 }
+
+char *sw_duration_text(double s, char *buf, size_t len)
+{
+	long t = s >= 1 ? (long)(s + 0.5) : 1;
+
+	if (t > (long)SW_DURATION_MAX)
+		t = (long)SW_DURATION_MAX;
+	if (t % 3600 == 0)
+		snprintf(buf, len, "%ldh", t / 3600);
+	else if (t % 60 == 0)
+		snprintf(buf, len, "%ldm", t / 60);
+	else
+		snprintf(buf, len, "%lds", t);
+	return buf;
+}

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_block.h"
+#include "sw_duration.h"
 #include "sw_filter.h"
 #include "sw_view.h"
 
@@ -121,7 +123,8 @@ void sw_view_init(struct sw_view *v, double interval_s,
 	for (i = 0; g && i < SW_VIEW_NGROUPS; i++)
 		if (g->group_v4 == sw_view_groups[i].group_v4)
 			v->group = i;
-	snprintf(v->default_duration, sizeof(v->default_duration), "10m");
+	sw_duration_text(SW_BLOCK_DEFAULT_S, v->default_duration,
+			 sizeof(v->default_duration));
 }
 
 void sw_view_free(struct sw_view *v)
