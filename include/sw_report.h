@@ -14,11 +14,6 @@ struct sw_report_opts {
 	const char *netns;   /* namespace name or NULL */
 };
 
-/* The netstat-ordered list of TCP states reported (ESTABLISHED ...
- * CLOSING) and its length. */
-extern const unsigned sw_report_states[];
-extern const unsigned sw_report_nstates;
-
 /* Append one JSON object (one line, '\n' at the end). */
 void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		    const struct sw_report_opts *o);

@@ -72,6 +72,11 @@ struct sw_sock {
  * "UNKNOWN" for out-of-range values. Static storage, never NULL. */
 const char *sw_state_name(unsigned state);
 
+/* The TCP states in the order every report and pane lists them (netstat's:
+ * ESTABLISHED ... CLOSING), and how many. */
+extern const unsigned sw_state_order[];
+extern const unsigned sw_state_norder;
+
 /* Short name for narrow columns ("EST", "SR", "TW", ...). Never NULL. */
 const char *sw_state_short(unsigned state);
 

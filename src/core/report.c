@@ -7,14 +7,6 @@
 #include "sw_addr.h"
 #include "sw_report.h"
 
-const unsigned sw_report_states[] = {
-	SW_ESTABLISHED, SW_SYN_SENT,   SW_SYN_RECV, SW_FIN_WAIT1,
-	SW_FIN_WAIT2,	SW_TIME_WAIT,  SW_CLOSE,    SW_CLOSE_WAIT,
-	SW_LAST_ACK,	SW_LISTEN,     SW_CLOSING,
-};
-const unsigned sw_report_nstates =
-	sizeof(sw_report_states) / sizeof(sw_report_states[0]);
-
 char *sw_report_time(uint64_t time_ns, char *buf, size_t len)
 {
 	time_t t = (time_t)(time_ns / 1000000000ull);
@@ -76,13 +68,13 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		      f->snap ? f->snap->dups : 0);
 
 	sw_buf_puts(b, ", \"states\": [");
-	for (k = 0; k < sw_report_nstates; k++) {
-		const struct sw_state_row *r = &a->states[sw_report_states[k]];
+	for (k = 0; k < sw_state_norder; k++) {
+		const struct sw_state_row *r = &a->states[sw_state_order[k]];
 
 		sw_buf_printf(b,
 			      "%s{\"state\": \"%s\", \"count\": %u, \"delta\": %" PRId64
 			      ", \"entered\": %u, \"entered_per_s\": ",
-			      k ? ", " : "", sw_state_name(sw_report_states[k]),
+			      k ? ", " : "", sw_state_name(sw_state_order[k]),
 			      r->count, r->delta, r->entered);
 		sw_buf_json_num(b, r->entered_per_s, 3);
 		sw_buf_puts(b, "}");
@@ -100,10 +92,10 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 			      r->pfx.plen, r->count, r->new_conns);
 		sw_buf_json_num(b, r->new_per_s, 3);
 		sw_buf_puts(b, ", \"states\": {");
-		for (k = 0; k < sw_report_nstates; k++)
+		for (k = 0; k < sw_state_norder; k++)
 			sw_buf_printf(b, "%s\"%s\": %u", k ? ", " : "",
-				      sw_state_name(sw_report_states[k]),
-				      r->states[sw_report_states[k]]);
+				      sw_state_name(sw_state_order[k]),
+				      r->states[sw_state_order[k]]);
 		sw_buf_printf(b, "}, \"udp\": %u}", r->udp);
 	}
 
@@ -159,11 +151,11 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 
 	sw_buf_printf(b, "%-12s %8s %8s %10s\n", "STATE", "COUNT", "DELTA",
 		      "ENTERED/S");
-	for (k = 0; k < sw_report_nstates; k++) {
-		const struct sw_state_row *r = &a->states[sw_report_states[k]];
+	for (k = 0; k < sw_state_norder; k++) {
+		const struct sw_state_row *r = &a->states[sw_state_order[k]];
 
 		sw_buf_printf(b, "%-12s %8u %+8" PRId64 " %10.1f\n",
-			      sw_state_name(sw_report_states[k]), r->count,
+			      sw_state_name(sw_state_order[k]), r->count,
 			      r->delta, r->entered_per_s);
 	}
 	sw_buf_printf(b, "%-12s %8u\n%-12s %8u\n\n", "UDP-CONN", a->udp_connected,

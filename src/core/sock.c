@@ -35,6 +35,14 @@ static const struct {
 	{"listening", SW_LISTEN},
 };
 
+const unsigned sw_state_order[] = {
+	SW_ESTABLISHED, SW_SYN_SENT,   SW_SYN_RECV, SW_FIN_WAIT1,
+	SW_FIN_WAIT2,	SW_TIME_WAIT,  SW_CLOSE,    SW_CLOSE_WAIT,
+	SW_LAST_ACK,	SW_LISTEN,     SW_CLOSING,
+};
+const unsigned sw_state_norder =
+	sizeof(sw_state_order) / sizeof(sw_state_order[0]);
+
 const char *sw_state_name(unsigned state)
 {
 	return state < SW_ST_MAX ? sw_state_names[state] : "UNKNOWN";

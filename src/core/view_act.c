@@ -5,7 +5,6 @@
 
 #include "sw_duration.h"
 #include "sw_filter.h"
-#include "sw_report.h"
 #include "sw_view.h"
 
 typedef unsigned (*sw_view_act_fn)(struct sw_view *v,
@@ -182,7 +181,7 @@ static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 	switch (v->focus) {
 	case SW_PANE_STATES:
 		d->kind = SW_DETAIL_STATE;
-		d->state = (uint8_t)sw_report_states[row];
+		d->state = (uint8_t)sw_state_order[row];
 		snprintf(d->title, sizeof(d->title), "Sockets in %s",
 			 sw_state_name(d->state));
 		break;

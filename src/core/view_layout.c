@@ -3,13 +3,12 @@
  * drawing and hit-testing can never disagree. */
 #include <string.h>
 
-#include "sw_report.h"
 #include "sw_view.h"
 
 /* Rows a pane spends on its title and column header. */
 #define SW_VIEW_PANE_CHROME 2
 /* Height of the states pane: chrome plus one row per state. */
-#define SW_VIEW_STATES_H (SW_VIEW_PANE_CHROME + (int)sw_report_nstates)
+#define SW_VIEW_STATES_H (SW_VIEW_PANE_CHROME + (int)sw_state_norder)
 #define SW_VIEW_STATES_W 35
 
 static struct sw_rect sw_view_rect(int y, int x, int h, int w)
@@ -59,8 +58,8 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 		int h = out->pane[i].h - SW_VIEW_PANE_CHROME;
 
 		/* the states pane shows every state even if it got taller */
-		if (i == SW_PANE_STATES && h > (int)sw_report_nstates)
-			h = (int)sw_report_nstates;
+		if (i == SW_PANE_STATES && h > (int)sw_state_norder)
+			h = (int)sw_state_norder;
 		sw_view_list_set_height(&v->list[i], h > 0 ? (uint32_t)h : 0);
 	}
 }

@@ -3,14 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sw_report.h"
 #include "sw_view.h"
 
 /* Rows are the TCP states in the text report's order (ESTABLISHED ..
  * CLOSING, as netstat lists them). */
 static unsigned sw_view_st(uint32_t row)
 {
-	return sw_report_states[row];
+	return sw_state_order[row];
 }
 
 static const struct sw_state_row *sw_view_st_row(const struct sw_view_model *m,
@@ -22,7 +21,7 @@ static const struct sw_state_row *sw_view_st_row(const struct sw_view_model *m,
 static uint32_t sw_view_states_nrows(const struct sw_view_model *m)
 {
 	(void)m;
-	return sw_report_nstates;
+	return sw_state_norder;
 }
 
 static void sw_view_states_key(const struct sw_view_model *m, uint32_t row,
@@ -96,7 +95,7 @@ static void sw_view_states_bar(const struct sw_view_model *m, uint32_t row,
 {
 	uint32_t max = 0, r;
 
-	for (r = 0; r < sw_report_nstates; r++)
+	for (r = 0; r < sw_state_norder; r++)
 		if (sw_view_st_row(m, r)->count > max)
 			max = sw_view_st_row(m, r)->count;
 	c->bar = max ? (double)sw_view_st_row(m, row)->count / max : 0;
