@@ -59,19 +59,35 @@ struct sw_agg_opts {
 	unsigned group_v6; /* 1..128, default 128 */
 };
 
-struct sw_agg {
-	bool have_prev;   /* false on the first build: no deltas or rates */
-	double interval_s;
-
-	uint32_t total, tcp, udp;
-	int64_t d_total, d_tcp, d_udp;
-
-	/* Indexed by enum sw_state; TCP only. */
-	struct sw_state_row states[SW_ST_MAX];
-	uint32_t udp_connected, udp_unconnected;
-
-	/* Diff since the previous snapshot. */
+/* The counts of one refresh that front ends show above the lists. Listed
+ * once, here: struct sw_agg and the TUI's model (sw_view_model) hold them
+ * through SW_TOTALS, which names the whole (tot, copied in one go) and
+ * each field (a->total) alike. */
+#define SW_TOTALS_FIELDS                                                     \
+	bool have_prev;   /* false on the first build: no deltas or rates */ \
+	uint32_t total, tcp, udp;                                            \
+	int64_t d_total, d_tcp, d_udp;                                       \
+	/* Indexed by enum sw_state; TCP only. */                            \
+	struct sw_state_row states[SW_ST_MAX];                               \
+	uint32_t udp_connected, udp_unconnected;                             \
+	/* Diff since the previous snapshot. */                              \
 	uint32_t opened, closed, changed;
+
+struct sw_totals {
+	SW_TOTALS_FIELDS
+};
+
+#define SW_TOTALS                   \
+	union {                     \
+		struct sw_totals tot; \
+		struct {            \
+			SW_TOTALS_FIELDS \
+		};                  \
+	}
+
+struct sw_agg {
+	SW_TOTALS;
+	double interval_s;
 
 	/* Sorted by count descending, ties by address ascending. */
 	struct sw_remote *remotes;

@@ -133,12 +133,7 @@ struct sw_view_model {
 	uint64_t seq;
 	uint64_t time_ns;
 	double interval_s, refresh_ms;
-	bool have_prev;
-	uint32_t total, tcp, udp;
-	int64_t d_total, d_tcp, d_udp;
-	struct sw_state_row states[SW_ST_MAX];
-	uint32_t udp_connected, udp_unconnected;
-	uint32_t opened, closed;
+	SW_TOTALS;      /* the aggregation's, copied whole */
 	struct sw_counters counters;
 	double rate[SW_C_MAX];   /* per second; 0 without a previous frame */
 

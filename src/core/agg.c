@@ -207,13 +207,8 @@ static int sw_agg_listener_cmp(const void *x, const void *y)
 
 static void sw_agg_reset(struct sw_agg *a)
 {
-	memset(a->states, 0, sizeof(a->states));
-	a->have_prev = false;
+	memset(&a->tot, 0, sizeof(a->tot));
 	a->interval_s = 0;
-	a->total = a->tcp = a->udp = 0;
-	a->d_total = a->d_tcp = a->d_udp = 0;
-	a->udp_connected = a->udp_unconnected = 0;
-	a->opened = a->closed = a->changed = 0;
 	a->nremotes = 0;
 	a->nlisteners = 0;
 }

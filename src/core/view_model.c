@@ -45,26 +45,10 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 				       : 0;
 	m->nremotes = m->nlisteners = m->nsocks = 0;
 	if (!a) {
-		m->have_prev = false;
-		m->total = m->tcp = m->udp = 0;
-		m->d_total = m->d_tcp = m->d_udp = 0;
-		memset(m->states, 0, sizeof(m->states));
-		m->udp_connected = m->udp_unconnected = 0;
-		m->opened = m->closed = 0;
+		memset(&m->tot, 0, sizeof(m->tot));
 		return 0;
 	}
-	m->have_prev = a->have_prev;
-	m->total = a->total;
-	m->tcp = a->tcp;
-	m->udp = a->udp;
-	m->d_total = a->d_total;
-	m->d_tcp = a->d_tcp;
-	m->d_udp = a->d_udp;
-	memcpy(m->states, a->states, sizeof(m->states));
-	m->udp_connected = a->udp_connected;
-	m->udp_unconnected = a->udp_unconnected;
-	m->opened = a->opened;
-	m->closed = a->closed;
+	m->tot = a->tot;
 
 	if (sw_grow32((void **)&m->remotes, &m->rcap, a->nremotes,
 			       sizeof(*m->remotes), 64) ||
