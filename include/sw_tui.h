@@ -102,17 +102,12 @@ struct sw_tui {
 	bool replay, replay_end;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
-	struct sw_agg_opts group;     /* the grouping in force */
-	char block_why[256];          /* "" when blocking works */
 	bool dry_run;
 	char status[320];
 	bool status_error;
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
 };
-
-/* True when remotes are grouped into prefixes (not /32 and /128). */
-bool sw_tui_grouped(const struct sw_tui *t);
 
 /* Set the status line for a few seconds. */
 void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)

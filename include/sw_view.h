@@ -190,6 +190,9 @@ int sw_view_model_blocked(const struct sw_view_model *m,
 
 /* ---- panes and columns ------------------------------------------------ */
 
+/* The panes, in focus order. Each is one definition (struct
+ * sw_view_pane_def, src/core/view_pane_*.c) listed in the registry in
+ * view_list.c; nothing else names a pane to draw, place, focus or open it. */
 enum sw_pane {
 	SW_PANE_STATES,
 	SW_PANE_REMOTES,
@@ -237,6 +240,17 @@ struct sw_view_key {
 	uint8_t b[20];
 };
 
+struct sw_view_detail;
+
+/* Where a pane goes (view_layout.c). The main screen is a top band (SIDE
+ * on the left, TOP beside it) above BOTTOM; the detail screen is BODY. */
+enum sw_view_slot {
+	SW_SLOT_SIDE,
+	SW_SLOT_TOP,
+	SW_SLOT_BOTTOM,
+	SW_SLOT_BODY,
+};
+
 struct sw_view_pane_def {
 	const char *title;
 	const struct sw_view_col *cols;
@@ -252,6 +266,35 @@ struct sw_view_pane_def {
 	unsigned (*flags)(const struct sw_view *v, const struct sw_view_model *m,
 			  uint32_t row);
 	bool gutter;        /* two cells before the columns for a B / * mark */
+
+	/* The title line's text for n listed rows; NULL: "Title: n". */
+	void (*heading)(const struct sw_view *v, uint32_t n, char *buf,
+			size_t len);
+	/* What an empty pane says; NULL: "none", or that the first refresh
+	 * has not come yet. */
+	const char *(*empty)(const struct sw_view *v,
+			     const struct sw_view_model *m);
+	/* Line i (0, 1, ...) of notes under the rows, if the pane has room:
+	 * returns false when there is no line i. NULL: no notes. */
+	bool (*note)(const struct sw_view_model *m, int i, char *buf,
+		     size_t len);
+	/* Enter: fill d (zeroed) with what the detail view lists for row,
+	 * match and title at least. NULL: the pane has no detail. */
+	void (*open)(const struct sw_view_model *m, uint32_t row,
+		     struct sw_view_detail *d);
+	/* b and u: the remote that row stands for. NULL: none. */
+	bool (*target)(const struct sw_view_model *m, uint32_t row,
+		       struct sw_prefix *p);
+
+	/* Layout wishes. */
+	enum sw_view_slot slot;
+	int width, width_max; /* SIDE: cells on an 80-column screen, at most */
+	/* Every row, always: the band is made tall enough for all of them
+	 * and the pane lists no more (nrows must not read the model). */
+	bool all_rows;
+	/* NULL: always in its slot; else whether it is shown now (two panes
+	 * can take turns in one slot). */
+	bool (*shown)(const struct sw_view *v);
 };
 
 /* The pane tables, one file each (src/core/view_pane_*.c). */
@@ -296,15 +339,15 @@ struct sw_view_list {
 	struct sw_view_key sel_key;
 };
 
-/* What the detail view lists. */
-enum sw_detail_kind { SW_DETAIL_REMOTE, SW_DETAIL_LISTENER, SW_DETAIL_STATE };
-
+/* What the detail view lists: the sockets match accepts, given the
+ * parameters the opening pane stored. */
 struct sw_view_detail {
-	enum sw_detail_kind kind;
-	struct sw_prefix pfx;   /* REMOTE */
-	uint8_t proto;          /* LISTENER */
-	uint16_t port;          /* LISTENER */
-	uint8_t state;          /* STATE */
+	bool (*match)(const struct sw_view_detail *d, const struct sw_sock *s);
+	bool has_target;        /* pfx is a remote that b and u act on */
+	struct sw_prefix pfx;   /* a remote or prefix */
+	uint8_t proto;          /* a listener's */
+	uint16_t port;
+	uint8_t state;          /* a TCP state */
 	char title[96];
 };
 
@@ -350,6 +393,7 @@ struct sw_view {
 	bool paused;
 	double interval_s;
 	int group;                /* index into the grouping cycle */
+	struct sw_agg_opts grouping;      /* in force (-g may be off the cycle) */
 	struct sw_view_list list[SW_PANE_MAX];
 	struct sw_view_detail detail;
 	struct sw_view_line prompt;       /* the filter being typed */
@@ -360,6 +404,7 @@ struct sw_view {
 	struct sw_prefix marks[SW_VIEW_MAX_MARKS];
 	uint32_t nmarks;
 	bool block_ok;                    /* blocking can be offered */
+	char block_why[256];              /* why not, shown in the blocks pane */
 	char default_duration[16];        /* offered in the confirmation */
 	long warn[SW_ST_MAX];             /* highlight thresholds, 0 = none */
 	char msg[160];                    /* a one-line note for the status line;
@@ -385,6 +430,11 @@ unsigned sw_view_key(struct sw_view *v, const struct sw_view_model *m,
 /* Run an action directly. Returns SW_R_* flags. */
 unsigned sw_view_act(struct sw_view *v, const struct sw_view_model *m,
 		     enum sw_action a);
+
+/* Whether pane p is on the screen of mode (main: its slot is not BODY and
+ * it is shown; detail: its slot is BODY). */
+bool sw_view_pane_on(const struct sw_view *v, enum sw_pane p,
+		     enum sw_mode_view mode);
 
 /* The pane that the list keys act on now (detail, or the focused one). */
 enum sw_pane sw_view_active(const struct sw_view *v);
@@ -418,6 +468,9 @@ void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 /* Grouping cycle: /32,/24,/16 and /128,/64,/48. */
 #define SW_VIEW_NGROUPS 3
 void sw_view_group_opts(int group, struct sw_agg_opts *out);
+
+/* True when v->grouping groups remotes into prefixes (not /32 and /128). */
+bool sw_view_grouped(const struct sw_view *v);
 
 /* Refresh interval steps: the next faster/slower step from s. */
 double sw_view_interval_step(double s, int dir);

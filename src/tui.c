@@ -25,11 +25,6 @@
 /* How long a status message stays. */
 #define SW_TUI_STATUS_NS (6ull * 1000000000ull)
 
-bool sw_tui_grouped(const struct sw_tui *t)
-{
-	return t->group.group_v4 != 32 || t->group.group_v6 != 128;
-}
-
 void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;
@@ -57,13 +52,13 @@ static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 	char *cause = NULL;
 
 	if (t->replay) {
-		snprintf(t->block_why, sizeof(t->block_why),
+		snprintf(t->view.block_why, sizeof(t->view.block_why),
 			 "a replay shows a recording: nothing to block");
 		return NULL;
 	}
 	b = sw_blocker_open(&bo, &cause);
 	if (!b) {
-		snprintf(t->block_why, sizeof(t->block_why), "%s",
+		snprintf(t->view.block_why, sizeof(t->view.block_why), "%s",
 			 cause ? cause : "cannot open the blocker");
 		free(cause);
 		return NULL;
@@ -71,10 +66,10 @@ static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 	why = sw_blocker_unavailable(b);
 	/* a dry run prints what it would send even without the rights */
 	if (why && !o->dry_run) {
-		snprintf(t->block_why, sizeof(t->block_why), "%s", why);
+		snprintf(t->view.block_why, sizeof(t->view.block_why), "%s", why);
 		if (!strncmp(why, "unavailable: ", 13))
-			memmove(t->block_why, t->block_why + 13,
-				strlen(t->block_why + 13) + 1);
+			memmove(t->view.block_why, t->view.block_why + 13,
+				strlen(t->view.block_why + 13) + 1);
 	}
 	return b;
 }
@@ -134,11 +129,7 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 	if (f & SW_R_INTERVAL)
 		sw_tui_worker_interval(t->w, v->interval_s);
 	if (f & SW_R_GROUP) {
-		struct sw_agg_opts g;
-
-		sw_view_group_opts(v->group, &g);
-		t->group = g;
-		sw_tui_worker_group(t->w, &g);
+		sw_tui_worker_group(t->w, &v->grouping);
 	}
 	if (f & SW_R_FILTER) {
 		snprintf(t->filter, sizeof(t->filter), "%s", v->prompt.buf);
@@ -164,12 +155,12 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 	 * they changed, and showing the pane re-sorted it */
 	if (f & SW_R_MARK) {
 		sw_tui_marks(t);
-		sw_view_list_sync(v, t->m, SW_PANE_BLOCKS);
+		sw_view_sync(v, t->m);
 	}
 	if (v->msg[0]) {
-		if ((f & SW_R_MARK) && t->block_why[0])
+		if ((f & SW_R_MARK) && t->view.block_why[0])
 			sw_tui_status(t, false, "%s (blocking unavailable: %s)",
-				      v->msg, t->block_why);
+				      v->msg, t->view.block_why);
 		else
 			sw_tui_status(t, false, "%s", v->msg);
 		v->msg[0] = '\0';
@@ -281,9 +272,6 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	struct sw_view *v = &t->view;
 
 	sw_view_init(v, o->delay_s, &o->engine.group);
-	/* -g may give lengths off the g cycle: show what is in force */
-	t->group = o->engine.group;
-	v->block_ok = !t->block_why[0];
 	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
 	v->warn[SW_TIME_WAIT] = o->warn_time_wait;
 	v->warn[SW_CLOSE_WAIT] = o->warn_close_wait;
@@ -330,8 +318,9 @@ int sw_tui_main(const struct sw_opts *o)
 	}
 	if (gethostname(t.host, sizeof(t.host) - 1) < 0)
 		snprintf(t.host, sizeof(t.host), "?");
-	b = sw_tui_blocker(&t);
 	sw_tui_view_init(&t, e);
+	b = sw_tui_blocker(&t);
+	t.view.block_ok = !t.view.block_why[0];
 
 	/* signals arrive as data, in the loop, never in the refresher */
 	sigemptyset(&sigs);

@@ -179,11 +179,10 @@ void sw_tui_draw(struct sw_tui *t)
 	for (p = 0; p < SW_PANE_MAX; p++)
 		if (l->pane[p].h > 0)
 			sw_tui_draw_pane(t, p, &l->pane[p]);
-	if (l->pane[SW_PANE_REMOTES].h > 0) {
-		const struct sw_rect *r = &l->pane[SW_PANE_REMOTES];
-
-		sw_tui_vline(t, r->y, r->x - 1, r->h);
-	}
+	/* the separator left of a pane beside another */
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (l->pane[p].h > 0 && l->pane[p].x > 0)
+			sw_tui_vline(t, l->pane[p].y, l->pane[p].x - 1, l->pane[p].h);
 	sw_tui_draw_bottom(t, &l->bottom);
 	switch (t->view.overlay) {
 	case SW_O_HELP:

@@ -101,8 +101,8 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 		snprintf(ind[n++], sizeof(ind[0]), "FILTER %.40s%s", t->filter,
 			 strlen(t->filter) > 40 ? "..." : "");
 	}
-	g = t->group;
-	if (sw_tui_grouped(t))
+	g = t->view.grouping;
+	if (sw_view_grouped(&t->view))
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)
@@ -170,7 +170,7 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 		x = sw_tui_pair(t, r->y + 1, x, w, "opened/s", buf, false);
 		x = sw_tui_pair(t, r->y + 1, x, w, "closed/s", b2, false);
 	}
-	if (t->block_why[0])
+	if (t->view.block_why[0])
 		sw_tui_pair(t, r->y + 1, x, w, "blocking", "off", false);
 	else if (t->dry_run)
 		sw_tui_pair(t, r->y + 1, x, w, "blocking", "dry-run", false);

@@ -1,7 +1,7 @@
-/* tui_pane.c - draws any pane from its column table (src/core/view_pane_*.c):
+/* tui_pane.c - draws any pane from its definition (src/core/view_pane_*.c):
  * title line, column headers with the sort column marked, rows with the
- * selection, marks and warnings, bars. The states pane adds a summary in
- * rows it has to spare. */
+ * selection, marks and warnings, bars, then its notes in rows it has to
+ * spare, or what it says when empty. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,18 +17,13 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	const struct sw_view_list *l = &t->view.list[p];
 	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
-	char buf[200], extra[64] = "";
+	char buf[200];
 
-	if (p == SW_PANE_REMOTES && sw_tui_grouped(t))
-		snprintf(extra, sizeof(extra), ", grouped /%u /%u",
-			 t->group.group_v4, t->group.group_v6);
-	if (p == SW_PANE_DETAIL)
-		snprintf(buf, sizeof(buf), " %s: %u  (Esc returns)",
-			 t->view.detail.title, l->n);
-	else if (p == SW_PANE_STATES)
-		snprintf(buf, sizeof(buf), " %s (TCP)", def->title);
+	buf[0] = ' ';
+	if (def->heading)
+		def->heading(&t->view, l->n, buf + 1, sizeof(buf) - 1);
 	else
-		snprintf(buf, sizeof(buf), " %s: %u%s", def->title, l->n, extra);
+		snprintf(buf + 1, sizeof(buf) - 1, "%s: %u", def->title, l->n);
 	sw_tui_put_fill(r->y, r->x, r->w, a, buf);
 	if (l->n > l->height && l->height > 0) {
 		snprintf(buf, sizeof(buf), "%u-%u ", l->top + 1,
@@ -136,24 +131,19 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 	}
 }
 
-/* Spare rows under the states: UDP and the churn of the last refresh. */
-static void sw_tui_states_extra(struct sw_tui *t, const struct sw_rect *r,
-				int y)
+/* The pane's notes in the rows under its list, after a blank one. */
+static void sw_tui_pane_notes(struct sw_tui *t, enum sw_pane p,
+			      const struct sw_rect *r, int y)
 {
-	const struct sw_view_model *m = t->m;
-	char buf[128], a[24], b[24];
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	char buf[128];
+	int i;
 
-	if (y >= r->y + r->h)
-		return;
-	sw_view_fmt_count(m->udp_connected, a, sizeof(a));
-	sw_view_fmt_count(m->udp_unconnected, b, sizeof(b));
-	snprintf(buf, sizeof(buf), "UDP connected %s, unconnected %s", a, b);
-	sw_tui_put(y++, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
-	if (y >= r->y + r->h)
-		return;
-	snprintf(buf, sizeof(buf), "last refresh: %u opened, %u closed",
-		 m->opened, m->closed);
-	sw_tui_put(y, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
+	for (i = 0; def->note && y < r->y + r->h; i++, y++) {
+		if (!def->note(t->m, i, buf, sizeof(buf)))
+			break;
+		sw_tui_put(y, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
+	}
 }
 
 void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
@@ -175,11 +165,10 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 		sw_tui_pane_row(t, p, r->y + 2 + i, r, l->order[at], at == l->sel,
 				focus, xs, ws, n);
 	}
-	if (p == SW_PANE_STATES)
-		sw_tui_states_extra(t, r, r->y + 2 + (int)l->height + 1);
+	sw_tui_pane_notes(t, p, r, r->y + 2 + (int)l->height + 1);
 	if (l->n == 0 && r->h > 2) {
-		const char *empty = p == SW_PANE_BLOCKS
-					    ? (t->block_why[0] ? t->block_why : "nothing blocked")
+		const struct sw_view_pane_def *def = sw_view_pane(p);
+		const char *empty = def->empty ? def->empty(&t->view, t->m)
 				    : t->m->seq ? "none"
 						: "waiting for the first refresh...";
 

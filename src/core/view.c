@@ -87,6 +87,11 @@ void sw_view_group_opts(int group, struct sw_agg_opts *out)
 	*out = sw_view_groups[group >= 0 && group < SW_VIEW_NGROUPS ? group : 0];
 }
 
+bool sw_view_grouped(const struct sw_view *v)
+{
+	return v->grouping.group_v4 != 32 || v->grouping.group_v6 != 128;
+}
+
 static const double sw_view_intervals[] = {
 	0.2, 0.5, 1, 2, 3, 5, 10, 15, 30, 60,
 };
@@ -123,6 +128,10 @@ void sw_view_init(struct sw_view *v, double interval_s,
 	for (i = 0; g && i < SW_VIEW_NGROUPS; i++)
 		if (g->group_v4 == sw_view_groups[i].group_v4)
 			v->group = i;
+	if (g)
+		v->grouping = *g;
+	else
+		sw_view_group_opts(v->group, &v->grouping);
 	sw_duration_text(SW_BLOCK_DEFAULT_S, v->default_duration,
 			 sizeof(v->default_duration));
 }
@@ -138,20 +147,25 @@ void sw_view_free(struct sw_view *v)
 
 enum sw_pane sw_view_active(const struct sw_view *v)
 {
-	return v->mode == SW_V_DETAIL ? SW_PANE_DETAIL : v->focus;
+	int p;
+
+	if (v->mode == SW_V_MAIN)
+		return v->focus;
+	for (p = 0; p < SW_PANE_MAX && !sw_view_pane_on(v, p, v->mode); p++)
+		;
+	return p < SW_PANE_MAX ? (enum sw_pane)p : v->focus;
 }
 
 int sw_view_sync(struct sw_view *v, const struct sw_view_model *m)
 {
-	int rc = 0;
+	int rc = 0, p;
 
-	rc |= sw_view_list_sync(v, m, SW_PANE_STATES);
-	rc |= sw_view_list_sync(v, m, SW_PANE_REMOTES);
-	rc |= sw_view_list_sync(v, m, SW_PANE_LISTENERS);
-	if (v->show_blocks)
-		rc |= sw_view_list_sync(v, m, SW_PANE_BLOCKS);
-	if (v->mode == SW_V_DETAIL)
-		rc |= sw_view_list_sync(v, m, SW_PANE_DETAIL);
+	/* the main screen's panes also under the detail view, so Esc
+	 * returns to fresh lists */
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (sw_view_pane_on(v, p, SW_V_MAIN) ||
+		    sw_view_pane_on(v, p, v->mode))
+			rc |= sw_view_list_sync(v, m, p);
 	return rc ? -1 : 0;
 }
 

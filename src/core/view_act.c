@@ -10,26 +10,19 @@
 typedef unsigned (*sw_view_act_fn)(struct sw_view *v,
 				   const struct sw_view_model *m);
 
-/* Panes the focus cycles through in the main screen. */
-static void sw_view_main_panes(const struct sw_view *v, enum sw_pane out[3])
-{
-	out[0] = SW_PANE_STATES;
-	out[1] = SW_PANE_REMOTES;
-	out[2] = v->show_blocks ? SW_PANE_BLOCKS : SW_PANE_LISTENERS;
-}
-
+/* The focus goes round the panes on the main screen, in registry order. */
 static unsigned sw_view_focus(struct sw_view *v, int dir)
 {
-	enum sw_pane p[3];
-	int i, at = 0;
+	int p = v->focus, i;
 
 	if (v->mode != SW_V_MAIN)
 		return 0;
-	sw_view_main_panes(v, p);
-	for (i = 0; i < 3; i++)
-		if (p[i] == v->focus)
-			at = i;
-	v->focus = p[(at + 3 + dir) % 3];
+	for (i = 0; i < SW_PANE_MAX; i++) {
+		p = (p + SW_PANE_MAX + dir) % SW_PANE_MAX;
+		if (sw_view_pane_on(v, p, SW_V_MAIN))
+			break;
+	}
+	v->focus = p;
 	return SW_R_REDRAW;
 }
 
@@ -135,6 +128,7 @@ static unsigned sw_view_a_group(struct sw_view *v, const struct sw_view_model *m
 {
 	(void)m;
 	v->group = (v->group + 1) % SW_VIEW_NGROUPS;
+	sw_view_group_opts(v->group, &v->grouping);
 	return SW_R_GROUP | SW_R_REDRAW;
 }
 
@@ -171,40 +165,21 @@ static unsigned sw_view_a_ival_down(struct sw_view *v,
 
 static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 {
+	const struct sw_view_pane_def *def = sw_view_pane(v->focus);
 	long row = sw_view_selected(v, v->focus);
-	struct sw_view_detail *d = &v->detail;
-	char a[SW_ADDR_STRLEN];
+	int p;
 
-	if (v->mode != SW_V_MAIN || row < 0)
+	if (v->mode != SW_V_MAIN || row < 0 || !def->open)
 		return 0;
-	memset(d, 0, sizeof(*d));
-	switch (v->focus) {
-	case SW_PANE_STATES:
-		d->kind = SW_DETAIL_STATE;
-		d->state = (uint8_t)sw_state_order[row];
-		snprintf(d->title, sizeof(d->title), "Sockets in %s",
-			 sw_state_name(d->state));
-		break;
-	case SW_PANE_REMOTES:
-		d->kind = SW_DETAIL_REMOTE;
-		d->pfx = m->remotes[row].pfx;
-		snprintf(d->title, sizeof(d->title), "Sockets of %s",
-			 sw_prefix_format(&d->pfx, a, sizeof(a)));
-		break;
-	case SW_PANE_LISTENERS:
-		d->kind = SW_DETAIL_LISTENER;
-		d->proto = m->listeners[row].proto;
-		d->port = m->listeners[row].port;
-		snprintf(d->title, sizeof(d->title), "Sockets on %s port %u",
-			 sw_proto_name(d->proto), d->port);
-		break;
-	default:
-		return 0;
-	}
+	memset(&v->detail, 0, sizeof(v->detail));
+	def->open(m, (uint32_t)row, &v->detail);
 	v->mode = SW_V_DETAIL;
-	v->list[SW_PANE_DETAIL].sel = v->list[SW_PANE_DETAIL].top = 0;
-	v->list[SW_PANE_DETAIL].have_key = false;
-	sw_view_list_sync(v, m, SW_PANE_DETAIL);
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (sw_view_pane_on(v, p, SW_V_DETAIL)) {
+			v->list[p].sel = v->list[p].top = 0;
+			v->list[p].have_key = false;
+			sw_view_list_sync(v, m, p);
+		}
 	return SW_R_REDRAW;
 }
 
@@ -217,30 +192,30 @@ static unsigned sw_view_a_close(struct sw_view *v, const struct sw_view_model *m
 	return SW_R_REDRAW;
 }
 
-/* The remote that b / u act on: the selected remote row, or the address
- * the detail view shows. Returns its model row (or -1) and fills *p. */
+/* The remote that b / u act on: the selected row's (sw_view_pane_def's
+ * target), or the one the detail view shows. Fills *p and *row, its row
+ * in m->remotes (or -1). */
 static bool sw_view_target(const struct sw_view *v,
 			   const struct sw_view_model *m, struct sw_prefix *p,
 			   long *row)
 {
+	const struct sw_view_pane_def *def = sw_view_pane(v->focus);
+	long sel;
 	uint32_t i;
 
 	*row = -1;
 	if (v->mode == SW_V_DETAIL) {
-		if (v->detail.kind != SW_DETAIL_REMOTE)
+		if (!v->detail.has_target)
 			return false;
 		*p = v->detail.pfx;
-		for (i = 0; i < m->nremotes; i++)
-			if (!memcmp(&m->remotes[i].pfx, p, sizeof(*p)))
-				*row = i;
-		return true;
+	} else {
+		sel = sw_view_selected(v, v->focus);
+		if (!def->target || sel < 0 || !def->target(m, (uint32_t)sel, p))
+			return false;
 	}
-	if (v->focus != SW_PANE_REMOTES)
-		return false;
-	*row = sw_view_selected(v, SW_PANE_REMOTES);
-	if (*row < 0)
-		return false;
-	*p = m->remotes[*row].pfx;
+	for (i = 0; i < m->nremotes; i++)
+		if (!memcmp(&m->remotes[i].pfx, p, sizeof(*p)))
+			*row = i;
 	return true;
 }
 
@@ -324,13 +299,22 @@ static unsigned sw_view_a_unblock(struct sw_view *v,
 static unsigned sw_view_a_blocks(struct sw_view *v,
 				 const struct sw_view_model *m)
 {
+	enum sw_view_slot slot = sw_view_pane(v->focus)->slot;
+	bool lost = sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	int p;
+
 	v->show_blocks = !v->show_blocks;
-	if (v->focus == SW_PANE_LISTENERS && v->show_blocks)
-		v->focus = SW_PANE_BLOCKS;
-	else if (v->focus == SW_PANE_BLOCKS && !v->show_blocks)
-		v->focus = SW_PANE_LISTENERS;
-	if (v->show_blocks)
-		sw_view_list_sync(v, m, SW_PANE_BLOCKS);
+	/* the focus stays in its slot, on the pane shown there now */
+	lost = lost && !sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	for (p = 0; p < SW_PANE_MAX; p++) {
+		if (!sw_view_pane_on(v, p, SW_V_MAIN))
+			continue;
+		if (lost && sw_view_pane(p)->slot == slot) {
+			v->focus = p;
+			lost = false;
+		}
+		sw_view_list_sync(v, m, p);
+	}
 	return SW_R_BLOCKS | SW_R_REDRAW;
 }
 

@@ -7,9 +7,6 @@
 
 /* Rows a pane spends on its title and column header. */
 #define SW_VIEW_PANE_CHROME 2
-/* Height of the states pane: chrome plus one row per state. */
-#define SW_VIEW_STATES_H (SW_VIEW_PANE_CHROME + (int)sw_state_norder)
-#define SW_VIEW_STATES_W 35
 
 static struct sw_rect sw_view_rect(int y, int x, int h, int w)
 {
@@ -18,10 +15,60 @@ static struct sw_rect sw_view_rect(int y, int x, int h, int w)
 	return r;
 }
 
+/* The pane on the screen of v's mode in slot s, or -1. */
+static int sw_view_in_slot(const struct sw_view *v, enum sw_view_slot s)
+{
+	int p;
+
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (sw_view_pane(p)->slot == s && sw_view_pane_on(v, p, v->mode))
+			return p;
+	return -1;
+}
+
+/* Rows of a pane that lists all its rows (0 for the others). */
+static int sw_view_all_rows(int p)
+{
+	const struct sw_view_pane_def *def = p >= 0 ? sw_view_pane(p) : NULL;
+
+	return def && def->all_rows ? (int)def->nrows(NULL) : 0;
+}
+
+/* The main screen: the top band holds every row of an all_rows pane;
+ * extra height goes 3:2 to the band and to BOTTOM. SIDE grows by a fifth
+ * of the columns past 80, up to its width_max. */
+static void sw_view_layout_main(const struct sw_view *v, int body_y,
+				int body_h, int cols, struct sw_view_layout *out)
+{
+	int side = sw_view_in_slot(v, SW_SLOT_SIDE);
+	int top = sw_view_in_slot(v, SW_SLOT_TOP);
+	int bottom = sw_view_in_slot(v, SW_SLOT_BOTTOM);
+	int top_h = body_h * 3 / 5, sw = 0, need;
+
+	need = sw_view_all_rows(side) > sw_view_all_rows(top)
+		       ? sw_view_all_rows(side) : sw_view_all_rows(top);
+	if (need && top_h < SW_VIEW_PANE_CHROME + need)
+		top_h = SW_VIEW_PANE_CHROME + need;
+	if (side >= 0) {
+		const struct sw_view_pane_def *def = sw_view_pane(side);
+
+		sw = def->width + (cols - SW_VIEW_MIN_COLS) / 5;
+		if (def->width_max && sw > def->width_max)
+			sw = def->width_max;
+		out->pane[side] = sw_view_rect(body_y, 0, top_h, sw);
+		sw++; /* one column between them for the separator */
+	}
+	if (top >= 0)
+		out->pane[top] = sw_view_rect(body_y, sw, top_h, cols - sw);
+	if (bottom >= 0)
+		out->pane[bottom] =
+			sw_view_rect(body_y + top_h, 0, body_h - top_h, cols);
+}
+
 void sw_view_layout(struct sw_view *v, int rows, int cols,
 		    struct sw_view_layout *out)
 {
-	int body_y = SW_VIEW_HEADER_ROWS, body_h, top_h, sw, i;
+	int body_y = SW_VIEW_HEADER_ROWS, body_h, i;
 
 	memset(out, 0, sizeof(*out));
 	out->rows = rows;
@@ -37,29 +84,20 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 	body_h = rows - SW_VIEW_HEADER_ROWS - 1;
 
 	if (v->mode == SW_V_DETAIL) {
-		out->pane[SW_PANE_DETAIL] = sw_view_rect(body_y, 0, body_h, cols);
+		int body = sw_view_in_slot(v, SW_SLOT_BODY);
+
+		if (body >= 0)
+			out->pane[body] = sw_view_rect(body_y, 0, body_h, cols);
 	} else {
-		/* the top band holds every state; extra height goes 3:2 to the
-		 * remotes (the top band) and the listeners */
-		top_h = body_h * 3 / 5;
-		if (top_h < SW_VIEW_STATES_H)
-			top_h = SW_VIEW_STATES_H;
-		sw = SW_VIEW_STATES_W + (cols - SW_VIEW_MIN_COLS) / 5;
-		if (sw > 50)
-			sw = 50;
-		out->pane[SW_PANE_STATES] = sw_view_rect(body_y, 0, top_h, sw);
-		/* one column between them for the separator */
-		out->pane[SW_PANE_REMOTES] =
-			sw_view_rect(body_y, sw + 1, top_h, cols - sw - 1);
-		out->pane[v->show_blocks ? SW_PANE_BLOCKS : SW_PANE_LISTENERS] =
-			sw_view_rect(body_y + top_h, 0, body_h - top_h, cols);
+		sw_view_layout_main(v, body_y, body_h, cols, out);
 	}
 	for (i = 0; i < SW_PANE_MAX; i++) {
 		int h = out->pane[i].h - SW_VIEW_PANE_CHROME;
+		int all = sw_view_all_rows(i);
 
-		/* the states pane shows every state even if it got taller */
-		if (i == SW_PANE_STATES && h > (int)sw_state_norder)
-			h = (int)sw_state_norder;
+		/* all its rows, and no blank ones if it got taller */
+		if (all && h > all)
+			h = all;
 		sw_view_list_set_height(&v->list[i], h > 0 ? (uint32_t)h : 0);
 	}
 }
@@ -134,7 +172,7 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 			break;
 	if (p == SW_PANE_MAX)
 		return 0;
-	if (p != SW_PANE_DETAIL)
+	if (sw_view_pane(p)->slot != SW_SLOT_BODY)
 		v->focus = p;
 	y -= l->pane[p].y;
 	x -= l->pane[p].x;

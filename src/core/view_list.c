@@ -22,6 +22,16 @@ const struct sw_view_pane_def *sw_view_pane(enum sw_pane p)
 	return sw_view_panes[p < SW_PANE_MAX ? p : SW_PANE_STATES];
 }
 
+bool sw_view_pane_on(const struct sw_view *v, enum sw_pane p,
+		     enum sw_mode_view mode)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+
+	if (def->slot == SW_SLOT_BODY)
+		return mode == SW_V_DETAIL;
+	return mode == SW_V_MAIN && (!def->shown || def->shown(v));
+}
+
 struct sw_view_sortctx {
 	const struct sw_view_pane_def *def;
 	const struct sw_view_col *col;

@@ -100,6 +100,18 @@ static const struct sw_view_col sw_view_blocks_cols[] = {
 	  .cell = sw_view_blocks_reason, .cmp = sw_view_blocks_cmp_reason },
 };
 
+static const char *sw_view_blocks_empty(const struct sw_view *v,
+				       const struct sw_view_model *m)
+{
+	(void)m;
+	return v->block_why[0] ? v->block_why : "nothing blocked";
+}
+
+static bool sw_view_blocks_shown(const struct sw_view *v)
+{
+	return v->show_blocks;
+}
+
 const struct sw_view_pane_def sw_view_pane_blocks = {
 	.title = "Blocks",
 	.cols = sw_view_blocks_cols,
@@ -109,4 +121,7 @@ const struct sw_view_pane_def sw_view_pane_blocks = {
 	.key = sw_view_blocks_key,
 	.flags = sw_view_blocks_flags,
 	.gutter = true,
+	.empty = sw_view_blocks_empty,
+	.slot = SW_SLOT_BOTTOM,
+	.shown = sw_view_blocks_shown,
 };

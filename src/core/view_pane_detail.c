@@ -24,19 +24,13 @@ static void sw_view_detail_key(const struct sw_view_model *m, uint32_t row,
 static bool sw_view_detail_include(const struct sw_view *v,
 				   const struct sw_view_model *m, uint32_t row)
 {
-	const struct sw_sock *s = &m->socks[row];
-	const struct sw_view_detail *d = &v->detail;
+	return v->detail.match && v->detail.match(&v->detail, &m->socks[row]);
+}
 
-	switch (d->kind) {
-	case SW_DETAIL_REMOTE:
-		return sw_sock_has_peer(s) &&
-		       sw_prefix_contains_addr(&d->pfx, s->family, s->dst);
-	case SW_DETAIL_LISTENER:
-		return s->proto == d->proto && s->sport == d->port;
-	case SW_DETAIL_STATE:
-		return s->proto == SW_TCP && s->state == d->state;
-	}
-	return false;
+static void sw_view_detail_heading(const struct sw_view *v, uint32_t n,
+				   char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %u  (Esc returns)", v->detail.title, n);
 }
 
 static int sw_view_detail_cmp_ep(unsigned fa, const uint8_t *a, unsigned pa,
@@ -198,4 +192,6 @@ const struct sw_view_pane_def sw_view_pane_detail = {
 	.nrows = sw_view_detail_nrows,
 	.key = sw_view_detail_key,
 	.include = sw_view_detail_include,
+	.heading = sw_view_detail_heading,
+	.slot = SW_SLOT_BODY,
 };

@@ -181,6 +181,28 @@ static const struct sw_view_col sw_view_listeners_cols[] = {
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
 };
 
+static bool sw_view_listeners_match(const struct sw_view_detail *d,
+				    const struct sw_sock *s)
+{
+	return s->proto == d->proto && s->sport == d->port;
+}
+
+static void sw_view_listeners_open(const struct sw_view_model *m,
+				   uint32_t row, struct sw_view_detail *d)
+{
+	d->match = sw_view_listeners_match;
+	d->proto = m->listeners[row].proto;
+	d->port = m->listeners[row].port;
+	snprintf(d->title, sizeof(d->title), "Sockets on %s port %u",
+		 sw_proto_name(d->proto), d->port);
+}
+
+/* The blocks pane takes its place while shown (B). */
+static bool sw_view_listeners_shown(const struct sw_view *v)
+{
+	return !v->show_blocks;
+}
+
 const struct sw_view_pane_def sw_view_pane_listeners = {
 	.title = "Listeners",
 	.cols = sw_view_listeners_cols,
@@ -190,4 +212,7 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.nrows = sw_view_listeners_nrows,
 	.key = sw_view_listeners_key,
 	.flags = sw_view_listeners_flags,
+	.open = sw_view_listeners_open,
+	.slot = SW_SLOT_BOTTOM,
+	.shown = sw_view_listeners_shown,
 };

@@ -1,5 +1,7 @@
 /* view_pane_remotes.c - the remotes pane: one row per remote address or
  * prefix (when grouped) with its connections, new/s and top states. */
+#include <stdio.h>
+
 #include "sw_view.h"
 
 static uint32_t sw_view_remotes_nrows(const struct sw_view_model *m)
@@ -93,6 +95,43 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
 
+static void sw_view_remotes_heading(const struct sw_view *v, uint32_t n,
+				    char *buf, size_t len)
+{
+	if (sw_view_grouped(v))
+		snprintf(buf, len, "%s: %u, grouped /%u /%u",
+			 sw_view_pane_remotes.title, n, v->grouping.group_v4,
+			 v->grouping.group_v6);
+	else
+		snprintf(buf, len, "%s: %u", sw_view_pane_remotes.title, n);
+}
+
+static bool sw_view_remotes_match(const struct sw_view_detail *d,
+				  const struct sw_sock *s)
+{
+	return sw_sock_has_peer(s) &&
+	       sw_prefix_contains_addr(&d->pfx, s->family, s->dst);
+}
+
+static void sw_view_remotes_open(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_detail *d)
+{
+	char a[SW_ADDR_STRLEN];
+
+	d->match = sw_view_remotes_match;
+	d->has_target = true;
+	d->pfx = m->remotes[row].pfx;
+	snprintf(d->title, sizeof(d->title), "Sockets of %s",
+		 sw_prefix_format(&d->pfx, a, sizeof(a)));
+}
+
+static bool sw_view_remotes_target(const struct sw_view_model *m,
+				   uint32_t row, struct sw_prefix *p)
+{
+	*p = m->remotes[row].pfx;
+	return true;
+}
+
 const struct sw_view_pane_def sw_view_pane_remotes = {
 	.title = "Remotes",
 	.cols = sw_view_remotes_cols,
@@ -102,4 +141,8 @@ const struct sw_view_pane_def sw_view_pane_remotes = {
 	.key = sw_view_remotes_key,
 	.flags = sw_view_remotes_flags,
 	.gutter = true,
+	.heading = sw_view_remotes_heading,
+	.open = sw_view_remotes_open,
+	.target = sw_view_remotes_target,
+	.slot = SW_SLOT_TOP,
 };

@@ -112,6 +112,50 @@ static unsigned sw_view_states_flags(const struct sw_view *v,
 	return 0;
 }
 
+static void sw_view_states_heading(const struct sw_view *v, uint32_t n,
+				   char *buf, size_t len)
+{
+	(void)v;
+	(void)n;
+	snprintf(buf, len, "%s (TCP)", sw_view_pane_states.title);
+}
+
+/* Under the states: UDP, and the churn of the last refresh. */
+static bool sw_view_states_note(const struct sw_view_model *m, int i,
+				char *buf, size_t len)
+{
+	char a[24], b[24];
+
+	if (i == 0) {
+		sw_view_fmt_count(m->udp_connected, a, sizeof(a));
+		sw_view_fmt_count(m->udp_unconnected, b, sizeof(b));
+		snprintf(buf, len, "UDP connected %s, unconnected %s", a, b);
+		return true;
+	}
+	if (i == 1) {
+		snprintf(buf, len, "last refresh: %u opened, %u closed",
+			 m->opened, m->closed);
+		return true;
+	}
+	return false;
+}
+
+static bool sw_view_states_match(const struct sw_view_detail *d,
+				 const struct sw_sock *s)
+{
+	return s->proto == SW_TCP && s->state == d->state;
+}
+
+static void sw_view_states_open(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_detail *d)
+{
+	(void)m;
+	d->match = sw_view_states_match;
+	d->state = (uint8_t)sw_view_st(row);
+	snprintf(d->title, sizeof(d->title), "Sockets in %s",
+		 sw_state_name(d->state));
+}
+
 static const struct sw_view_col sw_view_states_cols[] = {
 	{ .name = "STATE", .width = 11, .cell = sw_view_states_name,
 	  .cmp = sw_view_states_cmp_name },
@@ -133,4 +177,11 @@ const struct sw_view_pane_def sw_view_pane_states = {
 	.nrows = sw_view_states_nrows,
 	.key = sw_view_states_key,
 	.flags = sw_view_states_flags,
+	.heading = sw_view_states_heading,
+	.note = sw_view_states_note,
+	.open = sw_view_states_open,
+	.slot = SW_SLOT_SIDE,
+	.width = 35,
+	.width_max = 50,
+	.all_rows = true,
 };
