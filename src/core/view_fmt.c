@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sw_view.h"
+#include "sw_view_fmt.h"
 
 char *sw_view_fmt_count(uint64_t n, char *buf, size_t len)
 {

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sw_view.h"
+#include "sw_view_key.h"
+#include "sw_view_line.h"
 
 #define SW_CTRL(c) ((c) & 0x1f)
 

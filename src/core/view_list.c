@@ -9,13 +9,11 @@
 #include "sw_grow.h"
 #include "sw_view.h"
 
+#define SW_VIEW_PANE_REF(NAME, name) [SW_PANE_##NAME] = &sw_view_pane_##name,
 static const struct sw_view_pane_def *const sw_view_panes[SW_PANE_MAX] = {
-	[SW_PANE_STATES] = &sw_view_pane_states,
-	[SW_PANE_REMOTES] = &sw_view_pane_remotes,
-	[SW_PANE_LISTENERS] = &sw_view_pane_listeners,
-	[SW_PANE_BLOCKS] = &sw_view_pane_blocks,
-	[SW_PANE_DETAIL] = &sw_view_pane_detail,
+	SW_VIEW_PANES(SW_VIEW_PANE_REF)
 };
+#undef SW_VIEW_PANE_REF
 
 const struct sw_view_pane_def *sw_view_pane(enum sw_pane p)
 {

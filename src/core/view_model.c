@@ -7,7 +7,7 @@
 
 #include "sw_frame.h"
 #include "sw_grow.h"
-#include "sw_view.h"
+#include "sw_view_model.h"
 
 void sw_view_model_init(struct sw_view_model *m)
 {

@@ -2,7 +2,7 @@
  * key, its cell text and its order. */
 #include <string.h>
 
-#include "sw_view.h"
+#include "sw_view_pane.h"
 
 void sw_view_prefix_key(const struct sw_prefix *p, struct sw_view_key *k)
 {

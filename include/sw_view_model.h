@@ -1,0 +1,93 @@
+/* sw_view_model.h - the TUI's own copy of a frame (refreshes never change it
+ * under the UI) and the blocks and marks listed with it. Core header. */
+#ifndef SW_VIEW_MODEL_H
+#define SW_VIEW_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_agg.h"
+#include "sw_counters.h"
+#include "sw_sock.h"
+
+struct sw_frame;
+
+/* A blocked target (read back from the kernel) or a mark made with `b`. */
+struct sw_view_block {
+	struct sw_prefix target;
+	double expires_s;   /* seconds left; <0 when unknown */
+	uint64_t packets;   /* dropped so far */
+	uint64_t bytes;
+	bool marked;        /* a mark only: nothing was sent */
+	char reason[64];
+};
+
+/* A run of the kernel blocks' lookup index: the blocks of one family and
+ * prefix length, at bidx[start .. start + n). */
+struct sw_view_block_run {
+	uint8_t family, plen;
+	uint32_t start, n;
+};
+
+/* The UI's own copy of a frame: refreshes never change it under the UI. */
+struct sw_view_model {
+	uint64_t seq;
+	uint64_t time_ns;
+	double interval_s, refresh_ms;
+	SW_TOTALS;      /* the aggregation's, copied whole */
+	struct sw_counters counters;
+	double rate[SW_C_MAX];   /* per second; 0 without a previous frame */
+
+	struct sw_remote *remotes;
+	uint32_t nremotes, rcap;
+	struct sw_listener *listeners;
+	uint32_t nlisteners, lcap;
+	struct sw_sock *socks;
+	uint32_t nsocks, scap;
+	struct sw_view_block *blocks;
+	uint32_t nblocks, bcap;
+	uint32_t nkernel_blocks; /* blocks[0..n) came from the kernel, the rest are marks */
+	/* lookup index of the kernel blocks (sw_view_model_blocked): their
+	 * indices sorted by family, length, address, index; one run per
+	 * (family, length) */
+	uint32_t *bidx;
+	uint32_t bidx_cap;
+	struct sw_view_block_run *bruns;
+	uint32_t nbruns, brcap;
+};
+
+void sw_view_model_init(struct sw_view_model *m);
+void sw_view_model_free(struct sw_view_model *m);
+
+/* Copy a frame into m, reusing m's storage. Blocks are left alone.
+ * Returns 0, or -1 (ENOMEM; m then holds an empty frame). */
+int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f);
+
+/* Fill m's kernel blocks in place: sw_view_model_blocks_room drops the
+ * blocks and marks and returns room for n blocks in m->blocks (owned by m),
+ * or NULL (ENOMEM; blocks emptied); write them, then
+ * sw_view_model_blocks_commit(m, n) lists them and builds the lookup
+ * index. Commit returns 0 or -1 (ENOMEM; blocks emptied). */
+struct sw_view_block *sw_view_model_blocks_room(struct sw_view_model *m,
+						uint32_t n);
+int sw_view_model_blocks_commit(struct sw_view_model *m, uint32_t n);
+
+/* Replace m's blocks with a copy of n kernel blocks (marks dropped).
+ * Returns 0 or -1 (ENOMEM; blocks emptied). */
+int sw_view_model_set_blocks(struct sw_view_model *m,
+			     const struct sw_view_block *kern, uint32_t n);
+
+/* Replace the marks listed after the kernel blocks; a mark that a kernel
+ * block already covers is not listed. Returns 0 or -1 (ENOMEM). */
+int sw_view_model_set_marks(struct sw_view_model *m,
+			    const struct sw_prefix *marks, uint32_t nmarks);
+
+/* Index into m->blocks of the first kernel block (in list order) that
+ * covers p (same family, its prefix contains p's address and is not
+ * longer than p), or -1. A binary search per distinct (family, length)
+ * of the blocks, so cheap per screen row with 100,000 blocks. */
+int sw_view_model_blocked(const struct sw_view_model *m,
+			  const struct sw_prefix *p);
+
+#endif

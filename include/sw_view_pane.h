@@ -1,0 +1,151 @@
+/* sw_view_pane.h - the panes: the registry, and what one pane definition holds
+ * (columns, rows, keys, headings, detail, layout wishes). Core header. */
+#ifndef SW_VIEW_PANE_H
+#define SW_VIEW_PANE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_addr.h"
+#include "sw_sock.h"
+#include "sw_view_model.h"
+
+/* The registry: one line per pane, in focus order. X(NAME, name) makes
+ * SW_PANE_NAME and names its definition, sw_view_pane_name, written in
+ * src/core/view_pane_name.c. Adding a pane is that file and a line here:
+ * drawing, placing, focusing and opening go by the definition. */
+#define SW_VIEW_PANES(X)         \
+	X(STATES, states)        \
+	X(REMOTES, remotes)      \
+	X(LISTENERS, listeners)  \
+	X(BLOCKS, blocks)        \
+	X(DETAIL, detail)
+
+#define SW_VIEW_PANE_ENUM(NAME, name) SW_PANE_##NAME,
+enum sw_pane { SW_VIEW_PANES(SW_VIEW_PANE_ENUM) SW_PANE_MAX };
+#undef SW_VIEW_PANE_ENUM
+
+/* Row flags for highlighting. */
+enum sw_row_flag {
+	SW_ROW_WARN = 1u << 0,    /* a state over its threshold */
+	SW_ROW_MARKED = 1u << 1,  /* marked with b, nothing sent */
+	SW_ROW_BLOCKED = 1u << 2, /* covered by a kernel block */
+	SW_ROW_FULL = 1u << 3,    /* a listener's accept queue is full */
+};
+
+struct sw_view;
+
+/* A cell: text, or a bar with fill fraction 0..1 and text beside it. */
+struct sw_view_cell {
+	char text[64];
+	double bar;    /* <0: no bar */
+};
+
+typedef void (*sw_view_cell_fn)(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_cell *out);
+typedef int (*sw_view_cmp_fn)(const struct sw_view_model *m, uint32_t a,
+			      uint32_t b);
+
+struct sw_view_col {
+	const char *name;   /* header text */
+	int width;          /* minimum width */
+	int grow;           /* share of spare width (0: fixed) */
+	bool right;         /* right-aligned */
+	bool bar;           /* cell has a bar filling the spare width */
+	bool desc;          /* natural direction is descending (counts) */
+	sw_view_cell_fn cell;
+	sw_view_cmp_fn cmp;
+};
+
+/* A stable row identity: remote prefix, listener proto/port/address, socket
+ * (proto, cookie), state number, block target. */
+struct sw_view_key {
+	uint8_t b[20];
+};
+
+struct sw_view_detail;
+
+/* Where a pane goes (view_layout.c). The main screen is a top band (SIDE
+ * on the left, TOP beside it) above BOTTOM; the detail screen is BODY. */
+enum sw_view_slot {
+	SW_SLOT_SIDE,
+	SW_SLOT_TOP,
+	SW_SLOT_BOTTOM,
+	SW_SLOT_BODY,
+};
+
+struct sw_view_pane_def {
+	const char *title;
+	const struct sw_view_col *cols;
+	int ncols;
+	int default_sort;
+	uint32_t (*nrows)(const struct sw_view_model *m);
+	void (*key)(const struct sw_view_model *m, uint32_t row,
+		    struct sw_view_key *k);
+	/* NULL: every row; else whether row belongs (detail view). */
+	bool (*include)(const struct sw_view *v, const struct sw_view_model *m,
+			uint32_t row);
+	/* NULL: no flags; else SW_ROW_* bits for highlighting. */
+	unsigned (*flags)(const struct sw_view *v, const struct sw_view_model *m,
+			  uint32_t row);
+	bool gutter;        /* two cells before the columns for a B / * mark */
+
+	/* The title line's text for n listed rows; NULL: "Title: n". */
+	void (*heading)(const struct sw_view *v, uint32_t n, char *buf,
+			size_t len);
+	/* What an empty pane says; NULL: "none", or that the first refresh
+	 * has not come yet. */
+	const char *(*empty)(const struct sw_view *v,
+			     const struct sw_view_model *m);
+	/* Line i (0, 1, ...) of notes under the rows, if the pane has room:
+	 * returns false when there is no line i. NULL: no notes. */
+	bool (*note)(const struct sw_view_model *m, int i, char *buf,
+		     size_t len);
+	/* Enter: fill d (zeroed) with what the detail view lists for row,
+	 * match and title at least. NULL: the pane has no detail. */
+	void (*open)(const struct sw_view_model *m, uint32_t row,
+		     struct sw_view_detail *d);
+	/* b and u: the remote that row stands for. NULL: none. */
+	bool (*target)(const struct sw_view_model *m, uint32_t row,
+		       struct sw_prefix *p);
+
+	/* Layout wishes. */
+	enum sw_view_slot slot;
+	int width, width_max; /* SIDE: cells on an 80-column screen, at most */
+	/* Every row, always: the band is made tall enough for all of them
+	 * and the pane lists no more (nrows must not read the model). */
+	bool all_rows;
+	/* NULL: always in its slot; else whether it is shown now (two panes
+	 * can take turns in one slot). */
+	bool (*shown)(const struct sw_view *v);
+};
+
+/* The definitions the registry names. */
+#define SW_VIEW_PANE_DECL(NAME, name) \
+	extern const struct sw_view_pane_def sw_view_pane_##name;
+SW_VIEW_PANES(SW_VIEW_PANE_DECL)
+#undef SW_VIEW_PANE_DECL
+
+/* Shared comparators for pane tables: <0, 0, >0. */
+static inline int sw_view_cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static inline int sw_view_cmp_dbl(double a, double b)
+{
+	return (a > b) - (a < b);
+}
+
+/* A prefix as a row (view_prefix.c): the key (family, length, address in
+ * the first 18 bytes, the rest zero), the cell ("192.0.2.0/24"), and the
+ * order (address, v4 first, then length; <0, 0, >0). */
+void sw_view_prefix_key(const struct sw_prefix *p, struct sw_view_key *k);
+void sw_view_prefix_cell(const struct sw_prefix *p, struct sw_view_cell *c);
+int sw_view_prefix_cmp(const struct sw_prefix *x, const struct sw_prefix *y);
+
+/* Definition of a pane (never NULL for p < SW_PANE_MAX). */
+const struct sw_view_pane_def *sw_view_pane(enum sw_pane p);
+
+#endif
