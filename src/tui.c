@@ -25,7 +25,11 @@
 /* How long a status message stays. */
 #define SW_TUI_STATUS_NS (6ull * 1000000000ull)
 
-void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
+/* Set the status line for a few seconds. */
+static void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -222,7 +226,7 @@ static void sw_tui_screen_setup(struct sw_tui *t)
 		  ,
 		  NULL);
 	mouseinterval(0);
-	sw_tui_theme_init(t);
+	sw_tui_paint_init(&t->pt, t->o->no_color);
 }
 
 /* The loop; returns false on a signal that asks us to stop. */
@@ -298,7 +302,7 @@ int sw_tui_main(const struct sw_opts *o)
 	memset(&t, 0, sizeof(t));
 	t.o = o;
 	setlocale(LC_ALL, "");
-	t.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;

@@ -11,7 +11,7 @@
 void sw_tui_draw_confirm(struct sw_tui *t)
 {
 	const struct sw_view_confirm *c = &t->view.confirm;
-	int d = t->attr[SW_T_DIALOG], hi = t->attr[SW_T_SEL];
+	int d = t->pt.attr[SW_T_DIALOG], hi = t->pt.attr[SW_T_SEL];
 	struct sw_remote r;
 	char a[SW_ADDR_STRLEN], title[96], buf[200], st[96];
 	struct sw_rect in;
@@ -22,7 +22,7 @@ void sw_tui_draw_confirm(struct sw_tui *t)
 		 c->target.plen == sw_family_bits(c->target.family) ? "Block address"
 								     : "Block prefix",
 		 a, t->dry_run ? " (dry run)" : "");
-	in = sw_tui_box(t, 10, 64, title);
+	in = sw_tui_box(&t->pt, 10, 64, title);
 	y = in.y;
 
 	memset(&r, 0, sizeof(r));
@@ -41,13 +41,13 @@ void sw_tui_draw_confirm(struct sw_tui *t)
 	sw_tui_put(y, fx + 13, in.w - (fx + 13 - in.x), d, "90s 10m 2h", false);
 	y++;
 	sw_tui_put(y, in.x, in.w, d, "end its open connections (k):", false);
-	sw_tui_put(y, fx, 5, c->field == 1 ? hi : t->attr[SW_T_DIALOG_HI],
+	sw_tui_put(y, fx, 5, c->field == 1 ? hi : t->pt.attr[SW_T_DIALOG_HI],
 		   c->kill ? "[yes]" : "[no] ", false);
 	y++;
 	if (c->error[0])
-		sw_tui_put(y, in.x, in.w, t->attr[SW_T_ERROR], c->error, false);
+		sw_tui_put(y, in.x, in.w, t->pt.attr[SW_T_ERROR], c->error, false);
 	y += 2;
-	sw_tui_put(y, in.x, in.w, t->attr[SW_T_DIALOG_HI],
+	sw_tui_put(y, in.x, in.w, t->pt.attr[SW_T_DIALOG_HI],
 		   t->dry_run ? "Enter: show what would be sent   Esc: cancel"
 			      : "Enter: block   Tab: next field   Esc: cancel",
 		   false);

@@ -1,162 +1,10 @@
-/* tui_draw.c - the theme (colors, or attributes on a monochrome terminal
- * and with NO_COLOR), clipped text helpers, boxes, and the screen as a
- * whole: header, panes, bottom line, then any overlay. */
-#include <stdlib.h>
-#include <string.h>
+/* tui_draw.c - the screen as a whole: header, panes, bottom line, then
+ * any overlay. The parts draw with tui_paint.c; nothing calls back here. */
+#include <stdio.h>
 
 #include <curses.h>
 
 #include "sw_tui.h"
-
-/* Each role: foreground, background (-1: terminal default), the extra
- * attribute with colors, and the attribute alone without them. */
-static const struct {
-	short fg, bg;
-	int color_attr, mono_attr;
-} sw_tui_theme[SW_T_MAX] = {
-	[SW_T_NORMAL] = { -1, -1, 0, 0 },
-	[SW_T_LABEL] = { COLOR_CYAN, -1, 0, 0 },
-	[SW_T_VALUE] = { -1, -1, A_BOLD, A_BOLD },
-	[SW_T_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[SW_T_TITLE] = { COLOR_BLACK, COLOR_CYAN, 0, A_UNDERLINE },
-	[SW_T_TITLE_FOCUS] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE | A_BOLD },
-	[SW_T_COLHDR] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
-	[SW_T_COLHDR_SORT] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-	[SW_T_SEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[SW_T_SEL_DIM] = { -1, -1, A_REVERSE | A_DIM, A_UNDERLINE },
-	[SW_T_WARN] = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[SW_T_BAR] = { COLOR_GREEN, -1, 0, 0 },
-	[SW_T_BAR_HOT] = { COLOR_RED, -1, A_BOLD, A_BOLD },
-	[SW_T_KEY] = { -1, -1, A_BOLD, A_BOLD },
-	[SW_T_KEYDESC] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[SW_T_STATUS] = { COLOR_BLACK, COLOR_YELLOW, 0, A_REVERSE },
-	[SW_T_ERROR] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_REVERSE | A_BOLD },
-	[SW_T_MARK] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[SW_T_BLOCKED] = { COLOR_MAGENTA, -1, A_BOLD, A_DIM },
-	[SW_T_INDICATOR] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
-	[SW_T_DIALOG] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
-	[SW_T_DIALOG_HI] = { COLOR_BLUE, COLOR_WHITE, 0, A_REVERSE | A_BOLD },
-};
-
-void sw_tui_theme_init(struct sw_tui *t)
-{
-	int i;
-
-	t->color = !t->o->no_color && !getenv("NO_COLOR") && has_colors() &&
-		   start_color() == OK;
-	if (t->color)
-		use_default_colors();
-	for (i = 0; i < SW_T_MAX; i++) {
-		if (!t->color) {
-			t->attr[i] = sw_tui_theme[i].mono_attr;
-			continue;
-		}
-		init_pair((short)(i + 1), sw_tui_theme[i].fg, sw_tui_theme[i].bg);
-		t->attr[i] = (int)COLOR_PAIR(i + 1) | sw_tui_theme[i].color_attr;
-	}
-}
-
-void sw_tui_fill(int y, int x, int w, int attr)
-{
-	if (w <= 0)
-		return;
-	attrset(attr);
-	mvhline(y, x, ' ', w);
-	attrset(A_NORMAL);
-}
-
-/* Display cells of a UTF-8 string's first bytes; text here is ASCII but
- * for bars, which are drawn with their own width. */
-void sw_tui_put(int y, int x, int w, int attr, const char *s, bool right)
-{
-	int n = (int)strlen(s);
-
-	if (w <= 0)
-		return;
-	if (n > w)
-		n = w;
-	attrset(attr);
-	mvaddnstr(y, right ? x + w - n : x, s, n);
-	attrset(A_NORMAL);
-}
-
-void sw_tui_put_fill(int y, int x, int w, int attr, const char *s)
-{
-	sw_tui_fill(y, x, w, attr);
-	sw_tui_put(y, x, w, attr, s, false);
-}
-
-/* Line drawing: Unicode lines in a UTF-8 locale (no dependence on the
- * terminal's acsc), the terminal's ACS characters otherwise. */
-static void sw_tui_hline(const struct sw_tui *t, int y, int x, int n)
-{
-	if (t->utf8)
-		mvhline_set(y, x, WACS_HLINE, n);
-	else
-		mvhline(y, x, ACS_HLINE, n);
-}
-
-static void sw_tui_vline(const struct sw_tui *t, int y, int x, int n)
-{
-	if (t->utf8)
-		mvvline_set(y, x, WACS_VLINE, n);
-	else
-		mvvline(y, x, ACS_VLINE, n);
-}
-
-/* The four corners of an h x w box at (y, x). */
-static void sw_tui_corners(const struct sw_tui *t, int y, int x, int h, int w)
-{
-	if (t->utf8) {
-		mvadd_wch(y, x, WACS_ULCORNER);
-		mvadd_wch(y, x + w - 1, WACS_URCORNER);
-		mvadd_wch(y + h - 1, x, WACS_LLCORNER);
-		mvadd_wch(y + h - 1, x + w - 1, WACS_LRCORNER);
-	} else {
-		mvaddch(y, x, ACS_ULCORNER);
-		mvaddch(y, x + w - 1, ACS_URCORNER);
-		mvaddch(y + h - 1, x, ACS_LLCORNER);
-		mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
-	}
-}
-
-struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title)
-{
-	struct sw_rect r;
-	int y0, x0, i;
-
-	if (w > COLS - 2)
-		w = COLS - 2;
-	if (h > LINES - 2)
-		h = LINES - 2;
-	y0 = (LINES - h) / 2;
-	x0 = (COLS - w) / 2;
-	for (i = 0; i < h; i++)
-		sw_tui_fill(y0 + i, x0, w, t->attr[SW_T_DIALOG]);
-	attrset(t->attr[SW_T_DIALOG]);
-	sw_tui_hline(t, y0, x0 + 1, w - 2);
-	sw_tui_hline(t, y0 + h - 1, x0 + 1, w - 2);
-	sw_tui_vline(t, y0 + 1, x0, h - 2);
-	sw_tui_vline(t, y0 + 1, x0 + w - 1, h - 2);
-	sw_tui_corners(t, y0, x0, h, w);
-	attrset(A_NORMAL);
-	if (title) {
-		int n = (int)strlen(title) + 2;
-
-		if (n > w - 4)
-			n = w - 4;
-		attrset(t->attr[SW_T_DIALOG_HI]);
-		mvaddch(y0, x0 + 2, ' ');
-		mvaddnstr(y0, x0 + 3, title, n - 2);
-		addch(' ');
-		attrset(A_NORMAL);
-	}
-	r.y = y0 + 1;
-	r.x = x0 + 2;
-	r.h = h - 2;
-	r.w = w - 4;
-	return r;
-}
 
 void sw_tui_draw(struct sw_tui *t)
 {
@@ -171,7 +19,7 @@ void sw_tui_draw(struct sw_tui *t)
 
 		snprintf(msg, sizeof(msg), "terminal too small: %dx%d, need %dx%d",
 			 COLS, LINES, SW_VIEW_MIN_COLS, SW_VIEW_MIN_ROWS);
-		sw_tui_put(0, 0, COLS, t->attr[SW_T_ERROR], msg, false);
+		sw_tui_put(0, 0, COLS, t->pt.attr[SW_T_ERROR], msg, false);
 		refresh();
 		return;
 	}
@@ -182,7 +30,7 @@ void sw_tui_draw(struct sw_tui *t)
 	/* the separator left of a pane beside another */
 	for (p = 0; p < SW_PANE_MAX; p++)
 		if (l->pane[p].h > 0 && l->pane[p].x > 0)
-			sw_tui_vline(t, l->pane[p].y, l->pane[p].x - 1, l->pane[p].h);
+			sw_tui_vline(&t->pt, l->pane[p].y, l->pane[p].x - 1, l->pane[p].h);
 	sw_tui_draw_bottom(t, &l->bottom);
 	switch (t->view.overlay) {
 	case SW_O_HELP:

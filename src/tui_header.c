@@ -19,8 +19,8 @@ static int sw_tui_pair(struct sw_tui *t, int y, int x, int end,
 
 	if (x + ln + 1 + vn > end)
 		return x;
-	sw_tui_put(y, x, ln, t->attr[SW_T_LABEL], label, false);
-	sw_tui_put(y, x + ln + 1, vn, t->attr[hot ? SW_T_HOT : SW_T_VALUE], value,
+	sw_tui_put(y, x, ln, t->pt.attr[SW_T_LABEL], label, false);
+	sw_tui_put(y, x + ln + 1, vn, t->pt.attr[hot ? SW_T_HOT : SW_T_VALUE], value,
 		   false);
 	return x + ln + 1 + vn + 2;
 }
@@ -121,7 +121,7 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 			break;
 		x -= len;
 		snprintf(pad, sizeof(pad), " %s ", ind[i]);
-		sw_tui_put_fill(y, x, len, t->attr[SW_T_INDICATOR], pad);
+		sw_tui_put_fill(y, x, len, t->pt.attr[SW_T_INDICATOR], pad);
 		x -= 1;
 	}
 }
@@ -132,7 +132,7 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 	char buf[96], b2[32];
 	int x = 0, w = r->w;
 
-	attrset(t->attr[SW_T_VALUE]);
+	attrset(t->pt.attr[SW_T_VALUE]);
 	mvaddstr(r->y, 0, "sockwatch");
 	attrset(A_NORMAL);
 	x = 11;
@@ -192,7 +192,7 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 	const char *label = "Filter: ";
 	int lx = (int)strlen(label), tw = r->w - lx, off = 0;
 
-	sw_tui_put(r->y, 0, lx, t->attr[SW_T_KEY], label, false);
+	sw_tui_put(r->y, 0, lx, t->pt.attr[SW_T_KEY], label, false);
 	if (v->prompt.cur > tw - 1)
 		off = v->prompt.cur - (tw - 1);
 	sw_tui_put(r->y, lx, tw, A_NORMAL, v->prompt.buf + off, false);
@@ -203,9 +203,9 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 		/* the offending word, then why */
 		if (ep >= 0 && ep < v->prompt.len - off)
 			mvchgat(r->y, lx + ep, 1, A_UNDERLINE | A_BOLD,
-				(short)PAIR_NUMBER(t->attr[SW_T_ERROR]), NULL);
+				(short)PAIR_NUMBER(t->pt.attr[SW_T_ERROR]), NULL);
 		if (ex < r->w)
-			sw_tui_put(r->y, ex, r->w - ex, t->attr[SW_T_ERROR],
+			sw_tui_put(r->y, ex, r->w - ex, t->pt.attr[SW_T_ERROR],
 				   v->filter_error, false);
 	}
 	move(r->y, lx + v->prompt.cur - off);
@@ -222,7 +222,7 @@ void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 		return;
 	}
 	if (t->status[0]) {
-		int a = t->attr[t->status_error ? SW_T_ERROR : SW_T_STATUS];
+		int a = t->pt.attr[t->status_error ? SW_T_ERROR : SW_T_STATUS];
 
 		sw_tui_put_fill(r->y, 0, r->w, a, t->status);
 		return;
@@ -233,11 +233,11 @@ void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 
 		if (x + kn + wn > r->w)
 			break;
-		sw_tui_put(r->y, x, kn, t->attr[SW_T_KEY], sw_tui_hints[i].key, false);
-		sw_tui_put_fill(r->y, x + kn, wn, t->attr[SW_T_KEYDESC],
+		sw_tui_put(r->y, x, kn, t->pt.attr[SW_T_KEY], sw_tui_hints[i].key, false);
+		sw_tui_put_fill(r->y, x + kn, wn, t->pt.attr[SW_T_KEYDESC],
 				sw_tui_hints[i].what);
 		x += kn + wn;
 	}
 	if (x < r->w)
-		sw_tui_fill(r->y, x, r->w - x, t->attr[SW_T_KEYDESC]);
+		sw_tui_fill(r->y, x, r->w - x, t->pt.attr[SW_T_KEYDESC]);
 }

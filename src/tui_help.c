@@ -24,21 +24,21 @@ void sw_tui_draw_help(struct sw_tui *t)
 	for (a = SW_A_NONE + 1; a < SW_A_MAX; a++)
 		if (sw_view_action_def(a)->help[0])
 			rows++;
-	in = sw_tui_box(t, rows + (int)nnotes + 4, 78, "sockwatch keys");
+	in = sw_tui_box(&t->pt, rows + (int)nnotes + 4, 78, "sockwatch keys");
 	y = in.y;
 	for (a = SW_A_NONE + 1; a < SW_A_MAX && y < in.y + in.h; a++) {
 		const struct sw_view_action_def *d = sw_view_action_def(a);
 
 		if (!d->help[0])
 			continue;
-		sw_tui_put(y, in.x, 24, t->attr[SW_T_DIALOG_HI], d->keys, false);
-		sw_tui_put(y, in.x + 25, in.w - 25, t->attr[SW_T_DIALOG], d->help,
+		sw_tui_put(y, in.x, 24, t->pt.attr[SW_T_DIALOG_HI], d->keys, false);
+		sw_tui_put(y, in.x + 25, in.w - 25, t->pt.attr[SW_T_DIALOG], d->help,
 			   false);
 		y++;
 	}
 	y++;
 	for (size_t i = 0; i < nnotes && y < in.y + in.h; i++, y++)
-		sw_tui_put(y, in.x, in.w, t->attr[SW_T_DIALOG],
+		sw_tui_put(y, in.x, in.w, t->pt.attr[SW_T_DIALOG],
 			   sw_tui_help_notes[i], false);
 }
 
@@ -52,7 +52,7 @@ void sw_tui_draw_info(struct sw_tui *t)
 	for (p = s; *p; p++)
 		if (*p == '\n' && p[1])
 			lines++;
-	in = sw_tui_box(t, lines + 4, COLS - 4,
+	in = sw_tui_box(&t->pt, lines + 4, COLS - 4,
 			t->dry_run ? "dry run: nothing was sent; it would send" : "info");
 	y = in.y;
 	for (p = s; *p && y < in.y + in.h - 1; y++) {
@@ -61,9 +61,9 @@ void sw_tui_draw_info(struct sw_tui *t)
 		char line[512];
 
 		snprintf(line, sizeof(line), "%.*s", n, p);
-		sw_tui_put(y, in.x, in.w, t->attr[SW_T_DIALOG], line, false);
+		sw_tui_put(y, in.x, in.w, t->pt.attr[SW_T_DIALOG], line, false);
 		p += n + (nl ? 1 : 0);
 	}
-	sw_tui_put(in.y + in.h - 1, in.x, in.w, t->attr[SW_T_DIALOG_HI],
+	sw_tui_put(in.y + in.h - 1, in.x, in.w, t->pt.attr[SW_T_DIALOG_HI],
 		   "any key closes", true);
 }

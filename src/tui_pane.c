@@ -16,7 +16,7 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	const struct sw_view_list *l = &t->view.list[p];
-	int a = t->attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
+	int a = t->pt.attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
 	char buf[200];
 
 	buf[0] = ' ';
@@ -51,21 +51,21 @@ static void sw_tui_pane_colhdr(struct sw_tui *t, enum sw_pane p,
 			continue;
 		if (sorted)
 			snprintf(name, sizeof(name), "%s%s", c->name[0] ? c->name : "#",
-				 t->utf8 ? (down ? "\u25be" : "\u25b4")
+				 t->pt.utf8 ? (down ? "\u25be" : "\u25b4")
 					 : (down ? "v" : "^"));
 		else
 			snprintf(name, sizeof(name), "%s", c->name);
-		if (sorted && t->utf8) {
+		if (sorted && t->pt.utf8) {
 			/* the arrow is 3 bytes for 1 cell */
 			int cells = (int)strlen(name) - 2;
 			int x = r->x + xs[i] + (c->right && cells < ws[i] ? ws[i] - cells : 0);
 
-			attrset(t->attr[SW_T_COLHDR_SORT]);
+			attrset(t->pt.attr[SW_T_COLHDR_SORT]);
 			mvaddstr(r->y + 1, x, name);
 			attrset(A_NORMAL);
 		} else {
 			sw_tui_put(r->y + 1, r->x + xs[i], ws[i],
-				   t->attr[sorted ? SW_T_COLHDR_SORT : SW_T_COLHDR],
+				   t->pt.attr[sorted ? SW_T_COLHDR_SORT : SW_T_COLHDR],
 				   name, c->right);
 		}
 	}
@@ -75,13 +75,13 @@ static int sw_tui_row_attr(struct sw_tui *t, unsigned flags, bool sel,
 			   bool focus)
 {
 	if (sel)
-		return t->attr[focus ? SW_T_SEL : SW_T_SEL_DIM];
+		return t->pt.attr[focus ? SW_T_SEL : SW_T_SEL_DIM];
 	if (flags & (SW_ROW_WARN | SW_ROW_FULL))
-		return t->attr[SW_T_WARN];
+		return t->pt.attr[SW_T_WARN];
 	if (flags & SW_ROW_BLOCKED)
-		return t->attr[SW_T_BLOCKED];
+		return t->pt.attr[SW_T_BLOCKED];
 	if (flags & SW_ROW_MARKED)
-		return t->attr[SW_T_MARK];
+		return t->pt.attr[SW_T_MARK];
 	return A_NORMAL;
 }
 
@@ -99,7 +99,7 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 		const char *g = flags & SW_ROW_BLOCKED ? "B" : flags & SW_ROW_MARKED ? "*" : "";
 
 		sw_tui_put(y, r->x, 1,
-			   sel ? a : t->attr[flags & SW_ROW_BLOCKED ? SW_T_BLOCKED : SW_T_MARK],
+			   sel ? a : t->pt.attr[flags & SW_ROW_BLOCKED ? SW_T_BLOCKED : SW_T_MARK],
 			   g, false);
 	}
 	for (i = 0; i < n; i++) {
@@ -115,13 +115,13 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			char bar[8 * 64 + 1];
 			int cells = ws[i] < 64 ? ws[i] : 64;
 
-			sw_view_bar(cell.bar, cells, t->utf8, bar, sizeof(bar));
+			sw_view_bar(cell.bar, cells, t->pt.utf8, bar, sizeof(bar));
 			/* only the filled cells: the row's own background shows
 			 * through the rest */
 			for (size_t e = strlen(bar); e > 0 && bar[e - 1] == ' ';)
 				bar[--e] = '\0';
 			/* bars keep their color on the selected row too */
-			attrset(t->attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT
+			attrset(t->pt.attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT
 									  : SW_T_BAR]);
 			mvaddstr(y, r->x + xs[i], bar);
 			attrset(A_NORMAL);
@@ -142,7 +142,7 @@ static void sw_tui_pane_notes(struct sw_tui *t, enum sw_pane p,
 	for (i = 0; def->note && y < r->y + r->h; i++, y++) {
 		if (!def->note(t->m, i, buf, sizeof(buf)))
 			break;
-		sw_tui_put(y, r->x + 1, r->w - 1, t->attr[SW_T_LABEL], buf, false);
+		sw_tui_put(y, r->x + 1, r->w - 1, t->pt.attr[SW_T_LABEL], buf, false);
 	}
 }
 
@@ -172,7 +172,7 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 				    : t->m->seq ? "none"
 						: "waiting for the first refresh...";
 
-		sw_tui_put(r->y + 2, r->x + 2, r->w - 2, t->attr[SW_T_LABEL], empty,
+		sw_tui_put(r->y + 2, r->x + 2, r->w - 2, t->pt.attr[SW_T_LABEL], empty,
 			   false);
 	}
 }

@@ -1,6 +1,11 @@
 /* sw_tui.h - the ncursesw front end's internal interfaces, shared by the
- * src/tui*.c files: the refresher thread, the theme, and one draw function
- * per part of the screen. The entry point, sw_tui_main, is in sw_cli.h.
+ * src/tui*.c files (private: it lives beside them): the refresher thread,
+ * the UI's context, and one draw function per part of the screen. The
+ * entry point, sw_tui_main, is in sw_cli.h.
+ *
+ * Layers, each calling only the ones below: tui.c (the loop) -> tui_draw.c
+ * (the screen) -> tui_header/pane/help/confirm.c (its parts) ->
+ * tui_paint.c (theme, text, boxes; tui_paint.h).
  *
  * Threads: the refresher owns the engine and the blocker (neither is
  * thread-safe) and hands whole models to the UI thread; the UI thread owns
@@ -17,6 +22,7 @@
 #include "sw_cli.h"
 #include "sw_engine.h"
 #include "sw_view.h"
+#include "tui_paint.h"
 
 /* ---- the refresher thread ------------------------------------------- */
 
@@ -58,34 +64,6 @@ void sw_tui_worker_block(struct sw_tui_worker *w,
 			 const struct sw_view_confirm *c, const char *reason);
 void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p);
 
-/* ---- theme -------------------------------------------------------------- */
-
-enum sw_tui_attr {
-	SW_T_NORMAL,
-	SW_T_LABEL,       /* header labels */
-	SW_T_VALUE,       /* header values */
-	SW_T_HOT,         /* a counter that signals trouble, non-zero */
-	SW_T_TITLE,       /* pane title, unfocused */
-	SW_T_TITLE_FOCUS,
-	SW_T_COLHDR,
-	SW_T_COLHDR_SORT,
-	SW_T_SEL,         /* selected row, focused pane */
-	SW_T_SEL_DIM,     /* selected row, other panes */
-	SW_T_WARN,        /* state over its threshold, full accept queue */
-	SW_T_BAR,
-	SW_T_BAR_HOT,
-	SW_T_KEY,         /* bottom line: the key */
-	SW_T_KEYDESC,     /* bottom line: what it does */
-	SW_T_STATUS,
-	SW_T_ERROR,
-	SW_T_MARK,
-	SW_T_BLOCKED,
-	SW_T_INDICATOR,   /* PAUSED / FILTER / GROUP */
-	SW_T_DIALOG,
-	SW_T_DIALOG_HI,   /* titles and key hints in boxes */
-	SW_T_MAX
-};
-
 /* ---- the UI context ------------------------------------------------- */
 
 struct sw_tui {
@@ -95,8 +73,7 @@ struct sw_tui {
 	struct sw_view_model empty;   /* shown before the first refresh */
 	struct sw_view_layout lay;
 	struct sw_tui_worker *w;
-	int attr[SW_T_MAX];           /* curses attributes per role */
-	bool utf8, color;
+	struct sw_tui_paint pt;       /* the theme, UTF-8 or not */
 	char host[64];
 	uint64_t start_ns;            /* CLOCK_MONOTONIC at start */
 	bool replay, replay_end;
@@ -108,22 +85,6 @@ struct sw_tui {
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
 };
-
-/* Set the status line for a few seconds. */
-void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Resolve the theme: colors when possible and wanted, else attributes. */
-void sw_tui_theme_init(struct sw_tui *t);
-
-/* Draw helpers (tui_draw.c). put: s clipped to w cells, at x or ending
- * at x + w (right); fill: w blanks; put_fill: w blanks, then s from x
- * over them (a line of one color). All in attr. */
-void sw_tui_put(int y, int x, int w, int attr, const char *s, bool right);
-void sw_tui_fill(int y, int x, int w, int attr);
-void sw_tui_put_fill(int y, int x, int w, int attr, const char *s);
-/* Draw a box with a title; returns the inner rectangle. */
-struct sw_rect sw_tui_box(struct sw_tui *t, int h, int w, const char *title);
 
 /* The parts of the screen. */
 void sw_tui_draw(struct sw_tui *t);
