@@ -184,11 +184,6 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause);
  * blocker; valid until the next refresh, action or close. Never NULL. */
 const struct sw_block_list *sw_blocker_list(struct sw_blocker *b);
 
-/* True when p (an address or a prefix) lies wholly inside some entry of
- * the last list. O(log n) for addresses; cheap enough per screen row. */
-bool sw_blocker_is_blocked(const struct sw_blocker *b,
-			   const struct sw_prefix *p);
-
 /* Format an entry's time left as "9m58s", "1h02m", "-" (none). buf needs
  * 16 bytes. Returns buf. */
 char *sw_block_format_left(double seconds, char *buf, size_t len);

@@ -133,7 +133,6 @@ void sw_blocker_close(struct sw_blocker *b)
 	sw_policy_free(&b->policy);
 	free(b->unavailable);
 	free(b->v);
-	free(b->nets);
 	free(b);
 }
 
@@ -178,53 +177,6 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 	return NULL;
 }
 
-bool sw_blocker_is_blocked(const struct sw_blocker *b, const struct sw_prefix *p)
-{
-	size_t i;
-
-	if (p->plen == sw_family_bits(p->family) && sw_blocker_find(b, p))
-		return true;
-	for (i = 0; i < b->nnets; i++) {
-		const struct sw_prefix *t = &b->nets[i];
-
-		if (t->plen <= p->plen && sw_prefix_contains_addr(t, p->family, p->bytes))
-			return true;
-	}
-	return false;
-}
-
-/* Add t to the blocked prefixes (few). Returns 0 or -1 (ENOMEM). */
-static int sw_blocker_push_net(struct sw_blocker *b, const struct sw_prefix *t)
-{
-	if (b->nnets == b->capnets) {
-		size_t cap = b->capnets ? b->capnets * 2 : 16;
-		struct sw_prefix *v = realloc(b->nets, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		b->nets = v;
-		b->capnets = cap;
-	}
-	b->nets[b->nnets++] = *t;
-	return 0;
-}
-
-/* Rebuild the list of blocked prefixes from the entries. */
-static int sw_blocker_index_nets(struct sw_blocker *b)
-{
-	size_t i;
-
-	b->nnets = 0;
-	for (i = 0; i < b->n; i++) {
-		const struct sw_prefix *t = &b->v[i].target;
-
-		if (t->plen != sw_family_bits(t->family) &&
-		    sw_blocker_push_net(b, t) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 {
 	if (b->n == b->cap) {
@@ -237,8 +189,6 @@ int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 		b->cap = cap;
 	}
 	b->v[b->n++] = *e;
-	if (e->target.plen != sw_family_bits(e->target.family))
-		return sw_blocker_push_net(b, &e->target);
 	return 0;
 }
 
@@ -254,8 +204,6 @@ void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p)
 	b->n--;
 	if (i < b->nsorted)
 		b->nsorted--;
-	if (p->plen != sw_family_bits(p->family))
-		sw_blocker_index_nets(b);
 }
 
 /* Entries of the old list that are gone from the new one at about the
@@ -350,10 +298,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	b->n = b->nsorted = n;
 	b->cap = cap;
 	b->time_ns = now;
-	if (sw_blocker_index_nets(b) < 0) {
-		snprintf(err, errlen, "out of memory indexing the blocks");
-		return -1;
-	}
 	return 0;
 }
 

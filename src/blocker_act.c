@@ -338,7 +338,7 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 
 		sw_audit_write(b->audit, &rec, err, sizeof(err));
 	}
-	b->n = b->nsorted = b->nnets = 0;
+	b->n = b->nsorted = 0;
 	return 0;
 }
 

@@ -39,8 +39,6 @@ struct sw_blocker {
 	uint64_t read_mono_ns;       /* when the last read ended (monotonic) */
 	double read_ms;              /* how long it took */
 	struct sw_block_list list;   /* filled by sw_blocker_list */
-	struct sw_prefix *nets;      /* the blocked prefixes among v */
-	size_t nnets, capnets;
 };
 
 uint64_t sw_blocker_now_ns(void);
