@@ -77,13 +77,11 @@ const char *sw_blocker_unavailable(const struct sw_blocker *b);
 /* What to block. */
 struct sw_block_req {
 	struct sw_prefix target; /* /32 or /128: address sets; else prefix sets */
-	double timeout_s;        /* > 0; rounded to ms. 0: SW default 600 s */
+	double timeout_s;        /* > 0; rounded to ms. 0: SW_BLOCK_DEFAULT_S */
 	bool kill;               /* also end its established sockets */
 	const char *reason;      /* operator's text, or NULL */
 	uint32_t connections;    /* sockets it held (for the comment/audit) */
 	const uint32_t *states;  /* SW_ST_MAX per-state counts, or NULL */
-	const char *summary;     /* ready summary ("EST 400 SR 200"), used
-				    when states is NULL; or NULL */
 };
 
 enum sw_block_outcome {

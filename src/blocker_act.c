@@ -123,8 +123,6 @@ static void sw_blocker_comment(const struct sw_blocker *b,
 			if (o >= sizeof(states))
 				break;
 		}
-	} else if (req->summary) {
-		snprintf(states, sizeof(states), "%s", req->summary);
 	}
 	snprintf(raw, sizeof(raw), "by %s %s, %u conns%s%s%s%s%s", b->user, when,
 		 req->connections, states[0] ? " (" : "", states,
