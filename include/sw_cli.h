@@ -27,10 +27,10 @@ struct sw_opts {
 	long top;            /* --top; default 20, 0 = all */
 	bool no_color;       /* --no-color or NO_COLOR set */
 
-	/* blocking (issue 4) */
+	/* block and unblock, and blocking from the TUI */
 	const char *target;      /* ADDR[/PREFIX] of block/unblock */
 	bool all;                /* unblock --all */
-	double block_for_s;      /* --for; default 600 */
+	double block_for_s;      /* --for; default SW_BLOCK_DEFAULT_S */
 	bool kill;               /* --kill */
 	const char *reason;      /* --reason */
 	bool dry_run;            /* --dry-run */
@@ -38,7 +38,7 @@ struct sw_opts {
 	const char *allow_file;  /* --allow-file; default /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
 
-	/* TUI thresholds for highlighting states (issue 3) */
+	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */
 	long warn_time_wait;     /* --warn-time-wait; default 10000 */
 	long warn_close_wait;    /* --warn-close-wait; default 100 */

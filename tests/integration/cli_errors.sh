@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2, "Bad input": unknown options, bad values, bad filters, a missing
+# Bad input: unknown options, bad values, bad filters, a missing
 # namespace, unreadable / foreign / truncated replay files, no permission.
 # Each must give a clear one-line error on stderr starting with
 # "sockwatch: " and a non-zero exit, never a crash (exit < 128, no hang).

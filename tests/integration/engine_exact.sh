@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2, "Exactness": a server namespace populated with listeners,
+# Exactness: a server namespace populated with listeners,
 # thousands of ESTABLISHED connections from many source addresses (uneven
 # counts), TIME_WAIT on both sides, SYN_RECV from a SYN flood over veth,
 # IPv6 and IPv4-mapped peers, bound and connected UDP. sockwatch's state
@@ -353,7 +353,7 @@ check_eq "pipeline 8: ActiveOpens equals netstat -s active connection openings" 
 	"$(ns_count 'active connection openings')" "$(one_count ActiveOpens)"
 check_eq "pipeline 8: AttemptFails equals netstat -s failed connection attempts" \
 	"$(ns_count 'failed connection attempts')" "$(one_count AttemptFails)"
-check_eq "one-liner 8 lists the counters issue 2 names" \
+check_eq "one-liner 8 lists the counters DESIGN.md names" \
 	"SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies PassiveOpens ActiveOpens AttemptFails EstabResets OutRsts RetransSegs InErrs TCPTimeWaitOverflow" \
 	"$(for c in SyncookiesSent SyncookiesRecv SyncookiesFailed ListenOverflows ListenDrops TCPReqQFullDrop TCPReqQFullDoCookies PassiveOpens ActiveOpens AttemptFails EstabResets OutRsts RetransSegs InErrs TCPTimeWaitOverflow; do
 		[ -n "$(one_count $c)" ] && printf '%s ' $c; done | sed 's/ $//')"

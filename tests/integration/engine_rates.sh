@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2, "Rates": open exactly M connections between two refreshes and see
+# Rates: open exactly M connections between two refreshes and see
 # new_per_s and entered_per_s reflect exactly M over the interval.
 #
 # sockwatch -b --json -n 2 -d 2 runs in the background; the test reads its

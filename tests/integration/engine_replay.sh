@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2, "Replay": a run recorded with --record replays with --replay to
+# Replay: a run recorded with --record replays with --replay to
 # the identical JSON, but for the keys that measure this run's cost
 # (refresh_ms, cpu_ms) - and "time" only if the implementation does not
 # replay it (the test says which).

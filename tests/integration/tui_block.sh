@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 4, the TUI flow: select the top remote, b, Enter: the address is
+# Blocking from the TUI: select the top remote, b, Enter: the address is
 # blocked in the namespace's `inet sockwatch` table, marked B in the
 # remotes pane, listed in the blocks pane (B); u unblocks it; an
 # allow-listed address is refused with the reason in the status line;

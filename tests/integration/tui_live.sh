@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 3: the TUI against real sockets in a namespace. A server namespace
+# The TUI against real sockets in a namespace. A server namespace
 # holds connections from several client addresses and a SYN flood; the
 # panes must show what batch JSON reports for the same namespace; filter,
 # pause, grouping and a selection that follows its address across re-sorts

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 3: the TUI on a --replay of a recorded fixture, so every screen is
+# The TUI on a --replay of a recorded fixture, so every screen is
 # deterministic. The panes must show the numbers batch JSON gives for the
 # same recording; sorting, grouping, detail, help, resize, the too-small
 # message and quit must behave as the key table says.
