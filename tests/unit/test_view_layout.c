@@ -1,9 +1,11 @@
 /* Unit tests: the TUI view's geometry (layout at 80x24 and up, columns,
  * too-small screens), formatting of numbers, bars and durations, and the
- * line editor. No terminal involved. */
+ * line editor, and that every pane in the registry is whole. No terminal
+ * involved. */
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "sw_block.h"
 #include "sw_duration.h"
 #include "sw_test.h"
 #include "sw_view.h"
@@ -137,6 +139,92 @@ static void test_states_summary(void **state)
 	assert_string_equal(sw_view_fmt_states(&r, b, sizeof(b)), "EST 590 SR 10 TW 3");
 }
 
+/* One formatter for the text report (whole counts) and the panes (compact
+ * counts): UDP last, nothing for a remote without sockets. */
+static void test_states_summary_forms(void **state)
+{
+	struct sw_remote r;
+	char b[64];
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_string_equal(sw_agg_fmt_states(&r, NULL, b, sizeof(b)), "");
+	r.udp = 3;
+	assert_string_equal(sw_agg_fmt_states(&r, NULL, b, sizeof(b)), "UDP 3");
+	r.states[SW_ESTABLISHED] = 123456;
+	r.states[SW_SYN_RECV] = 10;
+	r.udp = 1234;
+	assert_string_equal(sw_agg_fmt_states(&r, NULL, b, sizeof(b)),
+			    "EST 123456 SR 10 UDP 1234");
+	assert_string_equal(sw_view_fmt_states(&r, b, sizeof(b)),
+			    "EST 123k SR 10 UDP 1234");
+	/* cut to the buffer, still terminated */
+	assert_string_equal(sw_agg_fmt_states(&r, NULL, b, 8), "EST 123");
+}
+
+/* The text the block confirmation offers reads back as the same time. */
+static void test_duration_text(void **state)
+{
+	static const struct {
+		double s;
+		const char *text;
+	} cases[] = {
+		{ 600, "10m" }, { 7200, "2h" }, { 90, "90s" }, { 3660, "61m" },
+		{ 86400, "24h" }, { 59.6, "1m" }, { 0, "1s" },
+	};
+	char b[16];
+	double back;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(cases); i++) {
+		assert_string_equal(sw_duration_text(cases[i].s, b, sizeof(b)),
+				    cases[i].text);
+		assert_int_equal(sw_duration_parse(b, &back), 0);
+	}
+	assert_string_equal(sw_duration_text(SW_BLOCK_DEFAULT_S, b, sizeof(b)), "10m");
+}
+
+/* Every pane in the registry is a whole definition, and the screens place
+ * them as their slots say: one detail screen, the rest on the main one. */
+static void test_pane_registry(void **state)
+{
+	struct sw_view v;
+	struct sw_view_layout l;
+	int p, body = 0, b;
+
+	(void)state;
+	for (p = 0; p < SW_PANE_MAX; p++) {
+		const struct sw_view_pane_def *d = sw_view_pane(p);
+
+		assert_non_null(d->title);
+		assert_non_null(d->nrows);
+		assert_non_null(d->key);
+		assert_true(d->ncols > 0 && d->ncols <= 16);
+		assert_true(d->default_sort >= 0 && d->default_sort < d->ncols);
+		if (d->slot == SW_SLOT_BODY) {
+			body++;
+			assert_null(d->open);
+		}
+	}
+	assert_int_equal(body, 1);
+	sw_view_init(&v, 1, NULL);
+	for (b = 0; b < 2; b++) {
+		v.show_blocks = b;
+		v.mode = SW_V_MAIN;
+		sw_view_layout(&v, 40, 120, &l);
+		for (p = 0; p < SW_PANE_MAX; p++)
+			assert_int_equal(l.pane[p].h > 0,
+					 sw_view_pane_on(&v, p, SW_V_MAIN));
+		v.mode = SW_V_DETAIL;
+		sw_view_layout(&v, 40, 120, &l);
+		for (p = 0; p < SW_PANE_MAX; p++)
+			assert_int_equal(l.pane[p].h > 0,
+					 sw_view_pane(p)->slot == SW_SLOT_BODY);
+	}
+	sw_view_free(&v);
+}
+
 static void test_duration_parse(void **state)
 {
 	double s;
@@ -163,6 +251,9 @@ int main(void)
 		cmocka_unit_test(test_layout),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_states_summary),
+		cmocka_unit_test(test_states_summary_forms),
+		cmocka_unit_test(test_duration_text),
+		cmocka_unit_test(test_pane_registry),
 		cmocka_unit_test(test_duration_parse),
 	};
 
