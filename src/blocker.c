@@ -9,24 +9,17 @@
 
 #include "blocker_priv.h"
 #include "sw_cause.h"
+#include "sw_clock.h"
 #include "sw_duration.h"
 #include "sw_audit.h"
 #include "sw_block.h"
+#include "sw_grow.h"
 #include "sw_netns.h"
 #include "sw_nft.h"
 #include "sw_policy.h"
 #include "sw_rtnl.h"
 #include "sw_sockkill.h"
 #include "sw_sshpeer.h"
-
-
-uint64_t sw_blocker_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 {
@@ -179,15 +172,8 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 
 int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct sw_block_entry *v = realloc(b->v, cap * sizeof(*v));
-
-		if (!v)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (sw_grow((void **)&b->v, &b->cap, b->n + 1, sizeof(*b->v), 64))
+		return -1;
 	b->v[b->n++] = *e;
 	return 0;
 }
@@ -266,7 +252,7 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0;
 	unsigned attempt;
-	uint64_t now = sw_blocker_now_ns();
+	uint64_t now = sw_now_ns(CLOCK_REALTIME);
 
 	if (!b->nft) {
 		b->n = b->nsorted = 0;
@@ -301,18 +287,10 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	return 0;
 }
 
-static uint64_t sw_blocker_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 {
 	char err[SW_BLOCK_MSG_LEN];
-	uint64_t start = sw_blocker_mono_ns();
+	uint64_t start = sw_now_ns(CLOCK_MONOTONIC);
 
 	*cause = NULL;
 	if (b->read_mono_ns && b->read_ms > SW_BLOCK_SLOW_READ_MS &&
@@ -321,7 +299,7 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 		return 0;
 	if (sw_blocker_read(b, err, sizeof(err)) < 0)
 		return sw_cause_set(cause, "%s", err);
-	b->read_mono_ns = sw_blocker_mono_ns();
+	b->read_mono_ns = sw_now_ns(CLOCK_MONOTONIC);
 	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
 }

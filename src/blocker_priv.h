@@ -41,8 +41,6 @@ struct sw_blocker {
 	struct sw_block_list list;   /* filled by sw_blocker_list */
 };
 
-uint64_t sw_blocker_now_ns(void);
-
 /* The entry for exactly p in the last list, or NULL. */
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 					     const struct sw_prefix *p);

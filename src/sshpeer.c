@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sw_grow.h"
 #include "sw_proc.h"
 #include "sw_sshpeer.h"
 
@@ -101,18 +102,12 @@ static int sw_sshpeer_inodes(struct sw_sshpeer_ctx *c)
 			ino = n > 0 ? sw_proc_sock_inode(target, (size_t)n) : 0;
 			if (!ino)
 				continue;
-			if (c->ninodes == c->capinodes) {
-				size_t cap = c->capinodes ? c->capinodes * 2 : 64;
-				uint32_t *v = realloc(c->inodes, cap * sizeof(*v));
-
-				if (!v) {
-					closedir(fdd);
-					closedir(d);
-					c->nomem = 1;
-					return -1;
-				}
-				c->inodes = v;
-				c->capinodes = cap;
+			if (sw_grow((void **)&c->inodes, &c->capinodes,
+				    c->ninodes + 1, sizeof(*c->inodes), 64)) {
+				closedir(fdd);
+				closedir(d);
+				c->nomem = 1;
+				return -1;
 			}
 			c->inodes[c->ninodes++] = ino;
 		}
