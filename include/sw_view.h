@@ -100,8 +100,8 @@ struct sw_view {
 					     the TUI shows it, then clears it */
 };
 
-/* Defaults: remotes focused, interval_s, grouping from g (the nearest
- * step of the cycle). Returns 0 or -1 (ENOMEM never: no allocation). */
+/* Defaults: the focus_first pane (remotes) focused, interval_s, grouping
+ * from g (the nearest step of the cycle). No allocation. */
 void sw_view_init(struct sw_view *v, double interval_s,
 		  const struct sw_agg_opts *g);
 void sw_view_free(struct sw_view *v);

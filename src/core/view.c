@@ -121,7 +121,10 @@ void sw_view_init(struct sw_view *v, double interval_s,
 	int i;
 
 	memset(v, 0, sizeof(*v));
-	v->focus = SW_PANE_REMOTES;
+	/* the pane that asks for the focus, else the first */
+	for (i = 0; i < SW_PANE_MAX && !sw_view_pane(i)->focus_first; i++)
+		;
+	v->focus = i < SW_PANE_MAX ? (enum sw_pane)i : 0;
 	v->interval_s = interval_s > 0 ? interval_s : 1;
 	for (i = 0; i < SW_PANE_MAX; i++)
 		v->list[i].sort = sw_view_pane(i)->default_sort;

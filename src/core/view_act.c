@@ -257,17 +257,19 @@ static unsigned sw_view_a_block(struct sw_view *v, const struct sw_view_model *m
 static unsigned sw_view_a_unblock(struct sw_view *v,
 				  const struct sw_view_model *m)
 {
+	const struct sw_view_pane_def *def = sw_view_pane(v->focus);
 	struct sw_prefix p;
 	char a[SW_ADDR_STRLEN];
+	bool marked;
 	long row;
 	int b;
 
-	if (v->mode == SW_V_MAIN && v->focus == SW_PANE_BLOCKS) {
-		row = sw_view_selected(v, SW_PANE_BLOCKS);
+	if (v->mode == SW_V_MAIN && def->undo) {
+		row = sw_view_selected(v, v->focus);
 		if (row < 0)
 			return 0;
-		p = m->blocks[row].target;
-		if (m->blocks[row].marked) {
+		def->undo(m, (uint32_t)row, &p, &marked);
+		if (marked) {
 			sw_view_toggle_mark(v, &p);
 			snprintf(v->msg, sizeof(v->msg), "unmarked %s",
 				 sw_prefix_format(&p, a, sizeof(a)));

@@ -107,6 +107,14 @@ static const char *sw_view_blocks_empty(const struct sw_view *v,
 	return v->block_why[0] ? v->block_why : "nothing blocked";
 }
 
+/* u on a row ends exactly that block, or drops exactly that mark. */
+static void sw_view_blocks_undo(const struct sw_view_model *m, uint32_t row,
+				struct sw_prefix *p, bool *marked)
+{
+	*p = m->blocks[row].target;
+	*marked = m->blocks[row].marked;
+}
+
 static bool sw_view_blocks_shown(const struct sw_view *v)
 {
 	return v->show_blocks;
@@ -122,6 +130,7 @@ const struct sw_view_pane_def sw_view_pane_blocks = {
 	.flags = sw_view_blocks_flags,
 	.gutter = true,
 	.empty = sw_view_blocks_empty,
+	.undo = sw_view_blocks_undo,
 	.slot = SW_SLOT_BOTTOM,
 	.shown = sw_view_blocks_shown,
 };

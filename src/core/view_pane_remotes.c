@@ -144,5 +144,6 @@ const struct sw_view_pane_def sw_view_pane_remotes = {
 	.heading = sw_view_remotes_heading,
 	.open = sw_view_remotes_open,
 	.target = sw_view_remotes_target,
+	.focus_first = true,
 	.slot = SW_SLOT_TOP,
 };
