@@ -15,6 +15,7 @@
 #include "sw_block.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
+#include "sw_services.h"
 #include "sw_view.h"
 
 /* ---- the refresher thread ------------------------------------------- */
@@ -90,6 +91,8 @@ enum sw_tui_attr {
 struct sw_tui {
 	const struct sw_opts *o;
 	struct sw_view view;
+	struct sw_services services;  /* the prompt's service names */
+	struct sw_filter_env fenv;
 	struct sw_view_model *m;      /* the UI's model, from the refresher */
 	struct sw_view_model empty;   /* shown before the first refresh */
 	struct sw_view_layout lay;

@@ -18,6 +18,7 @@
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_record.h"
+#include "sw_services.h"
 
 #define SW_ENGINE_BC_MAX (64 * 1024)
 
@@ -31,6 +32,8 @@ struct sw_engine {
 	struct sw_procmap *pm;
 
 	struct sw_filter *filter; /* never NULL: the empty filter matches all */
+	struct sw_services services; /* service names for the filter's ports */
+	struct sw_filter_env fenv;
 	/* What the filter lets the kernel skip, worked out once per filter. */
 	uint8_t *bc[2];           /* kernel bytecode for IPv4, IPv6 */
 	size_t bclen[2];
@@ -106,7 +109,7 @@ static void sw_engine_pushdown(struct sw_engine *e, const struct sw_filter *f)
 static int sw_engine_filter(struct sw_engine *e, const char *text,
 			    struct sw_filter_error *err)
 {
-	struct sw_filter *f = sw_filter_parse(text, err);
+	struct sw_filter *f = sw_filter_parse_env(text, &e->fenv, err);
 
 	if (!f)
 		return -1;
@@ -426,6 +429,8 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	e->udp = o->udp || !o->tcp;
 	e->v4 = o->v4 || !o->v6;
 	e->v6 = o->v6 || !o->v4;
+	e->services = (struct sw_services){e->tcp, e->udp};
+	e->fenv = sw_services_env(&e->services);
 	e->resolve_procs = o->resolve_procs;
 	e->group = o->group;
 	for (unsigned i = 0; i < 2; i++)

@@ -301,6 +301,10 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	struct sw_view *v = &t->view;
 
 	sw_view_init(v, o->delay_s, &o->engine.group);
+	t->services = (struct sw_services){o->engine.tcp || !o->engine.udp,
+					   o->engine.udp || !o->engine.tcp};
+	t->fenv = sw_services_env(&t->services);
+	v->filter_env = &t->fenv;
 	/* -g may give lengths off the g cycle: show what is in force */
 	t->group = o->engine.group;
 	v->block_ok = !t->block_why[0];

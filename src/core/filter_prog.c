@@ -19,6 +19,7 @@ struct sw_ftest {
 	uint8_t zero;   /* the prefix contains the all-zero address */
 	uint16_t port;
 	uint16_t value; /* proto or family */
+	uint8_t cmp;    /* ports: enum sw_fcmp */
 	uint32_t states; /* SW_F_STATE: the set of states it accepts */
 	int32_t yes, no; /* successors: test index (always lower), or ACCEPT/REJECT */
 	uint32_t net4, mask4; /* IPv4 prefix, as loaded from the bytes */
@@ -62,6 +63,7 @@ static int emit(struct sw_filter *f, const struct sw_fnode *n, int yes, int no)
 	case SW_F_SPORT:
 	case SW_F_DPORT:
 		t->port = n->u.port;
+		t->cmp = n->cmp;
 		break;
 	case SW_F_ADDR:
 	case SW_F_SRC:
@@ -173,17 +175,24 @@ static inline bool is_v4(const struct sw_sock *s)
 	       sw_addr_is_mapped(s->dst);
 }
 
+static inline bool port_is(const struct sw_ftest *t, uint16_t port)
+{
+	return t->cmp == SW_FCMP_GE ? port >= t->port :
+	       t->cmp == SW_FCMP_LE ? port <= t->port :
+				      port == t->port;
+}
+
 static inline bool test(const struct sw_ftest *t, const struct sw_sock *s)
 {
 	switch (t->kind) {
 	case SW_F_STATE:
 		return s->state < 32 && (t->states >> s->state & 1);
 	case SW_F_PORT:
-		return s->sport == t->port || s->dport == t->port;
+		return port_is(t, s->sport) || port_is(t, s->dport);
 	case SW_F_SPORT:
-		return s->sport == t->port;
+		return port_is(t, s->sport);
 	case SW_F_DPORT:
-		return s->dport == t->port;
+		return port_is(t, s->dport);
 	case SW_F_ADDR:
 		return addr_in(t, s, s->src) || addr_in(t, s, s->dst);
 	case SW_F_SRC:

@@ -388,7 +388,7 @@ unsigned sw_view_act(struct sw_view *v, const struct sw_view_model *m,
 static void sw_view_check_filter(struct sw_view *v)
 {
 	struct sw_filter_error err;
-	struct sw_filter *f = sw_filter_parse(v->prompt.buf, &err);
+	struct sw_filter *f = sw_filter_parse_env(v->prompt.buf, v->filter_env, &err);
 
 	if (f) {
 		sw_filter_free(f);
