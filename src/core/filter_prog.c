@@ -19,12 +19,25 @@ struct sw_ftest {
 	uint8_t zero;   /* the prefix contains the all-zero address */
 	uint16_t port;
 	uint16_t value; /* proto or family */
-	uint8_t cmp;    /* ports: enum sw_fcmp */
 	uint32_t states; /* SW_F_STATE: the set of states it accepts */
 	int32_t yes, no; /* successors: test index (always lower), or ACCEPT/REJECT */
 	uint32_t net4, mask4; /* IPv4 prefix, as loaded from the bytes */
 	uint64_t net6[2], mask6[2];
 };
+
+/* Port ranges get kinds of their own, so that the equality tests stay as
+ * cheap as they were. */
+enum { T_PORT_GE = 32, T_PORT_LE, T_SPORT_GE, T_SPORT_LE, T_DPORT_GE, T_DPORT_LE };
+
+static uint8_t port_kind(const struct sw_fnode *n)
+{
+	int base = n->kind == SW_F_PORT ? T_PORT_GE :
+		   n->kind == SW_F_SPORT ? T_SPORT_GE : T_DPORT_GE;
+
+	if (n->cmp == SW_FCMP_GE)
+		return (uint8_t)base;
+	return n->cmp == SW_FCMP_LE ? (uint8_t)(base + 1) : (uint8_t)n->kind;
+}
 
 static void prefix_masks(struct sw_ftest *t, const struct sw_prefix *p)
 {
@@ -63,7 +76,7 @@ static int emit(struct sw_filter *f, const struct sw_fnode *n, int yes, int no)
 	case SW_F_SPORT:
 	case SW_F_DPORT:
 		t->port = n->u.port;
-		t->cmp = n->cmp;
+		t->kind = port_kind(n);
 		break;
 	case SW_F_ADDR:
 	case SW_F_SRC:
@@ -175,24 +188,29 @@ static inline bool is_v4(const struct sw_sock *s)
 	       sw_addr_is_mapped(s->dst);
 }
 
-static inline bool port_is(const struct sw_ftest *t, uint16_t port)
-{
-	return t->cmp == SW_FCMP_GE ? port >= t->port :
-	       t->cmp == SW_FCMP_LE ? port <= t->port :
-				      port == t->port;
-}
-
 static inline bool test(const struct sw_ftest *t, const struct sw_sock *s)
 {
 	switch (t->kind) {
 	case SW_F_STATE:
 		return s->state < 32 && (t->states >> s->state & 1);
 	case SW_F_PORT:
-		return port_is(t, s->sport) || port_is(t, s->dport);
+		return s->sport == t->port || s->dport == t->port;
 	case SW_F_SPORT:
-		return port_is(t, s->sport);
+		return s->sport == t->port;
 	case SW_F_DPORT:
-		return port_is(t, s->dport);
+		return s->dport == t->port;
+	case T_PORT_GE:
+		return s->sport >= t->port || s->dport >= t->port;
+	case T_PORT_LE:
+		return s->sport <= t->port || s->dport <= t->port;
+	case T_SPORT_GE:
+		return s->sport >= t->port;
+	case T_SPORT_LE:
+		return s->sport <= t->port;
+	case T_DPORT_GE:
+		return s->dport >= t->port;
+	case T_DPORT_LE:
+		return s->dport <= t->port;
 	case SW_F_ADDR:
 		return addr_in(t, s, s->src) || addr_in(t, s, s->dst);
 	case SW_F_SRC:
