@@ -100,7 +100,7 @@ expect_filter_error 'frobnicate' frobnicate
 expect_filter_error 'state bogus' bogus
 expect_filter_error 'tcp and state syn_rcv' syn_rcv
 expect_filter_error 'port 99999' 99999
-expect_filter_error 'dport http' http
+expect_filter_error 'dport htttp' htttp # http is a service name: dport 80
 expect_filter_error 'addr 300.1.1.1/24' 300.1.1.1/24
 expect_filter_error 'addr 192.0.2.0/33' 192.0.2.0/33
 expect_filter_error 'tcp and and udp' and 8
