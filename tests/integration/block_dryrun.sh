@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # --dry-run prints nft syntax and sends nothing: `nft list ruleset` stays
 # byte-for-byte the same, and the printed commands, fed to nft, build
 # the same table sockwatch builds itself.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # block --kill ends the blocked peer's open connections on the server
 # (SOCK_DESTROY) and reports as many as ss saw; other peers keep theirs.
 . "$(dirname "$0")/lib.sh"

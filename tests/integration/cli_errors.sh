@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip setpriv timeout
 # Issue 2, "Bad input": unknown options, bad values, bad filters, a missing
 # namespace, unreadable / foreign / truncated replay files, no permission.
 # Each must give a clear one-line error on stderr starting with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft netstat jq ss timeout unshare
 # Issue 2, "Exactness": a server namespace populated with listeners,
 # thousands of ESTABLISHED connections from many source addresses (uneven
 # counts), TIME_WAIT on both sides, SYN_RECV from a SYN flood over veth,

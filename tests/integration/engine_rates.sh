@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft jq ss timeout
 # Issue 2, "Rates": open exactly M connections between two refreshes and see
 # new_per_s and entered_per_s reflect exactly M over the interval.
 #

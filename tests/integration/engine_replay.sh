@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip jq ss timeout
 # Issue 2, "Replay": a run recorded with --record replays with --replay to
 # the identical JSON, but for the keys that measure this run's cost
 # (refresh_ms, cpu_ms) - and "time" only if the implementation does not
