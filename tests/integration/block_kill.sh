@@ -64,6 +64,43 @@ check "block --kill of the IPv4 address ends its mapped sockets too ($nm)" \
 	grep -q "^ended $nm connections$" <<<"$out"
 check_eq "no mapped connection is left" 0 "$(ss_count ::ffff:198.51.100.30)"
 
+# SYN_RECV: a SYN flood whose SYN-ACKs the client drops leaves request
+# sockets on the server; --kill ends them (ss -K would too)
+nft_table_cleanup inet "${SW_TAG}drop" "$C"
+printf 'table inet %s {\n chain in {\n  type filter hook input priority 0;\n  tcp sport 8083 tcp flags & (syn|ack) == (syn|ack) drop\n }\n}\n' \
+	"${SW_TAG}drop" | sw_c nft -f - || { not_ok "nft rule in the client namespace"; finish; }
+sw_s sysctl -qw net.ipv4.tcp_synack_retries=12
+spawn sw_s "$FARM" serve 192.0.2.1 8083 --backlog 1024 --timeout 120 >/dev/null
+wait_for "flood listener" 5 sh -c "ip netns exec $S ss -Htln | grep -q ':8083'"
+spawn sw_c "$FARM" synflood 192.0.2.1 8083 --count 25 --from 203.0.113.5 --timeout 120 >"$TMP/c5"
+ss_syn() { sw_s ss -Htn state syn-recv dst 203.0.113.5 | wc -l; }
+wait_for "SYN_RECV on the server" 10 test "$(ss_syn)" -eq 25
+nsr=$(ss_syn)
+check_eq "ss sees the flood's 25 SYN_RECV sockets" 25 "$nsr"
+check_eq "and they are all the peer has" "$nsr" "$(ss_count 203.0.113.5)"
+out=$(sw block 203.0.113.5 --kill 2>&1)
+check_eq "block --kill of the flood's source reports the $nsr SYN_RECV sockets ss saw" \
+	"blocked 203.0.113.5 for 10m00s
+ended $nsr connections" "$out"
+check_eq "no SYN_RECV from 203.0.113.5 is left (ss)" 0 "$(ss_syn)"
+
+# CLOSE_WAIT: the client closes first and the server never accepts, so its
+# sockets wait in the accept queue in CLOSE_WAIT
+spawn sw_s "$FARM" serve 192.0.2.1 8082 --backlog 64 --no-accept --timeout 120 >/dev/null
+wait_for "no-accept listener" 5 sh -c "ip netns exec $S ss -Htln | grep -q ':8082'"
+spawn sw_c "$FARM" connect 192.0.2.1 8082 --count 6 --from 203.0.113.10 --close-first \
+	--timeout 120 >"$TMP/c6"
+ss_cw() { sw_s ss -Htn state close-wait dst 203.0.113.10 | wc -l; }
+wait_for "CLOSE_WAIT on the server" 10 test "$(ss_cw)" -eq 6
+ncw=$(ss_cw)
+check_eq "ss sees 6 CLOSE_WAIT sockets from 203.0.113.10" 6 "$ncw"
+check_eq "and they are all the peer has" "$ncw" "$(ss_count 203.0.113.10)"
+out=$(sw block 203.0.113.10 --kill 2>&1)
+check_eq "block --kill reports the $ncw CLOSE_WAIT sockets ss saw" \
+	"blocked 203.0.113.10 for 10m00s
+ended $ncw connections" "$out"
+check_eq "no CLOSE_WAIT from 203.0.113.10 is left (ss)" 0 "$(ss_cw)"
+
 # dry run counts and ends nothing
 out=$(sw block 198.51.100.20 --kill --dry-run 2>&1)
 check "dry run --kill says how many it would end ($n20)" \
