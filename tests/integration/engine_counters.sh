@@ -1,5 +1,5 @@
 #!/bin/bash
-# needs: ip jq nft nstat timeout
+# needs: ip jq nft nstat timeout tmux
 # The counters that tell the truth when SYN cookies hide the SYN queue,
 # driven above zero for real and compared with nstat over the same
 # interval: between refresh 1 and 2 of one sockwatch run,
@@ -10,9 +10,11 @@
 #  - a listener with a backlog of 1 that never accepts: ListenOverflows
 #    and ListenDrops.
 # Each counter's change in the JSON equals nstat's, and per_s is that
-# change over the refresh's interval_s.
+# change over the refresh's interval_s; the TUI's header, replaying the
+# run, shows the same rates.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/farm.bash"
+. "$(dirname "$0")/tui_lib.bash"
 
 NS=${SW_TAG}ctr
 T=$FARM_TMP
@@ -39,7 +41,7 @@ json_counters() { # LINE: the same from sockwatch's JSON
 		"\(.key) \(.value.total)"' <<<"$1" | sort
 }
 
-exec 3< <(exec ip netns exec "$NS" "$SW_BIN" -b --json -n 2 -d 10 --top 0 2>"$T/sw.err")
+exec 3< <(exec ip netns exec "$NS" "$SW_BIN" -b --json -n 2 -d 10 --top 0 --record "$T/ctr.swrec" 2>"$T/sw.err")
 _sw_pids+=($!)
 read -r -t 10 -u 3 L1 || { not_ok "refresh 1 (stderr: $(head -c 200 "$T/sw.err"))"; finish; }
 before=$(nstat_now)
@@ -81,5 +83,14 @@ check "SyncookiesSent counts the 20 handshakes on port 80 (and those on 81)" \
 	test "$(jq '.counters.SyncookiesSent.total' <<<"$L2")" -ge 20
 check "TCPReqQFullDrop counts at least the 15 SYNs the full queue dropped" \
 	test "$(( $(jq '.counters.TCPReqQFullDrop.total' <<<"$L2") - $(jq '.counters.TCPReqQFullDrop.total' <<<"$L1") ))" -ge 15
+
+# the TUI header's counters, per second of the recorded 10 s interval
+tui_start 200x40 --replay "$T/ctr.swrec" -d 0.2
+tui_wait "end of the replay" 10 ' END *$' || not_ok "the TUI replayed the run to its end"
+fmt_rate() { awk -v r="$1" 'BEGIN { if (!(r >= 0.05)) print "0"; else if (r < 10) printf "%.1f\n", r; else printf "%.0f\n", r }'; }
+for c in SyncookiesSent ListenOverflows ListenDrops; do
+	check_eq "the TUI header shows $c/s over the interval" "$c/s $(fmt_rate "$(jq --arg c "$c" '.counters[$c].per_s' <<<"$L2")")" \
+		"$(tui_screen | grep -oE "$c/s +[0-9.kM]+" | tr -s ' ')"
+done
 echo "# whole test took $SECONDS s"
 finish
