@@ -57,6 +57,21 @@ sleep 1.2
 check_same "states pane = batch JSON" "$(json_states <"$J" | sort)" "$(tui_states | sort)"
 check_same "remotes pane = batch JSON" "$(json_remotes <"$J" | sort)" "$(tui_remotes | sort)"
 check_same "listeners pane = batch JSON" "$(json_listeners <"$J" | sort)" "$(tui_listeners | sort)"
+# and once against ss itself, not sockwatch's own JSON
+ss_states() { # "STATE COUNT" of every TCP and UDP socket, netstat's names
+	ip netns exec "$SRV" ss -Htuan | awk '{ s = $2; if (s == "ESTAB") s = "ESTABLISHED"; else if (s == "UNCONN") s = "CLOSE";
+		else if (s ~ /^FIN-WAIT-/) sub(/-WAIT-/, "_WAIT", s); gsub(/-/, "_", s); n[s]++ }
+		END { for (k in n) print k, n[k] }'
+}
+ss_remotes() { # "PEER COUNT" of every socket with a peer
+	ip netns exec "$SRV" ss -Htuan | awk '$2 != "LISTEN" && $2 != "UNCONN" { p = $6; sub(/:[0-9]+$/, "", p); n[p]++ }
+		END { for (k in n) print k, n[k] }'
+}
+check_same "ss sees the population (60 ESTABLISHED, 40 SYN_RECV, 2 LISTEN)" "ESTABLISHED 60
+LISTEN 2
+SYN_RECV 40" "$(ss_states | sort)"
+check_same "states pane = ss (non-zero states)" "$(ss_states | sort)" "$(tui_states | awk '$2 > 0' | sort)"
+check_same "remotes pane = ss (peers)" "$(ss_remotes | sort)" "$(tui_remotes | sort)"
 
 # SYN_RECV (40) is over --warn-syn-recv 10: drawn in the warning color
 # the same screen line with its escapes
