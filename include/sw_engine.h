@@ -38,6 +38,11 @@ struct sw_engine;
  * "--netns web1: no such network namespace (ip netns list shows them)". */
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause);
 
+/* Parse a filter text only (NULL: none), to tell a bad command line (exit
+ * status 2) from a failure at run time before sw_engine_open. Returns 0,
+ * or -1 with *cause the message sw_engine_open would give (caller frees). */
+int sw_engine_filter_check(const char *text, char **cause);
+
 /* Take a snapshot now and aggregate it. Returns 1 when a frame is ready,
  * 0 at the end of a replay, -1 with *cause (malloc'ed) on error. */
 int sw_engine_refresh(struct sw_engine *e, char **cause);

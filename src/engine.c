@@ -415,6 +415,34 @@ fail:
 	return -1;
 }
 
+static int sw_engine_filter_cause(const struct sw_filter_error *ferr,
+				  const char *text, char **cause)
+{
+	char buf[1024];
+	const char *msg = buf;
+
+	if (ferr->pos < 0)
+		return sw_cause_set(cause, "out of memory parsing the filter");
+	sw_filter_error_format(ferr, text ? text : "", buf, sizeof(buf));
+	if (!strncmp(msg, "error: ", 7)) /* the caller says who failed */
+		msg += 7;
+	return sw_cause_set(cause, "%s", msg);
+}
+
+int sw_engine_filter_check(const char *text, char **cause)
+{
+	struct sw_filter_error ferr;
+	struct sw_filter *f;
+
+	*cause = NULL;
+	memset(&ferr, 0, sizeof(ferr));
+	f = sw_filter_parse(text, &ferr);
+	if (!f)
+		return sw_engine_filter_cause(&ferr, text, cause);
+	sw_filter_free(f);
+	return 0;
+}
+
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 {
 	struct sw_engine *e = calloc(1, sizeof(*e));
@@ -443,18 +471,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 
 	memset(&ferr, 0, sizeof(ferr));
 	if (sw_engine_filter(e, o->filter, &ferr) < 0) {
-		char buf[1024];
-		const char *msg = buf;
-
-		if (ferr.pos < 0) {
-			sw_cause_set(cause, "out of memory parsing the filter");
-			goto fail;
-		}
-		sw_filter_error_format(&ferr, o->filter ? o->filter : "", buf,
-				       sizeof(buf));
-		if (!strncmp(msg, "error: ", 7)) /* the caller says who failed */
-			msg += 7;
-		sw_cause_set(cause, "%s", msg);
+		sw_engine_filter_cause(&ferr, o->filter, cause);
 		goto fail;
 	}
 	if (o->replay) {

@@ -338,6 +338,12 @@ int sw_tui_main(const struct sw_opts *o)
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
+	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
+		/* a bad -f is a bad command line */
+		fprintf(stderr, "sockwatch: %s\n", cause);
+		free(cause);
+		return 2;
+	}
 	e = sw_engine_open(&o->engine, &cause);
 	if (!e) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");

@@ -70,10 +70,10 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		      ", \"sockets\": {\"total\": %u, \"tcp\": %u, \"udp\": %u, "
 		      "\"udp_connected\": %u, \"udp_unconnected\": %u, "
 		      "\"opened\": %u, \"closed\": %u, \"changed\": %u, "
-		      "\"duplicates\": %u}",
+		      "\"duplicates\": %u, \"dumped\": %u}",
 		      a->total, a->tcp, a->udp, a->udp_connected,
 		      a->udp_unconnected, a->opened, a->closed, a->changed,
-		      f->snap ? f->snap->dups : 0);
+		      f->snap ? f->snap->dups : 0, f->snap ? f->snap->dumped : 0);
 
 	sw_buf_puts(b, ", \"states\": [");
 	for (k = 0; k < sw_report_nstates; k++) {

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 setpriv ss timeout
 # What must never be blocked is refused with a reason, and nothing is
 # sent: loopback, the server's own addresses, its default gateways, the
 # allow list, the SSH peers (SSH_CONNECTION and sshd's sockets), and any

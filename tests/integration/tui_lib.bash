@@ -5,6 +5,8 @@
 #                                 (TUI_ENV="VAR=x ..." adds to its environment)
 #   tui_screen                    the screen as text (capture-pane -p)
 #   tui_wait DESC SECONDS REGEX   poll the screen until a line matches
+#   tui_check DESC SECONDS REGEX  the same as a check: ok, or not ok and the screen
+#   tui_check_gone DESC SECONDS REGEX  a check that no line matches (any more)
 #   tui_keys KEYS...              tmux send-keys (names: Enter Escape Tab ...)
 #   tui_type TEXT                 send text literally
 #   tui_exited                    the exit line "SW-EXIT=N" once it has quit
@@ -44,6 +46,20 @@ tui_wait() { # DESC SECONDS REGEX
 	echo "# timed out waiting for: $d; the screen was:"
 	tui_screen | sed 's/^/#   /'
 	return 1
+}
+
+tui_check() { # DESC SECONDS REGEX
+	if tui_wait "$1" "$2" "$3"; then ok "$1"; else not_ok "$1 (no line matching '$3' within $2 s)"; fi
+}
+
+tui_check_gone() { # DESC SECONDS REGEX
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		tui_screen | grep -qE -- "$3" || { ok "$1"; return; }
+		sleep 0.1
+	done
+	not_ok "$1 (a line still matches '$3' after $2 s); the screen was:"
+	tui_screen | sed 's/^/#   /'
 }
 
 tui_keys() { tmx send-keys -t tui "$@"; }
