@@ -82,7 +82,8 @@ static inline unsigned ref_states(const char *w, size_t n)
 	k[m] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		all |= 1u << names[i].st;
-	connected = all & ~((1u << TCP_LISTEN) | (1u << TCP_CLOSE) | bucket);
+	/* ss (iproute2 6.1) counts SYN_RECV and TIME_WAIT as connected */
+	connected = all & ~((1u << TCP_LISTEN) | (1u << TCP_CLOSE));
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(k, names[i].name))
 			return 1u << names[i].st;
@@ -94,6 +95,8 @@ static inline unsigned ref_states(const char *w, size_t n)
 		return bucket;
 	if (!strcmp(k, "big"))
 		return all & ~bucket;
+	if (!strcmp(k, "all"))
+		return all;
 	return 0;
 }
 
@@ -186,9 +189,28 @@ static inline bool ref_unary(struct ref *r)
 	}
 	m = ref_peek(r, &a); /* the argument */
 	ref_take(r, a, m);
-	if (ref_is(w, n, "state")) {
-		unsigned mask = ref_states(a, m);
-		r->bad |= !mask;
+	if (ref_is(w, n, "state") || ref_is(w, n, "exclude") || ref_is(w, n, "excl")) {
+		/* states := (("state" | "exclude" | "excl") NAME)+, one run as
+		 * ss's command line reads it: "state" adds, "exclude" removes,
+		 * a run that starts with "exclude" starts from every state */
+		bool first_excl = !ref_is(w, n, "state");
+		unsigned mask = first_excl ? ref_states("all", 3) : 0;
+
+		for (;;) {
+			unsigned one = ref_states(a, m);
+			r->bad |= !one;
+			if (ref_is(w, n, "state"))
+				mask |= one;
+			else
+				mask &= ~one;
+			n = ref_peek(r, &w);
+			if (!ref_is(w, n, "state") && !ref_is(w, n, "exclude") &&
+			    !ref_is(w, n, "excl"))
+				break;
+			ref_take(r, w, n);
+			m = ref_peek(r, &a);
+			ref_take(r, a, m);
+		}
 		return (mask >> s->state) & 1;
 	}
 	if (ref_is(w, n, "port") || ref_is(w, n, "sport") || ref_is(w, n, "dport")) {
