@@ -51,7 +51,8 @@ static const char sw_cli_usage_text[] =
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
-	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow)\n"
+	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow, which\n"
+	"                         may be absent; a FILE named here must exist)\n"
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
@@ -208,7 +209,6 @@ static void sw_cli_defaults(struct sw_opts *o)
 	o->engine.resolve_procs = true;
 	o->no_color = nc && *nc;
 	o->block_for_s = 600;
-	o->allow_file = "/etc/sockwatch/allow";
 	o->audit_log = "/var/log/sockwatch.log";
 	o->warn_syn_recv = 100;
 	o->warn_time_wait = 10000;

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Issue 8: the TUI's never-block list is current. A default gateway and a
+# host address that appear while the TUI runs are refused by b, like
+# `sockwatch block` refuses them; nothing is sent for them.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/tui_lib.bash"
+
+FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
+[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
+SRV=${SW_TAG}s CLI=${SW_TAG}c A=${SW_TAG}a
+ns_add "$SRV"
+ns_add "$CLI"
+veth_pair "$A" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
+for a in 10 11 12; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
+ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
+nft_table_cleanup inet sockwatch "$SRV"
+
+farm() { # NS OUT ARGS...
+	local ns="$1" out="$TUI_TMP/$2"
+	shift 2
+	spawn ip netns exec "$ns" "$FARM" "$@" --timeout 300 >"$out" 2>"$out.err"
+	wait_for "sockfarm $*" 30 grep -q . "$out" || { not_ok "sockfarm $*: $(cat "$out.err")"; finish; }
+}
+farm "$SRV" serve serve 192.0.2.1 80
+farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10
+
+AUDIT="$TUI_TMP/audit.log" ALLOW="$TUI_TMP/allow"
+: >"$ALLOW"
+tui_start 120x40 --netns "$SRV" -d 0.5 --audit-log "$AUDIT" --allow-file "$ALLOW"
+tui_wait "first refresh" 10 '│ +198\.51\.100\.12 +10 ' || { not_ok "the TUI shows the remotes"; finish; }
+
+# while it runs: the default route now goes via .10, and .11 becomes an
+# address of the server (its sockets stay listed: established, stalled)
+ip -n "$SRV" route add default via 198.51.100.10 dev "$A" onlink
+ip -n "$SRV" addr add 198.51.100.11/32 dev lo
+check "the CLI refuses the new gateway" bash -c \
+	"'$SW_BIN' --netns $SRV --audit-log - --allow-file '$ALLOW' block 198.51.100.10 --dry-run 2>&1 | grep -q 'default gateway'"
+
+# refused TUI-ROW-KEYS ADDR WHY: b, Enter on that row; the refusal in the
+# status line; nothing in the set
+refused() {
+	local keys="$1" addr="$2" why="$3" re
+	re=${addr//./\\.}
+	tui_keys $keys
+	tui_keys b
+	if ! tui_wait "confirmation $addr" 5 "Block address $re"; then
+		not_ok "b opens the confirmation for $addr"
+		tui_keys Escape
+		return
+	fi
+	tui_keys Enter
+	if tui_wait "refusal of $addr" 10 "refused.*$re.*$why|$re.*$why"; then
+		ok "b on $addr is refused: $(tui_screen | grep -oE "[^│]*$re is [^│(]*" | head -n 1)"
+	else
+		not_ok "b on $addr (now $why) is refused"
+	fi
+	check "nothing was sent for $addr" bash -c \
+		"! ip netns exec $SRV nft list set inet sockwatch addr4 2>/dev/null | grep -q '$addr'"
+}
+refused Home 198.51.100.10 "default gateway"
+refused "Home Down" 198.51.100.11 "address of this host"
+check "the audit log has both refusals" python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+got = {(r["target"], r["outcome"]) for r in rows}
+assert ("198.51.100.10", "refused") in got and ("198.51.100.11", "refused") in got, rows
+assert not any(r["outcome"] == "sent" for r in rows), rows
+' "$AUDIT"
+
+# and what is no longer special may be blocked again: .12 was never
+tui_keys End b
+tui_wait "confirmation .12" 5 'Block address 198\.51\.100\.12' || true
+tui_keys Enter
+tui_wait "blocked .12" 10 'blocked 198\.51\.100\.12' && ok "an ordinary remote is still blocked" \
+	|| not_ok "b on 198.51.100.12 blocks it"
+tui_keys q
+tui_wait "exit" 5 'SW-EXIT=' || true
+check_eq "q quits with status 0" "SW-EXIT=0" "$(tui_exited)"
+finish
