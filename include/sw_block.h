@@ -74,6 +74,12 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o,
  * nf_tables (modprobe nf_tables)". */
 const char *sw_blocker_unavailable(const struct sw_blocker *b);
 
+/* How many audit-log writes failed so far (an action that was done but
+ * not logged still returns 0: check this); *last (may be NULL) gets the
+ * last message, owned by the blocker. */
+unsigned sw_blocker_audit_failures(const struct sw_blocker *b,
+				   const char **last);
+
 /* What to block. */
 struct sw_block_req {
 	struct sw_prefix target; /* /32 or /128: address sets; else prefix sets */

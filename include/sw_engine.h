@@ -64,6 +64,11 @@ bool sw_engine_is_replay(const struct sw_engine *e);
  * pacing a replay in the TUI); 0 for live engines. */
 double sw_engine_replay_gap(const struct sw_engine *e);
 
+/* NULL, or why the --record file missed refreshes ("--record F: writing
+ * failed: No space left on device: the recording is cut short"): once a
+ * write failed, it stays said. Owned by the engine. */
+const char *sw_engine_record_error(const struct sw_engine *e);
+
 void sw_engine_close(struct sw_engine *e);
 
 #endif

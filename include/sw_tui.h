@@ -40,7 +40,10 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 					  char **cause);
 
 /* Stop the thread, close the engine and blocker, free the models. */
-void sw_tui_worker_stop(struct sw_tui_worker *w);
+/* Stop it and close the engine and the blocker. Returns NULL, or what was
+ * lost meanwhile (a recording cut short, audit lines not written), a
+ * malloc'ed line for the caller to print and free. */
+char *sw_tui_worker_stop(struct sw_tui_worker *w);
 
 /* Take the news. When a new model is ready and the UI is not paused (or
  * the model answers an operator's command), *m is swapped for it; the

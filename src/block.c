@@ -220,6 +220,15 @@ int sw_block_main(const struct sw_opts *o)
 	}
 	rc = sw_block_cmds[o->mode](b, o);
 	fflush(stdout);
+	{
+		const char *lost;
+
+		/* done but not logged is a failure too */
+		if (sw_blocker_audit_failures(b, &lost) && rc == 0) {
+			fprintf(stderr, "sockwatch: %s\n", lost);
+			rc = 1;
+		}
+	}
 	sw_blocker_close(b);
 	return rc;
 }

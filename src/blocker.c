@@ -106,6 +106,11 @@ const char *sw_blocker_unavailable(const struct sw_blocker *b)
 	return b->unavailable;
 }
 
+unsigned sw_blocker_audit_failures(const struct sw_blocker *b, const char **last)
+{
+	return sw_audit_failures(b->audit, last);
+}
+
 void sw_block_result_clear(struct sw_block_result *r)
 {
 	free(r->nft);

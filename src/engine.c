@@ -28,6 +28,7 @@ struct sw_engine {
 	struct sw_rec_reader *rd;
 	struct sw_rec_writer *wr;
 	char *record_path;
+	char record_error[320]; /* the first failed write, or "" */
 	struct sw_procmap *pm;
 
 	struct sw_filter *filter; /* never NULL: the empty filter matches all */
@@ -127,8 +128,19 @@ static int sw_engine_tap(void *arg, unsigned proto, unsigned family,
 
 static int sw_engine_record_fail(struct sw_engine *e, char **cause)
 {
+	int err = errno;
+
+	snprintf(e->record_error, sizeof(e->record_error),
+		 "--record %s: writing failed: %s: the recording is cut short",
+		 e->record_path, strerror(err));
+	errno = err;
 	return sw_cause_set(cause, "--record %s: writing failed: %s",
-			      e->record_path, strerror(errno));
+			      e->record_path, strerror(err));
+}
+
+const char *sw_engine_record_error(const struct sw_engine *e)
+{
+	return e->record_error[0] ? e->record_error : NULL;
 }
 
 /* Read one /proc/thread-self/net file (the namespace of this thread),

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sw_cause.h"
 #include "sw_tui.h"
 
 struct sw_tui_worker {
@@ -124,10 +125,14 @@ static void sw_tui_worker_read_blocks(struct sw_tui_worker *w)
 
 /* Report a block/unblock result; a dry run's nft text goes to a box. */
 static void sw_tui_worker_result(struct sw_tui_worker *w,
-				 struct sw_block_result *r)
+				 struct sw_block_result *r, unsigned audit_failures)
 {
 	char msg[sizeof(w->status)];
 	bool bad = r->outcome == SW_BLOCK_REFUSED || r->outcome == SW_BLOCK_FAILED;
+
+	/* done but not in the audit log: an error to see */
+	if (sw_blocker_audit_failures(w->b, NULL) != audit_failures)
+		bad = true;
 
 	snprintf(msg, sizeof(msg), "%.200s%s%.100s", r->message,
 		 r->kill_error[0] ? "; " : "", r->kill_error);
@@ -162,22 +167,24 @@ static void sw_tui_worker_do_block(struct sw_tui_worker *w,
 		.states = c->states,
 	};
 	struct sw_block_result r;
+	unsigned af = sw_blocker_audit_failures(w->b, NULL);
 
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	sw_blocker_block(w->b, &req, &r);
-	sw_tui_worker_result(w, &r);
+	sw_tui_worker_result(w, &r, af);
 }
 
 static void sw_tui_worker_do_unblock(struct sw_tui_worker *w,
 				     const struct sw_prefix *p)
 {
 	struct sw_block_result r;
+	unsigned af = sw_blocker_audit_failures(w->b, NULL);
 
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	sw_blocker_unblock(w->b, p, &r);
-	sw_tui_worker_result(w, &r);
+	sw_tui_worker_result(w, &r, af);
 }
 
 static uint64_t sw_tui_worker_add(uint64_t t, double s)
@@ -340,18 +347,26 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 	return w;
 }
 
-void sw_tui_worker_stop(struct sw_tui_worker *w)
+char *sw_tui_worker_stop(struct sw_tui_worker *w)
 {
+	const char *rec, *audit = NULL;
+	char *lost = NULL;
 	int i;
 
 	if (!w)
-		return;
+		return NULL;
 	pthread_mutex_lock(&w->mu);
 	w->quit = true;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	/* a refresh in flight finishes first: bounded by one dump */
 	pthread_join(w->th, NULL);
+	rec = sw_engine_record_error(w->e);
+	if (w->b)
+		sw_blocker_audit_failures(w->b, &audit);
+	if (rec || audit)
+		sw_cause_set(&lost, "%s%s%s", rec ? rec : "",
+			     rec && audit ? "; " : "", audit ? audit : "");
 	sw_engine_close(w->e);
 	if (w->b)
 		sw_blocker_close(w->b);
@@ -363,6 +378,7 @@ void sw_tui_worker_stop(struct sw_tui_worker *w)
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
+	return lost;
 }
 
 void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
