@@ -46,7 +46,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause);
 const struct sw_frame *sw_engine_frame(const struct sw_engine *e);
 
 /* Replace the filter (NULL/"" clears). On a parse error returns -1 and
- * fills *err; the old filter stays. Applies from the next refresh. */
+ * fills *err; the old filter stays. Applies from the next refresh, which
+ * is then a new baseline: no opened/closed against the refresh before. */
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err);
 

@@ -25,6 +25,8 @@ struct sw_tui_worker;
 struct sw_tui_news {
 	bool model;          /* *m was replaced with a newer model */
 	bool replay_end;     /* the recording has no more refreshes */
+	bool replay_broken;  /* ... because the rest of it is damaged (status
+				says how) */
 	char status[320];    /* a message for the status line, or "" */
 	bool status_error;   /* status is an error or a refusal */
 	char *info;          /* malloc'ed text for a box (dry run), or NULL */
@@ -101,7 +103,7 @@ struct sw_tui {
 	bool utf8, color;
 	char host[64];
 	uint64_t start_ns;            /* CLOCK_MONOTONIC at start */
-	bool replay, replay_end;
+	bool replay, replay_end, replay_broken;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
 	struct sw_agg_opts group;     /* the grouping in force */

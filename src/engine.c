@@ -41,6 +41,8 @@ struct sw_engine {
 	struct sw_snapshot snap[2];
 	unsigned cur;             /* snap[cur] is the frame's snapshot */
 	bool prev_valid;          /* snap[!cur] is the refresh before it */
+	bool rebase;              /* the filter changed: the next refresh is
+				     a new baseline, not a diff */
 	struct sw_agg agg;
 	struct sw_agg_opts group;
 	struct sw_frame frame;
@@ -380,11 +382,15 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 		return 0;
 	if (rc < 0)
 		goto fail;
+	/* sockets the old filter hid did not open now, nor close */
+	if (e->rebase)
+		prev = NULL;
 	if (sw_agg_build(&e->agg, prev, s, &e->group) < 0) {
 		sw_cause_set(cause, "out of memory aggregating %u sockets",
 			       s->count);
 		goto fail;
 	}
+	e->rebase = false;
 	e->cur = next;
 	e->prev_valid = prev != NULL;
 	/* From here the frame is whole even if the owners or the recording
@@ -506,7 +512,10 @@ const struct sw_frame *sw_engine_frame(const struct sw_engine *e)
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err)
 {
-	return sw_engine_filter(e, text, err);
+	if (sw_engine_filter(e, text, err) < 0)
+		return -1;
+	e->rebase = e->frame.seq > 0;
+	return 0;
 }
 
 const char *sw_engine_filter_text(const struct sw_engine *e)

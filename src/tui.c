@@ -128,10 +128,16 @@ static void sw_tui_take(struct sw_tui *t)
 	}
 	if (n.replay_end && !t->replay_end) {
 		t->replay_end = true;
-		sw_tui_status(t, false, "end of the recording: the last refresh stays on screen (q quits)");
+		t->replay_broken = n.replay_broken;
+		if (!n.replay_broken)
+			sw_tui_status(t, false, "end of the recording: the last refresh stays on screen (q quits)");
 	}
-	if (n.status[0])
+	if (n.status[0]) {
 		sw_tui_status(t, n.status_error, "%s", n.status);
+		/* the damage stays said: the screen stops there */
+		if (t->replay_broken && n.status_error)
+			t->status_until_ns = UINT64_MAX;
+	}
 	if (n.info) {
 		free(t->info);
 		t->info = n.info;

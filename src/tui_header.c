@@ -106,7 +106,8 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)
-		snprintf(ind[n++], sizeof(ind[0]), "END");
+		snprintf(ind[n++], sizeof(ind[0]), "%s",
+			 t->replay_broken ? "END (DAMAGED)" : "END");
 	for (i = 0; i < n; i++)
 		need += (int)strlen(ind[i]) + 3;
 	if (flt >= 0 && w - need < from) {

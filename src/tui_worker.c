@@ -37,7 +37,7 @@ struct sw_tui_worker {
 	struct sw_prefix unblock;
 
 	/* under mu: news for the UI */
-	bool ready_new, ready_forced, replay_end;
+	bool ready_new, ready_forced, replay_end, replay_broken;
 	char status[320];
 	bool status_error;
 	char *info;
@@ -279,6 +279,15 @@ static void *sw_tui_worker_main(void *arg)
 				pthread_mutex_lock(&w->mu);
 				if (r == 0) {
 					ended = w->replay_end = true;
+				} else if (sw_engine_is_replay(w->e)) {
+					char msg[300];
+
+					/* retrying reads on past the damage: stop at it */
+					ended = w->replay_end = w->replay_broken = true;
+					snprintf(msg, sizeof(msg), "damaged recording: %s; the "
+						 "last whole refresh stays on screen",
+						 cause ? cause : "unknown error");
+					sw_tui_worker_say(w, true, msg);
 				} else {
 					char msg[300];
 
@@ -400,6 +409,7 @@ void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 		news->model = true;
 	}
 	news->replay_end = w->replay_end;
+	news->replay_broken = w->replay_broken;
 	if (w->status[0]) {
 		memcpy(news->status, w->status, sizeof(news->status));
 		news->status_error = w->status_error;
