@@ -49,6 +49,8 @@ static const char sw_cli_usage_text[] =
 	"                         in the TUI: the default of b's confirmation)\n"
 	"      --kill             also end the target's existing connections\n"
 	"      --reason TEXT      reason stored with the block and in the audit log\n"
+	"                         (the audit log keeps it whole; in the nft comment\n"
+	"                         characters other than printable ASCII are spaces)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_buf.h"
 #include "sw_cli.h"
 
 /* Output that did not reach stdout (a full disk, /dev/full) is a failure. */
@@ -23,7 +24,10 @@ int main(int argc, char **argv)
 	char err[512];
 
 	if (sw_cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sockwatch: %s\n", err);
+		char safe[sizeof(err) * 4];
+
+		/* the message quotes what was typed: no raw escapes */
+		fprintf(stderr, "sockwatch: %s\n", sw_text_safe(err, safe, sizeof(safe)));
 		return 2;
 	}
 	switch (o.mode) {

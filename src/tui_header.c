@@ -205,6 +205,11 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 		if (ep >= 0 && ep < v->prompt.len - off)
 			mvchgat(r->y, lx + ep, 1, A_UNDERLINE | A_BOLD,
 				(short)PAIR_NUMBER(t->attr[SW_T_ERROR]), NULL);
+		int elen = (int)strlen(v->filter_error);
+
+		/* a long line would push the reason off screen: over its end */
+		if (ex + elen > r->w && elen < r->w - lx)
+			ex = r->w - elen;
 		if (ex < r->w)
 			sw_tui_put(r->y, ex, r->w - ex, t->attr[SW_T_ERROR],
 				   v->filter_error, false);

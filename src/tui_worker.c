@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sw_buf.h"
 #include "sw_cause.h"
 #include "sw_tui.h"
 
@@ -83,7 +84,8 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		k->expires_s = l->v[i].expires_s > 0 ? l->v[i].expires_s : -1;
 		k->packets = l->v[i].packets;
 		k->bytes = l->v[i].bytes;
-		snprintf(k->reason, sizeof(k->reason), "%.63s", l->v[i].comment);
+		/* comments may come from anyone with nft: no raw escapes */
+		sw_text_safe(l->v[i].comment, k->reason, sizeof(k->reason));
 	}
 	sw_view_model_blocks_commit(m, n);
 }
