@@ -372,7 +372,9 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	size_t i;
 
 	sw_cli_defaults(o);
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read "-bd5" cluster of
+	 * an earlier call (it would point into that call's argv) */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
 				NULL)) != -1) {

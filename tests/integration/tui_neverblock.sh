@@ -76,4 +76,25 @@ tui_wait "blocked .12" 10 'blocked 198\.51\.100\.12' && ok "an ordinary remote i
 tui_keys q
 tui_wait "exit" 5 'SW-EXIT=' || true
 check_eq "q quits with status 0" "SW-EXIT=0" "$(tui_exited)"
+tmx kill-session -t tui
+
+# a block whose audit line cannot be written (a full disk: a tmpfs of its
+# own, filled before the start) says so in the status line; q quits at
+# once with exit 1 and the loss said again on the terminal
+ip netns exec "$SRV" nft flush set inet sockwatch addr4
+MNT="$TUI_TMP/mnt"
+mkdir "$MNT"
+tmpfs_wrap "$TUI_TMP/wrap" "$MNT" 16
+tmx new-session -d -s keep "sleep 600"
+SW_BIN="$TUI_TMP/wrap" tui_start 160x40 --netns "$SRV" -d 0.5 --audit-log "$MNT/audit" --allow-file "$ALLOW"
+tui_wait "refresh" 10 '│ +198\.51\.100\.12 +10 ' || true
+tui_keys End b
+tui_wait "confirmation .12" 5 'Block address 198\.51\.100\.12' || true
+tui_keys Enter
+if tui_wait "audit failure" 10 'blocked 198\.51\.100\.12 for .*, but writing the audit log'; then
+	ok "a block not in the audit log says so in the status line"
+else
+	not_ok "a block not in the audit log says so in the status line"
+fi
+tui_quit_lost 1 "writing the audit log .*No space left on device"
 finish
