@@ -1,7 +1,7 @@
 #!/bin/bash
-# Issue 8: the TUI's never-block list is current. A default gateway and a
-# host address that appear while the TUI runs are refused by b, like
-# `sockwatch block` refuses them; nothing is sent for them.
+# Issue 8: the TUI's never-block list is current. A default gateway, a
+# host address and an sshd peer that appear while the TUI runs are refused
+# by b, like `sockwatch block` refuses them; nothing is sent for them.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
@@ -11,18 +11,22 @@ SRV=${SW_TAG}s CLI=${SW_TAG}c A=${SW_TAG}a
 ns_add "$SRV"
 ns_add "$CLI"
 veth_pair "$A" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
-for a in 10 11 12; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
+for a in 10 11 12 13; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
 ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
 nft_table_cleanup inet sockwatch "$SRV"
 
-farm() { # NS OUT ARGS...
-	local ns="$1" out="$TUI_TMP/$2"
-	shift 2
-	spawn ip netns exec "$ns" "$FARM" "$@" --timeout 300 >"$out" 2>"$out.err"
-	wait_for "sockfarm $*" 30 grep -q . "$out" || { not_ok "sockfarm $*: $(cat "$out.err")"; finish; }
+# a copy called sshd, made before anything runs (a copy being written
+# cannot be executed: ETXTBSY)
+cp "$FARM" "$TUI_TMP/sshd"
+farm_bin() { # NS OUT BIN ARGS...
+	local ns="$1" out="$TUI_TMP/$2" bin="$3"
+	shift 3
+	spawn ip netns exec "$ns" "$bin" "$@" --timeout 300 >"$out" 2>"$out.err"
+	wait_for "$bin $*" 30 grep -q . "$out" || { not_ok "$bin $*: $(cat "$out.err")"; finish; }
 }
+farm() { local ns="$1" out="$2"; shift 2; farm_bin "$ns" "$out" "$FARM" "$@"; }
 farm "$SRV" serve serve 192.0.2.1 80
-farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10
+farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10,198.51.100.13=5
 
 AUDIT="$TUI_TMP/audit.log" ALLOW="$TUI_TMP/allow"
 : >"$ALLOW"
@@ -33,6 +37,9 @@ tui_wait "first refresh" 10 '│ +198\.51\.100\.12 +10 ' || { not_ok "the TUI sh
 # address of the server (its sockets stay listed: established, stalled)
 ip -n "$SRV" route add default via 198.51.100.10 dev "$A" onlink
 ip -n "$SRV" addr add 198.51.100.11/32 dev lo
+# ... and .13 opens an SSH session (a process called sshd)
+farm_bin "$SRV" sshd.out "$TUI_TMP/sshd" serve 192.0.2.1 2222
+farm "$CLI" ssh connect 192.0.2.1 2222 --count 1 --from 198.51.100.13 --hold 300
 check "the CLI refuses the new gateway" bash -c \
 	"'$SW_BIN' --netns $SRV --audit-log - --allow-file '$ALLOW' block 198.51.100.10 --dry-run 2>&1 | grep -q 'default gateway'"
 
@@ -59,16 +66,17 @@ refused() {
 }
 refused Home 198.51.100.10 "default gateway"
 refused "Home Down" 198.51.100.11 "address of this host"
-check "the audit log has both refusals" python3 -c '
+refused End 198.51.100.13 "SSH peer"
+check "the audit log has the three refusals" python3 -c '
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 got = {(r["target"], r["outcome"]) for r in rows}
-assert ("198.51.100.10", "refused") in got and ("198.51.100.11", "refused") in got, rows
+assert {("198.51.100.1%d" % i, "refused") for i in (0, 1, 3)} <= got, rows
 assert not any(r["outcome"] == "sent" for r in rows), rows
 ' "$AUDIT"
 
-# and what is no longer special may be blocked again: .12 was never
-tui_keys End b
+# and an ordinary remote is still blocked: .12
+tui_keys End Up b
 tui_wait "confirmation .12" 5 'Block address 198\.51\.100\.12' || true
 tui_keys Enter
 tui_wait "blocked .12" 10 'blocked 198\.51\.100\.12' && ok "an ordinary remote is still blocked" \
@@ -88,7 +96,7 @@ tmpfs_wrap "$TUI_TMP/wrap" "$MNT" 16
 tmx new-session -d -s keep "sleep 600"
 SW_BIN="$TUI_TMP/wrap" tui_start 160x40 --netns "$SRV" -d 0.5 --audit-log "$MNT/audit" --allow-file "$ALLOW"
 tui_wait "refresh" 10 '│ +198\.51\.100\.12 +10 ' || true
-tui_keys End b
+tui_keys End Up b
 tui_wait "confirmation .12" 5 'Block address 198\.51\.100\.12' || true
 tui_keys Enter
 if tui_wait "audit failure" 10 'blocked 198\.51\.100\.12 for .*, but writing the audit log'; then
