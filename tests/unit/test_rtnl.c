@@ -216,16 +216,15 @@ static void test_via_multipath(void **state)
 	struct sw_policy p;
 	struct nlmsghdr *nlh;
 	struct nlattr *mp;
-	struct {
-		struct rtvia via;
-		uint8_t addr[16];
-	} via;
+	/* struct rtvia ends in a flexible array: family, then the address */
+	uint8_t via[sizeof(struct rtvia) + 16];
 	const char *hops[] = {"198.51.100.1", "198.51.100.2"};
 
 	(void)state;
 	nlh = route(&c, AF_INET, NULL, 0, RTN_UNICAST);
-	via.via.rtvia_family = AF_INET6;
-	bytes("fe80::99", AF_INET6, via.addr);
+	memset(via, 0, sizeof(via));
+	((struct rtvia *)via)->rtvia_family = AF_INET6;
+	bytes("fe80::99", AF_INET6, via + sizeof(struct rtvia));
 	mnl_attr_put(nlh, RTA_VIA, sizeof(via), &via);
 	c.len += nlh->nlmsg_len;
 
