@@ -207,9 +207,10 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 				(short)PAIR_NUMBER(t->attr[SW_T_ERROR]), NULL);
 		int elen = (int)strlen(v->filter_error);
 
-		/* a long line would push the reason off screen: over its end */
-		if (ex + elen > r->w && elen < r->w - lx)
-			ex = r->w - elen;
+		/* a line that leaves no room for the reason (a full prompt):
+		 * the reason goes over the line's end instead of off screen */
+		if (r->w - ex < (elen < 24 ? elen : 24))
+			ex = r->w - elen > lx ? r->w - elen : lx;
 		if (ex < r->w)
 			sw_tui_put(r->y, ex, r->w - ex, t->attr[SW_T_ERROR],
 				   v->filter_error, false);

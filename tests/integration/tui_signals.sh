@@ -2,7 +2,7 @@
 # Issue 8: the TUI never leaves a raw or blank terminal. SIGPIPE, SIGUSR1
 # and SIGALRM end it with the terminal restored and a message (exit 1);
 # TERM=dumb is refused with a message; a damaged recording says so and
-# stays said. Replays only: nothing here touches the network.
+# stays said; the filter prompt says when it is full. Replays only: nothing here touches the network.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
@@ -47,6 +47,20 @@ if tui_wait "exit on TERM=dumb" 5 'SW-EXIT='; then
 else
 	not_ok "TERM=dumb: the TUI refuses instead of drawing a blank screen"
 fi
+tmx kill-session -t tui
+
+# the filter prompt past its limit: the refusal is on screen
+tui_start 100x30 --replay "$REC"
+tui_wait "first refresh" 10 'replay diag\.rec' || true
+tui_keys /
+tui_wait "the prompt" 5 '^Filter:' || true
+tui_type "port 80 or port 81 $(printf 'or port 82 %.0s' $(seq 30))"
+if tui_wait "prompt full" 5 'at most 255 characters'; then
+	ok "typing past the filter prompt's limit is refused visibly"
+else
+	not_ok "typing past the filter prompt's limit is refused visibly"
+fi
+tui_keys Escape q
 tmx kill-session -t tui
 
 # a recording cut inside its second refresh
