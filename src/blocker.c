@@ -53,6 +53,7 @@ int sw_blocker_policy_renew(struct sw_blocker *b, char **cause)
 struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 {
 	struct sw_blocker *b = calloc(1, sizeof(*b));
+
 	*cause = NULL;
 	if (!b)
 		goto nomem;
