@@ -51,7 +51,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause);
 const struct sw_frame *sw_engine_frame(const struct sw_engine *e);
 
 /* Replace the filter (NULL/"" clears). On a parse error returns -1 and
- * fills *err; the old filter stays. Applies from the next refresh. */
+ * fills *err; the old filter stays. Applies from the next refresh, which
+ * is then a new baseline: no opened/closed against the refresh before. */
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err);
 
@@ -68,6 +69,11 @@ bool sw_engine_is_replay(const struct sw_engine *e);
 /* Interval recorded between this replay frame and the previous one (for
  * pacing a replay in the TUI); 0 for live engines. */
 double sw_engine_replay_gap(const struct sw_engine *e);
+
+/* NULL, or why the --record file missed refreshes ("--record F: writing
+ * failed: No space left on device: the recording is cut short"): once a
+ * write failed, it stays said. Owned by the engine. */
+const char *sw_engine_record_error(const struct sw_engine *e);
 
 void sw_engine_close(struct sw_engine *e);
 

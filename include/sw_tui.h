@@ -26,6 +26,8 @@ struct sw_tui_worker;
 struct sw_tui_news {
 	bool model;          /* *m was replaced with a newer model */
 	bool replay_end;     /* the recording has no more refreshes */
+	bool replay_broken;  /* ... because the rest of it is damaged (status
+				says how) */
 	char status[320];    /* a message for the status line, or "" */
 	bool status_error;   /* status is an error or a refusal */
 	char *info;          /* malloc'ed text for a box (dry run), or NULL */
@@ -41,7 +43,10 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 					  char **cause);
 
 /* Stop the thread, close the engine and blocker, free the models. */
-void sw_tui_worker_stop(struct sw_tui_worker *w);
+/* Stop it and close the engine and the blocker. Returns NULL, or what was
+ * lost meanwhile (a recording cut short, audit lines not written), a
+ * malloc'ed line for the caller to print and free. */
+char *sw_tui_worker_stop(struct sw_tui_worker *w);
 
 /* Take the news. When a new model is ready and the UI is not paused (or
  * the model answers an operator's command), *m is swapped for it; the
@@ -101,7 +106,7 @@ struct sw_tui {
 	bool utf8, color;
 	char host[64];
 	uint64_t start_ns;            /* CLOCK_MONOTONIC at start */
-	bool replay, replay_end;
+	bool replay, replay_end, replay_broken;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
 	struct sw_agg_opts group;     /* the grouping in force */

@@ -87,7 +87,8 @@ int sw_batch_main(const struct sw_opts *o)
 			break;
 		}
 		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-			fprintf(stderr, "sockwatch: writing the report failed\n");
+			fprintf(stderr, "sockwatch: writing the report failed: %s\n",
+				strerror(errno ? errno : EIO));
 			rc = 1;
 			break;
 		}

@@ -29,6 +29,7 @@ struct sw_engine {
 	struct sw_rec_reader *rd;
 	struct sw_rec_writer *wr;
 	char *record_path;
+	char record_error[320]; /* the first failed write, or "" */
 	struct sw_procmap *pm;
 
 	struct sw_filter *filter; /* never NULL: the empty filter matches all */
@@ -43,6 +44,8 @@ struct sw_engine {
 	struct sw_snapshot snap[2];
 	unsigned cur;             /* snap[cur] is the frame's snapshot */
 	bool prev_valid;          /* snap[!cur] is the refresh before it */
+	bool rebase;              /* the filter changed: the next refresh is
+				     a new baseline, not a diff */
 	struct sw_agg agg;
 	struct sw_agg_opts group;
 	struct sw_frame frame;
@@ -130,8 +133,19 @@ static int sw_engine_tap(void *arg, unsigned proto, unsigned family,
 
 static int sw_engine_record_fail(struct sw_engine *e, char **cause)
 {
+	int err = errno;
+
+	snprintf(e->record_error, sizeof(e->record_error),
+		 "--record %s: writing failed: %s: the recording is cut short",
+		 e->record_path, strerror(err));
+	errno = err;
 	return sw_cause_set(cause, "--record %s: writing failed: %s",
-			      e->record_path, strerror(errno));
+			      e->record_path, strerror(err));
+}
+
+const char *sw_engine_record_error(const struct sw_engine *e)
+{
+	return e->record_error[0] ? e->record_error : NULL;
 }
 
 /* Read one /proc/thread-self/net file (the namespace of this thread),
@@ -371,11 +385,15 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 		return 0;
 	if (rc < 0)
 		goto fail;
+	/* sockets the old filter hid did not open now, nor close */
+	if (e->rebase)
+		prev = NULL;
 	if (sw_agg_build(&e->agg, prev, s, &e->group) < 0) {
 		sw_cause_set(cause, "out of memory aggregating %u sockets",
 			       s->count);
 		goto fail;
 	}
+	e->rebase = false;
 	e->cur = next;
 	e->prev_valid = prev != NULL;
 	/* From here the frame is whole even if the owners or the recording
@@ -516,7 +534,10 @@ const struct sw_frame *sw_engine_frame(const struct sw_engine *e)
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err)
 {
-	return sw_engine_filter(e, text, err);
+	if (sw_engine_filter(e, text, err) < 0)
+		return -1;
+	e->rebase = e->frame.seq > 0;
+	return 0;
 }
 
 const char *sw_engine_filter_text(const struct sw_engine *e)

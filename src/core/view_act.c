@@ -406,6 +406,12 @@ static unsigned sw_view_prompt_key(struct sw_view *v, int key)
 	case SW_LINE_EDIT:
 		sw_view_check_filter(v);
 		return SW_R_REDRAW;
+	case SW_LINE_FULL:
+		snprintf(v->filter_error, sizeof(v->filter_error),
+			 "full: a filter holds at most %d characters",
+			 SW_VIEW_LINE_MAX);
+		v->filter_error_pos = -1;
+		return SW_R_REDRAW;
 	case SW_LINE_CANCEL:
 		/* Esc clears the filter */
 		sw_view_line_set(&v->prompt, "");

@@ -82,7 +82,7 @@ static void bench_fill(unsigned long n)
 int main(int argc, char **argv)
 {
 	unsigned long already = 100000, reps = 200, i;
-	struct sw_block_opts bo = {.allow_file = "/nonexistent/allow"};
+	struct sw_block_opts bo = {.allow_file = NULL};
 	char audit[] = "/tmp/block_speed_audit.XXXXXX", *cause = NULL;
 	struct sw_blocker *b;
 	struct sw_block_result r;

@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "sw_addr.h"
 #include "sw_sock.h"
 
 /* A TCP/UDP record: "192.0.2.1" or "2001:db8::1" addresses. */
@@ -33,6 +34,17 @@ static inline struct sw_sock sw_test_sock(unsigned proto, unsigned state,
 	s.dport = (uint16_t)dport;
 	s.cookie = cookie;
 	return s;
+}
+
+/* "192.0.2.0/24", "2001:db8::1": a prefix, or the test fails. */
+static inline struct sw_prefix sw_test_prefix(const char *text)
+{
+	struct sw_prefix p;
+	const char *err = NULL;
+
+	if (sw_prefix_parse(text, &p, &err) < 0)
+		fail_msg("bad fixture '%s': %s", text, err);
+	return p;
 }
 
 #endif
