@@ -8,6 +8,8 @@
 
 #include "sw_buf.h"
 
+#define SW_AUDIT_ERR_LEN 256
+
 struct sw_audit_rec {
 	const char *action;  /* "block", "unblock", "unblock-all", "expire",
 				"kill", "refuse", "cleanup" */
@@ -30,7 +32,9 @@ void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
 struct sw_audit;
 
 /* Remember the path ("" or "-": no log); the file is opened (append,
- * created 0640) at the first write. Returns NULL only on ENOMEM. */
+ * created 0640, without blocking) at the first write and must be a
+ * regular file: a FIFO or a device is refused. Returns NULL only on
+ * ENOMEM. */
 struct sw_audit *sw_audit_new(const char *path, const char *user);
 
 /* Open the file now if not yet open. Returns 0, or -1 with a one-line
@@ -42,6 +46,10 @@ int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen);
  * or -1 with err as above. No log: returns 0. */
 int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
 		   char *err, size_t errlen);
+
+/* How many opens or writes failed so far; *last (may be NULL) gets the
+ * last failure's message (owned by a), or NULL when none failed. */
+unsigned sw_audit_failures(const struct sw_audit *a, const char **last);
 
 void sw_audit_free(struct sw_audit *a);
 

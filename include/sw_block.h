@@ -42,9 +42,11 @@ struct sw_block_opts {
 	bool force;             /* allow prefixes shorter than the floors
 				   (/16 v4, /48 v6); never overrides the
 				   never-block list or the allow list */
-	const char *allow_file; /* NULL: SW_BLOCK_ALLOW_FILE. A missing file
-				   is an empty allow list; an unreadable or
-				   malformed one makes sw_blocker_open fail */
+	const char *allow_file; /* NULL: SW_BLOCK_ALLOW_FILE, where a missing
+				   file is an empty allow list. A file named
+				   here must exist; an unreadable, non-regular,
+				   too large (1 MiB) or malformed one makes
+				   sw_blocker_open fail */
 	const char *audit_log;  /* NULL: SW_BLOCK_AUDIT_LOG; "" or "-": none */
 	const char *netns;      /* NAME under /run/netns to enter before any
 				   netlink socket is opened, or NULL to stay
@@ -73,6 +75,12 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o,
  * to block; monitoring works)" or "unavailable: the kernel has no
  * nf_tables (modprobe nf_tables)". */
 const char *sw_blocker_unavailable(const struct sw_blocker *b);
+
+/* How many audit-log writes failed so far (an action that was done but
+ * not logged still returns 0: check this); *last (may be NULL) gets the
+ * last message, owned by the blocker. */
+unsigned sw_blocker_audit_failures(const struct sw_blocker *b,
+				   const char **last);
 
 /* What to block. */
 struct sw_block_req {

@@ -28,6 +28,14 @@ void sw_buf_printf(struct sw_buf *b, const char *fmt, ...)
  * and invalid UTF-8 bytes are escaped (\u00XX). */
 void sw_buf_json_str(struct sw_buf *b, const char *s);
 
+/* Text from outside (process names, filter text, comments read back
+ * from nftables) made safe for a terminal: every control character
+ * (0x00-0x1f, 0x7f) becomes \xHH, all else is copied. */
+void sw_buf_puts_safe(struct sw_buf *b, const char *s);
+/* The same into out (len bytes, always NUL-terminated, cut to fit).
+ * Returns out. */
+char *sw_text_safe(const char *s, char *out, size_t len);
+
 /* Append a finite double as JSON ("0.0" style, fixed decimals); NaN and
  * infinities become 0. */
 void sw_buf_json_num(struct sw_buf *b, double v, int decimals);

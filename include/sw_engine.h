@@ -38,6 +38,11 @@ struct sw_engine;
  * "--netns web1: no such network namespace (ip netns list shows them)". */
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause);
 
+/* Parse a filter text only (NULL: none), to tell a bad command line (exit
+ * status 2) from a failure at run time before sw_engine_open. Returns 0,
+ * or -1 with *cause the message sw_engine_open would give (caller frees). */
+int sw_engine_filter_check(const char *text, char **cause);
+
 /* Take a snapshot now and aggregate it. Returns 1 when a frame is ready,
  * 0 at the end of a replay, -1 with *cause (malloc'ed) on error. */
 int sw_engine_refresh(struct sw_engine *e, char **cause);
@@ -46,7 +51,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause);
 const struct sw_frame *sw_engine_frame(const struct sw_engine *e);
 
 /* Replace the filter (NULL/"" clears). On a parse error returns -1 and
- * fills *err; the old filter stays. Applies from the next refresh. */
+ * fills *err; the old filter stays. Applies from the next refresh, which
+ * is then a new baseline: no opened/closed against the refresh before. */
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err);
 
@@ -63,6 +69,11 @@ bool sw_engine_is_replay(const struct sw_engine *e);
 /* Interval recorded between this replay frame and the previous one (for
  * pacing a replay in the TUI); 0 for live engines. */
 double sw_engine_replay_gap(const struct sw_engine *e);
+
+/* NULL, or why the --record file missed refreshes ("--record F: writing
+ * failed: No space left on device: the recording is cut short"): once a
+ * write failed, it stays said. Owned by the engine. */
+const char *sw_engine_record_error(const struct sw_engine *e);
 
 void sw_engine_close(struct sw_engine *e);
 

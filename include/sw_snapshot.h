@@ -18,6 +18,8 @@ struct sw_snapshot {
 			      nslots-1 and spare hash bits above as a tag */
 	uint32_t nslots;   /* power of two, >= 2*cap */
 	uint32_t dups;     /* duplicates dropped since the last reset */
+	uint32_t dumped;   /* sockets the kernel returned since the last reset,
+			      before the user-space filter (the parser counts) */
 	/* Histogram kept by sw_snapshot_add: sockets per protocol and state
 	 * (states >= SW_ST_MAX are counted in SW_ST_UNKNOWN). */
 	uint32_t nstate[SW_PROTO_MAX][SW_ST_MAX];

@@ -21,6 +21,13 @@
 
 struct sw_sockkill;
 
+/* Whether a kill of target ends this socket: proto SW_TCP in a state of
+ * SW_SOCKKILL_TCP_STATES or connected SW_UDP (ESTABLISHED), with the peer
+ * dst (4 bytes for SW_V4, 16 for SW_V6, IPv4-mapped counted as IPv4)
+ * inside target. Pure. */
+bool sw_sockkill_wants(const struct sw_prefix *target, unsigned proto,
+		       unsigned state, unsigned family, const uint8_t *dst);
+
 /* Open a NETLINK_SOCK_DIAG socket in the current namespace. Returns NULL
  * with *cause (malloc'ed, caller frees) on failure. */
 struct sw_sockkill *sw_sockkill_open(char **cause);

@@ -86,6 +86,7 @@ struct sw_view {
 	struct sw_view_list list[SW_PANE_MAX];
 	struct sw_view_detail detail;
 	struct sw_view_line prompt;       /* the filter being typed */
+	const struct sw_filter_env *filter_env; /* service names, or NULL */
 	char filter_error[256];           /* shown inline under the prompt */
 	int filter_error_pos;
 	struct sw_view_confirm confirm;

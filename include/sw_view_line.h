@@ -8,7 +8,10 @@ struct sw_view_line {
 	int len, cur;
 };
 
-enum sw_line_result { SW_LINE_EDIT, SW_LINE_ACCEPT, SW_LINE_CANCEL };
+/* SW_LINE_FULL: a printable character did not fit (the line holds
+ * SW_VIEW_LINE_MAX characters): nothing changed, say so. */
+enum sw_line_result { SW_LINE_EDIT, SW_LINE_ACCEPT, SW_LINE_CANCEL, SW_LINE_FULL };
+#define SW_VIEW_LINE_MAX 255
 
 /* Edit a line with key (printable characters insert; Left/Right/Home/End,
  * Backspace/Delete, ^U clears, ^A/^E; Enter accepts, Esc cancels). */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@ struct sw_audit {
 	char *user;
 	int fd;
 	struct sw_buf line;
+	unsigned failures;            /* writes that failed */
+	char error[SW_AUDIT_ERR_LEN]; /* the last one's message */
 };
 
 static void sw_audit_str(struct sw_buf *b, const char *key, const char *v)
@@ -89,18 +92,44 @@ struct sw_audit *sw_audit_new(const char *path, const char *user)
 	return a;
 }
 
+static int sw_audit_failed(struct sw_audit *a, const char *err)
+{
+	a->failures++;
+	snprintf(a->error, sizeof(a->error), "%s", err);
+	return -1;
+}
+
 int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen)
 {
+	struct stat st;
+
 	if (!a->path || a->fd >= 0)
 		return 0;
-	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	/* O_NONBLOCK: a FIFO without a reader must not hang the open */
+	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+				   O_NONBLOCK | O_NOCTTY, 0640);
 	if (a->fd < 0) {
 		snprintf(err, errlen,
 			 "cannot write the audit log %s: %s (use --audit-log PATH, "
 			 "or - for none)", a->path, strerror(errno));
-		return -1;
+		return sw_audit_failed(a, err);
+	}
+	if (fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(a->fd);
+		a->fd = -1;
+		snprintf(err, errlen,
+			 "the audit log %s is not a regular file (use --audit-log "
+			 "FILE, or - for none)", a->path);
+		return sw_audit_failed(a, err);
 	}
 	return 0;
+}
+
+unsigned sw_audit_failures(const struct sw_audit *a, const char **last)
+{
+	if (last)
+		*last = a->failures ? a->error : NULL;
+	return a->failures;
 }
 
 int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
@@ -120,13 +149,13 @@ int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
 			a->user);
 	if (a->line.oom) {
 		snprintf(err, errlen, "audit log: out of memory");
-		return -1;
+		return sw_audit_failed(a, err);
 	}
 	n = write(a->fd, a->line.data, a->line.len);
 	if (n != (ssize_t)a->line.len) {
 		snprintf(err, errlen, "writing the audit log %s failed: %s", a->path,
 			 n < 0 ? strerror(errno) : "short write");
-		return -1;
+		return sw_audit_failed(a, err);
 	}
 	return 0;
 }

@@ -30,6 +30,12 @@ int sw_batch_main(const struct sw_opts *o)
 	long i;
 	int rc = 0;
 
+	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
+		/* a bad -f is a bad command line */
+		fprintf(stderr, "sockwatch: %s\n", cause);
+		free(cause);
+		return 2;
+	}
 	e = sw_engine_open(&o->engine, &cause);
 	if (!e) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
@@ -81,7 +87,8 @@ int sw_batch_main(const struct sw_opts *o)
 			break;
 		}
 		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-			fprintf(stderr, "sockwatch: writing the report failed\n");
+			fprintf(stderr, "sockwatch: writing the report failed: %s\n",
+				strerror(errno ? errno : EIO));
 			rc = 1;
 			break;
 		}

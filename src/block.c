@@ -149,11 +149,14 @@ static void sw_block_text(struct sw_buf *out, const struct sw_block_list *l)
 		const struct sw_block_entry *e = &l->v[i];
 		char t[SW_ADDR_STRLEN], left[16];
 
-		sw_buf_printf(out, "%-24s %9s %12llu %14llu  %s\n",
+		sw_buf_printf(out, "%-24s %9s %12llu %14llu  ",
 			      sw_prefix_format(&e->target, t, sizeof(t)),
 			      sw_block_format_left(e->expires_s, left, sizeof(left)),
 			      (unsigned long long)e->packets,
-			      (unsigned long long)e->bytes, e->comment);
+			      (unsigned long long)e->bytes);
+		/* comments may come from anyone with nft */
+		sw_buf_puts_safe(out, e->comment);
+		sw_buf_puts(out, "\n");
 	}
 }
 
@@ -220,6 +223,15 @@ int sw_block_main(const struct sw_opts *o)
 	}
 	rc = sw_block_cmds[o->mode](b, o);
 	fflush(stdout);
+	{
+		const char *lost;
+
+		/* done but not logged is a failure too */
+		if (sw_blocker_audit_failures(b, &lost) && rc == 0) {
+			fprintf(stderr, "sockwatch: %s\n", lost);
+			rc = 1;
+		}
+	}
 	sw_blocker_close(b);
 	return rc;
 }

@@ -16,10 +16,9 @@
 #include "sw_grow.h"
 #include "sw_netns.h"
 #include "sw_nft.h"
+#include "sw_neverblock.h"
 #include "sw_policy.h"
-#include "sw_rtnl.h"
 #include "sw_sockkill.h"
-#include "sw_sshpeer.h"
 
 static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 {
@@ -30,49 +29,23 @@ static int sw_blocker_entry_cmp(const void *pa, const void *pb)
 	return d ? d : (int)a->target.plen - (int)b->target.plen;
 }
 
-/* Read the allow list; a missing file is an empty list. */
-static int sw_blocker_allow(struct sw_blocker *b, const char *path, char **cause)
+int sw_blocker_policy_renew(struct sw_blocker *b, char **cause)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL, err[SW_BLOCK_MSG_LEN];
-	size_t len = 0, cap = 0, n;
-	int r;
+	struct sw_policy fresh;
 
-	if (!f) {
-		if (errno == ENOENT)
-			return 0;
-		return sw_cause_set(cause, "cannot read the allow list %s: %s (fix "
-				    "it or set --allow-file)", path,
-				    strerror(errno));
-	}
-	do {
-		if (len + 4096 > cap) {
-			char *t = realloc(text, cap = cap * 2 + 8192);
-
-			if (!t) {
-				free(text);
-				fclose(f);
-				return sw_cause_set(cause, "out of memory reading %s",
-						    path);
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, cap - len, f);
-		len += n;
-	} while (n > 0);
-	fclose(f);
-	r = sw_policy_parse_allow(&b->policy, text ? text : "", len, path, err,
-				  sizeof(err));
-	free(text);
-	if (r < 0)
-		return sw_cause_set(cause, "%s", err);
+	if (sw_neverblock_read(&fresh, b->allow_file ? b->allow_file
+						     : SW_BLOCK_ALLOW_FILE,
+			       b->allow_file != NULL, b->kill,
+			       getenv("SSH_CONNECTION"), cause) < 0)
+		return -1;
+	sw_policy_free(&b->policy);
+	b->policy = fresh;
 	return 0;
 }
 
 struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 {
 	struct sw_blocker *b = calloc(1, sizeof(*b));
-	char err[SW_BLOCK_MSG_LEN];
 
 	*cause = NULL;
 	if (!b)
@@ -81,23 +54,14 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 	b->force = o->force;
 	if (o->netns && sw_netns_enter(o->netns, cause) < 0)
 		goto fail;
-	if (sw_policy_init(&b->policy) < 0)
+	if (o->allow_file && !(b->allow_file = strdup(o->allow_file)))
 		goto nomem;
-	if (sw_blocker_allow(b, o->allow_file ? o->allow_file : SW_BLOCK_ALLOW_FILE,
-			     cause) < 0)
-		goto fail;
-	/* without these the policy would be blind: refuse to block at all */
-	if (sw_rtnl_host_addrs(&b->policy, cause) < 0 ||
-	    sw_rtnl_gateways(&b->policy, cause) < 0)
-		goto fail;
 	b->kill = sw_sockkill_open(cause);
 	if (!b->kill)
 		goto fail;
-	if (sw_sshpeer_add(&b->policy, b->kill, getenv("SSH_CONNECTION"), err,
-			   sizeof(err)) < 0) {
-		sw_cause_set(cause, "finding SSH peers: %s", err);
+	/* read now, so a bad allow file stops blocking before any action */
+	if (sw_blocker_policy_renew(b, cause) < 0)
 		goto fail;
-	}
 	sw_audit_user(b->user, sizeof(b->user));
 	b->audit = sw_audit_new(o->audit_log ? o->audit_log : SW_BLOCK_AUDIT_LOG,
 				b->user);
@@ -124,6 +88,7 @@ void sw_blocker_close(struct sw_blocker *b)
 	sw_sockkill_close(b->kill);
 	sw_audit_free(b->audit);
 	sw_policy_free(&b->policy);
+	free(b->allow_file);
 	free(b->unavailable);
 	free(b->v);
 	free(b);
@@ -132,6 +97,11 @@ void sw_blocker_close(struct sw_blocker *b)
 const char *sw_blocker_unavailable(const struct sw_blocker *b)
 {
 	return b->unavailable;
+}
+
+unsigned sw_blocker_audit_failures(const struct sw_blocker *b, const char **last)
+{
+	return sw_audit_failures(b->audit, last);
 }
 
 void sw_block_result_clear(struct sw_block_result *r)

@@ -89,7 +89,14 @@ static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *
 {
 	const struct sw_block_entry *e;
 	struct sw_block_entry tmp;
+	char *cause = NULL;
 
+	if (sw_blocker_policy_renew(b, &cause) < 0) {
+		snprintf(why, whylen, "cannot read the never-block list again: %s",
+			 cause ? cause : "out of memory");
+		free(cause);
+		return false;
+	}
 	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
 		return false;
 	/* t itself is no overlap: blocking it again renews it */

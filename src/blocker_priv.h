@@ -26,7 +26,8 @@
 
 struct sw_blocker {
 	bool dry_run, force;
-	struct sw_policy policy;
+	struct sw_policy policy;     /* as read before the last decision */
+	char *allow_file;            /* --allow-file, or NULL: the default */
 	struct sw_nft *nft;          /* NULL when unavailable */
 	char *unavailable;           /* why, or NULL */
 	struct sw_sockkill *kill;
@@ -40,6 +41,11 @@ struct sw_blocker {
 	double read_ms;              /* how long it took */
 	struct sw_block_list list;   /* filled by sw_blocker_list */
 };
+
+/* Read the never-block list again (addresses, gateways and SSH peers
+ * change while a TUI runs) and replace b->policy with it. Returns 0, or
+ * -1 with *cause (malloc'ed); the old policy then stays. */
+int sw_blocker_policy_renew(struct sw_blocker *b, char **cause);
 
 /* The entry for exactly p in the last list, or NULL. */
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,

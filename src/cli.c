@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,9 @@ static const char sw_cli_usage_text[] =
 	"  -u, --udp              UDP sockets only\n"
 	"  -4, --ipv4             IPv4 only\n"
 	"  -6, --ipv6             IPv6 only\n"
-	"  -f, --filter EXPR      filter, e.g. 'state syn_recv and dport 443',\n"
+	"  -f, --filter EXPR      filter, in ss's syntax or sockwatch's, e.g.\n"
+	"                         'state syn_recv and dport 443', 'dport >= :1024',\n"
+	"                         'state established ( dport = :ssh or sport = :ssh )',\n"
 	"                         'addr 203.0.113.0/24 or not port 22' (see sockwatch(8))\n"
 	"  -g, --group V4[,V6]    group remotes by prefix: -g 24 or -g 24,64\n"
 	"                         (default 32,128)\n"
@@ -49,10 +52,13 @@ static const char sw_cli_usage_text[] =
 	"                         in the TUI: the default of b's confirmation)\n"
 	"      --kill             also end the target's existing connections\n"
 	"      --reason TEXT      reason stored with the block and in the audit log\n"
+	"                         (the audit log keeps it whole; in the nft comment\n"
+	"                         characters other than printable ASCII are spaces)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
-	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow)\n"
+	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow, which\n"
+	"                         may be absent; a FILE named here must exist)\n"
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
@@ -171,21 +177,33 @@ static int sw_cli_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* A whole number in [lo, hi] spanning exactly s[0..n). */
+static int sw_cli_long_n(const char *s, size_t n, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	if (!n || s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if ((size_t)(end - s) != n || errno || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int sw_cli_group(const char *s, struct sw_agg_opts *g, char *err,
 			size_t len)
 {
 	const char *comma = strchr(s, ',');
-	char v4[16] = "", v6[16] = "";
+	size_t n4 = comma ? (size_t)(comma - s) : strlen(s);
 	long a = 32, b = 128;
 
-	if (comma) {
-		snprintf(v4, sizeof(v4), "%.*s", (int)(comma - s), s);
-		snprintf(v6, sizeof(v6), "%s", comma + 1);
-	} else {
-		snprintf(v4, sizeof(v4), "%s", s);
-	}
-	if ((*v4 && sw_cli_long(v4, 1, 32, &a) < 0) ||
-	    (comma && sw_cli_long(v6, 1, 128, &b) < 0) || (!*v4 && !comma))
+	/* parsed in place: a long value is never cut to a shorter valid one */
+	if ((n4 && sw_cli_long_n(s, n4, 1, 32, &a) < 0) ||
+	    (comma && sw_cli_long_n(comma + 1, strlen(comma + 1), 1, 128, &b) < 0) ||
+	    (!n4 && !comma))
 		return sw_cli_fail(err, len,
 				   "--group: '%s' is not V4[,V6] prefix lengths "
 				   "(IPv4 1-32, IPv6 1-128), e.g. -g 24 or -g 24,64",
@@ -209,7 +227,6 @@ static void sw_cli_defaults(struct sw_opts *o)
 	o->engine.resolve_procs = true;
 	o->no_color = nc && *nc;
 	o->block_for_s = SW_BLOCK_DEFAULT_S;
-	o->allow_file = "/etc/sockwatch/allow";
 	o->audit_log = "/var/log/sockwatch.log";
 	o->warn_syn_recv = 100;
 	o->warn_time_wait = 10000;
@@ -233,17 +250,134 @@ static const char *sw_cli_optname(int c, char *buf, size_t len)
 	return buf;
 }
 
+/* Where each option means something; options not listed apply
+ * everywhere (--netns, --allow-file, --audit-log). */
+#define SW_CLI_M(m) (1u << (m))
+#define SW_CLI_MONITOR (SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BATCH))
+static const struct {
+	int opt;
+	unsigned modes;
+	const char *where;
+} sw_cli_scope[] = {
+	{'b', SW_CLI_M(SW_MODE_BATCH), "batch mode"},
+	{'d', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'n', SW_CLI_M(SW_MODE_BATCH), "batch mode"},
+	{'t', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'u', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'4', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'6', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'f', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{'g', SW_CLI_MONITOR, "the TUI and batch mode"},
+	{OPT_JSON, SW_CLI_M(SW_MODE_BATCH) | SW_CLI_M(SW_MODE_BLOCKS),
+	 "batch mode and 'blocks'"},
+	{OPT_TOP, SW_CLI_MONITOR, "batch mode"},
+	{OPT_RECORD, SW_CLI_MONITOR, "the TUI and batch mode"},
+	{OPT_REPLAY, SW_CLI_MONITOR, "the TUI and batch mode"},
+	{OPT_NO_COLOR, SW_CLI_MONITOR, "the TUI"},
+	{OPT_WARN_SR, SW_CLI_MONITOR, "the TUI"},
+	{OPT_WARN_TW, SW_CLI_MONITOR, "the TUI"},
+	{OPT_WARN_CW, SW_CLI_MONITOR, "the TUI"},
+	{OPT_FOR, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
+	{OPT_KILL, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
+	{OPT_REASON, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
+	{OPT_FORCE, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
+	{OPT_DRY_RUN, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK) |
+	 SW_CLI_M(SW_MODE_UNBLOCK) | SW_CLI_M(SW_MODE_CLEANUP),
+	 "'block', 'unblock', --cleanup and the TUI"},
+};
+
+static int sw_cli_index(int c)
+{
+	const struct option *lo;
+
+	for (lo = sw_cli_longopts; lo->name; lo++)
+		if (lo->val == c)
+			return (int)(lo - sw_cli_longopts);
+	return -1;
+}
+
+static void sw_cli_seen(uint64_t *seen, int c)
+{
+	int i = sw_cli_index(c);
+
+	if (i >= 0)
+		*seen |= 1ull << i;
+}
+
+/* An option given where it means nothing: -1 with err, else 0. */
+static int sw_cli_check_scope(uint64_t seen, enum sw_mode mode,
+			      const char *mode_name, char *err, size_t errlen)
+{
+	char on[48];
+	size_t i;
+
+	for (i = 0; i < sizeof(sw_cli_scope) / sizeof(sw_cli_scope[0]); i++) {
+		int idx = sw_cli_index(sw_cli_scope[i].opt);
+
+		if (idx < 0 || !(seen & (1ull << idx)) ||
+		    (sw_cli_scope[i].modes & SW_CLI_M(mode)))
+			continue;
+		return sw_cli_fail(err, errlen, "%s means nothing with %s: it "
+				   "belongs to %s",
+				   sw_cli_optname(sw_cli_scope[i].opt, on, sizeof(on)),
+				   mode_name, sw_cli_scope[i].where);
+	}
+	return 0;
+}
+
+/* The message for what getopt did not know: a long option by its name
+ * (with the candidates when it was an ambiguous prefix, or "takes no
+ * value" for --help=x), a short one by its letter. */
+static int sw_cli_unknown(const char *arg, int optopt_c, char *err, size_t errlen)
+{
+	const struct option *lo, *exact = NULL;
+	char cands[256] = "";
+	size_t n, o = 0;
+	int hits = 0;
+
+	if (strncmp(arg, "--", 2) != 0 || !arg[2]) {
+		if (optopt_c && optopt_c < 256)
+			return sw_cli_fail(err, errlen, "unknown option '-%c' (see "
+					   "sockwatch --help)", optopt_c);
+		return sw_cli_fail(err, errlen, "unknown option '%s' (see "
+				   "sockwatch --help)", arg);
+	}
+	n = strcspn(arg + 2, "=");
+	for (lo = sw_cli_longopts; lo->name; lo++) {
+		if (strncmp(lo->name, arg + 2, n) != 0)
+			continue;
+		if (strlen(lo->name) == n)
+			exact = lo;
+		o += (size_t)snprintf(cands + o, o < sizeof(cands) ? sizeof(cands) - o : 0,
+				      "%s--%s", hits ? ", " : "", lo->name);
+		if (o >= sizeof(cands))
+			o = sizeof(cands) - 1;
+		hits++;
+	}
+	if ((exact || hits == 1) && arg[2 + n] == '=')
+		return sw_cli_fail(err, errlen, "option '--%s' takes no value (see "
+				   "sockwatch --help)", exact ? exact->name : cands + 2);
+	if (hits > 1 && !exact)
+		return sw_cli_fail(err, errlen, "ambiguous option '--%.*s': could be "
+				   "%s", (int)n, arg + 2, cands);
+	return sw_cli_fail(err, errlen, "unknown option '--%.*s' (see sockwatch "
+			   "--help)", (int)n, arg + 2);
+}
+
 int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		 size_t errlen)
 {
 	bool batch = false, cleanup = false, saw_n = false, saw_block_opt = false;
+	uint64_t seen = 0;
 	const char *pos[3] = {NULL, NULL, NULL};
 	int npos = 0, c;
 	char on[48];
 	size_t i;
 
 	sw_cli_defaults(o);
-	optind = 1;
+	/* 0, not 1: glibc then also forgets a half-read "-bd5" cluster of
+	 * an earlier call (it would point into that call's argv) */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
 				NULL)) != -1) {
@@ -323,14 +457,9 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 			return sw_cli_fail(err, errlen, "%s needs a value (see sockwatch --help)",
 					   argv[optind - 1]);
 		default:
-			if (optopt && optopt < 256)
-				return sw_cli_fail(err, errlen,
-						   "unknown option '-%c' (see sockwatch --help)",
-						   optopt);
-			return sw_cli_fail(err, errlen,
-					   "unknown option '%s' (see sockwatch --help)",
-					   argv[optind - 1]);
+			return sw_cli_unknown(argv[optind - 1], optopt, err, errlen);
 		}
+		sw_cli_seen(&seen, c);
 	}
 	while (optind < argc) {
 		if (npos == 2)
@@ -358,6 +487,14 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		o->mode = SW_MODE_CLEANUP;
 	}
 
+	if (o->mode != SW_MODE_TUI &&
+	    (batch || sw_cli_check_scope(seen, o->mode, o->mode == SW_MODE_CLEANUP
+					 ? "--cleanup" : pos[0], err, errlen) < 0)) {
+		if (batch)
+			return sw_cli_fail(err, errlen, "-b/--batch means nothing with %s",
+					   o->mode == SW_MODE_CLEANUP ? "--cleanup" : pos[0]);
+		return -1;
+	}
 	switch (o->mode) {
 	case SW_MODE_BLOCK:
 		if (!o->target)

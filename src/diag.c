@@ -123,6 +123,7 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 
 	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
 		return -1;
+	p->out->dumped++;
 	if (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s))
 		return 0;
 	return sw_snapshot_add(p->out, &s) < 0 ? -1 : 0;

@@ -216,16 +216,31 @@ static struct code side(int code, const struct sw_prefix *p, unsigned family,
 	return c;
 }
 
+/* The port op of one side (0: local, 1: remote) for a node's comparison. */
+static int port_code(const struct sw_fnode *n, int side)
+{
+	static const int codes[2][3] = {
+		[0] = {[SW_FCMP_EQ] = INET_DIAG_BC_S_EQ,
+		       [SW_FCMP_GE] = INET_DIAG_BC_S_GE,
+		       [SW_FCMP_LE] = INET_DIAG_BC_S_LE},
+		[1] = {[SW_FCMP_EQ] = INET_DIAG_BC_D_EQ,
+		       [SW_FCMP_GE] = INET_DIAG_BC_D_GE,
+		       [SW_FCMP_LE] = INET_DIAG_BC_D_LE},
+	};
+
+	return codes[side][n->cmp <= SW_FCMP_LE ? n->cmp : SW_FCMP_EQ];
+}
+
 static struct code leaf(const struct sw_fnode *n, unsigned family, bool super)
 {
 	switch (n->kind) {
 	case SW_F_PORT:
-		return c_or(c_port(INET_DIAG_BC_S_EQ, n->u.port),
-			    c_port(INET_DIAG_BC_D_EQ, n->u.port));
+		return c_or(c_port(port_code(n, 0), n->u.port),
+			    c_port(port_code(n, 1), n->u.port));
 	case SW_F_SPORT:
-		return c_port(INET_DIAG_BC_S_EQ, n->u.port);
+		return c_port(port_code(n, 0), n->u.port);
 	case SW_F_DPORT:
-		return c_port(INET_DIAG_BC_D_EQ, n->u.port);
+		return c_port(port_code(n, 1), n->u.port);
 	case SW_F_ADDR:
 		return c_or(side(INET_DIAG_BC_S_COND, &n->u.pfx, family, super),
 			    side(INET_DIAG_BC_D_COND, &n->u.pfx, family, super));

@@ -20,6 +20,7 @@
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_record.h"
+#include "sw_services.h"
 
 #define SW_ENGINE_BC_MAX (64 * 1024)
 
@@ -30,9 +31,12 @@ struct sw_engine {
 	struct sw_rec_reader *rd;
 	struct sw_rec_writer *wr;
 	char *record_path;
+	char record_error[320]; /* the first failed write, or "" */
 	struct sw_procmap *pm;
 
 	struct sw_filter *filter; /* never NULL: the empty filter matches all */
+	struct sw_services services; /* service names for the filter's ports */
+	struct sw_filter_env fenv;
 	/* What the filter lets the kernel skip, worked out once per filter. */
 	uint8_t *bc[2];           /* kernel bytecode for IPv4, IPv6 */
 	size_t bclen[2];
@@ -42,6 +46,8 @@ struct sw_engine {
 	struct sw_snapshot snap[2];
 	unsigned cur;             /* snap[cur] is the frame's snapshot */
 	bool prev_valid;          /* snap[!cur] is the refresh before it */
+	bool rebase;              /* the filter changed: the next refresh is
+				     a new baseline, not a diff */
 	struct sw_agg agg;
 	struct sw_agg_opts group;
 	struct sw_frame frame;
@@ -100,7 +106,7 @@ static void sw_engine_pushdown(struct sw_engine *e, const struct sw_filter *f)
 static int sw_engine_filter(struct sw_engine *e, const char *text,
 			    struct sw_filter_error *err)
 {
-	struct sw_filter *f = sw_filter_parse(text, err);
+	struct sw_filter *f = sw_filter_parse_env(text, &e->fenv, err);
 
 	if (!f)
 		return -1;
@@ -121,8 +127,19 @@ static int sw_engine_tap(void *arg, unsigned proto, unsigned family,
 
 static int sw_engine_record_fail(struct sw_engine *e, char **cause)
 {
+	int err = errno;
+
+	snprintf(e->record_error, sizeof(e->record_error),
+		 "--record %s: writing failed: %s: the recording is cut short",
+		 e->record_path, strerror(err));
+	errno = err;
 	return sw_cause_set(cause, "--record %s: writing failed: %s",
-			      e->record_path, strerror(errno));
+			      e->record_path, strerror(err));
+}
+
+const char *sw_engine_record_error(const struct sw_engine *e)
+{
+	return e->record_error[0] ? e->record_error : NULL;
 }
 
 /* Read one /proc/thread-self/net file (the namespace of this thread),
@@ -356,11 +373,15 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 		return 0;
 	if (rc < 0)
 		goto fail;
+	/* sockets the old filter hid did not open now, nor close */
+	if (e->rebase)
+		prev = NULL;
 	if (sw_agg_build(&e->agg, prev, s, &e->group) < 0) {
 		sw_cause_set(cause, "out of memory aggregating %u sockets",
 			       s->count);
 		goto fail;
 	}
+	e->rebase = false;
 	e->cur = next;
 	e->prev_valid = prev != NULL;
 	/* From here the frame is whole even if the owners or the recording
@@ -400,6 +421,34 @@ fail:
 	return -1;
 }
 
+static int sw_engine_filter_cause(const struct sw_filter_error *ferr,
+				  const char *text, char **cause)
+{
+	char buf[1024];
+	const char *msg = buf;
+
+	if (ferr->pos < 0)
+		return sw_cause_set(cause, "out of memory parsing the filter");
+	sw_filter_error_format(ferr, text ? text : "", buf, sizeof(buf));
+	if (!strncmp(msg, "error: ", 7)) /* the caller says who failed */
+		msg += 7;
+	return sw_cause_set(cause, "%s", msg);
+}
+
+int sw_engine_filter_check(const char *text, char **cause)
+{
+	struct sw_filter_error ferr;
+	struct sw_filter *f;
+
+	*cause = NULL;
+	memset(&ferr, 0, sizeof(ferr));
+	f = sw_filter_parse(text, &ferr);
+	if (!f)
+		return sw_engine_filter_cause(&ferr, text, cause);
+	sw_filter_free(f);
+	return 0;
+}
+
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 {
 	struct sw_engine *e = calloc(1, sizeof(*e));
@@ -414,6 +463,8 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	e->udp = o->udp || !o->tcp;
 	e->v4 = o->v4 || !o->v6;
 	e->v6 = o->v6 || !o->v4;
+	e->services = (struct sw_services){e->tcp, e->udp};
+	e->fenv = sw_services_env(&e->services);
 	e->resolve_procs = o->resolve_procs;
 	e->group = o->group;
 	for (unsigned i = 0; i < 2; i++)
@@ -426,18 +477,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 
 	memset(&ferr, 0, sizeof(ferr));
 	if (sw_engine_filter(e, o->filter, &ferr) < 0) {
-		char buf[1024];
-		const char *msg = buf;
-
-		if (ferr.pos < 0) {
-			sw_cause_set(cause, "out of memory parsing the filter");
-			goto fail;
-		}
-		sw_filter_error_format(&ferr, o->filter ? o->filter : "", buf,
-				       sizeof(buf));
-		if (!strncmp(msg, "error: ", 7)) /* the caller says who failed */
-			msg += 7;
-		sw_cause_set(cause, "%s", msg);
+		sw_engine_filter_cause(&ferr, o->filter, cause);
 		goto fail;
 	}
 	if (o->replay) {
@@ -482,7 +522,10 @@ const struct sw_frame *sw_engine_frame(const struct sw_engine *e)
 int sw_engine_set_filter(struct sw_engine *e, const char *text,
 			 struct sw_filter_error *err)
 {
-	return sw_engine_filter(e, text, err);
+	if (sw_engine_filter(e, text, err) < 0)
+		return -1;
+	e->rebase = e->frame.seq > 0;
+	return 0;
 }
 
 const char *sw_engine_filter_text(const struct sw_engine *e)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include "sw_cause.h"
 #include "sw_netns.h"
@@ -13,6 +16,7 @@
 int sw_netns_enter(const char *name, char **cause)
 {
 	char path[4096];
+	struct statfs fs;
 	int fd;
 
 	*cause = NULL;
@@ -26,12 +30,17 @@ int sw_netns_enter(const char *name, char **cause)
 		snprintf(path, sizeof(path), "%s", name);
 	else
 		snprintf(path, sizeof(path), "/run/netns/%s", name);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
+	/* O_NONBLOCK: a FIFO put there must not hang the open */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd >= 0 && (fstatfs(fd, &fs) < 0 || fs.f_type != NSFS_MAGIC)) {
+		close(fd);
+		errno = EINVAL; /* any other file: not a namespace, whoever we are */
+		fd = -1;
+	} else if (fd >= 0 && setns(fd, CLONE_NEWNET) == 0) {
 		close(fd);
 		return 0;
 	}
-	if (fd >= 0) {
+	if (fd >= 0) { /* setns failed */
 		int err = errno;
 
 		close(fd);

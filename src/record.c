@@ -149,13 +149,28 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 		*cause = sw_cause_fmt("%s: out of memory", path);
 		return NULL;
 	}
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	/* O_NONBLOCK: a FIFO must not hang the open (it is refused below) */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NONBLOCK |
+			O_NOCTTY, 0600);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		*cause = sw_cause_fmt("--record %s: cannot open for writing: %s",
 				    path, strerror(errno));
 		goto fail;
 	}
-	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+	/* a FIFO would block the refresher once full, a device (/dev/full)
+	 * cannot be cut back to the last whole refresh: files only */
+	if (!S_ISREG(st.st_mode)) {
+		*cause = sw_cause_fmt("--record %s: not a regular file (%s); record "
+				    "to a file", path, S_ISFIFO(st.st_mode) ? "a FIFO"
+				    : S_ISDIR(st.st_mode) ? "a directory"
+				    : "a device or socket");
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, O_APPEND) < 0) {
+		*cause = sw_cause_fmt("--record %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (st.st_size > 0) {
 		keep = sw_rec_last_end(fd, path, st.st_size, cause);
 		if (keep < 0)
 			goto fail;

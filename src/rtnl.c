@@ -110,7 +110,9 @@ static int sw_rtnl_route_cb(const struct nlmsghdr *nlh, void *data)
 	const void *gw = NULL;
 	int gwaf = rtm->rtm_family;
 
-	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len != 0 ||
+	/* a default route, or half of one: VPNs install 0.0.0.0/1 and
+	 * 128.0.0.0/1 (::/1, 8000::/1) to win over the real default */
+	if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_dst_len > 1 ||
 	    rtm->rtm_type != RTN_UNICAST ||
 	    (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6))
 		return MNL_CB_OK;
@@ -188,6 +190,34 @@ out:
 		mnl_socket_close(nl);
 	free(buf);
 	return ret;
+}
+
+static int sw_rtnl_parse(mnl_cb_t cb, struct sw_policy *p, const void *buf,
+			 size_t len)
+{
+	struct sw_rtnl_ctx c = {.p = p};
+	int rc = sw_nl_run(buf, len, 0, 0, cb, &c);
+
+	if (rc < 0) {
+		if (c.nomem)
+			errno = ENOMEM;
+		return -1;
+	}
+	if (rc > 0) { /* no NLMSG_DONE: the list is not whole */
+		errno = EBADMSG;
+		return -1;
+	}
+	return c.added;
+}
+
+int sw_rtnl_parse_addrs(struct sw_policy *p, const void *buf, size_t len)
+{
+	return sw_rtnl_parse(sw_rtnl_addr_cb, p, buf, len);
+}
+
+int sw_rtnl_parse_routes(struct sw_policy *p, const void *buf, size_t len)
+{
+	return sw_rtnl_parse(sw_rtnl_route_cb, p, buf, len);
 }
 
 int sw_rtnl_host_addrs(struct sw_policy *p, char **cause)

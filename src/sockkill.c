@@ -156,10 +156,25 @@ struct sw_sockkill_victim {
 
 struct sw_sockkill_collect {
 	const struct sw_prefix *target;
+	unsigned proto;
 	struct sw_sockkill_victim *v;
 	size_t n, cap;
 	int nomem;
 };
+
+bool sw_sockkill_wants(const struct sw_prefix *target, unsigned proto,
+		       unsigned state, unsigned family, const uint8_t *dst)
+{
+	uint32_t states = proto == SW_UDP ? SW_STATE_BIT(SW_ESTABLISHED)
+					  : SW_SOCKKILL_TCP_STATES;
+	uint8_t peer[16] = {0};
+
+	if (state >= 32 || !(states & SW_STATE_BIT(state)))
+		return false;
+	memcpy(peer, dst, family == SW_V4 ? 4 : 16);
+	family = sw_addr_normalise(peer, family);
+	return sw_prefix_contains_addr(target, family, peer);
+}
 
 /* The walk hands out normalised records; SOCK_DESTROY needs the raw id,
  * so collection goes through its own callback on the raw message. */
@@ -167,16 +182,14 @@ static int sw_sockkill_collect_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct sw_sockkill_collect *c = data;
 	const struct inet_diag_msg *m = mnl_nlmsg_get_payload(nlh);
-	uint8_t peer[16] = {0};
-	unsigned fam;
 
 	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*m)))
 		return MNL_CB_OK;
 	if (m->idiag_family != AF_INET && m->idiag_family != AF_INET6)
 		return MNL_CB_OK;
-	memcpy(peer, m->id.idiag_dst, m->idiag_family == AF_INET ? 4 : 16);
-	fam = sw_addr_normalise(peer, m->idiag_family == AF_INET ? SW_V4 : SW_V6);
-	if (!sw_prefix_contains_addr(c->target, fam, peer))
+	if (!sw_sockkill_wants(c->target, c->proto, m->idiag_state,
+			       m->idiag_family == AF_INET ? SW_V4 : SW_V6,
+			       (const uint8_t *)m->id.idiag_dst))
 		return MNL_CB_OK;
 	if (sw_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v), 256)) {
 		c->nomem = 1;
@@ -192,8 +205,10 @@ static int sw_sockkill_gather(struct sw_sockkill *k, unsigned proto, int af,
 			      uint32_t states, struct sw_sockkill_collect *c)
 {
 	size_t first = c->n, i;
-	int ret = sw_sockkill_run(k, proto, af, states, sw_sockkill_collect_cb,
-				  c, NULL);
+	int ret;
+
+	c->proto = proto;
+	ret = sw_sockkill_run(k, proto, af, states, sw_sockkill_collect_cb, c, NULL);
 
 	for (i = first; i < c->n; i++)
 		c->v[i].proto = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;

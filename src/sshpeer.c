@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ struct sw_sshpeer_ctx {
 
 int sw_sshpeer_parse_env(const char *value, struct sw_prefix *out)
 {
-	char addr[SW_ADDR_STRLEN];
+	char addr[SW_ADDR_STRLEN + IF_NAMESIZE], *zone;
 	const char *err;
 	size_t n;
 
@@ -35,6 +36,13 @@ int sw_sshpeer_parse_env(const char *value, struct sw_prefix *out)
 		return -1;
 	memcpy(addr, value, n);
 	addr[n] = '\0';
+	/* sshd writes link-local peers with their zone: fe80::5%eth0 */
+	zone = strchr(addr, '%');
+	if (zone) {
+		if (!strchr(addr, ':') || !zone[1])
+			return -1;
+		*zone = '\0';
+	}
 	if (strchr(addr, '/') || sw_prefix_parse(addr, out, &err) < 0)
 		return -1;
 	return 0;
@@ -130,6 +138,9 @@ static int sw_sshpeer_listen_cb(void *arg, const struct sw_sock *s)
 	struct sw_sshpeer_ctx *c = arg;
 	size_t i;
 
+	if (s->state != SW_LISTEN)
+		return 0;
+
 	if (!sw_sshpeer_held(c, s->inode))
 		return 0;
 	for (i = 0; i < c->nports; i++)
@@ -144,15 +155,39 @@ static int sw_sshpeer_estab_cb(void *arg, const struct sw_sock *s)
 {
 	struct sw_sshpeer_ctx *c = arg;
 	struct sw_prefix pfx;
-	bool ssh = sw_sshpeer_held(c, s->inode);
+	bool ssh;
 	size_t i;
 
+	if (s->state != SW_ESTABLISHED)
+		return 0;
+	ssh = sw_sshpeer_held(c, s->inode);
 	for (i = 0; i < c->nports && !ssh; i++)
 		ssh = c->ports[i] == s->sport;
 	if (!ssh)
 		return 0;
-	sw_prefix_make(&pfx, s->family, s->dst, sw_family_bits(s->family));
+	sw_prefix_make_norm(&pfx, s->family, s->dst, sw_family_bits(s->family));
 	return sw_sshpeer_add_one(c, &pfx, "sshd");
+}
+
+int sw_sshpeer_from_socks(struct sw_policy *p, const uint32_t *inodes,
+			  size_t ninodes, const struct sw_sock *socks, size_t n)
+{
+	struct sw_sshpeer_ctx c = {.p = p};
+	size_t i;
+
+	c.inodes = malloc((ninodes ? ninodes : 1) * sizeof(*c.inodes));
+	if (!c.inodes)
+		return -1;
+	if (ninodes)
+		memcpy(c.inodes, inodes, ninodes * sizeof(*c.inodes));
+	c.ninodes = ninodes;
+	qsort(c.inodes, c.ninodes, sizeof(*c.inodes), sw_sshpeer_u32cmp);
+	for (i = 0; i < n; i++)
+		sw_sshpeer_listen_cb(&c, &socks[i]);
+	for (i = 0; i < n && !c.nomem; i++)
+		sw_sshpeer_estab_cb(&c, &socks[i]);
+	free(c.inodes);
+	return c.nomem ? -1 : c.added;
 }
 
 int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,

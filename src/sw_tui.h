@@ -21,6 +21,7 @@
 #include "sw_clock.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
+#include "sw_services.h"
 #include "sw_view.h"
 #include "tui_paint.h"
 
@@ -32,6 +33,8 @@ struct sw_tui_worker;
 struct sw_tui_news {
 	bool model;          /* *m was replaced with a newer model */
 	bool replay_end;     /* the recording has no more refreshes */
+	bool replay_broken;  /* ... because the rest of it is damaged (status
+				says how) */
 	char status[320];    /* a message for the status line, or "" */
 	bool status_error;   /* status is an error or a refusal */
 	char *info;          /* malloc'ed text for a box (dry run), or NULL */
@@ -47,7 +50,10 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 					  char **cause);
 
 /* Stop the thread, close the engine and blocker, free the models. */
-void sw_tui_worker_stop(struct sw_tui_worker *w);
+/* Stop it and close the engine and the blocker. Returns NULL, or what was
+ * lost meanwhile (a recording cut short, audit lines not written), a
+ * malloc'ed line for the caller to print and free. */
+char *sw_tui_worker_stop(struct sw_tui_worker *w);
 
 /* Take the news. When a new model is ready and the UI is not paused (or
  * the model answers an operator's command), *m is swapped for it; the
@@ -69,6 +75,8 @@ void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p);
 struct sw_tui {
 	const struct sw_opts *o;
 	struct sw_view view;
+	struct sw_services services;  /* the prompt's service names */
+	struct sw_filter_env fenv;
 	struct sw_view_model *m;      /* the UI's model, from the refresher */
 	struct sw_view_model empty;   /* shown before the first refresh */
 	struct sw_view_layout lay;
@@ -76,7 +84,7 @@ struct sw_tui {
 	struct sw_tui_paint pt;       /* the theme, UTF-8 or not */
 	char host[64];
 	uint64_t start_ns;            /* CLOCK_MONOTONIC at start */
-	bool replay, replay_end;
+	bool replay, replay_end, replay_broken;
 	char replay_name[64];
 	char filter[256];             /* the filter in force */
 	bool dry_run;

@@ -107,10 +107,16 @@ static void sw_tui_take(struct sw_tui *t)
 	}
 	if (n.replay_end && !t->replay_end) {
 		t->replay_end = true;
-		sw_tui_status(t, false, "end of the recording: the last refresh stays on screen (q quits)");
+		t->replay_broken = n.replay_broken;
+		if (!n.replay_broken)
+			sw_tui_status(t, false, "end of the recording: the last refresh stays on screen (q quits)");
 	}
-	if (n.status[0])
+	if (n.status[0]) {
 		sw_tui_status(t, n.status_error, "%s", n.status);
+		/* the damage stays said: the screen stops there */
+		if (t->replay_broken && n.status_error)
+			t->status_until_ns = UINT64_MAX;
+	}
 	if (n.info) {
 		free(t->info);
 		t->info = n.info;
@@ -229,10 +235,18 @@ static void sw_tui_screen_setup(struct sw_tui *t)
 	sw_tui_paint_init(&t->pt, t->o->no_color);
 }
 
-/* The loop; returns false on a signal that asks us to stop. */
-static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
+/* Signals that end the TUI as q does (exit 0). Any other signal in the
+ * set ends it with a message and exit 1, the terminal restored first. */
+static bool sw_tui_quit_signal(int sig)
+{
+	return sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* The loop; returns 0, or the signal that stopped it. */
+static int sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
 {
 	bool run = true;
+	int stop_sig = 0;
 
 	sw_tui_draw(t);
 	while (run) {
@@ -249,10 +263,12 @@ static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
 			struct signalfd_siginfo si;
 
 			if (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGWINCH)
+				if (si.ssi_signo == SIGWINCH) {
 					sw_tui_resize();
-				else
+				} else {
 					run = false;
+					stop_sig = (int)si.ssi_signo;
+				}
 			}
 		}
 		if (n > 0 && (p[1].revents & POLLIN))
@@ -268,6 +284,7 @@ static void sw_tui_loop(struct sw_tui *t, int wake_fd, int sig_fd)
 		if (run)
 			sw_tui_draw(t);
 	}
+	return stop_sig;
 }
 
 static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
@@ -276,6 +293,10 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	struct sw_view *v = &t->view;
 
 	sw_view_init(v, o->delay_s, &o->engine.group);
+	t->services = (struct sw_services){o->engine.tcp || !o->engine.udp,
+					   o->engine.udp || !o->engine.tcp};
+	t->fenv = sw_services_env(&t->services);
+	v->filter_env = &t->fenv;
 	v->warn[SW_SYN_RECV] = o->warn_syn_recv;
 	v->warn[SW_TIME_WAIT] = o->warn_time_wait;
 	v->warn[SW_CLOSE_WAIT] = o->warn_close_wait;
@@ -295,9 +316,9 @@ int sw_tui_main(const struct sw_opts *o)
 	struct sw_blocker *b;
 	SCREEN *scr;
 	sigset_t sigs;
-	char *cause = NULL;
-	int wake_fd = -1, sig_fd;
-	const char *name;
+	char *cause = NULL, *lost;
+	int wake_fd = -1, sig_fd, sig, rc = 0;
+	const char *name, *cup;
 
 	memset(&t, 0, sizeof(t));
 	t.o = o;
@@ -305,6 +326,12 @@ int sw_tui_main(const struct sw_opts *o)
 	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
+		return 2;
+	}
+	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
+		/* a bad -f is a bad command line */
+		fprintf(stderr, "sockwatch: %s\n", cause);
+		free(cause);
 		return 2;
 	}
 	e = sw_engine_open(&o->engine, &cause);
@@ -333,6 +360,11 @@ int sw_tui_main(const struct sw_opts *o)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGQUIT);
+	/* by default these end the process with the terminal left raw */
+	sigaddset(&sigs, SIGPIPE);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGUSR2);
+	sigaddset(&sigs, SIGALRM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sig_fd < 0) {
@@ -354,23 +386,45 @@ int sw_tui_main(const struct sw_opts *o)
 	}
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
-		sw_tui_worker_stop(t.w);
+		free(sw_tui_worker_stop(t.w));
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: cannot drive this terminal (TERM=%s): set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
 		return 1;
 	}
+	/* a terminal that cannot place the cursor (TERM=dumb) would show a
+	 * blank screen */
+	cup = tigetstr("cup");
+	if (!cup || cup == (const char *)-1) {
+		endwin();
+		delscreen(scr);
+		free(sw_tui_worker_stop(t.w));
+		close(sig_fd);
+		fprintf(stderr, "sockwatch: this terminal (TERM=%s) cannot move the cursor: set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
+			getenv("TERM") ? getenv("TERM") : "");
+		return 1;
+	}
 	t.start_ns = sw_now_ns(CLOCK_MONOTONIC);
 	sw_tui_screen_setup(&t);
-	sw_tui_loop(&t, wake_fd, sig_fd);
+	sig = sw_tui_loop(&t, wake_fd, sig_fd);
 
 	/* the terminal first, then everything else */
 	endwin();
 	delscreen(scr);
-	sw_tui_worker_stop(t.w);
+	lost = sw_tui_worker_stop(t.w);
+	if (sig && !sw_tui_quit_signal(sig)) {
+		fprintf(stderr, "sockwatch: stopped by signal %s (%d); the terminal is restored\n",
+			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig);
+		rc = 1;
+	}
+	if (lost) {
+		fprintf(stderr, "sockwatch: %s\n", lost);
+		free(lost);
+		rc = 1;
+	}
 	sw_view_free(&t.view);
 	sw_view_model_free(&t.empty);
 	free(t.info);
 	close(sig_fd);
-	return 0;
+	return rc;
 }

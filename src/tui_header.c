@@ -106,7 +106,8 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 		snprintf(ind[n++], sizeof(ind[0]), "GROUP /%u /%u", g.group_v4,
 			 g.group_v6);
 	if (t->replay_end)
-		snprintf(ind[n++], sizeof(ind[0]), "END");
+		snprintf(ind[n++], sizeof(ind[0]), "%s",
+			 t->replay_broken ? "END (DAMAGED)" : "END");
 	for (i = 0; i < n; i++)
 		need += (int)strlen(ind[i]) + 3;
 	if (flt >= 0 && w - need < from) {
@@ -204,6 +205,12 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 		if (ep >= 0 && ep < v->prompt.len - off)
 			mvchgat(r->y, lx + ep, 1, A_UNDERLINE | A_BOLD,
 				(short)PAIR_NUMBER(t->pt.attr[SW_T_ERROR]), NULL);
+		int elen = (int)strlen(v->filter_error);
+
+		/* a line that leaves no room for the reason (a full prompt):
+		 * the reason goes over the line's end instead of off screen */
+		if (r->w - ex < (elen < 24 ? elen : 24))
+			ex = r->w - elen > lx ? r->w - elen : lx;
 		if (ex < r->w)
 			sw_tui_put(r->y, ex, r->w - ex, t->pt.attr[SW_T_ERROR],
 				   v->filter_error, false);

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sw_buf.h"
+#include "sw_cause.h"
 #include "sw_tui.h"
 
 struct sw_tui_worker {
@@ -36,7 +38,7 @@ struct sw_tui_worker {
 	struct sw_prefix unblock;
 
 	/* under mu: news for the UI */
-	bool ready_new, ready_forced, replay_end;
+	bool ready_new, ready_forced, replay_end, replay_broken;
 	char status[320];
 	bool status_error;
 	char *info;
@@ -82,7 +84,8 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		k->expires_s = l->v[i].expires_s > 0 ? l->v[i].expires_s : -1;
 		k->packets = l->v[i].packets;
 		k->bytes = l->v[i].bytes;
-		snprintf(k->reason, sizeof(k->reason), "%.63s", l->v[i].comment);
+		/* comments may come from anyone with nft: no raw escapes */
+		sw_text_safe(l->v[i].comment, k->reason, sizeof(k->reason));
 	}
 	sw_view_model_blocks_commit(m, n);
 }
@@ -124,10 +127,14 @@ static void sw_tui_worker_read_blocks(struct sw_tui_worker *w)
 
 /* Report a block/unblock result; a dry run's nft text goes to a box. */
 static void sw_tui_worker_result(struct sw_tui_worker *w,
-				 struct sw_block_result *r)
+				 struct sw_block_result *r, unsigned audit_failures)
 {
 	char msg[sizeof(w->status)];
 	bool bad = r->outcome == SW_BLOCK_REFUSED || r->outcome == SW_BLOCK_FAILED;
+
+	/* done but not in the audit log: an error to see */
+	if (sw_blocker_audit_failures(w->b, NULL) != audit_failures)
+		bad = true;
 
 	snprintf(msg, sizeof(msg), "%.200s%s%.100s", r->message,
 		 r->kill_error[0] ? "; " : "", r->kill_error);
@@ -162,22 +169,24 @@ static void sw_tui_worker_do_block(struct sw_tui_worker *w,
 		.states = c->states,
 	};
 	struct sw_block_result r;
+	unsigned af = sw_blocker_audit_failures(w->b, NULL);
 
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	sw_blocker_block(w->b, &req, &r);
-	sw_tui_worker_result(w, &r);
+	sw_tui_worker_result(w, &r, af);
 }
 
 static void sw_tui_worker_do_unblock(struct sw_tui_worker *w,
 				     const struct sw_prefix *p)
 {
 	struct sw_block_result r;
+	unsigned af = sw_blocker_audit_failures(w->b, NULL);
 
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	sw_blocker_unblock(w->b, p, &r);
-	sw_tui_worker_result(w, &r);
+	sw_tui_worker_result(w, &r, af);
 }
 
 static uint64_t sw_tui_worker_add(uint64_t t, double s)
@@ -272,6 +281,15 @@ static void *sw_tui_worker_main(void *arg)
 				pthread_mutex_lock(&w->mu);
 				if (r == 0) {
 					ended = w->replay_end = true;
+				} else if (sw_engine_is_replay(w->e)) {
+					char msg[300];
+
+					/* retrying reads on past the damage: stop at it */
+					ended = w->replay_end = w->replay_broken = true;
+					snprintf(msg, sizeof(msg), "damaged recording: %s; the "
+						 "last whole refresh stays on screen",
+						 cause ? cause : "unknown error");
+					sw_tui_worker_say(w, true, msg);
 				} else {
 					char msg[300];
 
@@ -340,18 +358,26 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
 	return w;
 }
 
-void sw_tui_worker_stop(struct sw_tui_worker *w)
+char *sw_tui_worker_stop(struct sw_tui_worker *w)
 {
+	const char *rec, *audit = NULL;
+	char *lost = NULL;
 	int i;
 
 	if (!w)
-		return;
+		return NULL;
 	pthread_mutex_lock(&w->mu);
 	w->quit = true;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 	/* a refresh in flight finishes first: bounded by one dump */
 	pthread_join(w->th, NULL);
+	rec = sw_engine_record_error(w->e);
+	if (w->b)
+		sw_blocker_audit_failures(w->b, &audit);
+	if (rec || audit)
+		sw_cause_set(&lost, "%s%s%s", rec ? rec : "",
+			     rec && audit ? "; " : "", audit ? audit : "");
 	sw_engine_close(w->e);
 	if (w->b)
 		sw_blocker_close(w->b);
@@ -363,6 +389,7 @@ void sw_tui_worker_stop(struct sw_tui_worker *w)
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	free(w);
+	return lost;
 }
 
 void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
@@ -384,6 +411,7 @@ void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 		news->model = true;
 	}
 	news->replay_end = w->replay_end;
+	news->replay_broken = w->replay_broken;
 	if (w->status[0]) {
 		memcpy(news->status, w->status, sizeof(news->status));
 		news->status_error = w->status_error;

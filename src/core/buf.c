@@ -141,3 +141,47 @@ void sw_buf_json_num(struct sw_buf *b, double v, int decimals)
 		v = 0;
 	sw_buf_printf(b, "%.*f", decimals < 1 ? 1 : decimals, v);
 }
+
+static bool sw_buf_ctrl(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f;
+}
+
+void sw_buf_puts_safe(struct sw_buf *b, const char *s)
+{
+	while (*s) {
+		size_t n = 0;
+
+		while (s[n] && !sw_buf_ctrl((unsigned char)s[n]))
+			n++;
+		if (n)
+			sw_buf_add(b, s, n);
+		s += n;
+		if (*s)
+			sw_buf_printf(b, "\\x%02x", (unsigned char)*s++);
+	}
+}
+
+char *sw_text_safe(const char *s, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (!len)
+		return out;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (sw_buf_ctrl(c)) {
+			if (o + 4 >= len)
+				break;
+			snprintf(out + o, len - o, "\\x%02x", c);
+			o += 4;
+		} else {
+			if (o + 1 >= len)
+				break;
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

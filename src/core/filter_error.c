@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sw_buf.h"
 #include "sw_filter.h"
 
 /* Display columns of text[0..n): UTF-8 continuation bytes take none. */
@@ -23,7 +24,11 @@ char *sw_filter_error_format(const struct sw_filter_error *err,
 
 	if (!len)
 		return buf;
-	n = (size_t)snprintf(buf, len, "error: bad filter: %s", err->msg);
+	char msg[sizeof(err->msg) * 4];
+
+	/* the message quotes the user's word: control characters escaped */
+	n = (size_t)snprintf(buf, len, "error: bad filter: %s",
+			     sw_text_safe(err->msg, msg, sizeof(msg)));
 	if (err->pos < 0 || !text || n >= len)
 		return buf;
 	n += (size_t)snprintf(buf + n, len - n, "\n  ");

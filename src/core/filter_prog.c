@@ -25,6 +25,20 @@ struct sw_ftest {
 	uint64_t net6[2], mask6[2];
 };
 
+/* Port ranges get kinds of their own, so that the equality tests stay as
+ * cheap as they were. */
+enum { T_PORT_GE = 32, T_PORT_LE, T_SPORT_GE, T_SPORT_LE, T_DPORT_GE, T_DPORT_LE };
+
+static uint8_t port_kind(const struct sw_fnode *n)
+{
+	int base = n->kind == SW_F_PORT ? T_PORT_GE :
+		   n->kind == SW_F_SPORT ? T_SPORT_GE : T_DPORT_GE;
+
+	if (n->cmp == SW_FCMP_GE)
+		return (uint8_t)base;
+	return n->cmp == SW_FCMP_LE ? (uint8_t)(base + 1) : (uint8_t)n->kind;
+}
+
 static void prefix_masks(struct sw_ftest *t, const struct sw_prefix *p)
 {
 	uint8_t mask[16] = {0}, net[16];
@@ -62,6 +76,7 @@ static int emit(struct sw_filter *f, const struct sw_fnode *n, int yes, int no)
 	case SW_F_SPORT:
 	case SW_F_DPORT:
 		t->port = n->u.port;
+		t->kind = port_kind(n);
 		break;
 	case SW_F_ADDR:
 	case SW_F_SRC:
@@ -184,6 +199,18 @@ static inline bool test(const struct sw_ftest *t, const struct sw_sock *s)
 		return s->sport == t->port;
 	case SW_F_DPORT:
 		return s->dport == t->port;
+	case T_PORT_GE:
+		return s->sport >= t->port || s->dport >= t->port;
+	case T_PORT_LE:
+		return s->sport <= t->port || s->dport <= t->port;
+	case T_SPORT_GE:
+		return s->sport >= t->port;
+	case T_SPORT_LE:
+		return s->sport <= t->port;
+	case T_DPORT_GE:
+		return s->dport >= t->port;
+	case T_DPORT_LE:
+		return s->dport <= t->port;
 	case SW_F_ADDR:
 		return addr_in(t, s, s->src) || addr_in(t, s, s->dst);
 	case SW_F_SRC:

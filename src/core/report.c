@@ -54,18 +54,21 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 	sw_buf_printf(b, ", \"group\": {\"v4\": %u, \"v6\": %u}",
 		      o->group_v4 ? o->group_v4 : 32,
 		      o->group_v6 ? o->group_v6 : 128);
-	if (o->netns) {
-		sw_buf_puts(b, ", \"netns\": ");
+	/* always there, live or replayed: null when not known (a recording
+	 * does not hold the name) */
+	sw_buf_puts(b, ", \"netns\": ");
+	if (o->netns)
 		sw_buf_json_str(b, o->netns);
-	}
+	else
+		sw_buf_puts(b, "null");
 	sw_buf_printf(b,
 		      ", \"sockets\": {\"total\": %u, \"tcp\": %u, \"udp\": %u, "
 		      "\"udp_connected\": %u, \"udp_unconnected\": %u, "
 		      "\"opened\": %u, \"closed\": %u, \"changed\": %u, "
-		      "\"duplicates\": %u}",
+		      "\"duplicates\": %u, \"dumped\": %u}",
 		      a->total, a->tcp, a->udp, a->udp_connected,
 		      a->udp_unconnected, a->opened, a->closed, a->changed,
-		      f->snap ? f->snap->dups : 0);
+		      f->snap ? f->snap->dups : 0, f->snap ? f->snap->dumped : 0);
 
 	sw_buf_puts(b, ", \"states\": [");
 	for (k = 0; k < sw_state_norder; k++) {
@@ -141,8 +144,11 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		      f->refresh_ms);
 	if (f->interval_s > 0)
 		sw_buf_printf(b, "  interval %.2f s", f->interval_s);
-	if (o->filter && *o->filter)
-		sw_buf_printf(b, "  filter '%s'", o->filter);
+	if (o->filter && *o->filter) {
+		sw_buf_puts(b, "  filter '");
+		sw_buf_puts_safe(b, o->filter);
+		sw_buf_puts(b, "'");
+	}
 	sw_buf_printf(b, "\nsockets %u (tcp %u, udp %u)", a->total, a->tcp, a->udp);
 	if (a->have_prev)
 		sw_buf_printf(b, "  opened %u  closed %u  changed %u", a->opened,
@@ -185,8 +191,10 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		sw_buf_printf(b, "%-5s %-46s %8u %8u %8u %8u  ",
 			      sw_proto_name(l->proto), ep, l->accept_queue,
 			      l->backlog, l->syn_recv, l->established);
-		if (l->pid)
-			sw_buf_printf(b, "%s/%d\n", l->process, l->pid);
+		if (l->pid) {
+			sw_buf_puts_safe(b, l->process);
+			sw_buf_printf(b, "/%d\n", l->pid);
+		}
 		else
 			sw_buf_puts(b, "-\n");
 	}

@@ -35,6 +35,7 @@ void sw_snapshot_reset(struct sw_snapshot *s)
 		memset(s->slots, 0, (size_t)s->nslots * sizeof(*s->slots));
 	s->count = 0;
 	s->dups = 0;
+	s->dumped = 0;
 	memset(s->nstate, 0, sizeof(s->nstate));
 }
 

@@ -27,11 +27,13 @@ static const struct {
 } sw_state_aliases[] = {
 	{"estab", SW_ESTABLISHED},    {"syn-sent", SW_SYN_SENT},
 	{"syn-recv", SW_SYN_RECV},    {"syn_rcvd", SW_SYN_RECV},
-	{"syn-rcvd", SW_SYN_RECV},    {"fin-wait-1", SW_FIN_WAIT1},
+	{"syn-rcvd", SW_SYN_RECV},    {"syn-rcv", SW_SYN_RECV},
+	{"fin-wait-1", SW_FIN_WAIT1},
 	{"fin_wait_1", SW_FIN_WAIT1}, {"fin-wait-2", SW_FIN_WAIT2},
 	{"fin_wait_2", SW_FIN_WAIT2}, {"time-wait", SW_TIME_WAIT},
 	{"close-wait", SW_CLOSE_WAIT}, {"last-ack", SW_LAST_ACK},
 	{"closed", SW_CLOSE},	      {"unconn", SW_CLOSE},
+	{"unconnected", SW_CLOSE},
 	{"listening", SW_LISTEN},
 };
 

@@ -373,7 +373,7 @@ unsigned sw_view_act(struct sw_view *v, const struct sw_view_model *m,
 static void sw_view_check_filter(struct sw_view *v)
 {
 	struct sw_filter_error err;
-	struct sw_filter *f = sw_filter_parse(v->prompt.buf, &err);
+	struct sw_filter *f = sw_filter_parse_env(v->prompt.buf, v->filter_env, &err);
 
 	if (f) {
 		sw_filter_free(f);
@@ -390,6 +390,12 @@ static unsigned sw_view_prompt_key(struct sw_view *v, int key)
 	switch (sw_view_line_key(&v->prompt, key)) {
 	case SW_LINE_EDIT:
 		sw_view_check_filter(v);
+		return SW_R_REDRAW;
+	case SW_LINE_FULL:
+		snprintf(v->filter_error, sizeof(v->filter_error),
+			 "full: a filter holds at most %d characters",
+			 SW_VIEW_LINE_MAX);
+		v->filter_error_pos = -1;
 		return SW_R_REDRAW;
 	case SW_LINE_CANCEL:
 		/* Esc clears the filter */

@@ -61,7 +61,9 @@ enum sw_line_result sw_view_line_key(struct sw_view_line *l, int key)
 		return SW_LINE_EDIT;
 	}
 	/* the filter language and durations are ASCII */
-	if (key >= 0x20 && key < 0x7f && l->len + 1 < (int)sizeof(l->buf)) {
+	if (key >= 0x20 && key < 0x7f && l->len + 1 >= (int)sizeof(l->buf))
+		return SW_LINE_FULL;
+	if (key >= 0x20 && key < 0x7f) {
 		memmove(l->buf + l->cur + 1, l->buf + l->cur,
 			(size_t)(l->len - l->cur + 1));
 		l->buf[l->cur++] = (char)key;

@@ -121,7 +121,7 @@ static int bench_lookup(struct sw_blocker *b, unsigned long already)
 int main(int argc, char **argv)
 {
 	unsigned long already = 100000, reps = 200, i;
-	struct sw_block_opts bo = {.allow_file = "/nonexistent/allow"};
+	struct sw_block_opts bo = {.allow_file = NULL};
 	char audit[] = "/tmp/block_speed_audit.XXXXXX", *cause = NULL;
 	struct sw_blocker *b;
 	struct sw_block_result r;

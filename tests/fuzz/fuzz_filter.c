@@ -1,5 +1,6 @@
 /* fuzz_filter.c - libFuzzer harness for the filter language and its
- * kernel bytecode: sw_filter_parse, sw_filter_match, the push-down
+ * kernel bytecode: sw_filter_parse_env (service names from a fixed
+ * resolver), sw_filter_match, the push-down
  * analyses, sw_diag_bytecode and sw_filter_error_format.
  *
  * Beyond "no crash" it checks, and aborts on: errors point inside the
@@ -16,6 +17,15 @@
 #include "sw_filter.h"
 
 #define BCMAX 65536
+
+static int fuzz_service(const char *name, void *ctx)
+{
+	(void)ctx;
+	if (!strcmp(name, "http"))
+		return 80;
+	return !strcmp(name, "both") ? SW_FILTER_SERVICE_AMBIGUOUS :
+				       SW_FILTER_SERVICE_UNKNOWN;
+}
 
 static void check_error(const struct sw_filter_error *err, const char *text)
 {
@@ -73,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	for (size_t i = 0; i < size; i++)
 		seed = (seed ^ data[i]) * 1099511628211ull;
-	struct sw_filter *f = sw_filter_parse(text, &err);
+	static const struct sw_filter_env env = {fuzz_service, NULL};
+	struct sw_filter *f = sw_filter_parse_env(text, &env, &err);
 	if (f)
 		check_filter(f, seed);
 	else

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # block / unblock one address (IPv4 and IPv6) in a server namespace:
 # new connections from it fail, its element's counter rises, everyone
 # else still connects; blocks (text and --json) and the audit log agree.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # sockwatch lives next to the admin's firewall: an `inet filter` table
 # with policy drop and an accept for established traffic keeps working
 # and unchanged while sockwatch blocks; sockwatch adopts its table

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # A long-running blocker (as in the TUI) sees its block expire: the list
 # read back loses it, is_blocked turns false, and the audit log gets one
 # "expire" line for it.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft python3 ss timeout
 # Prefix blocks: a /24 stops all of it and nothing outside; a /48 the
 # same for IPv6; overlaps and too-wide prefixes are refused; a 2 s
 # timeout expires by itself.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft jq timeout
 # `sockwatch blocks` reads the kernel's sets back exactly, also right after
 # tens of thousands of elements were added: then the kernel is still
 # resizing the set's hash table, and a plain set dump repeats some

@@ -1,8 +1,11 @@
 #!/bin/bash
+# needs: ip setpriv timeout
 # Bad input: unknown options, bad values, bad filters, a missing
 # namespace, unreadable / foreign / truncated replay files, no permission.
 # Each must give a clear one-line error on stderr starting with
-# "sockwatch: " and a non-zero exit, never a crash (exit < 128, no hang).
+# "sockwatch: " and the exit status the README promises: 2 for a bad command
+# line (options, values, filters), 1 for a failure at run time (namespaces,
+# replay files, permissions); never a crash (exit >= 128) or a hang.
 #
 # A bad filter must point at the offending word: either in the one line
 # (the word quoted), or as the filter text and a caret line under the word
@@ -23,16 +26,18 @@ run_sw() {
 	echo $? >"$T/$n.rc"
 }
 
-# the common verdict on a run: non-zero, no crash, no hang
+# the common verdict on a run: the exit status $WANT (2 bad usage, 1 failed),
+# no crash, no hang
+WANT=2
 exit_ok() { # NAME DESC
 	local rc
 	rc=$(cat "$T/$1.rc")
-	if [ "$rc" -eq 0 ]; then
-		not_ok "$2: exits non-zero (it exited 0)"
-	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		not_ok "$2: does not hang (killed after 10 s)"
 	elif [ "$rc" -ge 128 ]; then
 		not_ok "$2: does not crash (exit $rc = signal $((rc - 128)); stderr: $(head -c 200 "$T/$1.err"))"
+	elif [ "$rc" -ne "$WANT" ]; then
+		not_ok "$2: exits $WANT (it exited $rc; stderr: $(head -c 200 "$T/$1.err"))"
 	else
 		return 0
 	fi
@@ -83,7 +88,8 @@ expect_filter_error() {
 }
 _n=0
 
-# --- options and values --------------------------------------------------------
+# --- options and values: bad usage, exit 2 ------------------------------------
+WANT=2
 expect_error "unknown long option" -- -b --bogus
 expect_error "unknown short option" -- -b -x
 expect_error "option missing its value" -- -b -d
@@ -95,25 +101,27 @@ for v in 0 33 24,129 24,0 abc 24, 24,64,8; do expect_error "--group '$v'" -- -b 
 expect_error "-n without -b" -- -n 2
 expect_error "--record and --replay together" -- -b --record "$T/x" --replay "$T/x"
 
-# --- filters -------------------------------------------------------------------
+# --- filters: a bad value of -f, exit 2 -----------------------------------------
 expect_filter_error 'frobnicate' frobnicate
 expect_filter_error 'state bogus' bogus
 expect_filter_error 'tcp and state syn_rcv' syn_rcv
 expect_filter_error 'port 99999' 99999
-expect_filter_error 'dport http' http
+expect_filter_error 'dport htttp' htttp # http is a service name: dport 80
 expect_filter_error 'addr 300.1.1.1/24' 300.1.1.1/24
 expect_filter_error 'addr 192.0.2.0/33' 192.0.2.0/33
 expect_filter_error 'tcp and and udp' and 8
 expect_filter_error 'tcp or (udp and v4' '(' 7
 
-# --- namespaces ----------------------------------------------------------------
+# --- namespaces: a failure at run time, exit 1 -----------------------------------
+WANT=1
 expect_error "missing namespace" -- -b --netns "${SW_TAG}nosuch"
-# ip netns refuses names with a slash ("Invalid netns name"): so must sockwatch
-expect_error "namespace name with a slash" -- -b --netns ../../proc/1/ns/net
+# ip netns refuses names with a slash ("Invalid netns name"): so must
+# sockwatch, and that is a bad command line (no namespace is looked at)
+WANT=2 expect_error "namespace name with a slash" -- -b --netns ../../proc/1/ns/net
 ns_add "${SW_TAG}perm"
 expect_error "--netns as an unprivileged user (no permission)" "${NOBODY[@]}" -- -b --netns "${SW_TAG}perm"
 
-# --- replay files -----------------------------------------------------------------
+# --- replay files: exit 1 ------------------------------------------------------------
 expect_error "replay of a missing file" -- -b --replay "$T/nonexistent"
 expect_error "replay of a directory" -- -b --replay "$T"
 : >"$T/empty"

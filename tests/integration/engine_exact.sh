@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft netstat jq ss timeout unshare
 # Exactness: a server namespace populated with listeners,
 # thousands of ESTABLISHED connections from many source addresses (uneven
 # counts), TIME_WAIT on both sides, SYN_RECV from a SYN flood over veth,
@@ -85,7 +86,9 @@ ss_hist() {
 }
 EXPECT_HIST=$(printf '%s\n' "ESTABLISHED $((N80 + N_MAPPED + N_V6 + N_QUEUED))" \
 	"LISTEN 6" "SYN_RECV $N_SYN" "TIME_WAIT $((N_TW_SRV + N_TW_LO))" | sort)
-if ! wait_for "ss shows the population" 30 test "$(ss_hist)" == "$EXPECT_HIST"; then
+# (a function: wait_for polls a command, and $(...) in its arguments ran once)
+hist_settled() { [ "$(ss_hist)" == "$EXPECT_HIST" ]; }
+if ! wait_for "ss shows the population" 30 hist_settled; then
 	not_ok "population never settled: ss shows $(ss_hist | tr '\n' ' ')"
 	finish
 fi

@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft jq ss timeout
 # Rates: open exactly M connections between two refreshes and see
 # new_per_s and entered_per_s reflect exactly M over the interval.
 #
@@ -57,7 +58,8 @@ farm "$SRV" serve 192.0.2.1 80
 farm_wait_line "listener" 10 || finish
 farm "$CLI" synflood 192.0.2.1 80 --from 198.51.100.8=$K
 farm_wait_line "half-open connections" 10 || finish
-wait_for "$K SYN_RECV" 5 test "$(ss_count "$SRV" syn-recv)" -eq "$K" || { not_ok "no $K SYN_RECV"; finish; }
+syn_settled() { [ "$(ss_count "$SRV" syn-recv)" -eq "$K" ]; } # polled, not run once
+wait_for "$K SYN_RECV" 5 syn_settled || { not_ok "no $K SYN_RECV"; finish; }
 
 exec 3< <(exec "$SW_BIN" -b --json -n 2 -d 2 --top 0 --netns "$SRV" 2>"$FARM_TMP/sw1.err")
 _sw_pids+=($!)

@@ -4,6 +4,10 @@
 #   spawn CMD...        run in background; pid killed on exit (by pid)
 #   nft_table_cleanup FAMILY NAME [NS]  delete an nft table on exit
 #   ok COND-DESCRIPTION / not_ok / check "desc" CMD... / check_eq "desc" A B
+#   skip "desc: reason"  a check that could not run here (tests/run counts it;
+#                        with CI=true it is a failure)
+# A script's "# needs: TOOL..." line names the commands it runs; tests/run
+# skips it, saying so, when one is missing.
 # Every namespace, table and process made here is removed by the EXIT trap,
 # even when the test fails.
 set -u
@@ -71,6 +75,7 @@ tmpdir() {
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; _sw_fail=1; }
+skip() { echo "skip - $*"; }
 
 # check "description" command args...: ok when the command succeeds
 check() {

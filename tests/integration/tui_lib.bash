@@ -5,6 +5,8 @@
 #                                 (TUI_ENV="VAR=x ..." adds to its environment)
 #   tui_screen                    the screen as text (capture-pane -p)
 #   tui_wait DESC SECONDS REGEX   poll the screen until a line matches
+#   tui_check DESC SECONDS REGEX  the same as a check: ok, or not ok and the screen
+#   tui_check_gone DESC SECONDS REGEX  a check that no line matches (any more)
 #   tui_keys KEYS...              tmux send-keys (names: Enter Escape Tab ...)
 #   tui_type TEXT                 send text literally
 #   tui_exited                    the exit line "SW-EXIT=N" once it has quit
@@ -44,6 +46,20 @@ tui_wait() { # DESC SECONDS REGEX
 	echo "# timed out waiting for: $d; the screen was:"
 	tui_screen | sed 's/^/#   /'
 	return 1
+}
+
+tui_check() { # DESC SECONDS REGEX
+	if tui_wait "$1" "$2" "$3"; then ok "$1"; else not_ok "$1 (no line matching '$3' within $2 s)"; fi
+}
+
+tui_check_gone() { # DESC SECONDS REGEX
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		tui_screen | grep -qE -- "$3" || { ok "$1"; return; }
+		sleep 0.1
+	done
+	not_ok "$1 (a line still matches '$3' after $2 s); the screen was:"
+	tui_screen | sed 's/^/#   /'
 }
 
 tui_keys() { tmx send-keys -t tui "$@"; }
@@ -90,4 +106,35 @@ tui_listeners() {
 }
 json_listeners() {
 	jq -r '.listeners[] | "\(.proto) \(if (.addr | test(":")) then "[\(.addr)]" else .addr end):\(.port) \(if .proto == "tcp" then "\(.accept_queue)/\(.backlog)" else "\(.accept_queue)B" end) \(.syn_recv) \(.established)"'
+}
+
+# tui_quit_lost EXIT PATTERN: q quits at once (< 2 s), with exit status
+# EXIT, and the restored terminal shows PATTERN (lines joined: long
+# messages wrap)
+tui_quit_lost() {
+	local want="$1" re="$2" t0 ms
+	t0=$(date +%s%N)
+	tui_keys q
+	tui_wait "exit" 3 'SW-EXIT=' || true
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	check "q quits at once ($ms ms)" test "$ms" -lt 2000
+	check_eq "... with status $want" "SW-EXIT=$want" "$(tui_exited)"
+	if tui_screen | tr -d '\n' | grep -qE -- "$re"; then
+		ok "... and the restored terminal says: $re"
+	else
+		not_ok "... and the restored terminal says: $re; the screen was:"
+		tui_screen | grep -v '^$' | sed 's/^/#   /'
+	fi
+}
+
+# tmpfs_wrap FILE MNT FILL-KB: write FILE, a stand-in for $SW_BIN that runs
+# it in a private mount namespace with a 16 KiB tmpfs on MNT, FILL-KB of
+# it already used (a disk that is, or becomes, full)
+tmpfs_wrap() {
+	cat >"$1" <<WRAP
+#!/bin/bash
+exec unshare -m --propagation private sh -c 'mount -t tmpfs -o size=16k none "\$0" &&
+	{ [ "$3" = 0 ] || dd if=/dev/zero of="\$0/fill" bs=1k count="$3" 2>/dev/null; exec "\$@"; }' "$2" "$SW_BIN" "\$@"
+WRAP
+	chmod +x "$1"
 }

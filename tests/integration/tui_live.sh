@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip nft tmux jq ss timeout
 # The TUI against real sockets in a namespace. A server namespace
 # holds connections from several client addresses and a SYN flood; the
 # panes must show what batch JSON reports for the same namespace; filter,
@@ -56,6 +57,21 @@ sleep 1.2
 check_same "states pane = batch JSON" "$(json_states <"$J" | sort)" "$(tui_states | sort)"
 check_same "remotes pane = batch JSON" "$(json_remotes <"$J" | sort)" "$(tui_remotes | sort)"
 check_same "listeners pane = batch JSON" "$(json_listeners <"$J" | sort)" "$(tui_listeners | sort)"
+# and once against ss itself, not sockwatch's own JSON
+ss_states() { # "STATE COUNT" of every TCP and UDP socket, netstat's names
+	ip netns exec "$SRV" ss -Htuan | awk '{ s = $2; if (s == "ESTAB") s = "ESTABLISHED"; else if (s == "UNCONN") s = "CLOSE";
+		else if (s ~ /^FIN-WAIT-/) sub(/-WAIT-/, "_WAIT", s); gsub(/-/, "_", s); n[s]++ }
+		END { for (k in n) print k, n[k] }'
+}
+ss_remotes() { # "PEER COUNT" of every socket with a peer
+	ip netns exec "$SRV" ss -Htuan | awk '$2 != "LISTEN" && $2 != "UNCONN" { p = $6; sub(/:[0-9]+$/, "", p); n[p]++ }
+		END { for (k in n) print k, n[k] }'
+}
+check_same "ss sees the population (60 ESTABLISHED, 40 SYN_RECV, 2 LISTEN)" "ESTABLISHED 60
+LISTEN 2
+SYN_RECV 40" "$(ss_states | sort)"
+check_same "states pane = ss (non-zero states)" "$(ss_states | sort)" "$(tui_states | awk '$2 > 0' | sort)"
+check_same "remotes pane = ss (peers)" "$(ss_remotes | sort)" "$(tui_remotes | sort)"
 
 # SYN_RECV (40) is over --warn-syn-recv 10: drawn in the warning color
 # the same screen line with its escapes
@@ -74,7 +90,7 @@ check "ESTABLISHED (no threshold) is not" bash -c '! grep -qF "$1" <<<"$2"' _ "$
 tui_keys /
 tui_type "port 81"
 tui_keys Enter
-tui_wait "filtered remotes" 10 'Remotes: 1' && ok "/ port 81 leaves only the flood's source"
+tui_check "/ port 81 leaves only the flood's source" 10 'Remotes: 1'
 check "FILTER indicator" grep -q 'FILTER port 81' <(tui_screen)
 json_last --netns "$SRV" -f "port 81" >"$J"
 check_same "filtered remotes = batch JSON -f" "$(json_remotes <"$J" | sort)" "$(tui_remotes | sort)"
@@ -83,18 +99,18 @@ tui_type " and nonsense"
 sleep 0.3
 check "a bad filter is explained inline" grep -qE "^Filter: port 81 and nonsense .*'nonsense'" <(tui_screen)
 tui_keys Escape
-tui_wait "filter cleared" 10 'Remotes: 4' && ok "Esc in the prompt clears the filter"
+tui_check "Esc in the prompt clears the filter" 10 'Remotes: 4'
 
 # --- pause ----------------------------------------------------------------
 tui_keys Space
-tui_wait "paused" 5 'PAUSED' && ok "Space pauses"
+tui_check "Space pauses" 5 'PAUSED'
 body1=$(tui_screen | tail -n +2)
 farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.13=15
 sleep 1.5
 body2=$(tui_screen | tail -n +2)
 check_same "paused data does not move" "$body1" "$body2"
 tui_keys Space
-tui_wait "resumed" 10 '198\.51\.100\.13 +15 ' && ok "Space resumes and the new address appears"
+tui_check "Space resumes and the new address appears" 10 '198\.51\.100\.13 +15 '
 
 # --- the selection follows its address across re-sorts ---------------------
 # .12 has the fewest connections: End selects it; then it gets the most
@@ -109,7 +125,7 @@ tui_keys Escape
 
 # --- grouping ---------------------------------------------------------------
 tui_keys g
-tui_wait "grouped" 5 '198\.51\.100\.0/24' && ok "g groups by /24"
+tui_check "g groups by /24" 5 '198\.51\.100\.0/24'
 json_last --netns "$SRV" -g 24,64 >"$J"
 check_same "grouped remotes = batch JSON -g 24" "$(json_remotes <"$J" | sort)" "$(tui_remotes | sort)"
 

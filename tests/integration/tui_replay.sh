@@ -1,4 +1,5 @@
 #!/bin/bash
+# needs: ip tmux jq
 # The TUI on a --replay of a recorded fixture, so every screen is
 # deterministic. The panes must show the numbers batch JSON gives for the
 # same recording; sorting, grouping, detail, help, resize, the too-small
@@ -44,29 +45,29 @@ tui_keys '>'
 
 # --- grouping: g re-aggregates the frame at once ---------------------------
 tui_keys g
-tui_wait "grouped remotes" 5 '127\.0\.0\.0/24' && ok "g groups remotes by /24"
+tui_check "g groups remotes by /24" 5 '127\.0\.0\.0/24'
 check "GROUP indicator" grep -q 'GROUP /24 /64' <(tui_screen)
 check_eq "the /24 holds the address's connections" \
 	"$(jq -r '.remotes[] | select(.addr == "127.0.0.1") | .count' <"$J")" \
 	"$(tui_remotes | awk '$1 == "127.0.0.0/24" { print $2 }')"
 tui_keys g g
-tui_wait "ungrouped" 5 '^.*│ +127\.0\.0\.1 ' && ok "g cycles back to single addresses"
+tui_check "g cycles back to single addresses" 5 '^.*│ +127\.0\.0\.1 '
 
 # --- detail: Tab to listeners, Enter on 8080 ------------------------------
 # listeners sort by port: 5353/udp, then 8080
 tui_keys Tab Home Down
 tui_keys Enter
-tui_wait "detail view" 5 'Sockets on tcp port 8080' && ok "Enter opens the sockets of the listener's port"
+tui_check "Enter opens the sockets of the listener's port" 5 'Sockets on tcp port 8080'
 # the listener plus its established sockets on the port
 want=$(jq '[.listeners[] | select(.port == 8080)][0] | 1 + .established' <"$J")
 check "detail lists $want sockets" grep -qE "Sockets on tcp port 8080: $want " <(tui_screen)
 check_eq "detail rows" "$want" "$(tui_screen | grep -cE '^tcp +127\.0\.0\.1:8080 ')"
 tui_keys Escape
-tui_wait "back from detail" 5 '^ Listeners: ' && ok "Esc returns to the panes"
+tui_check "Esc returns to the panes" 5 '^ Listeners: '
 
 # --- help -------------------------------------------------------------------
 tui_keys '?'
-tui_wait "help" 5 'sockwatch keys' && ok "? shows the help"
+tui_check "? shows the help" 5 'sockwatch keys'
 for k in 'Tab S-Tab' '< >' '/' 'Space' 'b' 'q F10'; do
 	check "help lists '$k'" grep -qF "│ $k " <(tui_screen)
 done
@@ -83,10 +84,10 @@ check "80x24: listeners shown" grep -q '^ Listeners: ' <(tui_screen)
 check "80x24: the bottom line (keys or status) is the last line" grep -qE "F1Help|end of the recording" <(tui_screen | tail -n 1)
 check_same "80x24: states still = JSON" "$(json_states <"$J" | sort)" "$(tui_states | sort)"
 tui_resize 70 20
-tui_wait "too small" 5 '^terminal too small: 70x20, need 80x24' && ok "below 80x24: one line saying so"
+tui_check "below 80x24: one line saying so" 5 '^terminal too small: 70x20, need 80x24'
 check_eq "nothing else on a too-small screen" 1 "$(tui_screen | grep -c .)"
 tui_resize 120 40
-tui_wait "redrawn after growing" 5 '^ Listeners: ' && ok "growing again redraws the panes"
+tui_check "growing again redraws the panes" 5 '^ Listeners: '
 
 # --- quit -------------------------------------------------------------------
 tui_keys q
@@ -110,7 +111,7 @@ tmx kill-session -t tui
 
 # --- -g off the cycle, and Ctrl-C --------------------------------------------
 tui_start 120x40 --replay "$REC" -d 0.2 -g 20,56
-tui_wait "grouped from the command line" 10 '127\.0\.0\.0/20' && ok "-g 20 groups from the start"
+tui_check "-g 20 groups from the start" 10 '127\.0\.0\.0/20'
 check "the header says which grouping" grep -q 'GROUP /20 /56' <(tui_screen)
 tui_keys C-c
 tui_wait "exit" 5 'SW-EXIT=' || true

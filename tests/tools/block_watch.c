@@ -30,7 +30,7 @@ static int listed(const struct sw_block_list *l, const struct sw_prefix *p)
 
 int main(int argc, char **argv)
 {
-	struct sw_block_opts bo = {.allow_file = "/nonexistent/allow"};
+	struct sw_block_opts bo = {.allow_file = NULL};
 	struct sw_block_req req = {.connections = 0, .reason = "block_watch"};
 	struct sw_block_result r;
 	struct sw_blocker *b;

@@ -18,18 +18,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A prefix fixture ("192.0.2.0/24", "2001:db8::1"); fails the test when
- * the text does not parse. */
-static inline struct sw_prefix sw_test_prefix(const char *text)
-{
-	struct sw_prefix p;
-	const char *err = NULL;
-
-	if (sw_prefix_parse(text, &p, &err) < 0)
-		fail_msg("bad fixture '%s': %s", text, err);
-	return p;
-}
-
 /* A TCP/UDP record: "192.0.2.1" or "2001:db8::1" addresses. */
 static inline struct sw_sock sw_test_sock(unsigned proto, unsigned state,
 					  const char *src, unsigned sport,
@@ -49,6 +37,17 @@ static inline struct sw_sock sw_test_sock(unsigned proto, unsigned state,
 	s.dport = (uint16_t)dport;
 	s.cookie = cookie;
 	return s;
+}
+
+/* "192.0.2.0/24", "2001:db8::1": a prefix, or the test fails. */
+static inline struct sw_prefix sw_test_prefix(const char *text)
+{
+	struct sw_prefix p;
+	const char *err = NULL;
+
+	if (sw_prefix_parse(text, &p, &err) < 0)
+		fail_msg("bad fixture '%s': %s", text, err);
+	return p;
 }
 
 #endif

@@ -126,6 +126,44 @@ static void test_errors_name_the_option(void **state)
 	}
 }
 
+/* Issue 8: what an option means where it is given, said by name. */
+static void test_scope_and_names(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *d, *want;
+	} cases[] = {
+		{"--help=foo", NULL, NULL, NULL, "option '--help' takes no value"},
+		{"-b", "--re", "x", NULL, "ambiguous option '--re': could be --record, --replay, --reason"},
+		{"-b", "--bogus=1", NULL, NULL, "unknown option '--bogus' "},
+		{"block", "192.0.2.9", "--record", "f", "--record means nothing with block"},
+		{"blocks", "--dry-run", NULL, NULL, "--dry-run means nothing with blocks"},
+		{"unblock", "--all", "--kill", NULL, "--kill means nothing with unblock"},
+		{"--cleanup", "-t", NULL, NULL, "-t/--tcp means nothing with --cleanup"},
+		{"-b", "blocks", NULL, NULL, "-b/--batch means nothing with blocks"},
+		{"-b", "-g", "000000000000002499", NULL, "--group: '000000000000002499'"},
+	};
+	struct sw_opts o;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), cases[i].a, cases[i].b,
+				       cases[i].c, cases[i].d, NULL), -1);
+		if (!strstr(err, cases[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, cases[i].want);
+	}
+	/* long -g values are read whole, not cut to 15 characters */
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-g", "0000000000000024,0000000000000064",
+			       NULL), 0);
+	assert_int_equal(o.engine.group.group_v4, 24);
+	assert_int_equal(o.engine.group.group_v6, 64);
+	/* what does belong is taken */
+	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "x", "blocks", "--json",
+			       "--audit-log", "-", NULL), 0);
+	assert_int_equal(parse(&o, err, sizeof(err), "unblock", "--all", "--dry-run", NULL), 0);
+}
+
 static void test_durations(void **state)
 {
 	char buf[16];
@@ -161,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_subcommands_any_order),
 		cmocka_unit_test(test_errors_name_the_option),
 		cmocka_unit_test(test_durations),
+		cmocka_unit_test(test_scope_and_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

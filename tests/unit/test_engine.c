@@ -142,6 +142,28 @@ static void test_set_group_reaggregates(void **state)
 	sw_engine_close(e);
 }
 
+/* A new filter makes the next refresh a baseline: sockets the old filter
+ * showed and the new one hides did not close (the TUI showed a burst of
+ * closed/s), nor did the ones it reveals open. */
+static void test_set_filter_rebases(void **state)
+{
+	struct sw_engine *e = open_replay(FIXTURE);
+	const struct sw_frame *f = sw_engine_frame(e);
+	struct sw_filter_error ferr;
+
+	(void)state;
+	assert_int_equal(refresh(e), 1);
+	assert_true(f->agg->total > 10);
+	assert_int_equal(sw_engine_set_filter(e, "state listen", &ferr), 0);
+	assert_int_equal(refresh(e), 1);
+	assert_true(f->agg->total < 10);
+	assert_false(f->agg->have_prev);
+	assert_int_equal(f->agg->closed, 0);
+	assert_int_equal(f->agg->opened, 0);
+	assert_true(f->interval_s == 0);
+	sw_engine_close(e);
+}
+
 /* Copy the first n bytes of the fixture to a temporary file. */
 static void cut_fixture(const char *to, long n)
 {
@@ -329,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_replay_fixture),
 		cmocka_unit_test(test_replay_options_select_dumps),
 		cmocka_unit_test(test_set_group_reaggregates),
+		cmocka_unit_test(test_set_filter_rebases),
 		cmocka_unit_test(test_truncated_replay_fails_cleanly),
 		cmocka_unit_test(test_items_out_of_order),
 		cmocka_unit_test(test_bad_filter_is_reported),

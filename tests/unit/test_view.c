@@ -399,6 +399,31 @@ static void test_filter_prompt(void **state)
 	fx_free(&f);
 }
 
+/* Past its limit the prompt refuses a key visibly, never silently. */
+static void test_filter_prompt_full(void **state)
+{
+	struct fixture f;
+	unsigned fl = 0;
+	int i;
+
+	(void)state;
+	fx_init(&f);
+	sw_view_key(&f.v, &f.m, '/');
+	type(&f, "port 1", &fl);
+	for (i = 6; i < SW_VIEW_LINE_MAX; i++)
+		sw_view_key(&f.v, &f.m, ' ');
+	assert_int_equal(f.v.prompt.len, SW_VIEW_LINE_MAX);
+	assert_string_equal(f.v.filter_error, "");
+	fl = sw_view_key(&f.v, &f.m, '2');
+	assert_true(fl & SW_R_REDRAW);
+	assert_int_equal(f.v.prompt.len, SW_VIEW_LINE_MAX);
+	assert_non_null(strstr(f.v.filter_error, "at most 255 characters"));
+	/* an edit that fits clears it */
+	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
+	assert_string_equal(f.v.filter_error, "");
+	fx_free(&f);
+}
+
 static void test_block_confirm(void **state)
 {
 	struct fixture f;
@@ -567,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
+		cmocka_unit_test(test_filter_prompt_full),
 		cmocka_unit_test(test_block_confirm),
 		cmocka_unit_test(test_marks_and_unblock),
 		cmocka_unit_test(test_state_warnings),

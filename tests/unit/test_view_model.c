@@ -1,10 +1,13 @@
 /* Unit tests: the UI model's block lookup. sw_view_model_blocked answers
  * from an index; it must give exactly what a scan of the kernel blocks in
- * list order gives (the first block that covers the prefix). */
+ * list order gives (the first block that covers the prefix). And the
+ * counter rates the header shows. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "sw_test.h"
+#include "sw_frame.h"
 #include "sw_view.h"
 
 /* The plain scan the index replaces: first covering kernel block. */
@@ -200,9 +203,54 @@ static void test_index_matches_scan(void **state)
 	sw_view_model_free(&m);
 }
 
+#define assert_near(a, b) assert_true(fabs((a) - (b)) < 1e-9)
+
+/* The header's counter rates: the change over the frame's interval, not
+ * per refresh or per second of a 1 s interval; unknown before a
+ * previous frame. */
+static void test_counter_rates(void **state)
+{
+	struct sw_view_model m;
+	struct sw_frame f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	sw_counters_clear(&f.counters);
+	sw_counters_clear(&f.prev_counters);
+	f.seq = 2;
+	f.interval_s = 2.5;
+	f.have_prev_counters = true;
+	f.prev_counters.have[SW_C_LISTEN_OVERFLOWS] = true;
+	f.prev_counters.val[SW_C_LISTEN_OVERFLOWS] = 1000;
+	f.counters.have[SW_C_LISTEN_OVERFLOWS] = true;
+	f.counters.val[SW_C_LISTEN_OVERFLOWS] = 1040;
+	f.prev_counters.have[SW_C_SYNCOOKIES_SENT] = true;
+	f.prev_counters.val[SW_C_SYNCOOKIES_SENT] = 7;
+	f.counters.have[SW_C_SYNCOOKIES_SENT] = true;
+	f.counters.val[SW_C_SYNCOOKIES_SENT] = 12;
+	sw_view_model_init(&m);
+	assert_int_equal(sw_view_model_fill(&m, &f), 0);
+	assert_near(m.rate[SW_C_LISTEN_OVERFLOWS], 16.0);
+	assert_near(m.rate[SW_C_SYNCOOKIES_SENT], 2.0);
+	assert_near(m.rate[SW_C_LISTEN_DROPS], 0.0);
+	assert_near(m.interval_s, 2.5);
+	/* a counter that went backwards (a namespace re-made) is no rate */
+	f.counters.val[SW_C_SYNCOOKIES_SENT] = 3;
+	f.interval_s = 0.5;
+	assert_int_equal(sw_view_model_fill(&m, &f), 0);
+	assert_near(m.rate[SW_C_SYNCOOKIES_SENT], 0.0);
+	assert_near(m.rate[SW_C_LISTEN_OVERFLOWS], 80.0);
+	/* the first frame has no previous counters */
+	f.have_prev_counters = false;
+	assert_int_equal(sw_view_model_fill(&m, &f), 0);
+	assert_near(m.rate[SW_C_LISTEN_OVERFLOWS], 0.0);
+	sw_view_model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_counter_rates),
 		cmocka_unit_test(test_first_in_list_order),
 		cmocka_unit_test(test_fill_in_place),
 		cmocka_unit_test(test_index_matches_scan),
