@@ -37,6 +37,8 @@ struct sw_view_list {
 	int sort;          /* column */
 	bool reverse;      /* against the column's natural direction */
 	bool have_key;
+	bool pinned;       /* moved by the operator: stays on sel_key; else
+			      the selection follows row 1 */
 	struct sw_view_key sel_key;
 };
 
@@ -150,9 +152,20 @@ void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,
  * stays in view (and no blank tail shows while rows above are hidden). */
 void sw_view_list_set_height(struct sw_view_list *l, uint32_t h);
 
-/* Select index i of pane p's list (clamped); updates key and scroll. */
+/* Select index i of pane p's list (clamped); updates key and scroll, and
+ * the selection stays on that row's key from now on (pinned). */
 void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 			 enum sw_pane p, long i);
+
+/* Put pane p's selection back on row 1, following the top (Home, f). */
+void sw_view_list_follow(struct sw_view *v, const struct sw_view_model *m,
+			 enum sw_pane p);
+
+/* When the operator has moved pane p's selection off following the top:
+ * true, with the selected row's name (its label column) in buf. */
+bool sw_view_list_pinned_label(const struct sw_view *v,
+			       const struct sw_view_model *m, enum sw_pane p,
+			       char *buf, size_t len);
 
 /* Grouping cycle: /32,/24,/16 and /128,/64,/48. */
 #define SW_VIEW_NGROUPS 3

@@ -90,6 +90,7 @@ struct sw_view_pane_def {
 	unsigned (*flags)(const struct sw_view *v, const struct sw_view_model *m,
 			  uint32_t row);
 	bool gutter;        /* two cells before the columns for a B / * mark */
+	int label_col;      /* the column that names a row ("following ...") */
 
 	/* The title line's text for n listed rows; NULL: "Title: n". */
 	void (*heading)(const struct sw_view *v, uint32_t n, char *buf,

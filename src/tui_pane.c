@@ -17,13 +17,18 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	const struct sw_view_list *l = &t->view.list[p];
 	int a = t->pt.attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
-	char buf[200];
+	char buf[200], label[80];
+	size_t at;
 
 	buf[0] = ' ';
 	if (def->heading)
 		def->heading(&t->view, l->n, buf + 1, sizeof(buf) - 1);
 	else
 		snprintf(buf + 1, sizeof(buf) - 1, "%s: %u", def->title, l->n);
+	at = strlen(buf);
+	if (sw_view_list_pinned_label(&t->view, t->m, p, label, sizeof(label)))
+		snprintf(buf + at, sizeof(buf) - at, ", following %s (Home: top)",
+			 label);
 	sw_tui_put_fill(r->y, r->x, r->w, a, buf);
 	if (l->n > l->height && l->height > 0) {
 		snprintf(buf, sizeof(buf), "%u-%u ", l->top + 1,

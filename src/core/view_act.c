@@ -74,7 +74,7 @@ static unsigned sw_view_a_pgdn(struct sw_view *v, const struct sw_view_model *m)
 
 static unsigned sw_view_a_home(struct sw_view *v, const struct sw_view_model *m)
 {
-	sw_view_list_select(v, m, sw_view_active(v), 0);
+	sw_view_list_follow(v, m, sw_view_active(v));
 	return SW_R_REDRAW;
 }
 
@@ -178,6 +178,7 @@ static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 		if (sw_view_pane_on(v, p, SW_V_DETAIL)) {
 			v->list[p].sel = v->list[p].top = 0;
 			v->list[p].have_key = false;
+			v->list[p].pinned = false;
 			sw_view_list_sync(v, m, p);
 		}
 	return SW_R_REDRAW;

@@ -191,6 +191,7 @@ const struct sw_view_pane_def sw_view_pane_detail = {
 	.default_sort = 2,
 	.nrows = sw_view_detail_nrows,
 	.key = sw_view_detail_key,
+	.label_col = 2,
 	.include = sw_view_detail_include,
 	.heading = sw_view_detail_heading,
 	.slot = SW_SLOT_BODY,

@@ -211,6 +211,7 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.default_sort = 1,
 	.nrows = sw_view_listeners_nrows,
 	.key = sw_view_listeners_key,
+	.label_col = 1,
 	.flags = sw_view_listeners_flags,
 	.open = sw_view_listeners_open,
 	.slot = SW_SLOT_BOTTOM,

@@ -203,6 +203,103 @@ static void test_selection_follows_address(void **state)
 	fx_free(&f);
 }
 
+/* Until the operator moves it, the selection follows row 1: a flood that
+ * comes to the top after the TUI started is what b offers to block. */
+static void test_selection_follows_top(void **state)
+{
+	struct fixture f;
+	char b[SW_ADDR_STRLEN], label[64];
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_conns(&f, "192.0.2.50", 4, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.51", 3, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	assert_false(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					       label, sizeof(label)));
+	fx_conns(&f, "203.0.113.103", 119, SW_SYN_RECV);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.103");
+	f.v.block_ok = true;
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
+	assert_string_equal(sw_prefix_format(&f.v.confirm.target, b, sizeof(b)),
+			    "203.0.113.103");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* moved: it stays on that address, and says so */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	fx_conns(&f, "198.51.100.7", 200, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	assert_true(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					      label, sizeof(label)));
+	assert_string_equal(label, "192.0.2.50");
+	/* Home (and f) go back to following the top */
+	sw_view_key(&f.v, &f.m, 'f');
+	assert_string_equal(sel_remote(&f, b), "198.51.100.7");
+	assert_false(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					       label, sizeof(label)));
+	fx_conns(&f, "203.0.113.9", 300, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.9");
+	/* every pane: the states pane too */
+	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
+	assert_int_equal(f.v.focus, SW_PANE_STATES);
+	assert_int_equal(f.v.list[SW_PANE_STATES].sel, 0);
+	assert_false(f.v.list[SW_PANE_STATES].pinned);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(f.v.list[SW_PANE_STATES].pinned);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	assert_false(f.v.list[SW_PANE_STATES].pinned);
+	fx_free(&f);
+}
+
+/* Enter then Esc with more remotes than fit: row 1 is still in view, and
+ * a taller screen shows as many rows as fit. */
+static void test_scroll_keeps_top(void **state)
+{
+	struct fixture f;
+	struct sw_view_list *l;
+	char addr[32];
+	int i;
+
+	(void)state;
+	fx_init(&f);
+	for (i = 0; i < 40; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		fx_conns(&f, addr, 100 - i, SW_ESTABLISHED);
+	}
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_REMOTES];
+	for (i = 0; i < 4; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_int_equal(l->sel, 4);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	assert_int_equal(l->sel, 4);
+	assert_int_equal(l->top, 0);
+	/* scrolled down, then a taller screen: back to the top if it fits */
+	for (i = 0; i < 20; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(l->top > 0);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	fx_layout(&f, 24, 80);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	fx_layout(&f, 60, 200);
+	assert_true(l->sel < l->height);
+	assert_int_equal(l->top, 0);
+	fx_free(&f);
+}
+
 static void test_scrolling(void **state)
 {
 	struct fixture f;
@@ -587,6 +684,8 @@ int main(void)
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_sort_ties_stable),
 		cmocka_unit_test(test_selection_follows_address),
+		cmocka_unit_test(test_selection_follows_top),
+		cmocka_unit_test(test_scroll_keeps_top),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_pause_group_interval),
