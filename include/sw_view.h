@@ -80,7 +80,7 @@ struct sw_view {
 	enum sw_mode_view mode;
 	enum sw_overlay overlay;
 	enum sw_pane focus;       /* focused pane in the main screen */
-	bool show_blocks;         /* blocks pane in place of listeners */
+	bool show_blocks;         /* blocks pane beside the listeners */
 	bool paused;
 	double interval_s;
 	int group;                /* index into the grouping cycle */
@@ -88,6 +88,7 @@ struct sw_view {
 	struct sw_view_list list[SW_PANE_MAX];
 	struct sw_view_detail detail;
 	struct sw_view_line prompt;       /* the filter being typed */
+	char filter_on[SW_VIEW_LINE_MAX + 1]; /* the filter in force */
 	const struct sw_filter_env *filter_env; /* service names, or NULL */
 	char filter_error[256];           /* shown inline under the prompt */
 	int filter_error_pos;

@@ -67,11 +67,14 @@ struct sw_view_key {
 struct sw_view_detail;
 
 /* Where a pane goes (view_layout.c). The main screen is a top band (SIDE
- * on the left, TOP beside it) above BOTTOM; the detail screen is BODY. */
+ * on the left, TOP beside it) above a bottom band: BOTTOM, and NEXT to
+ * its right when both fit at full width, else under it. The detail
+ * screen is BODY. */
 enum sw_view_slot {
 	SW_SLOT_SIDE,
 	SW_SLOT_TOP,
 	SW_SLOT_BOTTOM,
+	SW_SLOT_NEXT,
 	SW_SLOT_BODY,
 };
 

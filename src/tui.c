@@ -305,6 +305,7 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 				 sizeof(v->default_duration));
 	snprintf(t->filter, sizeof(t->filter), "%s", sw_engine_filter_text(e));
 	sw_view_line_set(&v->prompt, t->filter);
+	snprintf(v->filter_on, sizeof(v->filter_on), "%s", t->filter);
 	sw_view_model_init(&t->empty);
 	t->m = &t->empty;
 }

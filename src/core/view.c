@@ -46,7 +46,7 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_SORT_PREV] = { "<", "" },
 	[SW_A_SORT_NEXT] = { "< >", "sort by the previous / next column" },
 	[SW_A_SORT_REVERSE] = { "r", "reverse the sort order" },
-	[SW_A_FILTER] = { "/", "filter, ss's too: dport = :https (Esc clears)" },
+	[SW_A_FILTER] = { "/", "filter, ss's too: dport = :https (empty Enter clears)" },
 	[SW_A_GROUP] = { "g", "group remotes: /32 /24 /16 (IPv6 /128 /64 /48)" },
 	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
 	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
@@ -55,7 +55,7 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_CLOSE] = { "Esc", "" },
 	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
 	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
-	[SW_A_BLOCKS] = { "B", "show / hide the blocks pane" },
+	[SW_A_BLOCKS] = { "B", "show / hide the blocks pane (beside the listeners)" },
 	[SW_A_HELP] = { "? F1", "this help" },
 	[SW_A_QUIT] = { "q F10", "quit" },
 };

@@ -299,20 +299,21 @@ static unsigned sw_view_a_unblock(struct sw_view *v,
 	return SW_R_REDRAW;
 }
 
+/* B: the blocks pane beside (or under) the listeners takes the focus;
+ * hidden again, the focus goes back to the first pane (the remotes). */
 static unsigned sw_view_a_blocks(struct sw_view *v,
 				 const struct sw_view_model *m)
 {
-	enum sw_view_slot slot = sw_view_pane(v->focus)->slot;
-	bool lost = sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	bool lost;
 	int p;
 
 	v->show_blocks = !v->show_blocks;
-	/* the focus stays in its slot, on the pane shown there now */
-	lost = lost && !sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	lost = !sw_view_pane_on(v, v->focus, SW_V_MAIN);
 	for (p = 0; p < SW_PANE_MAX; p++) {
 		if (!sw_view_pane_on(v, p, SW_V_MAIN))
 			continue;
-		if (lost && sw_view_pane(p)->slot == slot) {
+		if ((v->show_blocks && p == SW_PANE_BLOCKS) ||
+		    (lost && sw_view_pane(p)->focus_first)) {
 			v->focus = p;
 			lost = false;
 		}
@@ -399,16 +400,18 @@ static unsigned sw_view_prompt_key(struct sw_view *v, int key)
 		v->filter_error_pos = -1;
 		return SW_R_REDRAW;
 	case SW_LINE_CANCEL:
-		/* Esc clears the filter */
-		sw_view_line_set(&v->prompt, "");
+		/* Esc drops the edit: the filter in force stays */
+		sw_view_line_set(&v->prompt, v->filter_on);
 		v->filter_error[0] = '\0';
 		v->overlay = SW_O_NONE;
-		return SW_R_FILTER | SW_R_REDRAW;
+		return SW_R_REDRAW;
 	case SW_LINE_ACCEPT:
+		/* an empty line clears the filter */
 		sw_view_check_filter(v);
 		if (v->filter_error[0])
 			return SW_R_REDRAW;
 		v->overlay = SW_O_NONE;
+		snprintf(v->filter_on, sizeof(v->filter_on), "%s", v->prompt.buf);
 		return SW_R_FILTER | SW_R_REDRAW;
 	}
 	return 0;

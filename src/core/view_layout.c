@@ -34,21 +34,82 @@ static int sw_view_all_rows(int p)
 	return def && def->all_rows ? (int)def->nrows(NULL) : 0;
 }
 
+/* Width a pane needs for every column at its own width. */
+static int sw_view_min_width(int p)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	int w = def->gutter ? 2 : 0, i;
+
+	for (i = 0; i < def->ncols; i++)
+		w += def->cols[i].width + (i ? 1 : 0);
+	return w;
+}
+
+/* Rows a bottom pane wants: its chrome and its rows (one when empty, for
+ * what it says then), and one spare. */
+static int sw_view_want_rows(const struct sw_view *v, int p)
+{
+	uint32_t n = v->list[p].n;
+
+	return SW_VIEW_PANE_CHROME + (n ? (int)n : 1) + 1;
+}
+
+/* The bottom band: BOTTOM, with NEXT beside it when both fit at full
+ * width, else under it. y, h: the band. */
+static void sw_view_layout_bottom(int bottom, int next, int y, int h,
+				  int cols, struct sw_view_layout *out)
+{
+	int nw, top_h;
+
+	if (next < 0) {
+		if (bottom >= 0)
+			out->pane[bottom] = sw_view_rect(y, 0, h, cols);
+		return;
+	}
+	if (bottom < 0) {
+		out->pane[next] = sw_view_rect(y, 0, h, cols);
+		return;
+	}
+	if (sw_view_min_width(bottom) + 1 + sw_view_min_width(next) <= cols) {
+		nw = sw_view_min_width(next) +
+		     (cols - sw_view_min_width(bottom) - 1 - sw_view_min_width(next)) / 3;
+		out->pane[bottom] = sw_view_rect(y, 0, h, cols - nw - 1);
+		out->pane[next] = sw_view_rect(y, cols - nw, h, nw);
+		return;
+	}
+	top_h = h / 2;
+	out->pane[bottom] = sw_view_rect(y, 0, top_h, cols);
+	out->pane[next] = sw_view_rect(y + top_h, 0, h - top_h, cols);
+}
+
 /* The main screen: the top band holds every row of an all_rows pane;
- * extra height goes 3:2 to the band and to BOTTOM. SIDE grows by a fifth
- * of the columns past 80, up to its width_max. */
+ * extra height goes 3:2 to the band and to the bottom band, which gives
+ * back to the top band the rows its panes do not use. SIDE grows by a
+ * fifth of the columns past 80, up to its width_max. */
 static void sw_view_layout_main(const struct sw_view *v, int body_y,
 				int body_h, int cols, struct sw_view_layout *out)
 {
 	int side = sw_view_in_slot(v, SW_SLOT_SIDE);
 	int top = sw_view_in_slot(v, SW_SLOT_TOP);
 	int bottom = sw_view_in_slot(v, SW_SLOT_BOTTOM);
-	int top_h = body_h * 3 / 5, sw = 0, need;
+	int next = sw_view_in_slot(v, SW_SLOT_NEXT);
+	int top_h = body_h * 3 / 5, sw = 0, need, want = 0;
 
 	need = sw_view_all_rows(side) > sw_view_all_rows(top)
 		       ? sw_view_all_rows(side) : sw_view_all_rows(top);
 	if (need && top_h < SW_VIEW_PANE_CHROME + need)
 		top_h = SW_VIEW_PANE_CHROME + need;
+	if (bottom >= 0)
+		want = sw_view_want_rows(v, bottom);
+	if (next >= 0) {
+		int w = sw_view_want_rows(v, next);
+		bool beside = bottom < 0 ||
+			      sw_view_min_width(bottom) + 1 + sw_view_min_width(next) <= cols;
+
+		want = beside ? (want > w ? want : w) : want + w;
+	}
+	if (want && body_h - top_h > want)
+		top_h = body_h - want;
 	if (side >= 0) {
 		const struct sw_view_pane_def *def = sw_view_pane(side);
 
@@ -60,9 +121,8 @@ static void sw_view_layout_main(const struct sw_view *v, int body_y,
 	}
 	if (top >= 0)
 		out->pane[top] = sw_view_rect(body_y, sw, top_h, cols - sw);
-	if (bottom >= 0)
-		out->pane[bottom] =
-			sw_view_rect(body_y + top_h, 0, body_h - top_h, cols);
+	sw_view_layout_bottom(bottom, next, body_y + top_h, body_h - top_h, cols,
+			      out);
 }
 
 void sw_view_layout(struct sw_view *v, int rows, int cols,

@@ -131,6 +131,6 @@ const struct sw_view_pane_def sw_view_pane_blocks = {
 	.gutter = true,
 	.empty = sw_view_blocks_empty,
 	.undo = sw_view_blocks_undo,
-	.slot = SW_SLOT_BOTTOM,
+	.slot = SW_SLOT_NEXT,
 	.shown = sw_view_blocks_shown,
 };

@@ -197,10 +197,13 @@ static void sw_view_listeners_open(const struct sw_view_model *m,
 		 sw_proto_name(d->proto), d->port);
 }
 
-/* The blocks pane takes its place while shown (B). */
-static bool sw_view_listeners_shown(const struct sw_view *v)
+/* A filter can hide every listener: say so rather than "none". */
+static const char *sw_view_listeners_empty(const struct sw_view *v,
+					   const struct sw_view_model *m)
 {
-	return !v->show_blocks;
+	if (!m->seq)
+		return "waiting for the first refresh...";
+	return v->filter_on[0] ? "listeners hidden by the filter" : "none";
 }
 
 const struct sw_view_pane_def sw_view_pane_listeners = {
@@ -214,6 +217,6 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.label_col = 1,
 	.flags = sw_view_listeners_flags,
 	.open = sw_view_listeners_open,
+	.empty = sw_view_listeners_empty,
 	.slot = SW_SLOT_BOTTOM,
-	.shown = sw_view_listeners_shown,
 };

@@ -334,8 +334,13 @@ static void test_scrolling(void **state)
 	assert_int_equal(l->sel, 0);
 	/* a taller screen shows more rows and no blank tail */
 	sw_view_key(&f.v, &f.m, SW_KEY_END);
-	fx_layout(&f, 60, 120);
+	fx_layout(&f, 40, 120);
+	assert_true(l->height < 40);
 	assert_int_equal(l->top + l->height, 40);
+	/* the bottom band's unused rows go to the remotes: all 40 fit */
+	fx_layout(&f, 60, 120);
+	assert_true(l->height >= 40);
+	assert_int_equal(l->top, 0);
 	fx_free(&f);
 }
 
@@ -488,11 +493,40 @@ static void test_filter_prompt(void **state)
 	assert_true(fl & SW_R_FILTER);
 	assert_int_equal(f.v.overlay, SW_O_NONE);
 	assert_string_equal(f.v.prompt.buf, "state syn_recv");
-	/* Esc in the prompt clears the filter */
+	/* Esc in the prompt drops the edit, the filter stays in force */
 	sw_view_key(&f.v, &f.m, '/');
+	type(&f, " and port 80", &fl);
 	fl = sw_view_key(&f.v, &f.m, SW_KEY_ESC);
-	assert_true(fl & SW_R_FILTER);
+	assert_false(fl & SW_R_FILTER);
+	assert_int_equal(f.v.overlay, SW_O_NONE);
+	assert_string_equal(f.v.prompt.buf, "state syn_recv");
+	assert_string_equal(f.v.filter_on, "state syn_recv");
+	/* an empty Enter clears it */
+	sw_view_key(&f.v, &f.m, '/');
+	for (int i = 0; i < 14; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
 	assert_string_equal(f.v.prompt.buf, "");
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_true(fl & SW_R_FILTER);
+	assert_string_equal(f.v.filter_on, "");
+	fx_free(&f);
+}
+
+/* A filter that hides every listener says so, not "none". */
+static void test_listeners_hidden_by_filter(void **state)
+{
+	const struct sw_view_pane_def *d = sw_view_pane(SW_PANE_LISTENERS);
+	struct fixture f;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.9", 2, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_LISTENERS].n, 0);
+	assert_non_null(d->empty);
+	assert_string_equal(d->empty(&f.v, &f.m), "none");
+	snprintf(f.v.filter_on, sizeof(f.v.filter_on), "dport = :9");
+	assert_string_equal(d->empty(&f.v, &f.m), "listeners hidden by the filter");
 	fx_free(&f);
 }
 
@@ -603,9 +637,6 @@ static void test_marks_and_unblock(void **state)
 	kb.expires_s = 300;
 	assert_int_equal(sw_view_model_set_blocks(&f.m, &kb, 1), 0);
 	sw_view_key(&f.v, &f.m, 'B');
-	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
-	sw_view_key(&f.v, &f.m, '\t');
-	sw_view_key(&f.v, &f.m, '\t');
 	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
 	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
 	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
@@ -687,6 +718,7 @@ int main(void)
 		cmocka_unit_test(test_selection_follows_top),
 		cmocka_unit_test(test_scroll_keeps_top),
 		cmocka_unit_test(test_scrolling),
+		cmocka_unit_test(test_listeners_hidden_by_filter),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
