@@ -156,6 +156,29 @@ char *sw_block_format_left(double s, char *buf, size_t len)
 	return buf;
 }
 
+char *sw_block_entry_target(const struct sw_block_entry *e, char *buf,
+			    size_t len)
+{
+	char a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+
+	if (!e->range)
+		return sw_prefix_format(&e->target, buf, len);
+	snprintf(buf, len, "%s-%s",
+		 sw_addr_format(e->target.family, e->target.bytes, a, sizeof(a)),
+		 sw_addr_format(e->target.family, e->last, l, sizeof(l)));
+	return buf;
+}
+
+char *sw_block_entry_left(const struct sw_block_entry *e, char *buf,
+			  size_t len)
+{
+	if (e->timeout_s <= 0) {
+		snprintf(buf, len, "never");
+		return buf;
+	}
+	return sw_block_format_left(e->expires_s, buf, len);
+}
+
 /* --- the last list ---------------------------------------------------- */
 
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,

@@ -1,7 +1,9 @@
 /* nft.c - writes the table `inet sockwatch` with libnftnl on libmnl: one
- * batch per action, every message acknowledged and every ACK checked.
- * Reading back lives in nft_dump.c; the sets' layout and the dry-run
- * syntax in nft_syntax.c. */
+ * batch per action, which first repairs whatever nft_check.c found wrong
+ * with the table, its chain, rules and sets, planned on the generation it
+ * read them in. The batch plumbing lives in nft_batch.c, elements in
+ * nft_elem.c, reading back in nft_dump.c; the sets' layout and the
+ * dry-run syntax in nft_syntax.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,59 +28,10 @@
 #include "sw_nl.h"
 #include "nft_priv.h"
 
-/* nft's datatype numbers, so `nft list` shows addresses. */
-#define SW_NFT_TYPE_IPADDR 7
-#define SW_NFT_TYPE_IP6ADDR 8
 #define SW_NFT_BYTEORDER_BIG 2
-#define SW_NFT_PRIO_RAW (-300)
-/* Messages in one batch at most (creation + two elements). */
-#define SW_NFT_MAXMSG 16
-
-/* One batch under construction: the messages and what each one does, so
- * a failing ACK can be named. */
-struct sw_nft_batch {
-	struct mnl_nlmsg_batch *b;
-	uint32_t first_seq, seq;
-	unsigned nmsg;
-	char what[SW_NFT_MAXMSG][64];
-};
-
-static void sw_nft_batch_start(struct sw_nft *n, struct sw_nft_batch *bt)
-{
-	memset(bt, 0, sizeof(*bt));
-	/* the batch may overrun its limit by one message: half the buffer */
-	bt->b = mnl_nlmsg_batch_start(n->wbuf, SW_NFT_BUFSZ / 2);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), n->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	bt->first_seq = bt->seq = n->seq;
-}
-
-/* Header of the next message; remembers its description. */
-static struct nlmsghdr *sw_nft_msg(struct sw_nft *n, struct sw_nft_batch *bt,
-				   uint16_t type, uint16_t flags,
-				   const char *what)
-{
-	struct nlmsghdr *nlh;
-
-	snprintf(bt->what[bt->nmsg++], sizeof(bt->what[0]), "%s", what);
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				    NFPROTO_INET, flags | NLM_F_ACK, n->seq++);
-	bt->seq = n->seq;
-	return nlh;
-}
-
-/* Free the batch's bookkeeping (the messages live in n->wbuf). */
-static void sw_nft_batch_abort(struct sw_nft_batch *bt)
-{
-	if (bt->b)
-		mnl_nlmsg_batch_stop(bt->b);
-	bt->b = NULL;
-}
-
-static void sw_nft_msg_done(struct sw_nft_batch *bt)
-{
-	mnl_nlmsg_batch_next(bt->b);
-}
+/* Batches planned on a generation that changed before they arrived are
+ * planned again, this many times in all. */
+#define SW_NFT_TRIES 8
 
 /* A message about the table itself (add, delete). 0 or -1 (ENOMEM). */
 static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
@@ -91,34 +44,14 @@ static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 		return -1;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = sw_nft_msg(n, bt, type, flags, what);
+	/* explicit: a table made dormant by hand wakes up */
+	if (type == NFT_MSG_NEWTABLE)
+		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	nlh = sw_nft_batch_msg(n, bt, type, flags, what);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_table_free(t);
 	return 0;
-}
-
-struct nftnl_set *sw_nft_set_named(enum sw_nft_set s)
-{
-	struct nftnl_set *set = nftnl_set_alloc();
-
-	if (!set)
-		return NULL;
-	nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
-	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
-	return set;
-}
-
-/* Set s with its family and batch id, for messages in a batch. */
-static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
-{
-	struct nftnl_set *set = sw_nft_set_named(s);
-
-	if (!set)
-		return NULL;
-	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
-	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)s + 1);
-	return set;
 }
 
 static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
@@ -150,9 +83,9 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	/* the set's counter is copied into every element it gets */
 	nftnl_set_add_expr(set, ctr);
 	snprintf(what, sizeof(what), "add set %s", sw_nft_set_name(s));
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWSET, NLM_F_CREATE, what);
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWSET, NLM_F_CREATE, what);
 	nftnl_set_nlmsg_build_payload(nlh, set);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_udata_buf_free(ud);
 	nftnl_set_free(set);
 	return 0;
@@ -182,9 +115,9 @@ static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, SW_NFT_PRIO_RAW);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain");
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain");
 	nftnl_chain_nlmsg_build_payload(nlh, c);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_chain_free(c);
 	return 0;
 }
@@ -238,9 +171,9 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 		nftnl_rule_add_expr(r, e[i]);
 
 	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_set_name(s));
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, what);
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, what);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_rule_free(r);
 	return 0;
 }
@@ -260,140 +193,6 @@ static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 	for (s = 0; s < SW_NFT_NSETS; s++)
 		if (sw_nft_add_rule(n, bt, s) < 0)
 			return -1;
-	return 0;
-}
-
-/* Element messages for target into set s: one element for an address,
- * a start and an explicit end element for a prefix. */
-static int sw_nft_elems(struct sw_nft *n, struct sw_nft_batch *bt,
-			const struct sw_prefix *t, uint16_t type,
-			uint16_t flags, uint64_t timeout_ms,
-			const char *comment, const char *what)
-{
-	enum sw_nft_set s = sw_nft_set_for(t);
-	unsigned klen = t->family == 4 ? 4 : 16;
-	struct nftnl_set *set = sw_nft_set_alloc(s);
-	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
-	struct nftnl_udata_buf *ud = NULL;
-	struct nlmsghdr *nlh;
-	uint8_t end[16];
-
-	if (!set || !e)
-		goto nomem;
-	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, t->bytes, klen);
-	if (timeout_ms)
-		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, timeout_ms);
-	/* a renewal restarts the clock: the kernel keeps the old expiry
-	 * unless told, even when the timeout changes back and forth */
-	if (timeout_ms && !(flags & NLM_F_EXCL) && type == NFT_MSG_NEWSETELEM)
-		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_EXPIRATION, timeout_ms);
-	if (comment && *comment) {
-		ud = nftnl_udata_buf_alloc(SW_BLOCK_COMMENT_LEN + 8);
-		if (!ud)
-			goto nomem;
-		nftnl_udata_put_strz(ud, NFTNL_UDATA_SET_ELEM_COMMENT, comment);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA,
-				   nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-	}
-	nftnl_set_elem_add(set, e);
-	e = NULL;
-	if (sw_nft_set_is_interval(s) && sw_nft_prefix_end(t, end)) {
-		/* the end must be explicit: a lone start has been seen to
-		 * block everything above it */
-		e = nftnl_set_elem_alloc();
-		if (!e)
-			goto nomem;
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, end, klen);
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
-				       NFT_SET_ELEM_INTERVAL_END);
-		nftnl_set_elem_add(set, e);
-		e = NULL;
-	}
-	nlh = sw_nft_msg(n, bt, type, flags, what);
-	nftnl_set_elems_nlmsg_build_payload(nlh, set);
-	sw_nft_msg_done(bt);
-	nftnl_udata_buf_free(ud);
-	nftnl_set_free(set);
-	return 0;
-nomem:
-	if (e)
-		nftnl_set_elem_free(e);
-	if (ud)
-		nftnl_udata_buf_free(ud);
-	if (set)
-		nftnl_set_free(set);
-	errno = ENOMEM;
-	return -1;
-}
-
-/* Send the batch and check one ACK per message. The kernel handles a
- * batch in the sender's context, so every reply is queued when sendto
- * returns: read without blocking until the queue is empty. */
-static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
-			     char *err, size_t errlen)
-{
-	int fd = mnl_socket_get_fd(n->nl), first_err = 0;
-	unsigned acks = 0;
-	char msg[160] = "";
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), n->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	if (mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(bt->b),
-			      mnl_nlmsg_batch_size(bt->b)) < 0) {
-		snprintf(err, errlen, "nftables: sending the batch failed: %s",
-			 strerror(errno));
-		sw_nft_batch_abort(bt);
-		return -1;
-	}
-	sw_nft_batch_abort(bt);
-	for (;;) {
-		ssize_t r = recv(fd, n->rbuf, SW_NFT_BUFSZ, MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const void *)n->rbuf;
-		int len = (int)r;
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			snprintf(err, errlen, "nftables: reading ACKs failed: %s",
-				 strerror(errno));
-			return -1;
-		}
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e;
-			unsigned idx;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR ||
-			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				continue;
-			e = mnl_nlmsg_get_payload(nlh);
-			if (e->error == 0) {
-				acks++;
-				continue;
-			}
-			if (first_err)
-				continue;
-			first_err = -e->error;
-			idx = nlh->nlmsg_seq - bt->first_seq;
-			if (nlh->nlmsg_seq >= bt->first_seq && idx < bt->nmsg)
-				snprintf(msg, sizeof(msg), "%s", bt->what[idx]);
-			else
-				snprintf(msg, sizeof(msg), "batch");
-		}
-	}
-	if (first_err) {
-		snprintf(err, errlen, "nftables: %s: %s", msg, strerror(first_err));
-		errno = first_err;
-		return -1;
-	}
-	if (acks != bt->nmsg) {
-		snprintf(err, errlen,
-			 "nftables: the kernel acknowledged %u of %u messages",
-			 acks, bt->nmsg);
-		errno = EPROTO;
-		return -1;
-	}
 	return 0;
 }
 
@@ -475,126 +274,300 @@ int sw_nft_table_exists(struct sw_nft *n)
 	return errno == ENOENT ? 0 : -1;
 }
 
-static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
-			   uint64_t timeout_ms, const char *comment, bool create,
-			   bool renew, char *err, size_t errlen)
+/* Append to note (a "; "-separated list). */
+static void sw_nft_note(char *note, size_t notelen, const char *fmt,
+			const char *arg)
 {
-	struct sw_nft_batch bt;
-	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
+	size_t o = strlen(note);
 
-	sw_nft_batch_start(n, &bt);
-	if (create && sw_nft_add_everything(n, &bt) < 0)
-		goto nomem;
-	snprintf(what, sizeof(what), "add element %s to %s",
-		 sw_prefix_format(t, a, sizeof(a)),
-		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM,
-			 NLM_F_CREATE | (renew ? 0 : NLM_F_EXCL), timeout_ms, comment,
-			 what) < 0)
-		goto nomem;
-	return sw_nft_batch_send(n, &bt, err, errlen);
-nomem:
-	sw_nft_batch_abort(&bt);
-	snprintf(err, errlen, "nftables: out of memory building the batch");
-	errno = ENOMEM;
+	if (o + 3 >= notelen)
+		return;
+	if (o)
+		o += (size_t)snprintf(note + o, notelen - o, "; ");
+	snprintf(note + o, notelen - o, fmt, arg);
+}
+
+static int sw_nft_flush_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!r)
+		return -1;
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, SW_BLOCK_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, SW_NFT_CHAIN);
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
+	/* DELRULE without a handle flushes the chain */
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELRULE, 0, "flush chain");
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	sw_nft_batch_done(bt);
+	nftnl_rule_free(r);
+	return 0;
+}
+
+static int sw_nft_del_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+{
+	struct nftnl_chain *c = sw_nft_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!c)
+		return -1;
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELCHAIN, 0, "delete chain");
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	sw_nft_batch_done(bt);
+	nftnl_chain_free(c);
+	return 0;
+}
+
+static int sw_nft_del_set(struct sw_nft *n, struct sw_nft_batch *bt,
+			  enum sw_nft_set s)
+{
+	struct nftnl_set *set = sw_nft_set_alloc(s);
+	struct nlmsghdr *nlh;
+	char what[64];
+
+	if (!set)
+		return -1;
+	nftnl_set_unset(set, NFTNL_SET_ID);
+	snprintf(what, sizeof(what), "delete set %s", sw_nft_set_name(s));
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELSET, 0, what);
+	nftnl_set_nlmsg_build_payload(nlh, set);
+	sw_nft_batch_done(bt);
+	nftnl_set_free(set);
+	return 0;
+}
+
+/* The messages that make the table what sw_nft_add_everything builds,
+ * from st: note gets what was wrong ("" when nothing was, and on first
+ * use). A set of the wrong kind is recreated when empty; one holding
+ * elements is not touched: -1 with errno EUCLEAN and err. */
+static int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
+			 const struct sw_nft_state *st, char *note,
+			 size_t notelen, char *err, size_t errlen)
+{
+	unsigned s, redo = 0;
+	bool rules;
+
+	if (!st->table)
+		return sw_nft_add_everything(n, bt);
+	for (s = 0; s < SW_NFT_NSETS; s++) {
+		if (!st->set[s] || st->set_ok[s])
+			continue;
+		if (st->elems[s]) {
+			snprintf(err, errlen,
+				 "nftables: set %s of table inet %s was changed (%s) "
+				 "and holds %lu element%s: not touching it; fix it, or "
+				 "'sockwatch --cleanup' (drops every block)",
+				 sw_nft_set_name(s), SW_BLOCK_TABLE, st->set_why[s],
+				 st->elems[s], st->elems[s] == 1 ? "" : "s");
+			errno = EUCLEAN;
+			return -1;
+		}
+		redo |= 1u << s;
+	}
+	rules = redo || !st->chain || !st->chain_ok ||
+		st->rules_ok != SW_NFT_ALL || st->nrules != SW_NFT_NSETS;
+	if (st->dormant) {
+		sw_nft_note(note, notelen, "%s", "the table was dormant");
+		if (sw_nft_table_msg(n, bt, NFT_MSG_NEWTABLE, 0, "wake table") < 0)
+			return -1;
+	}
+	if (st->chain && rules && sw_nft_flush_chain(n, bt) < 0)
+		return -1;
+	if (!st->chain)
+		sw_nft_note(note, notelen, "%s", "the chain was missing");
+	else if (!st->chain_ok)
+		sw_nft_note(note, notelen, "the chain was changed (%s)",
+			    st->chain_why);
+	if (st->chain && !st->chain_ok && sw_nft_del_chain(n, bt) < 0)
+		return -1;
+	for (s = 0; s < SW_NFT_NSETS; s++) {
+		if (redo & (1u << s)) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "set %s was changed (%s)",
+				 sw_nft_set_name(s), st->set_why[s]);
+			sw_nft_note(note, notelen, "%s", what);
+			if (sw_nft_del_set(n, bt, s) < 0)
+				return -1;
+		} else if (!st->set[s]) {
+			sw_nft_note(note, notelen, "set %s was missing",
+				    sw_nft_set_name(s));
+		}
+		if ((!st->set[s] || (redo & (1u << s))) && sw_nft_add_set(n, bt, s) < 0)
+			return -1;
+	}
+	if ((!st->chain || !st->chain_ok) && sw_nft_add_chain(n, bt) < 0)
+		return -1;
+	if (st->chain && st->chain_ok && rules && !redo)
+		sw_nft_note(note, notelen, "%s", "the drop rules were changed");
+	for (s = 0; rules && s < SW_NFT_NSETS; s++)
+		if (sw_nft_add_rule(n, bt, s) < 0)
+			return -1;
+	return 0;
+}
+
+/* Appends an action's element messages to a batch. */
+typedef int (*sw_nft_fill_fn)(struct sw_nft *n, struct sw_nft_batch *bt,
+			      const void *arg);
+
+/* Read the structure, then one batch: its repair, then fill's messages,
+ * planned on that generation; planned again when the ruleset changed
+ * before the batch arrived. Without the table: create it when create,
+ * else return 1 and send nothing. 0 sent, -1 with errno and err. */
+static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
+		      const void *arg, char *note, size_t notelen, char *err,
+		      size_t errlen)
+{
+	unsigned tries;
+
+	for (tries = 0;; tries++) {
+		struct sw_nft_state st;
+		struct sw_nft_batch bt;
+
+		note[0] = '\0';
+		if (sw_nft_state_read(n, &st, err, errlen) < 0)
+			return -1;
+		if (!st.table && !create)
+			return 1;
+		sw_nft_batch_start(n, &bt, st.genid);
+		if (sw_nft_repair(n, &bt, &st, note, notelen, err, errlen) < 0 ||
+		    fill(n, &bt, arg) < 0) {
+			int e = errno;
+
+			sw_nft_batch_abort(&bt);
+			if (e != EUCLEAN)
+				snprintf(err, errlen,
+					 "nftables: out of memory building the batch");
+			errno = e;
+			return -1;
+		}
+		if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
+			return 0;
+		if (errno != ERESTART || tries + 1 == SW_NFT_TRIES)
+			break;
+	}
+	if (errno == ERESTART)
+		snprintf(err, errlen, "nftables: the ruleset changed under every "
+			 "one of %d tries; nothing was sent", SW_NFT_TRIES);
 	return -1;
 }
 
-/* One add; once more, creating, when the table vanished (someone flushed
- * the ruleset) between the check and the batch. */
-static int sw_nft_add_try(struct sw_nft *n, const struct sw_prefix *t,
-			  uint64_t timeout_ms, const char *comment, bool create,
-			  bool renew, char *err, size_t errlen)
-{
-	if (sw_nft_add_once(n, t, timeout_ms, comment, create, renew, err,
-			    errlen) == 0)
-		return 0;
-	if (!create && errno == ENOENT)
-		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
-				       errlen);
-	return -1;
-}
+struct sw_nft_putarg {
+	const struct sw_prefix *t;
+	const struct sw_nft_elem *e;
+	bool replace;
+};
 
-int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, bool *renewed,
-	       char *err, size_t errlen)
+static int sw_nft_put_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			   const void *arg)
 {
-	int exists = sw_nft_table_exists(n);
-
-	*renewed = false;
-	if (exists < 0) {
-		snprintf(err, errlen, "nftables: reading table inet %s: %s",
-			 SW_BLOCK_TABLE, strerror(errno));
-		return -1;
-	}
-	/* created on first use, or again after someone flushed the ruleset */
-	if (sw_nft_add_try(n, t, timeout_ms, comment, !exists, false, err,
-			   errlen) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -1;
-	/* there already: the table is too, renew its timeout */
-	*renewed = true;
-	return sw_nft_add_try(n, t, timeout_ms, comment, false, true, err,
-			      errlen);
-}
-
-int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
-	       size_t errlen)
-{
-	struct sw_nft_batch bt;
+	const struct sw_nft_putarg *p = arg;
 	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
+	struct sw_nft_key k;
 
-	sw_nft_batch_start(n, &bt);
-	snprintf(what, sizeof(what), "delete element %s from %s",
-		 sw_prefix_format(t, a, sizeof(a)),
-		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_DELSETELEM, 0, 0, NULL, what) < 0) {
-		sw_nft_batch_abort(&bt);
-		snprintf(err, errlen, "nftables: out of memory building the batch");
+	sw_nft_key_prefix(&k, p->t);
+	sw_prefix_format(p->t, a, sizeof(a));
+	snprintf(what, sizeof(what), "delete element %s from %s", a,
+		 sw_nft_set_name(k.set));
+	if (p->replace &&
+	    sw_nft_elem_msg(n, bt, &k, NFT_MSG_DELSETELEM, 0, NULL, what) < 0)
 		return -1;
-	}
-	return sw_nft_batch_send(n, &bt, err, errlen);
+	snprintf(what, sizeof(what), "add element %s to %s", a,
+		 sw_nft_set_name(k.set));
+	return sw_nft_elem_msg(n, bt, &k, NFT_MSG_NEWSETELEM,
+			       NLM_F_CREATE | NLM_F_EXCL, p->e, what);
 }
 
-int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
+int sw_nft_put(struct sw_nft *n, const struct sw_prefix *t,
+	       const struct sw_nft_elem *e, bool replace, char *note,
+	       size_t notelen, char *err, size_t errlen)
 {
-	struct sw_nft_batch bt;
-	int exists = sw_nft_table_exists(n);
+	struct sw_nft_putarg p = {.t = t, .e = e, .replace = replace};
+
+	return sw_nft_run(n, true, sw_nft_put_fill, &p, note, notelen, err,
+			  errlen);
+}
+
+struct sw_nft_delarg {
+	const struct sw_nft_key *k;
+	const char *what;
+};
+
+static int sw_nft_del_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			   const void *arg)
+{
+	const struct sw_nft_delarg *d = arg;
+
+	return sw_nft_elem_msg(n, bt, d->k, NFT_MSG_DELSETELEM, 0, NULL, d->what);
+}
+
+int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
+	       char *note, size_t notelen, char *err, size_t errlen)
+{
+	char what[2 * SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+	struct sw_nft_key k;
+	struct sw_nft_delarg d = {.k = &k, .what = what};
+	int r;
+
+	if (last) {
+		sw_nft_key_range(&k, t->family, t->bytes, last);
+		sw_addr_format(t->family, last, l, sizeof(l));
+		snprintf(what, sizeof(what), "delete element %s-%s from %s",
+			 sw_addr_format(t->family, t->bytes, a, sizeof(a)), l,
+			 sw_nft_set_name(k.set));
+	} else {
+		sw_nft_key_prefix(&k, t);
+		snprintf(what, sizeof(what), "delete element %s from %s",
+			 sw_prefix_format(t, a, sizeof(a)), sw_nft_set_name(k.set));
+	}
+	r = sw_nft_run(n, false, sw_nft_del_fill, &d, note, notelen, err, errlen);
+	if (r == 1) {
+		snprintf(err, errlen, "nftables: no table inet %s", SW_BLOCK_TABLE);
+		errno = ENOENT;
+		return -1;
+	}
+	return r;
+}
+
+static int sw_nft_flush_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			     const void *arg)
+{
 	unsigned s;
 
-	if (exists <= 0) {
-		if (exists < 0)
-			snprintf(err, errlen, "nftables: reading table inet %s: %s",
-				 SW_BLOCK_TABLE, strerror(errno));
-		return exists;
-	}
-	sw_nft_batch_start(n, &bt);
+	(void)arg;
 	for (s = 0; s < SW_NFT_NSETS; s++) {
 		struct nftnl_set *set = sw_nft_set_alloc(s);
 		struct nlmsghdr *nlh;
 		char what[64];
 
-		if (!set) {
-			sw_nft_batch_abort(&bt);
-			snprintf(err, errlen, "nftables: out of memory");
+		if (!set)
 			return -1;
-		}
 		snprintf(what, sizeof(what), "flush set %s", sw_nft_set_name(s));
 		/* DELSETELEM without elements flushes the set */
-		nlh = sw_nft_msg(n, &bt, NFT_MSG_DELSETELEM, 0, what);
+		nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELSETELEM, 0, what);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
-		sw_nft_msg_done(&bt);
+		sw_nft_batch_done(bt);
 		nftnl_set_free(set);
 	}
-	return sw_nft_batch_send(n, &bt, err, errlen);
+	return 0;
+}
+
+int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
+		 size_t errlen)
+{
+	int r = sw_nft_run(n, false, sw_nft_flush_fill, NULL, note, notelen, err,
+			   errlen);
+
+	return r == 1 ? 0 : r;
 }
 
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
 
-	sw_nft_batch_start(n, &bt);
+	sw_nft_batch_start(n, &bt, 0);
 	if (sw_nft_table_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table") < 0) {
 		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory");
