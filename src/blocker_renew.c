@@ -19,10 +19,10 @@ uint64_t sw_blocker_ms(double s)
 	return ms > 0 ? (uint64_t)ms : 1;
 }
 
-/* "<first block's comment> | then by alice 2026-01-02T03:04:05Z, 3 conns,
- * for 1m00s (kept 23h59m): reason". The first part is the old comment up
- * to its own " | ": a cron renewing every minute does not push the
- * manual block's reason out. */
+/* "<first block's comment> | then alice 2026-01-02T03:04Z for 1m00s,
+ * kept 23h59m: reason". The first part is the old comment up to its own
+ * " | ": a cron renewing every minute does not push the manual block's
+ * reason out. */
 static void sw_blocker_renew_comment(const struct sw_blocker *b,
 				     const struct sw_block_req *req,
 				     double timeout_s, const char *kind,
@@ -36,9 +36,8 @@ static void sw_blocker_renew_comment(const struct sw_blocker *b,
 	int room;
 
 	gmtime_r(&now, &tm);
-	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(part, sizeof(part), "then by %s %s, %u conns, for %s (%s)%s%s",
-		 b->user, when, req->connections,
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%MZ", &tm);
+	snprintf(part, sizeof(part), "then %s %s for %s, %s%s%s", b->user, when,
 		 sw_block_format_left(timeout_s, asked, sizeof(asked)), kind,
 		 req->reason && *req->reason ? ": " : "",
 		 req->reason ? req->reason : "");
@@ -75,7 +74,7 @@ void sw_blocker_renewal(const struct sw_blocker *b,
 		out->elem.timeout_ms = never ? 0 : sw_blocker_ms(old->timeout_s);
 		out->elem.expires_ms = never ? 0 : sw_blocker_ms(left);
 		out->outcome = "kept";
-		snprintf(kind, sizeof(kind), "kept %s%s", had, never ? "" : " left");
+		snprintf(kind, sizeof(kind), "kept %s", had);
 		snprintf(out->message, sizeof(out->message),
 			 "kept %s blocked: %s%s is longer than the %s asked "
 			 "(--replace to shorten it)", target,
@@ -84,8 +83,7 @@ void sw_blocker_renewal(const struct sw_blocker *b,
 	} else {
 		out->elem.timeout_ms = sw_blocker_ms(timeout_s);
 		out->outcome = req->replace && left > timeout_s ? "replaced" : "renewed";
-		snprintf(kind, sizeof(kind), "%s %s%s", out->outcome, had,
-			 never ? "" : " left");
+		snprintf(kind, sizeof(kind), "%s, had %s", out->outcome, had);
 		if (strcmp(out->outcome, "replaced") == 0)
 			snprintf(out->message, sizeof(out->message),
 				 "replaced the block of %s: %s now (it had %s%s)",
