@@ -9,7 +9,9 @@
  * (`flags timeout`, per-element counters) and IPv4 and IPv6 prefixes
  * (the same, plus `flags interval`; every prefix is sent as an explicit
  * start and end element). The table is created on first use, adopted if
- * it exists, recreated when someone flushed the ruleset.
+ * it exists; every write first checks its whole structure (table, chain
+ * with hook and priority, one drop rule per set, the sets' flags) and
+ * repairs it in the same batch (sw_nft.h).
  *
  * Every action passes the policy first (sw_policy.h: loopback, the host's
  * own addresses, default gateways, the operator's SSH peers, the allow

@@ -368,11 +368,6 @@ static int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
 	}
 	rules = redo || !st->chain || !st->chain_ok ||
 		st->rules_ok != SW_NFT_ALL || st->nrules != SW_NFT_NSETS;
-	if (st->dormant) {
-		sw_nft_note(note, notelen, "%s", "the table was dormant");
-		if (sw_nft_table_msg(n, bt, NFT_MSG_NEWTABLE, 0, "wake table") < 0)
-			return -1;
-	}
 	if (st->chain && rules && sw_nft_flush_chain(n, bt) < 0)
 		return -1;
 	if (!st->chain)
@@ -421,17 +416,36 @@ static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
 		      size_t errlen)
 {
 	unsigned tries;
+	bool woke = false;
 
 	for (tries = 0;; tries++) {
 		struct sw_nft_state st;
 		struct sw_nft_batch bt;
 
 		note[0] = '\0';
+		if (woke)
+			sw_nft_note(note, notelen, "%s", "the table was dormant");
 		if (sw_nft_state_read(n, &st, err, errlen) < 0)
 			return -1;
 		if (!st.table && !create)
 			return 1;
 		sw_nft_batch_start(n, &bt, st.genid);
+		if (st.table && st.dormant) {
+			/* a batch that wakes the table cannot add a base chain
+			 * to it (EINVAL): wake it alone, then plan again */
+			if (sw_nft_table_msg(n, &bt, NFT_MSG_NEWTABLE, 0,
+					     "wake table") < 0) {
+				sw_nft_batch_abort(&bt);
+				snprintf(err, errlen, "nftables: out of memory");
+				errno = ENOMEM;
+				return -1;
+			}
+			if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
+				woke = true;
+			else if (errno != ERESTART || tries + 1 == SW_NFT_TRIES)
+				break;
+			continue;
+		}
 		if (sw_nft_repair(n, &bt, &st, note, notelen, err, errlen) < 0 ||
 		    fill(n, &bt, arg) < 0) {
 			int e = errno;

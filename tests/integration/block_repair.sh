@@ -54,6 +54,9 @@ nft delete rule inet sockwatch prerouting handle $(handle_of addr4) &&
 nft delete set inet sockwatch addr4 &&
 nft add set inet sockwatch addr4 '{ type inet_service; flags timeout; }'"
 case_ok "table made dormant" nft add table inet sockwatch '{ flags dormant; }'
+case_ok "dormant table without its chain" nft -f - <<<"add table inet sockwatch { flags dormant; }
+flush chain inet sockwatch prerouting
+delete chain inet sockwatch prerouting"
 
 # IPv6 too, after the table was flushed
 sw_s nft flush table inet sockwatch
