@@ -1,7 +1,8 @@
 /* nft.c - writes the table `inet sockwatch` with libnftnl on libmnl: one
  * batch per action, which first repairs whatever nft_check.c found wrong
  * with the table, its chain, rules and sets, planned on the generation it
- * read them in. The batch plumbing lives in nft_batch.c, elements in
+ * read them in, and reads them again after it. The repair is planned in
+ * nft_repair.c, the batch plumbing lives in nft_batch.c, elements in
  * nft_elem.c, reading back in nft_dump.c; the sets' layout and the
  * dry-run syntax in nft_syntax.c. */
 #include <errno.h>
@@ -34,7 +35,7 @@
 #define SW_NFT_TRIES 8
 
 /* A message about the table itself (add, delete). 0 or -1 (ENOMEM). */
-static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 			    uint16_t type, uint16_t flags, const char *what)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
@@ -54,7 +55,7 @@ static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 			  enum sw_nft_set s)
 {
 	struct nftnl_set *set = sw_nft_set_alloc(s);
@@ -92,7 +93,7 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 }
 
 /* Our chain, named (table and name). NULL on ENOMEM. */
-static struct nftnl_chain *sw_nft_chain_alloc(void)
+struct nftnl_chain *sw_nft_chain_alloc(void)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 
@@ -103,7 +104,7 @@ static struct nftnl_chain *sw_nft_chain_alloc(void)
 	return c;
 }
 
-static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -123,7 +124,7 @@ static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 }
 
 /* `ip saddr @set drop` / `ip6 saddr @set drop` as expressions. */
-static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 			   enum sw_nft_set s)
 {
 	bool v4 = sw_nft_set_family(s) == 4;
@@ -178,7 +179,7 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
+int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	unsigned s;
 
@@ -274,197 +275,111 @@ int sw_nft_table_exists(struct sw_nft *n)
 	return errno == ENOENT ? 0 : -1;
 }
 
-/* Append to note (a "; "-separated list). */
-static void sw_nft_note(char *note, size_t notelen, const char *fmt,
-			const char *arg)
-{
-	size_t o = strlen(note);
-
-	if (o + 3 >= notelen)
-		return;
-	if (o)
-		o += (size_t)snprintf(note + o, notelen - o, "; ");
-	snprintf(note + o, notelen - o, fmt, arg);
-}
-
-static int sw_nft_flush_chain(struct sw_nft *n, struct sw_nft_batch *bt)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-
-	if (!r)
-		return -1;
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, SW_BLOCK_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, SW_NFT_CHAIN);
-	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-	/* DELRULE without a handle flushes the chain */
-	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELRULE, 0, "flush chain");
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	sw_nft_batch_done(bt);
-	nftnl_rule_free(r);
-	return 0;
-}
-
-static int sw_nft_del_chain(struct sw_nft *n, struct sw_nft_batch *bt)
-{
-	struct nftnl_chain *c = sw_nft_chain_alloc();
-	struct nlmsghdr *nlh;
-
-	if (!c)
-		return -1;
-	nftnl_chain_set_u32(c, NFTNL_CHAIN_FAMILY, NFPROTO_INET);
-	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELCHAIN, 0, "delete chain");
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	sw_nft_batch_done(bt);
-	nftnl_chain_free(c);
-	return 0;
-}
-
-static int sw_nft_del_set(struct sw_nft *n, struct sw_nft_batch *bt,
-			  enum sw_nft_set s)
-{
-	struct nftnl_set *set = sw_nft_set_alloc(s);
-	struct nlmsghdr *nlh;
-	char what[64];
-
-	if (!set)
-		return -1;
-	nftnl_set_unset(set, NFTNL_SET_ID);
-	snprintf(what, sizeof(what), "delete set %s", sw_nft_set_name(s));
-	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELSET, 0, what);
-	nftnl_set_nlmsg_build_payload(nlh, set);
-	sw_nft_batch_done(bt);
-	nftnl_set_free(set);
-	return 0;
-}
-
-/* The messages that make the table what sw_nft_add_everything builds,
- * from st: note gets what was wrong ("" when nothing was, and on first
- * use). A set of the wrong kind is recreated when empty; one holding
- * elements is not touched: -1 with errno EUCLEAN and err. */
-static int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
-			 const struct sw_nft_state *st, char *note,
-			 size_t notelen, char *err, size_t errlen)
-{
-	unsigned s, redo = 0;
-	bool rules;
-
-	if (!st->table)
-		return sw_nft_add_everything(n, bt);
-	for (s = 0; s < SW_NFT_NSETS; s++) {
-		if (!st->set[s] || st->set_ok[s])
-			continue;
-		if (st->elems[s]) {
-			snprintf(err, errlen,
-				 "nftables: set %s of table inet %s was changed (%s) "
-				 "and holds %lu element%s: not touching it; fix it, or "
-				 "'sockwatch --cleanup' (drops every block)",
-				 sw_nft_set_name(s), SW_BLOCK_TABLE, st->set_why[s],
-				 st->elems[s], st->elems[s] == 1 ? "" : "s");
-			errno = EUCLEAN;
-			return -1;
-		}
-		redo |= 1u << s;
-	}
-	rules = redo || !st->chain || !st->chain_ok ||
-		st->rules_ok != SW_NFT_ALL || st->nrules != SW_NFT_NSETS;
-	if (st->chain && rules && sw_nft_flush_chain(n, bt) < 0)
-		return -1;
-	if (!st->chain)
-		sw_nft_note(note, notelen, "%s", "the chain was missing");
-	else if (!st->chain_ok)
-		sw_nft_note(note, notelen, "the chain was changed (%s)",
-			    st->chain_why);
-	if (st->chain && !st->chain_ok && sw_nft_del_chain(n, bt) < 0)
-		return -1;
-	for (s = 0; s < SW_NFT_NSETS; s++) {
-		if (redo & (1u << s)) {
-			char what[96];
-
-			snprintf(what, sizeof(what), "set %s was changed (%s)",
-				 sw_nft_set_name(s), st->set_why[s]);
-			sw_nft_note(note, notelen, "%s", what);
-			if (sw_nft_del_set(n, bt, s) < 0)
-				return -1;
-		} else if (!st->set[s]) {
-			sw_nft_note(note, notelen, "set %s was missing",
-				    sw_nft_set_name(s));
-		}
-		if ((!st->set[s] || (redo & (1u << s))) && sw_nft_add_set(n, bt, s) < 0)
-			return -1;
-	}
-	if ((!st->chain || !st->chain_ok) && sw_nft_add_chain(n, bt) < 0)
-		return -1;
-	if (st->chain && st->chain_ok && rules && !redo)
-		sw_nft_note(note, notelen, "%s", "the drop rules were changed");
-	for (s = 0; rules && s < SW_NFT_NSETS; s++)
-		if (sw_nft_add_rule(n, bt, s) < 0)
-			return -1;
-	return 0;
-}
-
-/* Appends an action's element messages to a batch. */
+/* Appends an action's element messages to a batch; again: the action's
+ * batch was committed already and the table had to be repaired after it:
+ * make sure of its result without failing on it. */
 typedef int (*sw_nft_fill_fn)(struct sw_nft *n, struct sw_nft_batch *bt,
-			      const void *arg);
+			      const void *arg, bool again);
+/* 1 when the action's result is there (read after it), 0 not, -1 error. */
+typedef int (*sw_nft_done_fn)(struct sw_nft *n, const void *arg);
 
-/* Read the structure, then one batch: its repair, then fill's messages,
- * planned on that generation; planned again when the ruleset changed
- * before the batch arrived. Without the table: create it when create,
- * else return 1 and send nothing. 0 sent, -1 with errno and err. */
+/* Plan and send one batch from st: a dormant table is woken alone (a
+ * batch that wakes a table cannot add a base chain to it); else the
+ * repair (first keeping the table awake: st may predate a commit still
+ * under way), then fill's messages unless filled. 0 sent, 1 woken, -1
+ * with errno, err and *repairing (the failing message was a repair). */
+static int sw_nft_round(struct sw_nft *n, const struct sw_nft_state *st,
+			sw_nft_fill_fn fill, const void *arg, bool filled,
+			char *note, size_t notelen, bool *repairing, char *err,
+			size_t errlen)
+{
+	struct sw_nft_batch bt;
+	unsigned nrepair;
+	int e;
+
+	*repairing = false;
+	sw_nft_batch_start(n, &bt, st->genid);
+	if (st->table &&
+	    sw_nft_table_msg(n, &bt, NFT_MSG_NEWTABLE, 0, "wake table") < 0)
+		goto fail;
+	if (st->table && st->dormant) {
+		if (sw_nft_batch_send(n, &bt, err, errlen) < 0) {
+			*repairing = true;
+			return -1;
+		}
+		return 1;
+	}
+	if (sw_nft_repair(n, &bt, st, note, notelen, err, errlen) < 0)
+		goto fail;
+	nrepair = bt.nmsg;
+	if (fill(n, &bt, arg, filled) < 0)
+		goto fail;
+	if (bt.nmsg == 0) {
+		sw_nft_batch_abort(&bt);
+		return 0;
+	}
+	if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
+		return 0;
+	*repairing = bt.failed >= 0 && (unsigned)bt.failed < nrepair;
+	return -1;
+fail:
+	e = errno;
+	sw_nft_batch_abort(&bt);
+	if (e != EUCLEAN)
+		snprintf(err, errlen, "nftables: out of memory building the batch");
+	errno = e;
+	return -1;
+}
+
+/* Read the structure, send a batch that repairs it and does the action
+ * (fill), planned on the generation read; then read it again: until the
+ * structure is right and done says the result is there, repair again.
+ * A batch refused because the ruleset changed, or whose repair failed
+ * (planned on a state a concurrent commit was changing), is planned
+ * again. Without the table: create it when create, else return 1 and
+ * send nothing. 0 done, -1 with errno and err. */
 static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
-		      const void *arg, char *note, size_t notelen, char *err,
-		      size_t errlen)
+		      sw_nft_done_fn done, const void *arg, char *note,
+		      size_t notelen, char *err, size_t errlen)
 {
 	unsigned tries;
-	bool woke = false;
+	bool filled = false, repairing = false;
 
-	for (tries = 0;; tries++) {
+	note[0] = '\0';
+	for (tries = 0; tries < SW_NFT_TRIES; tries++) {
 		struct sw_nft_state st;
-		struct sw_nft_batch bt;
+		char round[SW_BLOCK_MSG_LEN] = "";
+		int r;
 
-		note[0] = '\0';
-		if (woke)
-			sw_nft_note(note, notelen, "%s", "the table was dormant");
 		if (sw_nft_state_read(n, &st, err, errlen) < 0)
 			return -1;
 		if (!st.table && !create)
-			return 1;
-		sw_nft_batch_start(n, &bt, st.genid);
-		if (st.table && st.dormant) {
-			/* a batch that wakes the table cannot add a base chain
-			 * to it (EINVAL): wake it alone, then plan again */
-			if (sw_nft_table_msg(n, &bt, NFT_MSG_NEWTABLE, 0,
-					     "wake table") < 0) {
-				sw_nft_batch_abort(&bt);
-				snprintf(err, errlen, "nftables: out of memory");
-				errno = ENOMEM;
+			return filled ? 0 : 1;
+		if (filled && sw_nft_state_ok(&st)) {
+			r = done ? done(n, arg) : 1;
+			if (r < 0)
 				return -1;
-			}
-			if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
-				woke = true;
-			else if (errno != ERESTART || tries + 1 == SW_NFT_TRIES)
-				break;
+			if (r > 0)
+				return 0;
+		}
+		r = sw_nft_round(n, &st, fill, arg, filled, round, sizeof(round),
+				 &repairing, err, errlen);
+		if (r < 0 && (errno == ERESTART || repairing))
 			continue;
-		}
-		if (sw_nft_repair(n, &bt, &st, note, notelen, err, errlen) < 0 ||
-		    fill(n, &bt, arg) < 0) {
-			int e = errno;
-
-			sw_nft_batch_abort(&bt);
-			if (e != EUCLEAN)
-				snprintf(err, errlen,
-					 "nftables: out of memory building the batch");
-			errno = e;
+		if (r < 0)
 			return -1;
-		}
-		if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
-			return 0;
-		if (errno != ERESTART || tries + 1 == SW_NFT_TRIES)
-			break;
+		if (r == 1)
+			snprintf(round, sizeof(round), "the table was dormant");
+		else
+			filled = true;
+		if (round[0])
+			sw_nft_note(note, notelen, "%s", round);
 	}
-	if (errno == ERESTART)
-		snprintf(err, errlen, "nftables: the ruleset changed under every "
-			 "one of %d tries; nothing was sent", SW_NFT_TRIES);
+	if (errno == ERESTART || repairing || filled)
+		snprintf(err, errlen, "nftables: table inet %s kept changing under "
+			 "%d tries%s", SW_BLOCK_TABLE, SW_NFT_TRIES,
+			 filled ? ": sent, but could not see it in place" :
+			 "; nothing was sent");
 	return -1;
 }
 
@@ -475,7 +390,7 @@ struct sw_nft_putarg {
 };
 
 static int sw_nft_put_fill(struct sw_nft *n, struct sw_nft_batch *bt,
-			   const void *arg)
+			   const void *arg, bool again)
 {
 	const struct sw_nft_putarg *p = arg;
 	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
@@ -485,13 +400,24 @@ static int sw_nft_put_fill(struct sw_nft *n, struct sw_nft_batch *bt,
 	sw_prefix_format(p->t, a, sizeof(a));
 	snprintf(what, sizeof(what), "delete element %s from %s", a,
 		 sw_nft_set_name(k.set));
-	if (p->replace &&
+	if (p->replace && !again &&
 	    sw_nft_elem_msg(n, bt, &k, NFT_MSG_DELSETELEM, 0, NULL, what) < 0)
 		return -1;
 	snprintf(what, sizeof(what), "add element %s to %s", a,
 		 sw_nft_set_name(k.set));
+	/* again: it may be there still (ours): no NLM_F_EXCL */
 	return sw_nft_elem_msg(n, bt, &k, NFT_MSG_NEWSETELEM,
-			       NLM_F_CREATE | NLM_F_EXCL, p->e, what);
+			       NLM_F_CREATE | (again ? 0 : NLM_F_EXCL), p->e,
+			       what);
+}
+
+static int sw_nft_put_done(struct sw_nft *n, const void *arg)
+{
+	const struct sw_nft_putarg *p = arg;
+	struct sw_block_entry e;
+	char err[SW_BLOCK_MSG_LEN];
+
+	return sw_nft_get(n, p->t, &e, err, sizeof(err));
 }
 
 int sw_nft_put(struct sw_nft *n, const struct sw_prefix *t,
@@ -500,8 +426,8 @@ int sw_nft_put(struct sw_nft *n, const struct sw_prefix *t,
 {
 	struct sw_nft_putarg p = {.t = t, .e = e, .replace = replace};
 
-	return sw_nft_run(n, true, sw_nft_put_fill, &p, note, notelen, err,
-			  errlen);
+	return sw_nft_run(n, true, sw_nft_put_fill, sw_nft_put_done, &p, note,
+			  notelen, err, errlen);
 }
 
 struct sw_nft_delarg {
@@ -510,10 +436,12 @@ struct sw_nft_delarg {
 };
 
 static int sw_nft_del_fill(struct sw_nft *n, struct sw_nft_batch *bt,
-			   const void *arg)
+			   const void *arg, bool again)
 {
 	const struct sw_nft_delarg *d = arg;
 
+	if (again)
+		return 0; /* deleted once: its absence is not ours to keep */
 	return sw_nft_elem_msg(n, bt, d->k, NFT_MSG_DELSETELEM, 0, NULL, d->what);
 }
 
@@ -536,7 +464,8 @@ int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
 		snprintf(what, sizeof(what), "delete element %s from %s",
 			 sw_prefix_format(t, a, sizeof(a)), sw_nft_set_name(k.set));
 	}
-	r = sw_nft_run(n, false, sw_nft_del_fill, &d, note, notelen, err, errlen);
+	r = sw_nft_run(n, false, sw_nft_del_fill, NULL, &d, note, notelen, err,
+		       errlen);
 	if (r == 1) {
 		snprintf(err, errlen, "nftables: no table inet %s", SW_BLOCK_TABLE);
 		errno = ENOENT;
@@ -546,11 +475,13 @@ int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
 }
 
 static int sw_nft_flush_fill(struct sw_nft *n, struct sw_nft_batch *bt,
-			     const void *arg)
+			     const void *arg, bool again)
 {
 	unsigned s;
 
 	(void)arg;
+	if (again)
+		return 0;
 	for (s = 0; s < SW_NFT_NSETS; s++) {
 		struct nftnl_set *set = sw_nft_set_alloc(s);
 		struct nlmsghdr *nlh;
@@ -571,8 +502,8 @@ static int sw_nft_flush_fill(struct sw_nft *n, struct sw_nft_batch *bt,
 int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
 		 size_t errlen)
 {
-	int r = sw_nft_run(n, false, sw_nft_flush_fill, NULL, note, notelen, err,
-			   errlen);
+	int r = sw_nft_run(n, false, sw_nft_flush_fill, NULL, NULL, note, notelen,
+			   err, errlen);
 
 	return r == 1 ? 0 : r;
 }

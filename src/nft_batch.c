@@ -21,6 +21,7 @@ void sw_nft_batch_start(struct sw_nft *n, struct sw_nft_batch *bt,
 	struct nlmsghdr *nlh;
 
 	memset(bt, 0, sizeof(*bt));
+	bt->failed = -1;
 	/* the batch may overrun its limit by one message: half the buffer */
 	bt->b = mnl_nlmsg_batch_start(n->wbuf, SW_NFT_BUFSZ / 2);
 	nlh = nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), n->seq++);
@@ -107,8 +108,9 @@ int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 				continue;
 			first_err = -e->error;
 			idx = nlh->nlmsg_seq - bt->first_seq;
-			if (nlh->nlmsg_seq >= bt->first_seq && idx < bt->nmsg &&
-			    idx < SW_NFT_MAXMSG)
+			if (nlh->nlmsg_seq >= bt->first_seq && idx < bt->nmsg)
+				bt->failed = (int)idx;
+			if (bt->failed >= 0 && idx < SW_NFT_MAXMSG)
 				snprintf(msg, sizeof(msg), "%s", bt->what[idx]);
 			else
 				snprintf(msg, sizeof(msg), "batch");

@@ -46,6 +46,7 @@ struct sw_nft_batch {
 	struct mnl_nlmsg_batch *b;
 	uint32_t first_seq, seq;
 	unsigned nmsg;
+	int failed; /* after a failed send: the failing message, or -1 */
 	char what[SW_NFT_MAXMSG][64];
 };
 
@@ -67,6 +68,19 @@ void sw_nft_batch_abort(struct sw_nft_batch *bt);
  * naming the message that failed. */
 int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 		      size_t errlen);
+
+/* Messages of nft.c appended to bt, each 0 or -1 (ENOMEM): about the
+ * table itself (add: flags 0, which also wakes a dormant table; delete),
+ * set s, the chain, set s's drop rule, and all of them (first use). */
+int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt, uint16_t type,
+		     uint16_t flags, const char *what);
+int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt, enum sw_nft_set s);
+int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt);
+int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt, enum sw_nft_set s);
+int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt);
+struct nftnl_chain;
+/* Our chain, named (table and name). NULL on ENOMEM. */
+struct nftnl_chain *sw_nft_chain_alloc(void);
 
 /* The structure of table inet sockwatch as the kernel has it now
  * (nft_check.c), against what sw_nft_add_everything builds. */
@@ -92,6 +106,16 @@ int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char *err,
 		      size_t errlen);
 /* True when st needs no repair. */
 bool sw_nft_state_ok(const struct sw_nft_state *st);
+
+/* Append to note (a "; "-separated list; fmt takes one string). */
+void sw_nft_note(char *note, size_t notelen, const char *fmt, const char *arg);
+/* Append the messages that repair st to bt (nft_repair.c); note gets
+ * what was wrong ("" when nothing was, and on first use). A set of the
+ * wrong kind is recreated when empty; one holding elements is not
+ * touched: -1 with errno EUCLEAN and err. -1 with ENOMEM. */
+int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
+		  const struct sw_nft_state *st, char *note, size_t notelen,
+		  char *err, size_t errlen);
 
 struct nftnl_set;
 
