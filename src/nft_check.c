@@ -21,6 +21,10 @@
 #include "nft_priv.h"
 #include "sw_nft.h"
 
+/* Reads of the structure cut short by a commit are read again, this
+ * many times in all. */
+#define SW_NFT_READ_TRIES 8
+
 static int sw_nft_check_gen_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *a;
@@ -267,8 +271,8 @@ nomem:
 	return -1;
 }
 
-int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char *err,
-		      size_t errlen)
+static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
+			     char *err, size_t errlen)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -325,6 +329,20 @@ out:
 	if (r)
 		nftnl_rule_free(r);
 	return ret;
+}
+
+int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char *err,
+		      size_t errlen)
+{
+	unsigned tries;
+
+	/* a dump that a commit interrupted (EINTR): read it all again */
+	for (tries = 1;; tries++) {
+		if (sw_nft_check_read(n, st, err, errlen) == 0)
+			return 0;
+		if (errno != EINTR || tries == SW_NFT_READ_TRIES)
+			return -1;
+	}
 }
 
 bool sw_nft_state_ok(const struct sw_nft_state *st)

@@ -21,6 +21,10 @@
 #include "nft_priv.h"
 #include "sw_nft.h"
 
+/* A set dump that a commit cut short is read again, this many times in
+ * all. */
+#define SW_NFT_DUMP_TRIES 8
+
 /* One raw element of an interval set, before start and end are paired. */
 struct sw_nft_raw {
 	uint8_t key[16];
@@ -280,6 +284,9 @@ static int sw_nft_read(struct sw_nft *n, unsigned set_mask,
 
 	*count = 0;
 	for (s = 0; s < SW_NFT_NSETS; s++) {
+		size_t before = *count;
+		unsigned tries = 0;
+again:;
 		struct sw_nft_dumpctx c = {
 			.set = s,
 			.klen = sw_nft_set_family(s) == 4 ? 4 : 16,
@@ -312,6 +319,12 @@ static int sw_nft_read(struct sw_nft *n, unsigned set_mask,
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
 		nftnl_set_free(set);
 		r = sw_nft_talk(n, nlh, sw_nft_dump_cb, &c);
+		if (r < 0 && errno == EINTR && !c.nomem && ++tries < SW_NFT_DUMP_TRIES) {
+			/* a commit cut the dump short: read this set again */
+			free(c.raw);
+			*count = before;
+			goto again;
+		}
 		if (r < 0 && c.nomem) {
 			free(c.raw);
 			goto nomem;
