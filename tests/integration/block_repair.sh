@@ -10,6 +10,13 @@
 . "$(dirname "$0")/block_env.bash"
 
 X=198.51.100.10 X6=2001:db8::10
+# a dropped SYN is seen in well under half a second on the veth
+blocked() {
+	local dst=192.0.2.1
+	case "$1" in *:*) dst=2001:db8::1 ;; esac
+	! sw_c "$FARM" connect "$dst" 8080 --count 1 --from "$1" --hold 0 \
+		--timeout 0.5 >/dev/null 2>&1
+}
 nf() { sw_s nft "$@"; }
 handle_of() { # the handle of the rule that mentions @SET
 	nf -a list chain inet sockwatch prerouting | awk -v s="@$1" '$0 ~ s {print $NF}'
