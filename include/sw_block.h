@@ -210,6 +210,12 @@ struct sw_block_list {
  * return 0 at once. */
 int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 
+/* Whether the kernel would drop what the list shows: 1 with why (one
+ * line: "the drop rules were changed") when table inet sockwatch is
+ * damaged (the next block or unblock repairs it), 0 when it is right,
+ * absent or blocking is unavailable, -1 with why holding the error. */
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen);
+
 /* The last list read (by refresh or after an action). Owned by the
  * blocker; valid until the next refresh, action or close. Never NULL. */
 const struct sw_block_list *sw_blocker_list(struct sw_blocker *b);

@@ -37,6 +37,11 @@ struct sw_nft;
  * "nftables: ..." for anything else. */
 struct sw_nft *sw_nft_open(char **cause);
 
+/* What is wrong with the table's structure now, read only: 1 with why
+ * ("the chain was missing"), 0 when it is right or absent, -1 with err. */
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
+		  size_t errlen);
+
 /* True when the table and its chain exist now (one get). -1 on error
  * (errno set). */
 int sw_nft_table_exists(struct sw_nft *n);

@@ -202,7 +202,7 @@ static void sw_block_text(struct sw_buf *out, const struct sw_block_list *l)
 static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 {
 	struct sw_buf out;
-	char *cause = NULL;
+	char *cause = NULL, why[SW_BLOCK_MSG_LEN];
 	int rc = 0;
 
 	if (sw_blocker_unavailable(b)) {
@@ -214,6 +214,10 @@ static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 		free(cause);
 		return 1;
 	}
+	if (sw_blocker_damage(b, why, sizeof(why)) > 0)
+		fprintf(stderr, "sockwatch: warning: table inet %s is damaged (%s): "
+			"these blocks may drop nothing until the next block or "
+			"unblock repairs it\n", SW_BLOCK_TABLE, why);
 	sw_buf_init(&out);
 	if (o->json)
 		sw_block_json(&out, sw_blocker_list(b));

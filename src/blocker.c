@@ -405,6 +405,15 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	return 0;
 }
 
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen)
+{
+	if (!b->nft) {
+		why[0] = '\0';
+		return 0;
+	}
+	return sw_nft_damage(b->nft, why, whylen, why, whylen);
+}
+
 const struct sw_block_list *sw_blocker_list(struct sw_blocker *b)
 {
 	b->list.v = b->v;

@@ -257,6 +257,33 @@ fail:
 	return NULL;
 }
 
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
+		  size_t errlen)
+{
+	struct sw_nft_state st;
+	struct sw_nft_batch bt;
+	char e2[SW_BLOCK_MSG_LEN];
+
+	why[0] = '\0';
+	if (sw_nft_state_read(n, &st, err, errlen) < 0)
+		return -1;
+	if (!st.table || sw_nft_state_ok(&st))
+		return 0;
+	if (st.dormant) {
+		snprintf(why, whylen, "the table is dormant");
+		return 1;
+	}
+	/* the repair's own description, planned and dropped */
+	sw_nft_batch_start(n, &bt, 0);
+	if (sw_nft_repair(n, &bt, &st, why, whylen, e2, sizeof(e2)) < 0 &&
+	    errno == EUCLEAN)
+		snprintf(why, whylen, "%s", e2);
+	sw_nft_batch_abort(&bt);
+	if (!why[0])
+		snprintf(why, whylen, "its structure differs");
+	return 1;
+}
+
 int sw_nft_table_exists(struct sw_nft *n)
 {
 	struct nftnl_chain *c = sw_nft_chain_alloc();

@@ -77,11 +77,16 @@ sw block 203.0.113.5 --for 1h >/dev/null 2>&1
 sw block "$X" --for 1h >/dev/null 2>&1
 sw_s nft flush table inet sockwatch
 check "flushed: 203.0.113.5 connects, though listed" probe 203.0.113.5
+sw blocks >/dev/null 2>"$TMP/err"
+check "blocks warns that the table is damaged ($(cat "$TMP/err"))" grep -q \
+	'^sockwatch: warning: table inet sockwatch is damaged (the drop rules were changed): these blocks may drop nothing' "$TMP/err"
 out=$(sw unblock "$X" 2>"$TMP/err"); rc=$?
 check_eq "unblock after a flush exits 0" "0 unblocked $X" "$rc $out"
 check "... names the repair" grep -q '^sockwatch: repaired table' "$TMP/err"
 check "... and 203.0.113.5 is dropped again" blocked 203.0.113.5
 check "... $X connects" probe "$X"
+sw blocks >/dev/null 2>"$TMP/err"
+check "blocks warns no more once repaired" test ! -s "$TMP/err"
 
 # A changed set that holds elements is not emptied: block fails loudly.
 h=$(handle_of addr4)
