@@ -72,7 +72,9 @@ check_eq "a permanent element is kept" \
 check_eq "... still without timeout" None "$(field 198.51.100.30 timeout_s)"
 
 out=$(sw unblock "$X" --replace 2>&1); rc=$?
-check_eq "--replace elsewhere is refused" "2 sockwatch: --replace only applies to 'block'" "$rc $(head -1 <<<"$out")"
+check_eq "--replace elsewhere is refused" "2 sockwatch: --replace means nothing with unblock: it belongs to 'block'" "$rc $(head -1 <<<"$out")"
+out=$(sw --replace 2>&1); rc=$?
+check_eq "--replace in the TUI is refused" "2 sockwatch: --replace only applies to 'block'" "$rc $(head -1 <<<"$out")"
 
 check "the audit log says sent, kept, renewed, replaced" python3 -c '
 import json, sys
