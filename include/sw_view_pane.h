@@ -49,7 +49,7 @@ typedef int (*sw_view_cmp_fn)(const struct sw_view_model *m, uint32_t a,
 
 struct sw_view_col {
 	const char *name;   /* header text */
-	int width;          /* minimum width */
+	int width;          /* minimum width: the name and the sort marker fit */
 	int grow;           /* share of spare width (0: fixed) */
 	bool right;         /* right-aligned */
 	bool bar;           /* cell has a bar filling the spare width */

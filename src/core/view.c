@@ -37,16 +37,16 @@ const struct sw_view_binding sw_view_bindings[] = {
 static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_FOCUS_NEXT] = { "Tab S-Tab", "focus the next / previous pane" },
 	[SW_A_FOCUS_PREV] = { "S-Tab", "" },
-	[SW_A_UP] = { "Up Dn PgUp PgDn End", "move the selection (j k too); it stays on that row" },
+	[SW_A_UP] = { "Up Dn PgUp PgDn End", "move the selection (j k); then it stays there" },
 	[SW_A_DOWN] = { "Down", "" },
 	[SW_A_PGUP] = { "PgUp", "" },
 	[SW_A_PGDN] = { "PgDn", "" },
 	[SW_A_HOME] = { "Home f", "back to row 1, following the top (the default)" },
 	[SW_A_END] = { "End", "" },
 	[SW_A_SORT_PREV] = { "<", "" },
-	[SW_A_SORT_NEXT] = { "< >", "sort by the previous / next column" },
-	[SW_A_SORT_REVERSE] = { "r", "reverse the sort order" },
-	[SW_A_FILTER] = { "/", "filter, ss's too: dport = :https (empty Enter clears)" },
+	[SW_A_SORT_NEXT] = { "< > r", "sort by the previous / next column; r reverses" },
+	[SW_A_SORT_REVERSE] = { "r", "" },
+	[SW_A_FILTER] = { "/", "filter (ss syntax too); empty Enter clears it" },
 	[SW_A_GROUP] = { "g", "group remotes: /32 /24 /16 (IPv6 /128 /64 /48)" },
 	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
 	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
@@ -55,9 +55,9 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_CLOSE] = { "Esc", "" },
 	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
 	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
-	[SW_A_BLOCKS] = { "B", "show / hide the blocks pane (beside the listeners)" },
-	[SW_A_HELP] = { "? F1", "this help" },
-	[SW_A_QUIT] = { "q F10", "quit" },
+	[SW_A_BLOCKS] = { "B", "blocks pane beside the listeners: show / hide" },
+	[SW_A_HELP] = { "? F1  q F10", "this help; quit" },
+	[SW_A_QUIT] = { "q F10", "" },
 };
 
 enum sw_action sw_view_key_action(int key)

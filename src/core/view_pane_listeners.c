@@ -165,7 +165,7 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_listeners_cols[] = {
-	{ .name = "PROTO", .width = 5, .cell = sw_view_listeners_proto,
+	{ .name = "PROTO", .width = 6, .cell = sw_view_listeners_proto,
 	  .cmp = sw_view_listeners_cmp_proto },
 	{ .name = "LOCAL", .width = 21, .grow = 3,
 	  .cell = sw_view_listeners_local, .cmp = sw_view_listeners_cmp_local },
@@ -175,7 +175,7 @@ static const struct sw_view_col sw_view_listeners_cols[] = {
 	  .cell = sw_view_listeners_queue, .cmp = sw_view_listeners_cmp_queue },
 	{ .name = "FILL", .width = 6, .grow = 1, .bar = true, .desc = true,
 	  .cell = sw_view_listeners_bar, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "SYN_RECV", .width = 8, .right = true, .desc = true,
+	{ .name = "SYN_RECV", .width = 9, .right = true, .desc = true,
 	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_syn },
 	{ .name = "ESTAB", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },

@@ -89,9 +89,9 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_addr, .cmp = sw_view_remotes_cmp_addr },
 	{ .name = "CONN", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_conn, .cmp = sw_view_remotes_cmp_conn },
-	{ .name = "NEW/S", .width = 5, .right = true, .desc = true,
+	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
-	{ .name = "STATES", .width = 13, .grow = 2, .desc = true,
+	{ .name = "STATES", .width = 12, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
 

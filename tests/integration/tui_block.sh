@@ -53,6 +53,7 @@ tui_check "Enter blocks and says so" 10 'blocked 198\.51\.100\.10'
 check "the kernel's set holds it" bash -c "ip netns exec $SRV nft list set inet sockwatch addr4 | grep -q 198.51.100.10"
 tui_check "the remotes pane marks it B" 10 '│B +198\.51\.100\.10 '
 check "the audit log has the block" grep -q '"block"' "$AUDIT"
+check "... and names the namespace" grep -q "\"netns\":\"$SRV\"" "$AUDIT"
 
 # --- the blocks pane --------------------------------------------------------
 tui_keys B

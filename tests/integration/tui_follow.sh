@@ -42,6 +42,9 @@ farm "$SRV" serve 192.0.2.1 80
 farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.10=4,198.51.100.11=3
 tui_start 120x40 --netns "$SRV" -d 0.5 --audit-log "$TUI_TMP/audit.log"
 tui_wait "first refresh" 10 '│ +198\.51\.100\.10 +4 ' || { not_ok "the TUI shows the remotes"; finish; }
+check "the header names the namespace" grep -q "  netns $SRV  " <(tui_screen)
+check "... and how long it has been watching" grep -qE '  watching [0-9]+s  ' <(tui_screen)
+check "... and says nothing of 'shows' when nothing is left out" bash -c "! tmux -L $TUI_SOCK capture-pane -t tui -p | grep -q '  shows '"
 
 # --- the flood comes after the TUI started -----------------------------------
 farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.103=60
@@ -81,4 +84,10 @@ check_eq "... the top remote still the first row" 198.51.100.11 "$(row1)"
 tui_keys q
 tui_wait "exit" 5 'SW-EXIT=' || true
 check_eq "q quits with status 0" "SW-EXIT=0" "$(tui_exited)"
+tmx kill-session -t tui
+
+# --- -t -4: the header says what is left out -----------------------------------
+tui_start 120x40 --netns "$SRV" -d 0.5 -t -4
+tui_check "-t -4: the header says 'shows tcp v4'" 10 '  shows tcp v4( |$)'
+tui_keys q
 finish

@@ -68,8 +68,11 @@ tui_check "Esc returns to the panes" 5 '^ Listeners: '
 # --- help -------------------------------------------------------------------
 tui_keys '?'
 tui_check "? shows the help" 5 'sockwatch keys'
-for k in 'Tab S-Tab' '< >' '/' 'Space' 'b' 'q F10'; do
+for k in 'Tab S-Tab' '< > r' 'Home f' '/' 'Space' 'b' '? F1  q F10'; do
 	check "help lists '$k'" grep -qF "│ $k " <(tui_screen)
+done
+for k in 'SR SYN_RECV' 'TW TIME_WAIT' 'CW CLOSE_WAIT' 'NEW/S new sockets/s'; do
+	check "help explains '$k'" grep -qF "$k" <(tui_screen)
 done
 tui_keys x
 sleep 0.3

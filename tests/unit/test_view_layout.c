@@ -236,6 +236,10 @@ static void test_pane_registry(void **state)
 		assert_non_null(d->key);
 		assert_true(d->ncols > 0 && d->ncols <= 16);
 		assert_true(d->default_sort >= 0 && d->default_sort < d->ncols);
+		/* a sorted header's marker never runs into the next one
+		 * ("NEW/S▾STATES"): names are ASCII, the marker one cell */
+		for (b = 0; b < d->ncols; b++)
+			assert_true((int)strlen(d->cols[b].name) + 1 <= d->cols[b].width);
 		if (d->slot == SW_SLOT_BODY) {
 			body++;
 			assert_null(d->open);
