@@ -420,15 +420,18 @@ static unsigned sw_view_prompt_key(struct sw_view *v, int key)
 static unsigned sw_view_confirm_key(struct sw_view *v, int key)
 {
 	struct sw_view_confirm *c = &v->confirm;
+	int rc;
 
 	switch (key) {
 	case SW_KEY_ESC:
 		v->overlay = SW_O_NONE;
 		return SW_R_REDRAW;
 	case SW_KEY_ENTER:
-		if (sw_duration_parse(c->duration.buf, &c->seconds)) {
+		rc = sw_duration_parse(c->duration.buf, &c->seconds);
+		if (rc) {
 			snprintf(c->error, sizeof(c->error),
-				 "'%.32s' is not a duration: try 90s, 10m, 2h",
+				 rc == -2 ? "'%.32s' is out of range: " SW_DURATION_RANGE
+					  : "'%.32s' is not a duration: try 90s, 10m, 2h",
 				 c->duration.buf);
 			c->field = 0;
 			return SW_R_REDRAW;

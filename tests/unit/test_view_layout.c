@@ -278,7 +278,7 @@ static void test_duration_parse(void **state)
 	assert_true(s == 1.5);
 	assert_int_equal(sw_duration_parse("", &s), -1);
 	assert_int_equal(sw_duration_parse("10x", &s), -1);
-	assert_int_equal(sw_duration_parse("0", &s), -1);
+	assert_int_equal(sw_duration_parse("0", &s), -2);
 	assert_int_equal(sw_duration_parse("5m3", &s), -1);
 }
 
