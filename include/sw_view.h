@@ -61,12 +61,25 @@ struct sw_view_confirm {
 	uint32_t count;                 /* its connections when opened */
 	uint32_t states[SW_ST_MAX];
 	uint32_t udp;
+	uint32_t inbound, outbound;     /* its sockets by direction */
+	uint16_t out_port;              /* a remote port this host connects to */
+	bool out_ports_many;
 	struct sw_view_line duration;   /* "10m" */
 	bool kill;                      /* also end its existing connections */
-	int field;                      /* 0 duration, 1 kill */
+	struct sw_view_line reason;     /* stored with the block */
+	int field;                      /* SW_CONFIRM_* */
 	double seconds;                 /* the duration, once accepted */
 	char error[96];                 /* a duration that did not parse */
 };
+
+/* The confirmation's fields, in Tab order. */
+enum { SW_CONFIRM_DURATION, SW_CONFIRM_KILL, SW_CONFIRM_REASON, SW_CONFIRM_NFIELDS };
+
+/* The warning for a target this host connects to, "" for none: "outbound:
+ * this host connects to it (port 5432); blocking it cuts your own
+ * service". Returns buf. */
+char *sw_view_confirm_warning(const struct sw_view_confirm *c, char *buf,
+			      size_t len);
 
 /* ---- the view ---------------------------------------------------------- */
 
@@ -99,6 +112,8 @@ struct sw_view {
 	bool block_ok;                    /* blocking can be offered */
 	char block_why[256];              /* why not, shown in the blocks pane */
 	char default_duration[16];        /* offered in the confirmation */
+	bool default_kill;                /* --kill: "end its connections" */
+	char default_reason[SW_VIEW_LINE_MAX + 1]; /* --reason */
 	long warn[SW_ST_MAX];             /* highlight thresholds, 0 = none */
 	char msg[160];                    /* a one-line note for the status line;
 					     the TUI shows it, then clears it */

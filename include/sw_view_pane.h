@@ -93,6 +93,9 @@ struct sw_view_pane_def {
 	unsigned (*flags)(const struct sw_view *v, const struct sw_view_model *m,
 			  uint32_t row);
 	bool gutter;        /* two cells before the columns for a B / * mark */
+	/* The gutter's second cell (a remote's direction), "" for none;
+	 * NULL: always empty. */
+	const char *(*mark)(const struct sw_view_model *m, uint32_t row);
 	int label_col;      /* the column that names a row ("following ...") */
 
 	/* The title line's text for n listed rows; NULL: "Title: n". */

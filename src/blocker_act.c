@@ -271,13 +271,24 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
 			 sw_block_format_left(timeout_s, left, sizeof(left)));
 	{
+		/* the line says what the target held when the block went in
+		 * and how many of those were ended, not what a confirmation
+		 * showed when it opened */
+		int now = sw_blocker_count(b, &t, NULL, err, sizeof(err));
 		struct sw_audit_rec rec = {
 			.action = "block", .target = target,
 			.timeout_s = e.timeout_s > 0 ? e.timeout_s : -1,
-			.connections = req->connections, .reason = req->reason,
-			.outcome = outcome, .detail = r->comment, .count = -1,
+			.connections = now >= 0 ? (long)now : (long)req->connections,
+			.reason = req->reason, .outcome = outcome,
+			.detail = r->comment, .count = -1,
 		};
 		char msg[SW_BLOCK_MSG_LEN];
+
+		if (req->kill) {
+			r->killed = sw_blocker_kill(b, &t, r->kill_error,
+						    sizeof(r->kill_error));
+			rec.count = r->killed;
+		}
 
 		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0) {
 			snprintf(msg, sizeof(msg), "%.80s, but %.160s", r->message, err);
@@ -292,9 +303,6 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	} else {
 		sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
 	}
-	if (req->kill)
-		r->killed = sw_blocker_kill(b, &t, r->kill_error,
-						    sizeof(r->kill_error));
 	return 0;
 }
 

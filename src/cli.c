@@ -39,6 +39,8 @@ static const char sw_cli_usage_text[] =
 	"  -g, --group V4[,V6]    group remotes by prefix: -g 24 or -g 24,64\n"
 	"                         (default 32,128); with -6 alone: -6 -g 64\n"
 	"      --top N            rows of remotes in batch output (default 20; 0 = all)\n"
+	"      --inbound          remotes: only sockets to the host's listening ports\n"
+	"                         (default: all; outbound ones are marked; TUI: i)\n"
 	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
 	"      --record FILE      append each refresh's raw data to FILE\n"
 	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
@@ -98,6 +100,7 @@ enum {
 	OPT_ALLOW_FILE,
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
+	OPT_INBOUND,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -112,6 +115,7 @@ static const struct option sw_cli_longopts[] = {
 	{"filter", required_argument, NULL, 'f'},
 	{"group", required_argument, NULL, 'g'},
 	{"top", required_argument, NULL, OPT_TOP},
+	{"inbound", no_argument, NULL, OPT_INBOUND},
 	{"netns", required_argument, NULL, OPT_NETNS},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
@@ -285,6 +289,7 @@ static const struct {
 	{OPT_JSON, SW_CLI_M(SW_MODE_BATCH) | SW_CLI_M(SW_MODE_BLOCKS),
 	 "batch mode and 'blocks'"},
 	{OPT_TOP, SW_CLI_MONITOR, "batch mode"},
+	{OPT_INBOUND, SW_CLI_MONITOR, "the TUI and batch mode"},
 	{OPT_RECORD, SW_CLI_MONITOR, "the TUI and batch mode"},
 	{OPT_REPLAY, SW_CLI_MONITOR, "the TUI and batch mode"},
 	{OPT_NO_COLOR, SW_CLI_MONITOR, "the TUI"},
@@ -419,6 +424,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case 'f': o->engine.filter = optarg; break;
 		case 'g': group = optarg; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_INBOUND: o->engine.group.inbound_only = true; break;
 		case OPT_TOP:
 			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
 				return sw_cli_fail(err, errlen,

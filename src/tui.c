@@ -150,7 +150,8 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 	if (f & SW_R_BLOCK) {
 		char a[SW_ADDR_STRLEN];
 
-		sw_tui_worker_block(t->w, &v->confirm, t->o->reason);
+		sw_tui_worker_block(t->w, &v->confirm,
+				    v->confirm.reason.buf[0] ? v->confirm.reason.buf : NULL);
 		sw_tui_status(t, false, "blocking %s ...",
 			      sw_prefix_format(&v->confirm.target, a, sizeof(a)));
 	}
@@ -303,6 +304,9 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	if (o->block_for_s > 0)
 		sw_duration_text(o->block_for_s, v->default_duration,
 				 sizeof(v->default_duration));
+	v->default_kill = o->kill;
+	snprintf(v->default_reason, sizeof(v->default_reason), "%s",
+		 o->reason ? o->reason : "");
 	snprintf(t->filter, sizeof(t->filter), "%s", sw_engine_filter_text(e));
 	sw_view_line_set(&v->prompt, t->filter);
 	snprintf(v->filter_on, sizeof(v->filter_on), "%s", t->filter);

@@ -106,6 +106,9 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 		sw_tui_put(y, r->x, 1,
 			   sel ? a : t->pt.attr[flags & SW_ROW_BLOCKED ? SW_T_BLOCKED : SW_T_MARK],
 			   g, false);
+		if (def->mark)
+			sw_tui_put(y, r->x + 1, 1, sel ? a : t->pt.attr[SW_T_LABEL],
+				   def->mark(t->m, row), false);
 	}
 	for (i = 0; i < n; i++) {
 		const struct sw_view_col *c = &def->cols[i];

@@ -88,11 +88,13 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		const struct sw_remote *r = &a->remotes[i];
 
 		sw_buf_printf(b, "%s{\"addr\": \"%s\", \"prefix\": %u, \"count\": %u, "
+			      "\"inbound\": %u, \"outbound\": %u, "
 			      "\"new\": %u, \"new_per_s\": ",
 			      i ? ", " : "",
 			      sw_addr_format(r->pfx.family, r->pfx.bytes, addr,
 					     sizeof(addr)),
-			      r->pfx.plen, r->count, r->new_conns);
+			      r->pfx.plen, r->count, r->inbound, r->outbound,
+			      r->new_conns);
 		sw_buf_json_num(b, r->new_per_s, 3);
 		sw_buf_puts(b, ", \"states\": {");
 		for (k = 0; k < sw_state_norder; k++)
@@ -176,9 +178,11 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		const struct sw_remote *r = &a->remotes[i];
 
 		sw_agg_fmt_states(r, NULL, st, sizeof(st));
-		sw_buf_printf(b, "%-40s %8u %8.1f  %s\n",
+		sw_buf_printf(b, "%-40s %8u %8.1f  %s%s\n",
 			      sw_prefix_format(&r->pfx, addr, sizeof(addr)),
-			      r->count, r->new_per_s, st);
+			      r->count, r->new_per_s, st,
+			      !r->outbound ? "" : r->inbound ? "  (partly outbound)"
+							      : "  (outbound)");
 	}
 
 	sw_buf_printf(b, "\n%-5s %-46s %8s %8s %8s %8s  %s\n", "PROTO",

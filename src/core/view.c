@@ -22,7 +22,8 @@ const struct sw_view_binding sw_view_bindings[] = {
 	{ '<', SW_A_SORT_PREV },           { '>', SW_A_SORT_NEXT },
 	{ ',', SW_A_SORT_PREV },           { '.', SW_A_SORT_NEXT },
 	{ 'r', SW_A_SORT_REVERSE },        { '/', SW_A_FILTER },
-	{ 'g', SW_A_GROUP },               { ' ', SW_A_PAUSE },
+	{ 'g', SW_A_GROUP },               { 'i', SW_A_INBOUND },
+	{ ' ', SW_A_PAUSE },
 	{ '+', SW_A_INTERVAL_UP },         { '=', SW_A_INTERVAL_UP },
 	{ '-', SW_A_INTERVAL_DOWN },       { SW_KEY_ENTER, SW_A_OPEN },
 	{ SW_KEY_ESC, SW_A_CLOSE },        { SW_KEY_LEFT, SW_A_CLOSE },
@@ -47,7 +48,8 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_SORT_NEXT] = { "< > r", "sort by the previous / next column; r reverses" },
 	[SW_A_SORT_REVERSE] = { "r", "" },
 	[SW_A_FILTER] = { "/", "filter (ss syntax too); empty Enter clears it" },
-	[SW_A_GROUP] = { "g", "group remotes: /32 /24 /16 (IPv6 /128 /64 /48)" },
+	[SW_A_GROUP] = { "g i", "group /32 /24 /16 (/128 /64 /48); i: inbound only" },
+	[SW_A_INBOUND] = { "i", "" },
 	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
 	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
 	[SW_A_INTERVAL_DOWN] = { "-", "" },
@@ -80,7 +82,7 @@ const struct sw_view_action_def *sw_view_action_def(enum sw_action a)
 /* ---- steps ---------------------------------------------------------- */
 
 static const struct sw_agg_opts sw_view_groups[SW_VIEW_NGROUPS] = {
-	{ 32, 128 }, { 24, 64 }, { 16, 48 },
+	{ 32, 128, false }, { 24, 64, false }, { 16, 48, false },
 };
 
 void sw_view_group_opts(int group, struct sw_agg_opts *out)

@@ -98,12 +98,24 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 static void sw_view_remotes_heading(const struct sw_view *v, uint32_t n,
 				    char *buf, size_t len)
 {
+	const char *in = v->grouping.inbound_only ? ", inbound only" : "";
+
 	if (sw_view_grouped(v))
-		snprintf(buf, len, "%s: %u, grouped /%u /%u",
+		snprintf(buf, len, "%s: %u, grouped /%u /%u%s",
 			 sw_view_pane_remotes.title, n, v->grouping.group_v4,
-			 v->grouping.group_v6);
+			 v->grouping.group_v6, in);
 	else
-		snprintf(buf, len, "%s: %u", sw_view_pane_remotes.title, n);
+		snprintf(buf, len, "%s: %u%s", sw_view_pane_remotes.title, n, in);
+}
+
+/* Direction: > all its sockets are outbound (this host connects to it),
+ * ~ some are; inbound ones have no mark. */
+static const char *sw_view_remotes_mark(const struct sw_view_model *m,
+					uint32_t row)
+{
+	const struct sw_remote *r = &m->remotes[row];
+
+	return !r->outbound ? "" : r->inbound ? "~" : ">";
 }
 
 static bool sw_view_remotes_match(const struct sw_view_detail *d,
@@ -141,6 +153,7 @@ const struct sw_view_pane_def sw_view_pane_remotes = {
 	.key = sw_view_remotes_key,
 	.flags = sw_view_remotes_flags,
 	.gutter = true,
+	.mark = sw_view_remotes_mark,
 	.heading = sw_view_remotes_heading,
 	.open = sw_view_remotes_open,
 	.target = sw_view_remotes_target,

@@ -512,6 +512,63 @@ static void test_filter_prompt(void **state)
 	fx_free(&f);
 }
 
+/* The confirmation warns before Enter blocks a peer this host connects
+ * to; --kill and --reason set its defaults; i leaves outbound out. */
+static void test_confirm_outbound_kill_reason(void **state)
+{
+	struct fixture f;
+	char w[160], b[SW_ADDR_STRLEN];
+	unsigned fl, i;
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_listener(&f, 80, 0, 128);
+	fx_conns(&f, "198.51.100.7", 5, SW_ESTABLISHED);
+	for (i = 0; i < 60; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "192.0.2.1",
+						40000 + i, "192.0.2.58", 5432,
+						f.cookie++);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	f.v.block_ok = true;
+	f.v.default_kill = true;
+	snprintf(f.v.default_reason, sizeof(f.v.default_reason), "syn flood");
+	assert_string_equal(sel_remote(&f, b), "192.0.2.58");
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
+	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)),
+			    "outbound: this host connects to it (port 5432); "
+			    "blocking it cuts your own service");
+	assert_true(f.v.confirm.kill);
+	assert_string_equal(f.v.confirm.reason.buf, "syn flood");
+	/* the reason takes any text, k included */
+	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
+	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
+	assert_int_equal(f.v.confirm.field, SW_CONFIRM_REASON);
+	type(&f, " kk", &fl);
+	assert_true(f.v.confirm.kill);
+	assert_string_equal(f.v.confirm.reason.buf, "syn flood kk");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* an inbound client: no warning */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_string_equal(sw_prefix_format(&f.v.confirm.target, b, sizeof(b)),
+			    "198.51.100.7");
+	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)), "");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* i: inbound only, kept across g */
+	fl = sw_view_key(&f.v, &f.m, 'i');
+	assert_true(fl & SW_R_GROUP);
+	assert_true(f.v.grouping.inbound_only);
+	sw_view_key(&f.v, &f.m, 'g');
+	assert_true(f.v.grouping.inbound_only);
+	assert_int_equal(f.v.grouping.group_v4, 24);
+	fx_free(&f);
+}
+
 /* A filter that hides every listener says so, not "none". */
 static void test_listeners_hidden_by_filter(void **state)
 {
@@ -719,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_scroll_keeps_top),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_listeners_hidden_by_filter),
+		cmocka_unit_test(test_confirm_outbound_kill_reason),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
