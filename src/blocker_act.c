@@ -44,8 +44,10 @@ static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
 }
 
 /* A blocked prefix other than t itself sharing an address with it, as the
- * kernel has them now (two small dumps), so an overlap is refused with a
- * name even when the last list is stale. */
+ * kernel has them now (small dumps), so an overlap is refused with a
+ * name even when the last list is stale. A prefix is checked against the
+ * blocked addresses too: a /24 over a blocked /32 is refused like one
+ * over a blocked /25. */
 static const struct sw_block_entry *
 sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 			  struct sw_block_entry *out)
@@ -57,7 +59,9 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 
 	if (!b->nft)
 		return NULL; /* nothing can be blocked */
-	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, err, sizeof(err)) == 0) {
+	if (sw_nft_dump(b->nft,
+			t->plen < sw_family_bits(t->family) ? SW_NFT_ALL : SW_NFT_NETS,
+			&v, &n, &cap, err, sizeof(err)) == 0) {
 		for (i = 0; i < n && !hit; i++) {
 			if (sw_prefix_overlaps(&v[i].target, t) &&
 			    !sw_prefix_eq(&v[i].target, t)) {
