@@ -34,6 +34,7 @@ struct sw_view_list {
 	uint32_t sel;      /* index into order */
 	uint32_t top;      /* first visible index */
 	uint32_t height;   /* visible rows, set by the layout */
+	int fit_w;         /* widest cell of the pane's fit column, 0: none */
 	int sort;          /* column */
 	bool reverse;      /* against the column's natural direction */
 	bool have_key;

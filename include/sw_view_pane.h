@@ -54,6 +54,8 @@ struct sw_view_col {
 	bool right;         /* right-aligned */
 	bool bar;           /* cell has a bar filling the spare width */
 	bool desc;          /* natural direction is descending (counts) */
+	bool fit;           /* grows only to its widest cell (the pane's
+			       fit_width) */
 	sw_view_cell_fn cell;
 	sw_view_cmp_fn cmp;
 };
@@ -121,6 +123,10 @@ struct sw_view_pane_def {
 	 * goes by target (the kernel block that covers the remote). */
 	void (*undo)(const struct sw_view_model *m, uint32_t row,
 		     struct sw_prefix *p, bool *marked);
+	/* The widest cell of its fit column over the listed rows (order[0..n)).
+	 * NULL: no fit column. */
+	int (*fit_width)(const struct sw_view_model *m, const uint32_t *order,
+			 uint32_t n);
 	bool focus_first;   /* the focused pane when the view starts */
 
 	/* Layout wishes. */

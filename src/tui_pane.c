@@ -162,7 +162,7 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 
 	if (r->h < 2 || r->w < 10)
 		return;
-	n = sw_view_columns(p, r->w, xs, ws, SW_TUI_MAXCOLS);
+	n = sw_view_columns_fit(p, r->w, l->fit_w, xs, ws, SW_TUI_MAXCOLS);
 	sw_tui_pane_title(t, p, r, focus);
 	sw_tui_pane_colhdr(t, p, r, xs, ws, n);
 	for (i = 0; i < (int)l->height; i++) {

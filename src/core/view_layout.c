@@ -164,13 +164,22 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 
 int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)
 {
+	return sw_view_columns_fit(p, w, 0, xs, ws, max);
+}
+
+int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
+			int max)
+{
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	int n = def->ncols < max ? def->ncols : max;
 	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
+	int last = -1; /* the last growing column without a fit */
 
 	for (i = 0; i < n; i++) {
 		need += def->cols[i].width + (i ? 1 : 0);
 		grow += def->cols[i].grow;
+		if (def->cols[i].grow && !(def->cols[i].fit && fit_w > 0))
+			last = i;
 	}
 	spare = w - need;
 	for (i = 0; i < n; i++) {
@@ -179,24 +188,28 @@ int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)
 		if (spare > 0 && grow > 0 && def->cols[i].grow) {
 			int add = spare * def->cols[i].grow / grow;
 
+			/* no wider than its widest cell: the rest goes on */
+			if (def->cols[i].fit && fit_w > 0 && last >= 0 &&
+			    add > fit_w - cw)
+				add = fit_w > cw ? fit_w - cw : 0;
 			given += add;
 			cw += add;
 		}
-		xs[i] = x;
 		ws[i] = cw;
-		x += cw + 1;
 	}
-	/* rounding leftovers go to the last growing column */
-	if (spare > 0 && grow > 0)
-		for (i = n - 1; i >= 0; i--)
-			if (def->cols[i].grow) {
-				int j;
-
-				ws[i] += spare - given;
-				for (j = i + 1; j < n; j++)
-					xs[j] += spare - given;
-				break;
-			}
+	/* rounding leftovers (and what a fit column left) go to the last
+	 * growing column */
+	if (spare > 0 && grow > 0) {
+		if (last < 0)
+			for (i = n - 1; i >= 0 && last < 0; i--)
+				if (def->cols[i].grow)
+					last = i;
+		ws[last] += spare - given;
+	}
+	for (i = 0; i < n; i++) {
+		xs[i] = x;
+		x += ws[i] + 1;
+	}
 	/* too narrow: clip, never overlap */
 	for (i = 0; i < n; i++) {
 		if (xs[i] >= w)
@@ -239,7 +252,7 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 	if (y == 1) {
 		const struct sw_view_list *li = &v->list[p];
 
-		n = sw_view_columns(p, l->pane[p].w, xs, ws, 16);
+		n = sw_view_columns_fit(p, l->pane[p].w, li->fit_w, xs, ws, 16);
 		for (i = 0; i < n; i++)
 			if (ws[i] > 0 && x >= xs[i] && x < xs[i] + ws[i] + 1) {
 				/* the sorted column again: reverse it */

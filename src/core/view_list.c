@@ -129,6 +129,7 @@ int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 	ctx.reverse = l->reverse;
 	if (n > 1)
 		qsort_r(l->order, n, sizeof(*l->order), sw_view_row_cmp, &ctx);
+	l->fit_w = def->fit_width ? def->fit_width(m, l->order, n) : 0;
 
 	if (!l->pinned) {
 		l->sel = 0;

@@ -1,6 +1,7 @@
 /* view_pane_remotes.c - the remotes pane: one row per remote address or
  * prefix (when grouped) with its connections, new/s and top states. */
 #include <stdio.h>
+#include <string.h>
 
 #include "sw_view.h"
 
@@ -19,6 +20,30 @@ static void sw_view_remotes_addr(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
 	sw_view_prefix_cell(&m->remotes[row].pfx, c);
+}
+
+/* The longest address listed: IPv4 ones are measured without being
+ * written (at most 15 characters and the /LEN), IPv6 ones are written. */
+static int sw_view_remotes_fit(const struct sw_view_model *m,
+			       const uint32_t *order, uint32_t n)
+{
+	int w = 0, v4 = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct sw_prefix *p = &m->remotes[order[i]].pfx;
+		char a[SW_ADDR_STRLEN];
+		int len;
+
+		if (p->family == SW_V4) {
+			v4 = p->plen < 32 ? 18 : 15;
+			continue;
+		}
+		len = (int)strlen(sw_prefix_format(p, a, sizeof(a)));
+		if (len > w)
+			w = len;
+	}
+	return w > v4 ? w : v4;
 }
 
 static int sw_view_remotes_cmp_addr(const struct sw_view_model *m, uint32_t a,
@@ -85,7 +110,7 @@ static unsigned sw_view_remotes_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_remotes_cols[] = {
-	{ .name = "REMOTE", .width = 15, .grow = 3,
+	{ .name = "REMOTE", .width = 15, .grow = 3, .fit = true,
 	  .cell = sw_view_remotes_addr, .cmp = sw_view_remotes_cmp_addr },
 	{ .name = "CONN", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_conn, .cmp = sw_view_remotes_cmp_conn },
@@ -157,6 +182,7 @@ const struct sw_view_pane_def sw_view_pane_remotes = {
 	.heading = sw_view_remotes_heading,
 	.open = sw_view_remotes_open,
 	.target = sw_view_remotes_target,
+	.fit_width = sw_view_remotes_fit,
 	.focus_first = true,
 	.slot = SW_SLOT_TOP,
 };

@@ -569,6 +569,42 @@ static void test_confirm_outbound_kill_reason(void **state)
 	fx_free(&f);
 }
 
+/* The REMOTE column is only as wide as its longest address; the rest of
+ * a wide screen goes to STATES. Clicks use the same geometry. */
+static void test_remote_column_fits(void **state)
+{
+	struct fixture f;
+	struct sw_view_layout l;
+	int xs[16], ws[16];
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.7", 3, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.5", 2, SW_ESTABLISHED);
+	sw_view_layout(&f.v, 60, 200, &l);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].fit_w, 15);
+	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
+			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
+	assert_int_equal(ws[0], 15);
+	assert_true(ws[3] > 60);
+	assert_int_equal(xs[3] + ws[3], l.pane[SW_PANE_REMOTES].w);
+	/* a long IPv6 address widens it to its length */
+	{
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+						"2001:db8:1234:5678:9abc:def0:1234:5678",
+						10000, f.cookie++);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].fit_w, 38);
+	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
+			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
+	assert_int_equal(ws[0], 38);
+	fx_free(&f);
+}
+
 /* A filter that hides every listener says so, not "none". */
 static void test_listeners_hidden_by_filter(void **state)
 {
@@ -776,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_scroll_keeps_top),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_listeners_hidden_by_filter),
+		cmocka_unit_test(test_remote_column_fits),
 		cmocka_unit_test(test_confirm_outbound_kill_reason),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_pause_group_interval),
