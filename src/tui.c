@@ -50,6 +50,7 @@ static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 		.force = o->force,
 		.allow_file = o->allow_file,
 		.audit_log = o->audit_log,
+		.audit_netns = o->engine.netns,
 	};
 	struct sw_blocker *b;
 	const char *why;

@@ -51,7 +51,7 @@ check_eq "the /24 holds the address's connections" \
 	"$(jq -r '.remotes[] | select(.addr == "127.0.0.1") | .count' <"$J")" \
 	"$(tui_remotes | awk '$1 == "127.0.0.0/24" { print $2 }')"
 tui_keys g g
-tui_check "g cycles back to single addresses" 5 '^.*│ +127\.0\.0\.1 '
+tui_check "g cycles back to single addresses" 5 '^.*│[ B*][ >~]127\.0\.0\.1 '
 
 # --- detail: Tab to listeners, Enter on 8080 ------------------------------
 # listeners sort by port: 5353/udp, then 8080
