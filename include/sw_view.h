@@ -91,6 +91,9 @@ struct sw_view {
 	int filter_error_pos;
 	struct sw_view_confirm confirm;
 	struct sw_prefix unblock_target;  /* for SW_R_UNBLOCK */
+	bool unblock_range;               /* ... a range from unblock_target's
+					   * address to unblock_last */
+	uint8_t unblock_last[16];
 	struct sw_prefix marks[SW_VIEW_MAX_MARKS];
 	uint32_t nmarks;
 	bool block_ok;                    /* blocking can be offered */

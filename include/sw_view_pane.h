@@ -109,11 +109,11 @@ struct sw_view_pane_def {
 	/* b and u: the remote that row stands for. NULL: none. */
 	bool (*target)(const struct sw_view_model *m, uint32_t row,
 		       struct sw_prefix *p);
-	/* u on a row that is itself a block or a mark: fills *p with exactly
-	 * what it undoes and *marked with whether it is only a mark. NULL: u
-	 * goes by target (the kernel block that covers the remote). */
-	void (*undo)(const struct sw_view_model *m, uint32_t row,
-		     struct sw_prefix *p, bool *marked);
+	/* u on a row that is itself a block or a mark: the block or mark
+	 * (target, range, marked) that u undoes. NULL: u goes by target (the
+	 * kernel block that covers the remote). */
+	const struct sw_view_block *(*undo)(const struct sw_view_model *m,
+					     uint32_t row);
 	bool focus_first;   /* the focused pane when the view starts */
 
 	/* Layout wishes. */

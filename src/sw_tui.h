@@ -68,7 +68,10 @@ void sw_tui_worker_group(struct sw_tui_worker *w, const struct sw_agg_opts *g);
 void sw_tui_worker_filter(struct sw_tui_worker *w, const char *text);
 void sw_tui_worker_block(struct sw_tui_worker *w,
 			 const struct sw_view_confirm *c, const char *reason);
-void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p);
+/* Unblock p as listed; last: the last address when p starts a range (an
+ * interval added by hand), else NULL. */
+void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p,
+			   const uint8_t *last);
 
 /* ---- the UI context ------------------------------------------------- */
 

@@ -157,9 +157,11 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 	if (f & SW_R_UNBLOCK) {
 		char a[SW_ADDR_STRLEN];
 
-		sw_tui_worker_unblock(t->w, &v->unblock_target);
-		sw_tui_status(t, false, "unblocking %s ...",
-			      sw_prefix_format(&v->unblock_target, a, sizeof(a)));
+		sw_tui_worker_unblock(t->w, &v->unblock_target,
+				      v->unblock_range ? v->unblock_last : NULL);
+		sw_tui_status(t, false, "unblocking %s%s ...",
+			      sw_prefix_format(&v->unblock_target, a, sizeof(a)),
+			      v->unblock_range ? " (a range)" : "");
 	}
 	/* SW_R_BLOCKS needs nothing here: the model lists the marks since
 	 * they changed, and showing the pane re-sorted it */

@@ -36,6 +36,8 @@ struct sw_tui_worker {
 	struct sw_view_confirm confirm;
 	char reason[128];
 	struct sw_prefix unblock;
+	bool unblock_range;
+	uint8_t unblock_last[16];
 
 	/* under mu: news for the UI */
 	bool ready_new, ready_forced, replay_end, replay_broken;
@@ -82,6 +84,9 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		memset(k, 0, sizeof(*k));
 		k->target = l->v[i].target;
 		k->expires_s = l->v[i].expires_s > 0 ? l->v[i].expires_s : -1;
+		k->never = l->v[i].timeout_s <= 0;
+		k->range = l->v[i].range;
+		memcpy(k->last, l->v[i].last, sizeof(k->last));
 		k->packets = l->v[i].packets;
 		k->bytes = l->v[i].bytes;
 		/* comments may come from anyone with nft: no raw escapes */
@@ -178,14 +183,18 @@ static void sw_tui_worker_do_block(struct sw_tui_worker *w,
 }
 
 static void sw_tui_worker_do_unblock(struct sw_tui_worker *w,
-				     const struct sw_prefix *p)
+				     const struct sw_prefix *p,
+				     const uint8_t *last)
 {
 	struct sw_block_result r;
 	unsigned af = sw_blocker_audit_failures(w->b, NULL);
 
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
-	sw_blocker_unblock(w->b, p, &r);
+	if (last)
+		sw_blocker_unblock_range(w->b, p->family, p->bytes, last, &r);
+	else
+		sw_blocker_unblock(w->b, p, &r);
 	sw_tui_worker_result(w, &r, af);
 }
 
@@ -220,6 +229,8 @@ static void *sw_tui_worker_main(void *arg)
 		struct sw_agg_opts g = w->group;
 		struct sw_view_confirm c = w->confirm;
 		struct sw_prefix u = w->unblock;
+		bool u_range = w->unblock_range;
+		uint8_t u_last[16];
 		char text[sizeof(w->filter)], reason[sizeof(w->reason)];
 		uint64_t now = sw_now_ns(CLOCK_MONOTONIC);
 
@@ -231,6 +242,7 @@ static void *sw_tui_worker_main(void *arg)
 				sw_tui_worker_wait(w, next);
 			continue;
 		}
+		memcpy(u_last, w->unblock_last, sizeof(u_last));
 		memcpy(text, w->filter, sizeof(text));
 		memcpy(reason, w->reason, sizeof(reason));
 		w->want_group = w->want_filter = w->want_block = false;
@@ -260,7 +272,7 @@ static void *sw_tui_worker_main(void *arg)
 			if (block)
 				sw_tui_worker_do_block(w, &c, reason);
 			if (unblock)
-				sw_tui_worker_do_unblock(w, &u);
+				sw_tui_worker_do_unblock(w, &u, u_range ? u_last : NULL);
 			if (!refresh) {
 				sw_tui_worker_read_blocks(w);
 				if (sw_engine_frame(w->e)->seq)
@@ -469,10 +481,14 @@ void sw_tui_worker_block(struct sw_tui_worker *w,
 	pthread_mutex_unlock(&w->mu);
 }
 
-void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p)
+void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p,
+			   const uint8_t *last)
 {
 	pthread_mutex_lock(&w->mu);
 	w->unblock = *p;
+	w->unblock_range = last != NULL;
+	if (last)
+		memcpy(w->unblock_last, last, sizeof(w->unblock_last));
 	w->want_unblock = true;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);

@@ -526,6 +526,72 @@ static void test_marks_and_unblock(void **state)
 	fx_free(&f);
 }
 
+/* A range added by hand (not a CIDR block) and an element without a
+ * timeout, as the kernel lists them: shown as they are, a remote inside
+ * the range is blocked, u on the range's row unblocks exactly the range. */
+static void test_foreign_blocks(void **state)
+{
+	struct fixture f;
+	struct sw_view_block kb[2];
+	struct sw_view_cell c;
+	struct sw_prefix p;
+	const struct sw_view_pane_def *bp = sw_view_pane(SW_PANE_BLOCKS);
+	const char *err;
+	uint8_t last[16] = {192, 0, 2, 20};
+	long row;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "192.0.2.15", 3, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.21", 2, SW_ESTABLISHED);
+	fx_publish(&f);
+	memset(kb, 0, sizeof(kb));
+	/* the range's target is the widest prefix at its start: /31 */
+	assert_int_equal(sw_prefix_parse("192.0.2.10/31", &kb[0].target, &err), 0);
+	kb[0].range = true;
+	memcpy(kb[0].last, last, sizeof(last));
+	kb[0].expires_s = 3000;
+	assert_int_equal(sw_prefix_parse("198.51.100.20", &kb[1].target, &err), 0);
+	kb[1].never = true;
+	kb[1].expires_s = -1;
+	assert_int_equal(sw_view_model_set_blocks(&f.m, kb, 2), 0);
+
+	bp->cols[0].cell(&f.m, 0, &c);
+	assert_string_equal(c.text, "192.0.2.10-192.0.2.20");
+	bp->cols[1].cell(&f.m, 1, &c);
+	assert_string_equal(c.text, "never");
+
+	/* inside the range (not inside its /31) is blocked; outside is not */
+	assert_int_equal(sw_prefix_parse("192.0.2.15", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
+	assert_int_equal(sw_prefix_parse("192.0.2.20", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
+	assert_int_equal(sw_prefix_parse("192.0.2.21", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
+	assert_int_equal(sw_prefix_parse("192.0.2.8/29", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
+	assert_int_equal(sw_prefix_parse("198.51.100.20", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 1);
+
+	/* u on the range's row in the blocks pane: exactly the range */
+	sw_view_key(&f.v, &f.m, '\t');
+	sw_view_key(&f.v, &f.m, 'B');
+	assert_int_equal(f.v.focus, SW_PANE_BLOCKS);
+	sw_view_sync(&f.v, &f.m);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	row = sw_view_selected(&f.v, SW_PANE_BLOCKS);
+	assert_int_equal(row, 0);
+	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
+	assert_true(f.v.unblock_range);
+	assert_memory_equal(f.v.unblock_last, last, 16);
+	/* u on the never-expiring element: a plain target */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
+	assert_false(f.v.unblock_range);
+	assert_int_equal(f.v.unblock_target.bytes[0], 198);
+	fx_free(&f);
+}
+
 static void test_state_warnings(void **state)
 {
 	struct fixture f;
@@ -595,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_filter_prompt_full),
 		cmocka_unit_test(test_block_confirm),
 		cmocka_unit_test(test_marks_and_unblock),
+		cmocka_unit_test(test_foreign_blocks),
 		cmocka_unit_test(test_state_warnings),
 		cmocka_unit_test(test_click),
 	};
