@@ -1,6 +1,8 @@
 /* view_pane_listeners.c - the listeners pane: listening TCP and bound UDP
  * sockets with their process, accept queue against backlog (a full accept
- * queue is the incident), SYN_RECV and ESTABLISHED on the port. */
+ * queue is the incident), SYN queue against its limit, and the SYN_RECV
+ * and ESTABLISHED sockets each listener owns (sw_agg_owner). Sorted by
+ * pressure by default. */
 #include <stdio.h>
 #include <string.h>
 
@@ -99,15 +101,28 @@ static void sw_view_listeners_queue(const struct sw_view_model *m,
 	}
 }
 
-static double sw_view_listeners_fill(const struct sw_listener *l)
+static double sw_view_listeners_frac(uint32_t n, const struct sw_listener *l)
 {
 	if (l->proto != SW_TCP || l->backlog == 0)
 		return 0;
-	return l->accept_queue >= l->backlog
-		       ? 1.0
-		       : (double)l->accept_queue / l->backlog;
+	return n >= l->backlog ? 1.0 : (double)n / l->backlog;
 }
 
+static double sw_view_listeners_fill(const struct sw_listener *l)
+{
+	return sw_view_listeners_frac(l->accept_queue, l);
+}
+
+/* The SYN queue's limit is the listener's sk_max_ack_backlog, which
+ * idiag_wqueue reports: min(backlog, somaxconn). Linux 6.1 sends cookies
+ * (or drops) once the request sockets reach it; tcp_max_syn_backlog only
+ * matters with tcp_syncookies=0 (unproven peers dropped past 3/4 of it). */
+static double sw_view_listeners_syn_fill(const struct sw_listener *l)
+{
+	return sw_view_listeners_frac(l->syn_recv, l);
+}
+
+/* Pressure: accept-queue fill, then SYN-queue fill, then the counts. */
 static int sw_view_listeners_cmp_queue(const struct sw_view_model *m,
 				       uint32_t a, uint32_t b)
 {
@@ -115,7 +130,22 @@ static int sw_view_listeners_cmp_queue(const struct sw_view_model *m,
 	int c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
 				sw_view_listeners_fill(y));
 
-	return c ? c : sw_view_cmp_u64(x->accept_queue, y->accept_queue);
+	if (!c)
+		c = sw_view_cmp_dbl(sw_view_listeners_syn_fill(x),
+				    sw_view_listeners_syn_fill(y));
+	if (!c)
+		c = sw_view_cmp_u64(x->accept_queue, y->accept_queue);
+	return c ? c : sw_view_cmp_u64(x->syn_recv, y->syn_recv);
+}
+
+static int sw_view_listeners_cmp_synq(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
+	int c = sw_view_cmp_dbl(sw_view_listeners_syn_fill(x),
+				sw_view_listeners_syn_fill(y));
+
+	return c ? c : sw_view_cmp_u64(x->syn_recv, y->syn_recv);
 }
 
 static void sw_view_listeners_bar(const struct sw_view_model *m, uint32_t row,
@@ -124,17 +154,26 @@ static void sw_view_listeners_bar(const struct sw_view_model *m, uint32_t row,
 	c->bar = sw_view_listeners_fill(&m->listeners[row]);
 }
 
+static void sw_view_listeners_syn_bar(const struct sw_view_model *m,
+				      uint32_t row, struct sw_view_cell *c)
+{
+	c->bar = sw_view_listeners_syn_fill(&m->listeners[row]);
+}
+
+/* SYN_RECV on this listener against its limit; UDP has none: "-". */
 static void sw_view_listeners_syn(const struct sw_view_model *m, uint32_t row,
 				  struct sw_view_cell *c)
 {
-	sw_view_fmt_count(m->listeners[row].syn_recv, c->text, sizeof(c->text));
-}
+	const struct sw_listener *l = &m->listeners[row];
+	char q[24], b[24];
 
-static int sw_view_listeners_cmp_syn(const struct sw_view_model *m,
-				     uint32_t a, uint32_t b)
-{
-	return sw_view_cmp_u64(m->listeners[a].syn_recv,
-			       m->listeners[b].syn_recv);
+	if (l->proto != SW_TCP) {
+		snprintf(c->text, sizeof(c->text), "-");
+		return;
+	}
+	sw_view_fmt_count(l->syn_recv, q, sizeof(q));
+	sw_view_fmt_count(l->backlog, b, sizeof(b));
+	snprintf(c->text, sizeof(c->text), "%s/%s", q, b);
 }
 
 static void sw_view_listeners_est(const struct sw_view_model *m, uint32_t row,
@@ -159,7 +198,8 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 
 	(void)v;
 	return l->proto == SW_TCP && l->backlog > 0 &&
-			       l->accept_queue >= l->backlog
+			       (l->accept_queue >= l->backlog ||
+				l->syn_recv >= l->backlog)
 		       ? SW_ROW_FULL
 		       : 0;
 }
@@ -167,16 +207,18 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 static const struct sw_view_col sw_view_listeners_cols[] = {
 	{ .name = "PROTO", .width = 5, .cell = sw_view_listeners_proto,
 	  .cmp = sw_view_listeners_cmp_proto },
-	{ .name = "LOCAL", .width = 21, .grow = 3,
+	{ .name = "LOCAL", .width = 17, .grow = 3,
 	  .cell = sw_view_listeners_local, .cmp = sw_view_listeners_cmp_local },
-	{ .name = "PROCESS", .width = 13, .grow = 2,
+	{ .name = "PROCESS", .width = 11, .grow = 2,
 	  .cell = sw_view_listeners_proc, .cmp = sw_view_listeners_cmp_proc },
-	{ .name = "ACCEPTQ", .width = 9, .right = true, .desc = true,
+	{ .name = "ACCEPTQ", .width = 11, .right = true, .desc = true,
 	  .cell = sw_view_listeners_queue, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "FILL", .width = 6, .grow = 1, .bar = true, .desc = true,
+	{ .name = "FILL", .width = 4, .grow = 1, .bar = true, .desc = true,
 	  .cell = sw_view_listeners_bar, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "SYN_RECV", .width = 8, .right = true, .desc = true,
-	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_syn },
+	{ .name = "SYNQ", .width = 11, .right = true, .desc = true,
+	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_synq },
+	{ .name = "SFILL", .width = 5, .grow = 1, .bar = true, .desc = true,
+	  .cell = sw_view_listeners_syn_bar, .cmp = sw_view_listeners_cmp_synq },
 	{ .name = "ESTAB", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
 };
@@ -208,7 +250,7 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.cols = sw_view_listeners_cols,
 	.ncols = sizeof(sw_view_listeners_cols) /
 		 sizeof(sw_view_listeners_cols[0]),
-	.default_sort = 1,
+	.default_sort = 3, /* pressure: a full queue is never off-screen */
 	.nrows = sw_view_listeners_nrows,
 	.key = sw_view_listeners_key,
 	.flags = sw_view_listeners_flags,

@@ -149,7 +149,7 @@ static void test_json_contract(void **state)
 	assert_non_null(strstr(b.data, "{\"state\": \"ESTABLISHED\", \"count\": 6, "
 				       "\"delta\": 6, \"entered\": 6, \"entered_per_s\": 3.000}"));
 	assert_non_null(strstr(b.data, "{\"addr\": \"198.51.100.66\", \"prefix\": 32, "
-				       "\"count\": 6, \"new\": 6, \"new_per_s\": 3.000"));
+				       "\"count\": 6, \"time_wait\": 0, \"new\": 6, \"new_per_s\": 3.000"));
 	assert_non_null(strstr(b.data, "\"addr\": \"2001:db8::66\", \"prefix\": 128"));
 	assert_non_null(strstr(b.data, "{\"proto\": \"tcp\", \"addr\": \"0.0.0.0\", "
 				       "\"port\": 80, \"accept_queue\": 3, \"backlog\": 128, "

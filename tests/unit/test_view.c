@@ -276,14 +276,14 @@ static void test_focus_and_detail(void **state)
 	assert_int_equal(f.v.focus, SW_PANE_STATES);
 	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
 	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
-	/* listener on 443 is full: flagged; Enter lists its port's sockets */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	/* listener on 443 is full: flagged, and row 1 (sorted by pressure);
+	 * Enter lists its port's sockets */
 	assert_int_equal(f.m.listeners[sw_view_selected(&f.v, SW_PANE_LISTENERS)].port,
 			 443);
 	assert_true(sw_view_pane(SW_PANE_LISTENERS)
 			    ->flags(&f.v, &f.m, sw_view_selected(&f.v, SW_PANE_LISTENERS)) &
 		    SW_ROW_FULL);
-	sw_view_key(&f.v, &f.m, SW_KEY_UP);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
 	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	/* port 80: the listener and the 9 connections */
 	assert_int_equal(d->n, 10);
