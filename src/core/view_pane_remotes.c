@@ -107,7 +107,7 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_tw, .cmp = sw_view_remotes_cmp_tw },
 	{ .name = "NEW/S", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
-	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
+	{ .name = "STATES", .width = 8, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
 
