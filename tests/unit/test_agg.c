@@ -222,6 +222,69 @@ static void test_many_remotes_rehash(void **state)
 	sw_snapshot_free(&cur);
 }
 
+/* Two listeners on one port split its sockets as the kernel's lookup
+ * does: a specific address first, then the wildcard; IPv4 goes to
+ * 0.0.0.0 before a dual-stack [::]; the sums equal the port's sockets. */
+static void test_listeners_own_their_sockets(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+	uint64_t c = 1;
+	unsigned i, syn = 0, est = 0;
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = NS;
+	add(&cur, SW_TCP, SW_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "::", 80, "::", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "192.0.2.9", 80, "0.0.0.0", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "::", 443, "::", 0, c++);
+	for (i = 0; i < 7; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.1", 1000 + i, c++);
+	for (i = 0; i < 5; i++)
+		add(&cur, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "198.51.100.2", 2000 + i, c++);
+	for (i = 0; i < 3; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80, "2001:db8::2", 3000 + i, c++);
+	for (i = 0; i < 2; i++)
+		add(&cur, SW_TCP, SW_SYN_RECV, "2001:db8::1", 80, "2001:db8::3", 4000 + i, c++);
+	for (i = 0; i < 4; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.9", 80, "198.51.100.4", 5000 + i, c++);
+	/* IPv4 via the dual-stack [::]:443 (normalised to IPv4 by the parser) */
+	for (i = 0; i < 6; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 443, "198.51.100.5", 6000 + i, c++);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_int_equal(a.nlisteners, 4);
+	for (i = 0; i < a.nlisteners; i++) {
+		const struct sw_listener *l = &a.listeners[i];
+		char ep[64];
+
+		sw_endpoint_format(l->family, l->addr, l->port, ep, sizeof(ep));
+		if (!strcmp(ep, "0.0.0.0:80")) {
+			assert_int_equal(l->established, 7);
+			assert_int_equal(l->syn_recv, 5);
+		} else if (!strcmp(ep, "192.0.2.9:80")) {
+			assert_int_equal(l->established, 4);
+			assert_int_equal(l->syn_recv, 0);
+		} else if (!strcmp(ep, "[::]:80")) {
+			assert_int_equal(l->established, 3);
+			assert_int_equal(l->syn_recv, 2);
+		} else {
+			assert_string_equal(ep, "[::]:443");
+			assert_int_equal(l->established, 6);
+		}
+		if (l->port == 80) {
+			syn += l->syn_recv;
+			est += l->established;
+		}
+	}
+	assert_int_equal(syn, 7);
+	assert_int_equal(est, 14);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_accepted_child_not_new),
 		cmocka_unit_test(test_grouping_and_order),
 		cmocka_unit_test(test_many_remotes_rehash),
+		cmocka_unit_test(test_listeners_own_their_sockets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
