@@ -1,4 +1,5 @@
 /* Unit tests: diff + aggregation (states, remotes, listeners). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -157,6 +158,37 @@ static void test_accepted_child_not_new(void **state)
 	sw_snapshot_free(&s2);
 }
 
+/* NEW/S of a SYN flood source: the request sockets that appeared since
+ * the previous refresh (SYNs that created one), per second; the ones
+ * still waiting from before are not new again. */
+static void test_syn_source_rate(void **state)
+{
+	struct sw_snapshot s1, s2;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128};
+	unsigned i;
+
+	(void)state;
+	sw_snapshot_init(&s1);
+	sw_snapshot_init(&s2);
+	sw_agg_init(&a);
+	s1.mono_ns = 1 * NS;
+	s2.mono_ns = 3 * NS;
+	for (i = 0; i < 30; i++) {
+		add(&s1, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+		add(&s2, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+	}
+	for (i = 30; i < 50; i++)
+		add(&s2, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);
+	assert_int_equal(remote(&a, "203.0.113.9")->count, 50);
+	assert_int_equal(remote(&a, "203.0.113.9")->new_conns, 20);
+	assert_true(fabs(remote(&a, "203.0.113.9")->new_per_s - 10.0) < 1e-9);
+	sw_agg_free(&a);
+	sw_snapshot_free(&s1);
+	sw_snapshot_free(&s2);
+}
+
 static void test_grouping_and_order(void **state)
 {
 	struct sw_snapshot cur;
@@ -291,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_first_build_has_no_rates),
 		cmocka_unit_test(test_diff_rates),
 		cmocka_unit_test(test_accepted_child_not_new),
+		cmocka_unit_test(test_syn_source_rate),
 		cmocka_unit_test(test_grouping_and_order),
 		cmocka_unit_test(test_many_remotes_rehash),
 		cmocka_unit_test(test_listeners_own_their_sockets),

@@ -137,27 +137,21 @@ static uint64_t json_u(const char *from, const char *key)
 	return v;
 }
 
-static const char *json_remote(const struct wide *w, const char *addr)
+/* The JSON of the remote or listener with this address. */
+static const char *json_find(const struct wide *w, const char *fmt,
+			     const char *addr)
 {
 	char k[96];
 	const char *p;
 
-	snprintf(k, sizeof(k), "{\"addr\": \"%s\"", addr);
+	snprintf(k, sizeof(k), fmt, addr);
 	p = strstr(w->json.data, k);
 	assert_non_null(p);
 	return p;
 }
 
-static const char *json_listener(const struct wide *w, const char *addr)
-{
-	char k[96];
-	const char *p;
-
-	snprintf(k, sizeof(k), "\"addr\": \"%s\", \"port\"", addr);
-	p = strstr(w->json.data, k);
-	assert_non_null(p);
-	return p;
-}
+#define json_remote(w, a) json_find(w, "{\"addr\": \"%s\"", a)
+#define json_listener(w, a) json_find(w, "\"addr\": \"%s\", \"port\"", a)
 
 /* A digit, or a hex digit of an IPv6 address's group. */
 static bool is_num(const char *full, char c)
