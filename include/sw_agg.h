@@ -143,14 +143,16 @@ char *sw_agg_fmt_states(const struct sw_remote *r,
 			char *(*count)(uint64_t n, char *buf, size_t len),
 			char *buf, size_t len);
 
-/* The listener of a (sorted, as sw_agg_build leaves them) that owns TCP
- * socket s as the kernel's listener lookup would have chosen it: its
- * address, then the wildcard; IPv4 before a dual-stack IPv6 listener.
- * NULL when none listens on its local port. */
-struct sw_listener *sw_agg_owner(struct sw_agg *a, const struct sw_sock *s);
+/* The listener of ls[0..nl) (sorted as sw_agg_build leaves them) that
+ * owns TCP socket s as the kernel's listener lookup would have chosen it:
+ * its address, then the wildcard; IPv4 before a dual-stack IPv6
+ * listener. NULL when none listens on its local port. */
+const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
+					    uint32_t nl,
+					    const struct sw_sock *s);
 
 /* Set each TCP listener's syn_recv and established from the sockets it
- * owns (sw_agg_owner); used by sw_agg_build. */
+ * owns (sw_listener_owner); used by sw_agg_build. */
 void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur);
 
 /* Index into a->remotes of the row for this prefix, or -1. */

@@ -38,42 +38,42 @@ static int sw_agg_owner_score(const struct sw_listener *l, unsigned f,
 	return !memcmp(l->addr, a, 16) ? 2 : sw_agg_is_any(l) ? 1 : 0;
 }
 
-/* First TCP listener on port in the sorted listeners (proto, port first),
- * and how many there are. */
-static uint32_t sw_agg_port_run(const struct sw_agg *a, uint16_t port,
-				uint32_t *n)
+/* First TCP listener on port in ls (sorted: proto, port first), and how
+ * many there are. */
+static uint32_t sw_agg_port_run(const struct sw_listener *ls, uint32_t nl,
+				uint16_t port, uint32_t *n)
 {
-	uint32_t lo = 0, hi = a->nlisteners, e;
+	uint32_t lo = 0, hi = nl, e;
 
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		const struct sw_listener *l = &a->listeners[mid];
+		const struct sw_listener *l = &ls[mid];
 
 		if (l->proto == SW_TCP && l->port < port) /* TCP sorts first */
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (e = lo; e < a->nlisteners && a->listeners[e].proto == SW_TCP &&
-		     a->listeners[e].port == port;
-	     e++)
+	for (e = lo; e < nl && ls[e].proto == SW_TCP && ls[e].port == port; e++)
 		;
 	*n = e - lo;
 	return lo;
 }
 
-struct sw_listener *sw_agg_owner(struct sw_agg *a, const struct sw_sock *s)
+const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
+					    uint32_t nl,
+					    const struct sw_sock *s)
 {
-	uint32_t n, i, start = sw_agg_port_run(a, s->sport, &n);
-	struct sw_listener *best = NULL;
+	uint32_t n, i, start = sw_agg_port_run(ls, nl, s->sport, &n);
+	const struct sw_listener *best = NULL;
 	int bs = 0;
 
 	for (i = start; i < start + n; i++) {
-		int sc = sw_agg_owner_score(&a->listeners[i], s->family, s->src);
+		int sc = sw_agg_owner_score(&ls[i], s->family, s->src);
 
 		if (sc > bs) {
 			bs = sc;
-			best = &a->listeners[i];
+			best = &ls[i];
 		}
 	}
 	return best;
@@ -92,7 +92,7 @@ void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 		n = 1;
 		if (l->proto != SW_TCP)
 			continue;
-		sw_agg_port_run(a, l->port, &n);
+		sw_agg_port_run(a->listeners, a->nlisteners, l->port, &n);
 		if (n == 1) {
 			l->syn_recv = a->port_syn[l->port];
 			l->established = a->port_est[l->port];
@@ -105,14 +105,16 @@ void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 		return;
 	for (i = 0; i < cur->count; i++) {
 		const struct sw_sock *s = &cur->socks[i];
+		const struct sw_listener *o;
 		struct sw_listener *l;
 
 		if (s->proto != SW_TCP || a->port_syn[s->sport] != UINT32_MAX ||
 		    (s->state != SW_SYN_RECV && s->state != SW_ESTABLISHED))
 			continue;
-		l = sw_agg_owner(a, s);
-		if (!l)
+		o = sw_listener_owner(a->listeners, a->nlisteners, s);
+		if (!o)
 			continue;
+		l = &a->listeners[o - a->listeners];
 		if (s->state == SW_SYN_RECV)
 			l->syn_recv++;
 		else

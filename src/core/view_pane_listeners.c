@@ -1,7 +1,7 @@
 /* view_pane_listeners.c - the listeners pane: listening TCP and bound UDP
  * sockets with their process, accept queue against backlog (a full accept
  * queue is the incident), SYN queue against its limit, and the SYN_RECV
- * and ESTABLISHED sockets each listener owns (sw_agg_owner). Sorted by
+ * and ESTABLISHED sockets each listener owns (sw_listener_owner). Sorted by
  * pressure by default. */
 #include <stdio.h>
 #include <string.h>
@@ -223,20 +223,34 @@ static const struct sw_view_col sw_view_listeners_cols[] = {
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
 };
 
+/* The listener itself and the sockets it owns (for UDP: its port's). */
 static bool sw_view_listeners_match(const struct sw_view_detail *d,
+				    const struct sw_view_model *m,
 				    const struct sw_sock *s)
 {
-	return s->proto == d->proto && s->sport == d->port;
+	const struct sw_listener *o;
+
+	if (s->proto != d->proto || s->sport != d->port)
+		return false;
+	if (sw_sock_is_listener(s) || d->proto != SW_TCP)
+		return s->cookie == d->cookie || d->proto != SW_TCP;
+	o = sw_listener_owner(m->listeners, m->nlisteners, s);
+	return o && o->cookie == d->cookie;
 }
 
 static void sw_view_listeners_open(const struct sw_view_model *m,
 				   uint32_t row, struct sw_view_detail *d)
 {
+	char ep[SW_ENDPOINT_STRLEN];
+
 	d->match = sw_view_listeners_match;
 	d->proto = m->listeners[row].proto;
 	d->port = m->listeners[row].port;
-	snprintf(d->title, sizeof(d->title), "Sockets on %s port %u",
-		 sw_proto_name(d->proto), d->port);
+	d->cookie = m->listeners[row].cookie;
+	sw_endpoint_format(m->listeners[row].family, m->listeners[row].addr,
+			   d->port, ep, sizeof(ep));
+	snprintf(d->title, sizeof(d->title), "Sockets of %s %s",
+		 sw_proto_name(d->proto), ep);
 }
 
 /* The blocks pane takes its place while shown (B). */

@@ -123,8 +123,10 @@ static void sw_view_remotes_heading(const struct sw_view *v, uint32_t n,
 }
 
 static bool sw_view_remotes_match(const struct sw_view_detail *d,
+				  const struct sw_view_model *m,
 				  const struct sw_sock *s)
 {
+	(void)m;
 	return sw_sock_has_peer(s) &&
 	       sw_prefix_contains_addr(&d->pfx, s->family, s->dst);
 }

@@ -296,6 +296,42 @@ static void test_focus_and_detail(void **state)
 	fx_free(&f);
 }
 
+/* Enter on one of two listeners of a port lists the sockets it owns, not
+ * the port's: [::]:80 (v6only beside 0.0.0.0:80) has only the IPv6 ones. */
+static void test_listener_detail_owned(void **state)
+{
+	struct fixture f;
+	const struct sw_view_list *d;
+	uint32_t i, row = 0;
+	struct sw_sock s = sw_test_sock(SW_TCP, SW_LISTEN, "::", 80, "::", 0, 900);
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);
+	assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	fx_conns(&f, "203.0.113.1", 4, SW_ESTABLISHED);
+	for (i = 0; i < 2; i++) {
+		s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+				 "2001:db8::7", 20000 + i, 901 + i);
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	for (i = 0; i < f.m.nlisteners; i++)
+		if (f.m.listeners[i].family == SW_V6)
+			row = i;
+	for (i = 0; i < f.v.list[SW_PANE_LISTENERS].n; i++)
+		if (f.v.list[SW_PANE_LISTENERS].order[i] == row)
+			sw_view_list_select(&f.v, &f.m, SW_PANE_LISTENERS, i);
+	f.v.focus = SW_PANE_LISTENERS;
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	d = &f.v.list[SW_PANE_DETAIL];
+	assert_int_equal(d->n, 3); /* [::]:80 and its 2 connections */
+	for (i = 0; i < d->n; i++)
+		assert_int_equal(f.m.socks[d->order[i]].family, SW_V6);
+	fx_free(&f);
+}
+
 static void test_pause_group_interval(void **state)
 {
 	struct fixture f;
@@ -589,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_selection_follows_address),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_focus_and_detail),
+		cmocka_unit_test(test_listener_detail_owned),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
