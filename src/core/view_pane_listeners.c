@@ -122,13 +122,24 @@ static double sw_view_listeners_syn_fill(const struct sw_listener *l)
 	return sw_view_listeners_frac(l->syn_recv, l);
 }
 
-/* Pressure: accept-queue fill, then SYN-queue fill, then the counts. */
+static bool sw_view_listeners_full(const struct sw_listener *l)
+{
+	return l->proto == SW_TCP && l->backlog > 0 &&
+	       (l->accept_queue >= l->backlog || l->syn_recv >= l->backlog);
+}
+
+/* Pressure: a full queue (a red row) first, then accept-queue fill, then
+ * SYN-queue fill, then the counts. */
 static int sw_view_listeners_cmp_queue(const struct sw_view_model *m,
 				       uint32_t a, uint32_t b)
 {
 	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
-	int c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
-				sw_view_listeners_fill(y));
+	int c = sw_view_cmp_u64(sw_view_listeners_full(x),
+				sw_view_listeners_full(y));
+
+	if (!c)
+		c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
+				    sw_view_listeners_fill(y));
 
 	if (!c)
 		c = sw_view_cmp_dbl(sw_view_listeners_syn_fill(x),
@@ -194,14 +205,8 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 					const struct sw_view_model *m,
 					uint32_t row)
 {
-	const struct sw_listener *l = &m->listeners[row];
-
 	(void)v;
-	return l->proto == SW_TCP && l->backlog > 0 &&
-			       (l->accept_queue >= l->backlog ||
-				l->syn_recv >= l->backlog)
-		       ? SW_ROW_FULL
-		       : 0;
+	return sw_view_listeners_full(&m->listeners[row]) ? SW_ROW_FULL : 0;
 }
 
 static const struct sw_view_col sw_view_listeners_cols[] = {

@@ -332,6 +332,46 @@ static void test_listener_detail_owned(void **state)
 	fx_free(&f);
 }
 
+/* Listeners sort by pressure: a full queue (accept or SYN: a red row)
+ * first, then accept-queue fill, then SYN-queue fill. */
+static void test_listeners_by_pressure(void **state)
+{
+	static const unsigned want[] = { 81, 443, 22, 80 };
+	struct fixture f;
+	const struct sw_view_list *l;
+	unsigned i;
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);  /* idle */
+	fx_listener(&f, 443, 10, 128); /* accept queue 8% */
+	fx_listener(&f, 22, 0, 8);     /* SYN queue 5/8 */
+	fx_listener(&f, 81, 0, 4);     /* SYN queue 4/4: full */
+	for (i = 0; i < 5; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 22,
+						"203.0.113.5", 30000 + i, 700 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	for (i = 0; i < 4; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 81,
+						"203.0.113.6", 31000 + i, 800 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_LISTENERS];
+	assert_int_equal(l->n, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(f.m.listeners[l->order[i]].port, want[i]);
+	/* the full SYN queue is a red row */
+	assert_true(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[0]) &
+		    SW_ROW_FULL);
+	assert_false(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[2]) &
+		     SW_ROW_FULL);
+	fx_free(&f);
+}
+
 static void test_pause_group_interval(void **state)
 {
 	struct fixture f;
@@ -626,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_listener_detail_owned),
+		cmocka_unit_test(test_listeners_by_pressure),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
