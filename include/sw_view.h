@@ -43,11 +43,13 @@ struct sw_view_list {
 /* What the detail view lists: the sockets match accepts, given the
  * parameters the opening pane stored. */
 struct sw_view_detail {
-	bool (*match)(const struct sw_view_detail *d, const struct sw_sock *s);
+	bool (*match)(const struct sw_view_detail *d,
+		      const struct sw_view_model *m, const struct sw_sock *s);
 	bool has_target;        /* pfx is a remote that b and u act on */
 	struct sw_prefix pfx;   /* a remote or prefix */
 	uint8_t proto;          /* a listener's */
 	uint16_t port;
+	uint64_t cookie;        /* the listener's own socket */
 	uint8_t state;          /* a TCP state */
 	char title[96];
 };

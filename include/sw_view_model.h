@@ -41,7 +41,7 @@ struct sw_view_model {
 	double interval_s, refresh_ms;
 	SW_TOTALS;      /* the aggregation's, copied whole */
 	struct sw_counters counters;
-	double rate[SW_C_MAX];   /* per second; 0 without a previous frame */
+	double rate[SW_C_MAX];   /* per second; NAN without a previous frame */
 
 	struct sw_remote *remotes;
 	uint32_t nremotes, rcap;

@@ -31,7 +31,7 @@ enum sw_row_flag {
 	SW_ROW_WARN = 1u << 0,    /* a state over its threshold */
 	SW_ROW_MARKED = 1u << 1,  /* marked with b, nothing sent */
 	SW_ROW_BLOCKED = 1u << 2, /* covered by a kernel block */
-	SW_ROW_FULL = 1u << 3,    /* a listener's accept queue is full */
+	SW_ROW_FULL = 1u << 3,    /* a listener's accept or SYN queue is full */
 };
 
 struct sw_view;

@@ -11,7 +11,10 @@
 static const char *const sw_tui_help_notes[] = {
 	"Mouse: click a row to select it, a column header to sort by it.",
 	"Marks: B blocked (in the kernel's set), * marked only.",
-	"Red rows: a state over its threshold, or a full accept queue.",
+	"Red rows: a state over its threshold, or a full accept or SYN queue.",
+	"CONN live sockets (not TIME_WAIT), TW TIME_WAIT; - a rate not yet known.",
+	"ACCEPTQ/SYNQ: queue against its limit; listeners sorted by pressure.",
+	"A cell too narrow ends in ... (never a cut number or address).",
 	"Any key closes this help.",
 };
 

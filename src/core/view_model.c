@@ -2,6 +2,7 @@
  * spare model and hands it over whole, so drawing never races a refresh
  * and a paused screen keeps exactly the data it showed. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 		m->rate[i] = have_rate ? sw_counters_rate(&f->prev_counters,
 							  &f->counters, i,
 							  f->interval_s)
-				       : 0;
+				       : NAN;
 	m->nremotes = m->nlisteners = m->nsocks = 0;
 	if (!a) {
 		memset(&m->tot, 0, sizeof(m->tot));
@@ -64,6 +65,11 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 		       a->nlisteners * sizeof(*m->listeners));
 	if (nsocks)
 		memcpy(m->socks, s->socks, nsocks * sizeof(*m->socks));
+	/* a rate that is not known is not zero: NAN, shown as "-" */
+	for (i = 0; !a->have_prev && i < a->nremotes; i++)
+		m->remotes[i].new_per_s = NAN;
+	for (i = 0; !a->have_prev && i < SW_ST_MAX; i++)
+		m->states[i].entered_per_s = NAN;
 	m->nremotes = a->nremotes;
 	m->nlisteners = a->nlisteners;
 	m->nsocks = nsocks;

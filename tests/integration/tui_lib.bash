@@ -98,11 +98,16 @@ json_remotes() {
 }
 
 # "proto local queue syn est" of the listeners pane and of JSON; queue is
-# "q/backlog" for TCP, "bytesB" for UDP.
+# "q/backlog" for TCP, "bytesB" for UDP; syn is SYNQ's SYN_RECV ("-", no
+# SYN queue, for UDP: 0).
 tui_listeners() {
 	tui_pane_bottom Listeners | awk '$1 == "tcp" || $1 == "udp" {
-		q = "?"; for (i = 3; i <= NF; i++) if ($i ~ /^[0-9.kM]+(\/[0-9.kM]+|B)$/) q = $i
-		print $1, $2, q, $(NF-1), $NF }'
+		n = 0; q = "?"; s = "?"
+		for (i = 3; i <= NF; i++) if ($i ~ /^[0-9.kM]+(\/[0-9.kM]+|B)$/) {
+			if (n++ == 0) q = $i; else { s = $i; sub(/\/.*/, "", s) }
+		}
+		if ($1 == "udp") s = 0
+		print $1, $2, q, s, $NF }'
 }
 json_listeners() {
 	jq -r '.listeners[] | "\(.proto) \(if (.addr | test(":")) then "[\(.addr)]" else .addr end):\(.port) \(if .proto == "tcp" then "\(.accept_queue)/\(.backlog)" else "\(.accept_queue)B" end) \(.syn_recv) \(.established)"'

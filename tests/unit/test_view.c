@@ -276,14 +276,14 @@ static void test_focus_and_detail(void **state)
 	assert_int_equal(f.v.focus, SW_PANE_STATES);
 	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
 	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
-	/* listener on 443 is full: flagged; Enter lists its port's sockets */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	/* listener on 443 is full: flagged, and row 1 (sorted by pressure);
+	 * Enter lists its port's sockets */
 	assert_int_equal(f.m.listeners[sw_view_selected(&f.v, SW_PANE_LISTENERS)].port,
 			 443);
 	assert_true(sw_view_pane(SW_PANE_LISTENERS)
 			    ->flags(&f.v, &f.m, sw_view_selected(&f.v, SW_PANE_LISTENERS)) &
 		    SW_ROW_FULL);
-	sw_view_key(&f.v, &f.m, SW_KEY_UP);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
 	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	/* port 80: the listener and the 9 connections */
 	assert_int_equal(d->n, 10);
@@ -293,6 +293,82 @@ static void test_focus_and_detail(void **state)
 	sw_view_list_select(&f.v, &f.m, SW_PANE_STATES, SW_SYN_RECV - 1);
 	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	assert_int_equal(d->n, 3);
+	fx_free(&f);
+}
+
+/* Enter on one of two listeners of a port lists the sockets it owns, not
+ * the port's: [::]:80 (v6only beside 0.0.0.0:80) has only the IPv6 ones. */
+static void test_listener_detail_owned(void **state)
+{
+	struct fixture f;
+	const struct sw_view_list *d;
+	uint32_t i, row = 0;
+	struct sw_sock s = sw_test_sock(SW_TCP, SW_LISTEN, "::", 80, "::", 0, 900);
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);
+	assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	fx_conns(&f, "203.0.113.1", 4, SW_ESTABLISHED);
+	for (i = 0; i < 2; i++) {
+		s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+				 "2001:db8::7", 20000 + i, 901 + i);
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	for (i = 0; i < f.m.nlisteners; i++)
+		if (f.m.listeners[i].family == SW_V6)
+			row = i;
+	for (i = 0; i < f.v.list[SW_PANE_LISTENERS].n; i++)
+		if (f.v.list[SW_PANE_LISTENERS].order[i] == row)
+			sw_view_list_select(&f.v, &f.m, SW_PANE_LISTENERS, i);
+	f.v.focus = SW_PANE_LISTENERS;
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	d = &f.v.list[SW_PANE_DETAIL];
+	assert_int_equal(d->n, 3); /* [::]:80 and its 2 connections */
+	for (i = 0; i < d->n; i++)
+		assert_int_equal(f.m.socks[d->order[i]].family, SW_V6);
+	fx_free(&f);
+}
+
+/* Listeners sort by pressure: a full queue (accept or SYN: a red row)
+ * first, then accept-queue fill, then SYN-queue fill. */
+static void test_listeners_by_pressure(void **state)
+{
+	static const unsigned want[] = { 81, 443, 22, 80 };
+	struct fixture f;
+	const struct sw_view_list *l;
+	unsigned i;
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);  /* idle */
+	fx_listener(&f, 443, 10, 128); /* accept queue 8% */
+	fx_listener(&f, 22, 0, 8);     /* SYN queue 5/8 */
+	fx_listener(&f, 81, 0, 4);     /* SYN queue 4/4: full */
+	for (i = 0; i < 5; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 22,
+						"203.0.113.5", 30000 + i, 700 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	for (i = 0; i < 4; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 81,
+						"203.0.113.6", 31000 + i, 800 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_LISTENERS];
+	assert_int_equal(l->n, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(f.m.listeners[l->order[i]].port, want[i]);
+	/* the full SYN queue is a red row */
+	assert_true(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[0]) &
+		    SW_ROW_FULL);
+	assert_false(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[2]) &
+		     SW_ROW_FULL);
 	fx_free(&f);
 }
 
@@ -655,6 +731,8 @@ int main(void)
 		cmocka_unit_test(test_selection_follows_address),
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_focus_and_detail),
+		cmocka_unit_test(test_listener_detail_owned),
+		cmocka_unit_test(test_listeners_by_pressure),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
