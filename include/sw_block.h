@@ -9,7 +9,9 @@
  * (`flags timeout`, per-element counters) and IPv4 and IPv6 prefixes
  * (the same, plus `flags interval`; every prefix is sent as an explicit
  * start and end element). The table is created on first use, adopted if
- * it exists, recreated when someone flushed the ruleset.
+ * it exists; every write first checks its whole structure (table, chain
+ * with hook and priority, one drop rule per set, the sets' flags) and
+ * repairs it in the same batch (sw_nft.h).
  *
  * Every action passes the policy first (sw_policy.h: loopback, the host's
  * own addresses, default gateways, the operator's SSH peers, the allow
@@ -87,6 +89,8 @@ struct sw_block_req {
 	struct sw_prefix target; /* /32 or /128: address sets; else prefix sets */
 	double timeout_s;        /* > 0; rounded to ms. 0: SW_BLOCK_DEFAULT_S */
 	bool kill;               /* also end its established sockets */
+	bool replace;            /* blocked already: take this timeout even
+				    when it is shorter than the time left */
 	const char *reason;      /* operator's text, or NULL */
 	uint32_t connections;    /* sockets it held (for the comment/audit) */
 	const uint32_t *states;  /* SW_ST_MAX per-state counts, or NULL */
@@ -113,19 +117,25 @@ struct sw_block_result {
 	int killed;
 	char kill_error[SW_BLOCK_MSG_LEN];
 	char comment[SW_BLOCK_COMMENT_LEN]; /* the element's comment */
+	/* SENT: what was found wrong with the table's structure and repaired
+	 * in the same batch ("the chain was missing"), or "" */
+	char repaired[SW_BLOCK_MSG_LEN];
 };
 
 /* Free what r holds (the nft text) and zero it. Safe on a zeroed r. */
 void sw_block_result_clear(struct sw_block_result *r);
 
 /* Block req->target: policy check, then one batch (creating the table
- * and sets when missing), then the kill if asked, then one audit line per
- * block/refusal/kill. Fills *r (call sw_block_result_clear when done).
- * Returns 0 for SENT or DRY_RUN, -1 for REFUSED or FAILED. A target
- * already blocked is renewed: the new timeout, a fresh expiry, its
- * counter and first comment kept (message "renewed 192.0.2.7 for
- * 1h00m"); a target overlapping or inside a different blocked prefix is
- * refused naming it. */
+ * and sets when missing, repairing whatever is wrong with the table, its
+ * chain, rules and sets: r->repaired says what), then the kill if asked,
+ * then one audit line per block/repair/refusal/kill. Fills *r (call
+ * sw_block_result_clear when done). Returns 0 for SENT or DRY_RUN, -1 for
+ * REFUSED or FAILED. A target already blocked is never shortened: with a
+ * longer timeout than its time left it is renewed ("renewed 192.0.2.7 for
+ * 1h00m"), else it keeps its time left ("kept 192.0.2.7 blocked: ...")
+ * unless req->replace; its counter is kept, and its comment records the
+ * first block and this one. A target overlapping or inside a different
+ * blocked prefix is refused naming it. */
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		     struct sw_block_result *r);
 
@@ -134,6 +144,11 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
  * Returns 0 (SENT, DRY_RUN) or -1 (REFUSED: not blocked; FAILED). */
 int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
 		       struct sw_block_result *r);
+/* Unblock the range first..last of the family as listed (an interval
+ * added by hand); as sw_blocker_unblock. */
+int sw_blocker_unblock_range(struct sw_blocker *b, unsigned family,
+			     const uint8_t first[16], const uint8_t last[16],
+			     struct sw_block_result *r);
 
 /* Empty all four sets in one batch (the table and chain stay). Returns 0
  * or -1 as above; message says how many entries were removed. */
@@ -158,13 +173,30 @@ int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
 
 /* One block as the kernel reports it. */
 struct sw_block_entry {
+	/* an address or prefix; for a range (added by hand, not a CIDR
+	 * block), the widest prefix at its start */
 	struct sw_prefix target;
-	double timeout_s;   /* as set; 0 = none */
+	bool range;         /* an interval from target's address to last */
+	uint8_t last[16];   /* range: its last address (inclusive) */
+	double timeout_s;   /* as set; 0 = none: it never expires */
 	double expires_s;   /* left; 0 = none */
+	bool counted;       /* it has a counter */
 	uint64_t packets;   /* dropped so far (element counter) */
 	uint64_t bytes;
 	char comment[SW_BLOCK_COMMENT_LEN]; /* "" when none */
 };
+
+/* The entry's target as listed: "192.0.2.7", "198.51.100.0/24", or a
+ * range "192.0.2.10-192.0.2.20". buf needs SW_BLOCK_TARGET_STRLEN.
+ * Returns buf. */
+#define SW_BLOCK_TARGET_STRLEN (2 * SW_ADDR_STRLEN + 2)
+char *sw_block_entry_target(const struct sw_block_entry *e, char *buf,
+			    size_t len);
+
+/* Its time left as listed: "9m58s", "never" (no timeout), "-" (due).
+ * buf needs 16 bytes. Returns buf. */
+char *sw_block_entry_left(const struct sw_block_entry *e, char *buf,
+			  size_t len);
 
 struct sw_block_list {
 	/* sorted by sw_addr_cmp, then plen; entries added by this blocker
@@ -185,6 +217,12 @@ struct sw_block_list {
  * keep the last list (with this blocker's own actions applied) and
  * return 0 at once. */
 int sw_blocker_refresh(struct sw_blocker *b, char **cause);
+
+/* Whether the kernel would drop what the list shows: 1 with why (one
+ * line: "the drop rules were changed") when table inet sockwatch is
+ * damaged (the next block or unblock repairs it), 0 when it is right,
+ * absent or blocking is unavailable, -1 with why holding the error. */
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen);
 
 /* The last list read (by refresh or after an action). Owned by the
  * blocker; valid until the next refresh, action or close. Never NULL. */

@@ -35,6 +35,7 @@ struct sw_opts {
 	const char *reason;      /* --reason */
 	bool dry_run;            /* --dry-run */
 	bool force;              /* --force */
+	bool replace;            /* --replace: block may shorten a block */
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
 

@@ -37,29 +37,61 @@ struct sw_nft;
  * "nftables: ..." for anything else. */
 struct sw_nft *sw_nft_open(char **cause);
 
+/* What is wrong with the table's structure now, read only: 1 with why
+ * ("the chain was missing"), 0 when it is right or absent, -1 with err. */
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
+		  size_t errlen);
+
 /* True when the table and its chain exist now (one get). -1 on error
  * (errno set). */
 int sw_nft_table_exists(struct sw_nft *n);
 
-/* Add target with a timeout (ms, > 0) and a comment (<= 127 bytes, may
- * be ""), creating the table, sets, chain and rules in the same batch
- * when the chain is missing. Prefixes go in as explicit start and end
- * elements (no end element when the prefix reaches the top of the
- * space). A target already there is renewed (a second batch): the new
- * timeout and a fresh expiry, its counter and comment kept, and
- * *renewed set (else cleared). Returns 0 when every message was
- * acknowledged; -1 with errno (EEXIST or ENOTEMPTY: overlaps an interval)
- * and a one-line message in err. */
-int sw_nft_add(struct sw_nft *n, const struct sw_prefix *target,
-	       uint64_t timeout_ms, const char *comment, bool *renewed,
-	       char *err, size_t errlen);
+/* One element to write. */
+struct sw_nft_elem {
+	uint64_t timeout_ms;     /* 0: none (it never expires) */
+	uint64_t expires_ms;     /* time left; 0: the whole timeout */
+	const char *comment;     /* <= 127 bytes, may be "" or NULL */
+	bool counter;            /* its counter starts at packets/bytes */
+	uint64_t packets, bytes;
+};
 
-/* Delete exactly target. -1 with errno ENOENT when it is not there. */
-int sw_nft_del(struct sw_nft *n, const struct sw_prefix *target, char *err,
+/* Every write below first reads the structure of the table (the table
+ * not dormant; chain prerouting a filter base chain at hook prerouting,
+ * priority raw, policy accept; exactly one drop rule per set; the four
+ * sets with our key types and flags) and sends, in the same atomic
+ * batch, whatever repairs it, planned on the ruleset generation it read:
+ * when the ruleset changed before the batch arrived the kernel refuses it
+ * and it is planned again (8 tries). A set of the wrong kind is
+ * recreated when empty; one holding elements fails the action (errno
+ * EUCLEAN) rather than be emptied. note (notelen bytes) gets what was
+ * repaired, "" when nothing was (or the table was created on first use).
+ * Returns 0 when every message was acknowledged, -1 with errno and a
+ * one-line message in err. */
+
+/* Add target as e (prefixes as explicit start and end elements; no end
+ * element when the prefix reaches the top of the space), creating the
+ * table when missing. replace: delete the element there first, in the
+ * same batch. errno EEXIST: target is there (or overlaps an interval:
+ * then also ENOTEMPTY), ENOENT with replace: it is gone. */
+int sw_nft_put(struct sw_nft *n, const struct sw_prefix *target,
+	       const struct sw_nft_elem *e, bool replace, char *note,
+	       size_t notelen, char *err, size_t errlen);
+
+/* Exactly target (an address, or a prefix that is not a range), as the
+ * kernel has it: 1 and *out filled, 0 when not there, -1 with err. */
+int sw_nft_get(struct sw_nft *n, const struct sw_prefix *target,
+	       struct sw_block_entry *out, char *err, size_t errlen);
+
+/* Delete exactly target, or, when last is not NULL, the range from
+ * target's address to last in the prefix set. -1 with errno ENOENT when
+ * it is not there. */
+int sw_nft_del(struct sw_nft *n, const struct sw_prefix *target,
+	       const uint8_t *last, char *note, size_t notelen, char *err,
 	       size_t errlen);
 
 /* Flush the four sets in one batch. A missing table is success. */
-int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen);
+int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
+		 size_t errlen);
 
 /* Delete the table. Returns 0, 1 when there was no table, -1 on error. */
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen);
@@ -78,8 +110,8 @@ void sw_nft_close(struct sw_nft *n);
  * malloc'ed string (caller frees), or NULL on ENOMEM. */
 char *sw_nft_syntax_add(const struct sw_prefix *target, uint64_t timeout_ms,
 			const char *comment, bool with_table);
-/* ... of sw_nft_del. */
-char *sw_nft_syntax_del(const struct sw_prefix *target);
+/* ... of sw_nft_del (last: NULL, or the range's last address). */
+char *sw_nft_syntax_del(const struct sw_prefix *target, const uint8_t *last);
 /* ... of sw_nft_flush / sw_nft_destroy. */
 char *sw_nft_syntax_flush(void);
 char *sw_nft_syntax_destroy(void);

@@ -25,6 +25,9 @@ static int sw_block_report(const struct sw_block_result *r)
 		fputs(r->nft ? r->nft : "", stdout);
 		return 0;
 	case SW_BLOCK_SENT:
+		if (r->repaired[0])
+			fprintf(stderr, "sockwatch: repaired table inet %s: %s\n",
+				SW_BLOCK_TABLE, r->repaired);
 		printf("%s\n", r->message);
 		if (r->killed >= 0) {
 			printf("ended %d connection%s\n", r->killed,
@@ -73,6 +76,7 @@ static int sw_block_cmd_block(struct sw_blocker *b, const struct sw_opts *o)
 	}
 	req.timeout_s = o->block_for_s;
 	req.kill = o->kill;
+	req.replace = o->replace;
 	req.reason = o->reason;
 	sw_blocker_block(b, &req, &r);
 	rc = sw_block_report(&r);
@@ -80,18 +84,49 @@ static int sw_block_cmd_block(struct sw_blocker *b, const struct sw_opts *o)
 	return rc;
 }
 
+/* "FIRST-LAST" (one family, first <= last): a range as blocks lists it. */
+static int sw_block_range(const char *text, struct sw_prefix *first,
+			  uint8_t last[16])
+{
+	const char *dash = strchr(text, '-'), *why;
+	char a[SW_ADDR_STRLEN];
+	struct sw_prefix l;
+
+	if (!dash || (size_t)(dash - text) >= sizeof(a))
+		return 0;
+	snprintf(a, sizeof(a), "%.*s", (int)(dash - text), text);
+	if (sw_prefix_parse(a, first, &why) < 0 ||
+	    sw_prefix_parse(dash + 1, &l, &why) < 0 ||
+	    first->plen != sw_family_bits(first->family) ||
+	    l.plen != sw_family_bits(l.family) || l.family != first->family ||
+	    memcmp(first->bytes, l.bytes, 16) > 0) {
+		fprintf(stderr, "sockwatch: unblock: '%s': not a range FIRST-LAST "
+			"of two addresses of one family, FIRST <= LAST\n", text);
+		return -1;
+	}
+	memcpy(last, l.bytes, 16);
+	return 1;
+}
+
 static int sw_block_cmd_unblock(struct sw_blocker *b, const struct sw_opts *o)
 {
 	struct sw_block_result r;
 	struct sw_prefix t;
+	uint8_t last[16];
 	int rc;
 
 	if (o->all) {
 		sw_blocker_unblock_all(b, &r);
 	} else {
-		if (sw_block_target("unblock", o->target, &t) < 0)
+		rc = sw_block_range(o->target, &t, last);
+		if (rc < 0)
 			return 2;
-		sw_blocker_unblock(b, &t, &r);
+		if (rc > 0)
+			sw_blocker_unblock_range(b, t.family, t.bytes, last, &r);
+		else if (sw_block_target("unblock", o->target, &t) < 0)
+			return 2;
+		else
+			sw_blocker_unblock(b, &t, &r);
 	}
 	rc = sw_block_report(&r);
 	sw_block_result_clear(&r);
@@ -118,14 +153,21 @@ static void sw_block_json(struct sw_buf *out, const struct sw_block_list *l)
 		      SW_BLOCK_TABLE, (unsigned long long)l->time_ns);
 	for (i = 0; i < l->n; i++) {
 		const struct sw_block_entry *e = &l->v[i];
-		char t[SW_ADDR_STRLEN];
+		char t[SW_BLOCK_TARGET_STRLEN];
 
 		sw_buf_printf(out, "%s{\"target\":", i ? "," : "");
-		sw_buf_json_str(out, sw_prefix_format(&e->target, t, sizeof(t)));
+		sw_buf_json_str(out, sw_block_entry_target(e, t, sizeof(t)));
+		/* no timeout: it never expires */
 		sw_buf_puts(out, ",\"timeout_s\":");
-		sw_buf_json_num(out, e->timeout_s, 3);
+		if (e->timeout_s > 0)
+			sw_buf_json_num(out, e->timeout_s, 3);
+		else
+			sw_buf_puts(out, "null");
 		sw_buf_puts(out, ",\"expires_s\":");
-		sw_buf_json_num(out, e->expires_s, 3);
+		if (e->timeout_s > 0)
+			sw_buf_json_num(out, e->expires_s, 3);
+		else
+			sw_buf_puts(out, "null");
 		sw_buf_printf(out, ",\"packets\":%llu,\"bytes\":%llu,\"comment\":",
 			      (unsigned long long)e->packets,
 			      (unsigned long long)e->bytes);
@@ -147,11 +189,11 @@ static void sw_block_text(struct sw_buf *out, const struct sw_block_list *l)
 		      "PACKETS", "BYTES", "COMMENT");
 	for (i = 0; i < l->n; i++) {
 		const struct sw_block_entry *e = &l->v[i];
-		char t[SW_ADDR_STRLEN], left[16];
+		char t[SW_BLOCK_TARGET_STRLEN], left[16];
 
 		sw_buf_printf(out, "%-24s %9s %12llu %14llu  ",
-			      sw_prefix_format(&e->target, t, sizeof(t)),
-			      sw_block_format_left(e->expires_s, left, sizeof(left)),
+			      sw_block_entry_target(e, t, sizeof(t)),
+			      sw_block_entry_left(e, left, sizeof(left)),
 			      (unsigned long long)e->packets,
 			      (unsigned long long)e->bytes);
 		/* comments may come from anyone with nft */
@@ -163,7 +205,7 @@ static void sw_block_text(struct sw_buf *out, const struct sw_block_list *l)
 static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 {
 	struct sw_buf out;
-	char *cause = NULL;
+	char *cause = NULL, why[SW_BLOCK_MSG_LEN];
 	int rc = 0;
 
 	if (sw_blocker_unavailable(b)) {
@@ -175,6 +217,10 @@ static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 		free(cause);
 		return 1;
 	}
+	if (sw_blocker_damage(b, why, sizeof(why)) > 0)
+		fprintf(stderr, "sockwatch: warning: table inet %s is damaged (%s): "
+			"these blocks may drop nothing until the next block or "
+			"unblock repairs it\n", SW_BLOCK_TABLE, why);
 	sw_buf_init(&out);
 	if (o->json)
 		sw_block_json(&out, sw_blocker_list(b));

@@ -118,6 +118,29 @@ char *sw_block_format_left(double s, char *buf, size_t len)
 	return buf;
 }
 
+char *sw_block_entry_target(const struct sw_block_entry *e, char *buf,
+			    size_t len)
+{
+	char a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+
+	if (!e->range)
+		return sw_prefix_format(&e->target, buf, len);
+	snprintf(buf, len, "%s-%s",
+		 sw_addr_format(e->target.family, e->target.bytes, a, sizeof(a)),
+		 sw_addr_format(e->target.family, e->last, l, sizeof(l)));
+	return buf;
+}
+
+char *sw_block_entry_left(const struct sw_block_entry *e, char *buf,
+			  size_t len)
+{
+	if (e->timeout_s <= 0) {
+		snprintf(buf, len, "never");
+		return buf;
+	}
+	return sw_block_format_left(e->expires_s, buf, len);
+}
+
 /* --- the last list ---------------------------------------------------- */
 
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
@@ -272,6 +295,15 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	b->read_mono_ns = sw_now_ns(CLOCK_MONOTONIC);
 	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
+}
+
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen)
+{
+	if (!b->nft) {
+		why[0] = '\0';
+		return 0;
+	}
+	return sw_nft_damage(b->nft, why, whylen, why, whylen);
 }
 
 const struct sw_block_list *sw_blocker_list(struct sw_blocker *b)

@@ -10,6 +10,10 @@
 
 #include "blocker_priv.h"
 
+/* A put that raced with the element appearing or expiring is planned
+ * again, this many times in all. */
+#define SW_BLOCK_PUT_TRIES 4
+
 static struct sw_prefix sw_blocker_norm(const struct sw_prefix *p)
 {
 	struct sw_prefix t;
@@ -138,23 +142,90 @@ static void sw_blocker_comment(const struct sw_blocker *b,
 	sw_nft_comment_clean(out, raw);
 }
 
+/* An action's repair of the table, audited on its own line. */
+static void sw_blocker_repaired(struct sw_blocker *b, struct sw_block_result *r,
+				const char *note)
+{
+	char err[SW_BLOCK_MSG_LEN];
+	struct sw_audit_rec rec = {
+		.action = "repair", .target = "table inet " SW_BLOCK_TABLE,
+		.timeout_s = -1, .connections = -1, .outcome = "sent",
+		.detail = note, .count = -1,
+	};
+
+	if (!note[0])
+		return;
+	snprintf(r->repaired, sizeof(r->repaired), "%s", note);
+	sw_audit_write(b->audit, &rec, err, sizeof(err));
+}
+
+/* Put target: new, or replacing what is there (a renewal planned on what
+ * the kernel has). Fills r's message, comment and *outcome ("sent",
+ * "renewed", "kept", "replaced"), *eff the element as written. 0, 1 when
+ * it overlaps another block (why filled), -1 with err. */
+static int sw_blocker_put(struct sw_blocker *b, const struct sw_block_req *req,
+			  const struct sw_prefix *t, double timeout_s,
+			  struct sw_block_result *r, const char **outcome,
+			  struct sw_block_entry *eff, char *err, size_t errlen)
+{
+	char note[SW_BLOCK_MSG_LEN], first[SW_BLOCK_COMMENT_LEN];
+	unsigned tries;
+	int have = 0;
+
+	memcpy(first, r->comment, sizeof(first));
+	for (tries = 0; tries < SW_BLOCK_PUT_TRIES; tries++) {
+		struct sw_block_entry old;
+		struct sw_block_renewal rn;
+		struct sw_nft_elem el = {0};
+
+		have = sw_nft_get(b->nft, t, &old, err, errlen);
+		if (have < 0)
+			return -1;
+		if (have) {
+			sw_blocker_renewal(b, req, timeout_s, &old, &rn);
+			el = rn.elem;
+			memcpy(r->comment, rn.comment, sizeof(r->comment));
+			snprintf(r->message, sizeof(r->message), "%s", rn.message);
+			*outcome = rn.outcome;
+		} else {
+			el.timeout_ms = sw_blocker_ms(timeout_s);
+			memcpy(r->comment, first, sizeof(r->comment));
+			*outcome = "sent";
+		}
+		el.comment = r->comment;
+		if (sw_nft_put(b->nft, t, &el, have, note, sizeof(note), err,
+			       errlen) == 0) {
+			memset(eff, 0, sizeof(*eff));
+			eff->target = *t;
+			eff->timeout_s = (double)el.timeout_ms / 1000.0;
+			eff->expires_s = (double)(el.expires_ms ? el.expires_ms
+							       : el.timeout_ms) / 1000.0;
+			memcpy(eff->comment, r->comment, sizeof(eff->comment));
+			sw_blocker_repaired(b, r, note);
+			return 0;
+		}
+		/* it appeared, or expired, since the get: look again */
+		if (!(have ? errno == ENOENT : errno == EEXIST || errno == ENOTEMPTY))
+			return -1;
+	}
+	return have ? -1 : 1;
+}
+
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		     struct sw_block_result *r)
 {
 	struct sw_prefix t = sw_blocker_norm(&req->target);
 	double timeout_s = req->timeout_s > 0 ? req->timeout_s
 					      : SW_BLOCK_DEFAULT_S;
-	uint64_t timeout_ms = (uint64_t)llround(timeout_s * 1000.0);
 	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], err[SW_BLOCK_MSG_LEN];
 	char left[16];
 	struct sw_block_entry e;
 	const struct sw_block_entry *found;
-	bool renewed;
+	const char *outcome = "sent";
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->killed = -1;
-	if (timeout_ms == 0)
-		timeout_ms = 1;
 	sw_prefix_format(&t, target, sizeof(target));
 	sw_blocker_comment(b, req, r->comment);
 	if (!sw_blocker_check_norm(b, &t, why, sizeof(why)))
@@ -164,7 +235,8 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		int exists = b->nft ? sw_nft_table_exists(b->nft) : 0;
 
 		r->outcome = SW_BLOCK_DRY_RUN;
-		r->nft = sw_nft_syntax_add(&t, timeout_ms, r->comment, exists != 1);
+		r->nft = sw_nft_syntax_add(&t, sw_blocker_ms(timeout_s), r->comment,
+					   exists != 1);
 		snprintf(r->message, sizeof(r->message),
 			 "dry run: would block %s for %s; nothing sent", target,
 			 sw_block_format_left(timeout_s, left, sizeof(left)));
@@ -183,44 +255,40 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "%s", err);
 		return -1;
 	}
-	/* blocked already: renewed (the cron auto-ban re-blocks) */
-	if (sw_nft_add(b->nft, &t, timeout_ms, r->comment, &renewed, err,
-		       sizeof(err)) < 0) {
-		if (errno == EEXIST || errno == ENOTEMPTY) {
-			snprintf(why, sizeof(why),
-				 "%s overlaps a blocked prefix; unblock that first",
-				 target);
-			return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
-					       timeout_s, req->connections, req->reason,
-					       why);
-		}
+	rc = sw_blocker_put(b, req, &t, timeout_s, r, &outcome, &e, err,
+			    sizeof(err));
+	if (rc == 1) {
+		snprintf(why, sizeof(why),
+			 "%s overlaps a blocked prefix; unblock that first", target);
+		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
+				       timeout_s, req->connections, req->reason, why);
+	}
+	if (rc < 0)
 		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "block", target,
 				       timeout_s, req->connections, req->reason, err);
-	}
 	r->outcome = SW_BLOCK_SENT;
-	snprintf(r->message, sizeof(r->message), "%s %s for %s",
-		 renewed ? "renewed" : "blocked", target,
-		 sw_block_format_left(timeout_s, left, sizeof(left)));
+	if (strcmp(outcome, "sent") == 0)
+		snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
+			 sw_block_format_left(timeout_s, left, sizeof(left)));
 	{
 		struct sw_audit_rec rec = {
-			.action = "block", .target = target, .timeout_s = timeout_s,
+			.action = "block", .target = target,
+			.timeout_s = e.timeout_s > 0 ? e.timeout_s : -1,
 			.connections = req->connections, .reason = req->reason,
-			.outcome = renewed ? "renewed" : "sent", .detail = r->comment,
-			.count = -1,
+			.outcome = outcome, .detail = r->comment, .count = -1,
 		};
+		char msg[SW_BLOCK_MSG_LEN];
 
-		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
-			snprintf(r->message, sizeof(r->message),
-				 "blocked %s for %s, but %.160s", target, left, err);
+		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0) {
+			snprintf(msg, sizeof(msg), "%.80s, but %.160s", r->message, err);
+			memcpy(r->message, msg, sizeof(r->message));
+		}
 	}
-	memset(&e, 0, sizeof(e));
-	e.target = t;
-	e.timeout_s = e.expires_s = timeout_s;
-	memcpy(e.comment, r->comment, sizeof(e.comment));
-	if (renewed && (found = sw_blocker_find(b, &t))) {
+	if ((found = sw_blocker_find(b, &t))) {
 		size_t i = (size_t)(found - b->v);
 
-		b->v[i].timeout_s = b->v[i].expires_s = timeout_s;
+		b->v[i].timeout_s = e.timeout_s;
+		b->v[i].expires_s = e.expires_s;
 	} else {
 		sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
 	}
@@ -230,18 +298,25 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	return 0;
 }
 
-int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
-		       struct sw_block_result *r)
+/* Unblock t, or the range from t's address to last. */
+static int sw_blocker_unblock_one(struct sw_blocker *b,
+				  const struct sw_prefix *t, const uint8_t *last,
+				  struct sw_block_result *r)
 {
-	struct sw_prefix t = sw_blocker_norm(target);
-	char a[SW_ADDR_STRLEN], err[SW_BLOCK_MSG_LEN], why[SW_BLOCK_MSG_LEN];
+	char a[SW_BLOCK_TARGET_STRLEN], err[SW_BLOCK_MSG_LEN], why[SW_BLOCK_MSG_LEN];
+	char note[SW_BLOCK_MSG_LEN];
+	struct sw_block_entry listed = {.target = *t};
 
 	memset(r, 0, sizeof(*r));
 	r->killed = -1;
-	sw_prefix_format(&t, a, sizeof(a));
+	if (last) {
+		listed.range = true;
+		memcpy(listed.last, last, 16);
+	}
+	sw_block_entry_target(&listed, a, sizeof(a));
 	if (b->dry_run) {
 		r->outcome = SW_BLOCK_DRY_RUN;
-		r->nft = sw_nft_syntax_del(&t);
+		r->nft = sw_nft_syntax_del(t, last);
 		snprintf(r->message, sizeof(r->message),
 			 "dry run: would unblock %s; nothing sent", a);
 		return r->nft ? 0 : -1;
@@ -254,27 +329,28 @@ int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
 		snprintf(r->message, sizeof(r->message), "%s", err);
 		return -1;
 	}
-	if (sw_nft_del(b->nft, &t, err, sizeof(err)) < 0) {
+	if (sw_nft_del(b->nft, t, last, note, sizeof(note), err, sizeof(err)) < 0) {
 		struct sw_block_entry tmp;
 		const struct sw_block_entry *e;
 
 		if (errno != ENOENT)
 			return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1,
 					       -1, NULL, err);
-		e = sw_blocker_kernel_overlap(b, &t, &tmp);
+		e = last ? NULL : sw_blocker_kernel_overlap(b, t, &tmp);
 		if (e) {
-			char c[SW_ADDR_STRLEN];
+			char c[SW_BLOCK_TARGET_STRLEN];
 
 			snprintf(why, sizeof(why),
 				 "%s is not blocked by itself: %s is; unblock that", a,
-				 sw_prefix_format(&e->target, c, sizeof(c)));
+				 sw_block_entry_target(e, c, sizeof(c)));
 		} else {
 			snprintf(why, sizeof(why), "%s is not blocked", a);
 		}
-		sw_blocker_forget(b, &t);
+		sw_blocker_forget(b, t);
 		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "unblock", a, -1, -1,
 				       NULL, why);
 	}
+	sw_blocker_repaired(b, r, note);
 	r->outcome = SW_BLOCK_SENT;
 	snprintf(r->message, sizeof(r->message), "unblocked %s", a);
 	{
@@ -284,11 +360,29 @@ int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
 		};
 
 		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
-			snprintf(r->message, sizeof(r->message), "unblocked %s, but %.160s",
+			snprintf(r->message, sizeof(r->message), "unblocked %.100s, but %.130s",
 				 a, err);
 	}
-	sw_blocker_forget(b, &t);
+	sw_blocker_forget(b, t);
 	return 0;
+}
+
+int sw_blocker_unblock(struct sw_blocker *b, const struct sw_prefix *target,
+		       struct sw_block_result *r)
+{
+	struct sw_prefix t = sw_blocker_norm(target);
+
+	return sw_blocker_unblock_one(b, &t, NULL, r);
+}
+
+int sw_blocker_unblock_range(struct sw_blocker *b, unsigned family,
+			     const uint8_t first[16], const uint8_t last[16],
+			     struct sw_block_result *r)
+{
+	struct sw_prefix t;
+
+	sw_prefix_make(&t, family, first, sw_family_bits(family));
+	return sw_blocker_unblock_one(b, &t, last, r);
 }
 
 /* Shared by unblock --all and --cleanup: dry run, availability, audit. */
@@ -297,7 +391,7 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 {
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0;
-	char err[SW_BLOCK_MSG_LEN];
+	char err[SW_BLOCK_MSG_LEN], note[SW_BLOCK_MSG_LEN];
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -318,11 +412,13 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 				       NULL, err);
 	}
 	free(v);
+	note[0] = '\0';
 	ret = destroy ? sw_nft_destroy(b->nft, err, sizeof(err))
-		      : sw_nft_flush(b->nft, err, sizeof(err));
+		      : sw_nft_flush(b->nft, note, sizeof(note), err, sizeof(err));
 	if (ret < 0)
 		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
 				       NULL, err);
+	sw_blocker_repaired(b, r, note);
 	r->outcome = SW_BLOCK_SENT;
 	if (destroy && ret == 1)
 		snprintf(r->message, sizeof(r->message),

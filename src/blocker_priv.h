@@ -47,6 +47,25 @@ struct sw_blocker {
  * -1 with *cause (malloc'ed); the old policy then stays. */
 int sw_blocker_policy_renew(struct sw_blocker *b, char **cause);
 
+/* Seconds as the milliseconds nftables takes: rounded, at least 1. */
+uint64_t sw_blocker_ms(double s);
+
+/* What a block of a target blocked already writes (blocker_renew.c). */
+struct sw_block_renewal {
+	struct sw_nft_elem elem;            /* its comment: NULL, use comment */
+	char comment[SW_BLOCK_COMMENT_LEN]; /* the first block and this one */
+	char message[SW_BLOCK_MSG_LEN];     /* "renewed ...", "kept ..." */
+	const char *outcome;                /* "renewed", "kept", "replaced" */
+};
+
+/* Plan the block of req (for timeout_s) over old, the element the kernel
+ * has for it: the longer time left wins unless req->replace; the counter
+ * carries over. */
+void sw_blocker_renewal(const struct sw_blocker *b,
+			const struct sw_block_req *req, double timeout_s,
+			const struct sw_block_entry *old,
+			struct sw_block_renewal *out);
+
 /* The entry for exactly p in the last list, or NULL. */
 const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 					     const struct sw_prefix *p);

@@ -16,8 +16,8 @@ static const char sw_cli_usage_text[] =
 	"Usage: sockwatch [options]                 live TUI\n"
 	"       sockwatch -b [options]              batch: print snapshots and exit\n"
 	"       sockwatch block ADDR[/PREFIX] [--for DURATION] [--kill] [--reason TEXT]\n"
-	"                                           [--dry-run] [--force]\n"
-	"       sockwatch unblock ADDR[/PREFIX] | --all\n"
+	"                                           [--replace] [--dry-run] [--force]\n"
+	"       sockwatch unblock ADDR[/PREFIX] | FIRST-LAST | --all\n"
 	"       sockwatch blocks [--json]           what is blocked now\n"
 	"       sockwatch --cleanup                 remove sockwatch's nftables table\n"
 	"\n"
@@ -54,6 +54,8 @@ static const char sw_cli_usage_text[] =
 	"      --reason TEXT      reason stored with the block and in the audit log\n"
 	"                         (the audit log keeps it whole; in the nft comment\n"
 	"                         characters other than printable ASCII are spaces)\n"
+	"      --replace          block: take --for even when the target is blocked\n"
+	"                         already for longer (else the longer time wins)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
@@ -90,6 +92,7 @@ enum {
 	OPT_REASON,
 	OPT_DRY_RUN,
 	OPT_FORCE,
+	OPT_REPLACE,
 	OPT_ALL,
 	OPT_ALLOW_FILE,
 	OPT_AUDIT_LOG,
@@ -120,6 +123,7 @@ static const struct option sw_cli_longopts[] = {
 	{"reason", required_argument, NULL, OPT_REASON},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"force", no_argument, NULL, OPT_FORCE},
+	{"replace", no_argument, NULL, OPT_REPLACE},
 	{"all", no_argument, NULL, OPT_ALL},
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
@@ -281,6 +285,7 @@ static const struct {
 	{OPT_KILL, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
 	{OPT_REASON, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
 	{OPT_FORCE, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
+	{OPT_REPLACE, SW_CLI_M(SW_MODE_BLOCK), "'block'"},
 	{OPT_DRY_RUN, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK) |
 	 SW_CLI_M(SW_MODE_UNBLOCK) | SW_CLI_M(SW_MODE_CLEANUP),
 	 "'block', 'unblock', --cleanup and the TUI"},
@@ -447,6 +452,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_REASON: o->reason = optarg; saw_block_opt = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_FORCE: o->force = true; break;
+		case OPT_REPLACE: o->replace = true; break;
 		case OPT_ALL: o->all = true; break;
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
@@ -534,6 +540,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	}
 	if (o->mode != SW_MODE_BLOCK && (o->mode != SW_MODE_TUI) && o->kill)
 		return sw_cli_fail(err, errlen, "--kill only applies to 'block'");
+	if (o->mode != SW_MODE_BLOCK && o->replace)
+		return sw_cli_fail(err, errlen, "--replace only applies to 'block'");
 	if (o->engine.record && o->engine.replay)
 		return sw_cli_fail(err, errlen,
 				   "--record and --replay cannot be used together");

@@ -1,7 +1,10 @@
 /* nft.c - writes the table `inet sockwatch` with libnftnl on libmnl: one
- * batch per action, every message acknowledged and every ACK checked.
- * Reading back lives in nft_dump.c; the sets' layout and the dry-run
- * syntax in nft_syntax.c. */
+ * batch per action, which first repairs whatever nft_check.c found wrong
+ * with the table, its chain, rules and sets, planned on the generation it
+ * read them in, and reads them again after it. The repair is planned in
+ * nft_repair.c, the batch plumbing lives in nft_batch.c, elements in
+ * nft_elem.c, reading back in nft_dump.c; the sets' layout and the
+ * dry-run syntax in nft_syntax.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,62 +29,13 @@
 #include "sw_nl.h"
 #include "nft_priv.h"
 
-/* nft's datatype numbers, so `nft list` shows addresses. */
-#define SW_NFT_TYPE_IPADDR 7
-#define SW_NFT_TYPE_IP6ADDR 8
 #define SW_NFT_BYTEORDER_BIG 2
-#define SW_NFT_PRIO_RAW (-300)
-/* Messages in one batch at most (creation + two elements). */
-#define SW_NFT_MAXMSG 16
-
-/* One batch under construction: the messages and what each one does, so
- * a failing ACK can be named. */
-struct sw_nft_batch {
-	struct mnl_nlmsg_batch *b;
-	uint32_t first_seq, seq;
-	unsigned nmsg;
-	char what[SW_NFT_MAXMSG][64];
-};
-
-static void sw_nft_batch_start(struct sw_nft *n, struct sw_nft_batch *bt)
-{
-	memset(bt, 0, sizeof(*bt));
-	/* the batch may overrun its limit by one message: half the buffer */
-	bt->b = mnl_nlmsg_batch_start(n->wbuf, SW_NFT_BUFSZ / 2);
-	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), n->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	bt->first_seq = bt->seq = n->seq;
-}
-
-/* Header of the next message; remembers its description. */
-static struct nlmsghdr *sw_nft_msg(struct sw_nft *n, struct sw_nft_batch *bt,
-				   uint16_t type, uint16_t flags,
-				   const char *what)
-{
-	struct nlmsghdr *nlh;
-
-	snprintf(bt->what[bt->nmsg++], sizeof(bt->what[0]), "%s", what);
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				    NFPROTO_INET, flags | NLM_F_ACK, n->seq++);
-	bt->seq = n->seq;
-	return nlh;
-}
-
-/* Free the batch's bookkeeping (the messages live in n->wbuf). */
-static void sw_nft_batch_abort(struct sw_nft_batch *bt)
-{
-	if (bt->b)
-		mnl_nlmsg_batch_stop(bt->b);
-	bt->b = NULL;
-}
-
-static void sw_nft_msg_done(struct sw_nft_batch *bt)
-{
-	mnl_nlmsg_batch_next(bt->b);
-}
+/* Batches planned on a generation that changed before they arrived are
+ * planned again, this many times in all. */
+#define SW_NFT_TRIES 8
 
 /* A message about the table itself (add, delete). 0 or -1 (ENOMEM). */
-static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 			    uint16_t type, uint16_t flags, const char *what)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
@@ -91,37 +45,17 @@ static int sw_nft_table_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 		return -1;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-	nlh = sw_nft_msg(n, bt, type, flags, what);
+	/* explicit: a table made dormant by hand wakes up */
+	if (type == NFT_MSG_NEWTABLE)
+		nftnl_table_set_u32(t, NFTNL_TABLE_FLAGS, 0);
+	nlh = sw_nft_batch_msg(n, bt, type, flags, what);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_table_free(t);
 	return 0;
 }
 
-struct nftnl_set *sw_nft_set_named(enum sw_nft_set s)
-{
-	struct nftnl_set *set = nftnl_set_alloc();
-
-	if (!set)
-		return NULL;
-	nftnl_set_set_str(set, NFTNL_SET_TABLE, SW_BLOCK_TABLE);
-	nftnl_set_set_str(set, NFTNL_SET_NAME, sw_nft_set_name(s));
-	return set;
-}
-
-/* Set s with its family and batch id, for messages in a batch. */
-static struct nftnl_set *sw_nft_set_alloc(enum sw_nft_set s)
-{
-	struct nftnl_set *set = sw_nft_set_named(s);
-
-	if (!set)
-		return NULL;
-	nftnl_set_set_u32(set, NFTNL_SET_FAMILY, NFPROTO_INET);
-	nftnl_set_set_u32(set, NFTNL_SET_ID, (uint32_t)s + 1);
-	return set;
-}
-
-static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 			  enum sw_nft_set s)
 {
 	struct nftnl_set *set = sw_nft_set_alloc(s);
@@ -150,16 +84,16 @@ static int sw_nft_add_set(struct sw_nft *n, struct sw_nft_batch *bt,
 	/* the set's counter is copied into every element it gets */
 	nftnl_set_add_expr(set, ctr);
 	snprintf(what, sizeof(what), "add set %s", sw_nft_set_name(s));
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWSET, NLM_F_CREATE, what);
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWSET, NLM_F_CREATE, what);
 	nftnl_set_nlmsg_build_payload(nlh, set);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_udata_buf_free(ud);
 	nftnl_set_free(set);
 	return 0;
 }
 
 /* Our chain, named (table and name). NULL on ENOMEM. */
-static struct nftnl_chain *sw_nft_chain_alloc(void)
+struct nftnl_chain *sw_nft_chain_alloc(void)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 
@@ -170,7 +104,7 @@ static struct nftnl_chain *sw_nft_chain_alloc(void)
 	return c;
 }
 
-static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
+int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	struct nftnl_chain *c = sw_nft_chain_alloc();
 	struct nlmsghdr *nlh;
@@ -182,15 +116,15 @@ static int sw_nft_add_chain(struct sw_nft *n, struct sw_nft_batch *bt)
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, NF_INET_PRE_ROUTING);
 	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, SW_NFT_PRIO_RAW);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain");
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE, "add chain");
 	nftnl_chain_nlmsg_build_payload(nlh, c);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_chain_free(c);
 	return 0;
 }
 
 /* `ip saddr @set drop` / `ip6 saddr @set drop` as expressions. */
-static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
+int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 			   enum sw_nft_set s)
 {
 	bool v4 = sw_nft_set_family(s) == 4;
@@ -238,14 +172,14 @@ static int sw_nft_add_rule(struct sw_nft *n, struct sw_nft_batch *bt,
 		nftnl_rule_add_expr(r, e[i]);
 
 	snprintf(what, sizeof(what), "add rule for @%s", sw_nft_set_name(s));
-	nlh = sw_nft_msg(n, bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, what);
+	nlh = sw_nft_batch_msg(n, bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, what);
 	nftnl_rule_nlmsg_build_payload(nlh, r);
-	sw_nft_msg_done(bt);
+	sw_nft_batch_done(bt);
 	nftnl_rule_free(r);
 	return 0;
 }
 
-static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
+int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 {
 	unsigned s;
 
@@ -260,140 +194,6 @@ static int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 	for (s = 0; s < SW_NFT_NSETS; s++)
 		if (sw_nft_add_rule(n, bt, s) < 0)
 			return -1;
-	return 0;
-}
-
-/* Element messages for target into set s: one element for an address,
- * a start and an explicit end element for a prefix. */
-static int sw_nft_elems(struct sw_nft *n, struct sw_nft_batch *bt,
-			const struct sw_prefix *t, uint16_t type,
-			uint16_t flags, uint64_t timeout_ms,
-			const char *comment, const char *what)
-{
-	enum sw_nft_set s = sw_nft_set_for(t);
-	unsigned klen = t->family == 4 ? 4 : 16;
-	struct nftnl_set *set = sw_nft_set_alloc(s);
-	struct nftnl_set_elem *e = nftnl_set_elem_alloc();
-	struct nftnl_udata_buf *ud = NULL;
-	struct nlmsghdr *nlh;
-	uint8_t end[16];
-
-	if (!set || !e)
-		goto nomem;
-	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, t->bytes, klen);
-	if (timeout_ms)
-		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_TIMEOUT, timeout_ms);
-	/* a renewal restarts the clock: the kernel keeps the old expiry
-	 * unless told, even when the timeout changes back and forth */
-	if (timeout_ms && !(flags & NLM_F_EXCL) && type == NFT_MSG_NEWSETELEM)
-		nftnl_set_elem_set_u64(e, NFTNL_SET_ELEM_EXPIRATION, timeout_ms);
-	if (comment && *comment) {
-		ud = nftnl_udata_buf_alloc(SW_BLOCK_COMMENT_LEN + 8);
-		if (!ud)
-			goto nomem;
-		nftnl_udata_put_strz(ud, NFTNL_UDATA_SET_ELEM_COMMENT, comment);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_USERDATA,
-				   nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-	}
-	nftnl_set_elem_add(set, e);
-	e = NULL;
-	if (sw_nft_set_is_interval(s) && sw_nft_prefix_end(t, end)) {
-		/* the end must be explicit: a lone start has been seen to
-		 * block everything above it */
-		e = nftnl_set_elem_alloc();
-		if (!e)
-			goto nomem;
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, end, klen);
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS,
-				       NFT_SET_ELEM_INTERVAL_END);
-		nftnl_set_elem_add(set, e);
-		e = NULL;
-	}
-	nlh = sw_nft_msg(n, bt, type, flags, what);
-	nftnl_set_elems_nlmsg_build_payload(nlh, set);
-	sw_nft_msg_done(bt);
-	nftnl_udata_buf_free(ud);
-	nftnl_set_free(set);
-	return 0;
-nomem:
-	if (e)
-		nftnl_set_elem_free(e);
-	if (ud)
-		nftnl_udata_buf_free(ud);
-	if (set)
-		nftnl_set_free(set);
-	errno = ENOMEM;
-	return -1;
-}
-
-/* Send the batch and check one ACK per message. The kernel handles a
- * batch in the sender's context, so every reply is queued when sendto
- * returns: read without blocking until the queue is empty. */
-static int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt,
-			     char *err, size_t errlen)
-{
-	int fd = mnl_socket_get_fd(n->nl), first_err = 0;
-	unsigned acks = 0;
-	char msg[160] = "";
-
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), n->seq++);
-	mnl_nlmsg_batch_next(bt->b);
-	if (mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(bt->b),
-			      mnl_nlmsg_batch_size(bt->b)) < 0) {
-		snprintf(err, errlen, "nftables: sending the batch failed: %s",
-			 strerror(errno));
-		sw_nft_batch_abort(bt);
-		return -1;
-	}
-	sw_nft_batch_abort(bt);
-	for (;;) {
-		ssize_t r = recv(fd, n->rbuf, SW_NFT_BUFSZ, MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const void *)n->rbuf;
-		int len = (int)r;
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
-			snprintf(err, errlen, "nftables: reading ACKs failed: %s",
-				 strerror(errno));
-			return -1;
-		}
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			const struct nlmsgerr *e;
-			unsigned idx;
-
-			if (nlh->nlmsg_type != NLMSG_ERROR ||
-			    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
-				continue;
-			e = mnl_nlmsg_get_payload(nlh);
-			if (e->error == 0) {
-				acks++;
-				continue;
-			}
-			if (first_err)
-				continue;
-			first_err = -e->error;
-			idx = nlh->nlmsg_seq - bt->first_seq;
-			if (nlh->nlmsg_seq >= bt->first_seq && idx < bt->nmsg)
-				snprintf(msg, sizeof(msg), "%s", bt->what[idx]);
-			else
-				snprintf(msg, sizeof(msg), "batch");
-		}
-	}
-	if (first_err) {
-		snprintf(err, errlen, "nftables: %s: %s", msg, strerror(first_err));
-		errno = first_err;
-		return -1;
-	}
-	if (acks != bt->nmsg) {
-		snprintf(err, errlen,
-			 "nftables: the kernel acknowledged %u of %u messages",
-			 acks, bt->nmsg);
-		errno = EPROTO;
-		return -1;
-	}
 	return 0;
 }
 
@@ -457,6 +257,33 @@ fail:
 	return NULL;
 }
 
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
+		  size_t errlen)
+{
+	struct sw_nft_state st;
+	struct sw_nft_batch bt;
+	char e2[SW_BLOCK_MSG_LEN];
+
+	why[0] = '\0';
+	if (sw_nft_state_read(n, &st, err, errlen) < 0)
+		return -1;
+	if (!st.table || sw_nft_state_ok(&st))
+		return 0;
+	if (st.dormant) {
+		snprintf(why, whylen, "the table is dormant");
+		return 1;
+	}
+	/* the repair's own description, planned and dropped */
+	sw_nft_batch_start(n, &bt, 0);
+	if (sw_nft_repair(n, &bt, &st, why, whylen, e2, sizeof(e2)) < 0 &&
+	    errno == EUCLEAN)
+		snprintf(why, whylen, "%s", e2);
+	sw_nft_batch_abort(&bt);
+	if (!why[0])
+		snprintf(why, whylen, "its structure differs");
+	return 1;
+}
+
 int sw_nft_table_exists(struct sw_nft *n)
 {
 	struct nftnl_chain *c = sw_nft_chain_alloc();
@@ -475,126 +302,244 @@ int sw_nft_table_exists(struct sw_nft *n)
 	return errno == ENOENT ? 0 : -1;
 }
 
-static int sw_nft_add_once(struct sw_nft *n, const struct sw_prefix *t,
-			   uint64_t timeout_ms, const char *comment, bool create,
-			   bool renew, char *err, size_t errlen)
+/* Appends an action's element messages to a batch; again: the action's
+ * batch was committed already and the table had to be repaired after it:
+ * make sure of its result without failing on it. */
+typedef int (*sw_nft_fill_fn)(struct sw_nft *n, struct sw_nft_batch *bt,
+			      const void *arg, bool again);
+/* 1 when the action's result is there (read after it), 0 not, -1 error. */
+typedef int (*sw_nft_done_fn)(struct sw_nft *n, const void *arg);
+
+/* Plan and send one batch from st: a dormant table is woken alone (a
+ * batch that wakes a table cannot add a base chain to it); else the
+ * repair (first keeping the table awake: st may predate a commit still
+ * under way), then fill's messages unless filled. 0 sent, 1 woken, -1
+ * with errno, err and *repairing (the failing message was a repair). */
+static int sw_nft_round(struct sw_nft *n, const struct sw_nft_state *st,
+			sw_nft_fill_fn fill, const void *arg, bool filled,
+			char *note, size_t notelen, bool *repairing, char *err,
+			size_t errlen)
 {
 	struct sw_nft_batch bt;
-	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
+	unsigned nrepair;
+	int e;
 
-	sw_nft_batch_start(n, &bt);
-	if (create && sw_nft_add_everything(n, &bt) < 0)
-		goto nomem;
-	snprintf(what, sizeof(what), "add element %s to %s",
-		 sw_prefix_format(t, a, sizeof(a)),
-		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_NEWSETELEM,
-			 NLM_F_CREATE | (renew ? 0 : NLM_F_EXCL), timeout_ms, comment,
-			 what) < 0)
-		goto nomem;
-	return sw_nft_batch_send(n, &bt, err, errlen);
-nomem:
-	sw_nft_batch_abort(&bt);
-	snprintf(err, errlen, "nftables: out of memory building the batch");
-	errno = ENOMEM;
-	return -1;
-}
-
-/* One add; once more, creating, when the table vanished (someone flushed
- * the ruleset) between the check and the batch. */
-static int sw_nft_add_try(struct sw_nft *n, const struct sw_prefix *t,
-			  uint64_t timeout_ms, const char *comment, bool create,
-			  bool renew, char *err, size_t errlen)
-{
-	if (sw_nft_add_once(n, t, timeout_ms, comment, create, renew, err,
-			    errlen) == 0)
-		return 0;
-	if (!create && errno == ENOENT)
-		return sw_nft_add_once(n, t, timeout_ms, comment, true, renew, err,
-				       errlen);
-	return -1;
-}
-
-int sw_nft_add(struct sw_nft *n, const struct sw_prefix *t,
-	       uint64_t timeout_ms, const char *comment, bool *renewed,
-	       char *err, size_t errlen)
-{
-	int exists = sw_nft_table_exists(n);
-
-	*renewed = false;
-	if (exists < 0) {
-		snprintf(err, errlen, "nftables: reading table inet %s: %s",
-			 SW_BLOCK_TABLE, strerror(errno));
-		return -1;
+	*repairing = false;
+	sw_nft_batch_start(n, &bt, st->genid);
+	if (st->table &&
+	    sw_nft_table_msg(n, &bt, NFT_MSG_NEWTABLE, 0, "wake table") < 0)
+		goto fail;
+	if (st->table && st->dormant) {
+		if (sw_nft_batch_send(n, &bt, err, errlen) < 0) {
+			*repairing = true;
+			return -1;
+		}
+		return 1;
 	}
-	/* created on first use, or again after someone flushed the ruleset */
-	if (sw_nft_add_try(n, t, timeout_ms, comment, !exists, false, err,
-			   errlen) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -1;
-	/* there already: the table is too, renew its timeout */
-	*renewed = true;
-	return sw_nft_add_try(n, t, timeout_ms, comment, false, true, err,
-			      errlen);
-}
-
-int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, char *err,
-	       size_t errlen)
-{
-	struct sw_nft_batch bt;
-	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
-
-	sw_nft_batch_start(n, &bt);
-	snprintf(what, sizeof(what), "delete element %s from %s",
-		 sw_prefix_format(t, a, sizeof(a)),
-		 sw_nft_set_name(sw_nft_set_for(t)));
-	if (sw_nft_elems(n, &bt, t, NFT_MSG_DELSETELEM, 0, 0, NULL, what) < 0) {
+	if (sw_nft_repair(n, &bt, st, note, notelen, err, errlen) < 0)
+		goto fail;
+	nrepair = bt.nmsg;
+	if (fill(n, &bt, arg, filled) < 0)
+		goto fail;
+	if (bt.nmsg == 0) {
 		sw_nft_batch_abort(&bt);
-		snprintf(err, errlen, "nftables: out of memory building the batch");
-		return -1;
+		return 0;
 	}
-	return sw_nft_batch_send(n, &bt, err, errlen);
+	if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
+		return 0;
+	*repairing = bt.failed >= 0 && (unsigned)bt.failed < nrepair;
+	return -1;
+fail:
+	e = errno;
+	sw_nft_batch_abort(&bt);
+	if (e != EUCLEAN)
+		snprintf(err, errlen, "nftables: out of memory building the batch");
+	errno = e;
+	return -1;
 }
 
-int sw_nft_flush(struct sw_nft *n, char *err, size_t errlen)
+/* Read the structure, send a batch that repairs it and does the action
+ * (fill), planned on the generation read; then read it again: until the
+ * structure is right and done says the result is there, repair again.
+ * A batch refused because the ruleset changed, or whose repair failed
+ * (planned on a state a concurrent commit was changing), is planned
+ * again. Without the table: create it when create, else return 1 and
+ * send nothing. 0 done, -1 with errno and err. */
+static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
+		      sw_nft_done_fn done, const void *arg, char *note,
+		      size_t notelen, char *err, size_t errlen)
 {
-	struct sw_nft_batch bt;
-	int exists = sw_nft_table_exists(n);
+	unsigned tries;
+	bool filled = false, repairing = false;
+
+	note[0] = '\0';
+	for (tries = 0; tries < SW_NFT_TRIES; tries++) {
+		struct sw_nft_state st;
+		char round[SW_BLOCK_MSG_LEN] = "";
+		int r;
+
+		if (sw_nft_state_read(n, &st, err, errlen) < 0)
+			return -1;
+		if (!st.table && !create)
+			return filled ? 0 : 1;
+		if (filled && sw_nft_state_ok(&st)) {
+			r = done ? done(n, arg) : 1;
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				return 0;
+		}
+		r = sw_nft_round(n, &st, fill, arg, filled, round, sizeof(round),
+				 &repairing, err, errlen);
+		if (r < 0 && (errno == ERESTART || repairing))
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			snprintf(round, sizeof(round), "the table was dormant");
+		else
+			filled = true;
+		if (round[0])
+			sw_nft_note(note, notelen, "%s", round);
+	}
+	if (errno == ERESTART || repairing || filled)
+		snprintf(err, errlen, "nftables: table inet %s kept changing under "
+			 "%d tries%s", SW_BLOCK_TABLE, SW_NFT_TRIES,
+			 filled ? ": sent, but could not see it in place" :
+			 "; nothing was sent");
+	return -1;
+}
+
+struct sw_nft_putarg {
+	const struct sw_prefix *t;
+	const struct sw_nft_elem *e;
+	bool replace;
+};
+
+static int sw_nft_put_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			   const void *arg, bool again)
+{
+	const struct sw_nft_putarg *p = arg;
+	char what[SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN];
+	struct sw_nft_key k;
+
+	sw_nft_key_prefix(&k, p->t);
+	sw_prefix_format(p->t, a, sizeof(a));
+	snprintf(what, sizeof(what), "delete element %s from %s", a,
+		 sw_nft_set_name(k.set));
+	if (p->replace && !again &&
+	    sw_nft_elem_msg(n, bt, &k, NFT_MSG_DELSETELEM, 0, NULL, what) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "add element %s to %s", a,
+		 sw_nft_set_name(k.set));
+	/* again: it may be there still (ours): no NLM_F_EXCL */
+	return sw_nft_elem_msg(n, bt, &k, NFT_MSG_NEWSETELEM,
+			       NLM_F_CREATE | (again ? 0 : NLM_F_EXCL), p->e,
+			       what);
+}
+
+static int sw_nft_put_done(struct sw_nft *n, const void *arg)
+{
+	const struct sw_nft_putarg *p = arg;
+	struct sw_block_entry e;
+	char err[SW_BLOCK_MSG_LEN];
+
+	return sw_nft_get(n, p->t, &e, err, sizeof(err));
+}
+
+int sw_nft_put(struct sw_nft *n, const struct sw_prefix *t,
+	       const struct sw_nft_elem *e, bool replace, char *note,
+	       size_t notelen, char *err, size_t errlen)
+{
+	struct sw_nft_putarg p = {.t = t, .e = e, .replace = replace};
+
+	return sw_nft_run(n, true, sw_nft_put_fill, sw_nft_put_done, &p, note,
+			  notelen, err, errlen);
+}
+
+struct sw_nft_delarg {
+	const struct sw_nft_key *k;
+	const char *what;
+};
+
+static int sw_nft_del_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			   const void *arg, bool again)
+{
+	const struct sw_nft_delarg *d = arg;
+
+	if (again)
+		return 0; /* deleted once: its absence is not ours to keep */
+	return sw_nft_elem_msg(n, bt, d->k, NFT_MSG_DELSETELEM, 0, NULL, d->what);
+}
+
+int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
+	       char *note, size_t notelen, char *err, size_t errlen)
+{
+	char what[2 * SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+	struct sw_nft_key k;
+	struct sw_nft_delarg d = {.k = &k, .what = what};
+	int r;
+
+	if (last) {
+		sw_nft_key_range(&k, t->family, t->bytes, last);
+		sw_addr_format(t->family, last, l, sizeof(l));
+		snprintf(what, sizeof(what), "delete element %s-%s from %s",
+			 sw_addr_format(t->family, t->bytes, a, sizeof(a)), l,
+			 sw_nft_set_name(k.set));
+	} else {
+		sw_nft_key_prefix(&k, t);
+		snprintf(what, sizeof(what), "delete element %s from %s",
+			 sw_prefix_format(t, a, sizeof(a)), sw_nft_set_name(k.set));
+	}
+	r = sw_nft_run(n, false, sw_nft_del_fill, NULL, &d, note, notelen, err,
+		       errlen);
+	if (r == 1) {
+		snprintf(err, errlen, "nftables: no table inet %s", SW_BLOCK_TABLE);
+		errno = ENOENT;
+		return -1;
+	}
+	return r;
+}
+
+static int sw_nft_flush_fill(struct sw_nft *n, struct sw_nft_batch *bt,
+			     const void *arg, bool again)
+{
 	unsigned s;
 
-	if (exists <= 0) {
-		if (exists < 0)
-			snprintf(err, errlen, "nftables: reading table inet %s: %s",
-				 SW_BLOCK_TABLE, strerror(errno));
-		return exists;
-	}
-	sw_nft_batch_start(n, &bt);
+	(void)arg;
+	if (again)
+		return 0;
 	for (s = 0; s < SW_NFT_NSETS; s++) {
 		struct nftnl_set *set = sw_nft_set_alloc(s);
 		struct nlmsghdr *nlh;
 		char what[64];
 
-		if (!set) {
-			sw_nft_batch_abort(&bt);
-			snprintf(err, errlen, "nftables: out of memory");
+		if (!set)
 			return -1;
-		}
 		snprintf(what, sizeof(what), "flush set %s", sw_nft_set_name(s));
 		/* DELSETELEM without elements flushes the set */
-		nlh = sw_nft_msg(n, &bt, NFT_MSG_DELSETELEM, 0, what);
+		nlh = sw_nft_batch_msg(n, bt, NFT_MSG_DELSETELEM, 0, what);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
-		sw_nft_msg_done(&bt);
+		sw_nft_batch_done(bt);
 		nftnl_set_free(set);
 	}
-	return sw_nft_batch_send(n, &bt, err, errlen);
+	return 0;
+}
+
+int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
+		 size_t errlen)
+{
+	int r = sw_nft_run(n, false, sw_nft_flush_fill, NULL, NULL, note, notelen,
+			   err, errlen);
+
+	return r == 1 ? 0 : r;
 }
 
 int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen)
 {
 	struct sw_nft_batch bt;
 
-	sw_nft_batch_start(n, &bt);
+	sw_nft_batch_start(n, &bt, 0);
 	if (sw_nft_table_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table") < 0) {
 		sw_nft_batch_abort(&bt);
 		snprintf(err, errlen, "nftables: out of memory");

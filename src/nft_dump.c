@@ -22,6 +22,10 @@
 #include "sw_grow.h"
 #include "sw_nft.h"
 
+/* A set dump that a commit cut short is read again, this many times in
+ * all. */
+#define SW_NFT_DUMP_TRIES 8
+
 /* One raw element of an interval set, before start and end are paired. */
 struct sw_nft_raw {
 	uint8_t key[16];
@@ -56,6 +60,7 @@ static void sw_nft_counter(const struct nlattr *expr, struct sw_block_entry *e)
 	mnl_attr_for_each_nested(a, data) {
 		if (mnl_attr_get_payload_len(a) != 8)
 			continue;
+		e->counted = true;
 		if (mnl_attr_get_type(a) == NFTA_COUNTER_PACKETS)
 			e->packets = be64toh(mnl_attr_get_u64(a));
 		else if (mnl_attr_get_type(a) == NFTA_COUNTER_BYTES)
@@ -186,28 +191,30 @@ static int sw_nft_raw_cmp(const void *pa, const void *pb)
 }
 
 /* The widest CIDR block that starts at start and ends at or before end
- * (the top of the space when end is NULL). Our own ranges are exact
- * prefixes; a range added by hand shows as its first block. */
+ * (the top of the space when end is NULL); *exact when it ends right at
+ * end: our own elements are exact prefixes, a range added by hand need
+ * not be. */
 static unsigned sw_nft_range_plen(const uint8_t start[16],
-				  const uint8_t *end, unsigned bits)
+				  const uint8_t *end, unsigned bits, bool *exact)
 {
 	unsigned plen;
 
 	for (plen = 0; plen < bits; plen++) {
 		struct sw_prefix p;
 		uint8_t e[16];
-		bool fits;
+		bool fits, top;
 
 		sw_prefix_make(&p, bits == 32 ? 4 : 6, start, plen);
 		if (memcmp(p.bytes, start, 16) != 0)
 			continue; /* start is not aligned for this length */
-		if (sw_nft_prefix_end(&p, e))
-			fits = !end || memcmp(e, end, bits / 8) <= 0;
-		else
-			fits = !end;
-		if (fits)
+		top = !sw_nft_prefix_end(&p, e);
+		fits = top ? !end : !end || memcmp(e, end, bits / 8) <= 0;
+		if (fits) {
+			*exact = top ? !end : end && memcmp(e, end, bits / 8) == 0;
 			return plen;
+		}
 	}
+	*exact = false; /* one address in an interval set: listed as a range */
 	return bits;
 }
 
@@ -223,6 +230,8 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 		struct sw_nft_raw *r = &c->raw[i];
 		const uint8_t *end = NULL;
 		struct sw_block_entry e;
+		bool exact;
+		int k;
 
 		if (r->end)
 			continue;
@@ -230,7 +239,18 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 			end = c->raw[i + 1].key;
 		e = r->e;
 		sw_prefix_make(&e.target, family, r->key,
-			       sw_nft_range_plen(r->key, end, bits));
+			       sw_nft_range_plen(r->key, end, bits, &exact));
+		if (!exact) {
+			/* the last address: one before the end element */
+			e.range = true;
+			memset(e.last, 0xff, bits / 8);
+			if (end) {
+				memcpy(e.last, end, bits / 8);
+				for (k = (int)bits / 8 - 1; k >= 0; k--)
+					if (e.last[k]-- != 0)
+						break;
+			}
+		}
 		if (sw_grow((void **)c->v, c->cap, *c->count + 1,
 				sizeof(**c->v), 64) < 0)
 			return -1;
@@ -239,13 +259,18 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 	return 0;
 }
 
-int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
-		size_t *count, size_t *cap, char *err, size_t errlen)
+/* Read the sets in set_mask into *v, or just target's element. */
+static int sw_nft_read(struct sw_nft *n, unsigned set_mask,
+		       const struct sw_prefix *target, struct sw_block_entry **v,
+		       size_t *count, size_t *cap, char *err, size_t errlen)
 {
 	unsigned s;
 
 	*count = 0;
 	for (s = 0; s < SW_NFT_NSETS; s++) {
+		size_t before = *count;
+		unsigned tries = 0;
+again:;
 		struct sw_nft_dumpctx c = {
 			.set = s,
 			.klen = sw_nft_set_family(s) == 4 ? 4 : 16,
@@ -260,16 +285,36 @@ int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
 		set = sw_nft_set_named(s);
 		if (!set)
 			goto nomem;
+		if (target) {
+			/* one get of exactly this element */
+			struct nftnl_set_elem *el = nftnl_set_elem_alloc();
+
+			if (!el) {
+				nftnl_set_free(set);
+				goto nomem;
+			}
+			nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, target->bytes,
+					   c.klen);
+			nftnl_set_elem_add(set, el);
+		}
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSETELEM, NFPROTO_INET,
-					    NLM_F_DUMP | NLM_F_ACK, n->seq++);
+					    (target ? 0 : NLM_F_DUMP) | NLM_F_ACK,
+					    n->seq++);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
 		nftnl_set_free(set);
 		r = sw_nft_talk(n, nlh, sw_nft_dump_cb, &c);
+		if (r < 0 && errno == EINTR && !c.nomem && ++tries < SW_NFT_DUMP_TRIES) {
+			/* a commit cut the dump short: read this set again */
+			free(c.raw);
+			*count = before;
+			goto again;
+		}
 		if (r < 0 && c.nomem) {
 			free(c.raw);
 			goto nomem;
 		}
-		if (r < 0 && errno == ENOENT) {
+		/* a get whose key does not fit the set (changed by hand) */
+		if (r < 0 && (errno == ENOENT || (target && errno == EINVAL))) {
 			free(c.raw); /* no table or no such set: nothing blocked */
 			continue;
 		}
@@ -290,4 +335,35 @@ nomem:
 	snprintf(err, errlen, "nftables: out of memory listing the blocks");
 	errno = ENOMEM;
 	return -1;
+}
+
+int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
+		size_t *count, size_t *cap, char *err, size_t errlen)
+{
+	return sw_nft_read(n, set_mask, NULL, v, count, cap, err, errlen);
+}
+
+int sw_nft_get(struct sw_nft *n, const struct sw_prefix *t,
+	       struct sw_block_entry *out, char *err, size_t errlen)
+{
+	enum sw_nft_set s = sw_nft_set_for(t);
+	bool interval = sw_nft_set_is_interval(s);
+	struct sw_block_entry *v = NULL;
+	size_t count = 0, cap = 0, i;
+	int found = 0;
+
+	/* a prefix is a pair of elements: read its (small) set whole */
+	if (sw_nft_read(n, 1u << s, interval ? NULL : t, &v, &count, &cap, err,
+			errlen) < 0) {
+		free(v);
+		return -1;
+	}
+	for (i = 0; i < count && !found; i++) {
+		if (!v[i].range && sw_prefix_eq(&v[i].target, t)) {
+			*out = v[i];
+			found = 1;
+		}
+	}
+	free(v);
+	return found;
 }

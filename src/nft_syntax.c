@@ -152,15 +152,21 @@ char *sw_nft_syntax_add(const struct sw_prefix *t, uint64_t timeout_ms,
 	return sw_nft_close_text(f, &text);
 }
 
-char *sw_nft_syntax_del(const struct sw_prefix *t)
+char *sw_nft_syntax_del(const struct sw_prefix *t, const uint8_t *last)
 {
-	char *text = NULL, a[SW_ADDR_STRLEN];
+	char *text = NULL, a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+	int r;
 
-	if (asprintf(&text, "delete element inet %s %s { %s }\n", SW_BLOCK_TABLE,
-		     sw_nft_set_name(sw_nft_set_for(t)),
-		     sw_prefix_format(t, a, sizeof(a))) < 0)
-		return NULL;
-	return text;
+	if (last)
+		r = asprintf(&text, "delete element inet %s %s { %s-%s }\n",
+			     SW_BLOCK_TABLE, t->family == 4 ? "net4" : "net6",
+			     sw_addr_format(t->family, t->bytes, a, sizeof(a)),
+			     sw_addr_format(t->family, last, l, sizeof(l)));
+	else
+		r = asprintf(&text, "delete element inet %s %s { %s }\n",
+			     SW_BLOCK_TABLE, sw_nft_set_name(sw_nft_set_for(t)),
+			     sw_prefix_format(t, a, sizeof(a)));
+	return r < 0 ? NULL : text;
 }
 
 char *sw_nft_syntax_flush(void)

@@ -121,9 +121,17 @@ static void test_syntax_other(void **state)
 	char *t;
 
 	(void)state;
-	t = sw_nft_syntax_del(&p);
+	t = sw_nft_syntax_del(&p, NULL);
 	assert_string_equal(t, "delete element inet sockwatch net6 { 2001:db8:1::/48 }\n");
 	free(t);
+	{
+		struct sw_prefix a = P("192.0.2.10"), l = P("192.0.2.20");
+
+		t = sw_nft_syntax_del(&a, l.bytes);
+		assert_string_equal(t, "delete element inet sockwatch net4 "
+				       "{ 192.0.2.10-192.0.2.20 }\n");
+		free(t);
+	}
 	t = sw_nft_syntax_flush();
 	assert_string_equal(t, "flush set inet sockwatch addr4\nflush set inet sockwatch addr6\n"
 			       "flush set inet sockwatch net4\nflush set inet sockwatch net6\n");
