@@ -1,6 +1,7 @@
 /* Unit tests: sw_nl_run, libmnl's callback run with an NLMSG_DONE that
  * carries errors, on hand-built reply buffers; the handle: close-on-exec
- * sockets for every netlink user, receives retried on EINTR. */
+ * sockets for every netlink user (sock_diag reader and killer, nftables),
+ * receives retried on EINTR. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <linux/sock_diag.h>
 
 #include "sw_diag.h"
+#include "sw_nft.h"
 #include "sw_nl.h"
 #include "sw_sockkill.h"
 #include "sw_test.h"
@@ -160,6 +162,7 @@ static void test_handles_cloexec(void **state)
 	struct sw_nl *h = sw_nl_open(NETLINK_ROUTE, 4096, NULL);
 	struct sw_sockkill *k;
 	struct sw_diag *dg;
+	struct sw_nft *nf;
 	char *cause = NULL;
 	int n, leaky;
 
@@ -171,10 +174,14 @@ static void test_handles_cloexec(void **state)
 	cause = NULL;
 	dg = sw_diag_open(&cause);
 	free(cause);
+	cause = NULL;
+	nf = sw_nft_open(&cause); /* NULL without CAP_NET_ADMIN */
+	free(cause);
 	netlink_fds(&n, &leaky);
-	assert_int_equal(n, 1 + (k != NULL) + (dg != NULL));
+	assert_int_equal(n, 1 + (k != NULL) + (dg != NULL) + (nf != NULL));
 	assert_int_equal(leaky, 0);
 	assert_true(sw_nl_seq(h) != 0);
+	sw_nft_close(nf);
 	sw_diag_close(dg);
 	sw_sockkill_close(k);
 	sw_nl_close(h);
