@@ -290,16 +290,23 @@ const char *sw_rec_writer_error(const struct sw_rec_writer *w)
 	return w && w->error[0] ? w->error : NULL;
 }
 
+/* BEGIN and END: two u64 each. */
+static int sw_rec_tap_pair(struct sw_rec_writer *w, unsigned type, uint64_t a,
+			   uint64_t b, char **cause)
+{
+	uint8_t d[16];
+
+	sw_rec_put64(d, a);
+	sw_rec_put64(d + 8, b);
+	if (sw_rec_write(w, type, NULL, 0, d, sizeof(d)) < 0)
+		return sw_rec_tap_fail(w, cause);
+	return 0;
+}
+
 int sw_rec_tap_begin(struct sw_rec_writer *w, uint64_t time_ns,
 		     uint64_t mono_ns, char **cause)
 {
-	uint8_t begin[16];
-
-	sw_rec_put64(begin, time_ns);
-	sw_rec_put64(begin + 8, mono_ns);
-	if (sw_rec_write(w, SW_REC_BEGIN, NULL, 0, begin, sizeof(begin)) < 0)
-		return sw_rec_tap_fail(w, cause);
-	return 0;
+	return sw_rec_tap_pair(w, SW_REC_BEGIN, time_ns, mono_ns, cause);
 }
 
 int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
@@ -336,13 +343,7 @@ int sw_rec_tap_owners(struct sw_rec_writer *w, const struct sw_proc_owner *o,
 int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
 		   uint64_t cpu_ns, char **cause)
 {
-	uint8_t end[16];
-
-	sw_rec_put64(end, refresh_ns);
-	sw_rec_put64(end + 8, cpu_ns);
-	if (sw_rec_write(w, SW_REC_END, NULL, 0, end, sizeof(end)) < 0)
-		return sw_rec_tap_fail(w, cause);
-	return 0;
+	return sw_rec_tap_pair(w, SW_REC_END, refresh_ns, cpu_ns, cause);
 }
 
 void sw_rec_item_begin(const struct sw_rec_item *it, uint64_t *time_ns,
