@@ -1,33 +1,67 @@
 /* batch.c - batch mode: -n refreshes, -d seconds apart, printed as text
- * tables or NDJSON. */
+ * tables or NDJSON by the report hook of the watch loop. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 
+#include "sw_cause.h"
 #include "sw_cli.h"
-#include "sw_engine.h"
 #include "sw_report.h"
+#include "sw_watch.h"
 
-static void sw_batch_sleep_until(const struct timespec *t)
+struct sw_batch {
+	const struct sw_opts *o;
+	struct sw_report_opts ro;
+	struct sw_buf out;
+	long printed;
+};
+
+/* The report hook: one frame as text or one NDJSON line, on stdout. */
+static int sw_batch_print(void *arg, const struct sw_frame *f, bool forced,
+			  char **cause)
 {
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, t, NULL) == EINTR)
-		;
+	struct sw_batch *b = arg;
+
+	(void)forced;
+	sw_buf_reset(&b->out);
+	if (b->o->json) {
+		sw_report_json(&b->out, f, &b->ro);
+	} else {
+		if (b->printed > 0)
+			sw_buf_puts(&b->out, "\n");
+		sw_report_text(&b->out, f, &b->ro);
+	}
+	if (b->out.oom)
+		return sw_cause_set(cause, "out of memory formatting the report");
+	if (fwrite(b->out.data, 1, b->out.len, stdout) != b->out.len ||
+	    fflush(stdout))
+		return sw_cause_set(cause, "writing the report failed: %s",
+				    strerror(errno ? errno : EIO));
+	b->printed++;
+	return 0;
 }
 
 int sw_batch_main(const struct sw_opts *o)
 {
-	struct sw_report_opts ro = {
-		.top = o->top,
-		.group_v4 = o->engine.group.group_v4,
-		.group_v6 = o->engine.group.group_v6,
-		.netns = o->engine.netns,
+	struct sw_batch b = {
+		.o = o,
+		.ro = {
+			.top = o->top,
+			.group_v4 = o->engine.group.group_v4,
+			.group_v6 = o->engine.group.group_v6,
+			.netns = o->engine.netns,
+		},
 	};
+	struct sw_watch_opts wo = {
+		.interval_s = o->delay_s > 0 ? o->delay_s : 0,
+		.limit = o->iterations,
+		.steady = true,
+	};
+	struct sw_watch_hook h = { .frame = sw_batch_print, .arg = &b };
+	struct sw_watch *w;
 	struct sw_engine *e;
-	struct timespec next;
-	struct sw_buf out;
 	char *cause = NULL;
-	long i;
 	int rc = 0;
 
 	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
@@ -42,58 +76,23 @@ int sw_batch_main(const struct sw_opts *o)
 		free(cause);
 		return 1;
 	}
-	ro.filter = sw_engine_filter_text(e);
-	sw_buf_init(&out);
-	clock_gettime(CLOCK_MONOTONIC, &next);
-	for (i = 0; o->iterations == 0 || i < o->iterations; i++) {
-		int r;
-
-		if (i > 0 && !sw_engine_is_replay(e) && o->delay_s > 0) {
-			long long ns = next.tv_nsec + (long long)(o->delay_s * 1e9);
-
-			next.tv_sec += ns / 1000000000LL;
-			next.tv_nsec = ns % 1000000000LL;
-			sw_batch_sleep_until(&next);
-		}
-		r = sw_engine_refresh(e, &cause);
-		if (r < 0) {
-			fprintf(stderr, "sockwatch: %s\n", cause ? cause : "refresh failed");
-			free(cause);
-			cause = NULL;
-			rc = 1;
-			break;
-		}
-		if (r == 0) {
-			if (i == 0) {
-				fprintf(stderr, "sockwatch: %s: the recording holds no refresh\n",
-					o->engine.replay);
-				rc = 1;
-			}
-			break;
-		}
-		if (i == 0)
-			clock_gettime(CLOCK_MONOTONIC, &next);
-		sw_buf_reset(&out);
-		if (o->json) {
-			sw_report_json(&out, sw_engine_frame(e), &ro);
-		} else {
-			if (i > 0)
-				sw_buf_puts(&out, "\n");
-			sw_report_text(&out, sw_engine_frame(e), &ro);
-		}
-		if (out.oom) {
-			fprintf(stderr, "sockwatch: out of memory formatting the report\n");
-			rc = 1;
-			break;
-		}
-		if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout)) {
-			fprintf(stderr, "sockwatch: writing the report failed: %s\n",
-				strerror(errno ? errno : EIO));
-			rc = 1;
-			break;
-		}
+	b.ro.filter = sw_engine_filter_text(e);
+	sw_buf_init(&b.out);
+	w = sw_watch_new(e, NULL, &wo, &cause);
+	if (!w || sw_watch_hook(w, &h) < 0) {
+		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "out of memory");
+		rc = 1;
+	} else if (sw_watch_run(w, &cause) < 0) {
+		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "refresh failed");
+		rc = 1;
+	} else if (sw_engine_frame(e)->seq == 0) {
+		fprintf(stderr, "sockwatch: %s: the recording holds no refresh\n",
+			o->engine.replay);
+		rc = 1;
 	}
-	sw_buf_free(&out);
-	sw_engine_close(e);
+	free(cause);
+	/* a failed write to the recording failed its refresh: said above */
+	free(sw_watch_close(w));
+	sw_buf_free(&b.out);
 	return rc;
 }
