@@ -11,7 +11,8 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 #
 # Core code lives in src/core (no curses, no netlink); edges and front ends
-# in src/. Every src/**/*.c but src/main.c goes into build/libsw.a, which
+# in the other folders of src/ (docs/ARCHITECTURE.md). Every src/**/*.c but
+# src/cmd/main.c goes into build/libsw.a, which
 # the binary, the unit tests and the fuzzers link. The core is compiled
 # without the libraries' flags and with src/core/forbidden first on the
 # include path, whose stand-ins for the curses, netlink, nftables and BPF
@@ -37,9 +38,9 @@ CORE_CFLAGS := -Isrc/core/forbidden $(BASE_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
-EDGE_SRCS := $(sort $(filter-out src/main.c,$(wildcard src/*.c)))
+EDGE_SRCS := $(sort $(filter-out src/cmd/main.c src/core/%,$(wildcard src/*.c src/*/*.c)))
 LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(EDGE_SRCS))
-MAIN_OBJ  := $(BUILD)/obj/main.o
+MAIN_OBJ  := $(BUILD)/obj/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))

@@ -54,6 +54,10 @@ bool sw_prefix_overlaps(const struct sw_prefix *a, const struct sw_prefix *b);
 /* Copy of bytes with the bits past plen cleared. */
 void sw_addr_mask(uint8_t out[16], const uint8_t in[16], unsigned family,
 		  unsigned plen);
+/* The last address of the prefix: bytes with the bits past plen set, up
+ * to the family's width (the bytes past it cleared). */
+void sw_addr_last(uint8_t out[16], const uint8_t in[16], unsigned family,
+		  unsigned plen);
 
 /* If the 16 bytes are an IPv4-mapped IPv6 address (::ffff:a.b.c.d),
  * rewrite them as IPv4 (first 4 bytes) and return SW_V4; else return

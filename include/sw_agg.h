@@ -27,7 +27,9 @@ struct sw_state_row {
 /* Connections to one remote address or prefix. */
 struct sw_remote {
 	struct sw_prefix pfx; /* plen = the grouping length of its family */
-	uint32_t count;       /* sockets with this peer (TCP and UDP) */
+	uint32_t count;       /* live sockets with this peer (TCP and UDP):
+				 every state but TIME_WAIT */
+	uint32_t tw;          /* TCP TIME_WAIT sockets with this peer */
 	uint32_t new_conns;   /* of those, new since the previous refresh */
 	double new_per_s;
 	uint32_t states[SW_ST_MAX]; /* TCP per-state counts; connected UDP
@@ -52,8 +54,9 @@ struct sw_listener {
 	uint16_t port;
 	uint32_t accept_queue; /* TCP: idiag_rqueue; UDP: bytes queued */
 	uint32_t backlog;      /* TCP: idiag_wqueue; UDP: 0 */
-	uint32_t syn_recv;     /* SYN_RECV sockets on this local port */
-	uint32_t established;  /* ESTABLISHED sockets on this local port */
+	uint32_t syn_recv;     /* SYN_RECV sockets this listener owns */
+	uint32_t established;  /* ESTABLISHED sockets this listener owns
+				  (sw_agg_owner) */
 	uint32_t inode;
 	int pid;               /* 0 when unknown */
 	char process[SW_PROC_NAME_LEN]; /* "" when unknown */
@@ -97,7 +100,7 @@ struct sw_agg {
 	SW_TOTALS;
 	double interval_s;
 
-	/* Sorted by count descending, ties by address ascending. */
+	/* Sorted by count descending, then tw descending, then address. */
 	struct sw_remote *remotes;
 	uint32_t nremotes;
 
@@ -153,6 +156,18 @@ unsigned sw_agg_top_states(const struct sw_remote *r, unsigned top[],
 char *sw_agg_fmt_states(const struct sw_remote *r,
 			char *(*count)(uint64_t n, char *buf, size_t len),
 			char *buf, size_t len);
+
+/* The listener of ls[0..nl) (sorted as sw_agg_build leaves them) that
+ * owns TCP socket s as the kernel's listener lookup would have chosen it:
+ * its address, then the wildcard; IPv4 before a dual-stack IPv6
+ * listener. NULL when none listens on its local port. */
+const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
+					    uint32_t nl,
+					    const struct sw_sock *s);
+
+/* Set each TCP listener's syn_recv and established from the sockets it
+ * owns (sw_listener_owner); used by sw_agg_build. */
+void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur);
 
 /* Index into a->remotes of the row for this prefix, or -1. */
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);

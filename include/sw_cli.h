@@ -1,5 +1,5 @@
 /* sw_cli.h - parsed command line, shared by main, batch, the TUI and the
- * block subcommands. Parsing lives in src/cli.c. */
+ * block subcommands. Parsing lives in src/cmd/cli.c. */
 #ifndef SW_CLI_H
 #define SW_CLI_H
 

@@ -1,5 +1,7 @@
-/* sw_engine.h - the refresh loop's state: source (kernel or replay),
- * two snapshots, the aggregation and the counters of the latest refresh.
+/* sw_engine.h - one refresh at a time: a source (sw_source.h: the kernel
+ * or a recording) with the --record tap, two snapshots, the aggregation
+ * and the counters of the latest refresh. The loop around it is the watch
+ * layer's (sw_watch.h).
  *
  * Edge/orchestration header: front ends (batch, TUI) use only this and the
  * core headers; neither knows about netlink. Not thread-safe: one thread

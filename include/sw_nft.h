@@ -1,6 +1,6 @@
 /* sw_nft.h - the nftables edge: the table `inet sockwatch`, its chain and
  * four sets, written with libnftnl in one acknowledged batch per action
- * and read back with element dumps. Used by the blocker (src/blocker.c);
+ * and read back with element dumps. Used by the blocker (src/block/blocker.c);
  * front ends use sw_block.h instead.
  *
  * This header does not include libmnl or libnftnl. Not thread-safe. */

@@ -18,8 +18,11 @@
 #ifndef SW_RECORD_H
 #define SW_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "sw_proc.h"
 
 enum sw_rec_type {
 	SW_REC_BEGIN = 1,
@@ -77,6 +80,44 @@ const char *sw_rec_reader_path(const struct sw_rec_reader *r);
 
 /* "BEGIN", "NLBUF", ...; "unknown" for other values. Static storage. */
 const char *sw_rec_type_name(unsigned type);
+
+/* ---- one refresh in items: the tap and the replay side ------------- */
+
+/* The tap: the items of one refresh, written as a live source reads them
+ * (BEGIN, NLBUF..., SNMP, NETSTAT, PROC..., END). Each returns 0, or -1
+ * with *cause (malloc'ed) "--record F: writing failed: ...", the failure
+ * kept for sw_rec_writer_error. */
+int sw_rec_tap_begin(struct sw_rec_writer *w, uint64_t time_ns,
+		     uint64_t mono_ns, char **cause);
+int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,
+		    size_t len, char **cause);
+int sw_rec_tap_owners(struct sw_rec_writer *w, const struct sw_proc_owner *o,
+		      size_t n, char **cause);
+int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
+		   uint64_t cpu_ns, char **cause);
+/* One raw reply buffer of a proto/family dump; arg is the writer. The
+ * sw_diag_tap_fn of sw_diag_dump: 0, or -1 with errno (the dump says). */
+int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
+		     const void *buf, size_t len);
+
+/* NULL, or why the recording missed refreshes ("--record F: writing
+ * failed: No space left on device: the recording is cut short"): once a
+ * tap write failed, it stays said. Owned by the writer. */
+const char *sw_rec_writer_error(const struct sw_rec_writer *w);
+
+/* Payloads of items read by sw_rec_next (their lengths are checked
+ * there). */
+void sw_rec_item_begin(const struct sw_rec_item *it, uint64_t *time_ns,
+		       uint64_t *mono_ns);
+/* 0, or -1 with *cause for an unknown protocol or family. */
+int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
+		      unsigned *proto, unsigned *family, const void **buf,
+		      size_t *len, char **cause);
+/* false when the item names no owner (pid 0). */
+bool sw_rec_item_owner(const struct sw_rec_item *it, struct sw_proc_owner *o);
+/* false when the END holds no times (older recordings). */
+bool sw_rec_item_end(const struct sw_rec_item *it, uint64_t *refresh_ns,
+		     uint64_t *cpu_ns);
 
 /* Little-endian integers to and from bytes (item headers and payloads). */
 void sw_rec_put32(uint8_t *p, uint32_t v);

@@ -46,11 +46,13 @@ struct sw_view_list {
 /* What the detail view lists: the sockets match accepts, given the
  * parameters the opening pane stored. */
 struct sw_view_detail {
-	bool (*match)(const struct sw_view_detail *d, const struct sw_sock *s);
+	bool (*match)(const struct sw_view_detail *d,
+		      const struct sw_view_model *m, const struct sw_sock *s);
 	bool has_target;        /* pfx is a remote that b and u act on */
 	struct sw_prefix pfx;   /* a remote or prefix */
 	uint8_t proto;          /* a listener's */
 	uint16_t port;
+	uint64_t cookie;        /* the listener's own socket */
 	uint8_t state;          /* a TCP state */
 	char title[96];
 };
@@ -108,6 +110,9 @@ struct sw_view {
 	int filter_error_pos;
 	struct sw_view_confirm confirm;
 	struct sw_prefix unblock_target;  /* for SW_R_UNBLOCK */
+	bool unblock_range;               /* ... a range from unblock_target's
+					   * address to unblock_last */
+	uint8_t unblock_last[16];
 	struct sw_prefix marks[SW_VIEW_MAX_MARKS];
 	uint32_t nmarks;
 	bool block_ok;                    /* blocking can be offered */

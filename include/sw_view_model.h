@@ -20,6 +20,10 @@ struct sw_view_block {
 	uint64_t packets;   /* dropped so far */
 	uint64_t bytes;
 	bool marked;        /* a mark only: nothing was sent */
+	bool never;         /* a kernel block without a timeout */
+	bool range;         /* an interval from target's address to last
+			     * (added by hand, not a CIDR block) */
+	uint8_t last[16];   /* range: its last address (inclusive) */
 	char reason[64];
 };
 
@@ -37,7 +41,7 @@ struct sw_view_model {
 	double interval_s, refresh_ms;
 	SW_TOTALS;      /* the aggregation's, copied whole */
 	struct sw_counters counters;
-	double rate[SW_C_MAX];   /* per second; 0 without a previous frame */
+	double rate[SW_C_MAX];   /* per second; NAN without a previous frame */
 
 	struct sw_remote *remotes;
 	uint32_t nremotes, rcap;
@@ -50,9 +54,10 @@ struct sw_view_model {
 	uint32_t nkernel_blocks; /* blocks[0..n) came from the kernel, the rest are marks */
 	/* lookup index of the kernel blocks (sw_view_model_blocked): their
 	 * indices sorted by family, length, address, index; one run per
-	 * (family, length) */
+	 * (family, length); ranges (rare: added by hand) last, the final
+	 * nbranges of bidx, looked at one by one */
 	uint32_t *bidx;
-	uint32_t bidx_cap;
+	uint32_t bidx_cap, nbranges;
 	struct sw_view_block_run *bruns;
 	uint32_t nbruns, brcap;
 };

@@ -31,7 +31,7 @@ enum sw_row_flag {
 	SW_ROW_WARN = 1u << 0,    /* a state over its threshold */
 	SW_ROW_MARKED = 1u << 1,  /* marked with b, nothing sent */
 	SW_ROW_BLOCKED = 1u << 2, /* covered by a kernel block */
-	SW_ROW_FULL = 1u << 3,    /* a listener's accept queue is full */
+	SW_ROW_FULL = 1u << 3,    /* a listener's accept or SYN queue is full */
 };
 
 struct sw_view;
@@ -118,11 +118,11 @@ struct sw_view_pane_def {
 	/* b and u: the remote that row stands for. NULL: none. */
 	bool (*target)(const struct sw_view_model *m, uint32_t row,
 		       struct sw_prefix *p);
-	/* u on a row that is itself a block or a mark: fills *p with exactly
-	 * what it undoes and *marked with whether it is only a mark. NULL: u
-	 * goes by target (the kernel block that covers the remote). */
-	void (*undo)(const struct sw_view_model *m, uint32_t row,
-		     struct sw_prefix *p, bool *marked);
+	/* u on a row that is itself a block or a mark: the block or mark
+	 * (target, range, marked) that u undoes. NULL: u goes by target (the
+	 * kernel block that covers the remote). */
+	const struct sw_view_block *(*undo)(const struct sw_view_model *m,
+					     uint32_t row);
 	/* The widest cell of its fit column over the listed rows (order[0..n)).
 	 * NULL: no fit column. */
 	int (*fit_width)(const struct sw_view_model *m, const uint32_t *order,

@@ -39,6 +39,16 @@ void sw_addr_mask(uint8_t out[16], const uint8_t in[16], unsigned family,
 		out[i] = in[i] & (uint8_t)(0xff00 >> (plen % 8));
 }
 
+void sw_addr_last(uint8_t out[16], const uint8_t in[16], unsigned family,
+		  unsigned plen)
+{
+	unsigned bits = sw_family_bits(family), i;
+
+	sw_addr_mask(out, in, family, plen);
+	for (i = plen < bits ? plen : bits; i < bits; i++)
+		out[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+}
+
 void sw_prefix_make(struct sw_prefix *out, unsigned family,
 		    const uint8_t bytes[16], unsigned plen)
 {

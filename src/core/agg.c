@@ -184,6 +184,8 @@ static int sw_agg_remote_cmp(const void *x, const void *y)
 
 	if (a->count != b->count)
 		return a->count > b->count ? -1 : 1;
+	if (a->tw != b->tw)
+		return a->tw > b->tw ? -1 : 1;
 	if (a->pfx.family != b->pfx.family)
 		return a->pfx.family < b->pfx.family ? -1 : 1;
 	return memcmp(a->pfx.bytes, b->pfx.bytes, 16);
@@ -364,7 +366,10 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			r = sw_agg_remote(a, &key);
 			if (!r)
 				return sw_agg_fail(a);
-			r->count++;
+			if (tcp && state == SW_TIME_WAIT)
+				r->tw++;
+			else
+				r->count++;
 			if (tcp)
 				r->states[state]++;
 			else
@@ -410,20 +415,13 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			a->remotes[i].new_per_s = a->remotes[i].new_conns / iv;
 	}
 
-	for (i = 0; i < a->nlisteners; i++) {
-		struct sw_listener *l = &a->listeners[i];
-
-		if (l->proto == SW_TCP) {
-			l->syn_recv = a->port_syn[l->port];
-			l->established = a->port_est[l->port];
-		}
-	}
 	if (a->nremotes)
 		qsort(a->remotes, a->nremotes, sizeof(*a->remotes),
 		      sw_agg_remote_cmp);
 	if (a->nlisteners)
 		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
 		      sw_agg_listener_cmp);
+	sw_agg_attribute(a, cur);
 
 	if (syn) {
 		qsort(syn->keys, syn->n, sizeof(*syn->keys), sw_agg_u64cmp);

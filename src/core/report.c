@@ -26,12 +26,33 @@ static uint32_t sw_report_nrows(const struct sw_agg *a, long top)
 						       : (uint32_t)top;
 }
 
+static bool sw_report_counter_rates(const struct sw_frame *f)
+{
+	return f->have_prev_counters && f->interval_s > 0;
+}
+
 static double sw_report_rate(const struct sw_frame *f, unsigned c)
 {
-	if (!f->have_prev_counters)
-		return 0;
 	return sw_counters_rate(&f->prev_counters, &f->counters, c,
 				f->interval_s);
+}
+
+/* A rate that is not known (the first refresh) is null, not 0. */
+static void sw_report_json_rate(struct sw_buf *b, bool known, double v)
+{
+	if (known)
+		sw_buf_json_num(b, v, 3);
+	else
+		sw_buf_puts(b, "null");
+}
+
+/* The same in text: "-" right-aligned in width w. */
+static void sw_report_text_rate(struct sw_buf *b, bool known, double v, int w)
+{
+	if (known)
+		sw_buf_printf(b, "%*.1f", w, v);
+	else
+		sw_buf_printf(b, "%*s", w, "-");
 }
 
 void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
@@ -79,7 +100,7 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 			      ", \"entered\": %u, \"entered_per_s\": ",
 			      k ? ", " : "", sw_state_name(sw_state_order[k]),
 			      r->count, r->delta, r->entered);
-		sw_buf_json_num(b, r->entered_per_s, 3);
+		sw_report_json_rate(b, a->have_prev, r->entered_per_s);
 		sw_buf_puts(b, "}");
 	}
 
@@ -88,14 +109,14 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		const struct sw_remote *r = &a->remotes[i];
 
 		sw_buf_printf(b, "%s{\"addr\": \"%s\", \"prefix\": %u, \"count\": %u, "
-			      "\"inbound\": %u, \"outbound\": %u, "
+			      "\"time_wait\": %u, \"inbound\": %u, \"outbound\": %u, "
 			      "\"new\": %u, \"new_per_s\": ",
 			      i ? ", " : "",
 			      sw_addr_format(r->pfx.family, r->pfx.bytes, addr,
 					     sizeof(addr)),
-			      r->pfx.plen, r->count, r->inbound, r->outbound,
+			      r->pfx.plen, r->count, r->tw, r->inbound, r->outbound,
 			      r->new_conns);
-		sw_buf_json_num(b, r->new_per_s, 3);
+		sw_report_json_rate(b, a->have_prev, r->new_per_s);
 		sw_buf_puts(b, ", \"states\": {");
 		for (k = 0; k < sw_state_norder; k++)
 			sw_buf_printf(b, "%s\"%s\": %u", k ? ", " : "",
@@ -126,7 +147,8 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		sw_buf_printf(b, "%s\"%s\": {\"total\": %" PRIu64 ", \"per_s\": ",
 			      i++ ? ", " : "", sw_counter_name(k),
 			      f->counters.val[k]);
-		sw_buf_json_num(b, sw_report_rate(f, k), 3);
+		sw_report_json_rate(b, sw_report_counter_rates(f),
+				    sw_report_rate(f, k));
 		sw_buf_puts(b, "}");
 	}
 	sw_buf_puts(b, "}}\n");
@@ -162,15 +184,17 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 	for (k = 0; k < sw_state_norder; k++) {
 		const struct sw_state_row *r = &a->states[sw_state_order[k]];
 
-		sw_buf_printf(b, "%-12s %8u %+8" PRId64 " %10.1f\n",
-			      sw_state_name(sw_state_order[k]), r->count,
-			      r->delta, r->entered_per_s);
+		sw_buf_printf(b, "%-12s %8u ", sw_state_name(sw_state_order[k]),
+			      r->count);
+		sw_buf_printf(b, "%+8" PRId64 " ", r->delta);
+		sw_report_text_rate(b, a->have_prev, r->entered_per_s, 10);
+		sw_buf_puts(b, "\n");
 	}
 	sw_buf_printf(b, "%-12s %8u\n%-12s %8u\n\n", "UDP-CONN", a->udp_connected,
 		      "UDP-UNCONN", a->udp_unconnected);
 
-	sw_buf_printf(b, "%-*s %8s %8s  %s", 40, "REMOTE", "CONN", "NEW/S",
-		      "STATES");
+	sw_buf_printf(b, "%-*s %8s %8s %8s  %s", 40, "REMOTE", "CONN", "TW",
+		      "NEW/S", "STATES");
 	if (n < a->nremotes)
 		sw_buf_printf(b, "   (top %u of %u)", n, a->nremotes);
 	sw_buf_puts(b, "\n");
@@ -178,9 +202,11 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		const struct sw_remote *r = &a->remotes[i];
 
 		sw_agg_fmt_states(r, NULL, st, sizeof(st));
-		sw_buf_printf(b, "%-40s %8u %8.1f  %s%s\n",
+		sw_buf_printf(b, "%-40s %8u %8u ",
 			      sw_prefix_format(&r->pfx, addr, sizeof(addr)),
-			      r->count, r->new_per_s, st,
+			      r->count, r->tw);
+		sw_report_text_rate(b, a->have_prev, r->new_per_s, 8);
+		sw_buf_printf(b, "  %s%s\n", st,
 			      !r->outbound ? "" : r->inbound ? "  (partly outbound)"
 							      : "  (outbound)");
 	}
@@ -207,7 +233,10 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 	for (k = 0; k < SW_C_MAX; k++) {
 		if (!f->counters.have[k])
 			continue;
-		sw_buf_printf(b, "%-22s %14" PRIu64 " %10.1f\n", sw_counter_name(k),
-			      f->counters.val[k], sw_report_rate(f, k));
+		sw_buf_printf(b, "%-22s %14" PRIu64 " ", sw_counter_name(k),
+			      f->counters.val[k]);
+		sw_report_text_rate(b, sw_report_counter_rates(f),
+				    sw_report_rate(f, k), 10);
+		sw_buf_puts(b, "\n");
 	}
 }

@@ -285,22 +285,27 @@ static unsigned sw_view_a_unblock(struct sw_view *v,
 	const struct sw_view_pane_def *def = sw_view_pane(v->focus);
 	struct sw_prefix p;
 	char a[SW_ADDR_STRLEN];
-	bool marked;
 	long row;
 	int b;
 
+	v->unblock_range = false;
 	if (v->mode == SW_V_MAIN && def->undo) {
+		const struct sw_view_block *u;
+
 		row = sw_view_selected(v, v->focus);
 		if (row < 0)
 			return 0;
-		def->undo(m, (uint32_t)row, &p, &marked);
-		if (marked) {
+		u = def->undo(m, (uint32_t)row);
+		p = u->target;
+		if (u->marked) {
 			sw_view_toggle_mark(v, &p);
 			snprintf(v->msg, sizeof(v->msg), "unmarked %s",
 				 sw_prefix_format(&p, a, sizeof(a)));
 			return SW_R_MARK | SW_R_REDRAW;
 		}
 		v->unblock_target = p;
+		v->unblock_range = u->range;
+		memcpy(v->unblock_last, u->last, sizeof(v->unblock_last));
 		return SW_R_UNBLOCK | SW_R_REDRAW;
 	}
 	if (!sw_view_target(v, m, &p, &row)) {
@@ -312,6 +317,8 @@ static unsigned sw_view_a_unblock(struct sw_view *v,
 	b = sw_view_model_blocked(m, &p);
 	if (b >= 0) {
 		v->unblock_target = m->blocks[b].target;
+		v->unblock_range = m->blocks[b].range;
+		memcpy(v->unblock_last, m->blocks[b].last, sizeof(v->unblock_last));
 		return SW_R_UNBLOCK | SW_R_REDRAW;
 	}
 	if (sw_view_is_marked(v, &p)) {

@@ -37,7 +37,9 @@ char *sw_view_fmt_delta(int64_t d, char *buf, size_t len)
 
 char *sw_view_fmt_rate(double r, char *buf, size_t len)
 {
-	if (!(r > 0) || r < 0.05)
+	if (isnan(r))
+		snprintf(buf, len, "-"); /* not known yet: not zero */
+	else if (!(r > 0) || r < 0.05)
 		snprintf(buf, len, "0");
 	else if (r < 10)
 		snprintf(buf, len, "%.1f", r);

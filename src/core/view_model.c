@@ -2,6 +2,7 @@
  * spare model and hands it over whole, so drawing never races a refresh
  * and a paused screen keeps exactly the data it showed. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +43,7 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 		m->rate[i] = have_rate ? sw_counters_rate(&f->prev_counters,
 							  &f->counters, i,
 							  f->interval_s)
-				       : 0;
+				       : NAN;
 	m->nremotes = m->nlisteners = m->nsocks = 0;
 	if (!a) {
 		memset(&m->tot, 0, sizeof(m->tot));
@@ -64,6 +65,11 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 		       a->nlisteners * sizeof(*m->listeners));
 	if (nsocks)
 		memcpy(m->socks, s->socks, nsocks * sizeof(*m->socks));
+	/* a rate that is not known is not zero: NAN, shown as "-" */
+	for (i = 0; !a->have_prev && i < a->nremotes; i++)
+		m->remotes[i].new_per_s = NAN;
+	for (i = 0; !a->have_prev && i < SW_ST_MAX; i++)
+		m->states[i].entered_per_s = NAN;
 	m->nremotes = a->nremotes;
 	m->nlisteners = a->nlisteners;
 	m->nsocks = nsocks;
@@ -79,6 +85,8 @@ static int sw_view_model_block_cmp(const void *pa, const void *pb, void *arg)
 	const struct sw_prefix *x = &bl[a].target, *y = &bl[b].target;
 	int c;
 
+	if (bl[a].range != bl[b].range)
+		return bl[a].range ? 1 : -1;
 	if (x->family != y->family)
 		return x->family < y->family ? -1 : 1;
 	if (x->plen != y->plen)
@@ -92,7 +100,7 @@ static int sw_view_model_index(struct sw_view_model *m)
 {
 	uint32_t n = m->nkernel_blocks, i;
 
-	m->nbruns = 0;
+	m->nbruns = m->nbranges = 0;
 	if (sw_grow32((void **)&m->bidx, &m->bidx_cap, n,
 			       sizeof(*m->bidx), 64))
 		return -1;
@@ -105,6 +113,10 @@ static int sw_view_model_index(struct sw_view_model *m)
 		const struct sw_prefix *t = &m->blocks[m->bidx[i]].target;
 		struct sw_view_block_run *r;
 
+		if (m->blocks[m->bidx[i]].range) {
+			m->nbranges = n - i;
+			break;
+		}
 		if (m->nbruns) {
 			r = &m->bruns[m->nbruns - 1];
 			if (r->family == t->family && r->plen == t->plen) {
@@ -212,6 +224,19 @@ int sw_view_model_blocked(const struct sw_view_model *m,
 		    !memcmp(m->blocks[ix[lo]].target.bytes, key, sizeof(key)) &&
 		    (best < 0 || ix[lo] < (uint32_t)best))
 			best = ix[lo];
+	}
+	for (r = m->nkernel_blocks - m->nbranges; r < m->nkernel_blocks; r++) {
+		const struct sw_view_block *b = &m->blocks[m->bidx[r]];
+		uint8_t first[16], last[16];
+
+		if (b->target.family != p->family)
+			continue;
+		sw_addr_mask(first, p->bytes, p->family, p->plen);
+		sw_addr_last(last, p->bytes, p->family, p->plen);
+		if (memcmp(first, b->target.bytes, 16) >= 0 &&
+		    memcmp(last, b->last, 16) <= 0 &&
+		    (best < 0 || m->bidx[r] < (uint32_t)best))
+			best = m->bidx[r];
 	}
 	return (int)best;
 }

@@ -15,14 +15,25 @@ static void sw_view_blocks_key(const struct sw_view_model *m, uint32_t row,
 			       struct sw_view_key *k)
 {
 	sw_view_prefix_key(&m->blocks[row].target, k);
-	/* a mark and a kernel block of the same target are two rows */
+	/* a mark and a kernel block of the same target are two rows; so are
+	 * a range and the prefix at its start */
 	k->b[18] = m->blocks[row].marked;
+	k->b[19] = m->blocks[row].range;
 }
 
 static void sw_view_blocks_target(const struct sw_view_model *m, uint32_t row,
 				  struct sw_view_cell *c)
 {
-	sw_view_prefix_cell(&m->blocks[row].target, c);
+	const struct sw_view_block *b = &m->blocks[row];
+	char f[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
+
+	if (!b->range) {
+		sw_view_prefix_cell(&b->target, c);
+		return;
+	}
+	snprintf(c->text, sizeof(c->text), "%s-%s",
+		 sw_addr_format(b->target.family, b->target.bytes, f, sizeof(f)),
+		 sw_addr_format(b->target.family, b->last, l, sizeof(l)));
 }
 
 static int sw_view_blocks_cmp_target(const struct sw_view_model *m,
@@ -38,6 +49,8 @@ static void sw_view_blocks_expires(const struct sw_view_model *m,
 
 	if (b->marked)
 		snprintf(c->text, sizeof(c->text), "-");
+	else if (b->never)
+		snprintf(c->text, sizeof(c->text), "never");
 	else
 		sw_duration_format(b->expires_s, c->text, sizeof(c->text));
 }
@@ -45,7 +58,11 @@ static void sw_view_blocks_expires(const struct sw_view_model *m,
 static int sw_view_blocks_cmp_expires(const struct sw_view_model *m,
 				      uint32_t a, uint32_t b)
 {
-	return sw_view_cmp_dbl(m->blocks[a].expires_s, m->blocks[b].expires_s);
+	const struct sw_view_block *x = &m->blocks[a], *y = &m->blocks[b];
+
+	if (x->never != y->never)
+		return x->never ? 1 : -1; /* never is the longest */
+	return sw_view_cmp_dbl(x->expires_s, y->expires_s);
 }
 
 static void sw_view_blocks_packets(const struct sw_view_model *m,
@@ -108,11 +125,10 @@ static const char *sw_view_blocks_empty(const struct sw_view *v,
 }
 
 /* u on a row ends exactly that block, or drops exactly that mark. */
-static void sw_view_blocks_undo(const struct sw_view_model *m, uint32_t row,
-				struct sw_prefix *p, bool *marked)
+static const struct sw_view_block *
+sw_view_blocks_undo(const struct sw_view_model *m, uint32_t row)
 {
-	*p = m->blocks[row].target;
-	*marked = m->blocks[row].marked;
+	return &m->blocks[row];
 }
 
 static bool sw_view_blocks_shown(const struct sw_view *v)

@@ -24,7 +24,7 @@ static void sw_view_detail_key(const struct sw_view_model *m, uint32_t row,
 static bool sw_view_detail_include(const struct sw_view *v,
 				   const struct sw_view_model *m, uint32_t row)
 {
-	return v->detail.match && v->detail.match(&v->detail, &m->socks[row]);
+	return v->detail.match && v->detail.match(&v->detail, m, &m->socks[row]);
 }
 
 static void sw_view_detail_heading(const struct sw_view *v, uint32_t n,

@@ -1,6 +1,8 @@
 /* view_pane_listeners.c - the listeners pane: listening TCP and bound UDP
  * sockets with their process, accept queue against backlog (a full accept
- * queue is the incident), SYN_RECV and ESTABLISHED on the port. */
+ * queue is the incident), SYN queue against its limit, and the SYN_RECV
+ * and ESTABLISHED sockets each listener owns (sw_listener_owner). Sorted by
+ * pressure by default. */
 #include <stdio.h>
 #include <string.h>
 
@@ -99,23 +101,62 @@ static void sw_view_listeners_queue(const struct sw_view_model *m,
 	}
 }
 
-static double sw_view_listeners_fill(const struct sw_listener *l)
+static double sw_view_listeners_frac(uint32_t n, const struct sw_listener *l)
 {
 	if (l->proto != SW_TCP || l->backlog == 0)
 		return 0;
-	return l->accept_queue >= l->backlog
-		       ? 1.0
-		       : (double)l->accept_queue / l->backlog;
+	return n >= l->backlog ? 1.0 : (double)n / l->backlog;
 }
 
+static double sw_view_listeners_fill(const struct sw_listener *l)
+{
+	return sw_view_listeners_frac(l->accept_queue, l);
+}
+
+/* The SYN queue's limit is the listener's sk_max_ack_backlog, which
+ * idiag_wqueue reports: min(backlog, somaxconn). Linux 6.1 sends cookies
+ * (or drops) once the request sockets reach it; tcp_max_syn_backlog only
+ * matters with tcp_syncookies=0 (unproven peers dropped past 3/4 of it). */
+static double sw_view_listeners_syn_fill(const struct sw_listener *l)
+{
+	return sw_view_listeners_frac(l->syn_recv, l);
+}
+
+static bool sw_view_listeners_full(const struct sw_listener *l)
+{
+	return l->proto == SW_TCP && l->backlog > 0 &&
+	       (l->accept_queue >= l->backlog || l->syn_recv >= l->backlog);
+}
+
+/* Pressure: a full queue (a red row) first, then accept-queue fill, then
+ * SYN-queue fill, then the counts. */
 static int sw_view_listeners_cmp_queue(const struct sw_view_model *m,
 				       uint32_t a, uint32_t b)
 {
 	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
-	int c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
-				sw_view_listeners_fill(y));
+	int c = sw_view_cmp_u64(sw_view_listeners_full(x),
+				sw_view_listeners_full(y));
 
-	return c ? c : sw_view_cmp_u64(x->accept_queue, y->accept_queue);
+	if (!c)
+		c = sw_view_cmp_dbl(sw_view_listeners_fill(x),
+				    sw_view_listeners_fill(y));
+
+	if (!c)
+		c = sw_view_cmp_dbl(sw_view_listeners_syn_fill(x),
+				    sw_view_listeners_syn_fill(y));
+	if (!c)
+		c = sw_view_cmp_u64(x->accept_queue, y->accept_queue);
+	return c ? c : sw_view_cmp_u64(x->syn_recv, y->syn_recv);
+}
+
+static int sw_view_listeners_cmp_synq(const struct sw_view_model *m,
+				      uint32_t a, uint32_t b)
+{
+	const struct sw_listener *x = &m->listeners[a], *y = &m->listeners[b];
+	int c = sw_view_cmp_dbl(sw_view_listeners_syn_fill(x),
+				sw_view_listeners_syn_fill(y));
+
+	return c ? c : sw_view_cmp_u64(x->syn_recv, y->syn_recv);
 }
 
 static void sw_view_listeners_bar(const struct sw_view_model *m, uint32_t row,
@@ -124,17 +165,26 @@ static void sw_view_listeners_bar(const struct sw_view_model *m, uint32_t row,
 	c->bar = sw_view_listeners_fill(&m->listeners[row]);
 }
 
+static void sw_view_listeners_syn_bar(const struct sw_view_model *m,
+				      uint32_t row, struct sw_view_cell *c)
+{
+	c->bar = sw_view_listeners_syn_fill(&m->listeners[row]);
+}
+
+/* SYN_RECV on this listener against its limit; UDP has none: "-". */
 static void sw_view_listeners_syn(const struct sw_view_model *m, uint32_t row,
 				  struct sw_view_cell *c)
 {
-	sw_view_fmt_count(m->listeners[row].syn_recv, c->text, sizeof(c->text));
-}
+	const struct sw_listener *l = &m->listeners[row];
+	char q[24], b[24];
 
-static int sw_view_listeners_cmp_syn(const struct sw_view_model *m,
-				     uint32_t a, uint32_t b)
-{
-	return sw_view_cmp_u64(m->listeners[a].syn_recv,
-			       m->listeners[b].syn_recv);
+	if (l->proto != SW_TCP) {
+		snprintf(c->text, sizeof(c->text), "-");
+		return;
+	}
+	sw_view_fmt_count(l->syn_recv, q, sizeof(q));
+	sw_view_fmt_count(l->backlog, b, sizeof(b));
+	snprintf(c->text, sizeof(c->text), "%s/%s", q, b);
 }
 
 static void sw_view_listeners_est(const struct sw_view_model *m, uint32_t row,
@@ -155,46 +205,57 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 					const struct sw_view_model *m,
 					uint32_t row)
 {
-	const struct sw_listener *l = &m->listeners[row];
-
 	(void)v;
-	return l->proto == SW_TCP && l->backlog > 0 &&
-			       l->accept_queue >= l->backlog
-		       ? SW_ROW_FULL
-		       : 0;
+	return sw_view_listeners_full(&m->listeners[row]) ? SW_ROW_FULL : 0;
 }
 
 static const struct sw_view_col sw_view_listeners_cols[] = {
 	{ .name = "PROTO", .width = 6, .cell = sw_view_listeners_proto,
 	  .cmp = sw_view_listeners_cmp_proto },
-	{ .name = "LOCAL", .width = 21, .grow = 3,
+	{ .name = "LOCAL", .width = 17, .grow = 3,
 	  .cell = sw_view_listeners_local, .cmp = sw_view_listeners_cmp_local },
-	{ .name = "PROCESS", .width = 13, .grow = 2,
+	{ .name = "PROCESS", .width = 11, .grow = 2,
 	  .cell = sw_view_listeners_proc, .cmp = sw_view_listeners_cmp_proc },
-	{ .name = "ACCEPTQ", .width = 9, .right = true, .desc = true,
+	{ .name = "ACCEPTQ", .width = 11, .right = true, .desc = true,
 	  .cell = sw_view_listeners_queue, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "FILL", .width = 6, .grow = 1, .bar = true, .desc = true,
+	{ .name = "FILL", .width = 5, .grow = 1, .bar = true, .desc = true,
 	  .cell = sw_view_listeners_bar, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "SYN_RECV", .width = 9, .right = true, .desc = true,
-	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_syn },
+	{ .name = "SYNQ", .width = 11, .right = true, .desc = true,
+	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_synq },
+	{ .name = "SFILL", .width = 6, .grow = 1, .bar = true, .desc = true,
+	  .cell = sw_view_listeners_syn_bar, .cmp = sw_view_listeners_cmp_synq },
 	{ .name = "ESTAB", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
 };
 
+/* The listener itself and the sockets it owns (for UDP: its port's). */
 static bool sw_view_listeners_match(const struct sw_view_detail *d,
+				    const struct sw_view_model *m,
 				    const struct sw_sock *s)
 {
-	return s->proto == d->proto && s->sport == d->port;
+	const struct sw_listener *o;
+
+	if (s->proto != d->proto || s->sport != d->port)
+		return false;
+	if (sw_sock_is_listener(s) || d->proto != SW_TCP)
+		return s->cookie == d->cookie || d->proto != SW_TCP;
+	o = sw_listener_owner(m->listeners, m->nlisteners, s);
+	return o && o->cookie == d->cookie;
 }
 
 static void sw_view_listeners_open(const struct sw_view_model *m,
 				   uint32_t row, struct sw_view_detail *d)
 {
+	char ep[SW_ENDPOINT_STRLEN];
+
 	d->match = sw_view_listeners_match;
 	d->proto = m->listeners[row].proto;
 	d->port = m->listeners[row].port;
-	snprintf(d->title, sizeof(d->title), "Sockets on %s port %u",
-		 sw_proto_name(d->proto), d->port);
+	d->cookie = m->listeners[row].cookie;
+	sw_endpoint_format(m->listeners[row].family, m->listeners[row].addr,
+			   d->port, ep, sizeof(ep));
+	snprintf(d->title, sizeof(d->title), "Sockets of %s %s",
+		 sw_proto_name(d->proto), ep);
 }
 
 /* A filter can hide every listener: say so rather than "none". */
@@ -211,7 +272,7 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.cols = sw_view_listeners_cols,
 	.ncols = sizeof(sw_view_listeners_cols) /
 		 sizeof(sw_view_listeners_cols[0]),
-	.default_sort = 1,
+	.default_sort = 3, /* pressure: a full queue is never off-screen */
 	.nrows = sw_view_listeners_nrows,
 	.key = sw_view_listeners_key,
 	.label_col = 1,

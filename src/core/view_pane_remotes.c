@@ -1,5 +1,6 @@
 /* view_pane_remotes.c - the remotes pane: one row per remote address or
- * prefix (when grouped) with its connections, new/s and top states. */
+ * prefix (when grouped) with its live connections, TIME_WAIT, new/s and
+ * top states. */
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,18 @@ static int sw_view_remotes_cmp_conn(const struct sw_view_model *m, uint32_t a,
 	return sw_view_cmp_u64(m->remotes[a].count, m->remotes[b].count);
 }
 
+static void sw_view_remotes_tw(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_cell *c)
+{
+	sw_view_fmt_count(m->remotes[row].tw, c->text, sizeof(c->text));
+}
+
+static int sw_view_remotes_cmp_tw(const struct sw_view_model *m, uint32_t a,
+				  uint32_t b)
+{
+	return sw_view_cmp_u64(m->remotes[a].tw, m->remotes[b].tw);
+}
+
 static void sw_view_remotes_rate(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
@@ -112,11 +125,14 @@ static unsigned sw_view_remotes_flags(const struct sw_view *v,
 static const struct sw_view_col sw_view_remotes_cols[] = {
 	{ .name = "REMOTE", .width = 15, .grow = 3, .fit = true,
 	  .cell = sw_view_remotes_addr, .cmp = sw_view_remotes_cmp_addr },
+	/* live sockets: every state but TIME_WAIT, which has its own */
 	{ .name = "CONN", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_conn, .cmp = sw_view_remotes_cmp_conn },
+	{ .name = "TW", .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_remotes_tw, .cmp = sw_view_remotes_cmp_tw },
 	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
-	{ .name = "STATES", .width = 12, .grow = 2, .desc = true,
+	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
 
@@ -144,8 +160,10 @@ static const char *sw_view_remotes_mark(const struct sw_view_model *m,
 }
 
 static bool sw_view_remotes_match(const struct sw_view_detail *d,
+				  const struct sw_view_model *m,
 				  const struct sw_sock *s)
 {
+	(void)m;
 	return sw_sock_has_peer(s) &&
 	       sw_prefix_contains_addr(&d->pfx, s->family, s->dst);
 }

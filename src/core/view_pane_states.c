@@ -141,8 +141,10 @@ static bool sw_view_states_note(const struct sw_view_model *m, int i,
 }
 
 static bool sw_view_states_match(const struct sw_view_detail *d,
+				 const struct sw_view_model *m,
 				 const struct sw_sock *s)
 {
+	(void)m;
 	return s->proto == SW_TCP && s->state == d->state;
 }
 

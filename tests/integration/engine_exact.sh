@@ -197,8 +197,15 @@ check_eq "states lists the 11 TCP states in netstat's names" \
 	awk '$1 != "LISTEN" {print $5}' "$T/ss_tcp"
 	awk '$1 == "ESTAB" {print $5}' "$T/ss_udp"
 } | ss_norm_peer | sort | uniq -c | awk '{print $2, $1}' | sort >"$T/ss_remotes"
-jq -r '.remotes[] | "\(.addr) \(.count)"' "$J" | sort >"$T/sw_remotes"
-check_same "remotes (address, connections) equal ss peers" "$(cat "$T/ss_remotes")" "$(cat "$T/sw_remotes")"
+jq -r '.remotes[] | "\(.addr) \(.count + .time_wait)"' "$J" | sort >"$T/sw_remotes"
+check_same "remotes (address, connections + TIME_WAIT) equal ss peers" "$(cat "$T/ss_remotes")" "$(cat "$T/sw_remotes")"
+check_same "a remote's count is its live sockets: ss peers but TIME-WAIT" \
+	"$({ awk '$1 != "LISTEN" && $1 != "TIME-WAIT" {print $5}' "$T/ss_tcp"
+	     awk '$1 == "ESTAB" {print $5}' "$T/ss_udp"; } | ss_norm_peer | sort | uniq -c | awk '{print $2, $1}' | sort)" \
+	"$(jq -r '.remotes[] | select(.count > 0) | "\(.addr) \(.count)"' "$J" | sort)"
+check_same "a remote's time_wait equals ss TIME-WAIT peers" \
+	"$(awk '$1 == "TIME-WAIT" {print $5}' "$T/ss_tcp" | ss_norm_peer | sort | uniq -c | awk '{print $2, $1}' | sort)" \
+	"$(jq -r '.remotes[] | select(.time_wait > 0) | "\(.addr) \(.time_wait)"' "$J" | sort)"
 check_eq "remotes_total equals the number of distinct ss peers" "$(wc -l <"$T/ss_remotes")" \
 	"$(jq .remotes_total "$J")"
 SS_TRIPLES=$(awk '$1 != "LISTEN"' "$T/ss_tcp" | ss_peer_state | sort | uniq -c | awk '{print $2, $3, $1}' | sort)
@@ -230,7 +237,7 @@ group_key() { # addr -> expanded prefix
 }
 SS_GROUPS=$(while read -r a c; do echo "$(group_key "$a") $c"; done <"$T/ss_remotes" |
 	awk '{s[$1] += $2} END {for (k in s) print k, s[k]}' | sort)
-SW_GROUPS=$(jq -r '.remotes[] | "\(.addr) \(.prefix) \(.count)"' "$T/sw_group.json" |
+SW_GROUPS=$(jq -r '.remotes[] | "\(.addr) \(.prefix) \(.count + .time_wait)"' "$T/sw_group.json" |
 	while read -r a p c; do
 		case "$a" in *:*) a=$(echo "$a" | v6_expand | cut -d: -f1-4) ;; esac
 		echo "$a/$p $c"
@@ -309,8 +316,8 @@ check_same "pipeline 2 normalised (netstat -ntuW) equals its one-liner" \
 check_eq "one-liner 2 is in ascending order, as sort -n" "true" \
 	"$(awk '{print $1}' "$T/one2" | jq -s '. == sort')"
 O2L=$(jq -r '
-	[(.remotes[] | select(.addr | test("^[0-9.]+$")) | {k: .addr, n: .count}),
-	 {k: "2001", n: ([.remotes[] | select(.addr | contains(":")) | .count] | add)},
+	[(.remotes[] | select(.addr | test("^[0-9.]+$")) | {k: .addr, n: (.count + .time_wait)}),
+	 {k: "2001", n: ([.remotes[] | select(.addr | contains(":")) | .count + .time_wait] | add)},
 	 {k: "Address", n: 1}, {k: "servers)", n: 1}] | .[] | "\(.n) \(.k)"' "$J" | canon)
 check_same "pipeline 2 literal: every line is accounted for by sockwatch's remotes" \
 	"$(canon <"$T/pipe2")" "$O2L"
@@ -336,7 +343,7 @@ check_eq "pipeline 4 counts the SYN flood" "$N_SYN" "$(cat "$T/one4")"
 P5N=$(grep -E '^(tcp|udp)' "$T/netstat_ant" | grep -E ':80 ' | grep -v LISTEN | awk '{print $5}' |
 	sed -E 's/:[0-9]+$//' | sort | uniq -c)
 check_same "pipeline 5 on port 80 exactly equals its one-liner" "$(echo "$P5N" | canon)" "$(canon <"$T/one5")"
-O5L=$(jq -r '(.remotes[] | "\(.count) \(.addr)"), "\([.listeners[] | select(.proto == "tcp")] | length) 0.0.0.0"' \
+O5L=$(jq -r '(.remotes[] | "\(.count + .time_wait) \(.addr)"), "\([.listeners[] | select(.proto == "tcp")] | length) 0.0.0.0"' \
 	"$T/sw_80_8081.json" | canon)
 check_same "pipeline 5 literal equals sockwatch -f 'port 80 or port 8081' plus the listener lines" \
 	"$(canon <"$T/pipe5")" "$O5L"

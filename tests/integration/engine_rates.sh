@@ -84,8 +84,8 @@ check_eq "all $M + $K connections were up before refresh 2 (else the timing of t
 	$((M + K)) "$(ss_count "$SRV" established)"
 
 check_jq "refresh 1 sees the $K SYN_RECV" "$F1" '.states[] | select(.state == "SYN_RECV") | .count == $k'
-check_jq "refresh 1 has no rates yet (no previous snapshot)" "$F1" \
-	'[.states[].entered_per_s, .remotes[].new_per_s] | all(. == 0)'
+check_jq "refresh 1 has no rates yet (no previous snapshot): null, not 0" "$F1" \
+	'[.states[].entered_per_s, .remotes[].new_per_s, .counters[].per_s] | all(. == null)'
 check_jq "refresh 2's interval_s is the 2 s delay" "$F2" '.interval_s >= 1.9 and .interval_s <= 2.5'
 R7=$(remote "$F2" 198.51.100.7) R8=$(remote "$F2" 198.51.100.8)
 check_jq "198.51.100.7: count == new == M" "${R7:-null}" '.count == $m and .new == $m'

@@ -98,11 +98,16 @@ json_remotes() {
 }
 
 # "proto local queue syn est" of the listeners pane and of JSON; queue is
-# "q/backlog" for TCP, "bytesB" for UDP.
+# "q/backlog" for TCP, "bytesB" for UDP; syn is SYNQ's SYN_RECV ("-", no
+# SYN queue, for UDP: 0).
 tui_listeners() {
 	tui_pane_bottom Listeners | awk '$1 == "tcp" || $1 == "udp" {
-		q = "?"; for (i = 3; i <= NF; i++) if ($i ~ /^[0-9.kM]+(\/[0-9.kM]+|B)$/) q = $i
-		print $1, $2, q, $(NF-1), $NF }'
+		n = 0; q = "?"; s = "?"
+		for (i = 3; i <= NF; i++) if ($i ~ /^[0-9.kM]+(\/[0-9.kM]+|B)$/) {
+			if (n++ == 0) q = $i; else { s = $i; sub(/\/.*/, "", s) }
+		}
+		if ($1 == "udp") s = 0
+		print $1, $2, q, s, $NF }'
 }
 json_listeners() {
 	jq -r '.listeners[] | "\(.proto) \(if (.addr | test(":")) then "[\(.addr)]" else .addr end):\(.port) \(if .proto == "tcp" then "\(.accept_queue)/\(.backlog)" else "\(.accept_queue)B" end) \(.syn_recv) \(.established)"'
@@ -138,3 +143,29 @@ exec unshare -m --propagation private sh -c 'mount -t tmpfs -o size=16k none "\$
 WRAP
 	chmod +x "$1"
 }
+
+# tui_pair N...: the TUI tests' two hosts. SRV (192.0.2.1) and CLI
+# (192.0.2.2) joined by a veth pair; CLI also holds 198.51.100.N/32 for
+# each N, routed from SRV over the veth. Sets SRV, CLI, FARM.
+tui_pair() {
+	local a
+	FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
+	[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
+	SRV=${SW_TAG}s CLI=${SW_TAG}c
+	ns_add "$SRV"
+	ns_add "$CLI"
+	veth_pair "${SW_TAG}a" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
+	for a in "$@"; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
+	ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
+}
+
+# tui_farm_bin NS NAME BIN ARGS...: run BIN (sockfarm or a copy of it) in
+# NS for 300 s at most, its output in $TUI_TMP/NAME; wait for its status
+# line. tui_farm NS NAME ARGS...: the same with sockfarm.
+tui_farm_bin() {
+	local ns="$1" out="$TUI_TMP/$2" bin="$3"
+	shift 3
+	spawn ip netns exec "$ns" "$bin" "$@" --timeout 300 >"$out" 2>"$out.err"
+	wait_for "$bin $*" 30 grep -q . "$out" || { not_ok "$bin $*: $(cat "$out.err")"; finish; }
+}
+tui_farm() { local ns="$1" name="$2"; shift 2; tui_farm_bin "$ns" "$name" "$FARM" "$@"; }

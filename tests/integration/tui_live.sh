@@ -8,14 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
-FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
-[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
-SRV=${SW_TAG}s CLI=${SW_TAG}c
-ns_add "$SRV"
-ns_add "$CLI"
-veth_pair "${SW_TAG}a" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
-for a in 10 11 12 13 20; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
-ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
+tui_pair 10 11 12 13 20
 # a frozen population: request sockets and TIME_WAIT live through the test
 ip netns exec "$SRV" sysctl -qw net.ipv4.tcp_synack_retries=12 net.ipv4.tcp_rfc1337=1
 ip netns exec "$CLI" sysctl -qw net.ipv4.tcp_syn_retries=12
@@ -24,19 +17,10 @@ nft_table_cleanup inet "${SW_TAG}drop" "$CLI"
 printf 'table inet %s {\n chain in {\n  type filter hook input priority 0;\n  tcp sport 81 tcp flags & (syn|ack) == (syn|ack) drop\n }\n}\n' \
 	"${SW_TAG}drop" | ip netns exec "$CLI" nft -f - || { not_ok "nft rule in the client namespace"; finish; }
 
-n_farm=0
-farm() { # NS ARGS...: start sockfarm, wait for its status line
-	local ns="$1" out
-	shift
-	n_farm=$((n_farm + 1))
-	out="$TUI_TMP/farm$n_farm"
-	spawn ip netns exec "$ns" "$FARM" "$@" --timeout 300 >"$out" 2>"$out.err"
-	wait_for "sockfarm $*" 30 grep -q . "$out" || { not_ok "sockfarm $*: $(cat "$out.err")"; finish; }
-}
-farm "$SRV" serve 192.0.2.1 80
-farm "$SRV" serve 192.0.2.1 81 --backlog 1024
-farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10
-farm "$CLI" synflood 192.0.2.1 81 --from 198.51.100.20=40
+tui_farm "$SRV" serve80 serve 192.0.2.1 80
+tui_farm "$SRV" serve81 serve 192.0.2.1 81 --backlog 1024
+tui_farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10
+tui_farm "$CLI" flood synflood 192.0.2.1 81 --from 198.51.100.20=40
 wait_for "SYN_RECV on the server" 10 bash -c "[ \$(ip netns exec $SRV ss -Htn state syn-recv | wc -l) -ge 40 ]"
 
 tui_start 120x40 --netns "$SRV" -d 0.5 --warn-syn-recv 10
@@ -112,7 +96,7 @@ check "... and its indicator" bash -c "! tmux -L $TUI_SOCK capture-pane -t tui -
 tui_keys Space
 tui_check "Space pauses" 5 'PAUSED'
 body1=$(tui_screen | tail -n +2)
-farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.13=15
+tui_farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.13=15
 sleep 1.5
 body2=$(tui_screen | tail -n +2)
 check_same "paused data does not move" "$body1" "$body2"
@@ -122,7 +106,7 @@ tui_check "Space resumes and the new address appears" 10 '198\.51\.100\.13 +15 '
 # --- the selection follows its address across re-sorts ---------------------
 # .12 has the fewest connections: End selects it; then it gets the most
 tui_keys End
-farm "$CLI" connect 192.0.2.1 80 --from 198.51.100.12=60
+tui_farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.12=60
 tui_wait "re-sorted" 10 '│ +198\.51\.100\.12 +70 ' || true
 check_eq "198.51.100.12 is now the top remote" "198.51.100.12" "$(tui_remotes | head -n 1 | cut -d' ' -f1)"
 tui_keys Enter

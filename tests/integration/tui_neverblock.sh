@@ -5,28 +5,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
-FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
-[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
-SRV=${SW_TAG}s CLI=${SW_TAG}c A=${SW_TAG}a
-ns_add "$SRV"
-ns_add "$CLI"
-veth_pair "$A" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
-for a in 10 11 12 13; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
-ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
+tui_pair 10 11 12 13
+A=${SW_TAG}a
 nft_table_cleanup inet sockwatch "$SRV"
 
 # a copy called sshd, made before anything runs (a copy being written
 # cannot be executed: ETXTBSY)
 cp "$FARM" "$TUI_TMP/sshd"
-farm_bin() { # NS OUT BIN ARGS...
-	local ns="$1" out="$TUI_TMP/$2" bin="$3"
-	shift 3
-	spawn ip netns exec "$ns" "$bin" "$@" --timeout 300 >"$out" 2>"$out.err"
-	wait_for "$bin $*" 30 grep -q . "$out" || { not_ok "$bin $*: $(cat "$out.err")"; finish; }
-}
-farm() { local ns="$1" out="$2"; shift 2; farm_bin "$ns" "$out" "$FARM" "$@"; }
-farm "$SRV" serve serve 192.0.2.1 80
-farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10,198.51.100.13=5
+tui_farm "$SRV" serve serve 192.0.2.1 80
+tui_farm "$CLI" conn connect 192.0.2.1 80 --from 198.51.100.10=30,198.51.100.11=20,198.51.100.12=10,198.51.100.13=5
 
 AUDIT="$TUI_TMP/audit.log" ALLOW="$TUI_TMP/allow"
 : >"$ALLOW"
@@ -38,8 +25,8 @@ tui_wait "first refresh" 10 '│ +198\.51\.100\.12 +10 ' || { not_ok "the TUI sh
 ip -n "$SRV" route add default via 198.51.100.10 dev "$A" onlink
 ip -n "$SRV" addr add 198.51.100.11/32 dev lo
 # ... and .13 opens an SSH session (a process called sshd)
-farm_bin "$SRV" sshd.out "$TUI_TMP/sshd" serve 192.0.2.1 2222
-farm "$CLI" ssh connect 192.0.2.1 2222 --count 1 --from 198.51.100.13 --hold 300
+tui_farm_bin "$SRV" sshd.out "$TUI_TMP/sshd" serve 192.0.2.1 2222
+tui_farm "$CLI" ssh connect 192.0.2.1 2222 --count 1 --from 198.51.100.13 --hold 300
 check "the CLI refuses the new gateway" bash -c \
 	"'$SW_BIN' --netns $SRV --audit-log - --allow-file '$ALLOW' block 198.51.100.10 --dry-run 2>&1 | grep -q 'default gateway'"
 

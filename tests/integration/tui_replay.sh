@@ -54,13 +54,13 @@ tui_keys g g
 tui_check "g cycles back to single addresses" 5 '^.*│[ B*][ >~]127\.0\.0\.1 '
 
 # --- detail: Tab to listeners, Enter on 8080 ------------------------------
-# listeners sort by port: 5353/udp, then 8080
+# listeners sort by pressure: [::]:8443 (3/10), then 127.0.0.1:8080 (5/50)
 tui_keys Tab Home Down
 tui_keys Enter
-tui_check "Enter opens the sockets of the listener's port" 5 'Sockets on tcp port 8080'
-# the listener plus its established sockets on the port
+tui_check "Enter opens the sockets of the listener" 5 'Sockets of tcp 127\.0\.0\.1:8080'
+# the listener plus the established sockets it owns
 want=$(jq '[.listeners[] | select(.port == 8080)][0] | 1 + .established' <"$J")
-check "detail lists $want sockets" grep -qE "Sockets on tcp port 8080: $want " <(tui_screen)
+check "detail lists $want sockets" grep -qE "Sockets of tcp 127\.0\.0\.1:8080: $want " <(tui_screen)
 check_eq "detail rows" "$want" "$(tui_screen | grep -cE '^tcp +127\.0\.0\.1:8080 ')"
 tui_keys Escape
 tui_check "Esc returns to the panes" 5 '^ Listeners: '

@@ -83,6 +83,16 @@ static void test_normalise_mask_cmp(void **state)
 	assert_int_equal(out[5], 0);
 	assert_true(sw_addr_cmp(4, m, 6, v6) < 0);
 	assert_int_equal(sw_addr_cmp(6, v6, 6, v6), 0);
+	/* the last address: host bits set up to the family's width only */
+	sw_addr_last(out, v6, 6, 36);
+	assert_int_equal(out[3], 0xb8);
+	assert_int_equal(out[4], 0xff);
+	assert_int_equal(out[15], 0xff);
+	sw_addr_last(out, m, 4, 30);
+	assert_int_equal(out[3], 7);
+	assert_int_equal(out[4], 0);
+	sw_addr_last(out, m, 4, 32);
+	assert_int_equal(out[3], 5);
 }
 
 static void test_make_norm(void **state)

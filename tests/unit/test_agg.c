@@ -1,4 +1,5 @@
 /* Unit tests: diff + aggregation (states, remotes, listeners). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -157,6 +158,37 @@ static void test_accepted_child_not_new(void **state)
 	sw_snapshot_free(&s2);
 }
 
+/* NEW/S of a SYN flood source: the request sockets that appeared since
+ * the previous refresh (SYNs that created one), per second; the ones
+ * still waiting from before are not new again. */
+static void test_syn_source_rate(void **state)
+{
+	struct sw_snapshot s1, s2;
+	struct sw_agg a;
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
+	unsigned i;
+
+	(void)state;
+	sw_snapshot_init(&s1);
+	sw_snapshot_init(&s2);
+	sw_agg_init(&a);
+	s1.mono_ns = 1 * NS;
+	s2.mono_ns = 3 * NS;
+	for (i = 0; i < 30; i++) {
+		add(&s1, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+		add(&s2, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+	}
+	for (i = 30; i < 50; i++)
+		add(&s2, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "203.0.113.9", 5000 + i, 100 + i);
+	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);
+	assert_int_equal(remote(&a, "203.0.113.9")->count, 50);
+	assert_int_equal(remote(&a, "203.0.113.9")->new_conns, 20);
+	assert_true(fabs(remote(&a, "203.0.113.9")->new_per_s - 10.0) < 1e-9);
+	sw_agg_free(&a);
+	sw_snapshot_free(&s1);
+	sw_snapshot_free(&s2);
+}
+
 static void test_grouping_and_order(void **state)
 {
 	struct sw_snapshot cur;
@@ -210,12 +242,77 @@ static void test_many_remotes_rehash(void **state)
 	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
 	assert_int_equal(a.nremotes, 20000);
 	for (i = 0; i < a.nremotes; i++) {
-		total += a.remotes[i].count;
+		total += a.remotes[i].count + a.remotes[i].tw;
 		if (i)
 			assert_true(a.remotes[i - 1].count >= a.remotes[i].count);
 	}
 	assert_int_equal(total, cur.count);
-	assert_int_equal(a.remotes[0].count, 2);
+	/* TIME_WAIT is not a live connection: its own count, the tie-break */
+	assert_int_equal(a.remotes[0].count, 1);
+	assert_int_equal(a.remotes[0].tw, 1);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
+/* Two listeners on one port split its sockets as the kernel's lookup
+ * does: a specific address first, then the wildcard; IPv4 goes to
+ * 0.0.0.0 before a dual-stack [::]; the sums equal the port's sockets. */
+static void test_listeners_own_their_sockets(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
+	uint64_t c = 1;
+	unsigned i, syn = 0, est = 0;
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = NS;
+	add(&cur, SW_TCP, SW_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "::", 80, "::", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "192.0.2.9", 80, "0.0.0.0", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "::", 443, "::", 0, c++);
+	for (i = 0; i < 7; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.1", 1000 + i, c++);
+	for (i = 0; i < 5; i++)
+		add(&cur, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "198.51.100.2", 2000 + i, c++);
+	for (i = 0; i < 3; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80, "2001:db8::2", 3000 + i, c++);
+	for (i = 0; i < 2; i++)
+		add(&cur, SW_TCP, SW_SYN_RECV, "2001:db8::1", 80, "2001:db8::3", 4000 + i, c++);
+	for (i = 0; i < 4; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.9", 80, "198.51.100.4", 5000 + i, c++);
+	/* IPv4 via the dual-stack [::]:443 (normalised to IPv4 by the parser) */
+	for (i = 0; i < 6; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 443, "198.51.100.5", 6000 + i, c++);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_int_equal(a.nlisteners, 4);
+	for (i = 0; i < a.nlisteners; i++) {
+		const struct sw_listener *l = &a.listeners[i];
+		char ep[64];
+
+		sw_endpoint_format(l->family, l->addr, l->port, ep, sizeof(ep));
+		if (!strcmp(ep, "0.0.0.0:80")) {
+			assert_int_equal(l->established, 7);
+			assert_int_equal(l->syn_recv, 5);
+		} else if (!strcmp(ep, "192.0.2.9:80")) {
+			assert_int_equal(l->established, 4);
+			assert_int_equal(l->syn_recv, 0);
+		} else if (!strcmp(ep, "[::]:80")) {
+			assert_int_equal(l->established, 3);
+			assert_int_equal(l->syn_recv, 2);
+		} else {
+			assert_string_equal(ep, "[::]:443");
+			assert_int_equal(l->established, 6);
+		}
+		if (l->port == 80) {
+			syn += l->syn_recv;
+			est += l->established;
+		}
+	}
+	assert_int_equal(syn, 7);
+	assert_int_equal(est, 14);
 	sw_agg_free(&a);
 	sw_snapshot_free(&cur);
 }
@@ -298,8 +395,10 @@ int main(void)
 		cmocka_unit_test(test_first_build_has_no_rates),
 		cmocka_unit_test(test_diff_rates),
 		cmocka_unit_test(test_accepted_child_not_new),
+		cmocka_unit_test(test_syn_source_rate),
 		cmocka_unit_test(test_grouping_and_order),
 		cmocka_unit_test(test_many_remotes_rehash),
+		cmocka_unit_test(test_listeners_own_their_sockets),
 		cmocka_unit_test(test_direction),
 	};
 

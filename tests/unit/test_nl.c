@@ -1,11 +1,24 @@
 /* Unit tests: sw_nl_run, libmnl's callback run with an NLMSG_DONE that
- * carries errors, on hand-built reply buffers. */
+ * carries errors, on hand-built reply buffers; the handle: close-on-exec
+ * sockets for every netlink user (sock_diag reader and killer, nftables),
+ * receives retried on EINTR. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 
+#include "sw_diag.h"
+#include "sw_nft.h"
 #include "sw_nl.h"
+#include "sw_sockkill.h"
 #include "sw_test.h"
 
 #define SEQ 7u
@@ -120,6 +133,94 @@ static void test_noop_and_others(void **state)
 	assert_int_equal(errno, EPROTO);
 }
 
+/* How many netlink sockets this process holds, and how many of them
+ * would leak into a program it runs (no FD_CLOEXEC). */
+static void netlink_fds(int *n, int *leaky)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	*n = *leaky = 0;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name), dom = 0;
+		socklen_t len = sizeof(dom);
+
+		if (de->d_name[0] == '.' || fd == dirfd(d) ||
+		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) < 0 ||
+		    dom != AF_NETLINK)
+			continue;
+		(*n)++;
+		if (!(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+			(*leaky)++;
+	}
+	closedir(d);
+}
+
+static void test_handles_cloexec(void **state)
+{
+	struct sw_nl *h = sw_nl_open(NETLINK_ROUTE, 4096, NULL);
+	struct sw_sockkill *k;
+	struct sw_diag *dg;
+	struct sw_nft *nf;
+	char *cause = NULL;
+	int n, leaky;
+
+	(void)state;
+	if (!h)
+		skip(); /* no netlink here */
+	k = sw_sockkill_open(&cause);
+	free(cause);
+	cause = NULL;
+	dg = sw_diag_open(&cause);
+	free(cause);
+	cause = NULL;
+	nf = sw_nft_open(&cause); /* NULL without CAP_NET_ADMIN */
+	free(cause);
+	netlink_fds(&n, &leaky);
+	assert_int_equal(n, 1 + (k != NULL) + (dg != NULL) + (nf != NULL));
+	assert_int_equal(leaky, 0);
+	assert_true(sw_nl_seq(h) != 0);
+	sw_nft_close(nf);
+	sw_diag_close(dg);
+	sw_sockkill_close(k);
+	sw_nl_close(h);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A signal during a receive is not the receive's failure: it waits on,
+ * here until the socket's timeout (EAGAIN). */
+static void test_recv_retries_eintr(void **state)
+{
+	struct sw_nl *h = sw_nl_open(NETLINK_ROUTE, 4096, NULL);
+	struct sigaction sa, old;
+	struct timeval tv = { .tv_usec = 400000 };
+	struct itimerval it = { .it_value = { .tv_usec = 50000 } };
+	ssize_t r;
+	int err;
+
+	(void)state;
+	if (!h)
+		skip();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART: recv sees EINTR */
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+	assert_int_equal(setsockopt(mnl_socket_get_fd(h->sock), SOL_SOCKET,
+				    SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+	r = sw_nl_recv(h);
+	err = errno;
+	sigaction(SIGALRM, &old, NULL);
+	assert_int_equal(r, -1);
+	assert_true(err == EAGAIN || err == EWOULDBLOCK);
+	sw_nl_close(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -127,6 +228,8 @@ int main(void)
 		cmocka_unit_test(test_done_with_error),
 		cmocka_unit_test(test_error_and_ack),
 		cmocka_unit_test(test_noop_and_others),
+		cmocka_unit_test(test_handles_cloexec),
+		cmocka_unit_test(test_recv_retries_eintr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -149,8 +149,8 @@ static void test_json_contract(void **state)
 	assert_non_null(strstr(b.data, "{\"state\": \"ESTABLISHED\", \"count\": 6, "
 				       "\"delta\": 6, \"entered\": 6, \"entered_per_s\": 3.000}"));
 	assert_non_null(strstr(b.data, "{\"addr\": \"198.51.100.66\", \"prefix\": 32, "
-				       "\"count\": 6, \"inbound\": 6, \"outbound\": 0, "
-				       "\"new\": 6, \"new_per_s\": 3.000"));
+				       "\"count\": 6, \"time_wait\": 0, \"inbound\": 6, "
+				       "\"outbound\": 0, \"new\": 6, \"new_per_s\": 3.000"));
 	assert_non_null(strstr(b.data, "\"addr\": \"2001:db8::66\", \"prefix\": 128"));
 	assert_non_null(strstr(b.data, "{\"proto\": \"tcp\", \"addr\": \"0.0.0.0\", "
 				       "\"port\": 80, \"accept_queue\": 3, \"backlog\": 128, "
@@ -193,6 +193,42 @@ static void test_text_tables(void **state)
 	sw_snapshot_free(&cur);
 }
 
+/* One snapshot: every rate is not known. The JSON says null and the
+ * text "-", never 0.0 (a rate of 0 is a claim). */
+static void test_first_refresh_rates_unknown(void **state)
+{
+	struct sw_snapshot prev, cur;
+	struct sw_agg a;
+	struct sw_frame f;
+	struct sw_buf b;
+	struct sw_report_opts ro = {.top = 20, .filter = ""};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
+
+	(void)state;
+	build_frame(&f, &prev, &cur, &a);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	f.seq = 1;
+	f.interval_s = 0;
+	f.have_prev_counters = false;
+	f.counters.have[SW_C_LISTEN_OVERFLOWS] = true;
+	f.counters.val[SW_C_LISTEN_OVERFLOWS] = 300;
+	sw_buf_init(&b);
+	sw_report_json(&b, &f, &ro);
+	assert_non_null(strstr(b.data, "\"entered_per_s\": null}"));
+	assert_non_null(strstr(b.data, "\"new_per_s\": null"));
+	assert_non_null(strstr(b.data, "\"ListenOverflows\": {\"total\": 300, \"per_s\": null}"));
+	assert_null(strstr(b.data, "per_s\": 0"));
+	sw_buf_reset(&b);
+	sw_report_text(&b, &f, &ro);
+	assert_non_null(strstr(b.data, "ListenOverflows                   300          -\n"));
+	assert_non_null(strstr(b.data, "ESTABLISHED         6       +0          -\n"));
+	assert_null(strstr(b.data, " 0.0\n"));
+	sw_buf_free(&b);
+	sw_agg_free(&a);
+	sw_snapshot_free(&prev);
+	sw_snapshot_free(&cur);
+}
+
 static void test_json_string_escapes(void **state)
 {
 	struct sw_buf b;
@@ -212,6 +248,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_json_contract),
 		cmocka_unit_test(test_text_tables),
+		cmocka_unit_test(test_first_refresh_rates_unknown),
 		cmocka_unit_test(test_json_string_escapes),
 	};
 

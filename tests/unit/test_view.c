@@ -378,14 +378,14 @@ static void test_focus_and_detail(void **state)
 	assert_int_equal(f.v.focus, SW_PANE_STATES);
 	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
 	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
-	/* listener on 443 is full: flagged; Enter lists its port's sockets */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	/* listener on 443 is full: flagged, and row 1 (sorted by pressure);
+	 * Enter lists its port's sockets */
 	assert_int_equal(f.m.listeners[sw_view_selected(&f.v, SW_PANE_LISTENERS)].port,
 			 443);
 	assert_true(sw_view_pane(SW_PANE_LISTENERS)
 			    ->flags(&f.v, &f.m, sw_view_selected(&f.v, SW_PANE_LISTENERS)) &
 		    SW_ROW_FULL);
-	sw_view_key(&f.v, &f.m, SW_KEY_UP);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
 	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	/* port 80: the listener and the 9 connections */
 	assert_int_equal(d->n, 10);
@@ -395,6 +395,82 @@ static void test_focus_and_detail(void **state)
 	sw_view_list_select(&f.v, &f.m, SW_PANE_STATES, SW_SYN_RECV - 1);
 	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	assert_int_equal(d->n, 3);
+	fx_free(&f);
+}
+
+/* Enter on one of two listeners of a port lists the sockets it owns, not
+ * the port's: [::]:80 (v6only beside 0.0.0.0:80) has only the IPv6 ones. */
+static void test_listener_detail_owned(void **state)
+{
+	struct fixture f;
+	const struct sw_view_list *d;
+	uint32_t i, row = 0;
+	struct sw_sock s = sw_test_sock(SW_TCP, SW_LISTEN, "::", 80, "::", 0, 900);
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);
+	assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	fx_conns(&f, "203.0.113.1", 4, SW_ESTABLISHED);
+	for (i = 0; i < 2; i++) {
+		s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+				 "2001:db8::7", 20000 + i, 901 + i);
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	for (i = 0; i < f.m.nlisteners; i++)
+		if (f.m.listeners[i].family == SW_V6)
+			row = i;
+	for (i = 0; i < f.v.list[SW_PANE_LISTENERS].n; i++)
+		if (f.v.list[SW_PANE_LISTENERS].order[i] == row)
+			sw_view_list_select(&f.v, &f.m, SW_PANE_LISTENERS, i);
+	f.v.focus = SW_PANE_LISTENERS;
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	d = &f.v.list[SW_PANE_DETAIL];
+	assert_int_equal(d->n, 3); /* [::]:80 and its 2 connections */
+	for (i = 0; i < d->n; i++)
+		assert_int_equal(f.m.socks[d->order[i]].family, SW_V6);
+	fx_free(&f);
+}
+
+/* Listeners sort by pressure: a full queue (accept or SYN: a red row)
+ * first, then accept-queue fill, then SYN-queue fill. */
+static void test_listeners_by_pressure(void **state)
+{
+	static const unsigned want[] = { 81, 443, 22, 80 };
+	struct fixture f;
+	const struct sw_view_list *l;
+	unsigned i;
+
+	(void)state;
+	fx_init(&f);
+	fx_listener(&f, 80, 0, 128);  /* idle */
+	fx_listener(&f, 443, 10, 128); /* accept queue 8% */
+	fx_listener(&f, 22, 0, 8);     /* SYN queue 5/8 */
+	fx_listener(&f, 81, 0, 4);     /* SYN queue 4/4: full */
+	for (i = 0; i < 5; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 22,
+						"203.0.113.5", 30000 + i, 700 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	for (i = 0; i < 4; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_SYN_RECV, "192.0.2.1", 81,
+						"203.0.113.6", 31000 + i, 800 + i);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_LISTENERS];
+	assert_int_equal(l->n, 4);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(f.m.listeners[l->order[i]].port, want[i]);
+	/* the full SYN queue is a red row */
+	assert_true(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[0]) &
+		    SW_ROW_FULL);
+	assert_false(sw_view_pane(SW_PANE_LISTENERS)->flags(&f.v, &f.m, l->order[2]) &
+		     SW_ROW_FULL);
 	fx_free(&f);
 }
 
@@ -587,8 +663,8 @@ static void test_remote_column_fits(void **state)
 	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
 			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
 	assert_int_equal(ws[0], 15);
-	assert_true(ws[3] > 60);
-	assert_int_equal(xs[3] + ws[3], l.pane[SW_PANE_REMOTES].w);
+	assert_true(ws[4] > 60);
+	assert_int_equal(xs[4] + ws[4], l.pane[SW_PANE_REMOTES].w);
 	/* a long IPv6 address widens it to its length */
 	{
 		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
@@ -747,6 +823,72 @@ static void test_marks_and_unblock(void **state)
 	fx_free(&f);
 }
 
+/* A range added by hand (not a CIDR block) and an element without a
+ * timeout, as the kernel lists them: shown as they are, a remote inside
+ * the range is blocked, u on the range's row unblocks exactly the range. */
+static void test_foreign_blocks(void **state)
+{
+	struct fixture f;
+	struct sw_view_block kb[2];
+	struct sw_view_cell c;
+	struct sw_prefix p;
+	const struct sw_view_pane_def *bp = sw_view_pane(SW_PANE_BLOCKS);
+	const char *err;
+	uint8_t last[16] = {192, 0, 2, 20};
+	long row;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "192.0.2.15", 3, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.21", 2, SW_ESTABLISHED);
+	fx_publish(&f);
+	memset(kb, 0, sizeof(kb));
+	/* the range's target is the widest prefix at its start: /31 */
+	assert_int_equal(sw_prefix_parse("192.0.2.10/31", &kb[0].target, &err), 0);
+	kb[0].range = true;
+	memcpy(kb[0].last, last, sizeof(last));
+	kb[0].expires_s = 3000;
+	assert_int_equal(sw_prefix_parse("198.51.100.20", &kb[1].target, &err), 0);
+	kb[1].never = true;
+	kb[1].expires_s = -1;
+	assert_int_equal(sw_view_model_set_blocks(&f.m, kb, 2), 0);
+
+	bp->cols[0].cell(&f.m, 0, &c);
+	assert_string_equal(c.text, "192.0.2.10-192.0.2.20");
+	bp->cols[1].cell(&f.m, 1, &c);
+	assert_string_equal(c.text, "never");
+
+	/* inside the range (not inside its /31) is blocked; outside is not */
+	assert_int_equal(sw_prefix_parse("192.0.2.15", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
+	assert_int_equal(sw_prefix_parse("192.0.2.20", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
+	assert_int_equal(sw_prefix_parse("192.0.2.21", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
+	assert_int_equal(sw_prefix_parse("192.0.2.8/29", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
+	assert_int_equal(sw_prefix_parse("198.51.100.20", &p, &err), 0);
+	assert_int_equal(sw_view_model_blocked(&f.m, &p), 1);
+
+	/* u on the range's row in the blocks pane: exactly the range */
+	sw_view_key(&f.v, &f.m, '\t');
+	sw_view_key(&f.v, &f.m, 'B');
+	assert_int_equal(f.v.focus, SW_PANE_BLOCKS);
+	sw_view_sync(&f.v, &f.m);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	row = sw_view_selected(&f.v, SW_PANE_BLOCKS);
+	assert_int_equal(row, 0);
+	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
+	assert_true(f.v.unblock_range);
+	assert_memory_equal(f.v.unblock_last, last, 16);
+	/* u on the never-expiring element: a plain target */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
+	assert_false(f.v.unblock_range);
+	assert_int_equal(f.v.unblock_target.bytes[0], 198);
+	fx_free(&f);
+}
+
 static void test_state_warnings(void **state)
 {
 	struct fixture f;
@@ -815,12 +957,15 @@ int main(void)
 		cmocka_unit_test(test_remote_column_fits),
 		cmocka_unit_test(test_confirm_outbound_kill_reason),
 		cmocka_unit_test(test_focus_and_detail),
+		cmocka_unit_test(test_listener_detail_owned),
+		cmocka_unit_test(test_listeners_by_pressure),
 		cmocka_unit_test(test_pause_group_interval),
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
 		cmocka_unit_test(test_filter_prompt_full),
 		cmocka_unit_test(test_block_confirm),
 		cmocka_unit_test(test_marks_and_unblock),
+		cmocka_unit_test(test_foreign_blocks),
 		cmocka_unit_test(test_state_warnings),
 		cmocka_unit_test(test_click),
 	};

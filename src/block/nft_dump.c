@@ -299,10 +299,10 @@ again:;
 		}
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSETELEM, NFPROTO_INET,
 					    (target ? 0 : NLM_F_DUMP) | NLM_F_ACK,
-					    n->seq++);
+					    0);
 		nftnl_set_elems_nlmsg_build_payload(nlh, set);
 		nftnl_set_free(set);
-		r = sw_nft_talk(n, nlh, sw_nft_dump_cb, &c);
+		r = sw_nl_talk(n->nl, nlh, sw_nft_dump_cb, &c);
 		if (r < 0 && errno == EINTR && !c.nomem && ++tries < SW_NFT_DUMP_TRIES) {
 			/* a commit cut the dump short: read this set again */
 			free(c.raw);

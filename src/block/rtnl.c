@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
@@ -154,41 +153,26 @@ static int sw_rtnl_dump(uint16_t type, mnl_cb_t cb, struct sw_policy *p,
 			const char *what, char **cause)
 {
 	struct sw_rtnl_ctx c = {.p = p};
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_ROUTE);
-	char *buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);
+	struct sw_nl *nl = sw_nl_open(NETLINK_ROUTE, MNL_SOCKET_BUFFER_SIZE * 4, NULL);
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
-	uint32_t seq = (uint32_t)time(NULL), portid;
 	int ret = -1;
-	ssize_t r;
 
-	if (!nl || !buf || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+	if (!nl)
 		goto out;
-	portid = mnl_socket_get_portid(nl);
-	nlh = mnl_nlmsg_put_header(buf);
+	nlh = mnl_nlmsg_put_header(nl->buf);
 	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
 	/* rtgenmsg is a prefix of ifaddrmsg and rtmsg: AF_UNSPEC = both */
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg));
 	g->rtgen_family = AF_UNSPEC;
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-		goto out;
-	do {
-		r = mnl_socket_recvfrom(nl, buf, MNL_SOCKET_BUFFER_SIZE * 4);
-		if (r < 0)
-			goto out;
-		ret = sw_nl_run(buf, (size_t)r, seq, portid, cb, &c);
-	} while (ret > 0);
+	ret = sw_nl_dump(nl, nlh, cb, &c);
 	if (ret == 0)
 		ret = c.added;
 out:
 	if (ret < 0)
 		sw_cause_set(cause, "rtnetlink: reading %s failed: %s", what,
 			     c.nomem ? "out of memory" : strerror(errno));
-	if (nl)
-		mnl_socket_close(nl);
-	free(buf);
+	sw_nl_close(nl);
 	return ret;
 }
 

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
@@ -20,9 +19,7 @@
 #define SW_SOCKKILL_BUFSZ (64 * 1024)
 
 struct sw_sockkill {
-	struct mnl_socket *nl;
-	uint32_t portid, seq;
-	char *buf;
+	struct sw_nl *nl;
 };
 
 /* What a walk callback needs from one raw message. */
@@ -53,13 +50,8 @@ struct sw_sockkill *sw_sockkill_open(char **cause)
 {
 	struct sw_sockkill *k = calloc(1, sizeof(*k));
 
-	if (!k || !(k->buf = malloc(SW_SOCKKILL_BUFSZ)))
+	if (!k || !(k->nl = sw_nl_open(NETLINK_SOCK_DIAG, SW_SOCKKILL_BUFSZ, NULL)))
 		goto fail;
-	k->nl = mnl_socket_open(NETLINK_SOCK_DIAG);
-	if (!k->nl || mnl_socket_bind(k->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto fail;
-	k->portid = mnl_socket_get_portid(k->nl);
-	k->seq = (uint32_t)time(NULL);
 	return k;
 fail:
 	sw_cause_set(cause, "sock_diag: cannot open a netlink socket: %s",
@@ -72,9 +64,7 @@ void sw_sockkill_close(struct sw_sockkill *k)
 {
 	if (!k)
 		return;
-	if (k->nl)
-		mnl_socket_close(k->nl);
-	free(k->buf);
+	sw_nl_close(k->nl);
 	free(k);
 }
 
@@ -96,9 +86,9 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 			   uint32_t states, mnl_cb_t cb, void *data,
 			   const int *stopped)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->nl->buf);
 	struct inet_diag_req_v2 *req;
-	uint32_t seq = k->seq++;
+	uint32_t seq = sw_nl_seq(k->nl);
 	ssize_t r;
 	int ret;
 
@@ -109,14 +99,15 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 	req->sdiag_family = (uint8_t)af;
 	req->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	req->idiag_states = states;
-	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
+	if (sw_nl_send(k->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
-		r = mnl_socket_recvfrom(k->nl, k->buf, SW_SOCKKILL_BUFSZ);
+		r = sw_nl_recv(k->nl);
 		if (r < 0)
 			return -1;
 		if (!stopped || !*stopped) {
-			ret = sw_nl_run(k->buf, (size_t)r, seq, k->portid, cb, data);
+			ret = sw_nl_run(k->nl->buf, (size_t)r, seq, k->nl->portid,
+					cb, data);
 			if (ret < 0)
 				return -1;
 			if (ret > 0)
@@ -124,7 +115,7 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 			if (!stopped || !*stopped)
 				return 0; /* NLMSG_DONE */
 		}
-		if (sw_sockkill_has_done(k->buf, r))
+		if (sw_sockkill_has_done(k->nl->buf, r))
 			return 0;
 	}
 }
@@ -220,25 +211,17 @@ static int sw_sockkill_gather(struct sw_sockkill *k, unsigned proto, int af,
 static int sw_sockkill_destroy(struct sw_sockkill *k,
 			       const struct sw_sockkill_victim *v)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->buf);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(k->nl->buf);
 	struct inet_diag_req_v2 *req;
-	uint32_t seq = k->seq++;
-	ssize_t r;
 
 	nlh->nlmsg_type = SOCK_DESTROY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
 	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
 	req->sdiag_family = v->af;
 	req->sdiag_protocol = v->proto;
 	req->idiag_states = ~0u; /* only matters for dumps */
 	req->id = v->id;
-	if (mnl_socket_sendto(k->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	r = mnl_socket_recvfrom(k->nl, k->buf, SW_SOCKKILL_BUFSZ);
-	if (r < 0)
-		return -1;
-	return sw_nl_run(k->buf, (size_t)r, seq, k->portid, NULL, NULL) < 0 ? -1 : 0;
+	return sw_nl_talk(k->nl, nlh, NULL, NULL);
 }
 
 const char *sw_sockkill_strerror(int err)

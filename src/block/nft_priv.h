@@ -9,23 +9,17 @@
 #include <libmnl/libmnl.h>
 
 #include "sw_nft.h"
+#include "sw_nl.h"
 
 /* Send and receive buffers; a dump batch from the kernel fits in 32 KiB. */
 #define SW_NFT_BUFSZ (64 * 1024)
 
+/* One request at a time goes through sw_nl_talk(n->nl, ...) (NLM_F_ACK
+ * or NLM_F_DUMP set in nlh; the sequence number is stamped there). */
 struct sw_nft {
-	struct mnl_socket *nl;
-	uint32_t portid;
-	uint32_t seq;
+	struct sw_nl *nl; /* NETLINK_NETFILTER; replies in its SW_NFT_BUFSZ buffer */
 	char *wbuf; /* SW_NFT_BUFSZ: requests and batches */
-	char *rbuf; /* SW_NFT_BUFSZ: replies */
 };
-
-/* Send one request (seq and flags already in nlh, NLM_F_ACK or
- * NLM_F_DUMP set) and feed the replies to cb until the ACK or DONE.
- * Returns 0, or -1 with errno (the kernel's error). */
-int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data);
 
 
 /* Messages in one batch at most: the whole structure rebuilt (flush and
@@ -44,7 +38,7 @@ struct mnl_nlmsg_batch;
  * one does, so a failing ACK can be named. */
 struct sw_nft_batch {
 	struct mnl_nlmsg_batch *b;
-	uint32_t first_seq, seq;
+	uint32_t first_seq; /* of the first message after the begin */
 	unsigned nmsg;
 	int failed; /* after a failed send: the failing message, or -1 */
 	char what[SW_NFT_MAXMSG][64];

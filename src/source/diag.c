@@ -23,13 +23,11 @@
 #include "sw_addr.h"
 #include "sw_cause.h"
 #include "sw_diag.h"
+#include "sw_nl.h"
 
 struct sw_diag {
-	struct mnl_socket *nl;
-	unsigned portid;
-	uint32_t seq;
+	struct sw_nl *nl; /* its buffer, SW_DIAG_BUFSZ, reused by every dump */
 	bool stale;   /* a dump was abandoned midway: its replies are queued */
-	uint8_t *buf; /* SW_DIAG_BUFSZ, reused by every dump */
 	uint8_t *req; /* request: header, inet_diag_req_v2, bytecode */
 	size_t reqcap;
 };
@@ -199,20 +197,19 @@ int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)
 
 static int sw_diag_connect(struct sw_diag *d, char **cause)
 {
-	d->nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	const char *step = "open";
+
+	d->nl = sw_nl_open(NETLINK_SOCK_DIAG, SW_DIAG_BUFSZ, &step);
+	if (!d->nl && !strcmp(step, "bind"))
+		return sw_cause_set(cause, "cannot bind the sock_diag netlink socket: %s",
+				    strerror(errno));
+	if (!d->nl && !strcmp(step, "allocate"))
+		return sw_cause_set(cause, "out of memory opening the sock_diag reader");
 	if (!d->nl)
 		return sw_cause_set(cause, "cannot open a sock_diag netlink socket: %s%s",
 				    strerror(errno),
 				    errno == EPROTONOSUPPORT ?
 					    " (kernel built without CONFIG_INET_DIAG?)" : "");
-	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		sw_cause_set(cause, "cannot bind the sock_diag netlink socket: %s",
-			     strerror(errno));
-		mnl_socket_close(d->nl);
-		d->nl = NULL;
-		return -1;
-	}
-	d->portid = mnl_socket_get_portid(d->nl);
 	d->stale = false;
 	return 0;
 }
@@ -221,13 +218,11 @@ struct sw_diag *sw_diag_open(char **cause)
 {
 	struct sw_diag *d = calloc(1, sizeof(*d));
 
-	if (!d || !(d->buf = malloc(SW_DIAG_BUFSZ))) {
-		free(d);
+	if (!d) {
 		sw_cause_set(cause, "out of memory opening the sock_diag reader");
 		return NULL;
 	}
 	if (sw_diag_connect(d, cause) < 0) {
-		free(d->buf);
 		free(d);
 		return NULL;
 	}
@@ -238,9 +233,7 @@ void sw_diag_close(struct sw_diag *d)
 {
 	if (!d)
 		return;
-	if (d->nl)
-		mnl_socket_close(d->nl);
-	free(d->buf);
+	sw_nl_close(d->nl);
 	free(d->req);
 	free(d);
 }
@@ -289,9 +282,7 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 	nlh = mnl_nlmsg_put_header(d->req);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	if (++d->seq == 0) /* seq 0 would match any reply */
-		d->seq = 1;
-	nlh->nlmsg_seq = d->seq;
+	nlh->nlmsg_seq = sw_nl_seq(d->nl);
 	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
 	r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
 	r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
@@ -316,8 +307,7 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 	if (d->stale || !d->nl) {
 		/* Replies of an abandoned dump are still queued: start over
 		 * on a fresh socket rather than wade through them. */
-		if (d->nl)
-			mnl_socket_close(d->nl);
+		sw_nl_close(d->nl);
 		d->nl = NULL;
 		if (sw_diag_connect(d, cause) < 0)
 			return -1;
@@ -326,33 +316,29 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 	if (!reqlen)
 		return sw_cause_set(cause, "out of memory building the %s dump request",
 				    what);
-	if (mnl_socket_sendto(d->nl, d->req, reqlen) < 0)
+	if (sw_nl_send(d->nl, d->req, reqlen) < 0)
 		return sw_cause_set(cause, "sock_diag: cannot request the %s dump: %s",
 				    what, strerror(errno));
 	memset(&p, 0, sizeof(p));
 	p.proto = proto;
 	p.out = out;
 	p.filter = filter;
-	p.seq = d->seq;
-	p.portid = d->portid;
+	p.seq = d->nl->seq;
+	p.portid = d->nl->portid;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(d->nl, d->buf, SW_DIAG_BUFSZ);
+		ssize_t n = sw_nl_recv(d->nl);
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EBADMSG;
+		if (n < 0) {
 			d->stale = true;
 			return sw_cause_set(cause, "sock_diag: reading the %s dump failed: %s",
 					    what, strerror(errno));
 		}
-		if (tap && tap(tap_arg, proto, family, d->buf, (size_t)n) < 0) {
+		if (tap && tap(tap_arg, proto, family, d->nl->buf, (size_t)n) < 0) {
 			d->stale = true;
 			return sw_cause_set(cause, "sock_diag: %s dump: saving the reply failed: %s",
 					    what, strerror(errno));
 		}
-		rc = sw_diag_parse_buf(&p, d->buf, (size_t)n);
+		rc = sw_diag_parse_buf(&p, d->nl->buf, (size_t)n);
 		if (rc == 0)
 			return 0;
 		if (rc < 0)

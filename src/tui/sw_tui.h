@@ -7,10 +7,11 @@
  * (the screen) -> tui_header/pane/help/confirm.c (its parts) ->
  * tui_paint.c (theme, text, boxes; tui_paint.h).
  *
- * Threads: the refresher owns the engine and the blocker (neither is
- * thread-safe) and hands whole models to the UI thread; the UI thread owns
- * curses and the view. They share only struct sw_tui_worker's fields under
- * its mutex. */
+ * Threads: the refresher runs the watch loop, which owns the engine and
+ * the blocker (neither is thread-safe), and hands whole models to the UI
+ * thread; the UI thread owns curses and the view and sends the watch its
+ * commands. They share only struct sw_tui_worker's fields under its mutex,
+ * and the watch's commands under the watch's. */
 #ifndef SW_TUI_H
 #define SW_TUI_H
 
@@ -23,6 +24,7 @@
 #include "sw_engine.h"
 #include "sw_services.h"
 #include "sw_view.h"
+#include "sw_watch.h"
 #include "tui_paint.h"
 
 /* ---- the refresher thread ------------------------------------------- */
@@ -40,19 +42,19 @@ struct sw_tui_news {
 	char *info;          /* malloc'ed text for a box (dry run), or NULL */
 };
 
-/* Start the refresher on an open engine and an optional blocker (both
- * then belong to it until sw_tui_worker_stop). It refreshes at once, then
- * every interval_s. wake_fd becomes readable whenever there is news.
- * Returns the worker, or NULL with *cause (malloc'ed). */
-struct sw_tui_worker *sw_tui_worker_start(struct sw_engine *e,
-					  struct sw_blocker *b,
-					  double interval_s, int *wake_fd,
+/* Start the refresher thread on a watch (sw_watch.h; it then belongs to
+ * the worker until sw_tui_worker_stop): the thread runs the watch loop,
+ * which refreshes at once, then every interval. Commands go to the watch
+ * directly (sw_watch_pause, ...). wake_fd becomes readable whenever there
+ * is news. Returns the worker, or NULL with *cause (malloc'ed); the watch
+ * is then still the caller's. */
+struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
 					  char **cause);
 
-/* Stop the thread, close the engine and blocker, free the models. */
-/* Stop it and close the engine and the blocker. Returns NULL, or what was
- * lost meanwhile (a recording cut short, audit lines not written), a
- * malloc'ed line for the caller to print and free. */
+/* Stop the thread, close the watch (the engine and the blocker), free the
+ * models. Returns NULL, or what was lost meanwhile (a recording cut short,
+ * audit lines not written), a malloc'ed line for the caller to print and
+ * free. */
 char *sw_tui_worker_stop(struct sw_tui_worker *w);
 
 /* Take the news. When a new model is ready and the UI is not paused (or
@@ -60,15 +62,6 @@ char *sw_tui_worker_stop(struct sw_tui_worker *w);
  * model stays the UI's until the next take. Drains wake_fd. */
 void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 			struct sw_view_model **m, struct sw_tui_news *news);
-
-/* Commands; each returns at once, the refresher does the work. */
-void sw_tui_worker_pause(struct sw_tui_worker *w, bool paused);
-void sw_tui_worker_interval(struct sw_tui_worker *w, double s);
-void sw_tui_worker_group(struct sw_tui_worker *w, const struct sw_agg_opts *g);
-void sw_tui_worker_filter(struct sw_tui_worker *w, const char *text);
-void sw_tui_worker_block(struct sw_tui_worker *w,
-			 const struct sw_view_confirm *c, const char *reason);
-void sw_tui_worker_unblock(struct sw_tui_worker *w, const struct sw_prefix *p);
 
 /* ---- the UI context ------------------------------------------------- */
 
@@ -80,6 +73,7 @@ struct sw_tui {
 	struct sw_view_model *m;      /* the UI's model, from the refresher */
 	struct sw_view_model empty;   /* shown before the first refresh */
 	struct sw_view_layout lay;
+	struct sw_watch *watch;        /* the loop the worker runs */
 	struct sw_tui_worker *w;
 	struct sw_tui_paint pt;       /* the theme, UTF-8 or not */
 	char host[64];

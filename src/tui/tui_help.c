@@ -9,9 +9,9 @@
 #include "sw_tui.h"
 
 static const char *const sw_tui_help_notes[] = {
-	"Mouse: click a row to select it, a column header to sort by it.",
-	"B blocked (in the kernel's set), * marked only; red: over its threshold.",
-	"NEW/S new sockets/s  +/- change per refresh  ACCEPTQ accept queue/backlog",
+	"B blocked, * marked, > ~ outbound; red: over threshold, a full queue",
+	"CONN live sockets, TW TIME_WAIT, NEW/S new/s, +/- per refresh, - not known",
+	"ACCEPTQ/SYNQ queue/limit; listeners by pressure; a narrow cell ends in ...",
 	NULL, /* the states' short names, from the table: 3 lines */
 };
 

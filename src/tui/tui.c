@@ -133,35 +133,45 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 	if (f & SW_R_QUIT)
 		return false;
 	if (f & SW_R_PAUSE) {
-		sw_tui_worker_pause(t->w, v->paused);
+		sw_watch_pause(t->watch, v->paused);
 		if (!v->paused)
 			sw_tui_take(t);
 	}
 	if (f & SW_R_INTERVAL)
-		sw_tui_worker_interval(t->w, v->interval_s);
+		sw_watch_interval(t->watch, v->interval_s);
 	if (f & SW_R_GROUP) {
-		sw_tui_worker_group(t->w, &v->grouping);
+		sw_watch_group(t->watch, &v->grouping);
 	}
 	if (f & SW_R_FILTER) {
 		snprintf(t->filter, sizeof(t->filter), "%s", v->prompt.buf);
-		sw_tui_worker_filter(t->w, t->filter);
+		sw_watch_filter(t->watch, t->filter);
 		sw_tui_status(t, false, t->filter[0] ? "filter: %s" : "filter cleared%s",
 			      t->filter);
 	}
 	if (f & SW_R_BLOCK) {
 		char a[SW_ADDR_STRLEN];
+		struct sw_block_req req = {
+			.target = v->confirm.target,
+			.timeout_s = v->confirm.seconds,
+			.kill = v->confirm.kill,
+			.reason = v->confirm.reason.buf[0] ? v->confirm.reason.buf
+							   : "sockwatch TUI",
+			.connections = v->confirm.count,
+			.states = v->confirm.states,
+		};
 
-		sw_tui_worker_block(t->w, &v->confirm,
-				    v->confirm.reason.buf[0] ? v->confirm.reason.buf : NULL);
+		sw_watch_block(t->watch, &req);
 		sw_tui_status(t, false, "blocking %s ...",
 			      sw_prefix_format(&v->confirm.target, a, sizeof(a)));
 	}
 	if (f & SW_R_UNBLOCK) {
 		char a[SW_ADDR_STRLEN];
 
-		sw_tui_worker_unblock(t->w, &v->unblock_target);
-		sw_tui_status(t, false, "unblocking %s ...",
-			      sw_prefix_format(&v->unblock_target, a, sizeof(a)));
+		sw_watch_unblock(t->watch, &v->unblock_target,
+				 v->unblock_range ? v->unblock_last : NULL);
+		sw_tui_status(t, false, "unblocking %s%s ...",
+			      sw_prefix_format(&v->unblock_target, a, sizeof(a)),
+			      v->unblock_range ? " (a range)" : "");
 	}
 	/* SW_R_BLOCKS needs nothing here: the model lists the marks since
 	 * they changed, and showing the pane re-sorted it */
@@ -320,6 +330,8 @@ int sw_tui_main(const struct sw_opts *o)
 	struct sw_tui t;
 	struct sw_engine *e;
 	struct sw_blocker *b;
+	/* keep refreshing through failures; a replay's end stays on screen */
+	struct sw_watch_opts wo = { .pace_replay = true, .retry = true, .hold = true };
 	SCREEN *scr;
 	sigset_t sigs;
 	char *cause = NULL, *lost;
@@ -358,6 +370,7 @@ int sw_tui_main(const struct sw_opts *o)
 	sw_tui_view_init(&t, e);
 	b = sw_tui_blocker(&t);
 	t.view.block_ok = !t.view.block_why[0];
+	wo.interval_s = t.view.interval_s;
 
 	/* signals arrive as data, in the loop, never in the refresher */
 	sigemptyset(&sigs);
@@ -380,13 +393,13 @@ int sw_tui_main(const struct sw_opts *o)
 			sw_blocker_close(b);
 		return 1;
 	}
-	t.w = sw_tui_worker_start(e, b, t.view.interval_s, &wake_fd, &cause);
+	t.watch = sw_watch_new(e, b, &wo, &cause);
+	if (t.watch)
+		t.w = sw_tui_worker_start(t.watch, &wake_fd, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
-		sw_engine_close(e);
-		if (b)
-			sw_blocker_close(b);
+		free(sw_watch_close(t.watch));
 		close(sig_fd);
 		return 1;
 	}

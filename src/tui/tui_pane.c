@@ -96,7 +96,7 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	unsigned flags = def->flags ? def->flags(&t->view, t->m, row) : 0;
-	int a = sw_tui_row_attr(t, flags, sel, focus), i;
+	int a = sw_tui_row_attr(t, flags, sel, focus), i, cells;
 
 	if (sel)
 		sw_tui_fill(y, r->x, r->w, a);
@@ -135,7 +135,13 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			attrset(A_NORMAL);
 			continue;
 		}
-		sw_tui_put(y, r->x + xs[i], ws[i], a, cell.text, c->right);
+		/* never a cut number or address: whole items, "…" */
+		cells = sw_view_fit(cell.text, sizeof(cell.text), ws[i],
+				    t->pt.utf8);
+		attrset(a);
+		mvaddstr(y, r->x + xs[i] + (c->right ? ws[i] - cells : 0),
+			 cell.text);
+		attrset(A_NORMAL);
 	}
 }
 

@@ -24,26 +24,25 @@ void sw_nft_batch_start(struct sw_nft *n, struct sw_nft_batch *bt,
 	bt->failed = -1;
 	/* the batch may overrun its limit by one message: half the buffer */
 	bt->b = mnl_nlmsg_batch_start(n->wbuf, SW_NFT_BUFSZ / 2);
-	nlh = nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), n->seq++);
+	nlh = nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), sw_nl_seq(n->nl));
 	if (genid)
 		mnl_attr_put_u32(nlh, NFNL_BATCH_GENID, htonl(genid));
 	mnl_nlmsg_batch_next(bt->b);
-	bt->first_seq = bt->seq = n->seq;
 }
 
 struct nlmsghdr *sw_nft_batch_msg(struct sw_nft *n, struct sw_nft_batch *bt,
 				  uint16_t type, uint16_t flags,
 				  const char *what)
 {
-	struct nlmsghdr *nlh;
+	uint32_t seq = sw_nl_seq(n->nl);
 
+	if (!bt->nmsg)
+		bt->first_seq = seq;
 	if (bt->nmsg < SW_NFT_MAXMSG)
 		snprintf(bt->what[bt->nmsg], sizeof(bt->what[0]), "%s", what);
 	bt->nmsg++;
-	nlh = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
-				    NFPROTO_INET, flags | NLM_F_ACK, n->seq++);
-	bt->seq = n->seq;
-	return nlh;
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type,
+				     NFPROTO_INET, flags | NLM_F_ACK, seq);
 }
 
 void sw_nft_batch_abort(struct sw_nft_batch *bt)
@@ -64,14 +63,14 @@ void sw_nft_batch_done(struct sw_nft_batch *bt)
 int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 		      size_t errlen)
 {
-	int fd = mnl_socket_get_fd(n->nl), first_err = 0;
+	int fd = mnl_socket_get_fd(n->nl->sock), first_err = 0;
 	unsigned acks = 0;
 	char msg[160] = "";
 
-	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), n->seq++);
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), sw_nl_seq(n->nl));
 	mnl_nlmsg_batch_next(bt->b);
-	if (mnl_socket_sendto(n->nl, mnl_nlmsg_batch_head(bt->b),
-			      mnl_nlmsg_batch_size(bt->b)) < 0) {
+	if (sw_nl_send(n->nl, mnl_nlmsg_batch_head(bt->b),
+		       mnl_nlmsg_batch_size(bt->b)) < 0) {
 		snprintf(err, errlen, "nftables: sending the batch failed: %s",
 			 strerror(errno));
 		sw_nft_batch_abort(bt);
@@ -79,8 +78,8 @@ int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 	}
 	sw_nft_batch_abort(bt);
 	for (;;) {
-		ssize_t r = recv(fd, n->rbuf, SW_NFT_BUFSZ, MSG_DONTWAIT);
-		const struct nlmsghdr *nlh = (const void *)n->rbuf;
+		ssize_t r = recv(fd, n->nl->buf, n->nl->bufsz, MSG_DONTWAIT);
+		const struct nlmsghdr *nlh = (const void *)n->nl->buf;
 		int len = (int)r;
 
 		if (r < 0) {

@@ -18,6 +18,7 @@
 
 #include "sw_cause.h"
 #include "sw_record.h"
+#include "sw_sock.h"
 
 #define SW_REC_MAGIC "SOCKWATCH-REC\n"
 #define SW_REC_MAGIC_LEN 14
@@ -87,6 +88,8 @@ struct sw_rec_writer {
 	FILE *f;
 	int err;         /* first write error, reported at close */
 	off_t committed; /* file size after the last END; -1: not a file */
+	char *path;
+	char error[320]; /* the first failed tap write, or "" */
 };
 
 /* Offset just past the last complete refresh of an existing recording, or
@@ -195,6 +198,13 @@ struct sw_rec_writer *sw_rec_writer_open(const char *path, char **cause)
 	}
 	setvbuf(w->f, NULL, _IOFBF, 256 * 1024);
 	w->committed = S_ISREG(st.st_mode) ? lseek(fd, 0, SEEK_END) : -1;
+	w->path = strdup(path);
+	if (!w->path) {
+		*cause = sw_cause_fmt("--record %s: out of memory", path);
+		fclose(w->f);
+		free(w);
+		return NULL;
+	}
 	return w;
 fail:
 	if (fd >= 0)
@@ -253,12 +263,134 @@ int sw_rec_writer_close(struct sw_rec_writer *w)
 	err = w->err;
 	if (fclose(w->f) != 0 && !err)
 		err = errno ? errno : EIO;
+	free(w->path);
 	free(w);
 	if (err) {
 		errno = err;
 		return -1;
 	}
 	return 0;
+}
+
+/* A tap write failed: say so now (*cause) and for good (w->error). */
+static int sw_rec_tap_fail(struct sw_rec_writer *w, char **cause)
+{
+	int err = errno;
+
+	snprintf(w->error, sizeof(w->error),
+		 "--record %s: writing failed: %s: the recording is cut short",
+		 w->path, strerror(err));
+	errno = err;
+	return sw_cause_set(cause, "--record %s: writing failed: %s", w->path,
+			    strerror(err));
+}
+
+const char *sw_rec_writer_error(const struct sw_rec_writer *w)
+{
+	return w && w->error[0] ? w->error : NULL;
+}
+
+/* BEGIN and END: two u64 each. */
+static int sw_rec_tap_pair(struct sw_rec_writer *w, unsigned type, uint64_t a,
+			   uint64_t b, char **cause)
+{
+	uint8_t d[16];
+
+	sw_rec_put64(d, a);
+	sw_rec_put64(d + 8, b);
+	if (sw_rec_write(w, type, NULL, 0, d, sizeof(d)) < 0)
+		return sw_rec_tap_fail(w, cause);
+	return 0;
+}
+
+int sw_rec_tap_begin(struct sw_rec_writer *w, uint64_t time_ns,
+		     uint64_t mono_ns, char **cause)
+{
+	return sw_rec_tap_pair(w, SW_REC_BEGIN, time_ns, mono_ns, cause);
+}
+
+int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
+		     const void *buf, size_t len)
+{
+	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
+
+	return sw_rec_write(arg, SW_REC_NLBUF, hdr, sizeof(hdr), buf, len);
+}
+
+int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,
+		    size_t len, char **cause)
+{
+	if (sw_rec_write(w, type, NULL, 0, text, len) < 0)
+		return sw_rec_tap_fail(w, cause);
+	return 0;
+}
+
+int sw_rec_tap_owners(struct sw_rec_writer *w, const struct sw_proc_owner *o,
+		      size_t n, char **cause)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint8_t d[24] = { 0 };
+
+		sw_rec_put32(d, o[i].inode);
+		sw_rec_put32(d + 4, (uint32_t)o[i].pid);
+		memcpy(d + 8, o[i].name, sizeof(o[i].name));
+		if (sw_rec_write(w, SW_REC_PROC, NULL, 0, d, sizeof(d)) < 0)
+			return sw_rec_tap_fail(w, cause);
+	}
+	return 0;
+}
+
+int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
+		   uint64_t cpu_ns, char **cause)
+{
+	return sw_rec_tap_pair(w, SW_REC_END, refresh_ns, cpu_ns, cause);
+}
+
+void sw_rec_item_begin(const struct sw_rec_item *it, uint64_t *time_ns,
+		       uint64_t *mono_ns)
+{
+	*time_ns = sw_rec_get64(it->data);
+	*mono_ns = sw_rec_get64(it->data + 8);
+}
+
+int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
+		      unsigned *proto, unsigned *family, const void **buf,
+		      size_t *len, char **cause)
+{
+	if (it->data[0] >= SW_PROTO_MAX ||
+	    (it->data[1] != SW_V4 && it->data[1] != SW_V6))
+		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
+				    "unknown protocol %u or family %u", path,
+				    (unsigned long long)it->offset, it->data[0],
+				    it->data[1]);
+	*proto = it->data[0];
+	*family = it->data[1];
+	*buf = it->data + 4;
+	*len = it->len - 4;
+	return 0;
+}
+
+bool sw_rec_item_owner(const struct sw_rec_item *it, struct sw_proc_owner *o)
+{
+	uint32_t pid = sw_rec_get32(it->data + 4);
+
+	if (pid == 0 || pid > INT32_MAX)
+		return false;
+	o->inode = sw_rec_get32(it->data);
+	o->pid = (int)pid;
+	memcpy(o->name, it->data + 8, sizeof(o->name));
+	o->name[sizeof(o->name) - 1] = '\0';
+	return true;
+}
+
+bool sw_rec_item_end(const struct sw_rec_item *it, uint64_t *refresh_ns,
+		     uint64_t *cpu_ns)
+{
+	if (it->len != 16)
+		return false;
+	*refresh_ns = sw_rec_get64(it->data);
+	*cpu_ns = sw_rec_get64(it->data + 8);
+	return true;
 }
 
 struct sw_rec_reader {

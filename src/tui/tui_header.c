@@ -37,6 +37,9 @@ static const struct {
 	{ SW_C_SYNCOOKIES_SENT, "SynCookie/s", true },
 	{ SW_C_LISTEN_OVERFLOWS, "LstOvf/s", true },
 	{ SW_C_LISTEN_DROPS, "LstDrop/s", true },
+	/* a SYN queue full: SYNs dropped, or answered with cookies */
+	{ SW_C_REQQ_FULL_DROP, "QFullDrop/s", true },
+	{ SW_C_REQQ_FULL_DO_COOKIES, "QFullCookie/s", true },
 	{ SW_C_PASSIVE_OPENS, "PsvOpen/s", false },
 	{ SW_C_ESTAB_RESETS, "EstRst/s", false },
 	{ SW_C_OUT_RSTS, "OutRst/s", false },

@@ -197,25 +197,6 @@ int sw_nft_add_everything(struct sw_nft *n, struct sw_nft_batch *bt)
 	return 0;
 }
 
-/* One request, replies through cb until the ACK. -1 with errno. */
-int sw_nft_talk(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
-		void *data)
-{
-	uint32_t seq = nlh->nlmsg_seq;
-	ssize_t r;
-	int ret;
-
-	if (mnl_socket_sendto(n->nl, nlh, nlh->nlmsg_len) < 0)
-		return -1;
-	do {
-		r = mnl_socket_recvfrom(n->nl, n->rbuf, SW_NFT_BUFSZ);
-		if (r < 0)
-			return -1;
-		ret = sw_nl_run(n->rbuf, (size_t)r, seq, n->portid, cb, data);
-	} while (ret > 0);
-	return ret < 0 ? -1 : 0;
-}
-
 struct sw_nft *sw_nft_open(char **cause)
 {
 	struct sw_nft *n = calloc(1, sizeof(*n));
@@ -226,19 +207,13 @@ struct sw_nft *sw_nft_open(char **cause)
 	if (!n)
 		goto fail;
 	n->wbuf = malloc(SW_NFT_BUFSZ);
-	n->rbuf = malloc(SW_NFT_BUFSZ);
-	if (!n->wbuf || !n->rbuf)
+	if (!n->wbuf)
 		goto fail;
-	n->nl = mnl_socket_open(NETLINK_NETFILTER);
+	n->nl = sw_nl_open(NETLINK_NETFILTER, SW_NFT_BUFSZ, NULL);
 	if (!n->nl)
 		goto fail;
-	if (mnl_socket_bind(n->nl, 0, MNL_SOCKET_AUTOPID) < 0)
-		goto fail;
-	n->portid = mnl_socket_get_portid(n->nl);
-	n->seq = (uint32_t)time(NULL);
-	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK,
-				    n->seq++);
-	if (sw_nft_talk(n, nlh, NULL, NULL) < 0)
+	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK, 0);
+	if (sw_nl_talk(n->nl, nlh, NULL, NULL) < 0)
 		goto fail;
 	return n;
 fail:
@@ -293,10 +268,10 @@ int sw_nft_table_exists(struct sw_nft *n)
 	if (!c)
 		return -1;
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETCHAIN, NFPROTO_INET,
-				    NLM_F_ACK, n->seq++);
+				    NLM_F_ACK, 0);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	nftnl_chain_free(c);
-	r = sw_nft_talk(n, nlh, NULL, NULL);
+	r = sw_nl_talk(n->nl, nlh, NULL, NULL);
 	if (r == 0)
 		return 1;
 	return errno == ENOENT ? 0 : -1;
@@ -554,9 +529,7 @@ void sw_nft_close(struct sw_nft *n)
 {
 	if (!n)
 		return;
-	if (n->nl)
-		mnl_socket_close(n->nl);
+	sw_nl_close(n->nl);
 	free(n->wbuf);
-	free(n->rbuf);
 	free(n);
 }

@@ -223,7 +223,7 @@ static int sw_nft_check_ask(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
 			    void *data, const char *what, char *err,
 			    size_t errlen)
 {
-	if (sw_nft_talk(n, nlh, cb, data) == 0 || errno == ENOENT)
+	if (sw_nl_talk(n->nl, nlh, cb, data) == 0 || errno == ENOENT)
 		return 0;
 	snprintf(err, errlen, "nftables: reading %s of table inet %s: %s", what,
 		 SW_BLOCK_TABLE, strerror(errno));
@@ -243,7 +243,7 @@ static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
 		if (!set)
 			goto nomem;
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSET, NFPROTO_INET,
-					    NLM_F_ACK, n->seq++);
+					    NLM_F_ACK, 0);
 		nftnl_set_nlmsg_build_payload(nlh, set);
 		if (sw_nft_check_ask(n, nlh, sw_nft_check_set_cb, &c, "a set", err,
 				     errlen) < 0) {
@@ -253,7 +253,7 @@ static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
 		if (st->set[s] && !st->set_ok[s]) {
 			nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSETELEM,
 						    NFPROTO_INET,
-						    NLM_F_DUMP | NLM_F_ACK, n->seq++);
+						    NLM_F_DUMP | NLM_F_ACK, 0);
 			nftnl_set_elems_nlmsg_build_payload(nlh, set);
 			if (sw_nft_check_ask(n, nlh, sw_nft_check_count_cb,
 					     &st->elems[s], "a set", err,
@@ -287,13 +287,13 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 		goto out;
 	}
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK,
-				    n->seq++);
+				    0);
 	if (sw_nft_check_ask(n, nlh, sw_nft_check_gen_cb, &st->genid,
 			     "the generation", err, errlen) < 0)
 		goto out;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETTABLE, NFPROTO_INET,
-				    NLM_F_ACK, n->seq++);
+				    NLM_F_ACK, 0);
 	nftnl_table_nlmsg_build_payload(nlh, t);
 	if (sw_nft_check_ask(n, nlh, sw_nft_check_table_cb, st, "the table", err,
 			     errlen) < 0)
@@ -305,7 +305,7 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, SW_BLOCK_TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, SW_NFT_CHAIN);
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETCHAIN, NFPROTO_INET,
-				    NLM_F_ACK, n->seq++);
+				    NLM_F_ACK, 0);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
 	if (sw_nft_check_ask(n, nlh, sw_nft_check_chain_cb, st, "the chain", err,
 			     errlen) < 0)
@@ -314,7 +314,7 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, SW_BLOCK_TABLE);
 		nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, SW_NFT_CHAIN);
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETRULE, NFPROTO_INET,
-					    NLM_F_DUMP | NLM_F_ACK, n->seq++);
+					    NLM_F_DUMP | NLM_F_ACK, 0);
 		nftnl_rule_nlmsg_build_payload(nlh, r);
 		if (sw_nft_check_ask(n, nlh, sw_nft_check_rule_cb, st, "the rules",
 				     err, errlen) < 0)

@@ -28,6 +28,8 @@ static const char sw_cli_usage_text[] =
 	"  -n, --iterations N     batch: how many snapshots (default 1; with\n"
 	"                         --replay: every recorded refresh)\n"
 	"      --json             batch: one JSON object per snapshot, one per line\n"
+	"                         (rates of the first snapshot are not known: null in\n"
+	"                         JSON, - in text; use -n 2 for rates)\n"
 	"  -t, --tcp              TCP sockets only\n"
 	"  -u, --udp              UDP sockets only\n"
 	"  -4, --ipv4             IPv4 only\n"

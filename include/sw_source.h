@@ -1,0 +1,77 @@
+/* sw_source.h - where the engine's refreshes come from: one interface,
+ * two implementations today (the live kernel: sock_diag and /proc; a
+ * replayed recording), a BPF backend next. A source fills a snapshot with
+ * the sockets of one refresh (netlink buffers through the one parser,
+ * sw_diag.h), the /proc counters, the times, and after aggregation the
+ * listeners' owners. Recording is a tap on the live source (sw_record.h):
+ * the format is record.c's alone.
+ *
+ * Edge header: no netlink library. Not thread-safe. */
+#ifndef SW_SOURCE_H
+#define SW_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sw_agg.h"
+#include "sw_counters.h"
+#include "sw_filter.h"
+#include "sw_record.h"
+#include "sw_snapshot.h"
+
+/* What one refresh asks for. */
+struct sw_source_ask {
+	bool want[SW_PROTO_MAX][2]; /* [proto][family is SW_V6]: the options */
+	/* What the filter lets the kernel skip (live sources): */
+	uint32_t states[SW_PROTO_MAX]; /* state mask per protocol */
+	bool family_ok[2];             /* whether an IPv4 / IPv6 dump can match */
+	const uint8_t *bc[2];          /* kernel bytecode for IPv4, IPv6 */
+	size_t bclen[2];
+	const struct sw_filter *filter; /* records are filtered by it */
+	struct sw_rec_writer *tap;      /* record what is read, or NULL */
+};
+
+/* What one refresh got besides the sockets. */
+struct sw_source_out {
+	struct sw_counters counters;   /* cleared by the caller */
+	bool timed;                    /* refresh_ns, cpu_ns are given (a
+					  replay: as recorded, 0 when not);
+					  else the caller measures */
+	uint64_t refresh_ns, cpu_ns;
+};
+
+struct sw_source;
+
+struct sw_source_ops {
+	/* One refresh into s (reset by the caller; time_ns and mono_ns set
+	 * here). Returns 1, 0 when the source has no more (a replay's end),
+	 * or -1 with *cause (malloc'ed). */
+	int (*next)(struct sw_source *src, const struct sw_source_ask *ask,
+		    struct sw_snapshot *s, struct sw_source_out *out,
+		    char **cause);
+	/* The owners of a's listeners (after sw_agg_build on the latest
+	 * refresh), recorded on tap when not NULL. Returns 0, or -1 with
+	 * *cause. */
+	int (*owners)(struct sw_source *src, struct sw_agg *a,
+		      struct sw_rec_writer *tap, char **cause);
+	void (*close)(struct sw_source *src);
+	bool replay; /* the data are a recording's (no blocking, pacing) */
+};
+
+/* Every source begins with this. */
+struct sw_source {
+	const struct sw_source_ops *ops;
+};
+
+/* The live kernel: enter netns (NULL: stay; see sw_engine_open about
+ * threads), open the sock_diag socket. resolve_procs: look up listener
+ * owners in /proc. NULL with *cause (malloc'ed) on failure. */
+struct sw_source *sw_source_live_open(const char *netns, bool resolve_procs,
+				      char **cause);
+
+/* A recording (sw_record.h), read through the same parsers; times as
+ * recorded. NULL with *cause (malloc'ed) on failure. */
+struct sw_source *sw_source_replay_open(const char *path, char **cause);
+
+#endif

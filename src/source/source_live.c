@@ -1,0 +1,144 @@
+/* source_live.c - the live source: sock_diag dumps of what the refresh
+ * asks for, the /proc counters of this thread's namespace, and listener
+ * owners from /proc; each read recorded on the tap when there is one. */
+#include <stdlib.h>
+#include <time.h>
+
+#include "sw_cause.h"
+#include "sw_clock.h"
+#include "sw_diag.h"
+#include "sw_netns.h"
+#include "sw_proc.h"
+#include "sw_source.h"
+
+struct sw_source_live {
+	struct sw_source src; /* first: the interface */
+	bool resolve_procs;
+	struct sw_diag *diag;
+	struct sw_procmap *pm;
+	char *snmp, *netstat; /* /proc texts, buffers reused */
+	size_t snmp_cap, netstat_cap;
+};
+
+static const unsigned sw_live_protos[2] = { SW_TCP, SW_UDP };
+static const unsigned sw_live_families[2] = { SW_V4, SW_V6 };
+
+/* Read one /proc/thread-self/net file (the namespace of this thread),
+ * record it and feed it to the counters. A missing file leaves the
+ * counters absent: /proc may be restricted, the sockets still count. */
+static int sw_live_proc_text(const char *path, unsigned type, char **buf,
+			     size_t *cap, struct sw_rec_writer *tap,
+			     struct sw_counters *c, char **cause)
+{
+	ssize_t n = sw_proc_read_file(path, buf, cap);
+
+	if (n < 0)
+		return 0;
+	if (tap && sw_rec_tap_text(tap, type, *buf, (size_t)n, cause) < 0)
+		return -1;
+	sw_counters_parse(c, *buf, (size_t)n);
+	return 0;
+}
+
+static int sw_live_next(struct sw_source *src, const struct sw_source_ask *a,
+			struct sw_snapshot *s, struct sw_source_out *out,
+			char **cause)
+{
+	struct sw_source_live *l = (struct sw_source_live *)src;
+
+	s->time_ns = sw_now_ns(CLOCK_REALTIME);
+	s->mono_ns = sw_now_ns(CLOCK_MONOTONIC);
+	if (a->tap && sw_rec_tap_begin(a->tap, s->time_ns, s->mono_ns, cause) < 0)
+		return -1;
+	for (unsigned i = 0; i < 2; i++) {
+		unsigned proto = sw_live_protos[i];
+		uint32_t states = a->states[proto];
+
+		for (unsigned j = 0; j < 2 && states; j++) {
+			unsigned fam = sw_live_families[j];
+
+			if (!a->want[proto][j] || !a->family_ok[j])
+				continue;
+			if (sw_diag_dump(l->diag, proto, fam, states, a->bc[j],
+					 a->bclen[j], a->filter, s,
+					 a->tap ? sw_rec_tap_nlbuf : NULL, a->tap,
+					 cause) < 0)
+				return -1;
+		}
+	}
+	if (sw_live_proc_text("/proc/thread-self/net/snmp", SW_REC_SNMP,
+			      &l->snmp, &l->snmp_cap, a->tap, &out->counters,
+			      cause) < 0 ||
+	    sw_live_proc_text("/proc/thread-self/net/netstat", SW_REC_NETSTAT,
+			      &l->netstat, &l->netstat_cap, a->tap,
+			      &out->counters, cause) < 0)
+		return -1;
+	return 1;
+}
+
+static int sw_live_owners(struct sw_source *src, struct sw_agg *a,
+			  struct sw_rec_writer *tap, char **cause)
+{
+	struct sw_source_live *l = (struct sw_source_live *)src;
+	struct sw_proc_owner *own = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (!l->resolve_procs)
+		return 0;
+	if (sw_procmap_fill(l->pm, a, tap ? &own : NULL, &n) < 0)
+		return sw_cause_set(cause, "out of memory resolving listener processes");
+	if (tap)
+		rc = sw_rec_tap_owners(tap, own, n, cause);
+	free(own);
+	return rc;
+}
+
+static void sw_live_close(struct sw_source *src)
+{
+	struct sw_source_live *l = (struct sw_source_live *)src;
+
+	if (!l)
+		return;
+	sw_diag_close(l->diag);
+	sw_procmap_free(l->pm);
+	free(l->snmp);
+	free(l->netstat);
+	free(l);
+}
+
+static const struct sw_source_ops sw_live_ops = {
+	.next = sw_live_next,
+	.owners = sw_live_owners,
+	.close = sw_live_close,
+	.replay = false,
+};
+
+struct sw_source *sw_source_live_open(const char *netns, bool resolve_procs,
+				      char **cause)
+{
+	struct sw_source_live *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		sw_cause_set(cause, "out of memory starting the engine");
+		return NULL;
+	}
+	l->src.ops = &sw_live_ops;
+	l->resolve_procs = resolve_procs;
+	/* The namespace first: sockets belong to the namespace they are
+	 * opened in. */
+	if (netns && sw_netns_enter(netns, cause) < 0)
+		goto fail;
+	l->diag = sw_diag_open(cause);
+	if (!l->diag)
+		goto fail;
+	l->pm = sw_procmap_new();
+	if (!l->pm) {
+		sw_cause_set(cause, "out of memory starting the engine");
+		goto fail;
+	}
+	return &l->src;
+fail:
+	sw_live_close(&l->src);
+	return NULL;
+}

@@ -1,0 +1,175 @@
+/* source_replay.c - a recording as a source: one refresh, BEGIN to END,
+ * through the very parser a live dump uses, with times, counters and
+ * owners as recorded, so a replay prints what the live run printed. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sw_cause.h"
+#include "sw_diag.h"
+#include "sw_grow.h"
+#include "sw_proc.h"
+#include "sw_source.h"
+
+struct sw_source_replay {
+	struct sw_source src; /* first: the interface */
+	struct sw_rec_reader *rd;
+	struct sw_proc_owner *owners; /* of the latest refresh */
+	size_t nowners, owners_cap;
+};
+
+static int sw_replay_add_owner(struct sw_source_replay *r,
+			       const struct sw_rec_item *it)
+{
+	struct sw_proc_owner o;
+
+	if (!sw_rec_item_owner(it, &o))
+		return 0; /* not an owner */
+	if (sw_grow((void **)&r->owners, &r->owners_cap, r->nowners + 1,
+		    sizeof(*r->owners), 64))
+		return -1;
+	r->owners[r->nowners++] = o;
+	return 0;
+}
+
+static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
+			  struct sw_snapshot *s, struct sw_source_out *out,
+			  char **cause)
+{
+	struct sw_source_replay *r = (struct sw_source_replay *)src;
+	const char *path = sw_rec_reader_path(r->rd);
+	struct sw_diag_parse p;
+	struct sw_rec_item it;
+	uint64_t begin_off;
+	unsigned fam = 0;
+	bool in_dump = false, skip = false;
+	int rc;
+
+	rc = sw_rec_next(r->rd, &it, cause);
+	if (rc <= 0)
+		return rc;
+	if (it.type != SW_REC_BEGIN)
+		return sw_cause_set(cause, "%s: corrupt recording at offset %llu: "
+				      "expected BEGIN, found %s", path,
+				      (unsigned long long)it.offset,
+				      sw_rec_type_name(it.type));
+	begin_off = it.offset;
+	sw_rec_item_begin(&it, &s->time_ns, &s->mono_ns);
+	r->nowners = 0;
+	memset(&p, 0, sizeof(p));
+	for (;;) {
+		unsigned proto, family;
+		const void *buf;
+		size_t len;
+
+		rc = sw_rec_next(r->rd, &it, cause);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			return sw_cause_set(cause, "%s: truncated recording: the "
+					      "refresh at offset %llu has no END",
+					      path, (unsigned long long)begin_off);
+		if (in_dump && !p.done && !skip && it.type != SW_REC_NLBUF)
+			goto unfinished;
+		switch (it.type) {
+		case SW_REC_NLBUF:
+			if (sw_rec_item_nlbuf(&it, path, &proto, &family, &buf,
+					      &len, cause) < 0)
+				return -1;
+			if (!in_dump || p.done || proto != p.proto || family != fam) {
+				if (in_dump && !p.done && !skip)
+					goto unfinished;
+				memset(&p, 0, sizeof(p));
+				p.proto = proto;
+				p.out = s;
+				p.filter = a->filter;
+				fam = family;
+				in_dump = true;
+				skip = !a->want[proto][fam == SW_V6];
+			}
+			if (skip)
+				break;
+			if (sw_diag_parse_buf(&p, buf, len) < 0)
+				return sw_cause_set(cause, "%s: offset %llu: the "
+						      "recorded %s dump %s: %s", path,
+						      (unsigned long long)it.offset,
+						      sw_diag_name(p.proto, fam),
+						      p.error ? "ended in a kernel error"
+							      : "is malformed",
+						      strerror(errno));
+			break;
+		case SW_REC_SNMP:
+		case SW_REC_NETSTAT:
+			sw_counters_parse(&out->counters, it.len ? (const char *)it.data : "",
+					  it.len);
+			break;
+		case SW_REC_PROC:
+			if (sw_replay_add_owner(r, &it) < 0)
+				return sw_cause_set(cause, "out of memory replaying %s",
+						      path);
+			break;
+		case SW_REC_END:
+			/* as recorded; 0 when the recording has no times */
+			out->timed = true;
+			(void)sw_rec_item_end(&it, &out->refresh_ns, &out->cpu_ns);
+			return 1;
+		default: /* BEGIN */
+			return sw_cause_set(cause, "%s: corrupt recording at offset "
+					      "%llu: BEGIN inside the refresh begun at "
+					      "offset %llu", path,
+					      (unsigned long long)it.offset,
+					      (unsigned long long)begin_off);
+		}
+	}
+unfinished:
+	return sw_cause_set(cause, "%s: corrupt recording at offset %llu: the %s "
+			      "dump before it has no NLMSG_DONE", path,
+			      (unsigned long long)it.offset,
+			      sw_diag_name(p.proto, fam));
+}
+
+static int sw_replay_owners(struct sw_source *src, struct sw_agg *a,
+			    struct sw_rec_writer *tap, char **cause)
+{
+	struct sw_source_replay *r = (struct sw_source_replay *)src;
+
+	(void)tap;
+	(void)cause;
+	sw_procmap_apply(a, r->owners, r->nowners);
+	return 0;
+}
+
+static void sw_replay_close(struct sw_source *src)
+{
+	struct sw_source_replay *r = (struct sw_source_replay *)src;
+
+	if (!r)
+		return;
+	sw_rec_reader_close(r->rd);
+	free(r->owners);
+	free(r);
+}
+
+static const struct sw_source_ops sw_replay_ops = {
+	.next = sw_replay_next,
+	.owners = sw_replay_owners,
+	.close = sw_replay_close,
+	.replay = true,
+};
+
+struct sw_source *sw_source_replay_open(const char *path, char **cause)
+{
+	struct sw_source_replay *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		sw_cause_set(cause, "out of memory starting the engine");
+		return NULL;
+	}
+	r->src.ops = &sw_replay_ops;
+	r->rd = sw_rec_reader_open(path, cause);
+	if (!r->rd) {
+		free(r);
+		return NULL;
+	}
+	return &r->src;
+}
