@@ -107,7 +107,7 @@ static unsigned sw_view_blocks_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_blocks_cols[] = {
-	{ .name = "TARGET", .width = 18, .grow = 2,
+	{ .name = "TARGET", .width = 31, .grow = 2,
 	  .cell = sw_view_blocks_target, .cmp = sw_view_blocks_cmp_target },
 	{ .name = "EXPIRES", .width = 8, .right = true,
 	  .cell = sw_view_blocks_expires, .cmp = sw_view_blocks_cmp_expires },

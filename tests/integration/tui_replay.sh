@@ -71,7 +71,7 @@ tui_check "? shows the help" 5 'sockwatch keys'
 for k in 'Tab S-Tab' '< > r' 'Home f' '/' 'Space' 'b' '? F1  q F10'; do
 	check "help lists '$k'" grep -qF "│ $k " <(tui_screen)
 done
-for k in 'SR SYN_RECV' 'TW TIME_WAIT' 'CW CLOSE_WAIT' 'NEW/S new sockets/s'; do
+for k in 'SR SYN_RECV' 'TW TIME_WAIT' 'CW CLOSE_WAIT' 'NEW/S new/s'; do
 	check "help explains '$k'" grep -qF "$k" <(tui_screen)
 done
 tui_keys x
