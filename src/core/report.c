@@ -95,11 +95,16 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 	for (k = 0; k < sw_state_norder; k++) {
 		const struct sw_state_row *r = &a->states[sw_state_order[k]];
 
-		sw_buf_printf(b,
-			      "%s{\"state\": \"%s\", \"count\": %u, \"delta\": %" PRId64
-			      ", \"entered\": %u, \"entered_per_s\": ",
+		sw_buf_printf(b, "%s{\"state\": \"%s\", \"count\": %u, \"delta\": ",
 			      k ? ", " : "", sw_state_name(sw_state_order[k]),
-			      r->count, r->delta, r->entered);
+			      r->count);
+		/* the first refresh has nothing to compare with: not 0 */
+		if (a->have_prev)
+			sw_buf_printf(b, "%" PRId64 ", \"entered\": %u", r->delta,
+				      r->entered);
+		else
+			sw_buf_puts(b, "null, \"entered\": null");
+		sw_buf_puts(b, ", \"entered_per_s\": ");
 		sw_report_json_rate(b, a->have_prev, r->entered_per_s);
 		sw_buf_puts(b, "}");
 	}
@@ -110,12 +115,16 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 
 		sw_buf_printf(b, "%s{\"addr\": \"%s\", \"prefix\": %u, \"count\": %u, "
 			      "\"time_wait\": %u, \"inbound\": %u, \"outbound\": %u, "
-			      "\"new\": %u, \"new_per_s\": ",
+			      "\"new\": ",
 			      i ? ", " : "",
 			      sw_addr_format(r->pfx.family, r->pfx.bytes, addr,
 					     sizeof(addr)),
-			      r->pfx.plen, r->count, r->tw, r->inbound, r->outbound,
-			      r->new_conns);
+			      r->pfx.plen, r->count, r->tw, r->inbound, r->outbound);
+		if (a->have_prev)
+			sw_buf_printf(b, "%u", r->new_conns);
+		else
+			sw_buf_puts(b, "null");
+		sw_buf_puts(b, ", \"new_per_s\": ");
 		sw_report_json_rate(b, a->have_prev, r->new_per_s);
 		sw_buf_puts(b, ", \"states\": {");
 		for (k = 0; k < sw_state_norder; k++)
@@ -186,7 +195,10 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 
 		sw_buf_printf(b, "%-12s %8u ", sw_state_name(sw_state_order[k]),
 			      r->count);
-		sw_buf_printf(b, "%+8" PRId64 " ", r->delta);
+		if (a->have_prev)
+			sw_buf_printf(b, "%+8" PRId64 " ", r->delta);
+		else
+			sw_buf_printf(b, "%8s ", "-");
 		sw_report_text_rate(b, a->have_prev, r->entered_per_s, 10);
 		sw_buf_puts(b, "\n");
 	}

@@ -63,8 +63,11 @@ static int sw_view_states_cmp_count(const struct sw_view_model *m, uint32_t a,
 static void sw_view_states_delta(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
-	sw_view_fmt_delta(sw_view_st_row(m, row)->delta, c->text,
-			  sizeof(c->text));
+	if (!m->have_prev) /* the first refresh: not known, not 0 */
+		snprintf(c->text, sizeof(c->text), "-");
+	else
+		sw_view_fmt_delta(sw_view_st_row(m, row)->delta, c->text,
+				  sizeof(c->text));
 }
 
 static int sw_view_states_cmp_delta(const struct sw_view_model *m, uint32_t a,

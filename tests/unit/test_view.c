@@ -889,6 +889,47 @@ static void test_foreign_blocks(void **state)
 	fx_free(&f);
 }
 
+/* The first refresh has nothing to compare with: the states' +/- is "-",
+ * not +0; with a previous refresh it is the change. */
+static void test_first_refresh_delta_unknown(void **state)
+{
+	struct fixture f;
+	struct sw_view_cell c;
+	const struct sw_view_pane_def *sp = sw_view_pane(SW_PANE_STATES);
+	struct sw_agg_opts g;
+	struct sw_frame fr;
+	struct sw_snapshot prev;
+	uint32_t row;
+	int col = -1;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "203.0.113.7", 4, SW_ESTABLISHED);
+	fx_publish(&f);
+	for (int i = 0; i < sp->ncols; i++)
+		if (!strcmp(sp->cols[i].name, "+/-"))
+			col = i;
+	assert_true(col >= 0);
+	for (row = 0; row < sp->nrows(&f.m); row++) {
+		sp->cols[col].cell(&f.m, row, &c);
+		assert_string_equal(c.text, "-");
+	}
+	/* a second build against an earlier copy: changes are known */
+	prev = f.snap; /* shallow: read only, freed once with f.snap */
+	prev.mono_ns = f.snap.mono_ns;
+	f.snap.mono_ns = prev.mono_ns + 1000000000ull;
+	sw_view_group_opts(f.v.group, &g);
+	assert_int_equal(sw_agg_build(&f.agg, &prev, &f.snap, &g), 0);
+	memset(&fr, 0, sizeof(fr));
+	fr.seq = 2;
+	fr.snap = &f.snap;
+	fr.agg = &f.agg;
+	assert_int_equal(sw_view_model_fill(&f.m, &fr), 0);
+	sp->cols[col].cell(&f.m, 0, &c);
+	assert_string_not_equal(c.text, "-");
+	fx_free(&f);
+}
+
 static void test_state_warnings(void **state)
 {
 	struct fixture f;
@@ -966,6 +1007,7 @@ int main(void)
 		cmocka_unit_test(test_block_confirm),
 		cmocka_unit_test(test_marks_and_unblock),
 		cmocka_unit_test(test_foreign_blocks),
+		cmocka_unit_test(test_first_refresh_delta_unknown),
 		cmocka_unit_test(test_state_warnings),
 		cmocka_unit_test(test_click),
 	};
