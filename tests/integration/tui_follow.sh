@@ -10,32 +10,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
-FARM="${SW_FARM:-$SW_BUILD/tools/sockfarm}"
-[ -x "$FARM" ] || { not_ok "$FARM is missing: run 'make tools'"; finish; }
-SRV=${SW_TAG}s CLI=${SW_TAG}c
-ns_add "$SRV"
-ns_add "$CLI"
-veth_pair "${SW_TAG}a" "$SRV" 192.0.2.1/24 "${SW_TAG}b" "$CLI" 192.0.2.2/24
 many=""
-for a in 10 11; do ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"; done
-for a in $(seq 100 139); do
-	ip -n "$CLI" addr add "198.51.100.$a/32" dev "${SW_TAG}b"
-	many="$many${many:+,}198.51.100.$a=1"
-done
+tui_pair 10 11 $(seq 100 139)
+for a in $(seq 100 139); do many="$many${many:+,}198.51.100.$a=1"; done
 ip -n "$CLI" addr add 203.0.113.103/32 dev "${SW_TAG}b"
-ip -n "$SRV" route add 198.51.100.0/24 via 192.0.2.2
 ip -n "$SRV" route add 203.0.113.0/24 via 192.0.2.2
 nft_table_cleanup inet sockwatch "$SRV"
 
 n_farm=0
-farm() { # NS ARGS...
-	local ns="$1" out
-	shift
-	n_farm=$((n_farm + 1))
-	out="$TUI_TMP/farm$n_farm"
-	spawn ip netns exec "$ns" "$FARM" "$@" --timeout 300 >"$out" 2>"$out.err"
-	wait_for "sockfarm $*" 30 grep -q . "$out" || { not_ok "sockfarm $*: $(cat "$out.err")"; finish; }
-}
+farm() { n_farm=$((n_farm + 1)); tui_farm "$1" "farm$n_farm" "${@:2}"; }
 row1() { tui_remotes | head -n 1 | cut -d' ' -f1; }
 
 farm "$SRV" serve 192.0.2.1 80
