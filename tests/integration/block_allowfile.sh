@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8: an allow file the operator named must be there and be a
+# An allow file the operator named must be there and be a
 # regular file of at most 1 MiB; it is read without blocking (a FIFO never
 # hangs, /dev/zero never grows). Only the default path may be absent.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8: the command line says exactly what is wrong (exit 2), refuses
+# The command line says exactly what is wrong (exit 2), refuses
 # options that mean nothing with a subcommand, and output that does not
 # reach stdout is a failure (exit 1). --netns on a file that is no
 # namespace never hangs and is not called a permission problem.

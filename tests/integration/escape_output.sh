@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8: text from outside reaches the terminal escaped: a process name
+# Text from outside reaches the terminal escaped: a process name
 # with an escape sequence (batch listeners), a filter word echoed in an
 # error, an nft comment added by hand (blocks). No raw ESC byte is printed.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 10, "Filters as ss users type them": in a populated server
+# Filters as ss users type them: in a populated server
 # namespace, every filter example of the ss(8) man page and of iproute2's
 # own filter tests (testsuite/tests/ss/ssfilter.t, its addresses moved to
 # ours), plus each operator, alias, host form, state name and group ss
@@ -102,7 +102,7 @@ FILTERS=(
 	"'src 192.0.2.1 and ( sport = 22 and dport = $CPORT )'"
 	"'( src 192.0.2.1 and sport = 22 ) and dport = $CPORT'"
 	"'( src 0.0.0.0 or src 192.0.2.1 ) and dst 198.51.100.10'"
-	# issue 10's list
+	# the forms operators type most
 	"dport = :22" "sport eq :80" "'( dport = :ssh or sport = :ssh )'" "dport '>=' :1024"
 	"dst 192.0.2.1:80" "dport != :22"
 	# every operator and alias of ss(8)

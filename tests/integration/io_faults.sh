@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8, nothing hangs and nothing is lost silently: --audit-log and
+# Nothing hangs and nothing is lost silently: --audit-log and
 # --record refuse FIFOs and devices at once (no hang), a write that fails
 # (a full disk: a tiny tmpfs in a private mount namespace) makes the exit
 # status non-zero, and in the TUI the failure shows in the status line

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8: the TUI's never-block list is current. A default gateway, a
+# The TUI's never-block list is current. A default gateway, a
 # host address and an sshd peer that appear while the TUI runs are refused
 # by b, like `sockwatch block` refuses them; nothing is sent for them.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 8: the TUI never leaves a raw or blank terminal. SIGPIPE, SIGUSR1
+# The TUI never leaves a raw or blank terminal. SIGPIPE, SIGUSR1
 # and SIGALRM end it with the terminal restored and a message (exit 1);
 # TERM=dumb is refused with a message; a damaged recording says so and
 # stays said; the filter prompt says when it is full. Replays only: nothing here touches the network.

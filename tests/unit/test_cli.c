@@ -128,7 +128,7 @@ static void test_errors_name_the_option(void **state)
 	}
 }
 
-/* Issue 8: what an option means where it is given, said by name. */
+/* What an option means where it is given, said by name. */
 static void test_scope_and_names(void **state)
 {
 	static const struct {
