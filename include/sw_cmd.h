@@ -7,7 +7,6 @@
 #define SW_CMD_H
 
 #include <stdbool.h>
-#include <stddef.h>
 
 #include "sw_cli.h"
 
@@ -20,10 +19,10 @@ struct sw_cmd_entry {
 	 * takes; options given outside their scope are errors. NULL: the
 	 * monitor, whose options the parser checks itself. */
 	const char *const *options;
-	/* Its own arguments (the target, --all): 0, or -1 with a one-line
-	 * message in err. NULL: nothing to check. */
+	/* Its own arguments (the target, --all): 0, or -1 with *cause set
+	 * to a one-line message (sw_cause.h). NULL: nothing to check. */
 	int (*check)(const struct sw_cmd_entry *e, const struct sw_opts *o,
-		     char *err, size_t errlen);
+		     char **cause);
 	/* Runs it; returns the process exit code. */
 	int (*run)(const struct sw_opts *o);
 	bool flush;           /* main checks that stdout was written */

@@ -7,6 +7,7 @@
 
 #include "sw_block.h"
 #include "sw_buf.h"
+#include "sw_cause.h"
 #include "sw_cmd.h"
 
 typedef int (*sw_block_cmd_fn)(struct sw_blocker *b, const struct sw_opts *o);
@@ -63,13 +64,12 @@ static int sw_block_cmd_block(struct sw_blocker *b, const struct sw_opts *o)
 	struct sw_block_req req;
 	struct sw_block_result r;
 	uint32_t states[SW_ST_MAX];
-	char err[SW_BLOCK_MSG_LEN];
 	int n, rc;
 
 	memset(&req, 0, sizeof(req));
 	if (sw_block_target("block", o->target, &req.target) < 0)
 		return 2;
-	n = sw_blocker_count(b, &req.target, states, err, sizeof(err));
+	n = sw_blocker_count(b, &req.target, states, NULL);
 	if (n >= 0) {
 		req.connections = (uint32_t)n;
 		req.states = states;
@@ -217,7 +217,7 @@ static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 		free(cause);
 		return 1;
 	}
-	if (sw_blocker_damage(b, why, sizeof(why)) > 0)
+	if (sw_blocker_damage(b, why, sizeof(why), NULL) > 0)
 		fprintf(stderr, "sockwatch: warning: table inet %s is damaged (%s): "
 			"these blocks may drop nothing until the next block or "
 			"unblock repairs it\n", SW_BLOCK_TABLE, why);
@@ -292,37 +292,33 @@ static int sw_block_run_cleanup(const struct sw_opts *o)
 }
 
 static int sw_block_check_block(const struct sw_cmd_entry *e,
-				const struct sw_opts *o, char *err, size_t errlen)
+				const struct sw_opts *o, char **cause)
 {
 	(void)e;
 	if (o->target)
 		return 0;
-	snprintf(err, errlen, "block: which address? e.g. sockwatch block 203.0.113.7");
-	return -1;
+	return sw_cause_set(cause, "block: which address? e.g. sockwatch "
+			    "block 203.0.113.7");
 }
 
 static int sw_block_check_unblock(const struct sw_cmd_entry *e,
-				  const struct sw_opts *o, char *err, size_t errlen)
+				  const struct sw_opts *o, char **cause)
 {
 	(void)e;
 	if (!o->target && !o->all)
-		snprintf(err, errlen, "unblock: give ADDR[/PREFIX] or --all");
-	else if (o->target && o->all)
-		snprintf(err, errlen,
-			 "unblock: give either ADDR[/PREFIX] or --all, not both");
-	else
-		return 0;
-	return -1;
+		return sw_cause_set(cause, "unblock: give ADDR[/PREFIX] or --all");
+	if (o->target && o->all)
+		return sw_cause_set(cause, "unblock: give either ADDR[/PREFIX] or "
+				    "--all, not both");
+	return 0;
 }
 
 static int sw_block_check_no_target(const struct sw_cmd_entry *e,
-				    const struct sw_opts *o, char *err,
-				    size_t errlen)
+				    const struct sw_opts *o, char **cause)
 {
 	if (!o->target)
 		return 0;
-	snprintf(err, errlen, "%s takes no address", e->label);
-	return -1;
+	return sw_cause_set(cause, "%s takes no address", e->label);
 }
 
 const struct sw_cmd_entry sw_cmd_block_entry = {

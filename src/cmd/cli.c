@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sw_block.h"
+#include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_duration.h"
 
@@ -508,6 +509,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 {
 	const struct sw_cmd_entry *cmd;
 	const char *pos[3] = {NULL, NULL, NULL};
+	char *cause = NULL;
 	uint64_t seen = 0;
 	int npos = 0, c, i;
 
@@ -546,9 +548,13 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		if (sw_cli_saw(seen, 'b'))
 			return sw_cli_fail(err, errlen, "-b/--batch means nothing with %s",
 					   cmd->label);
-		if (sw_cli_check_scope(seen, cmd, err, errlen) < 0 ||
-		    (cmd->check && cmd->check(cmd, o, err, errlen) < 0))
+		if (sw_cli_check_scope(seen, cmd, err, errlen) < 0)
 			return -1;
+		if (cmd->check && cmd->check(cmd, o, &cause) < 0) {
+			sw_cli_fail(err, errlen, "%s", sw_cause_text(cause));
+			free(cause);
+			return -1;
+		}
 	} else if (sw_cli_check_monitor(o, seen, err, errlen) < 0) {
 		return -1;
 	}
