@@ -284,6 +284,14 @@ static int sw_cli_index(int c)
 	return -1;
 }
 
+static void sw_cli_seen(uint64_t *seen, int c)
+{
+	int i = sw_cli_index(c);
+
+	if (i >= 0)
+		*seen |= 1ull << i;
+}
+
 static bool sw_cli_saw(uint64_t seen, int c)
 {
 	int i = sw_cli_index(c);
@@ -349,84 +357,6 @@ static int sw_cli_unknown(const char *arg, int optopt_c, char *err, size_t errle
 				   "%s", (int)n, arg + 2, cands);
 	return sw_cli_fail(err, errlen, "unknown option '--%.*s' (see sockwatch "
 			   "--help)", (int)n, arg + 2);
-}
-
-/* Apply one option getopt returned: 0, or -1 with err. */
-static int sw_cli_option(int c, struct sw_opts *o, char *err, size_t errlen)
-{
-	char on[48];
-
-	switch (c) {
-	case 'b': break;
-	case 'd':
-		if (sw_cli_seconds(optarg, &o->delay_s) < 0 || o->delay_s > 86400)
-			return sw_cli_fail(err, errlen,
-					   "-d/--delay: '%s' is not a number of seconds "
-					   "between 0 and 86400 (e.g. -d 0.5)", optarg);
-		break;
-	case 'n':
-		if (sw_cli_long(optarg, 1, 1000000000L, &o->iterations) < 0)
-			return sw_cli_fail(err, errlen,
-					   "-n/--iterations: '%s' is not a positive whole "
-					   "number (e.g. -n 10)", optarg);
-		break;
-	case 't': o->engine.tcp = true; break;
-	case 'u': o->engine.udp = true; break;
-	case '4': o->engine.v4 = true; break;
-	case '6': o->engine.v6 = true; break;
-	case 'f': o->engine.filter = optarg; break;
-	case 'g':
-		if (sw_cli_group(optarg, &o->engine.group, err, errlen) < 0)
-			return -1;
-		break;
-	case OPT_JSON: o->json = true; break;
-	case OPT_TOP:
-		if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
-			return sw_cli_fail(err, errlen,
-					   "--top: '%s' is not a number of rows "
-					   "(0 = all, e.g. --top 50)", optarg);
-		break;
-	case OPT_NETNS:
-		if (!*optarg || strchr(optarg, '/') || !strcmp(optarg, ".") ||
-		    !strcmp(optarg, ".."))
-			return sw_cli_fail(err, errlen,
-					   "--netns: '%s' is not a namespace name "
-					   "(see 'ip netns list')", optarg);
-		o->engine.netns = optarg;
-		break;
-	case OPT_RECORD: o->engine.record = optarg; break;
-	case OPT_REPLAY: o->engine.replay = optarg; break;
-	case OPT_NO_COLOR: o->no_color = true; break;
-	case OPT_WARN_SR:
-	case OPT_WARN_TW:
-	case OPT_WARN_CW: {
-		long *dst = c == OPT_WARN_SR ? &o->warn_syn_recv
-			  : c == OPT_WARN_TW ? &o->warn_time_wait
-					     : &o->warn_close_wait;
-
-		if (sw_cli_long(optarg, 0, 100000000L, dst) < 0)
-			return sw_cli_fail(err, errlen,
-					   "%s: '%s' is not a socket count (e.g. 500)",
-					   sw_cli_optname(c, on, sizeof(on)), optarg);
-		break;
-	}
-	case OPT_FOR:
-		if (sw_duration_parse(optarg, &o->block_for_s) < 0)
-			return sw_cli_fail(err, errlen,
-					   "--for: '%s' is not a duration; use e.g. 90s, "
-					   "10m, 2h or 1d", optarg);
-		break;
-	case OPT_KILL: o->kill = true; break;
-	case OPT_REASON: o->reason = optarg; break;
-	case OPT_DRY_RUN: o->dry_run = true; break;
-	case OPT_FORCE: o->force = true; break;
-	case OPT_REPLACE: o->replace = true; break;
-	case OPT_ALL: o->all = true; break;
-	case OPT_ALLOW_FILE: o->allow_file = optarg; break;
-	case OPT_AUDIT_LOG: o->audit_log = optarg; break;
-	case OPT_CLEANUP: break;
-	}
-	return 0;
 }
 
 /* "block, unblock or blocks": the words of the table. */
@@ -509,9 +439,9 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 {
 	const struct sw_cmd_entry *cmd;
 	const char *pos[3] = {NULL, NULL, NULL};
-	char *cause = NULL;
+	char *cause = NULL, on[48];
 	uint64_t seen = 0;
-	int npos = 0, c, i;
+	int npos = 0, c;
 
 	sw_cli_defaults(o);
 	/* 0, not 1: glibc then also forgets a half-read "-bd5" cluster of
@@ -520,18 +450,84 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
 				NULL)) != -1) {
-		if (c == 'h' || c == 'V') {
-			o->mode = c == 'h' ? SW_MODE_HELP : SW_MODE_VERSION;
-			return 0;
+		switch (c) {
+		case 'b': break; /* the monitor reads it from seen */
+		case 'd':
+			if (sw_cli_seconds(optarg, &o->delay_s) < 0 || o->delay_s > 86400)
+				return sw_cli_fail(err, errlen,
+						   "-d/--delay: '%s' is not a number of seconds "
+						   "between 0 and 86400 (e.g. -d 0.5)", optarg);
+			break;
+		case 'n':
+			if (sw_cli_long(optarg, 1, 1000000000L, &o->iterations) < 0)
+				return sw_cli_fail(err, errlen,
+						   "-n/--iterations: '%s' is not a positive whole "
+						   "number (e.g. -n 10)", optarg);
+			break;
+		case 't': o->engine.tcp = true; break;
+		case 'u': o->engine.udp = true; break;
+		case '4': o->engine.v4 = true; break;
+		case '6': o->engine.v6 = true; break;
+		case 'f': o->engine.filter = optarg; break;
+		case 'g':
+			if (sw_cli_group(optarg, &o->engine.group, err, errlen) < 0)
+				return -1;
+			break;
+		case OPT_JSON: o->json = true; break;
+		case OPT_TOP:
+			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--top: '%s' is not a number of rows "
+						   "(0 = all, e.g. --top 50)", optarg);
+			break;
+		case OPT_NETNS:
+			if (!*optarg || strchr(optarg, '/') || !strcmp(optarg, ".") ||
+			    !strcmp(optarg, ".."))
+				return sw_cli_fail(err, errlen,
+						   "--netns: '%s' is not a namespace name "
+						   "(see 'ip netns list')", optarg);
+			o->engine.netns = optarg;
+			break;
+		case OPT_RECORD: o->engine.record = optarg; break;
+		case OPT_REPLAY: o->engine.replay = optarg; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_WARN_SR:
+		case OPT_WARN_TW:
+		case OPT_WARN_CW: {
+			long *dst = c == OPT_WARN_SR ? &o->warn_syn_recv
+				  : c == OPT_WARN_TW ? &o->warn_time_wait
+						     : &o->warn_close_wait;
+
+			if (sw_cli_long(optarg, 0, 100000000L, dst) < 0)
+				return sw_cli_fail(err, errlen,
+						   "%s: '%s' is not a socket count (e.g. 500)",
+						   sw_cli_optname(c, on, sizeof(on)), optarg);
+			break;
 		}
-		if (c == ':')
+		case OPT_FOR:
+			if (sw_duration_parse(optarg, &o->block_for_s) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--for: '%s' is not a duration; use e.g. 90s, "
+						   "10m, 2h or 1d", optarg);
+			break;
+		case OPT_KILL: o->kill = true; break;
+		case OPT_REASON: o->reason = optarg; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_REPLACE: o->replace = true; break;
+		case OPT_ALL: o->all = true; break;
+		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
+		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
+		case OPT_CLEANUP: break;
+		case 'h': o->mode = SW_MODE_HELP; return 0;
+		case 'V': o->mode = SW_MODE_VERSION; return 0;
+		case ':':
 			return sw_cli_fail(err, errlen, "%s needs a value (see sockwatch --help)",
 					   argv[optind - 1]);
-		if ((i = sw_cli_index(c)) < 0)
+		default:
 			return sw_cli_unknown(argv[optind - 1], optopt, err, errlen);
-		if (sw_cli_option(c, o, err, errlen) < 0)
-			return -1;
-		seen |= 1ull << i;
+		}
+		sw_cli_seen(&seen, c);
 	}
 	while (optind < argc) {
 		if (npos == 2)
