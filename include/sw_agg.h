@@ -35,6 +35,12 @@ struct sw_remote {
 	uint32_t states[SW_ST_MAX]; /* TCP per-state counts; connected UDP
 				       are counted in count only */
 	uint32_t udp;               /* connected UDP sockets */
+	/* Direction (agg_dir.c): inbound when the local port is one the
+	 * host listens on, else outbound; inbound + outbound = count. */
+	uint32_t inbound, outbound;
+	uint16_t out_port;          /* the remote port of an outbound socket
+				       (the first seen), 0 when none */
+	bool out_ports_many;        /* outbound to more than one port */
 };
 
 #define SW_PROC_NAME_LEN 16
@@ -56,10 +62,12 @@ struct sw_listener {
 	char process[SW_PROC_NAME_LEN]; /* "" when unknown */
 };
 
-/* Grouping of remotes: prefix lengths per family. */
+/* Grouping of remotes: prefix lengths per family; and whether remotes
+ * count only inbound sockets (outbound ones are left out). */
 struct sw_agg_opts {
 	unsigned group_v4; /* 1..32, default 32 */
 	unsigned group_v6; /* 1..128, default 128 */
+	bool inbound_only; /* --inbound, the TUI's i */
 };
 
 /* The counts of one refresh that front ends show above the lists. Listed
@@ -106,6 +114,7 @@ struct sw_agg {
 	uint32_t nrslots;
 	uint32_t *port_syn;   /* [65536] SYN_RECV per local port */
 	uint32_t *port_est;   /* [65536] ESTABLISHED per local port */
+	uint8_t *port_dir;    /* [65536] listening protocols per local port */
 	/* Sorted 4-tuple hashes of the SYN_RECV sockets of two snapshots,
 	 * tagged with the snapshot's mono_ns, to tell an accepted child from a
 	 * new connection. */
@@ -115,6 +124,11 @@ struct sw_agg {
 		uint64_t tag;
 	} syn[2];
 };
+
+/* Direction (agg_dir.c): mark in ports[65536] the local ports cur
+ * listens on; whether s is inbound by them. */
+void sw_agg_dir_ports(uint8_t *ports, const struct sw_snapshot *cur);
+bool sw_agg_dir_inbound(const uint8_t *ports, const struct sw_sock *s);
 
 void sw_agg_init(struct sw_agg *a);
 void sw_agg_free(struct sw_agg *a);

@@ -24,18 +24,21 @@ struct sw_audit_rec {
 
 /* Append one line to b: {"time":"2026-01-02T03:04:05.678Z","action":...,
  * "target":...,"timeout":600,"connections":12,"reason":...,"user":...,
- * "outcome":...,"detail":...,"count":N}\n; absent values are null
- * ("count" only when >= 0). time_ns is wall-clock UTC. */
+ * "netns":...,"outcome":...,"detail":...,"count":N}\n; absent values are
+ * null ("count" only when >= 0; "netns" null: the host's namespace).
+ * time_ns is wall-clock UTC. */
 void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
-		     uint64_t time_ns, const char *user);
+		     uint64_t time_ns, const char *user, const char *netns);
 
 struct sw_audit;
 
-/* Remember the path ("" or "-": no log); the file is opened (append,
+/* Remember the path ("" or "-": no log), who acts and the namespace
+ * acted in (--netns, or NULL); the file is opened (append,
  * created 0640, without blocking) at the first write and must be a
  * regular file: a FIFO or a device is refused. Returns NULL only on
  * ENOMEM. */
-struct sw_audit *sw_audit_new(const char *path, const char *user);
+struct sw_audit *sw_audit_new(const char *path, const char *user,
+			      const char *netns);
 
 /* Open the file now if not yet open. Returns 0, or -1 with *cause (may
  * be NULL; the caller frees it) set to a one-line message ("cannot write

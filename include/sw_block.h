@@ -53,6 +53,9 @@ struct sw_block_opts {
 	const char *netns;      /* NAME under /run/netns to enter before any
 				   netlink socket is opened, or NULL to stay
 				   (the TUI's engine has already entered it) */
+	const char *audit_netns; /* the namespace the audit log names when
+				    netns is NULL because it was entered
+				    already; NULL: netns */
 };
 
 struct sw_blocker;

@@ -5,13 +5,16 @@
 
 #include <stddef.h>
 
-/* Longest duration accepted: a year. */
+/* Durations accepted: a second to a year; SW_DURATION_RANGE says so. */
+#define SW_DURATION_MIN 1.0
 #define SW_DURATION_MAX (365.0 * 86400)
+#define SW_DURATION_RANGE "1s to 365d"
 
 /* Parse "90s", "10m", "2h", "1d" or plain seconds ("1.5"); the unit is
  * case-insensitive and follows the number directly; blanks around are
- * ignored. Returns 0 with *out in seconds, or -1 for anything else, zero,
- * negative or over SW_DURATION_MAX. */
+ * ignored. Returns 0 with *out in seconds; -2 for a duration outside
+ * SW_DURATION_MIN .. SW_DURATION_MAX ("0s", "400d"); -1 for anything
+ * else. */
 int sw_duration_parse(const char *s, double *out);
 
 /* "45s", "9m30s", "2h05m", "3d04h"; "-" for a negative or NaN value.

@@ -34,9 +34,12 @@ struct sw_view_list {
 	uint32_t sel;      /* index into order */
 	uint32_t top;      /* first visible index */
 	uint32_t height;   /* visible rows, set by the layout */
+	int fit_w;         /* widest cell of the pane's fit column, 0: none */
 	int sort;          /* column */
 	bool reverse;      /* against the column's natural direction */
 	bool have_key;
+	bool pinned;       /* moved by the operator: stays on sel_key; else
+			      the selection follows row 1 */
 	struct sw_view_key sel_key;
 };
 
@@ -61,12 +64,25 @@ struct sw_view_confirm {
 	uint32_t count;                 /* its connections when opened */
 	uint32_t states[SW_ST_MAX];
 	uint32_t udp;
+	uint32_t inbound, outbound;     /* its sockets by direction */
+	uint16_t out_port;              /* a remote port this host connects to */
+	bool out_ports_many;
 	struct sw_view_line duration;   /* "10m" */
 	bool kill;                      /* also end its existing connections */
-	int field;                      /* 0 duration, 1 kill */
+	struct sw_view_line reason;     /* stored with the block */
+	int field;                      /* SW_CONFIRM_* */
 	double seconds;                 /* the duration, once accepted */
 	char error[96];                 /* a duration that did not parse */
 };
+
+/* The confirmation's fields, in Tab order. */
+enum { SW_CONFIRM_DURATION, SW_CONFIRM_KILL, SW_CONFIRM_REASON, SW_CONFIRM_NFIELDS };
+
+/* The warning for a target this host connects to, "" for none: "outbound:
+ * this host connects to it (port 5432); blocking it cuts your own
+ * service". Returns buf. */
+char *sw_view_confirm_warning(const struct sw_view_confirm *c, char *buf,
+			      size_t len);
 
 /* ---- the view ---------------------------------------------------------- */
 
@@ -80,7 +96,7 @@ struct sw_view {
 	enum sw_mode_view mode;
 	enum sw_overlay overlay;
 	enum sw_pane focus;       /* focused pane in the main screen */
-	bool show_blocks;         /* blocks pane in place of listeners */
+	bool show_blocks;         /* blocks pane beside the listeners */
 	bool paused;
 	double interval_s;
 	int group;                /* index into the grouping cycle */
@@ -88,6 +104,7 @@ struct sw_view {
 	struct sw_view_list list[SW_PANE_MAX];
 	struct sw_view_detail detail;
 	struct sw_view_line prompt;       /* the filter being typed */
+	char filter_on[SW_VIEW_LINE_MAX + 1]; /* the filter in force */
 	const struct sw_filter_env *filter_env; /* service names, or NULL */
 	char filter_error[256];           /* shown inline under the prompt */
 	int filter_error_pos;
@@ -101,6 +118,8 @@ struct sw_view {
 	bool block_ok;                    /* blocking can be offered */
 	char block_why[256];              /* why not, shown in the blocks pane */
 	char default_duration[16];        /* offered in the confirmation */
+	bool default_kill;                /* --kill: "end its connections" */
+	char default_reason[SW_VIEW_LINE_MAX + 1]; /* --reason */
 	long warn[SW_ST_MAX];             /* highlight thresholds, 0 = none */
 	char msg[160];                    /* a one-line note for the status line;
 					     the TUI shows it, then clears it */
@@ -155,9 +174,20 @@ void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,
  * stays in view (and no blank tail shows while rows above are hidden). */
 void sw_view_list_set_height(struct sw_view_list *l, uint32_t h);
 
-/* Select index i of pane p's list (clamped); updates key and scroll. */
+/* Select index i of pane p's list (clamped); updates key and scroll, and
+ * the selection stays on that row's key from now on (pinned). */
 void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 			 enum sw_pane p, long i);
+
+/* Put pane p's selection back on row 1, following the top (Home, f). */
+void sw_view_list_follow(struct sw_view *v, const struct sw_view_model *m,
+			 enum sw_pane p);
+
+/* When the operator has moved pane p's selection off following the top:
+ * true, with the selected row's name (its label column) in buf. */
+bool sw_view_list_pinned_label(const struct sw_view *v,
+			       const struct sw_view_model *m, enum sw_pane p,
+			       char *buf, size_t len);
 
 /* Grouping cycle: /32,/24,/16 and /128,/64,/48. */
 #define SW_VIEW_NGROUPS 3

@@ -35,6 +35,12 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
  * column (gaps of one space between). Returns the column count. */
 int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max);
 
+/* The same, with a fit column (sw_view_col.fit) growing no wider than
+ * fit_w, its widest cell now (0: no limit); what it leaves goes to the
+ * pane's other growing columns. Drawing and clicks use this one. */
+int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
+			int max);
+
 /* A mouse click at (y, x): on a row selects it and focuses its pane; on a
  * column header sorts by it (again: reverses). Returns SW_R_* flags. */
 unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,

@@ -49,11 +49,13 @@ typedef int (*sw_view_cmp_fn)(const struct sw_view_model *m, uint32_t a,
 
 struct sw_view_col {
 	const char *name;   /* header text */
-	int width;          /* minimum width */
+	int width;          /* minimum width: the name and the sort marker fit */
 	int grow;           /* share of spare width (0: fixed) */
 	bool right;         /* right-aligned */
 	bool bar;           /* cell has a bar filling the spare width */
 	bool desc;          /* natural direction is descending (counts) */
+	bool fit;           /* grows only to its widest cell (the pane's
+			       fit_width) */
 	sw_view_cell_fn cell;
 	sw_view_cmp_fn cmp;
 };
@@ -67,11 +69,14 @@ struct sw_view_key {
 struct sw_view_detail;
 
 /* Where a pane goes (view_layout.c). The main screen is a top band (SIDE
- * on the left, TOP beside it) above BOTTOM; the detail screen is BODY. */
+ * on the left, TOP beside it) above a bottom band: BOTTOM, and NEXT to
+ * its right when both fit at full width, else under it. The detail
+ * screen is BODY. */
 enum sw_view_slot {
 	SW_SLOT_SIDE,
 	SW_SLOT_TOP,
 	SW_SLOT_BOTTOM,
+	SW_SLOT_NEXT,
 	SW_SLOT_BODY,
 };
 
@@ -90,6 +95,10 @@ struct sw_view_pane_def {
 	unsigned (*flags)(const struct sw_view *v, const struct sw_view_model *m,
 			  uint32_t row);
 	bool gutter;        /* two cells before the columns for a B / * mark */
+	/* The gutter's second cell (a remote's direction), "" for none;
+	 * NULL: always empty. */
+	const char *(*mark)(const struct sw_view_model *m, uint32_t row);
+	int label_col;      /* the column that names a row ("following ...") */
 
 	/* The title line's text for n listed rows; NULL: "Title: n". */
 	void (*heading)(const struct sw_view *v, uint32_t n, char *buf,
@@ -114,6 +123,10 @@ struct sw_view_pane_def {
 	 * kernel block that covers the remote). */
 	const struct sw_view_block *(*undo)(const struct sw_view_model *m,
 					     uint32_t row);
+	/* The widest cell of its fit column over the listed rows (order[0..n)).
+	 * NULL: no fit column. */
+	int (*fit_width)(const struct sw_view_model *m, const uint32_t *order,
+			 uint32_t n);
 	bool focus_first;   /* the focused pane when the view starts */
 
 	/* Layout wishes. */

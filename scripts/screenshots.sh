@@ -122,7 +122,8 @@ farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
 ) &
 _sw_pids+=($!)
 sleep 3
-term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file /dev/null
+: >"$TMP/allow" # an empty allow list (a regular file: /dev/null is refused)
+term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
 sleep 5
 shot connflood
 key Home b

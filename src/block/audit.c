@@ -16,6 +16,7 @@
 struct sw_audit {
 	char *path; /* NULL: no log */
 	char *user;
+	char *netns; /* NULL: the host's namespace */
 	int fd;
 	struct sw_buf line;
 	unsigned failures;            /* writes that failed */
@@ -32,7 +33,7 @@ static void sw_audit_str(struct sw_buf *b, const char *key, const char *v)
 }
 
 void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
-		     uint64_t time_ns, const char *user)
+		     uint64_t time_ns, const char *user, const char *netns)
 {
 	char when[40];
 
@@ -51,6 +52,7 @@ void sw_audit_format(struct sw_buf *b, const struct sw_audit_rec *r,
 		sw_buf_puts(b, ",\"connections\":null");
 	sw_audit_str(b, "reason", r->reason);
 	sw_audit_str(b, "user", user);
+	sw_audit_str(b, "netns", netns);
 	sw_audit_str(b, "outcome", r->outcome);
 	sw_audit_str(b, "detail", r->detail);
 	if (r->count >= 0)
@@ -75,7 +77,8 @@ char *sw_audit_user(char *buf, size_t len)
 	return buf;
 }
 
-struct sw_audit *sw_audit_new(const char *path, const char *user)
+struct sw_audit *sw_audit_new(const char *path, const char *user,
+			      const char *netns)
 {
 	struct sw_audit *a = calloc(1, sizeof(*a));
 
@@ -84,9 +87,12 @@ struct sw_audit *sw_audit_new(const char *path, const char *user)
 	a->fd = -1;
 	sw_buf_init(&a->line);
 	a->user = strdup(user ? user : "");
+	if (netns)
+		a->netns = strdup(netns);
 	if (path && *path && strcmp(path, "-") != 0)
 		a->path = strdup(path);
-	if (!a->user || (path && *path && strcmp(path, "-") != 0 && !a->path)) {
+	if (!a->user || (netns && !a->netns) ||
+	    (path && *path && strcmp(path, "-") != 0 && !a->path)) {
 		sw_audit_free(a);
 		return NULL;
 	}
@@ -150,7 +156,7 @@ int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
 	sw_buf_reset(&a->line);
 	sw_audit_format(&a->line, r,
 			(uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
-			a->user);
+			a->user, a->netns);
 	if (a->line.oom) {
 		return sw_audit_failed(a, cause,
 				       sw_cause_fmt("audit log: out of memory"));
@@ -173,5 +179,6 @@ void sw_audit_free(struct sw_audit *a)
 	sw_buf_free(&a->line);
 	free(a->path);
 	free(a->user);
+	free(a->netns);
 	free(a);
 }

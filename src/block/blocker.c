@@ -64,7 +64,7 @@ struct sw_blocker *sw_blocker_open(const struct sw_block_opts *o, char **cause)
 		goto fail;
 	sw_audit_user(b->user, sizeof(b->user));
 	b->audit = sw_audit_new(o->audit_log ? o->audit_log : SW_BLOCK_AUDIT_LOG,
-				b->user);
+				b->user, o->audit_netns ? o->audit_netns : o->netns);
 	if (!b->audit)
 		goto nomem;
 	b->nft = sw_nft_open(&b->unavailable);

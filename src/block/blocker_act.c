@@ -43,8 +43,10 @@ static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
 }
 
 /* A blocked prefix other than t itself sharing an address with it, as the
- * kernel has them now (two small dumps), so an overlap is refused with a
- * name even when the last list is stale. */
+ * kernel has them now (small dumps), so an overlap is refused with a
+ * name even when the last list is stale. A prefix is checked against the
+ * blocked addresses too: a /24 over a blocked /32 is refused like one
+ * over a blocked /25. */
 static const struct sw_block_entry *
 sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 			  struct sw_block_entry *out)
@@ -55,7 +57,9 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 
 	if (!b->nft)
 		return NULL; /* nothing can be blocked */
-	if (sw_nft_dump(b->nft, SW_NFT_NETS, &v, &n, &cap, NULL) == 0) {
+	if (sw_nft_dump(b->nft,
+			t->plen < sw_family_bits(t->family) ? SW_NFT_ALL : SW_NFT_NETS,
+			&v, &n, &cap, NULL) == 0) {
 		for (i = 0; i < n && !hit; i++) {
 			if (sw_prefix_overlaps(&v[i].target, t) &&
 			    !sw_prefix_eq(&v[i].target, t)) {
@@ -288,13 +292,23 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
 			 sw_block_format_left(timeout_s, left, sizeof(left)));
 	{
+		/* the line says what the target held when the block went in
+		 * and how many of those were ended, not what a confirmation
+		 * showed when it opened */
+		int now = sw_blocker_count(b, &t, NULL, NULL);
 		struct sw_audit_rec rec = {
 			.action = "block", .target = target,
 			.timeout_s = e.timeout_s > 0 ? e.timeout_s : -1,
-			.connections = req->connections, .reason = req->reason,
-			.outcome = outcome, .detail = r->comment, .count = -1,
+			.connections = now >= 0 ? (long)now : (long)req->connections,
+			.reason = req->reason, .outcome = outcome,
+			.detail = r->comment, .count = -1,
 		};
 		char msg[SW_BLOCK_MSG_LEN];
+
+		if (req->kill) {
+			r->killed = sw_blocker_kill_into(b, &t, r);
+			rec.count = r->killed;
+		}
 
 		if (sw_audit_write(b->audit, &rec, &cause) < 0) {
 			snprintf(msg, sizeof(msg), "%.80s, but %.160s", r->message,
@@ -311,8 +325,6 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	} else {
 		sw_blocker_append(b, &e); /* ENOMEM: shows at the next refresh */
 	}
-	if (req->kill)
-		r->killed = sw_blocker_kill_into(b, &t, r);
 	return 0;
 }
 

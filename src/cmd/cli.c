@@ -33,8 +33,10 @@ static const char sw_cli_usage_text[] =
 	"                         'state established ( dport = :ssh or sport = :ssh )',\n"
 	"                         'addr 203.0.113.0/24 or not port 22' (see sockwatch(8))\n"
 	"  -g, --group V4[,V6]    group remotes by prefix: -g 24 or -g 24,64\n"
-	"                         (default 32,128)\n"
+	"                         (default 32,128); with -6 alone: -6 -g 64\n"
 	"      --top N            rows of remotes in batch output (default 20; 0 = all)\n"
+	"      --inbound          remotes: only sockets to the host's listening ports\n"
+	"                         (default: all; outbound ones are marked; TUI: i)\n"
 	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
 	"      --record FILE      append each refresh's raw data to FILE\n"
 	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
@@ -44,8 +46,9 @@ static const char sw_cli_usage_text[] =
 	"      --warn-close-wait N TUI: highlight CLOSE_WAIT above N (default 100)\n"
 	"\n"
 	"Blocking:\n"
-	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d (default 10m;\n"
-	"                         in the TUI: the default of b's confirmation)\n"
+	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d, from 1s to\n"
+	"                         365d (default 10m; in the TUI: the default of b's\n"
+	"                         confirmation)\n"
 	"      --kill             also end the target's existing connections\n"
 	"      --reason TEXT      reason stored with the block and in the audit log\n"
 	"                         (the audit log keeps it whole; in the nft comment\n"
@@ -93,6 +96,7 @@ enum {
 	OPT_ALLOW_FILE,
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
+	OPT_INBOUND,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -107,6 +111,7 @@ static const struct option sw_cli_longopts[] = {
 	{"filter", required_argument, NULL, 'f'},
 	{"group", required_argument, NULL, 'g'},
 	{"top", required_argument, NULL, OPT_TOP},
+	{"inbound", no_argument, NULL, OPT_INBOUND},
 	{"netns", required_argument, NULL, OPT_NETNS},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
@@ -184,13 +189,22 @@ static int sw_cli_long_n(const char *s, size_t n, long lo, long hi, long *out)
 	return 0;
 }
 
-static int sw_cli_group(const char *s, struct sw_agg_opts *g, char *err,
-			size_t len)
+/* -g V4[,V6]; with -6 alone a single length is IPv6's (-6 -g 64). */
+static int sw_cli_group(const char *s, bool v6_only, struct sw_agg_opts *g,
+			char *err, size_t len)
 {
 	const char *comma = strchr(s, ',');
 	size_t n4 = comma ? (size_t)(comma - s) : strlen(s);
 	long a = 32, b = 128;
 
+	if (v6_only && !comma) {
+		if (sw_cli_long_n(s, n4, 1, 128, &b) < 0)
+			return sw_cli_fail(err, len,
+					   "--group: '%s' is not an IPv6 prefix length "
+					   "(1-128), e.g. -6 -g 64", s);
+		g->group_v6 = (unsigned)b;
+		return 0;
+	}
 	/* parsed in place: a long value is never cut to a shorter valid one */
 	if ((n4 && sw_cli_long_n(s, n4, 1, 32, &a) < 0) ||
 	    (comma && sw_cli_long_n(comma + 1, strlen(comma + 1), 1, 128, &b) < 0) ||
@@ -260,6 +274,7 @@ static const struct {
 	{'g', "the TUI and batch mode"},
 	{OPT_JSON, "batch mode and 'blocks'"},
 	{OPT_TOP, "batch mode"},
+	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_RECORD, "the TUI and batch mode"},
 	{OPT_REPLAY, "the TUI and batch mode"},
 	{OPT_NO_COLOR, "the TUI"},
@@ -438,6 +453,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		 size_t errlen)
 {
 	const struct sw_cmd_entry *cmd;
+	const char *group = NULL; /* -g, read once -4 / -6 are known */
 	const char *pos[3] = {NULL, NULL, NULL};
 	char *cause = NULL, on[48];
 	uint64_t seen = 0;
@@ -469,11 +485,9 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case '4': o->engine.v4 = true; break;
 		case '6': o->engine.v6 = true; break;
 		case 'f': o->engine.filter = optarg; break;
-		case 'g':
-			if (sw_cli_group(optarg, &o->engine.group, err, errlen) < 0)
-				return -1;
-			break;
+		case 'g': group = optarg; break;
 		case OPT_JSON: o->json = true; break;
+		case OPT_INBOUND: o->engine.group.inbound_only = true; break;
 		case OPT_TOP:
 			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
 				return sw_cli_fail(err, errlen,
@@ -504,12 +518,19 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 						   sw_cli_optname(c, on, sizeof(on)), optarg);
 			break;
 		}
-		case OPT_FOR:
-			if (sw_duration_parse(optarg, &o->block_for_s) < 0)
+		case OPT_FOR: {
+			int rc = sw_duration_parse(optarg, &o->block_for_s);
+
+			if (rc == -2)
+				return sw_cli_fail(err, errlen,
+						   "--for: '%s' is out of range: a block lasts "
+						   SW_DURATION_RANGE, optarg);
+			if (rc < 0)
 				return sw_cli_fail(err, errlen,
 						   "--for: '%s' is not a duration; use e.g. 90s, "
 						   "10m, 2h or 1d", optarg);
 			break;
+		}
 		case OPT_KILL: o->kill = true; break;
 		case OPT_REASON: o->reason = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
@@ -529,6 +550,9 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		}
 		sw_cli_seen(&seen, c);
 	}
+	if (group && sw_cli_group(group, o->engine.v6 && !o->engine.v4,
+				  &o->engine.group, err, errlen) < 0)
+		return -1;
 	while (optind < argc) {
 		if (npos == 2)
 			return sw_cli_fail(err, errlen,

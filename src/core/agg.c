@@ -23,6 +23,7 @@ void sw_agg_free(struct sw_agg *a)
 	free(a->rslots);
 	free(a->port_syn);
 	free(a->port_est);
+	free(a->port_dir);
 	free(a->syn[0].keys);
 	free(a->syn[1].keys);
 	sw_agg_init(a);
@@ -270,12 +271,14 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	if (!a->port_syn) {
 		a->port_syn = calloc(SW_NPORTS, sizeof(*a->port_syn));
 		a->port_est = calloc(SW_NPORTS, sizeof(*a->port_est));
-		if (!a->port_syn || !a->port_est)
+		a->port_dir = calloc(SW_NPORTS, sizeof(*a->port_dir));
+		if (!a->port_syn || !a->port_est || !a->port_dir)
 			return sw_agg_fail(a);
 	} else {
 		memset(a->port_syn, 0, SW_NPORTS * sizeof(*a->port_syn));
 		memset(a->port_est, 0, SW_NPORTS * sizeof(*a->port_est));
 	}
+	sw_agg_dir_ports(a->port_dir, cur);
 	if (!a->rslots && sw_agg_rehash(a) < 0)
 		return sw_agg_fail(a);
 	memset(a->rslots, 0, (size_t)a->nrslots * sizeof(*a->rslots));
@@ -352,9 +355,12 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			l->backlog = tcp ? s->wqueue : 0;
 			l->inode = s->inode;
 		} else if (sw_sock_has_peer(s)) {
+			bool in = sw_agg_dir_inbound(a->port_dir, s);
 			struct sw_prefix key;
 			struct sw_remote *r;
 
+			if (!in && o && o->inbound_only)
+				continue;
 			sw_prefix_make(&key, s->family, s->dst,
 				       s->family == SW_V4 ? g4 : g6);
 			r = sw_agg_remote(a, &key);
@@ -369,6 +375,14 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			else
 				r->udp++;
 			r->new_conns += new_conn;
+			if (in) {
+				r->inbound++;
+			} else {
+				if (r->outbound++ == 0)
+					r->out_port = s->dport;
+				else if (r->out_port != s->dport)
+					r->out_ports_many = true;
+			}
 		}
 	}
 

@@ -36,8 +36,10 @@ int sw_duration_parse(const char *s, double *out)
 	}
 	while (isspace((unsigned char)*end))
 		end++;
-	if (*end || !(v > 0) || v > SW_DURATION_MAX)
+	if (*end)
 		return -1;
+	if (!(v >= SW_DURATION_MIN) || v > SW_DURATION_MAX)
+		return -2;
 	*out = v;
 	return 0;
 }

@@ -109,11 +109,13 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		const struct sw_remote *r = &a->remotes[i];
 
 		sw_buf_printf(b, "%s{\"addr\": \"%s\", \"prefix\": %u, \"count\": %u, "
-			      "\"time_wait\": %u, \"new\": %u, \"new_per_s\": ",
+			      "\"time_wait\": %u, \"inbound\": %u, \"outbound\": %u, "
+			      "\"new\": %u, \"new_per_s\": ",
 			      i ? ", " : "",
 			      sw_addr_format(r->pfx.family, r->pfx.bytes, addr,
 					     sizeof(addr)),
-			      r->pfx.plen, r->count, r->tw, r->new_conns);
+			      r->pfx.plen, r->count, r->tw, r->inbound, r->outbound,
+			      r->new_conns);
 		sw_report_json_rate(b, a->have_prev, r->new_per_s);
 		sw_buf_puts(b, ", \"states\": {");
 		for (k = 0; k < sw_state_norder; k++)
@@ -204,7 +206,9 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 			      sw_prefix_format(&r->pfx, addr, sizeof(addr)),
 			      r->count, r->tw);
 		sw_report_text_rate(b, a->have_prev, r->new_per_s, 8);
-		sw_buf_printf(b, "  %s\n", st);
+		sw_buf_printf(b, "  %s%s\n", st,
+			      !r->outbound ? "" : r->inbound ? "  (partly outbound)"
+							      : "  (outbound)");
 	}
 
 	sw_buf_printf(b, "\n%-5s %-46s %8s %8s %8s %8s  %s\n", "PROTO",

@@ -17,11 +17,13 @@ const struct sw_view_binding sw_view_bindings[] = {
 	{ SW_KEY_UP, SW_A_UP },            { SW_KEY_DOWN, SW_A_DOWN },
 	{ 'k', SW_A_UP },                  { 'j', SW_A_DOWN },
 	{ SW_KEY_PGUP, SW_A_PGUP },        { SW_KEY_PGDN, SW_A_PGDN },
-	{ SW_KEY_HOME, SW_A_HOME },        { SW_KEY_END, SW_A_END },
+	{ SW_KEY_HOME, SW_A_HOME },        { 'f', SW_A_HOME },
+	{ SW_KEY_END, SW_A_END },
 	{ '<', SW_A_SORT_PREV },           { '>', SW_A_SORT_NEXT },
 	{ ',', SW_A_SORT_PREV },           { '.', SW_A_SORT_NEXT },
 	{ 'r', SW_A_SORT_REVERSE },        { '/', SW_A_FILTER },
-	{ 'g', SW_A_GROUP },               { ' ', SW_A_PAUSE },
+	{ 'g', SW_A_GROUP },               { 'i', SW_A_INBOUND },
+	{ ' ', SW_A_PAUSE },
 	{ '+', SW_A_INTERVAL_UP },         { '=', SW_A_INTERVAL_UP },
 	{ '-', SW_A_INTERVAL_DOWN },       { SW_KEY_ENTER, SW_A_OPEN },
 	{ SW_KEY_ESC, SW_A_CLOSE },        { SW_KEY_LEFT, SW_A_CLOSE },
@@ -36,17 +38,18 @@ const struct sw_view_binding sw_view_bindings[] = {
 static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_FOCUS_NEXT] = { "Tab S-Tab", "focus the next / previous pane" },
 	[SW_A_FOCUS_PREV] = { "S-Tab", "" },
-	[SW_A_UP] = { "Up Dn PgUp PgDn Home End", "move the selection (also j k)" },
+	[SW_A_UP] = { "Up Dn PgUp PgDn End", "move the selection (j k); then it stays there" },
 	[SW_A_DOWN] = { "Down", "" },
 	[SW_A_PGUP] = { "PgUp", "" },
 	[SW_A_PGDN] = { "PgDn", "" },
-	[SW_A_HOME] = { "Home", "" },
+	[SW_A_HOME] = { "Home f", "back to row 1, following the top (the default)" },
 	[SW_A_END] = { "End", "" },
 	[SW_A_SORT_PREV] = { "<", "" },
-	[SW_A_SORT_NEXT] = { "< >", "sort by the previous / next column" },
-	[SW_A_SORT_REVERSE] = { "r", "reverse the sort order" },
-	[SW_A_FILTER] = { "/", "filter, ss's too: dport = :https (Esc clears)" },
-	[SW_A_GROUP] = { "g", "group remotes: /32 /24 /16 (IPv6 /128 /64 /48)" },
+	[SW_A_SORT_NEXT] = { "< > r", "sort by the previous / next column; r reverses" },
+	[SW_A_SORT_REVERSE] = { "r", "" },
+	[SW_A_FILTER] = { "/", "filter (ss syntax too); empty Enter clears it" },
+	[SW_A_GROUP] = { "g i", "group /32 /24 /16 (/128 /64 /48); i: inbound only" },
+	[SW_A_INBOUND] = { "i", "" },
 	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
 	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
 	[SW_A_INTERVAL_DOWN] = { "-", "" },
@@ -54,9 +57,9 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_CLOSE] = { "Esc", "" },
 	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
 	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
-	[SW_A_BLOCKS] = { "B", "show / hide the blocks pane" },
-	[SW_A_HELP] = { "? F1", "this help" },
-	[SW_A_QUIT] = { "q F10", "quit" },
+	[SW_A_BLOCKS] = { "B", "blocks pane beside the listeners: show / hide" },
+	[SW_A_HELP] = { "? F1  q F10", "this help; quit" },
+	[SW_A_QUIT] = { "q F10", "" },
 };
 
 enum sw_action sw_view_key_action(int key)
@@ -79,7 +82,7 @@ const struct sw_view_action_def *sw_view_action_def(enum sw_action a)
 /* ---- steps ---------------------------------------------------------- */
 
 static const struct sw_agg_opts sw_view_groups[SW_VIEW_NGROUPS] = {
-	{ 32, 128 }, { 24, 64 }, { 16, 48 },
+	{ 32, 128, false }, { 24, 64, false }, { 16, 48, false },
 };
 
 void sw_view_group_opts(int group, struct sw_agg_opts *out)

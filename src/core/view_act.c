@@ -74,7 +74,7 @@ static unsigned sw_view_a_pgdn(struct sw_view *v, const struct sw_view_model *m)
 
 static unsigned sw_view_a_home(struct sw_view *v, const struct sw_view_model *m)
 {
-	sw_view_list_select(v, m, sw_view_active(v), 0);
+	sw_view_list_follow(v, m, sw_view_active(v));
 	return SW_R_REDRAW;
 }
 
@@ -126,9 +126,25 @@ static unsigned sw_view_a_filter(struct sw_view *v,
 
 static unsigned sw_view_a_group(struct sw_view *v, const struct sw_view_model *m)
 {
+	bool in = v->grouping.inbound_only;
+
 	(void)m;
 	v->group = (v->group + 1) % SW_VIEW_NGROUPS;
 	sw_view_group_opts(v->group, &v->grouping);
+	v->grouping.inbound_only = in;
+	return SW_R_GROUP | SW_R_REDRAW;
+}
+
+/* i: remotes count only their inbound sockets (or all again). */
+static unsigned sw_view_a_inbound(struct sw_view *v,
+				  const struct sw_view_model *m)
+{
+	(void)m;
+	v->grouping.inbound_only = !v->grouping.inbound_only;
+	snprintf(v->msg, sizeof(v->msg), "%s",
+		 v->grouping.inbound_only
+			 ? "remotes: inbound only (i shows all)"
+			 : "remotes: inbound and outbound");
 	return SW_R_GROUP | SW_R_REDRAW;
 }
 
@@ -178,6 +194,7 @@ static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 		if (sw_view_pane_on(v, p, SW_V_DETAIL)) {
 			v->list[p].sel = v->list[p].top = 0;
 			v->list[p].have_key = false;
+			v->list[p].pinned = false;
 			sw_view_list_sync(v, m, p);
 		}
 	return SW_R_REDRAW;
@@ -245,11 +262,19 @@ static unsigned sw_view_a_block(struct sw_view *v, const struct sw_view_model *m
 	memset(c, 0, sizeof(*c));
 	c->target = p;
 	if (row >= 0) {
-		c->count = m->remotes[row].count;
-		memcpy(c->states, m->remotes[row].states, sizeof(c->states));
-		c->udp = m->remotes[row].udp;
+		const struct sw_remote *r = &m->remotes[row];
+
+		c->count = r->count;
+		memcpy(c->states, r->states, sizeof(c->states));
+		c->udp = r->udp;
+		c->inbound = r->inbound;
+		c->outbound = r->outbound;
+		c->out_port = r->out_port;
+		c->out_ports_many = r->out_ports_many;
 	}
 	sw_view_line_set(&c->duration, v->default_duration);
+	sw_view_line_set(&c->reason, v->default_reason);
+	c->kill = v->default_kill;
 	v->overlay = SW_O_CONFIRM;
 	return SW_R_REDRAW;
 }
@@ -305,20 +330,21 @@ static unsigned sw_view_a_unblock(struct sw_view *v,
 	return SW_R_REDRAW;
 }
 
+/* B: the blocks pane beside (or under) the listeners takes the focus;
+ * hidden again, the focus goes back to the first pane (the remotes). */
 static unsigned sw_view_a_blocks(struct sw_view *v,
 				 const struct sw_view_model *m)
 {
-	enum sw_view_slot slot = sw_view_pane(v->focus)->slot;
-	bool lost = sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	bool lost;
 	int p;
 
 	v->show_blocks = !v->show_blocks;
-	/* the focus stays in its slot, on the pane shown there now */
-	lost = lost && !sw_view_pane_on(v, v->focus, SW_V_MAIN);
+	lost = !sw_view_pane_on(v, v->focus, SW_V_MAIN);
 	for (p = 0; p < SW_PANE_MAX; p++) {
 		if (!sw_view_pane_on(v, p, SW_V_MAIN))
 			continue;
-		if (lost && sw_view_pane(p)->slot == slot) {
+		if ((v->show_blocks && p == SW_PANE_BLOCKS) ||
+		    (lost && sw_view_pane(p)->focus_first)) {
 			v->focus = p;
 			lost = false;
 		}
@@ -355,6 +381,7 @@ static const sw_view_act_fn sw_view_act_fns[SW_A_MAX] = {
 	[SW_A_SORT_REVERSE] = sw_view_a_reverse,
 	[SW_A_FILTER] = sw_view_a_filter,
 	[SW_A_GROUP] = sw_view_a_group,
+	[SW_A_INBOUND] = sw_view_a_inbound,
 	[SW_A_PAUSE] = sw_view_a_pause,
 	[SW_A_INTERVAL_UP] = sw_view_a_ival_up,
 	[SW_A_INTERVAL_DOWN] = sw_view_a_ival_down,
@@ -405,50 +432,77 @@ static unsigned sw_view_prompt_key(struct sw_view *v, int key)
 		v->filter_error_pos = -1;
 		return SW_R_REDRAW;
 	case SW_LINE_CANCEL:
-		/* Esc clears the filter */
-		sw_view_line_set(&v->prompt, "");
+		/* Esc drops the edit: the filter in force stays */
+		sw_view_line_set(&v->prompt, v->filter_on);
 		v->filter_error[0] = '\0';
 		v->overlay = SW_O_NONE;
-		return SW_R_FILTER | SW_R_REDRAW;
+		return SW_R_REDRAW;
 	case SW_LINE_ACCEPT:
+		/* an empty line clears the filter */
 		sw_view_check_filter(v);
 		if (v->filter_error[0])
 			return SW_R_REDRAW;
 		v->overlay = SW_O_NONE;
+		snprintf(v->filter_on, sizeof(v->filter_on), "%s", v->prompt.buf);
 		return SW_R_FILTER | SW_R_REDRAW;
 	}
 	return 0;
 }
 
+char *sw_view_confirm_warning(const struct sw_view_confirm *c, char *buf,
+			      size_t len)
+{
+	char port[40] = "";
+
+	if (!c->outbound) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	if (c->out_port)
+		snprintf(port, sizeof(port), " (port %u%s)", c->out_port,
+			 c->out_ports_many ? " and others" : "");
+	snprintf(buf, len,
+		 "%s: this host connects to it%s; blocking it cuts your own service",
+		 c->inbound ? "partly outbound" : "outbound", port);
+	return buf;
+}
+
 static unsigned sw_view_confirm_key(struct sw_view *v, int key)
 {
 	struct sw_view_confirm *c = &v->confirm;
+	int rc;
 
 	switch (key) {
 	case SW_KEY_ESC:
 		v->overlay = SW_O_NONE;
 		return SW_R_REDRAW;
 	case SW_KEY_ENTER:
-		if (sw_duration_parse(c->duration.buf, &c->seconds)) {
+		rc = sw_duration_parse(c->duration.buf, &c->seconds);
+		if (rc) {
 			snprintf(c->error, sizeof(c->error),
-				 "'%.32s' is not a duration: try 90s, 10m, 2h",
+				 rc == -2 ? "'%.32s' is out of range: " SW_DURATION_RANGE
+					  : "'%.32s' is not a duration: try 90s, 10m, 2h",
 				 c->duration.buf);
-			c->field = 0;
+			c->field = SW_CONFIRM_DURATION;
 			return SW_R_REDRAW;
 		}
 		v->overlay = SW_O_NONE;
 		return SW_R_BLOCK | SW_R_REDRAW;
 	case SW_KEY_TAB:
+	case SW_KEY_DOWN:
+		c->field = (c->field + 1) % SW_CONFIRM_NFIELDS;
+		return SW_R_REDRAW;
 	case SW_KEY_BTAB:
 	case SW_KEY_UP:
-	case SW_KEY_DOWN:
-		c->field = !c->field;
+		c->field = (c->field + SW_CONFIRM_NFIELDS - 1) % SW_CONFIRM_NFIELDS;
 		return SW_R_REDRAW;
-	case 'k':
+	}
+	/* k toggles from the duration too; the reason takes any text */
+	if (key == 'k' && c->field != SW_CONFIRM_REASON) {
 		c->kill = !c->kill;
 		return SW_R_REDRAW;
 	}
-	if (c->field == 1) {
+	if (c->field == SW_CONFIRM_KILL) {
 		if (key == ' ' || key == SW_KEY_LEFT || key == SW_KEY_RIGHT)
 			c->kill = !c->kill;
 		else if (key == 'y')
@@ -457,7 +511,8 @@ static unsigned sw_view_confirm_key(struct sw_view *v, int key)
 			c->kill = false;
 		return SW_R_REDRAW;
 	}
-	sw_view_line_key(&c->duration, key);
+	sw_view_line_key(c->field == SW_CONFIRM_REASON ? &c->reason : &c->duration,
+			 key);
 	c->error[0] = '\0';
 	return SW_R_REDRAW;
 }

@@ -34,21 +34,82 @@ static int sw_view_all_rows(int p)
 	return def && def->all_rows ? (int)def->nrows(NULL) : 0;
 }
 
+/* Width a pane needs for every column at its own width. */
+static int sw_view_min_width(int p)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	int w = def->gutter ? 2 : 0, i;
+
+	for (i = 0; i < def->ncols; i++)
+		w += def->cols[i].width + (i ? 1 : 0);
+	return w;
+}
+
+/* Rows a bottom pane wants: its chrome and its rows (one when empty, for
+ * what it says then), and one spare. */
+static int sw_view_want_rows(const struct sw_view *v, int p)
+{
+	uint32_t n = v->list[p].n;
+
+	return SW_VIEW_PANE_CHROME + (n ? (int)n : 1) + 1;
+}
+
+/* The bottom band: BOTTOM, with NEXT beside it when both fit at full
+ * width, else under it. y, h: the band. */
+static void sw_view_layout_bottom(int bottom, int next, int y, int h,
+				  int cols, struct sw_view_layout *out)
+{
+	int nw, top_h;
+
+	if (next < 0) {
+		if (bottom >= 0)
+			out->pane[bottom] = sw_view_rect(y, 0, h, cols);
+		return;
+	}
+	if (bottom < 0) {
+		out->pane[next] = sw_view_rect(y, 0, h, cols);
+		return;
+	}
+	if (sw_view_min_width(bottom) + 1 + sw_view_min_width(next) <= cols) {
+		nw = sw_view_min_width(next) +
+		     (cols - sw_view_min_width(bottom) - 1 - sw_view_min_width(next)) / 3;
+		out->pane[bottom] = sw_view_rect(y, 0, h, cols - nw - 1);
+		out->pane[next] = sw_view_rect(y, cols - nw, h, nw);
+		return;
+	}
+	top_h = h / 2;
+	out->pane[bottom] = sw_view_rect(y, 0, top_h, cols);
+	out->pane[next] = sw_view_rect(y + top_h, 0, h - top_h, cols);
+}
+
 /* The main screen: the top band holds every row of an all_rows pane;
- * extra height goes 3:2 to the band and to BOTTOM. SIDE grows by a fifth
- * of the columns past 80, up to its width_max. */
+ * extra height goes 3:2 to the band and to the bottom band, which gives
+ * back to the top band the rows its panes do not use. SIDE grows by a
+ * fifth of the columns past 80, up to its width_max. */
 static void sw_view_layout_main(const struct sw_view *v, int body_y,
 				int body_h, int cols, struct sw_view_layout *out)
 {
 	int side = sw_view_in_slot(v, SW_SLOT_SIDE);
 	int top = sw_view_in_slot(v, SW_SLOT_TOP);
 	int bottom = sw_view_in_slot(v, SW_SLOT_BOTTOM);
-	int top_h = body_h * 3 / 5, sw = 0, need;
+	int next = sw_view_in_slot(v, SW_SLOT_NEXT);
+	int top_h = body_h * 3 / 5, sw = 0, need, want = 0;
 
 	need = sw_view_all_rows(side) > sw_view_all_rows(top)
 		       ? sw_view_all_rows(side) : sw_view_all_rows(top);
 	if (need && top_h < SW_VIEW_PANE_CHROME + need)
 		top_h = SW_VIEW_PANE_CHROME + need;
+	if (bottom >= 0)
+		want = sw_view_want_rows(v, bottom);
+	if (next >= 0) {
+		int w = sw_view_want_rows(v, next);
+		bool beside = bottom < 0 ||
+			      sw_view_min_width(bottom) + 1 + sw_view_min_width(next) <= cols;
+
+		want = beside ? (want > w ? want : w) : want + w;
+	}
+	if (want && body_h - top_h > want)
+		top_h = body_h - want;
 	if (side >= 0) {
 		const struct sw_view_pane_def *def = sw_view_pane(side);
 
@@ -60,9 +121,8 @@ static void sw_view_layout_main(const struct sw_view *v, int body_y,
 	}
 	if (top >= 0)
 		out->pane[top] = sw_view_rect(body_y, sw, top_h, cols - sw);
-	if (bottom >= 0)
-		out->pane[bottom] =
-			sw_view_rect(body_y + top_h, 0, body_h - top_h, cols);
+	sw_view_layout_bottom(bottom, next, body_y + top_h, body_h - top_h, cols,
+			      out);
 }
 
 void sw_view_layout(struct sw_view *v, int rows, int cols,
@@ -104,13 +164,22 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 
 int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)
 {
+	return sw_view_columns_fit(p, w, 0, xs, ws, max);
+}
+
+int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
+			int max)
+{
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	int n = def->ncols < max ? def->ncols : max;
 	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
+	int last = -1; /* the last growing column without a fit */
 
 	for (i = 0; i < n; i++) {
 		need += def->cols[i].width + (i ? 1 : 0);
 		grow += def->cols[i].grow;
+		if (def->cols[i].grow && !(def->cols[i].fit && fit_w > 0))
+			last = i;
 	}
 	spare = w - need;
 	for (i = 0; i < n; i++) {
@@ -119,24 +188,28 @@ int sw_view_columns(enum sw_pane p, int w, int *xs, int *ws, int max)
 		if (spare > 0 && grow > 0 && def->cols[i].grow) {
 			int add = spare * def->cols[i].grow / grow;
 
+			/* no wider than its widest cell: the rest goes on */
+			if (def->cols[i].fit && fit_w > 0 && last >= 0 &&
+			    add > fit_w - cw)
+				add = fit_w > cw ? fit_w - cw : 0;
 			given += add;
 			cw += add;
 		}
-		xs[i] = x;
 		ws[i] = cw;
-		x += cw + 1;
 	}
-	/* rounding leftovers go to the last growing column */
-	if (spare > 0 && grow > 0)
-		for (i = n - 1; i >= 0; i--)
-			if (def->cols[i].grow) {
-				int j;
-
-				ws[i] += spare - given;
-				for (j = i + 1; j < n; j++)
-					xs[j] += spare - given;
-				break;
-			}
+	/* rounding leftovers (and what a fit column left) go to the last
+	 * growing column */
+	if (spare > 0 && grow > 0) {
+		if (last < 0)
+			for (i = n - 1; i >= 0 && last < 0; i--)
+				if (def->cols[i].grow)
+					last = i;
+		ws[last] += spare - given;
+	}
+	for (i = 0; i < n; i++) {
+		xs[i] = x;
+		x += ws[i] + 1;
+	}
 	/* too narrow: clip, never overlap */
 	for (i = 0; i < n; i++) {
 		if (xs[i] >= w)
@@ -179,7 +252,7 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 	if (y == 1) {
 		const struct sw_view_list *li = &v->list[p];
 
-		n = sw_view_columns(p, l->pane[p].w, xs, ws, 16);
+		n = sw_view_columns_fit(p, l->pane[p].w, li->fit_w, xs, ws, 16);
 		for (i = 0; i < n; i++)
 			if (ws[i] > 0 && x >= xs[i] && x < xs[i] + ws[i] + 1) {
 				/* the sorted column again: reverse it */

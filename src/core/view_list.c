@@ -1,8 +1,11 @@
 /* view_list.c - each pane's row order, selection and scroll. Rows are
  * sorted on the pane's column with ties broken on the row's stable key
  * (so equal rows never swap between refreshes), then the direction is
- * applied; the selection is remembered by key, not position. */
+ * applied. Until the operator moves it, a pane's selection follows row 1
+ * (as top does); once moved, it is remembered by key, not position, until
+ * Home or f puts it back on the top. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,9 +58,12 @@ static int sw_view_row_cmp(const void *pa, const void *pb, void *arg)
 	return c->reverse ? -r : r;
 }
 
+/* Scroll only as far as the selection needs: row 1 stays in view while
+ * the selection is within the first screen. A pane off the screen
+ * (height 0) keeps its place for when it comes back. */
 static void sw_view_list_scroll(struct sw_view_list *l)
 {
-	uint32_t h = l->height ? l->height : 1;
+	uint32_t h = l->height;
 
 	if (l->n == 0) {
 		l->sel = l->top = 0;
@@ -65,7 +71,11 @@ static void sw_view_list_scroll(struct sw_view_list *l)
 	}
 	if (l->sel >= l->n)
 		l->sel = l->n - 1;
-	if (l->sel < l->top)
+	if (h == 0)
+		return;
+	if (l->sel < h)
+		l->top = 0;
+	else if (l->sel < l->top)
 		l->top = l->sel;
 	else if (l->sel >= l->top + h)
 		l->top = l->sel - h + 1;
@@ -119,8 +129,11 @@ int sw_view_list_sync(struct sw_view *v, const struct sw_view_model *m,
 	ctx.reverse = l->reverse;
 	if (n > 1)
 		qsort_r(l->order, n, sizeof(*l->order), sw_view_row_cmp, &ctx);
+	l->fit_w = def->fit_width ? def->fit_width(m, l->order, n) : 0;
 
-	if (l->have_key) {
+	if (!l->pinned) {
+		l->sel = 0;
+	} else if (l->have_key) {
 		struct sw_view_key k;
 
 		for (i = 0; i < n; i++) {
@@ -157,8 +170,38 @@ void sw_view_list_select(struct sw_view *v, const struct sw_view_model *m,
 	if ((unsigned long)i >= l->n)
 		i = (long)l->n - 1;
 	l->sel = (uint32_t)i;
+	l->pinned = true;
 	sw_view_list_scroll(l);
 	sw_view_list_set_key(l, sw_view_pane(p), m);
+}
+
+void sw_view_list_follow(struct sw_view *v, const struct sw_view_model *m,
+			 enum sw_pane p)
+{
+	struct sw_view_list *l = &v->list[p];
+
+	l->pinned = false;
+	l->sel = l->top = 0;
+	sw_view_list_scroll(l);
+	sw_view_list_set_key(l, sw_view_pane(p), m);
+}
+
+bool sw_view_list_pinned_label(const struct sw_view *v,
+			       const struct sw_view_model *m, enum sw_pane p,
+			       char *buf, size_t len)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	const struct sw_view_list *l = &v->list[p];
+	struct sw_view_cell c;
+
+	if (!l->pinned || l->n == 0 || len == 0)
+		return false;
+	c.text[0] = '\0';
+	c.bar = -1;
+	def->cols[def->label_col < def->ncols ? def->label_col : 0].cell(
+		m, l->order[l->sel], &c);
+	snprintf(buf, len, "%s", c.text);
+	return true;
 }
 
 void sw_view_list_move(struct sw_view *v, const struct sw_view_model *m,

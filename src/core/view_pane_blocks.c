@@ -107,11 +107,11 @@ static unsigned sw_view_blocks_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_blocks_cols[] = {
-	{ .name = "TARGET", .width = 18, .grow = 2,
+	{ .name = "TARGET", .width = 31, .grow = 2,
 	  .cell = sw_view_blocks_target, .cmp = sw_view_blocks_cmp_target },
-	{ .name = "EXPIRES", .width = 7, .right = true,
+	{ .name = "EXPIRES", .width = 8, .right = true,
 	  .cell = sw_view_blocks_expires, .cmp = sw_view_blocks_cmp_expires },
-	{ .name = "DROPPED", .width = 7, .right = true, .desc = true,
+	{ .name = "DROPPED", .width = 8, .right = true, .desc = true,
 	  .cell = sw_view_blocks_packets, .cmp = sw_view_blocks_cmp_packets },
 	{ .name = "REASON", .width = 10, .grow = 3,
 	  .cell = sw_view_blocks_reason, .cmp = sw_view_blocks_cmp_reason },
@@ -147,6 +147,6 @@ const struct sw_view_pane_def sw_view_pane_blocks = {
 	.gutter = true,
 	.empty = sw_view_blocks_empty,
 	.undo = sw_view_blocks_undo,
-	.slot = SW_SLOT_BOTTOM,
+	.slot = SW_SLOT_NEXT,
 	.shown = sw_view_blocks_shown,
 };

@@ -210,7 +210,7 @@ static unsigned sw_view_listeners_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_listeners_cols[] = {
-	{ .name = "PROTO", .width = 5, .cell = sw_view_listeners_proto,
+	{ .name = "PROTO", .width = 6, .cell = sw_view_listeners_proto,
 	  .cmp = sw_view_listeners_cmp_proto },
 	{ .name = "LOCAL", .width = 17, .grow = 3,
 	  .cell = sw_view_listeners_local, .cmp = sw_view_listeners_cmp_local },
@@ -218,11 +218,11 @@ static const struct sw_view_col sw_view_listeners_cols[] = {
 	  .cell = sw_view_listeners_proc, .cmp = sw_view_listeners_cmp_proc },
 	{ .name = "ACCEPTQ", .width = 11, .right = true, .desc = true,
 	  .cell = sw_view_listeners_queue, .cmp = sw_view_listeners_cmp_queue },
-	{ .name = "FILL", .width = 4, .grow = 1, .bar = true, .desc = true,
+	{ .name = "FILL", .width = 5, .grow = 1, .bar = true, .desc = true,
 	  .cell = sw_view_listeners_bar, .cmp = sw_view_listeners_cmp_queue },
 	{ .name = "SYNQ", .width = 11, .right = true, .desc = true,
 	  .cell = sw_view_listeners_syn, .cmp = sw_view_listeners_cmp_synq },
-	{ .name = "SFILL", .width = 5, .grow = 1, .bar = true, .desc = true,
+	{ .name = "SFILL", .width = 6, .grow = 1, .bar = true, .desc = true,
 	  .cell = sw_view_listeners_syn_bar, .cmp = sw_view_listeners_cmp_synq },
 	{ .name = "ESTAB", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_listeners_est, .cmp = sw_view_listeners_cmp_est },
@@ -258,10 +258,13 @@ static void sw_view_listeners_open(const struct sw_view_model *m,
 		 sw_proto_name(d->proto), ep);
 }
 
-/* The blocks pane takes its place while shown (B). */
-static bool sw_view_listeners_shown(const struct sw_view *v)
+/* A filter can hide every listener: say so rather than "none". */
+static const char *sw_view_listeners_empty(const struct sw_view *v,
+					   const struct sw_view_model *m)
 {
-	return !v->show_blocks;
+	if (!m->seq)
+		return "waiting for the first refresh...";
+	return v->filter_on[0] ? "listeners hidden by the filter" : "none";
 }
 
 const struct sw_view_pane_def sw_view_pane_listeners = {
@@ -272,8 +275,9 @@ const struct sw_view_pane_def sw_view_pane_listeners = {
 	.default_sort = 3, /* pressure: a full queue is never off-screen */
 	.nrows = sw_view_listeners_nrows,
 	.key = sw_view_listeners_key,
+	.label_col = 1,
 	.flags = sw_view_listeners_flags,
 	.open = sw_view_listeners_open,
+	.empty = sw_view_listeners_empty,
 	.slot = SW_SLOT_BOTTOM,
-	.shown = sw_view_listeners_shown,
 };

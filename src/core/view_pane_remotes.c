@@ -2,6 +2,7 @@
  * prefix (when grouped) with its live connections, TIME_WAIT, new/s and
  * top states. */
 #include <stdio.h>
+#include <string.h>
 
 #include "sw_view.h"
 
@@ -20,6 +21,30 @@ static void sw_view_remotes_addr(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_cell *c)
 {
 	sw_view_prefix_cell(&m->remotes[row].pfx, c);
+}
+
+/* The longest address listed: IPv4 ones are measured without being
+ * written (at most 15 characters and the /LEN), IPv6 ones are written. */
+static int sw_view_remotes_fit(const struct sw_view_model *m,
+			       const uint32_t *order, uint32_t n)
+{
+	int w = 0, v4 = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct sw_prefix *p = &m->remotes[order[i]].pfx;
+		char a[SW_ADDR_STRLEN];
+		int len;
+
+		if (p->family == SW_V4) {
+			v4 = p->plen < 32 ? 18 : 15;
+			continue;
+		}
+		len = (int)strlen(sw_prefix_format(p, a, sizeof(a)));
+		if (len > w)
+			w = len;
+	}
+	return w > v4 ? w : v4;
 }
 
 static int sw_view_remotes_cmp_addr(const struct sw_view_model *m, uint32_t a,
@@ -98,28 +123,40 @@ static unsigned sw_view_remotes_flags(const struct sw_view *v,
 }
 
 static const struct sw_view_col sw_view_remotes_cols[] = {
-	{ .name = "REMOTE", .width = 15, .grow = 3,
+	{ .name = "REMOTE", .width = 15, .grow = 3, .fit = true,
 	  .cell = sw_view_remotes_addr, .cmp = sw_view_remotes_cmp_addr },
 	/* live sockets: every state but TIME_WAIT, which has its own */
 	{ .name = "CONN", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_conn, .cmp = sw_view_remotes_cmp_conn },
 	{ .name = "TW", .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_tw, .cmp = sw_view_remotes_cmp_tw },
-	{ .name = "NEW/S", .width = 5, .right = true, .desc = true,
+	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
-	{ .name = "STATES", .width = 8, .grow = 2, .desc = true,
+	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
 
 static void sw_view_remotes_heading(const struct sw_view *v, uint32_t n,
 				    char *buf, size_t len)
 {
+	const char *in = v->grouping.inbound_only ? ", inbound only" : "";
+
 	if (sw_view_grouped(v))
-		snprintf(buf, len, "%s: %u, grouped /%u /%u",
+		snprintf(buf, len, "%s: %u, grouped /%u /%u%s",
 			 sw_view_pane_remotes.title, n, v->grouping.group_v4,
-			 v->grouping.group_v6);
+			 v->grouping.group_v6, in);
 	else
-		snprintf(buf, len, "%s: %u", sw_view_pane_remotes.title, n);
+		snprintf(buf, len, "%s: %u%s", sw_view_pane_remotes.title, n, in);
+}
+
+/* Direction: > all its sockets are outbound (this host connects to it),
+ * ~ some are; inbound ones have no mark. */
+static const char *sw_view_remotes_mark(const struct sw_view_model *m,
+					uint32_t row)
+{
+	const struct sw_remote *r = &m->remotes[row];
+
+	return !r->outbound ? "" : r->inbound ? "~" : ">";
 }
 
 static bool sw_view_remotes_match(const struct sw_view_detail *d,
@@ -159,9 +196,11 @@ const struct sw_view_pane_def sw_view_pane_remotes = {
 	.key = sw_view_remotes_key,
 	.flags = sw_view_remotes_flags,
 	.gutter = true,
+	.mark = sw_view_remotes_mark,
 	.heading = sw_view_remotes_heading,
 	.open = sw_view_remotes_open,
 	.target = sw_view_remotes_target,
+	.fit_width = sw_view_remotes_fit,
 	.focus_first = true,
 	.slot = SW_SLOT_TOP,
 };

@@ -181,12 +181,15 @@ static int sw_engine_filter_cause(const struct sw_filter_error *ferr,
 
 int sw_engine_filter_check(const char *text, char **cause)
 {
+	/* service names read as sw_engine_open reads them (dport http) */
+	struct sw_services services = {true, true};
+	struct sw_filter_env env = sw_services_env(&services);
 	struct sw_filter_error ferr;
 	struct sw_filter *f;
 
 	*cause = NULL;
 	memset(&ferr, 0, sizeof(ferr));
-	f = sw_filter_parse(text, &ferr);
+	f = sw_filter_parse_env(text, &env, &ferr);
 	if (!f)
 		return sw_engine_filter_cause(&ferr, text, cause);
 	sw_filter_free(f);

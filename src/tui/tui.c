@@ -50,6 +50,7 @@ static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 		.force = o->force,
 		.allow_file = o->allow_file,
 		.audit_log = o->audit_log,
+		.audit_netns = o->engine.netns,
 	};
 	struct sw_blocker *b;
 	const char *why;
@@ -153,8 +154,8 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 			.target = v->confirm.target,
 			.timeout_s = v->confirm.seconds,
 			.kill = v->confirm.kill,
-			.reason = t->o->reason && t->o->reason[0] ? t->o->reason
-								  : "sockwatch TUI",
+			.reason = v->confirm.reason.buf[0] ? v->confirm.reason.buf
+							   : "sockwatch TUI",
 			.connections = v->confirm.count,
 			.states = v->confirm.states,
 		};
@@ -314,8 +315,12 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	if (o->block_for_s > 0)
 		sw_duration_text(o->block_for_s, v->default_duration,
 				 sizeof(v->default_duration));
+	v->default_kill = o->kill;
+	snprintf(v->default_reason, sizeof(v->default_reason), "%s",
+		 o->reason ? o->reason : "");
 	snprintf(t->filter, sizeof(t->filter), "%s", sw_engine_filter_text(e));
 	sw_view_line_set(&v->prompt, t->filter);
+	snprintf(v->filter_on, sizeof(v->filter_on), "%s", t->filter);
 	sw_view_model_init(&t->empty);
 	t->m = &t->empty;
 }

@@ -1,4 +1,5 @@
-/* tui_header.c - the header (host, watch time, interval, socket totals,
+/* tui_header.c - the header (host, namespace, the protocols and families
+ * shown, how long it has watched, interval, socket totals,
  * the counters that tell a SYN flood from a connection flood, refresh
  * cost, PAUSED / FILTER / GROUP) and the bottom line (key hints, status,
  * the filter prompt). */
@@ -130,6 +131,19 @@ static void sw_tui_indicators(struct sw_tui *t, int y, int from, int w)
 	}
 }
 
+/* What -4 -6 -t -u leave on the screen: "tcp udp v4 v6", "tcp v6". */
+static const char *sw_tui_shown(const struct sw_engine_opts *e, char *buf,
+				size_t len)
+{
+	bool both_p = e->tcp == e->udp, both_f = e->v4 == e->v6;
+
+	snprintf(buf, len, "%s%s%s %s%s%s", both_p || e->tcp ? "tcp" : "",
+		 both_p ? " " : "", both_p || e->udp ? "udp" : "",
+		 both_f || e->v4 ? "v4" : "", both_f ? " " : "",
+		 both_f || e->v6 ? "v6" : "");
+	return buf;
+}
+
 void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 {
 	const struct sw_view_model *m = t->m;
@@ -141,6 +155,8 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 	attrset(A_NORMAL);
 	x = 11;
 	x = sw_tui_pair(t, r->y, x, w, "host", t->host, false);
+	if (t->o->engine.netns)
+		x = sw_tui_pair(t, r->y, x, w, "netns", t->o->engine.netns, false);
 	if (t->replay) {
 		time_t s = (time_t)(m->time_ns / 1000000000ull);
 		struct tm tm;
@@ -153,12 +169,17 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 	} else {
 		sw_duration_format((sw_now_ns(CLOCK_MONOTONIC) - t->start_ns) / 1e9, buf,
 				     sizeof(buf));
-		x = sw_tui_pair(t, r->y, x, w, "up", buf, false);
+		x = sw_tui_pair(t, r->y, x, w, "watching", buf, false);
 	}
 	snprintf(buf, sizeof(buf), "%gs", t->view.interval_s);
 	x = sw_tui_pair(t, r->y, x, w, "every", buf, false);
 	snprintf(buf, sizeof(buf), "%.1fms", m->refresh_ms);
 	x = sw_tui_pair(t, r->y, x, w, "took", m->seq ? buf : "-", false);
+	/* what -4 -6 -t -u leave out: said when they narrow it */
+	if (t->o->engine.tcp != t->o->engine.udp ||
+	    t->o->engine.v4 != t->o->engine.v6)
+		x = sw_tui_pair(t, r->y, x, w, "shows",
+				sw_tui_shown(&t->o->engine, b2, sizeof(b2)), false);
 	sw_tui_indicators(t, r->y, x, w);
 
 	x = 0;

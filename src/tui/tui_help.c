@@ -9,14 +9,40 @@
 #include "sw_tui.h"
 
 static const char *const sw_tui_help_notes[] = {
-	"Mouse: click a row to select it, a column header to sort by it.",
-	"Marks: B blocked (in the kernel's set), * marked only.",
-	"Red rows: a state over its threshold, or a full accept or SYN queue.",
-	"CONN live sockets (not TIME_WAIT), TW TIME_WAIT; - a rate not yet known.",
-	"ACCEPTQ/SYNQ: queue against its limit; listeners sorted by pressure.",
-	"A cell too narrow ends in ... (never a cut number or address).",
-	"Any key closes this help.",
+	"B blocked, * marked, > ~ outbound; red: over threshold, a full queue",
+	"CONN live sockets, TW TIME_WAIT, NEW/S new/s, +/- per refresh, - not known",
+	"ACCEPTQ/SYNQ queue/limit; listeners by pressure; a narrow cell ends in ...",
+	NULL, /* the states' short names, from the table: 3 lines */
 };
+
+/* The short names STATES uses, wrapped at w: "EST ESTABLISHED  SR ...".
+ * Draws from y on; returns the next y. */
+static int sw_tui_help_states(struct sw_tui *t, int y, int x, int w, int end)
+{
+	char line[160] = "";
+	size_t len = 0;
+	int s;
+
+	for (s = SW_ST_UNKNOWN + 1; s < SW_ST_MAX && y < end; s++) {
+		char item[40];
+		int n = snprintf(item, sizeof(item), "%s%s %s", len ? "  " : "",
+				 sw_state_short(s), sw_state_name(s));
+
+		if (len && (int)(len + (size_t)n) > w) {
+			sw_tui_put(y++, x, w, t->pt.attr[SW_T_DIALOG], line, false);
+			len = 0;
+			n = snprintf(item, sizeof(item), "%s %s", sw_state_short(s),
+				     sw_state_name(s));
+		}
+		if (len + (size_t)n < sizeof(line)) {
+			memcpy(line + len, item, (size_t)n + 1);
+			len += (size_t)n;
+		}
+	}
+	if (len && y < end)
+		sw_tui_put(y++, x, w, t->pt.attr[SW_T_DIALOG], line, false);
+	return y;
+}
 
 void sw_tui_draw_help(struct sw_tui *t)
 {
@@ -27,7 +53,9 @@ void sw_tui_draw_help(struct sw_tui *t)
 	for (a = SW_A_NONE + 1; a < SW_A_MAX; a++)
 		if (sw_view_action_def(a)->help[0])
 			rows++;
-	in = sw_tui_box(&t->pt, rows + (int)nnotes + 4, 78, "sockwatch keys");
+	/* the states' names take three lines of a 78-column box */
+	in = sw_tui_box(&t->pt, rows + (int)nnotes + 2 + 4, 78,
+			"sockwatch keys (any key closes)");
 	y = in.y;
 	for (a = SW_A_NONE + 1; a < SW_A_MAX && y < in.y + in.h; a++) {
 		const struct sw_view_action_def *d = sw_view_action_def(a);
@@ -40,9 +68,14 @@ void sw_tui_draw_help(struct sw_tui *t)
 		y++;
 	}
 	y++;
-	for (size_t i = 0; i < nnotes && y < in.y + in.h; i++, y++)
-		sw_tui_put(y, in.x, in.w, t->pt.attr[SW_T_DIALOG],
+	for (size_t i = 0; i < nnotes && y < in.y + in.h; i++) {
+		if (!sw_tui_help_notes[i]) {
+			y = sw_tui_help_states(t, y, in.x, in.w, in.y + in.h);
+			continue;
+		}
+		sw_tui_put(y++, in.x, in.w, t->pt.attr[SW_T_DIALOG],
 			   sw_tui_help_notes[i], false);
+	}
 }
 
 void sw_tui_draw_info(struct sw_tui *t)

@@ -17,13 +17,18 @@ static void sw_tui_pane_title(struct sw_tui *t, enum sw_pane p,
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	const struct sw_view_list *l = &t->view.list[p];
 	int a = t->pt.attr[focus ? SW_T_TITLE_FOCUS : SW_T_TITLE];
-	char buf[200];
+	char buf[200], label[80];
+	size_t at;
 
 	buf[0] = ' ';
 	if (def->heading)
 		def->heading(&t->view, l->n, buf + 1, sizeof(buf) - 1);
 	else
 		snprintf(buf + 1, sizeof(buf) - 1, "%s: %u", def->title, l->n);
+	at = strlen(buf);
+	if (sw_view_list_pinned_label(&t->view, t->m, p, label, sizeof(label)))
+		snprintf(buf + at, sizeof(buf) - at, ", following %s (Home: top)",
+			 label);
 	sw_tui_put_fill(r->y, r->x, r->w, a, buf);
 	if (l->n > l->height && l->height > 0) {
 		snprintf(buf, sizeof(buf), "%u-%u ", l->top + 1,
@@ -101,6 +106,9 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 		sw_tui_put(y, r->x, 1,
 			   sel ? a : t->pt.attr[flags & SW_ROW_BLOCKED ? SW_T_BLOCKED : SW_T_MARK],
 			   g, false);
+		if (def->mark)
+			sw_tui_put(y, r->x + 1, 1, sel ? a : t->pt.attr[SW_T_LABEL],
+				   def->mark(t->m, row), false);
 	}
 	for (i = 0; i < n; i++) {
 		const struct sw_view_col *c = &def->cols[i];
@@ -160,7 +168,7 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 
 	if (r->h < 2 || r->w < 10)
 		return;
-	n = sw_view_columns(p, r->w, xs, ws, SW_TUI_MAXCOLS);
+	n = sw_view_columns_fit(p, r->w, l->fit_w, xs, ws, SW_TUI_MAXCOLS);
 	sw_tui_pane_title(t, p, r, focus);
 	sw_tui_pane_colhdr(t, p, r, xs, ws, n);
 	for (i = 0; i < (int)l->height; i++) {

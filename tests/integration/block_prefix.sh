@@ -52,6 +52,15 @@ out=$(sw unblock 198.51.100.0/24 2>&1)
 check_eq "unblock the /24" "unblocked 198.51.100.0/24" "$out"
 check "198.51.100.10 connects again" probe 198.51.100.10
 
+# a prefix over a blocked address: refused, as over a blocked prefix
+sw block 198.51.100.77 >/dev/null 2>&1
+before=$(ruleset)
+out=$(sw block 198.51.100.0/24 2>&1); rc=$?
+check_eq "a /24 over a blocked /32 is refused (exit 1)" 1 "$rc"
+check "... saying it overlaps the address" grep -q "198.51.100.0/24 overlaps 198.51.100.77, already blocked" <<<"$out"
+check_eq "... and sends nothing" "$before" "$(ruleset)"
+sw unblock 198.51.100.77 >/dev/null 2>&1
+
 # a short timeout runs out by itself
 out=$(sw block 203.0.113.10 --for 2s 2>&1)
 check_eq "block for 2s" "blocked 203.0.113.10 for 2s" "$out"

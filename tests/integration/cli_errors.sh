@@ -107,6 +107,11 @@ expect_filter_error 'state bogus' bogus
 expect_filter_error 'tcp and state syn_rcv' syn_rcv
 expect_filter_error 'port 99999' 99999
 expect_filter_error 'dport htttp' htttp # http is a service name: dport 80
+# service names are ports (/etc/services), in batch mode as in the TUI
+for f in 'dport http' 'dport = :https' 'sport eq :ssh'; do
+	out=$(timeout 20 "$SW_BIN" -b -n 1 -f "$f" 2>&1 >/dev/null); rc=$?
+	check_eq "-f '$f' is accepted (exit 0)" "0 " "$rc $out"
+done
 expect_filter_error 'addr 300.1.1.1/24' 300.1.1.1/24
 expect_filter_error 'addr 192.0.2.0/33' 192.0.2.0/33
 expect_filter_error 'tcp and and udp' and 8

@@ -90,7 +90,7 @@ tui_states_ascii() { tui_screen | awk '$1 ~ /^[A-Z_]+[0-9]?$/ && $2 ~ /^[0-9]+$/
 # "ADDR COUNT" of the remotes pane rows and of JSON's remotes (address or
 # prefix as the TUI writes it).
 tui_remotes() {
-	tui_pane_right | awk '{ sub(/^ *[B*]? */, ""); } $1 ~ /^[0-9a-fA-F.:]+(\/[0-9]+)?$/ && $1 ~ /[.:]/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'
+	tui_pane_right | awk '{ sub(/^ *[B*]?[>~]? */, ""); } $1 ~ /^[0-9a-fA-F.:]+(\/[0-9]+)?$/ && $1 ~ /[.:]/ && $2 ~ /^[0-9]+$/ { print $1, $2 }'
 }
 json_remotes() {
 	jq -r '.remotes[] | (if (.addr | test(":")) then (if .prefix == 128 then .addr else "\(.addr)/\(.prefix)" end)

@@ -83,7 +83,14 @@ tui_type " and nonsense"
 sleep 0.3
 check "a bad filter is explained inline" grep -qE "^Filter: port 81 and nonsense .*'nonsense'" <(tui_screen)
 tui_keys Escape
-tui_check "Esc in the prompt clears the filter" 10 'Remotes: 4'
+tui_check_gone "Esc closes the prompt" 5 '^Filter: '
+check "... and the filter stays in force" grep -q 'FILTER port 81' <(tui_screen)
+check "... its remotes too" grep -q 'Remotes: 1' <(tui_screen)
+tui_keys /
+tui_check "/ again edits the filter in force" 5 '^Filter: port 81 *$'
+tui_keys BSpace BSpace BSpace BSpace BSpace BSpace BSpace Enter
+tui_check "an empty Enter clears the filter" 10 'Remotes: 4'
+check "... and its indicator" bash -c "! tmux -L $TUI_SOCK capture-pane -t tui -p | grep -q 'FILTER port'"
 
 # --- pause ----------------------------------------------------------------
 tui_keys Space

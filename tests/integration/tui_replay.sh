@@ -51,7 +51,7 @@ check_eq "the /24 holds the address's connections" \
 	"$(jq -r '.remotes[] | select(.addr == "127.0.0.1") | .count' <"$J")" \
 	"$(tui_remotes | awk '$1 == "127.0.0.0/24" { print $2 }')"
 tui_keys g g
-tui_check "g cycles back to single addresses" 5 '^.*│ +127\.0\.0\.1 '
+tui_check "g cycles back to single addresses" 5 '^.*│[ B*][ >~]127\.0\.0\.1 '
 
 # --- detail: Tab to listeners, Enter on 8080 ------------------------------
 # listeners sort by pressure: [::]:8443 (3/10), then 127.0.0.1:8080 (5/50)
@@ -68,8 +68,11 @@ tui_check "Esc returns to the panes" 5 '^ Listeners: '
 # --- help -------------------------------------------------------------------
 tui_keys '?'
 tui_check "? shows the help" 5 'sockwatch keys'
-for k in 'Tab S-Tab' '< >' '/' 'Space' 'b' 'q F10'; do
+for k in 'Tab S-Tab' '< > r' 'Home f' '/' 'Space' 'b' '? F1  q F10'; do
 	check "help lists '$k'" grep -qF "│ $k " <(tui_screen)
+done
+for k in 'SR SYN_RECV' 'TW TIME_WAIT' 'CW CLOSE_WAIT' 'NEW/S new/s'; do
+	check "help explains '$k'" grep -qF "$k" <(tui_screen)
 done
 tui_keys x
 sleep 0.3

@@ -30,7 +30,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	o.filter = argv[i];
-	o.group = (struct sw_agg_opts){32, 128};
+	o.group = (struct sw_agg_opts){ .group_v4 = 32, .group_v6 = 128 };
 	if (!(e = sw_engine_open(&o, &cause))) {
 		fprintf(stderr, "%s\n", cause);
 		return 2;

@@ -32,7 +32,7 @@ static void test_first_build_has_no_rates(void **state)
 {
 	struct sw_snapshot cur;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 
 	(void)state;
 	sw_snapshot_init(&cur);
@@ -79,7 +79,7 @@ static void test_diff_rates(void **state)
 {
 	struct sw_snapshot prev, cur;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 	uint64_t c;
 
 	(void)state;
@@ -129,7 +129,7 @@ static void test_accepted_child_not_new(void **state)
 {
 	struct sw_snapshot s0, s1, s2;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 
 	(void)state;
 	sw_snapshot_init(&s0);
@@ -165,7 +165,7 @@ static void test_syn_source_rate(void **state)
 {
 	struct sw_snapshot s1, s2;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 	unsigned i;
 
 	(void)state;
@@ -193,7 +193,7 @@ static void test_grouping_and_order(void **state)
 {
 	struct sw_snapshot cur;
 	struct sw_agg a;
-	struct sw_agg_opts o = {24, 64};
+	struct sw_agg_opts o = { .group_v4 = 24, .group_v6 = 64 };
 	uint64_t c = 1;
 	int i;
 
@@ -225,7 +225,7 @@ static void test_many_remotes_rehash(void **state)
 {
 	struct sw_snapshot cur;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 	char addr[32];
 	uint32_t i, total = 0;
 
@@ -261,7 +261,7 @@ static void test_listeners_own_their_sockets(void **state)
 {
 	struct sw_snapshot cur;
 	struct sw_agg a;
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 	uint64_t c = 1;
 	unsigned i, syn = 0, est = 0;
 
@@ -317,6 +317,78 @@ static void test_listeners_own_their_sockets(void **state)
 	sw_snapshot_free(&cur);
 }
 
+/* A socket is inbound when its local port is one the host listens on
+ * (same protocol), outbound otherwise: the host's own database peer is
+ * told from a client, and --inbound leaves it out. */
+static void test_direction(void **state)
+{
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_agg_opts o = {32, 128, false};
+	const struct sw_remote *r;
+	unsigned i;
+
+	(void)state;
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = 5 * NS;
+	add(&cur, SW_TCP, SW_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 1);
+	add(&cur, SW_UDP, SW_CLOSE, "0.0.0.0", 53, "0.0.0.0", 0, 2);
+	for (i = 0; i < 60; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 40000 + i,
+		    "192.0.2.58", 5432, 10 + i);
+	for (i = 0; i < 5; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.7",
+		    4000 + i, 100 + i);
+	add(&cur, SW_TCP, SW_SYN_RECV, "192.0.2.1", 80, "198.51.100.7", 5000, 200);
+	add(&cur, SW_TCP, SW_TIME_WAIT, "192.0.2.1", 80, "198.51.100.7", 5001, 201);
+	/* .9: a client of ours, and we of its port 443 and 8443 */
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.9", 6000, 300);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 41000, "198.51.100.9", 443, 301);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 41001, "198.51.100.9", 8443, 302);
+	/* UDP: to our port 53 is inbound; a TCP socket on local port 53 is not */
+	add(&cur, SW_UDP, SW_ESTABLISHED, "192.0.2.1", 53, "203.0.113.5", 7000, 400);
+	add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 53, "203.0.113.6", 53, 401);
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+
+	r = remote(&a, "192.0.2.58");
+	assert_non_null(r);
+	assert_int_equal(r->count, 60);
+	assert_int_equal(r->outbound, 60);
+	assert_int_equal(r->inbound, 0);
+	assert_int_equal(r->out_port, 5432);
+	assert_false(r->out_ports_many);
+	r = remote(&a, "198.51.100.7");
+	assert_int_equal(r->inbound, 7);
+	assert_int_equal(r->outbound, 0);
+	assert_int_equal(r->out_port, 0);
+	r = remote(&a, "198.51.100.9");
+	assert_int_equal(r->inbound, 1);
+	assert_int_equal(r->outbound, 2);
+	assert_int_equal(r->out_port, 443);
+	assert_true(r->out_ports_many);
+	assert_int_equal(remote(&a, "203.0.113.5")->inbound, 1);
+	assert_int_equal(remote(&a, "203.0.113.6")->outbound, 1);
+	/* the database is the top remote by count... */
+	assert_string_equal(sw_prefix_format(&a.remotes[0].pfx, (char[64]){0}, 64),
+			    "192.0.2.58");
+
+	/* ...and inbound only leaves it out, and .9's outbound sockets */
+	o.inbound_only = true;
+	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+	assert_null(remote(&a, "192.0.2.58"));
+	assert_null(remote(&a, "203.0.113.6"));
+	r = remote(&a, "198.51.100.9");
+	assert_int_equal(r->count, 1);
+	assert_int_equal(r->outbound, 0);
+	assert_string_equal(sw_prefix_format(&a.remotes[0].pfx, (char[64]){0}, 64),
+			    "198.51.100.7");
+	/* the states and totals still count every socket */
+	assert_int_equal(a.states[SW_ESTABLISHED].count, 69);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_grouping_and_order),
 		cmocka_unit_test(test_many_remotes_rehash),
 		cmocka_unit_test(test_listeners_own_their_sockets),
+		cmocka_unit_test(test_direction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

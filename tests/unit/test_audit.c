@@ -19,12 +19,12 @@ static void test_format_full(void **state)
 	(void)state;
 	sw_buf_init(&b);
 	/* 2026-01-02T03:04:05.678Z */
-	sw_audit_format(&b, &r, 1767323045678000000ull, "alice");
+	sw_audit_format(&b, &r, 1767323045678000000ull, "alice", "web1");
 	assert_string_equal(b.data,
 		"{\"time\":\"2026-01-02T03:04:05.678Z\",\"action\":\"block\","
 		"\"target\":\"192.0.2.7\",\"timeout\":600.000,\"connections\":42,"
 		"\"reason\":\"syn \\\"flood\\\"\\u000a\",\"user\":\"alice\","
-		"\"outcome\":\"sent\",\"detail\":\"by root\"}\n");
+		"\"netns\":\"web1\",\"outcome\":\"sent\",\"detail\":\"by root\"}\n");
 	sw_buf_free(&b);
 }
 
@@ -38,11 +38,11 @@ static void test_format_nulls(void **state)
 
 	(void)state;
 	sw_buf_init(&b);
-	sw_audit_format(&b, &r, 0, "root");
+	sw_audit_format(&b, &r, 0, "root", NULL);
 	assert_string_equal(b.data,
 		"{\"time\":\"1970-01-01T00:00:00.000Z\",\"action\":\"unblock-all\","
 		"\"target\":\"all\",\"timeout\":null,\"connections\":null,"
-		"\"reason\":null,\"user\":\"root\",\"outcome\":\"sent\","
+		"\"reason\":null,\"user\":\"root\",\"netns\":null,\"outcome\":\"sent\","
 		"\"detail\":null,\"count\":3}\n");
 	sw_buf_free(&b);
 }

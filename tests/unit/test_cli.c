@@ -106,6 +106,8 @@ static void test_errors_name_the_option(void **state)
 		{"block", NULL, NULL, "block: which address?"},
 		{"unblock", NULL, NULL, "unblock: give ADDR[/PREFIX] or --all"},
 		{"block", "192.0.2.1", "--for=10x", "--for: '10x' is not a duration"},
+		{"block", "192.0.2.1", "--for=0s", "--for: '0s' is out of range: a block lasts 1s to 365d"},
+		{"block", "192.0.2.1", "--for=400d", "--for: '400d' is out of range: a block lasts 1s to 365d"},
 		{"-n", "5", NULL, "-n/--iterations only applies to batch mode"},
 		{"--netns", "../etc", NULL, "--netns: '../etc' is not a namespace name"},
 		{"--replay", "f", "--record=g", "--record and --replay cannot be used together"},
@@ -158,6 +160,15 @@ static void test_scope_and_names(void **state)
 			       NULL), 0);
 	assert_int_equal(o.engine.group.group_v4, 24);
 	assert_int_equal(o.engine.group.group_v6, 64);
+	/* with -6 alone one length is IPv6's, whichever comes first */
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-6", "-g", "64", NULL), 0);
+	assert_int_equal(o.engine.group.group_v4, 32);
+	assert_int_equal(o.engine.group.group_v6, 64);
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-g", "48", "-6", NULL), 0);
+	assert_int_equal(o.engine.group.group_v6, 48);
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-6", "-g", "129", NULL), -1);
+	assert_non_null(strstr(err, "not an IPv6 prefix length"));
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-4", "-6", "-g", "64", NULL), -1);
 	/* what does belong is taken */
 	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "x", "blocks", "--json",
 			       "--audit-log", "-", NULL), 0);
@@ -178,13 +189,14 @@ static void test_durations(void **state)
 	assert_true(d == 1.5);
 	assert_int_equal(sw_duration_parse("1d", &d), 0);
 	assert_true(d == 86400);
-	assert_int_equal(sw_duration_parse("0s", &d), -1);
+	assert_int_equal(sw_duration_parse("0s", &d), -2);
+	assert_int_equal(sw_duration_parse("0.5", &d), -2);
 	assert_int_equal(sw_duration_parse("m", &d), -1);
 	assert_int_equal(sw_duration_parse("5 m", &d), -1);
 	assert_int_equal(sw_duration_parse("5ms", &d), -1);
 	assert_int_equal(sw_duration_parse(" 2H ", &d), 0);
 	assert_true(d == 7200);
-	assert_int_equal(sw_duration_parse("400d", &d), -1);
+	assert_int_equal(sw_duration_parse("400d", &d), -2);
 	assert_string_equal(sw_duration_format(45, buf, sizeof(buf)), "45s");
 	assert_string_equal(sw_duration_format(598.2, buf, sizeof(buf)), "9m58s");
 	assert_string_equal(sw_duration_format(7500, buf, sizeof(buf)), "2h05m");

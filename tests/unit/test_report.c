@@ -88,7 +88,7 @@ static const char *json_value(const char *p)
 static void build_frame(struct sw_frame *f, struct sw_snapshot *prev,
 			struct sw_snapshot *cur, struct sw_agg *a)
 {
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 	struct sw_sock r;
 	uint64_t c;
 
@@ -149,7 +149,8 @@ static void test_json_contract(void **state)
 	assert_non_null(strstr(b.data, "{\"state\": \"ESTABLISHED\", \"count\": 6, "
 				       "\"delta\": 6, \"entered\": 6, \"entered_per_s\": 3.000}"));
 	assert_non_null(strstr(b.data, "{\"addr\": \"198.51.100.66\", \"prefix\": 32, "
-				       "\"count\": 6, \"time_wait\": 0, \"new\": 6, \"new_per_s\": 3.000"));
+				       "\"count\": 6, \"time_wait\": 0, \"inbound\": 6, "
+				       "\"outbound\": 0, \"new\": 6, \"new_per_s\": 3.000"));
 	assert_non_null(strstr(b.data, "\"addr\": \"2001:db8::66\", \"prefix\": 128"));
 	assert_non_null(strstr(b.data, "{\"proto\": \"tcp\", \"addr\": \"0.0.0.0\", "
 				       "\"port\": 80, \"accept_queue\": 3, \"backlog\": 128, "
@@ -201,7 +202,7 @@ static void test_first_refresh_rates_unknown(void **state)
 	struct sw_frame f;
 	struct sw_buf b;
 	struct sw_report_opts ro = {.top = 20, .filter = ""};
-	struct sw_agg_opts o = {32, 128};
+	struct sw_agg_opts o = { .group_v4 = 32, .group_v6 = 128 };
 
 	(void)state;
 	build_frame(&f, &prev, &cur, &a);

@@ -203,6 +203,103 @@ static void test_selection_follows_address(void **state)
 	fx_free(&f);
 }
 
+/* Until the operator moves it, the selection follows row 1: a flood that
+ * comes to the top after the TUI started is what b offers to block. */
+static void test_selection_follows_top(void **state)
+{
+	struct fixture f;
+	char b[SW_ADDR_STRLEN], label[64];
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_conns(&f, "192.0.2.50", 4, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.51", 3, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	assert_false(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					       label, sizeof(label)));
+	fx_conns(&f, "203.0.113.103", 119, SW_SYN_RECV);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.103");
+	f.v.block_ok = true;
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
+	assert_string_equal(sw_prefix_format(&f.v.confirm.target, b, sizeof(b)),
+			    "203.0.113.103");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* moved: it stays on that address, and says so */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	fx_conns(&f, "198.51.100.7", 200, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "192.0.2.50");
+	assert_true(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					      label, sizeof(label)));
+	assert_string_equal(label, "192.0.2.50");
+	/* Home (and f) go back to following the top */
+	sw_view_key(&f.v, &f.m, 'f');
+	assert_string_equal(sel_remote(&f, b), "198.51.100.7");
+	assert_false(sw_view_list_pinned_label(&f.v, &f.m, SW_PANE_REMOTES,
+					       label, sizeof(label)));
+	fx_conns(&f, "203.0.113.9", 300, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_string_equal(sel_remote(&f, b), "203.0.113.9");
+	/* every pane: the states pane too */
+	sw_view_key(&f.v, &f.m, SW_KEY_BTAB);
+	assert_int_equal(f.v.focus, SW_PANE_STATES);
+	assert_int_equal(f.v.list[SW_PANE_STATES].sel, 0);
+	assert_false(f.v.list[SW_PANE_STATES].pinned);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(f.v.list[SW_PANE_STATES].pinned);
+	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
+	assert_false(f.v.list[SW_PANE_STATES].pinned);
+	fx_free(&f);
+}
+
+/* Enter then Esc with more remotes than fit: row 1 is still in view, and
+ * a taller screen shows as many rows as fit. */
+static void test_scroll_keeps_top(void **state)
+{
+	struct fixture f;
+	struct sw_view_list *l;
+	char addr[32];
+	int i;
+
+	(void)state;
+	fx_init(&f);
+	for (i = 0; i < 40; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		fx_conns(&f, addr, 100 - i, SW_ESTABLISHED);
+	}
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	l = &f.v.list[SW_PANE_REMOTES];
+	for (i = 0; i < 4; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_int_equal(l->sel, 4);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_int_equal(f.v.mode, SW_V_DETAIL);
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	fx_layout(&f, 24, 80);
+	fx_publish(&f);
+	assert_int_equal(l->sel, 4);
+	assert_int_equal(l->top, 0);
+	/* scrolled down, then a taller screen: back to the top if it fits */
+	for (i = 0; i < 20; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	assert_true(l->top > 0);
+	sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	fx_layout(&f, 24, 80);
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	fx_layout(&f, 60, 200);
+	assert_true(l->sel < l->height);
+	assert_int_equal(l->top, 0);
+	fx_free(&f);
+}
+
 static void test_scrolling(void **state)
 {
 	struct fixture f;
@@ -237,8 +334,13 @@ static void test_scrolling(void **state)
 	assert_int_equal(l->sel, 0);
 	/* a taller screen shows more rows and no blank tail */
 	sw_view_key(&f.v, &f.m, SW_KEY_END);
-	fx_layout(&f, 60, 120);
+	fx_layout(&f, 40, 120);
+	assert_true(l->height < 40);
 	assert_int_equal(l->top + l->height, 40);
+	/* the bottom band's unused rows go to the remotes: all 40 fit */
+	fx_layout(&f, 60, 120);
+	assert_true(l->height >= 40);
+	assert_int_equal(l->top, 0);
 	fx_free(&f);
 }
 
@@ -467,11 +569,133 @@ static void test_filter_prompt(void **state)
 	assert_true(fl & SW_R_FILTER);
 	assert_int_equal(f.v.overlay, SW_O_NONE);
 	assert_string_equal(f.v.prompt.buf, "state syn_recv");
-	/* Esc in the prompt clears the filter */
+	/* Esc in the prompt drops the edit, the filter stays in force */
 	sw_view_key(&f.v, &f.m, '/');
+	type(&f, " and port 80", &fl);
 	fl = sw_view_key(&f.v, &f.m, SW_KEY_ESC);
-	assert_true(fl & SW_R_FILTER);
+	assert_false(fl & SW_R_FILTER);
+	assert_int_equal(f.v.overlay, SW_O_NONE);
+	assert_string_equal(f.v.prompt.buf, "state syn_recv");
+	assert_string_equal(f.v.filter_on, "state syn_recv");
+	/* an empty Enter clears it */
+	sw_view_key(&f.v, &f.m, '/');
+	for (int i = 0; i < 14; i++)
+		sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
 	assert_string_equal(f.v.prompt.buf, "");
+	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
+	assert_true(fl & SW_R_FILTER);
+	assert_string_equal(f.v.filter_on, "");
+	fx_free(&f);
+}
+
+/* The confirmation warns before Enter blocks a peer this host connects
+ * to; --kill and --reason set its defaults; i leaves outbound out. */
+static void test_confirm_outbound_kill_reason(void **state)
+{
+	struct fixture f;
+	char w[160], b[SW_ADDR_STRLEN];
+	unsigned fl, i;
+
+	(void)state;
+	fx_init(&f);
+	fx_layout(&f, 24, 80);
+	fx_listener(&f, 80, 0, 128);
+	fx_conns(&f, "198.51.100.7", 5, SW_ESTABLISHED);
+	for (i = 0; i < 60; i++) {
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "192.0.2.1",
+						40000 + i, "192.0.2.58", 5432,
+						f.cookie++);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	f.v.block_ok = true;
+	f.v.default_kill = true;
+	snprintf(f.v.default_reason, sizeof(f.v.default_reason), "syn flood");
+	assert_string_equal(sel_remote(&f, b), "192.0.2.58");
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
+	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)),
+			    "outbound: this host connects to it (port 5432); "
+			    "blocking it cuts your own service");
+	assert_true(f.v.confirm.kill);
+	assert_string_equal(f.v.confirm.reason.buf, "syn flood");
+	/* the reason takes any text, k included */
+	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
+	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
+	assert_int_equal(f.v.confirm.field, SW_CONFIRM_REASON);
+	type(&f, " kk", &fl);
+	assert_true(f.v.confirm.kill);
+	assert_string_equal(f.v.confirm.reason.buf, "syn flood kk");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* an inbound client: no warning */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	sw_view_key(&f.v, &f.m, 'b');
+	assert_string_equal(sw_prefix_format(&f.v.confirm.target, b, sizeof(b)),
+			    "198.51.100.7");
+	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)), "");
+	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
+	/* i: inbound only, kept across g */
+	fl = sw_view_key(&f.v, &f.m, 'i');
+	assert_true(fl & SW_R_GROUP);
+	assert_true(f.v.grouping.inbound_only);
+	sw_view_key(&f.v, &f.m, 'g');
+	assert_true(f.v.grouping.inbound_only);
+	assert_int_equal(f.v.grouping.group_v4, 24);
+	fx_free(&f);
+}
+
+/* The REMOTE column is only as wide as its longest address; the rest of
+ * a wide screen goes to STATES. Clicks use the same geometry. */
+static void test_remote_column_fits(void **state)
+{
+	struct fixture f;
+	struct sw_view_layout l;
+	int xs[16], ws[16];
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.7", 3, SW_ESTABLISHED);
+	fx_conns(&f, "192.0.2.5", 2, SW_ESTABLISHED);
+	sw_view_layout(&f.v, 60, 200, &l);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].fit_w, 15);
+	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
+			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
+	assert_int_equal(ws[0], 15);
+	assert_true(ws[4] > 60);
+	assert_int_equal(xs[4] + ws[4], l.pane[SW_PANE_REMOTES].w);
+	/* a long IPv6 address widens it to its length */
+	{
+		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+						"2001:db8:1234:5678:9abc:def0:1234:5678",
+						10000, f.cookie++);
+
+		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
+	}
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_REMOTES].fit_w, 38);
+	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
+			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
+	assert_int_equal(ws[0], 38);
+	fx_free(&f);
+}
+
+/* A filter that hides every listener says so, not "none". */
+static void test_listeners_hidden_by_filter(void **state)
+{
+	const struct sw_view_pane_def *d = sw_view_pane(SW_PANE_LISTENERS);
+	struct fixture f;
+
+	(void)state;
+	fx_init(&f);
+	fx_conns(&f, "198.51.100.9", 2, SW_ESTABLISHED);
+	fx_publish(&f);
+	assert_int_equal(f.v.list[SW_PANE_LISTENERS].n, 0);
+	assert_non_null(d->empty);
+	assert_string_equal(d->empty(&f.v, &f.m), "none");
+	snprintf(f.v.filter_on, sizeof(f.v.filter_on), "dport = :9");
+	assert_string_equal(d->empty(&f.v, &f.m), "listeners hidden by the filter");
 	fx_free(&f);
 }
 
@@ -582,9 +806,6 @@ static void test_marks_and_unblock(void **state)
 	kb.expires_s = 300;
 	assert_int_equal(sw_view_model_set_blocks(&f.m, &kb, 1), 0);
 	sw_view_key(&f.v, &f.m, 'B');
-	assert_int_equal(f.v.focus, SW_PANE_LISTENERS);
-	sw_view_key(&f.v, &f.m, '\t');
-	sw_view_key(&f.v, &f.m, '\t');
 	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
 	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
 	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
@@ -729,7 +950,12 @@ int main(void)
 		cmocka_unit_test(test_key_table),
 		cmocka_unit_test(test_sort_ties_stable),
 		cmocka_unit_test(test_selection_follows_address),
+		cmocka_unit_test(test_selection_follows_top),
+		cmocka_unit_test(test_scroll_keeps_top),
 		cmocka_unit_test(test_scrolling),
+		cmocka_unit_test(test_listeners_hidden_by_filter),
+		cmocka_unit_test(test_remote_column_fits),
+		cmocka_unit_test(test_confirm_outbound_kill_reason),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_listener_detail_owned),
 		cmocka_unit_test(test_listeners_by_pressure),

@@ -99,6 +99,40 @@ static void test_layout(void **state)
 	sw_view_free(&v);
 }
 
+/* B puts the blocks pane beside the listeners when both fit at full
+ * width, under them when not; the listeners stay. Rows the bottom band
+ * does not use go to the top band (the remotes). */
+static void test_layout_bottom_band(void **state)
+{
+	struct sw_view v;
+	struct sw_view_layout l;
+	const struct sw_rect *li = &l.pane[SW_PANE_LISTENERS];
+	const struct sw_rect *bl = &l.pane[SW_PANE_BLOCKS];
+	const struct sw_rect *re = &l.pane[SW_PANE_REMOTES];
+
+	(void)state;
+	sw_view_init(&v, 1, NULL);
+	v.list[SW_PANE_LISTENERS].n = 3;
+	sw_view_layout(&v, 60, 200, &l);
+	/* 3 listener rows: the band is chrome + 3 + 1, the rest is the top's */
+	assert_int_equal(li->h, 2 + 3 + 1);
+	assert_int_equal(re->h, 60 - SW_VIEW_HEADER_ROWS - 1 - li->h);
+	v.show_blocks = true;
+	v.list[SW_PANE_BLOCKS].n = 5;
+	sw_view_layout(&v, 60, 200, &l);
+	assert_true(li->h > 0 && bl->h > 0);
+	assert_int_equal(li->y, bl->y);
+	assert_true(bl->x > li->x + li->w);
+	assert_int_equal(bl->h, 2 + 5 + 1);
+	check_layout(&v, 60, 200);
+	sw_view_layout(&v, 24, 80, &l);
+	assert_true(li->h > 0 && bl->h > 0);
+	assert_true(bl->y >= li->y + li->h);
+	check_layout(&v, 24, 80);
+	check_layout(&v, 40, 120);
+	sw_view_free(&v);
+}
+
 static void test_format(void **state)
 {
 	char b[600];
@@ -202,6 +236,10 @@ static void test_pane_registry(void **state)
 		assert_non_null(d->key);
 		assert_true(d->ncols > 0 && d->ncols <= 16);
 		assert_true(d->default_sort >= 0 && d->default_sort < d->ncols);
+		/* a sorted header's marker never runs into the next one
+		 * ("NEW/S▾STATES"): names are ASCII, the marker one cell */
+		for (b = 0; b < d->ncols; b++)
+			assert_true((int)strlen(d->cols[b].name) + 1 <= d->cols[b].width);
 		if (d->slot == SW_SLOT_BODY) {
 			body++;
 			assert_null(d->open);
@@ -240,7 +278,7 @@ static void test_duration_parse(void **state)
 	assert_true(s == 1.5);
 	assert_int_equal(sw_duration_parse("", &s), -1);
 	assert_int_equal(sw_duration_parse("10x", &s), -1);
-	assert_int_equal(sw_duration_parse("0", &s), -1);
+	assert_int_equal(sw_duration_parse("0", &s), -2);
 	assert_int_equal(sw_duration_parse("5m3", &s), -1);
 }
 
@@ -249,6 +287,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_line_editor),
 		cmocka_unit_test(test_layout),
+		cmocka_unit_test(test_layout_bottom_band),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_states_summary),
 		cmocka_unit_test(test_states_summary_forms),
