@@ -40,15 +40,16 @@ struct sw_audit;
 struct sw_audit *sw_audit_new(const char *path, const char *user,
 			      const char *netns);
 
-/* Open the file now if not yet open. Returns 0, or -1 with a one-line
- * message in err ("cannot write the audit log /var/log/sockwatch.log:
- * Permission denied (use --audit-log PATH, or - for none)"). */
-int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen);
+/* Open the file now if not yet open. Returns 0, or -1 with *cause (may
+ * be NULL; the caller frees it) set to a one-line message ("cannot write
+ * the audit log /var/log/sockwatch.log: Permission denied (use
+ * --audit-log PATH, or - for none)"). */
+int sw_audit_ready(struct sw_audit *a, char **cause);
 
 /* Append one record (one write(2), so lines never interleave). Returns 0,
- * or -1 with err as above. No log: returns 0. */
+ * or -1 with *cause as above. No log: returns 0. */
 int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
-		   char *err, size_t errlen);
+		   char **cause);
 
 /* How many opens or writes failed so far; *last (may be NULL) gets the
  * last failure's message (owned by a), or NULL when none failed. */

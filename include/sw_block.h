@@ -162,17 +162,18 @@ int sw_blocker_unblock_all(struct sw_blocker *b, struct sw_block_result *r);
 int sw_blocker_cleanup(struct sw_blocker *b, struct sw_block_result *r);
 
 /* End every established socket whose peer is inside target (SOCK_DESTROY,
- * like ss -K), without blocking. Returns the count ended, or -1 with a
- * one-line message in err. In dry run, counts without ending. */
+ * like ss -K), without blocking. Returns the count ended, or -1 with
+ * *cause (may be NULL; the caller frees it) set to a one-line message.
+ * In dry run, counts without ending. */
 int sw_blocker_kill(struct sw_blocker *b, const struct sw_prefix *target,
-		    char *err, size_t errlen);
+		    char **cause);
 
 /* Count the sockets whose peer is inside target (for the confirmation and
  * the comment): TCP in states other than LISTEN/TIME_WAIT, and connected
  * UDP. states (SW_ST_MAX entries, may be NULL) gets the TCP per-state
- * counts. Returns the count, or -1 with a one-line err. */
+ * counts. Returns the count, or -1 with *cause as sw_blocker_kill. */
 int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
-		     uint32_t *states, char *err, size_t errlen);
+		     uint32_t *states, char **cause);
 
 /* One block as the kernel reports it. */
 struct sw_block_entry {
@@ -224,8 +225,10 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause);
 /* Whether the kernel would drop what the list shows: 1 with why (one
  * line: "the drop rules were changed") when table inet sockwatch is
  * damaged (the next block or unblock repairs it), 0 when it is right,
- * absent or blocking is unavailable, -1 with why holding the error. */
-int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen);
+ * absent or blocking is unavailable, -1 with *cause (may be NULL; the
+ * caller frees it) set to a one-line message. */
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen,
+		      char **cause);
 
 /* The last list read (by refresh or after an action). Owned by the
  * blocker; valid until the next refresh, action or close. Never NULL. */

@@ -7,13 +7,14 @@
 
 #include "sw_engine.h"
 
+/* Which subcommand runs; each has one descriptor (include/sw_cmd.h). */
 enum sw_mode {
 	SW_MODE_TUI,
 	SW_MODE_BATCH,
-	SW_MODE_BLOCK,    /* sockwatch block ... */
-	SW_MODE_UNBLOCK,  /* sockwatch unblock ... */
-	SW_MODE_BLOCKS,   /* sockwatch blocks ... */
-	SW_MODE_CLEANUP,  /* sockwatch --cleanup */
+	SW_MODE_BLOCK,
+	SW_MODE_UNBLOCK,
+	SW_MODE_BLOCKS,
+	SW_MODE_CLEANUP,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -51,12 +52,10 @@ struct sw_opts {
 int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		 size_t errlen);
 
-/* The --help text. */
+/* The --help text after the usage lines (those are the subcommands'). */
 const char *sw_cli_usage(void);
 
-/* Entry points of the front ends; each returns the process exit code. */
-int sw_batch_main(const struct sw_opts *o);
+/* The TUI's run function (src/tui/tui.c); returns the exit code. */
 int sw_tui_main(const struct sw_opts *o);
-int sw_block_main(const struct sw_opts *o);
 
 #endif

@@ -3,7 +3,9 @@
  * and read back with element dumps. Used by the blocker (src/block/blocker.c);
  * front ends use sw_block.h instead.
  *
- * This header does not include libmnl or libnftnl. Not thread-safe. */
+ * Failures set *cause (when cause is not NULL) to a one-line message the
+ * caller frees (sw_cause.h). This header does not include libmnl or
+ * libnftnl. Not thread-safe. */
 #ifndef SW_NFT_H
 #define SW_NFT_H
 
@@ -38,9 +40,8 @@ struct sw_nft;
 struct sw_nft *sw_nft_open(char **cause);
 
 /* What is wrong with the table's structure now, read only: 1 with why
- * ("the chain was missing"), 0 when it is right or absent, -1 with err. */
-int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
-		  size_t errlen);
+ * ("the chain was missing"), 0 when it is right or absent, -1 with *cause. */
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char **cause);
 
 /* True when the table and its chain exist now (one get). -1 on error
  * (errno set). */
@@ -66,7 +67,7 @@ struct sw_nft_elem {
  * EUCLEAN) rather than be emptied. note (notelen bytes) gets what was
  * repaired, "" when nothing was (or the table was created on first use).
  * Returns 0 when every message was acknowledged, -1 with errno and a
- * one-line message in err. */
+ * one-line message in *cause. */
 
 /* Add target as e (prefixes as explicit start and end elements; no end
  * element when the prefix reaches the top of the space), creating the
@@ -75,33 +76,31 @@ struct sw_nft_elem {
  * then also ENOTEMPTY), ENOENT with replace: it is gone. */
 int sw_nft_put(struct sw_nft *n, const struct sw_prefix *target,
 	       const struct sw_nft_elem *e, bool replace, char *note,
-	       size_t notelen, char *err, size_t errlen);
+	       size_t notelen, char **cause);
 
 /* Exactly target (an address, or a prefix that is not a range), as the
- * kernel has it: 1 and *out filled, 0 when not there, -1 with err. */
+ * kernel has it: 1 and *out filled, 0 when not there, -1 with *cause. */
 int sw_nft_get(struct sw_nft *n, const struct sw_prefix *target,
-	       struct sw_block_entry *out, char *err, size_t errlen);
+	       struct sw_block_entry *out, char **cause);
 
 /* Delete exactly target, or, when last is not NULL, the range from
  * target's address to last in the prefix set. -1 with errno ENOENT when
  * it is not there. */
 int sw_nft_del(struct sw_nft *n, const struct sw_prefix *target,
-	       const uint8_t *last, char *note, size_t notelen, char *err,
-	       size_t errlen);
+	       const uint8_t *last, char *note, size_t notelen, char **cause);
 
 /* Flush the four sets in one batch. A missing table is success. */
-int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
-		 size_t errlen);
+int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char **cause);
 
 /* Delete the table. Returns 0, 1 when there was no table, -1 on error. */
-int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen);
+int sw_nft_destroy(struct sw_nft *n, char **cause);
 
 /* Read the sets in set_mask (bit 1u << enum sw_nft_set; SW_NFT_ALL for
  * the four) back. Fills *v (realloc'ed as needed; caller owns
  * and frees it, *cap tracks its capacity) with *count entries, unsorted.
- * A missing table gives 0 entries. Returns 0, or -1 with err. */
+ * A missing table gives 0 entries. Returns 0, or -1 with *cause. */
 int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
-		size_t *count, size_t *cap, char *err, size_t errlen);
+		size_t *count, size_t *cap, char **cause);
 
 void sw_nft_close(struct sw_nft *n);
 

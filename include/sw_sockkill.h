@@ -37,18 +37,18 @@ struct sw_sockkill *sw_sockkill_open(char **cause);
 typedef int (*sw_sockkill_visit_fn)(void *arg, const struct sw_sock *s);
 
 /* Dump proto (SW_TCP/SW_UDP), both families, with the state mask, and
- * call fn for each socket. Returns 0, or -1 with a one-line err. */
+ * call fn for each socket. Returns 0, or -1 with *cause (may be NULL;
+ * the caller frees it) set to a one-line message. */
 int sw_sockkill_walk(struct sw_sockkill *k, unsigned proto, uint32_t states,
-		     sw_sockkill_visit_fn fn, void *arg, char *err,
-		     size_t errlen);
+		     sw_sockkill_visit_fn fn, void *arg, char **cause);
 
 /* End every TCP socket in SW_SOCKKILL_TCP_STATES and every connected UDP
  * socket whose peer is inside target; with dry_run only count them.
  * Returns the number ended (sockets that vanished meanwhile are not
- * counted), or -1 with a one-line err and errno: EOPNOTSUPP when the
+ * counted), or -1 with *cause as above and errno: EOPNOTSUPP when the
  * kernel lacks CONFIG_INET_DIAG_DESTROY, EPERM without CAP_NET_ADMIN. */
 int sw_sockkill_prefix(struct sw_sockkill *k, const struct sw_prefix *target,
-		       bool dry_run, char *err, size_t errlen);
+		       bool dry_run, char **cause);
 
 /* The message for a SOCK_DESTROY errno ("the kernel lacks
  * CONFIG_INET_DIAG_DESTROY: existing connections stay open"). Static. */

@@ -12,10 +12,10 @@
 
 /* Add them as SW_POLICY_SSH (note "SSH_CONNECTION" or "sshd"), each
  * address once. ssh_connection is getenv("SSH_CONNECTION") or NULL; a
- * malformed value is ignored. Returns the number added, or -1 with a
- * one-line err. */
+ * malformed value is ignored. Returns the number added, or -1 with
+ * *cause (may be NULL; the caller frees it) set to a one-line message. */
 int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
-		   const char *ssh_connection, char *err, size_t errlen);
+		   const char *ssh_connection, char **cause);
 
 /* The client address of an SSH_CONNECTION value ("198.51.100.5 52144
  * 192.0.2.1 22"; a link-local peer comes with its zone, "fe80::5%eth0

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sw_audit.h"
+#include "sw_cause.h"
 #include "sw_report.h"
 
 struct sw_audit {
@@ -98,14 +99,19 @@ struct sw_audit *sw_audit_new(const char *path, const char *user,
 	return a;
 }
 
-static int sw_audit_failed(struct sw_audit *a, const char *err)
+/* Count a failure, keep msg for sw_audit_failures and hand it on. */
+static int sw_audit_failed(struct sw_audit *a, char **cause, char *msg)
 {
 	a->failures++;
-	snprintf(a->error, sizeof(a->error), "%s", err);
+	snprintf(a->error, sizeof(a->error), "%s", sw_cause_text(msg));
+	if (cause)
+		*cause = msg;
+	else
+		free(msg);
 	return -1;
 }
 
-int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen)
+int sw_audit_ready(struct sw_audit *a, char **cause)
 {
 	struct stat st;
 
@@ -115,18 +121,16 @@ int sw_audit_ready(struct sw_audit *a, char *err, size_t errlen)
 	a->fd = open(a->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
 				   O_NONBLOCK | O_NOCTTY, 0640);
 	if (a->fd < 0) {
-		snprintf(err, errlen,
-			 "cannot write the audit log %s: %s (use --audit-log PATH, "
-			 "or - for none)", a->path, strerror(errno));
-		return sw_audit_failed(a, err);
+		return sw_audit_failed(a, cause, sw_cause_fmt(
+			"cannot write the audit log %s: %s (use --audit-log PATH, "
+			"or - for none)", a->path, strerror(errno)));
 	}
 	if (fstat(a->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(a->fd);
 		a->fd = -1;
-		snprintf(err, errlen,
-			 "the audit log %s is not a regular file (use --audit-log "
-			 "FILE, or - for none)", a->path);
-		return sw_audit_failed(a, err);
+		return sw_audit_failed(a, cause, sw_cause_fmt(
+			"the audit log %s is not a regular file (use --audit-log "
+			"FILE, or - for none)", a->path));
 	}
 	return 0;
 }
@@ -139,14 +143,14 @@ unsigned sw_audit_failures(const struct sw_audit *a, const char **last)
 }
 
 int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
-		   char *err, size_t errlen)
+		   char **cause)
 {
 	struct timespec ts;
 	ssize_t n;
 
 	if (!a->path)
 		return 0;
-	if (sw_audit_ready(a, err, errlen) < 0)
+	if (sw_audit_ready(a, cause) < 0)
 		return -1;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	sw_buf_reset(&a->line);
@@ -154,14 +158,14 @@ int sw_audit_write(struct sw_audit *a, const struct sw_audit_rec *r,
 			(uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec,
 			a->user, a->netns);
 	if (a->line.oom) {
-		snprintf(err, errlen, "audit log: out of memory");
-		return sw_audit_failed(a, err);
+		return sw_audit_failed(a, cause,
+				       sw_cause_fmt("audit log: out of memory"));
 	}
 	n = write(a->fd, a->line.data, a->line.len);
 	if (n != (ssize_t)a->line.len) {
-		snprintf(err, errlen, "writing the audit log %s failed: %s", a->path,
-			 n < 0 ? strerror(errno) : "short write");
-		return sw_audit_failed(a, err);
+		return sw_audit_failed(a, cause, sw_cause_fmt(
+			"writing the audit log %s failed: %s", a->path,
+			n < 0 ? strerror(errno) : "short write"));
 	}
 	return 0;
 }

@@ -194,7 +194,6 @@ static void sw_blocker_expiries(struct sw_blocker *b,
 {
 	double elapsed = (double)(now_ns - old_ns) / 1e9;
 	size_t i = 0, j = 0;
-	char err[SW_BLOCK_MSG_LEN];
 
 	while (i < nold) {
 		int d = j < ncur ? sw_blocker_entry_cmp(&old[i], &cur[j]) : -1;
@@ -216,7 +215,7 @@ static void sw_blocker_expiries(struct sw_blocker *b,
 				.count = -1,
 			};
 
-			sw_audit_write(b->audit, &r, err, sizeof(err));
+			sw_audit_write(b->audit, &r, NULL);
 		}
 		if (d == 0)
 			j++;
@@ -240,7 +239,7 @@ static size_t sw_blocker_dedupe(struct sw_block_entry *v, size_t *n)
 	return i;
 }
 
-int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
+int sw_blocker_read(struct sw_blocker *b, char **cause)
 {
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0;
@@ -258,7 +257,7 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 	for (attempt = 0;; attempt++) {
 		size_t dups;
 
-		if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, errlen) < 0) {
+		if (sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, cause) < 0) {
 			free(v);
 			return -1;
 		}
@@ -282,7 +281,6 @@ int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen)
 
 int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 {
-	char err[SW_BLOCK_MSG_LEN];
 	uint64_t start = sw_now_ns(CLOCK_MONOTONIC);
 
 	*cause = NULL;
@@ -290,20 +288,21 @@ int sw_blocker_refresh(struct sw_blocker *b, char **cause)
 	    (double)(start - b->read_mono_ns) / 1e6 <
 		    b->read_ms * SW_BLOCK_READ_SPACING)
 		return 0;
-	if (sw_blocker_read(b, err, sizeof(err)) < 0)
-		return sw_cause_set(cause, "%s", err);
+	if (sw_blocker_read(b, cause) < 0)
+		return -1;
 	b->read_mono_ns = sw_now_ns(CLOCK_MONOTONIC);
 	b->read_ms = (double)(b->read_mono_ns - start) / 1e6;
 	return 0;
 }
 
-int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen)
+int sw_blocker_damage(struct sw_blocker *b, char *why, size_t whylen,
+		      char **cause)
 {
 	if (!b->nft) {
 		why[0] = '\0';
 		return 0;
 	}
-	return sw_nft_damage(b->nft, why, whylen, why, whylen);
+	return sw_nft_damage(b->nft, why, whylen, cause);
 }
 
 const struct sw_block_list *sw_blocker_list(struct sw_blocker *b)

@@ -28,7 +28,6 @@ static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
 			   const char *target, double timeout_s, long conns,
 			   const char *reason, const char *msg)
 {
-	char err[SW_BLOCK_MSG_LEN];
 	struct sw_audit_rec rec = {
 		.action = action, .target = target, .timeout_s = timeout_s,
 		.connections = conns, .reason = reason,
@@ -39,7 +38,7 @@ static int sw_blocker_fail(struct sw_blocker *b, struct sw_block_result *r,
 	r->outcome = outcome;
 	snprintf(r->message, sizeof(r->message), "%s", msg);
 	/* a refusal is still audited; a log we cannot write cannot be */
-	sw_audit_write(b->audit, &rec, err, sizeof(err));
+	sw_audit_write(b->audit, &rec, NULL);
 	return -1;
 }
 
@@ -54,14 +53,13 @@ sw_blocker_kernel_overlap(struct sw_blocker *b, const struct sw_prefix *t,
 {
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0, i;
-	char err[SW_BLOCK_MSG_LEN];
 	const struct sw_block_entry *hit = NULL;
 
 	if (!b->nft)
 		return NULL; /* nothing can be blocked */
 	if (sw_nft_dump(b->nft,
 			t->plen < sw_family_bits(t->family) ? SW_NFT_ALL : SW_NFT_NETS,
-			&v, &n, &cap, err, sizeof(err)) == 0) {
+			&v, &n, &cap, NULL) == 0) {
 		for (i = 0; i < n && !hit; i++) {
 			if (sw_prefix_overlaps(&v[i].target, t) &&
 			    !sw_prefix_eq(&v[i].target, t)) {
@@ -150,7 +148,6 @@ static void sw_blocker_comment(const struct sw_blocker *b,
 static void sw_blocker_repaired(struct sw_blocker *b, struct sw_block_result *r,
 				const char *note)
 {
-	char err[SW_BLOCK_MSG_LEN];
 	struct sw_audit_rec rec = {
 		.action = "repair", .target = "table inet " SW_BLOCK_TABLE,
 		.timeout_s = -1, .connections = -1, .outcome = "sent",
@@ -160,17 +157,17 @@ static void sw_blocker_repaired(struct sw_blocker *b, struct sw_block_result *r,
 	if (!note[0])
 		return;
 	snprintf(r->repaired, sizeof(r->repaired), "%s", note);
-	sw_audit_write(b->audit, &rec, err, sizeof(err));
+	sw_audit_write(b->audit, &rec, NULL);
 }
 
 /* Put target: new, or replacing what is there (a renewal planned on what
  * the kernel has). Fills r's message, comment and *outcome ("sent",
  * "renewed", "kept", "replaced"), *eff the element as written. 0, 1 when
- * it overlaps another block (why filled), -1 with err. */
+ * it overlaps another block (why filled), -1 with *cause. */
 static int sw_blocker_put(struct sw_blocker *b, const struct sw_block_req *req,
 			  const struct sw_prefix *t, double timeout_s,
 			  struct sw_block_result *r, const char **outcome,
-			  struct sw_block_entry *eff, char *err, size_t errlen)
+			  struct sw_block_entry *eff, char **cause)
 {
 	char note[SW_BLOCK_MSG_LEN], first[SW_BLOCK_COMMENT_LEN];
 	unsigned tries;
@@ -182,7 +179,7 @@ static int sw_blocker_put(struct sw_blocker *b, const struct sw_block_req *req,
 		struct sw_block_renewal rn;
 		struct sw_nft_elem el = {0};
 
-		have = sw_nft_get(b->nft, t, &old, err, errlen);
+		have = sw_nft_get(b->nft, t, &old, cause);
 		if (have < 0)
 			return -1;
 		if (have) {
@@ -197,8 +194,8 @@ static int sw_blocker_put(struct sw_blocker *b, const struct sw_block_req *req,
 			*outcome = "sent";
 		}
 		el.comment = r->comment;
-		if (sw_nft_put(b->nft, t, &el, have, note, sizeof(note), err,
-			       errlen) == 0) {
+		if (sw_nft_put(b->nft, t, &el, have, note, sizeof(note),
+			       cause) == 0) {
 			memset(eff, 0, sizeof(*eff));
 			eff->target = *t;
 			eff->timeout_s = (double)el.timeout_ms / 1000.0;
@@ -211,8 +208,26 @@ static int sw_blocker_put(struct sw_blocker *b, const struct sw_block_req *req,
 		/* it appeared, or expired, since the get: look again */
 		if (!(have ? errno == ENOENT : errno == EEXIST || errno == ENOTEMPTY))
 			return -1;
+		if (tries + 1 < SW_BLOCK_PUT_TRIES)
+			sw_cause_clear(cause); /* planned again */
 	}
-	return have ? -1 : 1;
+	if (have)
+		return -1; /* with the last put's cause */
+	sw_cause_clear(cause);
+	return 1;
+}
+
+/* --kill of a block: the count into r->killed, or why not into
+ * r->kill_error. */
+static int sw_blocker_kill_into(struct sw_blocker *b, const struct sw_prefix *t,
+				struct sw_block_result *r)
+{
+	char *cause = NULL;
+	int n = sw_blocker_kill(b, t, &cause);
+
+	if (n < 0)
+		sw_cause_move(r->kill_error, sizeof(r->kill_error), cause);
+	return n;
 }
 
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
@@ -221,8 +236,8 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	struct sw_prefix t = sw_blocker_norm(&req->target);
 	double timeout_s = req->timeout_s > 0 ? req->timeout_s
 					      : SW_BLOCK_DEFAULT_S;
-	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], err[SW_BLOCK_MSG_LEN];
-	char left[16];
+	char target[SW_ADDR_STRLEN], why[SW_BLOCK_MSG_LEN], left[16];
+	char *cause = NULL;
 	struct sw_block_entry e;
 	const struct sw_block_entry *found;
 	const char *outcome = "sent";
@@ -245,8 +260,7 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 			 "dry run: would block %s for %s; nothing sent", target,
 			 sw_block_format_left(timeout_s, left, sizeof(left)));
 		if (req->kill)
-			r->killed = sw_blocker_kill(b, &t, r->kill_error,
-						    sizeof(r->kill_error));
+			r->killed = sw_blocker_kill_into(b, &t, r);
 		return r->nft ? 0 : -1;
 	}
 	if (!b->nft)
@@ -254,22 +268,25 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 				       timeout_s, req->connections, req->reason,
 				       b->unavailable);
 	/* no block without its audit line */
-	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0) {
+	if (sw_audit_ready(b->audit, &cause) < 0) {
 		r->outcome = SW_BLOCK_FAILED;
-		snprintf(r->message, sizeof(r->message), "%s", err);
+		sw_cause_move(r->message, sizeof(r->message), cause);
 		return -1;
 	}
-	rc = sw_blocker_put(b, req, &t, timeout_s, r, &outcome, &e, err,
-			    sizeof(err));
+	rc = sw_blocker_put(b, req, &t, timeout_s, r, &outcome, &e, &cause);
 	if (rc == 1) {
 		snprintf(why, sizeof(why),
 			 "%s overlaps a blocked prefix; unblock that first", target);
 		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
 				       timeout_s, req->connections, req->reason, why);
 	}
-	if (rc < 0)
-		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "block", target,
-				       timeout_s, req->connections, req->reason, err);
+	if (rc < 0) {
+		rc = sw_blocker_fail(b, r, SW_BLOCK_FAILED, "block", target,
+				     timeout_s, req->connections, req->reason,
+				     sw_cause_text(cause));
+		free(cause);
+		return rc;
+	}
 	r->outcome = SW_BLOCK_SENT;
 	if (strcmp(outcome, "sent") == 0)
 		snprintf(r->message, sizeof(r->message), "blocked %s for %s", target,
@@ -278,7 +295,7 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		/* the line says what the target held when the block went in
 		 * and how many of those were ended, not what a confirmation
 		 * showed when it opened */
-		int now = sw_blocker_count(b, &t, NULL, err, sizeof(err));
+		int now = sw_blocker_count(b, &t, NULL, NULL);
 		struct sw_audit_rec rec = {
 			.action = "block", .target = target,
 			.timeout_s = e.timeout_s > 0 ? e.timeout_s : -1,
@@ -289,14 +306,15 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		char msg[SW_BLOCK_MSG_LEN];
 
 		if (req->kill) {
-			r->killed = sw_blocker_kill(b, &t, r->kill_error,
-						    sizeof(r->kill_error));
+			r->killed = sw_blocker_kill_into(b, &t, r);
 			rec.count = r->killed;
 		}
 
-		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0) {
-			snprintf(msg, sizeof(msg), "%.80s, but %.160s", r->message, err);
+		if (sw_audit_write(b->audit, &rec, &cause) < 0) {
+			snprintf(msg, sizeof(msg), "%.80s, but %.160s", r->message,
+				 sw_cause_text(cause));
 			memcpy(r->message, msg, sizeof(r->message));
+			free(cause);
 		}
 	}
 	if ((found = sw_blocker_find(b, &t))) {
@@ -315,8 +333,8 @@ static int sw_blocker_unblock_one(struct sw_blocker *b,
 				  const struct sw_prefix *t, const uint8_t *last,
 				  struct sw_block_result *r)
 {
-	char a[SW_BLOCK_TARGET_STRLEN], err[SW_BLOCK_MSG_LEN], why[SW_BLOCK_MSG_LEN];
-	char note[SW_BLOCK_MSG_LEN];
+	char a[SW_BLOCK_TARGET_STRLEN], why[SW_BLOCK_MSG_LEN];
+	char note[SW_BLOCK_MSG_LEN], *cause = NULL;
 	struct sw_block_entry listed = {.target = *t};
 
 	memset(r, 0, sizeof(*r));
@@ -336,18 +354,23 @@ static int sw_blocker_unblock_one(struct sw_blocker *b,
 	if (!b->nft)
 		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1, -1,
 				       NULL, b->unavailable);
-	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0) {
+	if (sw_audit_ready(b->audit, &cause) < 0) {
 		r->outcome = SW_BLOCK_FAILED;
-		snprintf(r->message, sizeof(r->message), "%s", err);
+		sw_cause_move(r->message, sizeof(r->message), cause);
 		return -1;
 	}
-	if (sw_nft_del(b->nft, t, last, note, sizeof(note), err, sizeof(err)) < 0) {
+	if (sw_nft_del(b->nft, t, last, note, sizeof(note), &cause) < 0) {
 		struct sw_block_entry tmp;
 		const struct sw_block_entry *e;
+		int rc;
 
-		if (errno != ENOENT)
-			return sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1,
-					       -1, NULL, err);
+		if (errno != ENOENT) {
+			rc = sw_blocker_fail(b, r, SW_BLOCK_FAILED, "unblock", a, -1,
+					     -1, NULL, sw_cause_text(cause));
+			free(cause);
+			return rc;
+		}
+		sw_cause_clear(&cause); /* not there: said below */
 		e = last ? NULL : sw_blocker_kernel_overlap(b, t, &tmp);
 		if (e) {
 			char c[SW_BLOCK_TARGET_STRLEN];
@@ -371,9 +394,11 @@ static int sw_blocker_unblock_one(struct sw_blocker *b,
 			.connections = -1, .outcome = "sent", .count = -1,
 		};
 
-		if (sw_audit_write(b->audit, &rec, err, sizeof(err)) < 0)
+		if (sw_audit_write(b->audit, &rec, &cause) < 0) {
 			snprintf(r->message, sizeof(r->message), "unblocked %.100s, but %.130s",
-				 a, err);
+				 a, sw_cause_text(cause));
+			free(cause);
+		}
 	}
 	sw_blocker_forget(b, t);
 	return 0;
@@ -403,7 +428,7 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 {
 	struct sw_block_entry *v = NULL;
 	size_t n = 0, cap = 0;
-	char err[SW_BLOCK_MSG_LEN], note[SW_BLOCK_MSG_LEN];
+	char note[SW_BLOCK_MSG_LEN], *cause = NULL;
 	int ret;
 
 	memset(r, 0, sizeof(*r));
@@ -417,19 +442,19 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 	if (!b->nft)
 		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
 				       NULL, b->unavailable);
-	if (sw_audit_ready(b->audit, err, sizeof(err)) < 0 ||
-	    sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, err, sizeof(err)) < 0) {
-		free(v);
-		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
-				       NULL, err);
-	}
+	ret = sw_audit_ready(b->audit, &cause) < 0 ||
+	      sw_nft_dump(b->nft, SW_NFT_ALL, &v, &n, &cap, &cause) < 0 ? -1 : 0;
 	free(v);
 	note[0] = '\0';
-	ret = destroy ? sw_nft_destroy(b->nft, err, sizeof(err))
-		      : sw_nft_flush(b->nft, note, sizeof(note), err, sizeof(err));
-	if (ret < 0)
-		return sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
-				       NULL, err);
+	if (ret == 0)
+		ret = destroy ? sw_nft_destroy(b->nft, &cause)
+			      : sw_nft_flush(b->nft, note, sizeof(note), &cause);
+	if (ret < 0) {
+		ret = sw_blocker_fail(b, r, SW_BLOCK_FAILED, action, "all", -1, -1,
+				      NULL, sw_cause_text(cause));
+		free(cause);
+		return ret;
+	}
 	sw_blocker_repaired(b, r, note);
 	r->outcome = SW_BLOCK_SENT;
 	if (destroy && ret == 1)
@@ -449,7 +474,7 @@ static int sw_blocker_whole(struct sw_blocker *b, struct sw_block_result *r,
 			.count = (long)n,
 		};
 
-		sw_audit_write(b->audit, &rec, err, sizeof(err));
+		sw_audit_write(b->audit, &rec, NULL);
 	}
 	b->n = b->nsorted = 0;
 	return 0;
@@ -466,24 +491,28 @@ int sw_blocker_cleanup(struct sw_blocker *b, struct sw_block_result *r)
 }
 
 int sw_blocker_kill(struct sw_blocker *b, const struct sw_prefix *target,
-		    char *err, size_t errlen)
+		    char **cause)
 {
 	struct sw_prefix t = sw_blocker_norm(target);
-	char a[SW_ADDR_STRLEN], aerr[SW_BLOCK_MSG_LEN];
+	char a[SW_ADDR_STRLEN], *why = NULL;
 	int n;
 
 	sw_prefix_format(&t, a, sizeof(a));
-	n = sw_sockkill_prefix(b->kill, &t, b->dry_run, err, errlen);
+	n = sw_sockkill_prefix(b->kill, &t, b->dry_run, &why);
 	if (!b->dry_run) {
 		struct sw_audit_rec rec = {
 			.action = "kill", .target = a, .timeout_s = -1,
 			.connections = n >= 0 ? n : -1,
 			.outcome = n >= 0 ? "sent" : "failed",
-			.detail = n >= 0 ? NULL : err, .count = n,
+			.detail = n >= 0 ? NULL : sw_cause_text(why), .count = n,
 		};
 
-		sw_audit_write(b->audit, &rec, aerr, sizeof(aerr));
+		sw_audit_write(b->audit, &rec, NULL);
 	}
+	if (cause)
+		*cause = why;
+	else
+		free(why);
 	return n;
 }
 
@@ -506,7 +535,7 @@ static int sw_blocker_count_cb(void *arg, const struct sw_sock *s)
 }
 
 int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
-		     uint32_t *states, char *err, size_t errlen)
+		     uint32_t *states, char **cause)
 {
 	struct sw_prefix t = sw_blocker_norm(target);
 	struct sw_blocker_countctx c = {.t = &t, .states = states};
@@ -514,9 +543,9 @@ int sw_blocker_count(struct sw_blocker *b, const struct sw_prefix *target,
 	if (states)
 		memset(states, 0, SW_ST_MAX * sizeof(*states));
 	if (sw_sockkill_walk(b->kill, SW_TCP, SW_SOCKKILL_TCP_STATES,
-			     sw_blocker_count_cb, &c, err, errlen) < 0 ||
+			     sw_blocker_count_cb, &c, cause) < 0 ||
 	    sw_sockkill_walk(b->kill, SW_UDP, SW_STATE_BIT(SW_ESTABLISHED),
-			     sw_blocker_count_cb, &c, err, errlen) < 0)
+			     sw_blocker_count_cb, &c, cause) < 0)
 		return -1;
 	return c.n;
 }

@@ -8,6 +8,7 @@
 
 #include "sw_audit.h"
 #include "sw_block.h"
+#include "sw_cause.h"
 #include "sw_nft.h"
 #include "sw_policy.h"
 #include "sw_sockkill.h"
@@ -73,6 +74,6 @@ const struct sw_block_entry *sw_blocker_find(const struct sw_blocker *b,
 int sw_blocker_append(struct sw_blocker *b, const struct sw_block_entry *e);
 void sw_blocker_forget(struct sw_blocker *b, const struct sw_prefix *p);
 /* Replace the last list with the kernel's; audits expiries seen. */
-int sw_blocker_read(struct sw_blocker *b, char *err, size_t errlen);
+int sw_blocker_read(struct sw_blocker *b, char **cause);
 
 #endif

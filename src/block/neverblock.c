@@ -79,7 +79,7 @@ int sw_neverblock_read(struct sw_policy *p, const char *allow_path,
 		       bool named, struct sw_sockkill *k,
 		       const char *ssh_connection, char **cause)
 {
-	char err[SW_BLOCK_MSG_LEN];
+	char *why = NULL;
 
 	if (sw_policy_init(p) < 0)
 		return sw_cause_set(cause, "blocking: out of memory");
@@ -88,8 +88,9 @@ int sw_neverblock_read(struct sw_policy *p, const char *allow_path,
 	/* without these the policy would be blind: refuse to block at all */
 	if (sw_rtnl_host_addrs(p, cause) < 0 || sw_rtnl_gateways(p, cause) < 0)
 		goto fail;
-	if (sw_sshpeer_add(p, k, ssh_connection, err, sizeof(err)) < 0) {
-		sw_cause_set(cause, "finding SSH peers: %s", err);
+	if (sw_sshpeer_add(p, k, ssh_connection, &why) < 0) {
+		sw_cause_set(cause, "finding SSH peers: %s", sw_cause_text(why));
+		free(why);
 		goto fail;
 	}
 	return 0;

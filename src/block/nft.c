@@ -232,15 +232,14 @@ fail:
 	return NULL;
 }
 
-int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
-		  size_t errlen)
+int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char **cause)
 {
 	struct sw_nft_state st;
 	struct sw_nft_batch bt;
-	char e2[SW_BLOCK_MSG_LEN];
+	char *e2 = NULL;
 
 	why[0] = '\0';
-	if (sw_nft_state_read(n, &st, err, errlen) < 0)
+	if (sw_nft_state_read(n, &st, cause) < 0)
 		return -1;
 	if (!st.table || sw_nft_state_ok(&st))
 		return 0;
@@ -250,9 +249,10 @@ int sw_nft_damage(struct sw_nft *n, char *why, size_t whylen, char *err,
 	}
 	/* the repair's own description, planned and dropped */
 	sw_nft_batch_start(n, &bt, 0);
-	if (sw_nft_repair(n, &bt, &st, why, whylen, e2, sizeof(e2)) < 0 &&
+	if (sw_nft_repair(n, &bt, &st, why, whylen, &e2) < 0 &&
 	    errno == EUCLEAN)
-		snprintf(why, whylen, "%s", e2);
+		snprintf(why, whylen, "%s", sw_cause_text(e2));
+	free(e2);
 	sw_nft_batch_abort(&bt);
 	if (!why[0])
 		snprintf(why, whylen, "its structure differs");
@@ -282,18 +282,18 @@ int sw_nft_table_exists(struct sw_nft *n)
  * make sure of its result without failing on it. */
 typedef int (*sw_nft_fill_fn)(struct sw_nft *n, struct sw_nft_batch *bt,
 			      const void *arg, bool again);
-/* 1 when the action's result is there (read after it), 0 not, -1 error. */
-typedef int (*sw_nft_done_fn)(struct sw_nft *n, const void *arg);
+/* 1 when the action's result is there (read after it), 0 not, -1 with
+ * *cause. */
+typedef int (*sw_nft_done_fn)(struct sw_nft *n, const void *arg, char **cause);
 
 /* Plan and send one batch from st: a dormant table is woken alone (a
  * batch that wakes a table cannot add a base chain to it); else the
  * repair (first keeping the table awake: st may predate a commit still
  * under way), then fill's messages unless filled. 0 sent, 1 woken, -1
- * with errno, err and *repairing (the failing message was a repair). */
+ * with errno, *cause and *repairing (the failing message was a repair). */
 static int sw_nft_round(struct sw_nft *n, const struct sw_nft_state *st,
 			sw_nft_fill_fn fill, const void *arg, bool filled,
-			char *note, size_t notelen, bool *repairing, char *err,
-			size_t errlen)
+			char *note, size_t notelen, bool *repairing, char **cause)
 {
 	struct sw_nft_batch bt;
 	unsigned nrepair;
@@ -305,13 +305,13 @@ static int sw_nft_round(struct sw_nft *n, const struct sw_nft_state *st,
 	    sw_nft_table_msg(n, &bt, NFT_MSG_NEWTABLE, 0, "wake table") < 0)
 		goto fail;
 	if (st->table && st->dormant) {
-		if (sw_nft_batch_send(n, &bt, err, errlen) < 0) {
+		if (sw_nft_batch_send(n, &bt, cause) < 0) {
 			*repairing = true;
 			return -1;
 		}
 		return 1;
 	}
-	if (sw_nft_repair(n, &bt, st, note, notelen, err, errlen) < 0)
+	if (sw_nft_repair(n, &bt, st, note, notelen, cause) < 0)
 		goto fail;
 	nrepair = bt.nmsg;
 	if (fill(n, &bt, arg, filled) < 0)
@@ -320,7 +320,7 @@ static int sw_nft_round(struct sw_nft *n, const struct sw_nft_state *st,
 		sw_nft_batch_abort(&bt);
 		return 0;
 	}
-	if (sw_nft_batch_send(n, &bt, err, errlen) == 0)
+	if (sw_nft_batch_send(n, &bt, cause) == 0)
 		return 0;
 	*repairing = bt.failed >= 0 && (unsigned)bt.failed < nrepair;
 	return -1;
@@ -328,7 +328,7 @@ fail:
 	e = errno;
 	sw_nft_batch_abort(&bt);
 	if (e != EUCLEAN)
-		snprintf(err, errlen, "nftables: out of memory building the batch");
+		sw_cause_set(cause, "nftables: out of memory building the batch");
 	errno = e;
 	return -1;
 }
@@ -339,10 +339,10 @@ fail:
  * A batch refused because the ruleset changed, or whose repair failed
  * (planned on a state a concurrent commit was changing), is planned
  * again. Without the table: create it when create, else return 1 and
- * send nothing. 0 done, -1 with errno and err. */
+ * send nothing. 0 done, -1 with errno and *cause. */
 static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
 		      sw_nft_done_fn done, const void *arg, char *note,
-		      size_t notelen, char *err, size_t errlen)
+		      size_t notelen, char **cause)
 {
 	unsigned tries;
 	bool filled = false, repairing = false;
@@ -353,21 +353,23 @@ static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
 		char round[SW_BLOCK_MSG_LEN] = "";
 		int r;
 
-		if (sw_nft_state_read(n, &st, err, errlen) < 0)
+		if (sw_nft_state_read(n, &st, cause) < 0)
 			return -1;
 		if (!st.table && !create)
 			return filled ? 0 : 1;
 		if (filled && sw_nft_state_ok(&st)) {
-			r = done ? done(n, arg) : 1;
+			r = done ? done(n, arg, cause) : 1;
 			if (r < 0)
 				return -1;
 			if (r > 0)
 				return 0;
 		}
 		r = sw_nft_round(n, &st, fill, arg, filled, round, sizeof(round),
-				 &repairing, err, errlen);
-		if (r < 0 && (errno == ERESTART || repairing))
+				 &repairing, cause);
+		if (r < 0 && (errno == ERESTART || repairing)) {
+			sw_cause_clear(cause); /* planned again */
 			continue;
+		}
 		if (r < 0)
 			return -1;
 		if (r == 1)
@@ -378,10 +380,10 @@ static int sw_nft_run(struct sw_nft *n, bool create, sw_nft_fill_fn fill,
 			sw_nft_note(note, notelen, "%s", round);
 	}
 	if (errno == ERESTART || repairing || filled)
-		snprintf(err, errlen, "nftables: table inet %s kept changing under "
-			 "%d tries%s", SW_BLOCK_TABLE, SW_NFT_TRIES,
-			 filled ? ": sent, but could not see it in place" :
-			 "; nothing was sent");
+		sw_cause_set(cause, "nftables: table inet %s kept changing under "
+			     "%d tries%s", SW_BLOCK_TABLE, SW_NFT_TRIES,
+			     filled ? ": sent, but could not see it in place" :
+			     "; nothing was sent");
 	return -1;
 }
 
@@ -413,23 +415,22 @@ static int sw_nft_put_fill(struct sw_nft *n, struct sw_nft_batch *bt,
 			       what);
 }
 
-static int sw_nft_put_done(struct sw_nft *n, const void *arg)
+static int sw_nft_put_done(struct sw_nft *n, const void *arg, char **cause)
 {
 	const struct sw_nft_putarg *p = arg;
 	struct sw_block_entry e;
-	char err[SW_BLOCK_MSG_LEN];
 
-	return sw_nft_get(n, p->t, &e, err, sizeof(err));
+	return sw_nft_get(n, p->t, &e, cause);
 }
 
 int sw_nft_put(struct sw_nft *n, const struct sw_prefix *t,
 	       const struct sw_nft_elem *e, bool replace, char *note,
-	       size_t notelen, char *err, size_t errlen)
+	       size_t notelen, char **cause)
 {
 	struct sw_nft_putarg p = {.t = t, .e = e, .replace = replace};
 
 	return sw_nft_run(n, true, sw_nft_put_fill, sw_nft_put_done, &p, note,
-			  notelen, err, errlen);
+			  notelen, cause);
 }
 
 struct sw_nft_delarg {
@@ -448,7 +449,7 @@ static int sw_nft_del_fill(struct sw_nft *n, struct sw_nft_batch *bt,
 }
 
 int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
-	       char *note, size_t notelen, char *err, size_t errlen)
+	       char *note, size_t notelen, char **cause)
 {
 	char what[2 * SW_ADDR_STRLEN + 32], a[SW_ADDR_STRLEN], l[SW_ADDR_STRLEN];
 	struct sw_nft_key k;
@@ -466,10 +467,9 @@ int sw_nft_del(struct sw_nft *n, const struct sw_prefix *t, const uint8_t *last,
 		snprintf(what, sizeof(what), "delete element %s from %s",
 			 sw_prefix_format(t, a, sizeof(a)), sw_nft_set_name(k.set));
 	}
-	r = sw_nft_run(n, false, sw_nft_del_fill, NULL, &d, note, notelen, err,
-		       errlen);
+	r = sw_nft_run(n, false, sw_nft_del_fill, NULL, &d, note, notelen, cause);
 	if (r == 1) {
-		snprintf(err, errlen, "nftables: no table inet %s", SW_BLOCK_TABLE);
+		sw_cause_set(cause, "nftables: no table inet %s", SW_BLOCK_TABLE);
 		errno = ENOENT;
 		return -1;
 	}
@@ -501,27 +501,30 @@ static int sw_nft_flush_fill(struct sw_nft *n, struct sw_nft_batch *bt,
 	return 0;
 }
 
-int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char *err,
-		 size_t errlen)
+int sw_nft_flush(struct sw_nft *n, char *note, size_t notelen, char **cause)
 {
 	int r = sw_nft_run(n, false, sw_nft_flush_fill, NULL, NULL, note, notelen,
-			   err, errlen);
+			   cause);
 
 	return r == 1 ? 0 : r;
 }
 
-int sw_nft_destroy(struct sw_nft *n, char *err, size_t errlen)
+int sw_nft_destroy(struct sw_nft *n, char **cause)
 {
 	struct sw_nft_batch bt;
 
 	sw_nft_batch_start(n, &bt, 0);
 	if (sw_nft_table_msg(n, &bt, NFT_MSG_DELTABLE, 0, "delete table") < 0) {
 		sw_nft_batch_abort(&bt);
-		snprintf(err, errlen, "nftables: out of memory");
+		sw_cause_set(cause, "nftables: out of memory");
 		return -1;
 	}
-	if (sw_nft_batch_send(n, &bt, err, errlen) < 0)
-		return errno == ENOENT ? 1 : -1;
+	if (sw_nft_batch_send(n, &bt, cause) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		sw_cause_clear(cause); /* no table: nothing to remove */
+		return 1;
+	}
 	return 0;
 }
 

@@ -60,8 +60,7 @@ void sw_nft_batch_done(struct sw_nft_batch *bt)
 /* The kernel handles a batch in the sender's context, so every reply is
  * queued when sendto returns: read without blocking until the queue is
  * empty. */
-int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
-		      size_t errlen)
+int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char **cause)
 {
 	int fd = mnl_socket_get_fd(n->nl->sock), first_err = 0;
 	unsigned acks = 0;
@@ -71,8 +70,8 @@ int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 	mnl_nlmsg_batch_next(bt->b);
 	if (sw_nl_send(n->nl, mnl_nlmsg_batch_head(bt->b),
 		       mnl_nlmsg_batch_size(bt->b)) < 0) {
-		snprintf(err, errlen, "nftables: sending the batch failed: %s",
-			 strerror(errno));
+		sw_cause_set(cause, "nftables: sending the batch failed: %s",
+			     strerror(errno));
 		sw_nft_batch_abort(bt);
 		return -1;
 	}
@@ -87,8 +86,8 @@ int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				break;
-			snprintf(err, errlen, "nftables: reading ACKs failed: %s",
-				 strerror(errno));
+			sw_cause_set(cause, "nftables: reading ACKs failed: %s",
+				     strerror(errno));
 			return -1;
 		}
 		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
@@ -116,14 +115,14 @@ int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
 		}
 	}
 	if (first_err) {
-		snprintf(err, errlen, "nftables: %s: %s", msg, strerror(first_err));
+		sw_cause_set(cause, "nftables: %s: %s", msg, strerror(first_err));
 		errno = first_err;
 		return -1;
 	}
 	if (acks != bt->nmsg) {
-		snprintf(err, errlen,
-			 "nftables: the kernel acknowledged %u of %u messages",
-			 acks, bt->nmsg);
+		sw_cause_set(cause,
+			     "nftables: the kernel acknowledged %u of %u messages",
+			     acks, bt->nmsg);
 		errno = EPROTO;
 		return -1;
 	}

@@ -220,18 +220,17 @@ static int sw_nft_check_count_cb(const struct nlmsghdr *nlh, void *data)
 
 /* One get (or dump) request about our table: ENOENT is an answer. */
 static int sw_nft_check_ask(struct sw_nft *n, struct nlmsghdr *nlh, mnl_cb_t cb,
-			    void *data, const char *what, char *err,
-			    size_t errlen)
+			    void *data, const char *what, char **cause)
 {
 	if (sw_nl_talk(n->nl, nlh, cb, data) == 0 || errno == ENOENT)
 		return 0;
-	snprintf(err, errlen, "nftables: reading %s of table inet %s: %s", what,
-		 SW_BLOCK_TABLE, strerror(errno));
+	sw_cause_set(cause, "nftables: reading %s of table inet %s: %s", what,
+		     SW_BLOCK_TABLE, strerror(errno));
 	return -1;
 }
 
 static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
-			     char *err, size_t errlen)
+			     char **cause)
 {
 	unsigned s;
 
@@ -245,8 +244,8 @@ static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
 		nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETSET, NFPROTO_INET,
 					    NLM_F_ACK, 0);
 		nftnl_set_nlmsg_build_payload(nlh, set);
-		if (sw_nft_check_ask(n, nlh, sw_nft_check_set_cb, &c, "a set", err,
-				     errlen) < 0) {
+		if (sw_nft_check_ask(n, nlh, sw_nft_check_set_cb, &c, "a set",
+				     cause) < 0) {
 			nftnl_set_free(set);
 			return -1;
 		}
@@ -256,8 +255,7 @@ static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
 						    NLM_F_DUMP | NLM_F_ACK, 0);
 			nftnl_set_elems_nlmsg_build_payload(nlh, set);
 			if (sw_nft_check_ask(n, nlh, sw_nft_check_count_cb,
-					     &st->elems[s], "a set", err,
-					     errlen) < 0) {
+					     &st->elems[s], "a set", cause) < 0) {
 				nftnl_set_free(set);
 				return -1;
 			}
@@ -266,13 +264,13 @@ static int sw_nft_check_sets(struct sw_nft *n, struct sw_nft_state *st,
 	}
 	return 0;
 nomem:
-	snprintf(err, errlen, "nftables: out of memory");
+	sw_cause_set(cause, "nftables: out of memory");
 	errno = ENOMEM;
 	return -1;
 }
 
 static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
-			     char *err, size_t errlen)
+			     char **cause)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
 	struct nftnl_chain *c = nftnl_chain_alloc();
@@ -282,21 +280,21 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 
 	memset(st, 0, sizeof(*st));
 	if (!t || !c || !r) {
-		snprintf(err, errlen, "nftables: out of memory");
+		sw_cause_set(cause, "nftables: out of memory");
 		errno = ENOMEM;
 		goto out;
 	}
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETGEN, AF_UNSPEC, NLM_F_ACK,
 				    0);
 	if (sw_nft_check_ask(n, nlh, sw_nft_check_gen_cb, &st->genid,
-			     "the generation", err, errlen) < 0)
+			     "the generation", cause) < 0)
 		goto out;
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, SW_BLOCK_TABLE);
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETTABLE, NFPROTO_INET,
 				    NLM_F_ACK, 0);
 	nftnl_table_nlmsg_build_payload(nlh, t);
-	if (sw_nft_check_ask(n, nlh, sw_nft_check_table_cb, st, "the table", err,
-			     errlen) < 0)
+	if (sw_nft_check_ask(n, nlh, sw_nft_check_table_cb, st, "the table",
+			     cause) < 0)
 		goto out;
 	if (!st->table) {
 		ret = 0;
@@ -307,8 +305,8 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 	nlh = nftnl_nlmsg_build_hdr(n->wbuf, NFT_MSG_GETCHAIN, NFPROTO_INET,
 				    NLM_F_ACK, 0);
 	nftnl_chain_nlmsg_build_payload(nlh, c);
-	if (sw_nft_check_ask(n, nlh, sw_nft_check_chain_cb, st, "the chain", err,
-			     errlen) < 0)
+	if (sw_nft_check_ask(n, nlh, sw_nft_check_chain_cb, st, "the chain",
+			     cause) < 0)
 		goto out;
 	if (st->chain) {
 		nftnl_rule_set_str(r, NFTNL_RULE_TABLE, SW_BLOCK_TABLE);
@@ -317,10 +315,10 @@ static int sw_nft_check_read(struct sw_nft *n, struct sw_nft_state *st,
 					    NLM_F_DUMP | NLM_F_ACK, 0);
 		nftnl_rule_nlmsg_build_payload(nlh, r);
 		if (sw_nft_check_ask(n, nlh, sw_nft_check_rule_cb, st, "the rules",
-				     err, errlen) < 0)
+				     cause) < 0)
 			goto out;
 	}
-	ret = sw_nft_check_sets(n, st, err, errlen);
+	ret = sw_nft_check_sets(n, st, cause);
 out:
 	if (t)
 		nftnl_table_free(t);
@@ -331,17 +329,17 @@ out:
 	return ret;
 }
 
-int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char *err,
-		      size_t errlen)
+int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char **cause)
 {
 	unsigned tries;
 
 	/* a dump that a commit interrupted (EINTR): read it all again */
 	for (tries = 1;; tries++) {
-		if (sw_nft_check_read(n, st, err, errlen) == 0)
+		if (sw_nft_check_read(n, st, cause) == 0)
 			return 0;
 		if (errno != EINTR || tries == SW_NFT_READ_TRIES)
 			return -1;
+		sw_cause_clear(cause);
 	}
 }
 

@@ -262,7 +262,7 @@ static int sw_nft_pair(struct sw_nft_dumpctx *c)
 /* Read the sets in set_mask into *v, or just target's element. */
 static int sw_nft_read(struct sw_nft *n, unsigned set_mask,
 		       const struct sw_prefix *target, struct sw_block_entry **v,
-		       size_t *count, size_t *cap, char *err, size_t errlen)
+		       size_t *count, size_t *cap, char **cause)
 {
 	unsigned s;
 
@@ -319,8 +319,8 @@ again:;
 			continue;
 		}
 		if (r < 0) {
-			snprintf(err, errlen, "nftables: listing set %s: %s",
-				 sw_nft_set_name(s), strerror(errno));
+			sw_cause_set(cause, "nftables: listing set %s: %s",
+				     sw_nft_set_name(s), strerror(errno));
 			free(c.raw);
 			return -1;
 		}
@@ -332,19 +332,19 @@ again:;
 	}
 	return 0;
 nomem:
-	snprintf(err, errlen, "nftables: out of memory listing the blocks");
+	sw_cause_set(cause, "nftables: out of memory listing the blocks");
 	errno = ENOMEM;
 	return -1;
 }
 
 int sw_nft_dump(struct sw_nft *n, unsigned set_mask, struct sw_block_entry **v,
-		size_t *count, size_t *cap, char *err, size_t errlen)
+		size_t *count, size_t *cap, char **cause)
 {
-	return sw_nft_read(n, set_mask, NULL, v, count, cap, err, errlen);
+	return sw_nft_read(n, set_mask, NULL, v, count, cap, cause);
 }
 
 int sw_nft_get(struct sw_nft *n, const struct sw_prefix *t,
-	       struct sw_block_entry *out, char *err, size_t errlen)
+	       struct sw_block_entry *out, char **cause)
 {
 	enum sw_nft_set s = sw_nft_set_for(t);
 	bool interval = sw_nft_set_is_interval(s);
@@ -353,8 +353,8 @@ int sw_nft_get(struct sw_nft *n, const struct sw_prefix *t,
 	int found = 0;
 
 	/* a prefix is a pair of elements: read its (small) set whole */
-	if (sw_nft_read(n, 1u << s, interval ? NULL : t, &v, &count, &cap, err,
-			errlen) < 0) {
+	if (sw_nft_read(n, 1u << s, interval ? NULL : t, &v, &count, &cap,
+			cause) < 0) {
 		free(v);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 
 #include <libmnl/libmnl.h>
 
+#include "sw_cause.h"
 #include "sw_nft.h"
 #include "sw_nl.h"
 
@@ -58,10 +59,9 @@ void sw_nft_batch_done(struct sw_nft_batch *bt);
 /* Drop a batch not sent. */
 void sw_nft_batch_abort(struct sw_nft_batch *bt);
 /* End and send the batch; check one ACK per message. 0, or -1 with errno
- * (the first error: ERESTART when the generation changed) and err
+ * (the first error: ERESTART when the generation changed) and *cause
  * naming the message that failed. */
-int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char *err,
-		      size_t errlen);
+int sw_nft_batch_send(struct sw_nft *n, struct sw_nft_batch *bt, char **cause);
 
 /* Messages of nft.c appended to bt, each 0 or -1 (ENOMEM): about the
  * table itself (add: flags 0, which also wakes a dormant table; delete),
@@ -95,9 +95,8 @@ struct sw_nft_state {
 };
 
 /* Read the state in one generation (read again when it changed while
- * reading). 0, or -1 with errno and err. */
-int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char *err,
-		      size_t errlen);
+ * reading). 0, or -1 with errno and *cause. */
+int sw_nft_state_read(struct sw_nft *n, struct sw_nft_state *st, char **cause);
 /* True when st needs no repair. */
 bool sw_nft_state_ok(const struct sw_nft_state *st);
 
@@ -106,10 +105,10 @@ void sw_nft_note(char *note, size_t notelen, const char *fmt, const char *arg);
 /* Append the messages that repair st to bt (nft_repair.c); note gets
  * what was wrong ("" when nothing was, and on first use). A set of the
  * wrong kind is recreated when empty; one holding elements is not
- * touched: -1 with errno EUCLEAN and err. -1 with ENOMEM. */
+ * touched: -1 with errno EUCLEAN and *cause. -1 with ENOMEM. */
 int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
 		  const struct sw_nft_state *st, char *note, size_t notelen,
-		  char *err, size_t errlen);
+		  char **cause);
 
 struct nftnl_set;
 

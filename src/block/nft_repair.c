@@ -84,10 +84,10 @@ static int sw_nft_del_set(struct sw_nft *n, struct sw_nft_batch *bt,
 /* The messages that make the table what sw_nft_add_everything builds,
  * from st: note gets what was wrong ("" when nothing was, and on first
  * use). A set of the wrong kind is recreated when empty; one holding
- * elements is not touched: -1 with errno EUCLEAN and err. */
+ * elements is not touched: -1 with errno EUCLEAN and *cause. */
 int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
 			 const struct sw_nft_state *st, char *note,
-			 size_t notelen, char *err, size_t errlen)
+			 size_t notelen, char **cause)
 {
 	unsigned s, redo = 0;
 	bool rules;
@@ -98,12 +98,12 @@ int sw_nft_repair(struct sw_nft *n, struct sw_nft_batch *bt,
 		if (!st->set[s] || st->set_ok[s])
 			continue;
 		if (st->elems[s]) {
-			snprintf(err, errlen,
-				 "nftables: set %s of table inet %s was changed (%s) "
-				 "and holds %lu element%s: not touching it; fix it, or "
-				 "'sockwatch --cleanup' (drops every block)",
-				 sw_nft_set_name(s), SW_BLOCK_TABLE, st->set_why[s],
-				 st->elems[s], st->elems[s] == 1 ? "" : "s");
+			sw_cause_set(cause, "nftables: set %s of table inet %s was "
+				     "changed (%s) and holds %lu element%s: not "
+				     "touching it; fix it, or 'sockwatch --cleanup' "
+				     "(drops every block)", sw_nft_set_name(s),
+				     SW_BLOCK_TABLE, st->set_why[s], st->elems[s],
+				     st->elems[s] == 1 ? "" : "s");
 			errno = EUCLEAN;
 			return -1;
 		}

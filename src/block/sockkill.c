@@ -121,8 +121,7 @@ static int sw_sockkill_run(struct sw_sockkill *k, unsigned proto, int af,
 }
 
 int sw_sockkill_walk(struct sw_sockkill *k, unsigned proto, uint32_t states,
-		     sw_sockkill_visit_fn fn, void *arg, char *err,
-		     size_t errlen)
+		     sw_sockkill_visit_fn fn, void *arg, char **cause)
 {
 	static const int afs[] = {AF_INET, AF_INET6};
 	struct sw_sockkill_walkctx c = {.proto = proto, .fn = fn, .arg = arg};
@@ -131,9 +130,9 @@ int sw_sockkill_walk(struct sw_sockkill *k, unsigned proto, uint32_t states,
 	for (i = 0; i < 2 && !c.stopped; i++) {
 		if (sw_sockkill_run(k, proto, afs[i], states, sw_sockkill_msg_cb,
 				    &c, &c.stopped) < 0) {
-			snprintf(err, errlen, "sock_diag: dumping %s sockets failed: %s",
-				 sw_proto_name(proto), strerror(errno));
-			return -1;
+			return sw_cause_set(cause, "sock_diag: dumping %s sockets "
+					    "failed: %s", sw_proto_name(proto),
+					    strerror(errno));
 		}
 	}
 	return 0;
@@ -239,7 +238,7 @@ const char *sw_sockkill_strerror(int err)
 }
 
 int sw_sockkill_prefix(struct sw_sockkill *k, const struct sw_prefix *target,
-		       bool dry_run, char *err, size_t errlen)
+		       bool dry_run, char **cause)
 {
 	struct sw_sockkill_collect c = {.target = target};
 	int fam = target->family == SW_V4 ? AF_INET : AF_INET6;
@@ -253,8 +252,8 @@ int sw_sockkill_prefix(struct sw_sockkill *k, const struct sw_prefix *target,
 	    sw_sockkill_gather(k, SW_UDP, fam, SW_STATE_BIT(SW_ESTABLISHED), &c) < 0 ||
 	    (fam == AF_INET &&
 	     sw_sockkill_gather(k, SW_UDP, AF_INET6, SW_STATE_BIT(SW_ESTABLISHED), &c) < 0)) {
-		snprintf(err, errlen, "sock_diag: listing the connections failed: %s",
-			 strerror(errno));
+		sw_cause_set(cause, "sock_diag: listing the connections failed: %s",
+			     strerror(errno));
 		free(c.v);
 		return -1;
 	}
@@ -274,11 +273,11 @@ int sw_sockkill_prefix(struct sw_sockkill *k, const struct sw_prefix *target,
 			const char *why = sw_sockkill_strerror(e);
 
 			if (why)
-				snprintf(err, errlen, "%s", why);
+				sw_cause_set(cause, "%s", why);
 			else
-				snprintf(err, errlen,
-					 "SOCK_DESTROY failed after %d of %zu: %s",
-					 killed, c.n, strerror(e));
+				sw_cause_set(cause,
+					     "SOCK_DESTROY failed after %d of %zu: %s",
+					     killed, c.n, strerror(e));
 			free(c.v);
 			errno = e;
 			return -1;

@@ -11,6 +11,7 @@
 
 #include "sw_grow.h"
 #include "sw_proc.h"
+#include "sw_cause.h"
 #include "sw_sshpeer.h"
 
 struct sw_sshpeer_ctx {
@@ -191,7 +192,7 @@ int sw_sshpeer_from_socks(struct sw_policy *p, const uint32_t *inodes,
 }
 
 int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
-		   const char *ssh_connection, char *err, size_t errlen)
+		   const char *ssh_connection, char **cause)
 {
 	struct sw_sshpeer_ctx c = {.p = p};
 	struct sw_prefix pfx;
@@ -204,9 +205,9 @@ int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
 		goto nomem;
 	if (c.ninodes) {
 		if (sw_sockkill_walk(k, SW_TCP, SW_STATE_BIT(SW_LISTEN),
-				     sw_sshpeer_listen_cb, &c, err, errlen) < 0 ||
+				     sw_sshpeer_listen_cb, &c, cause) < 0 ||
 		    sw_sockkill_walk(k, SW_TCP, SW_STATE_BIT(SW_ESTABLISHED),
-				     sw_sshpeer_estab_cb, &c, err, errlen) < 0) {
+				     sw_sshpeer_estab_cb, &c, cause) < 0) {
 			free(c.inodes);
 			return -1;
 		}
@@ -217,6 +218,5 @@ int sw_sshpeer_add(struct sw_policy *p, struct sw_sockkill *k,
 	return c.added;
 nomem:
 	free(c.inodes);
-	snprintf(err, errlen, "out of memory collecting SSH peers");
-	return -1;
+	return sw_cause_set(cause, "out of memory collecting SSH peers");
 }

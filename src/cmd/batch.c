@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "sw_cause.h"
-#include "sw_cli.h"
+#include "sw_cmd.h"
 #include "sw_report.h"
 #include "sw_watch.h"
 
@@ -42,7 +42,7 @@ static int sw_batch_print(void *arg, const struct sw_frame *f, bool forced,
 	return 0;
 }
 
-int sw_batch_main(const struct sw_opts *o)
+static int sw_batch_main(const struct sw_opts *o)
 {
 	struct sw_batch b = {
 		.o = o,
@@ -96,3 +96,10 @@ int sw_batch_main(const struct sw_opts *o)
 	sw_buf_free(&b.out);
 	return rc;
 }
+
+const struct sw_cmd_entry sw_cmd_batch_entry = {
+	.mode = SW_MODE_BATCH,
+	.label = "batch mode",
+	.usage = "-b [options]              batch: print snapshots and exit\n",
+	.run = sw_batch_main, /* checks its own writes */
+};

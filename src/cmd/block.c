@@ -7,7 +7,8 @@
 
 #include "sw_block.h"
 #include "sw_buf.h"
-#include "sw_cli.h"
+#include "sw_cause.h"
+#include "sw_cmd.h"
 
 typedef int (*sw_block_cmd_fn)(struct sw_blocker *b, const struct sw_opts *o);
 
@@ -63,13 +64,12 @@ static int sw_block_cmd_block(struct sw_blocker *b, const struct sw_opts *o)
 	struct sw_block_req req;
 	struct sw_block_result r;
 	uint32_t states[SW_ST_MAX];
-	char err[SW_BLOCK_MSG_LEN];
 	int n, rc;
 
 	memset(&req, 0, sizeof(req));
 	if (sw_block_target("block", o->target, &req.target) < 0)
 		return 2;
-	n = sw_blocker_count(b, &req.target, states, err, sizeof(err));
+	n = sw_blocker_count(b, &req.target, states, NULL);
 	if (n >= 0) {
 		req.connections = (uint32_t)n;
 		req.states = states;
@@ -217,7 +217,7 @@ static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 		free(cause);
 		return 1;
 	}
-	if (sw_blocker_damage(b, why, sizeof(why)) > 0)
+	if (sw_blocker_damage(b, why, sizeof(why), NULL) > 0)
 		fprintf(stderr, "sockwatch: warning: table inet %s is damaged (%s): "
 			"these blocks may drop nothing until the next block or "
 			"unblock repairs it\n", SW_BLOCK_TABLE, why);
@@ -236,14 +236,8 @@ static int sw_block_cmd_blocks(struct sw_blocker *b, const struct sw_opts *o)
 	return rc;
 }
 
-static const sw_block_cmd_fn sw_block_cmds[] = {
-	[SW_MODE_BLOCK] = sw_block_cmd_block,
-	[SW_MODE_UNBLOCK] = sw_block_cmd_unblock,
-	[SW_MODE_BLOCKS] = sw_block_cmd_blocks,
-	[SW_MODE_CLEANUP] = sw_block_cmd_cleanup,
-};
-
-int sw_block_main(const struct sw_opts *o)
+/* Open the blocker, run one subcommand on it, close it. */
+static int sw_block_with(const struct sw_opts *o, sw_block_cmd_fn fn)
 {
 	struct sw_block_opts bo = {
 		.dry_run = o->dry_run,
@@ -256,18 +250,13 @@ int sw_block_main(const struct sw_opts *o)
 	char *cause = NULL;
 	int rc;
 
-	if ((size_t)o->mode >= sizeof(sw_block_cmds) / sizeof(sw_block_cmds[0]) ||
-	    !sw_block_cmds[o->mode]) {
-		fprintf(stderr, "sockwatch: not a blocking command\n");
-		return 2;
-	}
 	b = sw_blocker_open(&bo, &cause);
 	if (!b) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "blocking: out of memory");
 		free(cause);
 		return 1;
 	}
-	rc = sw_block_cmds[o->mode](b, o);
+	rc = fn(b, o);
 	fflush(stdout);
 	{
 		const char *lost;
@@ -281,3 +270,99 @@ int sw_block_main(const struct sw_opts *o)
 	sw_blocker_close(b);
 	return rc;
 }
+
+static int sw_block_run_block(const struct sw_opts *o)
+{
+	return sw_block_with(o, sw_block_cmd_block);
+}
+
+static int sw_block_run_unblock(const struct sw_opts *o)
+{
+	return sw_block_with(o, sw_block_cmd_unblock);
+}
+
+static int sw_block_run_blocks(const struct sw_opts *o)
+{
+	return sw_block_with(o, sw_block_cmd_blocks);
+}
+
+static int sw_block_run_cleanup(const struct sw_opts *o)
+{
+	return sw_block_with(o, sw_block_cmd_cleanup);
+}
+
+static int sw_block_check_block(const struct sw_cmd_entry *e,
+				const struct sw_opts *o, char **cause)
+{
+	(void)e;
+	if (o->target)
+		return 0;
+	return sw_cause_set(cause, "block: which address? e.g. sockwatch "
+			    "block 203.0.113.7");
+}
+
+static int sw_block_check_unblock(const struct sw_cmd_entry *e,
+				  const struct sw_opts *o, char **cause)
+{
+	(void)e;
+	if (!o->target && !o->all)
+		return sw_cause_set(cause, "unblock: give ADDR[/PREFIX] or --all");
+	if (o->target && o->all)
+		return sw_cause_set(cause, "unblock: give either ADDR[/PREFIX] or "
+				    "--all, not both");
+	return 0;
+}
+
+static int sw_block_check_no_target(const struct sw_cmd_entry *e,
+				    const struct sw_opts *o, char **cause)
+{
+	if (!o->target)
+		return 0;
+	return sw_cause_set(cause, "%s takes no address", e->label);
+}
+
+const struct sw_cmd_entry sw_cmd_block_entry = {
+	.mode = SW_MODE_BLOCK,
+	.name = "block",
+	.label = "block",
+	.usage = "block ADDR[/PREFIX] [--for DURATION] [--kill] [--reason TEXT]\n"
+		 "                                           "
+		 "[--replace] [--dry-run] [--force]\n",
+	.options = (const char *const[]){"for", "kill", "reason", "force",
+					 "replace", "dry-run", NULL},
+	.check = sw_block_check_block,
+	.run = sw_block_run_block,
+	.flush = true,
+};
+
+const struct sw_cmd_entry sw_cmd_unblock_entry = {
+	.mode = SW_MODE_UNBLOCK,
+	.name = "unblock",
+	.label = "unblock",
+	.usage = "unblock ADDR[/PREFIX] | FIRST-LAST | --all\n",
+	.options = (const char *const[]){"dry-run", NULL},
+	.check = sw_block_check_unblock,
+	.run = sw_block_run_unblock,
+	.flush = true,
+};
+
+const struct sw_cmd_entry sw_cmd_blocks_entry = {
+	.mode = SW_MODE_BLOCKS,
+	.name = "blocks",
+	.label = "blocks",
+	.usage = "blocks [--json]           what is blocked now\n",
+	.options = (const char *const[]){"json", NULL},
+	.check = sw_block_check_no_target,
+	.run = sw_block_run_blocks,
+	.flush = true,
+};
+
+const struct sw_cmd_entry sw_cmd_cleanup_entry = {
+	.mode = SW_MODE_CLEANUP,
+	.label = "--cleanup",
+	.usage = "--cleanup                 remove sockwatch's nftables table\n",
+	.options = (const char *const[]){"dry-run", NULL},
+	.check = sw_block_check_no_target,
+	.run = sw_block_run_cleanup,
+	.flush = true,
+};

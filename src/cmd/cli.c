@@ -9,17 +9,11 @@
 #include <string.h>
 
 #include "sw_block.h"
-#include "sw_cli.h"
+#include "sw_cause.h"
+#include "sw_cmd.h"
 #include "sw_duration.h"
 
 static const char sw_cli_usage_text[] =
-	"Usage: sockwatch [options]                 live TUI\n"
-	"       sockwatch -b [options]              batch: print snapshots and exit\n"
-	"       sockwatch block ADDR[/PREFIX] [--for DURATION] [--kill] [--reason TEXT]\n"
-	"                                           [--replace] [--dry-run] [--force]\n"
-	"       sockwatch unblock ADDR[/PREFIX] | FIRST-LAST | --all\n"
-	"       sockwatch blocks [--json]           what is blocked now\n"
-	"       sockwatch --cleanup                 remove sockwatch's nftables table\n"
 	"\n"
 	"Monitoring:\n"
 	"  -b, --batch            batch mode: print -n snapshots, -d seconds apart\n"
@@ -138,15 +132,6 @@ static const struct option sw_cli_longopts[] = {
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
-};
-
-static const struct {
-	const char *word;
-	enum sw_mode mode;
-} sw_cli_commands[] = {
-	{"block", SW_MODE_BLOCK},
-	{"unblock", SW_MODE_UNBLOCK},
-	{"blocks", SW_MODE_BLOCKS},
 };
 
 static int sw_cli_fail(char *err, size_t len, const char *fmt, ...)
@@ -270,42 +255,38 @@ static const char *sw_cli_optname(int c, char *buf, size_t len)
 	return buf;
 }
 
-/* Where each option means something; options not listed apply
- * everywhere (--netns, --allow-file, --audit-log). */
-#define SW_CLI_M(m) (1u << (m))
-#define SW_CLI_MONITOR (SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BATCH))
+/* Options that belong to some subcommands only, and where they belong
+ * for the message; which subcommands take one is in their descriptors
+ * (include/sw_cmd.h). Options not listed apply everywhere (--netns,
+ * --allow-file, --audit-log). The monitor checks its own (below). */
 static const struct {
 	int opt;
-	unsigned modes;
 	const char *where;
 } sw_cli_scope[] = {
-	{'b', SW_CLI_M(SW_MODE_BATCH), "batch mode"},
-	{'d', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'n', SW_CLI_M(SW_MODE_BATCH), "batch mode"},
-	{'t', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'u', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'4', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'6', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'f', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{'g', SW_CLI_MONITOR, "the TUI and batch mode"},
-	{OPT_JSON, SW_CLI_M(SW_MODE_BATCH) | SW_CLI_M(SW_MODE_BLOCKS),
-	 "batch mode and 'blocks'"},
-	{OPT_TOP, SW_CLI_MONITOR, "batch mode"},
-	{OPT_INBOUND, SW_CLI_MONITOR, "the TUI and batch mode"},
-	{OPT_RECORD, SW_CLI_MONITOR, "the TUI and batch mode"},
-	{OPT_REPLAY, SW_CLI_MONITOR, "the TUI and batch mode"},
-	{OPT_NO_COLOR, SW_CLI_MONITOR, "the TUI"},
-	{OPT_WARN_SR, SW_CLI_MONITOR, "the TUI"},
-	{OPT_WARN_TW, SW_CLI_MONITOR, "the TUI"},
-	{OPT_WARN_CW, SW_CLI_MONITOR, "the TUI"},
-	{OPT_FOR, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
-	{OPT_KILL, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
-	{OPT_REASON, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
-	{OPT_FORCE, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK), "'block' and the TUI"},
-	{OPT_REPLACE, SW_CLI_M(SW_MODE_BLOCK), "'block'"},
-	{OPT_DRY_RUN, SW_CLI_M(SW_MODE_TUI) | SW_CLI_M(SW_MODE_BLOCK) |
-	 SW_CLI_M(SW_MODE_UNBLOCK) | SW_CLI_M(SW_MODE_CLEANUP),
-	 "'block', 'unblock', --cleanup and the TUI"},
+	{'b', "batch mode"},
+	{'d', "the TUI and batch mode"},
+	{'n', "batch mode"},
+	{'t', "the TUI and batch mode"},
+	{'u', "the TUI and batch mode"},
+	{'4', "the TUI and batch mode"},
+	{'6', "the TUI and batch mode"},
+	{'f', "the TUI and batch mode"},
+	{'g', "the TUI and batch mode"},
+	{OPT_JSON, "batch mode and 'blocks'"},
+	{OPT_TOP, "batch mode"},
+	{OPT_INBOUND, "the TUI and batch mode"},
+	{OPT_RECORD, "the TUI and batch mode"},
+	{OPT_REPLAY, "the TUI and batch mode"},
+	{OPT_NO_COLOR, "the TUI"},
+	{OPT_WARN_SR, "the TUI"},
+	{OPT_WARN_TW, "the TUI"},
+	{OPT_WARN_CW, "the TUI"},
+	{OPT_FOR, "'block' and the TUI"},
+	{OPT_KILL, "'block' and the TUI"},
+	{OPT_REASON, "'block' and the TUI"},
+	{OPT_FORCE, "'block' and the TUI"},
+	{OPT_REPLACE, "'block'"},
+	{OPT_DRY_RUN, "'block', 'unblock', --cleanup and the TUI"},
 };
 
 static int sw_cli_index(int c)
@@ -326,9 +307,16 @@ static void sw_cli_seen(uint64_t *seen, int c)
 		*seen |= 1ull << i;
 }
 
-/* An option given where it means nothing: -1 with err, else 0. */
-static int sw_cli_check_scope(uint64_t seen, enum sw_mode mode,
-			      const char *mode_name, char *err, size_t errlen)
+static bool sw_cli_saw(uint64_t seen, int c)
+{
+	int i = sw_cli_index(c);
+
+	return i >= 0 && (seen & (1ull << i));
+}
+
+/* An option given to a subcommand that does not take it: -1 with err. */
+static int sw_cli_check_scope(uint64_t seen, const struct sw_cmd_entry *cmd,
+			      char *err, size_t errlen)
 {
 	char on[48];
 	size_t i;
@@ -337,12 +325,12 @@ static int sw_cli_check_scope(uint64_t seen, enum sw_mode mode,
 		int idx = sw_cli_index(sw_cli_scope[i].opt);
 
 		if (idx < 0 || !(seen & (1ull << idx)) ||
-		    (sw_cli_scope[i].modes & SW_CLI_M(mode)))
+		    sw_cmd_takes(cmd, sw_cli_longopts[idx].name))
 			continue;
 		return sw_cli_fail(err, errlen, "%s means nothing with %s: it "
 				   "belongs to %s",
 				   sw_cli_optname(sw_cli_scope[i].opt, on, sizeof(on)),
-				   mode_name, sw_cli_scope[i].where);
+				   cmd->label, sw_cli_scope[i].where);
 	}
 	return 0;
 }
@@ -386,16 +374,90 @@ static int sw_cli_unknown(const char *arg, int optopt_c, char *err, size_t errle
 			   "--help)", (int)n, arg + 2);
 }
 
+/* "block, unblock or blocks": the words of the table. */
+static void sw_cli_words(char *buf, size_t len)
+{
+	const struct sw_cmd_entry *const *e, *const *next;
+	size_t o = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (e = sw_cmd_table; *e; e++) {
+		if (!(*e)->name)
+			continue;
+		for (next = e + 1; *next && !(*next)->name; next++)
+			;
+		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%s",
+				      !n ? "" : *next ? ", " : " or ", (*e)->name);
+		if (o >= len)
+			o = len - 1;
+		n++;
+	}
+}
+
+/* The subcommand the words and --cleanup select: NULL with err, or the
+ * entry with o->target set (the monitor when none is given). */
+static const struct sw_cmd_entry *sw_cli_command(struct sw_opts *o, uint64_t seen,
+						 const char **pos, int npos,
+						 char *err, size_t errlen)
+{
+	const struct sw_cmd_entry *cmd = &sw_cmd_tui_entry;
+	char words[128];
+
+	if (npos) {
+		cmd = sw_cmd_find(pos[0]);
+		if (!cmd) {
+			sw_cli_words(words, sizeof(words));
+			sw_cli_fail(err, errlen, "unknown command '%s': expected %s "
+				    "(see sockwatch --help)", pos[0], words);
+			return NULL;
+		}
+		o->target = pos[1];
+	}
+	if (sw_cli_saw(seen, OPT_CLEANUP)) {
+		if (npos) {
+			sw_cli_fail(err, errlen, "--cleanup cannot be combined with '%s'",
+				    pos[0]);
+			return NULL;
+		}
+		cmd = &sw_cmd_cleanup_entry;
+	}
+	return cmd;
+}
+
+/* The TUI and batch mode (-b): their options' own rules. */
+static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
+				size_t errlen)
+{
+	bool batch = sw_cli_saw(seen, 'b');
+
+	o->mode = batch ? SW_MODE_BATCH : SW_MODE_TUI;
+	if (sw_cli_saw(seen, 'n') && !batch)
+		return sw_cli_fail(err, errlen,
+				   "-n/--iterations only applies to batch mode: add -b");
+	if (o->json && !batch)
+		return sw_cli_fail(err, errlen, "--json only applies to batch mode: add -b");
+	/* The TUI's b takes --for, --reason, --kill, --dry-run as its
+	 * defaults; batch mode never blocks. */
+	if (batch && (sw_cli_saw(seen, OPT_FOR) || o->kill || o->reason ||
+		      o->dry_run || o->force))
+		return sw_cli_fail(err, errlen,
+				   "--for/--kill/--reason/--dry-run/--force belong to "
+				   "'block' or the TUI, not batch mode");
+	if (o->all)
+		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	return 0;
+}
+
 int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		 size_t errlen)
 {
-	bool batch = false, cleanup = false, saw_n = false, saw_block_opt = false;
+	const struct sw_cmd_entry *cmd;
 	const char *group = NULL; /* -g, read once -4 / -6 are known */
-	uint64_t seen = 0;
 	const char *pos[3] = {NULL, NULL, NULL};
+	char *cause = NULL, on[48];
+	uint64_t seen = 0;
 	int npos = 0, c;
-	char on[48];
-	size_t i;
 
 	sw_cli_defaults(o);
 	/* 0, not 1: glibc then also forgets a half-read "-bd5" cluster of
@@ -405,7 +467,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'b': batch = true; break;
+		case 'b': break; /* the monitor reads it from seen */
 		case 'd':
 			if (sw_cli_seconds(optarg, &o->delay_s) < 0 || o->delay_s > 86400)
 				return sw_cli_fail(err, errlen,
@@ -417,7 +479,6 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 				return sw_cli_fail(err, errlen,
 						   "-n/--iterations: '%s' is not a positive whole "
 						   "number (e.g. -n 10)", optarg);
-			saw_n = true;
 			break;
 		case 't': o->engine.tcp = true; break;
 		case 'u': o->engine.udp = true; break;
@@ -468,18 +529,17 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 				return sw_cli_fail(err, errlen,
 						   "--for: '%s' is not a duration; use e.g. 90s, "
 						   "10m, 2h or 1d", optarg);
-			saw_block_opt = true;
 			break;
 		}
-		case OPT_KILL: o->kill = true; saw_block_opt = true; break;
-		case OPT_REASON: o->reason = optarg; saw_block_opt = true; break;
+		case OPT_KILL: o->kill = true; break;
+		case OPT_REASON: o->reason = optarg; break;
 		case OPT_DRY_RUN: o->dry_run = true; break;
 		case OPT_FORCE: o->force = true; break;
 		case OPT_REPLACE: o->replace = true; break;
 		case OPT_ALL: o->all = true; break;
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
-		case OPT_CLEANUP: cleanup = true; break;
+		case OPT_CLEANUP: break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':
@@ -500,69 +560,23 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 					   argv[optind]);
 		pos[npos++] = argv[optind++];
 	}
-
-	if (npos) {
-		for (i = 0; i < sizeof(sw_cli_commands) / sizeof(sw_cli_commands[0]); i++)
-			if (!strcmp(pos[0], sw_cli_commands[i].word))
-				break;
-		if (i == sizeof(sw_cli_commands) / sizeof(sw_cli_commands[0]))
-			return sw_cli_fail(err, errlen,
-					   "unknown command '%s': expected block, unblock "
-					   "or blocks (see sockwatch --help)", pos[0]);
-		o->mode = sw_cli_commands[i].mode;
-		o->target = pos[1];
-	}
-	if (cleanup) {
-		if (npos)
-			return sw_cli_fail(err, errlen,
-					   "--cleanup cannot be combined with '%s'", pos[0]);
-		o->mode = SW_MODE_CLEANUP;
-	}
-
-	if (o->mode != SW_MODE_TUI &&
-	    (batch || sw_cli_check_scope(seen, o->mode, o->mode == SW_MODE_CLEANUP
-					 ? "--cleanup" : pos[0], err, errlen) < 0)) {
-		if (batch)
-			return sw_cli_fail(err, errlen, "-b/--batch means nothing with %s",
-					   o->mode == SW_MODE_CLEANUP ? "--cleanup" : pos[0]);
+	cmd = sw_cli_command(o, seen, pos, npos, err, errlen);
+	if (!cmd)
 		return -1;
-	}
-	switch (o->mode) {
-	case SW_MODE_BLOCK:
-		if (!o->target)
-			return sw_cli_fail(err, errlen,
-					   "block: which address? e.g. sockwatch block 203.0.113.7");
-		break;
-	case SW_MODE_UNBLOCK:
-		if (!o->target && !o->all)
-			return sw_cli_fail(err, errlen,
-					   "unblock: give ADDR[/PREFIX] or --all");
-		if (o->target && o->all)
-			return sw_cli_fail(err, errlen,
-					   "unblock: give either ADDR[/PREFIX] or --all, not both");
-		break;
-	case SW_MODE_BLOCKS:
-	case SW_MODE_CLEANUP:
-		if (o->target)
-			return sw_cli_fail(err, errlen, "%s takes no address",
-					   o->mode == SW_MODE_BLOCKS ? "blocks" : "--cleanup");
-		break;
-	default:
-		o->mode = batch ? SW_MODE_BATCH : SW_MODE_TUI;
-		if (saw_n && !batch)
-			return sw_cli_fail(err, errlen,
-					   "-n/--iterations only applies to batch mode: add -b");
-		if (o->json && !batch)
-			return sw_cli_fail(err, errlen, "--json only applies to batch mode: add -b");
-		/* The TUI's b takes --for, --reason, --kill, --dry-run as its
-		 * defaults; batch mode never blocks. */
-		if (batch && (saw_block_opt || o->dry_run || o->force))
-			return sw_cli_fail(err, errlen,
-					   "--for/--kill/--reason/--dry-run/--force belong to "
-					   "'block' or the TUI, not batch mode");
-		if (o->all)
-			return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
-		break;
+	if (cmd->options) {
+		o->mode = cmd->mode;
+		if (sw_cli_saw(seen, 'b'))
+			return sw_cli_fail(err, errlen, "-b/--batch means nothing with %s",
+					   cmd->label);
+		if (sw_cli_check_scope(seen, cmd, err, errlen) < 0)
+			return -1;
+		if (cmd->check && cmd->check(cmd, o, &cause) < 0) {
+			sw_cli_fail(err, errlen, "%s", sw_cause_text(cause));
+			free(cause);
+			return -1;
+		}
+	} else if (sw_cli_check_monitor(o, seen, err, errlen) < 0) {
+		return -1;
 	}
 	if (o->mode != SW_MODE_BLOCK && (o->mode != SW_MODE_TUI) && o->kill)
 		return sw_cli_fail(err, errlen, "--kill only applies to 'block'");
@@ -575,7 +589,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		return sw_cli_fail(err, errlen,
 				   "--netns and --replay cannot be used together: a "
 				   "replay reads the file, not a namespace");
-	if (o->engine.replay && !saw_n)
+	if (o->engine.replay && !sw_cli_saw(seen, 'n'))
 		o->iterations = 0; /* a replay prints every recorded refresh */
 	if (o->mode == SW_MODE_TUI && o->delay_s < 0.2)
 		o->delay_s = 0.2; /* the TUI's floor; batch may use 0 */

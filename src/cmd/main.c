@@ -1,11 +1,12 @@
-/* main.c - sockwatch: parse the command line, run a front end. */
+/* main.c - sockwatch: parse the command line, run the subcommand's
+ * descriptor (include/sw_cmd.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sw_buf.h"
-#include "sw_cli.h"
+#include "sw_cmd.h"
 
 /* Output that did not reach stdout (a full disk, /dev/full) is a failure. */
 static int sw_main_flushed(int rc)
@@ -20,8 +21,10 @@ static int sw_main_flushed(int rc)
 
 int main(int argc, char **argv)
 {
+	const struct sw_cmd_entry *cmd;
 	struct sw_opts o;
 	char err[512];
+	int rc;
 
 	if (sw_cli_parse(argc, argv, &o, err, sizeof(err)) < 0) {
 		char safe[sizeof(err) * 4];
@@ -30,18 +33,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockwatch: %s\n", sw_text_safe(err, safe, sizeof(safe)));
 		return 2;
 	}
-	switch (o.mode) {
-	case SW_MODE_HELP:
-		fputs(sw_cli_usage(), stdout);
-		return sw_main_flushed(0);
-	case SW_MODE_VERSION:
-		printf("sockwatch %s\n", SW_VERSION);
-		return sw_main_flushed(0);
-	case SW_MODE_BATCH:
-		return sw_batch_main(&o); /* checks its own writes */
-	case SW_MODE_TUI:
-		return sw_tui_main(&o);
-	default:
-		return sw_main_flushed(sw_block_main(&o));
-	}
+	cmd = sw_cmd_of(o.mode);
+	rc = cmd->run(&o);
+	return cmd->flush ? sw_main_flushed(rc) : rc;
 }

@@ -28,6 +28,28 @@ char *sw_cause_fmt(const char *fmt, ...)
 	return s;
 }
 
+void sw_cause_clear(char **cause)
+{
+	int saved = errno;
+
+	if (cause) {
+		free(*cause);
+		*cause = NULL;
+	}
+	errno = saved;
+}
+
+const char *sw_cause_text(const char *cause)
+{
+	return cause ? cause : "out of memory";
+}
+
+void sw_cause_move(char *dst, size_t len, char *cause)
+{
+	snprintf(dst, len, "%s", sw_cause_text(cause));
+	free(cause);
+}
+
 int sw_cause_set(char **cause, const char *fmt, ...)
 {
 	va_list ap;
