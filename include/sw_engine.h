@@ -45,6 +45,13 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause);
  * or -1 with *cause the message sw_engine_open would give (caller frees). */
 int sw_engine_filter_check(const char *text, char **cause);
 
+/* What a front end does first: check the filter, then open. Returns the
+ * engine, or NULL with *cause (caller frees; NULL when out of memory) and
+ * *status the exit status it means: 2 for a bad filter (a bad command
+ * line), 1 for anything else. */
+struct sw_engine *sw_engine_start(const struct sw_engine_opts *o, int *status,
+				  char **cause);
+
 /* Take a snapshot now and aggregate it. Returns 1 when a frame is ready,
  * 0 at the end of a replay, -1 with *cause (malloc'ed) on error. */
 int sw_engine_refresh(struct sw_engine *e, char **cause);

@@ -64,17 +64,11 @@ static int sw_batch_main(const struct sw_opts *o)
 	char *cause = NULL;
 	int rc = 0;
 
-	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
-		/* a bad -f is a bad command line */
-		fprintf(stderr, "sockwatch: %s\n", cause);
-		free(cause);
-		return 2;
-	}
-	e = sw_engine_open(&o->engine, &cause);
-	if (!e) {
+	e = sw_engine_start(&o->engine, &rc, &cause);
+	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
-		return 1;
+		return rc;
 	}
 	b.ro.filter = sw_engine_filter_text(e);
 	sw_buf_init(&b.out);

@@ -196,6 +196,21 @@ int sw_engine_filter_check(const char *text, char **cause)
 	return 0;
 }
 
+struct sw_engine *sw_engine_start(const struct sw_engine_opts *o, int *status,
+				  char **cause)
+{
+	struct sw_engine *e;
+
+	*status = 2;
+	if (sw_engine_filter_check(o->filter, cause) < 0)
+		return NULL;
+	*status = 1;
+	e = sw_engine_open(o, cause);
+	if (e)
+		*status = 0;
+	return e;
+}
+
 struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 {
 	struct sw_engine *e = calloc(1, sizeof(*e));

@@ -346,17 +346,11 @@ int sw_tui_main(const struct sw_opts *o)
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
-	if (sw_engine_filter_check(o->engine.filter, &cause) < 0) {
-		/* a bad -f is a bad command line */
-		fprintf(stderr, "sockwatch: %s\n", cause);
-		free(cause);
-		return 2;
-	}
-	e = sw_engine_open(&o->engine, &cause);
-	if (!e) {
+	e = sw_engine_start(&o->engine, &rc, &cause);
+	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
-		return 1;
+		return rc;
 	}
 	t.replay = sw_engine_is_replay(e);
 	t.dry_run = o->dry_run;

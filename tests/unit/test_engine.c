@@ -282,6 +282,37 @@ static void test_bad_filter_is_reported(void **state)
 	free(cause);
 }
 
+/* sw_engine_start tells a bad command line (2) from a run-time failure (1). */
+static void test_start_status(void **state)
+{
+	struct sw_engine_opts o;
+	struct sw_engine *e;
+	char *cause = NULL;
+	int status = -1;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.replay = FIXTURE;
+	o.filter = "state nosuchstate";
+	assert_null(sw_engine_start(&o, &status, &cause));
+	assert_int_equal(status, 2);
+	assert_non_null(strstr(cause, "filter"));
+	free(cause);
+	cause = NULL;
+	o.filter = NULL;
+	o.replay = "/nonexistent/recording";
+	assert_null(sw_engine_start(&o, &status, &cause));
+	assert_int_equal(status, 1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	o.replay = FIXTURE;
+	e = sw_engine_start(&o, &status, &cause);
+	assert_non_null(e);
+	assert_int_equal(status, 0);
+	sw_engine_close(e);
+}
+
 /* A live engine (this namespace) with --record, then a replay of the file:
  * every report must be byte-identical. */
 static void test_live_record_replays_identically(void **state)
@@ -357,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_replay_fails_cleanly),
 		cmocka_unit_test(test_items_out_of_order),
 		cmocka_unit_test(test_bad_filter_is_reported),
+		cmocka_unit_test(test_start_status),
 		cmocka_unit_test(test_live_record_replays_identically),
 	};
 
