@@ -81,6 +81,8 @@ const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
 
 void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 {
+	const struct sw_sock *last = NULL;
+	const struct sw_listener *last_owner = NULL;
 	bool multi = false;
 	uint32_t i, n;
 
@@ -111,7 +113,14 @@ void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 		if (s->proto != SW_TCP || a->port_syn[s->sport] != UINT32_MAX ||
 		    (s->state != SW_SYN_RECV && s->state != SW_ESTABLISHED))
 			continue;
-		o = sw_listener_owner(a->listeners, a->nlisteners, s);
+		/* the owner depends on (port, family, local address) only, and
+		 * a server's sockets mostly share them: ask once per run */
+		if (!last || s->sport != last->sport || s->family != last->family ||
+		    memcmp(s->src, last->src, 16)) {
+			last_owner = sw_listener_owner(a->listeners, a->nlisteners, s);
+			last = s;
+		}
+		o = last_owner;
 		if (!o)
 			continue;
 		l = &a->listeners[o - a->listeners];
