@@ -64,7 +64,7 @@ before=$(ip netns exec "$SRV" ss -Htn state established dst 198.51.100.12 | wc -
 tui_keys End b
 tui_check "b on .12 opens its confirmation" 5 'Block address 198\.51\.100\.12'
 tui_keys Tab Space
-check "Space toggles 'end its connections'" grep -q 'end its open connections (k): *\[yes\]' <(tui_screen)
+tui_check "Space toggles 'end its connections'" 5 'end its open connections \(k\): *\[yes\]'
 tui_keys Enter
 tui_check "it reports the $before connections it ended" 10 "ended $before connection"
 check_eq "no established sockets from 198.51.100.12 remain" 0 \

@@ -80,8 +80,7 @@ json_last --netns "$SRV" -f "port 81" >"$J"
 check_same "filtered remotes = batch JSON -f" "$(json_remotes <"$J" | sort)" "$(tui_remotes | sort)"
 tui_keys /
 tui_type " and nonsense"
-sleep 0.3
-check "a bad filter is explained inline" grep -qE "^Filter: port 81 and nonsense .*'nonsense'" <(tui_screen)
+tui_check "a bad filter is explained inline" 5 "^Filter: port 81 and nonsense .*'nonsense'"
 tui_keys Escape
 tui_check_gone "Esc closes the prompt" 5 '^Filter: '
 check "... and the filter stays in force" grep -q 'FILTER port 81' <(tui_screen)
@@ -122,8 +121,7 @@ check_same "grouped remotes = batch JSON -g 24" "$(json_remotes <"$J" | sort)" "
 
 # --- interval ---------------------------------------------------------------
 tui_keys +
-sleep 0.3
-check "+ lengthens the refresh interval" grep -q 'every 1s' <(tui_screen)
+tui_check "+ lengthens the refresh interval" 5 'every 1s'
 
 tui_keys q
 tui_wait "exit" 5 'SW-EXIT=' || true

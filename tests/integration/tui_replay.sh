@@ -38,8 +38,7 @@ tui_keys r
 sleep 0.3
 check_eq "r reverses the order" "$(json_remotes <"$J" | sort -k2,2n | head -n 1 | cut -d' ' -f1)" "$(first)"
 tui_keys '<'
-sleep 0.3
-check "< sorts by the previous column (REMOTE, ascending)" grep -q 'REMOTE▴' <(tui_screen)
+tui_check "< sorts by the previous column (REMOTE, ascending)" 5 'REMOTE▴'
 check_eq "by address: 127.0.0.1 before ::1" "127.0.0.1" "$(first)"
 tui_keys '>'
 
@@ -75,8 +74,7 @@ for k in 'SR SYN_RECV' 'TW TIME_WAIT' 'CW CLOSE_WAIT' 'NEW/S new/s'; do
 	check "help explains '$k'" grep -qF "$k" <(tui_screen)
 done
 tui_keys x
-sleep 0.3
-check "any key closes the help" bash -c "! grep -q 'sockwatch keys' <<<\"\$(tmux -L $TUI_SOCK capture-pane -t tui -p)\""
+tui_check_gone "any key closes the help" 5 'sockwatch keys'
 
 # --- resize ----------------------------------------------------------------
 tui_resize 80 24
