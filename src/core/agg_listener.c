@@ -79,12 +79,50 @@ const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
 	return best;
 }
 
+/* Marks in port_syn for the per-socket pass: SW_AGG_ASK, ask the owner of
+ * each socket; SW_AGG_WILD + k, a port whose listeners are all wildcards,
+ * where the owner depends on the family only: wild[k]. */
+#define SW_AGG_ASK UINT32_MAX
+#define SW_AGG_NWILD 64
+#define SW_AGG_WILD (UINT32_MAX - SW_AGG_NWILD)
+
+struct sw_agg_wild {
+	const struct sw_listener *o4, *o6;
+};
+
+/* All listeners of the run at ls[start .. start + n) are wildcards. */
+static bool sw_agg_run_wild(const struct sw_listener *ls, uint32_t start,
+			    uint32_t n)
+{
+	uint32_t i;
+
+	for (i = start; i < start + n; i++)
+		if (!sw_agg_is_any(&ls[i]))
+			return false;
+	return true;
+}
+
+/* The owner of a socket of family f on a wildcard-only port. */
+static const struct sw_listener *sw_agg_wild_owner(const struct sw_agg *a,
+						   uint16_t port, unsigned f)
+{
+	struct sw_sock s;
+
+	memset(&s, 0, sizeof(s));
+	s.proto = SW_TCP;
+	s.family = (uint8_t)f;
+	s.sport = port;
+	memset(s.src, 0xff, sizeof(s.src)); /* no listener's address */
+	return sw_listener_owner(a->listeners, a->nlisteners, &s);
+}
+
 void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 {
+	struct sw_agg_wild wild[SW_AGG_NWILD];
 	const struct sw_sock *last = NULL;
 	const struct sw_listener *last_owner = NULL;
+	uint32_t i, n, nwild = 0;
 	bool multi = false;
-	uint32_t i, n;
 
 	/* One listener on a port owns all of the port's sockets: the
 	 * per-port counts of the main pass. */
@@ -100,7 +138,13 @@ void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 			l->established = a->port_est[l->port];
 		} else {
 			multi = true;
-			a->port_syn[l->port] = UINT32_MAX; /* marks: ask per socket */
+			if (nwild < SW_AGG_NWILD && sw_agg_run_wild(a->listeners, i, n)) {
+				wild[nwild].o4 = sw_agg_wild_owner(a, l->port, SW_V4);
+				wild[nwild].o6 = sw_agg_wild_owner(a, l->port, SW_V6);
+				a->port_syn[l->port] = SW_AGG_WILD + nwild++;
+			} else {
+				a->port_syn[l->port] = SW_AGG_ASK;
+			}
 		}
 	}
 	if (!multi)
@@ -110,17 +154,30 @@ void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur)
 		const struct sw_listener *o;
 		struct sw_listener *l;
 
-		if (s->proto != SW_TCP || a->port_syn[s->sport] != UINT32_MAX ||
+		uint32_t mark;
+
+		if (s->proto != SW_TCP ||
 		    (s->state != SW_SYN_RECV && s->state != SW_ESTABLISHED))
 			continue;
-		/* the owner depends on (port, family, local address) only, and
-		 * a server's sockets mostly share them: ask once per run */
-		if (!last || s->sport != last->sport || s->family != last->family ||
-		    memcmp(s->src, last->src, 16)) {
-			last_owner = sw_listener_owner(a->listeners, a->nlisteners, s);
-			last = s;
+		mark = a->port_syn[s->sport];
+		if (mark < SW_AGG_WILD)
+			continue;
+		if (mark != SW_AGG_ASK) {
+			o = s->family == SW_V4 ? wild[mark - SW_AGG_WILD].o4
+					       : wild[mark - SW_AGG_WILD].o6;
+		} else {
+			/* the owner depends on (port, family, local address)
+			 * only, and a server's sockets mostly share them: ask
+			 * once per run */
+			if (!last || s->sport != last->sport ||
+			    s->family != last->family ||
+			    memcmp(s->src, last->src, 16)) {
+				last_owner = sw_listener_owner(a->listeners,
+							       a->nlisteners, s);
+				last = s;
+			}
+			o = last_owner;
 		}
-		o = last_owner;
 		if (!o)
 			continue;
 		l = &a->listeners[o - a->listeners];

@@ -273,6 +273,15 @@ static void test_listeners_own_their_sockets(void **state)
 	add(&cur, SW_TCP, SW_LISTEN, "::", 80, "::", 0, c++);
 	add(&cur, SW_TCP, SW_LISTEN, "192.0.2.9", 80, "0.0.0.0", 0, c++);
 	add(&cur, SW_TCP, SW_LISTEN, "::", 443, "::", 0, c++);
+	/* a port of wildcards only (the usual dual-stack server): the family
+	 * alone decides */
+	add(&cur, SW_TCP, SW_LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, c++);
+	add(&cur, SW_TCP, SW_LISTEN, "::", 8080, "::", 0, c++);
+	for (i = 0; i < 8; i++)
+		add(&cur, SW_TCP, SW_ESTABLISHED, i % 2 ? "192.0.2.1" : "192.0.2.9", 8080,
+		    "198.51.100.6", 7000 + i, c++);
+	for (i = 0; i < 3; i++)
+		add(&cur, SW_TCP, SW_SYN_RECV, "2001:db8::1", 8080, "2001:db8::6", 8000 + i, c++);
 	for (i = 0; i < 7; i++)
 		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.1", 1000 + i, c++);
 	for (i = 0; i < 5; i++)
@@ -287,7 +296,7 @@ static void test_listeners_own_their_sockets(void **state)
 	for (i = 0; i < 6; i++)
 		add(&cur, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 443, "198.51.100.5", 6000 + i, c++);
 	assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
-	assert_int_equal(a.nlisteners, 4);
+	assert_int_equal(a.nlisteners, 6);
 	for (i = 0; i < a.nlisteners; i++) {
 		const struct sw_listener *l = &a.listeners[i];
 		char ep[64];
@@ -302,6 +311,12 @@ static void test_listeners_own_their_sockets(void **state)
 		} else if (!strcmp(ep, "[::]:80")) {
 			assert_int_equal(l->established, 3);
 			assert_int_equal(l->syn_recv, 2);
+		} else if (!strcmp(ep, "0.0.0.0:8080")) {
+			assert_int_equal(l->established, 8);
+			assert_int_equal(l->syn_recv, 0);
+		} else if (!strcmp(ep, "[::]:8080")) {
+			assert_int_equal(l->established, 0);
+			assert_int_equal(l->syn_recv, 3);
 		} else {
 			assert_string_equal(ep, "[::]:443");
 			assert_int_equal(l->established, 6);
