@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "sw_test.h"
+#include "filter_errors.h"
 #include "filter_gen.h"
 #include "filter_ref.h"
 #include "sw_addr.h"
@@ -400,11 +401,7 @@ static void test_family(void **state)
 
 static void test_errors(void **state)
 {
-	static const struct {
-		const char *text;
-		int pos, len;
-		const char *msg; /* the whole message, or its start when ending in '*' */
-	} cases[] = {
+	static const struct filter_err_case cases[] = {
 		{"prot 80", 0, 4, "unknown keyword 'prot'; did you mean 'port'?"},
 		{"tcp and stat listen", 8, 4, "unknown keyword 'stat'; did you mean 'state'?"},
 		{"dprot 1", 0, 5, "unknown keyword 'dprot'; did you mean 'dport'?"},
@@ -455,21 +452,7 @@ static void test_errors(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < NELEM(cases); i++) {
-		struct sw_filter_error err;
-		struct sw_filter *f = sw_filter_parse(cases[i].text, &err);
-		if (f)
-			fail_msg("'%s' parsed but should not", cases[i].text);
-		size_t ml = strlen(cases[i].msg);
-		bool prefix = cases[i].msg[ml - 1] == '*';
-		if (prefix ? strncmp(err.msg, cases[i].msg, ml - 1) :
-			     strcmp(err.msg, cases[i].msg))
-			fail_msg("'%s': message \"%s\", want \"%s\"", cases[i].text,
-				 err.msg, cases[i].msg);
-		if (err.pos != cases[i].pos || err.len != cases[i].len)
-			fail_msg("'%s': at %d+%d, want %d+%d", cases[i].text, err.pos,
-				 err.len, cases[i].pos, cases[i].len);
-	}
+	filter_check_errors(cases, NELEM(cases), NULL);
 }
 
 static void test_error_format(void **state)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "sw_test.h"
+#include "filter_errors.h"
 #include "filter_gen.h"
 #include "sw_diag.h"
 #include "sw_filter.h"
@@ -317,11 +318,7 @@ static void test_services(void **state)
 
 static void test_errors(void **state)
 {
-	static const struct {
-		const char *text;
-		int pos, len;
-		const char *msg;
-	} cases[] = {
+	static const struct filter_err_case cases[] = {
 		{"dport = :htp", 8, 4, "bad port ':htp': not a number (0..65535) nor a service name (/etc/services)"},
 		{"dport = :both", 8, 5, "ambiguous port ':both': a service with different ports for TCP and UDP; give the number"},
 		{"sport >= :", 9, 1, "bad port ':': expected a number or a service name"},
@@ -349,21 +346,7 @@ static void test_errors(void **state)
 	};
 	(void)state;
 
-	for (size_t i = 0; i < NELEM(cases); i++) {
-		struct sw_filter_error err;
-		struct sw_filter *f = sw_filter_parse_env(cases[i].text, &env, &err);
-		if (f)
-			fail_msg("'%s' parsed but should not", cases[i].text);
-		size_t ml = strlen(cases[i].msg);
-		bool prefix = cases[i].msg[ml - 1] == '*';
-		if (prefix ? strncmp(err.msg, cases[i].msg, ml - 1) :
-			     strcmp(err.msg, cases[i].msg))
-			fail_msg("'%s': message \"%s\", want \"%s\"", cases[i].text,
-				 err.msg, cases[i].msg);
-		if (err.pos != cases[i].pos || err.len != cases[i].len)
-			fail_msg("'%s': at %d+%d, want %d+%d", cases[i].text, err.pos,
-				 err.len, cases[i].pos, cases[i].len);
-	}
+	filter_check_errors(cases, NELEM(cases), &env);
 }
 
 int main(void)

@@ -1,0 +1,40 @@
+/* filter_errors.h - the filter tests' check of bad expressions: each case
+ * must be refused with exactly its message and the word it marks. */
+#ifndef FILTER_ERRORS_H
+#define FILTER_ERRORS_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "sw_filter.h"
+#include "sw_test.h"
+
+struct filter_err_case {
+	const char *text;
+	int pos, len;
+	const char *msg; /* the whole message, or its start when ending in '*' */
+};
+
+/* Parse each case with env (NULL: no service names); fail the test on a
+ * case that parses, or whose message or position differs. */
+static inline void filter_check_errors(const struct filter_err_case *cases,
+				       size_t n, const struct sw_filter_env *env)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct sw_filter_error err;
+		struct sw_filter *f = sw_filter_parse_env(cases[i].text, env, &err);
+		if (f)
+			fail_msg("'%s' parsed but should not", cases[i].text);
+		size_t ml = strlen(cases[i].msg);
+		bool prefix = cases[i].msg[ml - 1] == '*';
+		if (prefix ? strncmp(err.msg, cases[i].msg, ml - 1) :
+			     strcmp(err.msg, cases[i].msg))
+			fail_msg("'%s': message \"%s\", want \"%s\"", cases[i].text,
+				 err.msg, cases[i].msg);
+		if (err.pos != cases[i].pos || err.len != cases[i].len)
+			fail_msg("'%s': at %d+%d, want %d+%d", cases[i].text, err.pos,
+				 err.len, cases[i].pos, cases[i].len);
+	}
+}
+
+#endif
