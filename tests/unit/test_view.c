@@ -1,106 +1,8 @@
 /* Unit tests: the TUI's pure view - key table, sorting with stable ties,
  * selection that follows its address, scrolling, detail, pause, grouping,
- * filter prompt, block confirmation and marks. No terminal involved. */
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "sw_agg.h"
-#include "sw_frame.h"
-#include "sw_test.h"
-#include "sw_view.h"
-
-/* A model built the real way: sockets -> snapshot -> agg -> frame -> model. */
-struct fixture {
-	struct sw_snapshot snap;
-	struct sw_agg agg;
-	struct sw_view_model m;
-	struct sw_view v;
-	uint64_t cookie;
-};
-
-static void fx_init(struct fixture *f)
-{
-	memset(f, 0, sizeof(*f));
-	sw_snapshot_init(&f->snap);
-	sw_agg_init(&f->agg);
-	sw_view_model_init(&f->m);
-	sw_view_init(&f->v, 1, NULL);
-	f->cookie = 1;
-}
-
-static void fx_free(struct fixture *f)
-{
-	sw_view_free(&f->v);
-	sw_view_model_free(&f->m);
-	sw_agg_free(&f->agg);
-	sw_snapshot_free(&f->snap);
-}
-
-/* n ESTABLISHED sockets from remote dst to local port 80. */
-static void fx_conns(struct fixture *f, const char *dst, unsigned n,
-		     unsigned state)
-{
-	unsigned i;
-
-	for (i = 0; i < n; i++) {
-		struct sw_sock s = sw_test_sock(SW_TCP, state, "192.0.2.1", 80, dst,
-						10000 + i, f->cookie++);
-
-		assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
-	}
-}
-
-static void fx_listener(struct fixture *f, unsigned port, unsigned q,
-			unsigned backlog)
-{
-	struct sw_sock s = sw_test_sock(SW_TCP, SW_LISTEN, "0.0.0.0", port,
-					"0.0.0.0", 0, f->cookie++);
-
-	s.rqueue = q;
-	s.wqueue = backlog;
-	assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
-}
-
-/* Aggregate the snapshot into the model (as the refresher does), then
- * let the view re-sort. */
-static void fx_publish(struct fixture *f)
-{
-	struct sw_agg_opts g;
-	struct sw_frame fr;
-
-	sw_view_group_opts(f->v.group, &g);
-	assert_int_equal(sw_agg_build(&f->agg, NULL, &f->snap, &g), 0);
-	memset(&fr, 0, sizeof(fr));
-	fr.seq = 1;
-	fr.snap = &f->snap;
-	fr.agg = &f->agg;
-	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
-	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
-}
-
-static void fx_layout(struct fixture *f, int rows, int cols)
-{
-	struct sw_view_layout l;
-
-	sw_view_layout(&f->v, rows, cols, &l);
-	assert_false(l.too_small);
-}
-
-static const char *sel_remote(const struct fixture *f, char *buf)
-{
-	long row = sw_view_selected(&f->v, SW_PANE_REMOTES);
-
-	assert_true(row >= 0);
-	return sw_prefix_format(&f->m.remotes[row].pfx, buf, SW_ADDR_STRLEN);
-}
-
-static const char *remote_at(const struct fixture *f, uint32_t i, char *buf)
-{
-	const struct sw_view_list *l = &f->v.list[SW_PANE_REMOTES];
-
-	assert_true(i < l->n);
-	return sw_prefix_format(&f->m.remotes[l->order[i]].pfx, buf, SW_ADDR_STRLEN);
-}
+ * filter prompt. Blocking from the view: test_view_block.c. No terminal
+ * involved. */
+#include "view_fixture.h"
 
 static void test_key_table(void **state)
 {
@@ -535,12 +437,6 @@ static void test_grouped_remotes(void **state)
 	fx_free(&f);
 }
 
-static void type(struct fixture *f, const char *s, unsigned *flags)
-{
-	for (; *s; s++)
-		*flags = sw_view_key(&f->v, &f->m, (unsigned char)*s);
-}
-
 static void test_filter_prompt(void **state)
 {
 	struct fixture f;
@@ -585,63 +481,6 @@ static void test_filter_prompt(void **state)
 	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
 	assert_true(fl & SW_R_FILTER);
 	assert_string_equal(f.v.filter_on, "");
-	fx_free(&f);
-}
-
-/* The confirmation warns before Enter blocks a peer this host connects
- * to; --kill and --reason set its defaults; i leaves outbound out. */
-static void test_confirm_outbound_kill_reason(void **state)
-{
-	struct fixture f;
-	char w[160], b[SW_ADDR_STRLEN];
-	unsigned fl, i;
-
-	(void)state;
-	fx_init(&f);
-	fx_layout(&f, 24, 80);
-	fx_listener(&f, 80, 0, 128);
-	fx_conns(&f, "198.51.100.7", 5, SW_ESTABLISHED);
-	for (i = 0; i < 60; i++) {
-		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "192.0.2.1",
-						40000 + i, "192.0.2.58", 5432,
-						f.cookie++);
-
-		assert_int_equal(sw_snapshot_add(&f.snap, &s), 1);
-	}
-	fx_publish(&f);
-	f.v.block_ok = true;
-	f.v.default_kill = true;
-	snprintf(f.v.default_reason, sizeof(f.v.default_reason), "syn flood");
-	assert_string_equal(sel_remote(&f, b), "192.0.2.58");
-	sw_view_key(&f.v, &f.m, 'b');
-	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
-	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)),
-			    "outbound: this host connects to it (port 5432); "
-			    "blocking it cuts your own service");
-	assert_true(f.v.confirm.kill);
-	assert_string_equal(f.v.confirm.reason.buf, "syn flood");
-	/* the reason takes any text, k included */
-	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
-	sw_view_key(&f.v, &f.m, SW_KEY_TAB);
-	assert_int_equal(f.v.confirm.field, SW_CONFIRM_REASON);
-	type(&f, " kk", &fl);
-	assert_true(f.v.confirm.kill);
-	assert_string_equal(f.v.confirm.reason.buf, "syn flood kk");
-	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
-	/* an inbound client: no warning */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
-	sw_view_key(&f.v, &f.m, 'b');
-	assert_string_equal(sw_prefix_format(&f.v.confirm.target, b, sizeof(b)),
-			    "198.51.100.7");
-	assert_string_equal(sw_view_confirm_warning(&f.v.confirm, w, sizeof(w)), "");
-	sw_view_key(&f.v, &f.m, SW_KEY_ESC);
-	/* i: inbound only, kept across g */
-	fl = sw_view_key(&f.v, &f.m, 'i');
-	assert_true(fl & SW_R_GROUP);
-	assert_true(f.v.grouping.inbound_only);
-	sw_view_key(&f.v, &f.m, 'g');
-	assert_true(f.v.grouping.inbound_only);
-	assert_int_equal(f.v.grouping.group_v4, 24);
 	fx_free(&f);
 }
 
@@ -721,171 +560,6 @@ static void test_filter_prompt_full(void **state)
 	/* an edit that fits clears it */
 	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
 	assert_string_equal(f.v.filter_error, "");
-	fx_free(&f);
-}
-
-static void test_block_confirm(void **state)
-{
-	struct fixture f;
-	unsigned fl;
-
-	(void)state;
-	fx_init(&f);
-	f.v.block_ok = true;
-	fx_conns(&f, "203.0.113.7", 4, SW_ESTABLISHED);
-	fx_conns(&f, "203.0.113.7", 2, SW_SYN_RECV);
-	fx_publish(&f);
-	fl = sw_view_key(&f.v, &f.m, 'b');
-	assert_int_equal(f.v.overlay, SW_O_CONFIRM);
-	assert_false(fl & SW_R_BLOCK);
-	assert_int_equal(f.v.confirm.count, 6);
-	assert_int_equal(f.v.confirm.states[SW_SYN_RECV], 2);
-	assert_string_equal(f.v.confirm.duration.buf, "10m");
-	assert_false(f.v.confirm.kill);
-	/* edit the duration to something wrong: Enter refuses */
-	sw_view_key(&f.v, &f.m, SW_KEY_BACKSPACE);
-	sw_view_key(&f.v, &f.m, 'x');
-	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
-	assert_false(fl & SW_R_BLOCK);
-	assert_true(f.v.confirm.error[0] != '\0');
-	/* 90s, and end its connections */
-	sw_view_key(&f.v, &f.m, 0x15);
-	type(&f, "90s", &fl);
-	sw_view_key(&f.v, &f.m, '\t');
-	sw_view_key(&f.v, &f.m, ' ');
-	assert_true(f.v.confirm.kill);
-	fl = sw_view_key(&f.v, &f.m, SW_KEY_ENTER);
-	assert_true(fl & SW_R_BLOCK);
-	assert_int_equal(f.v.overlay, SW_O_NONE);
-	assert_true(f.v.confirm.seconds == 90);
-	assert_int_equal(f.v.confirm.target.plen, 32);
-	/* Esc cancels */
-	sw_view_key(&f.v, &f.m, 'b');
-	fl = sw_view_key(&f.v, &f.m, SW_KEY_ESC);
-	assert_false(fl & SW_R_BLOCK);
-	assert_int_equal(f.v.overlay, SW_O_NONE);
-	fx_free(&f);
-}
-
-static void test_marks_and_unblock(void **state)
-{
-	struct fixture f;
-	struct sw_view_block kb;
-	const char *err;
-	long row;
-	unsigned fl;
-
-	(void)state;
-	fx_init(&f);
-	fx_conns(&f, "203.0.113.7", 4, SW_ESTABLISHED);
-	fx_conns(&f, "198.51.100.1", 2, SW_ESTABLISHED);
-	fx_publish(&f);
-	/* no blocking: b marks, the mark is listed and flagged */
-	fl = sw_view_key(&f.v, &f.m, 'b');
-	assert_true(fl & SW_R_MARK);
-	assert_int_equal(f.v.nmarks, 1);
-	assert_true(f.v.msg[0] != '\0');
-	sw_view_model_set_marks(&f.m, f.v.marks, f.v.nmarks);
-	assert_int_equal(f.m.nblocks, 1);
-	assert_true(f.m.blocks[0].marked);
-	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
-	assert_true(sw_view_pane(SW_PANE_REMOTES)->flags(&f.v, &f.m, row) &
-		    SW_ROW_MARKED);
-	/* B shows the blocks pane, focus follows */
-	sw_view_key(&f.v, &f.m, '\t');
-	assert_true(sw_view_key(&f.v, &f.m, 'B') & SW_R_BLOCKS);
-	assert_int_equal(f.v.focus, SW_PANE_BLOCKS);
-	assert_int_equal(f.v.list[SW_PANE_BLOCKS].n, 1);
-	/* u there removes the mark */
-	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_MARK);
-	assert_int_equal(f.v.nmarks, 0);
-
-	/* a kernel block of the /24 covers the remote: marked B, u unblocks it */
-	memset(&kb, 0, sizeof(kb));
-	assert_int_equal(sw_prefix_parse("203.0.113.0/24", &kb.target, &err), 0);
-	kb.expires_s = 300;
-	assert_int_equal(sw_view_model_set_blocks(&f.m, &kb, 1), 0);
-	sw_view_key(&f.v, &f.m, 'B');
-	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
-	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
-	row = sw_view_selected(&f.v, SW_PANE_REMOTES);
-	assert_int_equal(f.m.remotes[row].pfx.bytes[0], 203);
-	assert_true(sw_view_pane(SW_PANE_REMOTES)->flags(&f.v, &f.m, row) &
-		    SW_ROW_BLOCKED);
-	fl = sw_view_key(&f.v, &f.m, 'u');
-	assert_true(fl & SW_R_UNBLOCK);
-	assert_int_equal(f.v.unblock_target.plen, 24);
-	/* the other remote is not blocked: u says so */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
-	fl = sw_view_key(&f.v, &f.m, 'u');
-	assert_false(fl & SW_R_UNBLOCK);
-	assert_non_null(strstr(f.v.msg, "not blocked"));
-	fx_free(&f);
-}
-
-/* A range added by hand (not a CIDR block) and an element without a
- * timeout, as the kernel lists them: shown as they are, a remote inside
- * the range is blocked, u on the range's row unblocks exactly the range. */
-static void test_foreign_blocks(void **state)
-{
-	struct fixture f;
-	struct sw_view_block kb[2];
-	struct sw_view_cell c;
-	struct sw_prefix p;
-	const struct sw_view_pane_def *bp = sw_view_pane(SW_PANE_BLOCKS);
-	const char *err;
-	uint8_t last[16] = {192, 0, 2, 20};
-	long row;
-
-	(void)state;
-	fx_init(&f);
-	fx_conns(&f, "192.0.2.15", 3, SW_ESTABLISHED);
-	fx_conns(&f, "192.0.2.21", 2, SW_ESTABLISHED);
-	fx_publish(&f);
-	memset(kb, 0, sizeof(kb));
-	/* the range's target is the widest prefix at its start: /31 */
-	assert_int_equal(sw_prefix_parse("192.0.2.10/31", &kb[0].target, &err), 0);
-	kb[0].range = true;
-	memcpy(kb[0].last, last, sizeof(last));
-	kb[0].expires_s = 3000;
-	assert_int_equal(sw_prefix_parse("198.51.100.20", &kb[1].target, &err), 0);
-	kb[1].never = true;
-	kb[1].expires_s = -1;
-	assert_int_equal(sw_view_model_set_blocks(&f.m, kb, 2), 0);
-
-	bp->cols[0].cell(&f.m, 0, &c);
-	assert_string_equal(c.text, "192.0.2.10-192.0.2.20");
-	bp->cols[1].cell(&f.m, 1, &c);
-	assert_string_equal(c.text, "never");
-
-	/* inside the range (not inside its /31) is blocked; outside is not */
-	assert_int_equal(sw_prefix_parse("192.0.2.15", &p, &err), 0);
-	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
-	assert_int_equal(sw_prefix_parse("192.0.2.20", &p, &err), 0);
-	assert_int_equal(sw_view_model_blocked(&f.m, &p), 0);
-	assert_int_equal(sw_prefix_parse("192.0.2.21", &p, &err), 0);
-	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
-	assert_int_equal(sw_prefix_parse("192.0.2.8/29", &p, &err), 0);
-	assert_int_equal(sw_view_model_blocked(&f.m, &p), -1);
-	assert_int_equal(sw_prefix_parse("198.51.100.20", &p, &err), 0);
-	assert_int_equal(sw_view_model_blocked(&f.m, &p), 1);
-
-	/* u on the range's row in the blocks pane: exactly the range */
-	sw_view_key(&f.v, &f.m, '\t');
-	sw_view_key(&f.v, &f.m, 'B');
-	assert_int_equal(f.v.focus, SW_PANE_BLOCKS);
-	sw_view_sync(&f.v, &f.m);
-	sw_view_key(&f.v, &f.m, SW_KEY_HOME);
-	row = sw_view_selected(&f.v, SW_PANE_BLOCKS);
-	assert_int_equal(row, 0);
-	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
-	assert_true(f.v.unblock_range);
-	assert_memory_equal(f.v.unblock_last, last, 16);
-	/* u on the never-expiring element: a plain target */
-	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
-	assert_true(sw_view_key(&f.v, &f.m, 'u') & SW_R_UNBLOCK);
-	assert_false(f.v.unblock_range);
-	assert_int_equal(f.v.unblock_target.bytes[0], 198);
 	fx_free(&f);
 }
 
@@ -996,7 +670,6 @@ int main(void)
 		cmocka_unit_test(test_scrolling),
 		cmocka_unit_test(test_listeners_hidden_by_filter),
 		cmocka_unit_test(test_remote_column_fits),
-		cmocka_unit_test(test_confirm_outbound_kill_reason),
 		cmocka_unit_test(test_focus_and_detail),
 		cmocka_unit_test(test_listener_detail_owned),
 		cmocka_unit_test(test_listeners_by_pressure),
@@ -1004,9 +677,6 @@ int main(void)
 		cmocka_unit_test(test_grouped_remotes),
 		cmocka_unit_test(test_filter_prompt),
 		cmocka_unit_test(test_filter_prompt_full),
-		cmocka_unit_test(test_block_confirm),
-		cmocka_unit_test(test_marks_and_unblock),
-		cmocka_unit_test(test_foreign_blocks),
 		cmocka_unit_test(test_first_refresh_delta_unknown),
 		cmocka_unit_test(test_state_warnings),
 		cmocka_unit_test(test_click),
