@@ -165,15 +165,11 @@ static void test_scroll_keeps_top(void **state)
 {
 	struct fixture f;
 	struct sw_view_list *l;
-	char addr[32];
 	int i;
 
 	(void)state;
 	fx_init(&f);
-	for (i = 0; i < 40; i++) {
-		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
-		fx_conns(&f, addr, 100 - i, SW_ESTABLISHED);
-	}
+	fx_remotes(&f, 40);
 	fx_layout(&f, 24, 80);
 	fx_publish(&f);
 	l = &f.v.list[SW_PANE_REMOTES];
@@ -206,15 +202,10 @@ static void test_scrolling(void **state)
 {
 	struct fixture f;
 	struct sw_view_list *l;
-	char addr[32];
-	int i;
 
 	(void)state;
 	fx_init(&f);
-	for (i = 0; i < 40; i++) {
-		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
-		fx_conns(&f, addr, 100 - i, SW_ESTABLISHED);
-	}
+	fx_remotes(&f, 40);
 	fx_layout(&f, 24, 80);
 	fx_publish(&f);
 	l = &f.v.list[SW_PANE_REMOTES];

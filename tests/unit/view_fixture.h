@@ -66,6 +66,17 @@ static inline void fx_listener(struct fixture *f, unsigned port, unsigned q,
 
 /* Aggregate the snapshot into the model (as the refresher does), then
  * let the view re-sort. */
+/* n remotes 198.51.100.1 .. .n holding 100, 99, ... connections. */
+static inline void fx_remotes(struct fixture *f, int n)
+{
+	char addr[32];
+
+	for (int i = 0; i < n; i++) {
+		snprintf(addr, sizeof(addr), "198.51.100.%d", i + 1);
+		fx_conns(f, addr, (unsigned)(100 - i), SW_ESTABLISHED);
+	}
+}
+
 static inline void fx_publish(struct fixture *f)
 {
 	struct sw_agg_opts g;

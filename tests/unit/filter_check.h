@@ -1,13 +1,28 @@
-/* filter_errors.h - the filter tests' check of bad expressions: each case
- * must be refused with exactly its message and the word it marks. */
-#ifndef FILTER_ERRORS_H
-#define FILTER_ERRORS_H
+/* filter_check.h - checks the filter tests share: the TCP states a filter
+ * matches, and bad expressions, each refused with exactly its message and
+ * the word it marks. */
+#ifndef FILTER_CHECK_H
+#define FILTER_CHECK_H
 
 #include <stdbool.h>
 #include <string.h>
 
 #include "sw_filter.h"
 #include "sw_test.h"
+
+/* The TCP states (as state bits) that f matches on an IPv4 socket. */
+static inline uint32_t filter_tcp_states(const struct sw_filter *f)
+{
+	uint32_t got = 0;
+
+	for (unsigned st = 1; st < SW_ST_MAX; st++) {
+		struct sw_sock s = {.proto = SW_TCP, .family = SW_V4,
+				    .state = (uint8_t)st};
+		if (sw_filter_match(f, &s))
+			got |= SW_STATE_BIT(st);
+	}
+	return got;
+}
 
 struct filter_err_case {
 	const char *text;
