@@ -4,10 +4,14 @@
 #define SW_FRAME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sw_agg.h"
+#include "sw_conninfo.h"
 #include "sw_counters.h"
+#include "sw_finding.h"
+#include "sw_hostcfg.h"
 #include "sw_snapshot.h"
 
 /* What one refresh produced. Owned by the engine: valid until its next refresh or close. */
@@ -21,6 +25,16 @@ struct sw_frame {
 	const struct sw_agg *agg;
 	struct sw_counters counters, prev_counters;
 	bool have_prev_counters;
+	/* Host settings as last read (every few seconds; recorded), or NULL
+	 * when unknown. */
+	const struct sw_hostcfg *host;
+	/* Per-connection tcp_info from the latest info dump (recorded), or
+	 * NULL when none has been made. */
+	const struct sw_conninfo *conninfo;
+	/* The diagnosis of this frame, worst first (sw_diagnosis.h), set by
+	 * the watch before the hooks see the frame; NULL/0 when none. */
+	const struct sw_finding *findings;
+	size_t nfindings;
 };
 
 #endif

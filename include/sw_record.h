@@ -11,6 +11,9 @@
  *   SNMP     the text of /proc/net/snmp
  *   NETSTAT  the text of /proc/net/netstat
  *   PROC     u32 inode, i32 pid, char name[16] (one per resolved listener)
+ *   INFO     u8 proto, u8 family, u16 pad, then the raw recv() buffer of
+ *            an INET_DIAG_INFO dump (per-connection tcp_info, sw_conninfo.h)
+ *   HOST     the host settings text (sw_hostcfg.h), when read this refresh
  *   END      the refresh is complete; optionally u64 refresh_ns, u64 cpu_ns
  *            (what the live refresh took, so a replay prints the same)
  * A refresh without its END (a truncated file) is an error on replay.
@@ -31,6 +34,8 @@ enum sw_rec_type {
 	SW_REC_NETSTAT = 4,
 	SW_REC_PROC = 5,
 	SW_REC_END = 6,
+	SW_REC_INFO = 7,
+	SW_REC_HOST = 8,
 };
 
 /* Largest payload accepted on replay (a corrupt length is refused). */
