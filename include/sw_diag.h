@@ -20,15 +20,20 @@
 typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 			      const void *buf, size_t len);
 
-/* Where an INET_DIAG_INFO dump goes: the inbound ESTABLISHED TCP
- * sockets that pass the filter, with their tcp_info, as raw entries in a
- * conninfo table's room (sw_conninfo_table_room; commit is the caller's). */
+/* Where an info dump goes. Its LISTEN sockets (a dump of its own, not
+ * filtered) mark the ports listened on; its ESTABLISHED ones on those
+ * ports that pass the filter become raw entries, with their tcp_info, in
+ * a conninfo table's room (sw_conninfo_table_room; commit is the
+ * caller's). */
 struct sw_diag_info {
 	struct sw_conninfo_table *table;
 	size_t n;             /* entries written so far */
-	const uint8_t *ports; /* [65536] the local ports listened on
-				 (sw_agg_dir_ports): only inbound sockets
-				 count; NULL: every ESTABLISHED one */
+	uint8_t *ports;       /* [65536] the caller's, zeroed: set for each
+				 TCP port listened on */
+	uint16_t *plist;      /* [65536] those ports, in the order seen */
+	size_t nports;
+	bool listen_only;     /* take the listeners only (a replay's dump
+				 of a family not asked for) */
 };
 
 /* Parse state for one dump (one proto, one family). */
@@ -84,14 +89,15 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		 const struct sw_filter *filter, struct sw_snapshot *out,
 		 sw_diag_tap_fn tap, void *tap_arg, char **cause);
 
-/* The info dump of one family: TCP ESTABLISHED sockets with
- * INET_DIAG_INFO, narrowed by bytecode (bc, bclen; NULL/0 for none) and
- * the filter, into info (sw_diag_info). tap sees every raw buffer.
+/* One dump of the info dump, TCP of one family: states SW_LISTEN (the
+ * ports listened on, no bytecode, no filter) or SW_ESTABLISHED (with
+ * INET_DIAG_INFO, narrowed by bytecode bc, bclen (NULL/0 for none) and
+ * the filter), into info (sw_diag_info). tap sees every raw buffer.
  * Returns 0, or -1 with *cause (malloc'ed). */
-int sw_diag_dump_info(struct sw_diag *d, unsigned family, const void *bc,
-		      size_t bclen, const struct sw_filter *filter,
-		      struct sw_diag_info *info, sw_diag_tap_fn tap,
-		      void *tap_arg, char **cause);
+int sw_diag_dump_info(struct sw_diag *d, unsigned family, unsigned state,
+		      const void *bc, size_t bclen,
+		      const struct sw_filter *filter, struct sw_diag_info *info,
+		      sw_diag_tap_fn tap, void *tap_arg, char **cause);
 
 void sw_diag_close(struct sw_diag *d);
 

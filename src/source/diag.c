@@ -24,7 +24,6 @@
 #include <netinet/in.h>
 
 #include "sw_addr.h"
-#include "sw_agg.h"
 #include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_nl.h"
@@ -163,8 +162,9 @@ int sw_diag_msg_info(const void *pl, size_t plen, struct sw_conn_info *c)
 	return 0;
 }
 
-/* One message of an info dump: an inbound ESTABLISHED socket that the
- * filter lets through becomes a raw entry. Returns 0 or -1 with errno. */
+/* One message of an info dump: a listener marks its port; an
+ * ESTABLISHED socket on such a port that the filter lets through becomes
+ * a raw entry. Returns 0 or -1 with errno. */
 static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 			      size_t plen)
 {
@@ -175,8 +175,14 @@ static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 
 	if (sw_diag_msg_sock(pl, plen, SW_TCP, &s) < 0)
 		return -1;
-	if (s.state != SW_ESTABLISHED ||
-	    (in->ports && !sw_agg_dir_inbound(in->ports, &s)) ||
+	if (s.state == SW_LISTEN) {
+		if (!in->ports[s.sport]) {
+			in->ports[s.sport] = 1;
+			in->plist[in->nports++] = s.sport;
+		}
+		return 0;
+	}
+	if (in->listen_only || s.state != SW_ESTABLISHED || !in->ports[s.sport] ||
 	    (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s)))
 		return 0;
 	rc = sw_diag_msg_info(pl, plen, &c);
@@ -447,18 +453,20 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			   cause);
 }
 
-int sw_diag_dump_info(struct sw_diag *d, unsigned family, const void *bc,
-		      size_t bclen, const struct sw_filter *filter,
-		      struct sw_diag_info *info, sw_diag_tap_fn tap,
-		      void *tap_arg, char **cause)
+int sw_diag_dump_info(struct sw_diag *d, unsigned family, unsigned state,
+		      const void *bc, size_t bclen,
+		      const struct sw_filter *filter, struct sw_diag_info *info,
+		      sw_diag_tap_fn tap, void *tap_arg, char **cause)
 {
+	bool listen = state == SW_LISTEN;
 	struct sw_diag_parse p;
 
 	memset(&p, 0, sizeof(p));
 	p.proto = SW_TCP;
-	p.filter = filter;
+	p.filter = listen ? NULL : filter;
 	p.info = info;
-	return sw_diag_run(d, &p, family, SW_STATE_BIT(SW_ESTABLISHED),
-			   (uint8_t)(1u << (INET_DIAG_INFO - 1)), bc, bclen, tap,
-			   tap_arg, cause);
+	return sw_diag_run(d, &p, family, SW_STATE_BIT(state),
+			   listen ? 0 : (uint8_t)(1u << (INET_DIAG_INFO - 1)),
+			   listen ? NULL : bc, listen ? 0 : bclen, tap, tap_arg,
+			   cause);
 }

@@ -3,11 +3,13 @@
  * owners from /proc, and the info dump when the engine says it is due;
  * each read recorded on the tap when there is one. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "sw_cause.h"
 #include "sw_clock.h"
 #include "sw_diag.h"
+#include "sw_grow.h"
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_source.h"
@@ -19,6 +21,11 @@ struct sw_source_live {
 	struct sw_procmap *pm;
 	char *snmp, *netstat; /* /proc texts, buffers reused */
 	size_t snmp_cap, netstat_cap;
+	/* the info dump's: listened ports, their list, its bytecode */
+	uint8_t *ports;
+	uint16_t *plist;
+	uint8_t *ibc;
+	size_t ibc_cap;
 };
 
 static const unsigned sw_live_protos[2] = { SW_TCP, SW_UDP };
@@ -95,22 +102,64 @@ static int sw_live_owners(struct sw_source *src, struct sw_agg *a,
 	return rc;
 }
 
+/* Bytecode of the ESTABLISHED info dump of family fi: the local port is
+ * one listened on, and the filter's own. Length 0 (no narrowing: the
+ * parse still checks) when it cannot be made. */
+static size_t sw_live_info_bc(struct sw_source_live *l,
+			      const struct sw_source_info_ask *a, unsigned fi,
+			      const struct sw_diag_info *in)
+{
+	size_t cap = 12 * in->nports + a->bclen[fi] + 64;
+	int n;
+
+	if (sw_grow((void **)&l->ibc, &l->ibc_cap, cap, 1, 1024))
+		return 0;
+	n = sw_diag_bytecode_ports(in->plist, in->nports, a->bc[fi], a->bclen[fi],
+				   l->ibc, l->ibc_cap);
+	if (n > 0)
+		return (size_t)n;
+	if (a->bclen[fi]) {
+		memcpy(l->ibc, a->bc[fi], a->bclen[fi]);
+		return a->bclen[fi];
+	}
+	return 0;
+}
+
 static int sw_live_info(struct sw_source *src,
 			const struct sw_source_info_ask *a,
 			struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_live *l = (struct sw_source_live *)src;
-	struct sw_diag_info in = { .table = t, .ports = a->ports };
+	struct sw_diag_info in = { .table = t };
+	sw_diag_tap_fn tap = a->tap ? sw_rec_tap_info : NULL;
+	unsigned j;
 
 	*n = 0;
-	if (!a->due)
+	if (!a->due || (!a->want[0] && !a->want[1]))
 		return 0;
-	for (unsigned j = 0; j < 2; j++) {
-		if (!a->want[j])
+	if (!l->ports) {
+		l->ports = malloc(65536);
+		l->plist = malloc(65536 * sizeof(*l->plist));
+		if (!l->ports || !l->plist)
+			return sw_cause_set(cause, "out of memory for the info dump");
+	}
+	memset(l->ports, 0, 65536);
+	in.ports = l->ports;
+	in.plist = l->plist;
+	/* the listeners of both families: a dual-stack [::] one takes
+	 * IPv4 clients too; the filter does not hide them here */
+	for (j = 0; j < 2; j++)
+		if (sw_diag_dump_info(l->diag, sw_live_families[j], SW_LISTEN, NULL,
+				      0, NULL, &in, tap, a->tap, cause) < 0)
+			return -1;
+	for (j = 0; j < 2; j++) {
+		size_t bclen;
+
+		if (!a->want[j] || !in.nports)
 			continue;
-		if (sw_diag_dump_info(l->diag, sw_live_families[j], a->bc[j],
-				      a->bclen[j], a->filter, &in,
-				      a->tap ? sw_rec_tap_info : NULL, a->tap,
+		bclen = sw_live_info_bc(l, a, j, &in);
+		if (sw_diag_dump_info(l->diag, sw_live_families[j], SW_ESTABLISHED,
+				      l->ibc, bclen, a->filter, &in, tap, a->tap,
 				      cause) < 0)
 			return -1;
 	}
@@ -128,6 +177,9 @@ static void sw_live_close(struct sw_source *src)
 	sw_procmap_free(l->pm);
 	free(l->snmp);
 	free(l->netstat);
+	free(l->ports);
+	free(l->plist);
+	free(l->ibc);
 	free(l);
 }
 

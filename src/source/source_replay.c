@@ -22,6 +22,8 @@ struct sw_source_replay {
 	uint8_t *info;
 	size_t ninfo, info_cap;
 	bool have_info;
+	uint8_t *ports;  /* [65536] listened ports of the info dump */
+	uint16_t *plist;
 };
 
 /* Keep an INFO item's buffer for sw_replay_info. */
@@ -186,7 +188,7 @@ static int sw_replay_info(struct sw_source *src,
 			  struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_replay *r = (struct sw_source_replay *)src;
-	struct sw_diag_info in = { .table = t, .ports = a->ports };
+	struct sw_diag_info in = { .table = t };
 	struct sw_diag_parse p;
 	unsigned fam = 0;
 	size_t off = 0;
@@ -194,6 +196,16 @@ static int sw_replay_info(struct sw_source *src,
 	*n = 0;
 	if (!r->have_info)
 		return 0;
+	if (!r->ports) {
+		r->ports = malloc(65536);
+		r->plist = malloc(65536 * sizeof(*r->plist));
+		if (!r->ports || !r->plist)
+			return sw_cause_set(cause, "out of memory replaying %s",
+					      sw_rec_reader_path(r->rd));
+	}
+	memset(r->ports, 0, 65536);
+	in.ports = r->ports;
+	in.plist = r->plist;
 	memset(&p, 0, sizeof(p));
 	p.done = 1;
 	while (off < r->ninfo) {
@@ -208,8 +220,9 @@ static int sw_replay_info(struct sw_source *src,
 			p.info = &in;
 			fam = family;
 		}
-		if (a->want[family == SW_V6] &&
-		    sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
+		/* the listeners of both families always count, as live */
+		in.listen_only = !a->want[family == SW_V6];
+		if (sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
 			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
 					      sw_rec_reader_path(r->rd),
 					      sw_diag_name(SW_TCP, family),
@@ -231,6 +244,8 @@ static void sw_replay_close(struct sw_source *src)
 	sw_rec_reader_close(r->rd);
 	free(r->owners);
 	free(r->info);
+	free(r->ports);
+	free(r->plist);
 	free(r);
 }
 
