@@ -294,7 +294,9 @@ static void sw_view_detail_rtt(const struct sw_view_model *m, uint32_t row,
 
 	if (!ci)
 		return sw_view_detail_dash(c);
-	if (ci->rtt_us < 10000)
+	if (ci->rtt_us < 1000)
+		snprintf(c->text, sizeof(c->text), "%uus", ci->rtt_us);
+	else if (ci->rtt_us < 10000)
 		snprintf(c->text, sizeof(c->text), "%.1fms", ci->rtt_us / 1000.0);
 	else
 		snprintf(c->text, sizeof(c->text), "%ums", ci->rtt_us / 1000);
@@ -356,7 +358,7 @@ static const struct sw_view_col sw_view_detail_cols[] = {
 	  .cell = sw_view_detail_remote, .cmp = sw_view_detail_cmp_remote },
 	{ .name = "STATE", .width = 11, .cell = sw_view_detail_state,
 	  .cmp = sw_view_detail_cmp_state },
-	{ .name = "AGE", .optional = true, .width = 6, .right = true, .desc = true,
+	{ .name = "AGE", .optional = true, .width = 7, .right = true, .desc = true,
 	  .cell = sw_view_detail_age, .cmp = sw_view_detail_cmp_age },
 	{ .name = "RECV", .optional = true, .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_detail_rx, .cmp = sw_view_detail_cmp_rx },
