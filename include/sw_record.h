@@ -12,7 +12,9 @@
  *   NETSTAT  the text of /proc/net/netstat
  *   PROC     u32 inode, i32 pid, char name[16] (one per resolved listener)
  *   INFO     u8 proto, u8 family, u16 pad, then the raw recv() buffer of
- *            an INET_DIAG_INFO dump (per-connection tcp_info, sw_conninfo.h)
+ *            the info dump (per-connection tcp_info, sw_conninfo.h): a
+ *            dump of the TCP listeners, then one of the ESTABLISHED
+ *            sockets with INET_DIAG_INFO; family 0: both in one walk
  *   HOST     the host settings text (sw_hostcfg.h), when read this refresh
  *   END      the refresh is complete; optionally u64 refresh_ns, u64 cpu_ns
  *            (what the live refresh took, so a replay prints the same)

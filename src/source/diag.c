@@ -182,7 +182,10 @@ static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 		}
 		return 0;
 	}
-	if (in->listen_only || s.state != SW_ESTABLISHED || !in->ports[s.sport] ||
+	/* the kernel's family (pl[0]: idiag_family), before an IPv4-mapped
+	 * socket is called IPv4: as the main dump of that family has it */
+	if (!in->want[pl[0] == AF_INET6] || s.state != SW_ESTABLISHED ||
+	    !in->ports[s.sport] ||
 	    (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s)))
 		return 0;
 	rc = sw_diag_msg_info(pl, plen, &c);
@@ -241,7 +244,9 @@ int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)
 		p->parsed++;
 		pl = b + off + NLMSG_HDRLEN;
 		plen = h.nlmsg_len - NLMSG_HDRLEN;
-		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+		/* TCPDIAG_GETSOCK: the replies to the two-family info dump */
+		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+		    h.nlmsg_type == TCPDIAG_GETSOCK) {
 			if (sw_diag_parse_msg(p, pl, plen) < 0)
 				return -1;
 		} else if (h.nlmsg_type == NLMSG_DONE) {
@@ -331,6 +336,8 @@ const char *sw_diag_name(unsigned proto, unsigned family)
 		[SW_UDP] = { "UDP/IPv4", "UDP/IPv6" },
 	};
 
+	if (proto < SW_PROTO_MAX && !family) /* both: the info dump */
+		return proto == SW_TCP ? "TCP" : "UDP";
 	return proto < SW_PROTO_MAX ? names[proto][family == SW_V6] : "?";
 }
 
@@ -345,15 +352,17 @@ static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
 	return "";
 }
 
-/* Build the dump request in d->req; returns its length or 0 (ENOMEM). */
+/* Build the dump request in d->req; returns its length or 0 (ENOMEM).
+ * family 0: TCP of both families in one walk of the kernel's tables (the
+ * compat TCPDIAG_GETSOCK request: the kernel dumps with AF_UNSPEC). */
 static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 			      unsigned family, uint32_t states, uint8_t ext,
 			      const void *bc, size_t bclen)
 {
-	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) +
-		      MNL_ALIGN(sizeof(struct inet_diag_req_v2)) +
+	size_t hdr = family ? sizeof(struct inet_diag_req_v2)
+			    : sizeof(struct inet_diag_req);
+	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(hdr) +
 		      MNL_ATTR_HDRLEN + MNL_ALIGN(bclen);
-	struct inet_diag_req_v2 *r;
 	struct nlmsghdr *nlh;
 
 	if (need > d->reqcap) {
@@ -366,14 +375,23 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 	}
 	memset(d->req, 0, need);
 	nlh = mnl_nlmsg_put_header(d->req);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = sw_nl_seq(d->nl);
-	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-	r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
-	r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
-	r->idiag_states = states;
-	r->idiag_ext = ext;
+	if (family) {
+		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
+		r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+		r->idiag_states = states;
+		r->idiag_ext = ext;
+	} else {
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		r->idiag_states = states;
+		r->idiag_ext = ext;
+	}
 	if (bclen)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	return nlh->nlmsg_len;
@@ -453,10 +471,10 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			   cause);
 }
 
-int sw_diag_dump_info(struct sw_diag *d, unsigned family, unsigned state,
-		      const void *bc, size_t bclen,
-		      const struct sw_filter *filter, struct sw_diag_info *info,
-		      sw_diag_tap_fn tap, void *tap_arg, char **cause)
+int sw_diag_dump_info(struct sw_diag *d, unsigned state, const void *bc,
+		      size_t bclen, const struct sw_filter *filter,
+		      struct sw_diag_info *info, sw_diag_tap_fn tap,
+		      void *tap_arg, char **cause)
 {
 	bool listen = state == SW_LISTEN;
 	struct sw_diag_parse p;
@@ -465,7 +483,7 @@ int sw_diag_dump_info(struct sw_diag *d, unsigned family, unsigned state,
 	p.proto = SW_TCP;
 	p.filter = listen ? NULL : filter;
 	p.info = info;
-	return sw_diag_run(d, &p, family, SW_STATE_BIT(state),
+	return sw_diag_run(d, &p, 0, SW_STATE_BIT(state),
 			   listen ? 0 : (uint8_t)(1u << (INET_DIAG_INFO - 1)),
 			   listen ? NULL : bc, listen ? 0 : bclen, tap, tap_arg,
 			   cause);

@@ -366,8 +366,10 @@ int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      unsigned *proto, unsigned *family, const void **buf,
 		      size_t *len, char **cause)
 {
+	/* family 0: both, the info dump's one walk (INFO items only) */
 	if (it->data[0] >= SW_PROTO_MAX ||
-	    (it->data[1] != SW_V4 && it->data[1] != SW_V6))
+	    (it->data[1] != SW_V4 && it->data[1] != SW_V6 &&
+	     !(it->data[1] == 0 && it->type == SW_REC_INFO)))
 		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
 				    "unknown protocol %u or family %u", path,
 				    (unsigned long long)it->offset, it->data[0],

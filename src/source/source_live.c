@@ -102,37 +102,40 @@ static int sw_live_owners(struct sw_source *src, struct sw_agg *a,
 	return rc;
 }
 
-/* Bytecode of the ESTABLISHED info dump of family fi: the local port is
- * one listened on, and the filter's own. Length 0 (no narrowing: the
- * parse still checks) when it cannot be made. */
+/* Bytecode of the ESTABLISHED info dump: the local port is one listened
+ * on, and the filter's own of a family asked for. Length 0 (no
+ * narrowing: the parse still checks) when it cannot be made. */
 static size_t sw_live_info_bc(struct sw_source_live *l,
-			      const struct sw_source_info_ask *a, unsigned fi,
+			      const struct sw_source_info_ask *a,
 			      const struct sw_diag_info *in)
 {
-	size_t cap = 12 * in->nports + a->bclen[fi] + 64;
+	const void *alt[2];
+	size_t alt_len[2], nalt = 0, cap = 12 * in->nports + 64;
 	int n;
 
+	for (unsigned j = 0; j < 2; j++)
+		if (a->want[j]) {
+			alt[nalt] = a->bc[j];
+			alt_len[nalt++] = a->bclen[j];
+			cap += a->bclen[j] + 8;
+		}
 	if (sw_grow((void **)&l->ibc, &l->ibc_cap, cap, 1, 1024))
 		return 0;
-	n = sw_diag_bytecode_ports(in->plist, in->nports, a->bc[fi], a->bclen[fi],
+	n = sw_diag_bytecode_ports(in->plist, in->nports, alt, alt_len, nalt,
 				   l->ibc, l->ibc_cap);
-	if (n > 0)
-		return (size_t)n;
-	if (a->bclen[fi]) {
-		memcpy(l->ibc, a->bc[fi], a->bclen[fi]);
-		return a->bclen[fi];
-	}
-	return 0;
+	return n > 0 ? (size_t)n : 0;
 }
 
+/* The info dump: the listeners (their ports), then the ESTABLISHED
+ * sockets on those ports with tcp_info; each of both families in one
+ * walk, as a second walk costs about as much as the first. */
 static int sw_live_info(struct sw_source *src,
 			const struct sw_source_info_ask *a,
 			struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_live *l = (struct sw_source_live *)src;
-	struct sw_diag_info in = { .table = t };
+	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
 	sw_diag_tap_fn tap = a->tap ? sw_rec_tap_info : NULL;
-	unsigned j;
 
 	*n = 0;
 	if (!a->due || (!a->want[0] && !a->want[1]))
@@ -146,23 +149,16 @@ static int sw_live_info(struct sw_source *src,
 	memset(l->ports, 0, 65536);
 	in.ports = l->ports;
 	in.plist = l->plist;
-	/* the listeners of both families: a dual-stack [::] one takes
-	 * IPv4 clients too; the filter does not hide them here */
-	for (j = 0; j < 2; j++)
-		if (sw_diag_dump_info(l->diag, sw_live_families[j], SW_LISTEN, NULL,
-				      0, NULL, &in, tap, a->tap, cause) < 0)
-			return -1;
-	for (j = 0; j < 2; j++) {
-		size_t bclen;
-
-		if (!a->want[j] || !in.nports)
-			continue;
-		bclen = sw_live_info_bc(l, a, j, &in);
-		if (sw_diag_dump_info(l->diag, sw_live_families[j], SW_ESTABLISHED,
-				      l->ibc, bclen, a->filter, &in, tap, a->tap,
-				      cause) < 0)
-			return -1;
-	}
+	/* the listeners of both families (a dual-stack [::] one takes IPv4
+	 * clients too); the filter does not hide them here */
+	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, a->tap,
+			      cause) < 0)
+		return -1;
+	if (in.nports &&
+	    sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc,
+			      sw_live_info_bc(l, a, &in), a->filter, &in, tap,
+			      a->tap, cause) < 0)
+		return -1;
 	*n = in.n;
 	return 1;
 }

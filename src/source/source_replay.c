@@ -188,7 +188,7 @@ static int sw_replay_info(struct sw_source *src,
 			  struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_replay *r = (struct sw_source_replay *)src;
-	struct sw_diag_info in = { .table = t };
+	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
 	struct sw_diag_parse p;
 	unsigned fam = 0;
 	size_t off = 0;
@@ -220,8 +220,6 @@ static int sw_replay_info(struct sw_source *src,
 			p.info = &in;
 			fam = family;
 		}
-		/* the listeners of both families always count, as live */
-		in.listen_only = !a->want[family == SW_V6];
 		if (sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
 			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
 					      sw_rec_reader_path(r->rd),

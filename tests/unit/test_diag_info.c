@@ -78,6 +78,7 @@ static int setup(void **state)
 	c->in.table = &c->t;
 	c->in.ports = c->ports;
 	c->in.plist = c->plist;
+	c->in.want[0] = c->in.want[1] = true;
 	c->p.proto = SW_TCP;
 	c->p.info = &c->in;
 	c->p.seq = 7;
@@ -214,21 +215,46 @@ static void test_parse_filter(void **state)
 	sw_filter_free(f);
 }
 
-/* A replay's dump of a family not asked for: its listeners count, its
+/* A family not asked for (-4: AF_INET6 sockets, IPv4-mapped ones too, as
+ * the main dump of AF_INET leaves them out): its listeners count, its
  * sockets do not. */
-static void test_parse_listen_only(void **state)
+static void test_parse_family_not_wanted(void **state)
 {
 	struct ctx *c = *state;
 	struct bld x = { .len = 0 };
 	struct tcp_info ti = ti_of(1, 1, 1, 1, 1, 1);
 
-	c->in.listen_only = true;
+	c->in.want[1] = false;
 	put_sock(&x, AF_INET6, SW_LISTEN, "::", 443, "::", 0, 1);
 	put_info_sock(&x, SW_ESTABLISHED, "2001:db8::1", 443, "2001:db8::2", 1, 2, &ti, sizeof(ti));
+	put_info_sock(&x, SW_ESTABLISHED, "::ffff:192.0.2.1", 443, "::ffff:192.0.2.2", 1, 3,
+		      &ti, sizeof(ti));
+	put_info_sock(&x, SW_ESTABLISHED, "192.0.2.1", 443, "192.0.2.3", 1, 4, &ti, sizeof(ti));
 	put_done(&x, 0);
 	assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
 	assert_true(c->ports[443]);
-	assert_int_equal(c->in.n, 0);
+	assert_int_equal(c->in.n, 1);
+	assert_true(c->t.prev[0].cookie == 4);
+}
+
+/* The two-family dump's replies (TCPDIAG_GETSOCK messages) parse alike. */
+static void test_parse_compat_replies(void **state)
+{
+	struct ctx *c = *state;
+	struct bld x = { .len = 0 };
+	struct tcp_info ti = ti_of(77, 1, 1, 1, 1, 1);
+	size_t at;
+
+	put_sock(&x, AF_INET, SW_LISTEN, "0.0.0.0", 80, "0.0.0.0", 0, 1);
+	at = x.len;
+	put_info_sock(&x, SW_ESTABLISHED, "192.0.2.1", 80, "192.0.2.3", 1, 4, &ti, sizeof(ti));
+	((struct nlmsghdr *)(void *)x.b)->nlmsg_type = TCPDIAG_GETSOCK;
+	((struct nlmsghdr *)(void *)(x.b + at))->nlmsg_type = TCPDIAG_GETSOCK;
+	put_done(&x, 0);
+	assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
+	assert_int_equal(c->in.n, 1);
+	assert_true(c->t.prev[0].bytes_received == 77);
+	assert_string_equal(sw_diag_name(SW_TCP, 0), "TCP");
 }
 
 /* A malformed message fails the parse, not just the entry. */
@@ -271,14 +297,14 @@ static struct bci_entry entry(uint16_t sport, uint16_t dport, const char *dst)
 static void test_bytecode_ports(void **state)
 {
 	uint16_t ports[] = { 22, 80, 443 };
-	uint8_t bc[4096], fbc[1024];
+	uint8_t bc[4096], fbc[1024], fbc6[1024];
 	struct sw_filter_error err;
 	struct sw_filter *f;
 	struct bci_entry e;
 	int n, fn;
 
 	(void)state;
-	n = sw_diag_bytecode_ports(ports, 3, NULL, 0, bc, sizeof(bc));
+	n = sw_diag_bytecode_ports(ports, 3, NULL, NULL, 0, bc, sizeof(bc));
 	assert_true(n > 0);
 	assert_int_equal(bci_audit(bc, n), 0);
 	for (unsigned p = 0; p < 1000; p++) {
@@ -289,33 +315,65 @@ static void test_bytecode_ports(void **state)
 	assert_non_null(f);
 	fn = sw_diag_bytecode(f, SW_V4, fbc, sizeof(fbc));
 	assert_true(fn > 0);
-	n = sw_diag_bytecode_ports(ports, 3, fbc, (size_t)fn, bc, sizeof(bc));
-	assert_true(n > fn);
-	assert_int_equal(bci_audit(bc, n), 0);
-	e = entry(80, 5, "198.51.100.9");
-	assert_int_equal(bci_run(bc, n, &e), 1);
-	e = entry(80, 5, "203.0.113.9");
-	assert_int_equal(bci_run(bc, n, &e), 0);
-	e = entry(81, 5, "198.51.100.9");
-	assert_int_equal(bci_run(bc, n, &e), 0);
+	{
+		const void *alt[2] = { fbc, fbc6 };
+		size_t alen[2] = { (size_t)fn, 0 };
+
+		/* one family's filter */
+		n = sw_diag_bytecode_ports(ports, 3, alt, alen, 1, bc, sizeof(bc));
+		assert_true(n > fn);
+		assert_int_equal(bci_audit(bc, n), 0);
+		e = entry(80, 5, "198.51.100.9");
+		assert_int_equal(bci_run(bc, n, &e), 1);
+		e = entry(80, 5, "203.0.113.9");
+		assert_int_equal(bci_run(bc, n, &e), 0);
+		e = entry(81, 5, "198.51.100.9");
+		assert_int_equal(bci_run(bc, n, &e), 0);
+		/* both families' (one walk): either accepts */
+		sw_filter_free(f);
+		f = sw_filter_parse("dst 198.51.100.0/24 or dst 2001:db8::/32", &err);
+		assert_non_null(f);
+		fn = sw_diag_bytecode(f, SW_V4, fbc, sizeof(fbc));
+		alen[0] = (size_t)fn;
+		alen[1] = (size_t)sw_diag_bytecode(f, SW_V6, fbc6, sizeof(fbc6));
+		assert_true(fn > 0 && alen[1] > 0);
+		n = sw_diag_bytecode_ports(ports, 3, alt, alen, 2, bc, sizeof(bc));
+		assert_true(n > 0);
+		assert_int_equal(bci_audit(bc, n), 0);
+		e = entry(443, 5, "198.51.100.9");
+		assert_int_equal(bci_run(bc, n, &e), 1);
+		e = entry(443, 5, "203.0.113.9");
+		assert_int_equal(bci_run(bc, n, &e), 0);
+		e.family = AF_INET6;
+		assert_int_equal(inet_pton(AF_INET6, "2001:db8::9", e.daddr), 1);
+		assert_int_equal(inet_pton(AF_INET6, "2001:db8::1", e.saddr), 1);
+		assert_int_equal(bci_run(bc, n, &e), 1);
+		e.sport = 444;
+		assert_int_equal(bci_run(bc, n, &e), 0);
+		/* a family whose filter pushes nothing down: ports alone */
+		alen[1] = 0;
+		n = sw_diag_bytecode_ports(ports, 3, alt, alen, 2, bc, sizeof(bc));
+		e = entry(22, 5, "203.0.113.9");
+		assert_int_equal(bci_run(bc, n, &e), 1);
+	}
 	sw_filter_free(f);
 	/* nothing to narrow by, too many ports, too little room */
-	assert_int_equal(sw_diag_bytecode_ports(ports, 0, NULL, 0, bc, sizeof(bc)), 0);
+	assert_int_equal(sw_diag_bytecode_ports(ports, 0, NULL, NULL, 0, bc, sizeof(bc)), 0);
 	{
 		static uint16_t many[SW_DIAG_BC_PORTS_MAX + 1];
 
 		for (unsigned i = 0; i < NELEM(many); i++)
 			many[i] = (uint16_t)(1000 + i);
-		assert_int_equal(sw_diag_bytecode_ports(many, NELEM(many), NULL, 0, bc,
-							sizeof(bc)), 0);
-		n = sw_diag_bytecode_ports(many, SW_DIAG_BC_PORTS_MAX, NULL, 0, bc,
-					   sizeof(bc));
+		assert_int_equal(sw_diag_bytecode_ports(many, NELEM(many), NULL, NULL, 0,
+							bc, sizeof(bc)), 0);
+		n = sw_diag_bytecode_ports(many, SW_DIAG_BC_PORTS_MAX, NULL, NULL, 0,
+					   bc, sizeof(bc));
 		assert_true(n > 0);
 		assert_int_equal(bci_audit(bc, n), 0);
 		e = entry(1000 + SW_DIAG_BC_PORTS_MAX - 1, 1, "198.51.100.1");
 		assert_int_equal(bci_run(bc, n, &e), 1);
 	}
-	assert_int_equal(sw_diag_bytecode_ports(ports, 3, NULL, 0, bc, 8), -1);
+	assert_int_equal(sw_diag_bytecode_ports(ports, 3, NULL, NULL, 0, bc, 8), -1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -327,7 +385,8 @@ int main(void)
 		T(test_msg_info_short_and_bad),
 		T(test_parse_inbound_only),
 		T(test_parse_filter),
-		T(test_parse_listen_only),
+		T(test_parse_family_not_wanted),
+		T(test_parse_compat_replies),
 		T(test_parse_malformed),
 		T(test_bytecode_ports),
 	};
