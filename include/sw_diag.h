@@ -49,10 +49,10 @@ struct sw_diag_parse {
 				      out (which may be NULL) */
 };
 
-/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (cookie,
- * addresses and ports from the message; bytes received and acked, idle
- * times, RTT, retransmits from INET_DIAG_INFO; a shorter tcp_info from an
- * older kernel leaves what it lacks 0). Returns 1 filled, 0 when the
+/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (the cookie
+ * from the message; bytes received and acked, idle times, RTT,
+ * retransmits from INET_DIAG_INFO; a shorter tcp_info from an older
+ * kernel leaves what it lacks 0). Returns 1 filled, 0 when the
  * message has no INET_DIAG_INFO, -1 with errno EBADMSG (malformed). */
 int sw_diag_msg_info(const void *payload, size_t len,
 		     struct sw_conn_info *c);

@@ -54,6 +54,8 @@ struct sw_source_info_ask {
 	size_t bclen[2];
 	const struct sw_filter *filter;
 	struct sw_rec_writer *tap; /* record the buffers, or NULL */
+	bool first;               /* the engine's first info dump (recorded:
+				     a replay starts over there) */
 };
 
 struct sw_conninfo_table;

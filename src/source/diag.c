@@ -126,12 +126,6 @@ int sw_diag_msg_info(const void *pl, size_t plen, struct sw_conn_info *c)
 		return -1;
 	memset(c, 0, sizeof(*c));
 	c->cookie = s.cookie;
-	c->family = s.family;
-	c->sport = s.sport;
-	c->dport = s.dport;
-	memcpy(c->src, s.src, sizeof(c->src));
-	memcpy(c->dst, s.dst, sizeof(c->dst));
-	c->inode = s.inode;
 	c->rx_per_s = -1;
 	while (plen > off && plen - off >= sizeof(struct nlattr)) {
 		struct nlattr a;

@@ -128,6 +128,7 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 	}
 	ia.filter = e->filter;
 	ia.tap = e->tap;
+	ia.first = e->conninfo.dumps == 0;
 	rc = e->src->ops->info(e->src, &ia, &e->conninfo, &n, cause);
 	if (rc < 0)
 		return -1;
@@ -138,7 +139,7 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 							     s->mono_ns);
 	}
 rates:
-	if (sw_agg_rx_apply(&e->rx, &e->agg, e->frame.conninfo, &e->group) < 0)
+	if (sw_agg_rx_apply(&e->rx, &e->agg, s, e->frame.conninfo, &e->group) < 0)
 		return sw_cause_set(cause, "out of memory summing receive rates");
 	return 0;
 }
@@ -350,7 +351,8 @@ int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g)
 		return 0;
 	if (sw_agg_build(&e->agg, e->prev_valid ? &e->snap[!e->cur] : NULL,
 			 &e->snap[e->cur], &e->group) < 0 ||
-	    sw_agg_rx_apply(&e->rx, &e->agg, e->frame.conninfo, &e->group) < 0)
+	    sw_agg_rx_apply(&e->rx, &e->agg, &e->snap[e->cur], e->frame.conninfo,
+			    &e->group) < 0)
 		return -1;
 	if (e->src->ops->owners(e->src, &e->agg, NULL, &cause) < 0) {
 		free(cause);

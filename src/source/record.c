@@ -321,9 +321,15 @@ int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
 		    const void *buf, size_t len)
 {
-	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
+	const struct sw_rec_info_tap *t = arg;
+	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, t->first ? 1 : 0, 0 };
 
-	return sw_rec_write(arg, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
+	return sw_rec_write(t->w, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
+}
+
+bool sw_rec_item_info_first(const struct sw_rec_item *it)
+{
+	return it->type == SW_REC_INFO && (it->data[2] & 1);
 }
 
 int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,

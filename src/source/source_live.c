@@ -135,6 +135,7 @@ static int sw_live_info(struct sw_source *src,
 {
 	struct sw_source_live *l = (struct sw_source_live *)src;
 	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
+	struct sw_rec_info_tap rt = { .w = a->tap, .first = a->first };
 	sw_diag_tap_fn tap = a->tap ? sw_rec_tap_info : NULL;
 
 	*n = 0;
@@ -151,13 +152,13 @@ static int sw_live_info(struct sw_source *src,
 	in.plist = l->plist;
 	/* the listeners of both families (a dual-stack [::] one takes IPv4
 	 * clients too); the filter does not hide them here */
-	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, a->tap,
+	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, &rt,
 			      cause) < 0)
 		return -1;
 	if (in.nports &&
 	    sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc,
 			      sw_live_info_bc(l, a, &in), a->filter, &in, tap,
-			      a->tap, cause) < 0)
+			      &rt, cause) < 0)
 		return -1;
 	*n = in.n;
 	return 1;

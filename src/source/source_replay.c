@@ -21,7 +21,7 @@ struct sw_source_replay {
 	 * length (host order), the buffer */
 	uint8_t *info;
 	size_t ninfo, info_cap;
-	bool have_info;
+	bool have_info, info_first; /* ... and the run's first info dump */
 	uint8_t *ports;  /* [65536] listened ports of the info dump */
 	uint16_t *plist;
 };
@@ -52,6 +52,7 @@ static int sw_replay_keep_info(struct sw_source_replay *r,
 	memcpy(r->info + r->ninfo + 5, buf, len);
 	r->ninfo += 5 + len;
 	r->have_info = true;
+	r->info_first |= sw_rec_item_info_first(it);
 	return 0;
 }
 
@@ -94,7 +95,7 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 	sw_rec_item_begin(&it, &s->time_ns, &s->mono_ns);
 	r->nowners = 0;
 	r->ninfo = 0;
-	r->have_info = false;
+	r->have_info = r->info_first = false;
 	memset(&p, 0, sizeof(p));
 	for (;;) {
 		unsigned proto, family;
@@ -203,6 +204,9 @@ static int sw_replay_info(struct sw_source *src,
 			return sw_cause_set(cause, "out of memory replaying %s",
 					      sw_rec_reader_path(r->rd));
 	}
+	/* another run appended to the recording: nothing carries over */
+	if (r->info_first)
+		sw_conninfo_table_restart(t);
 	memset(r->ports, 0, 65536);
 	in.ports = r->ports;
 	in.plist = r->plist;

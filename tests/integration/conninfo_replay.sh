@@ -64,6 +64,16 @@ check_eq "refresh 2 keeps refresh 1's set" \
 	"$(awk '/^refresh 1/ { on = 1; next } /^refresh/ { on = 0 } on { print $6 }' "$T/live")" \
 	"$(awk '/^refresh 2/ { on = 1; next } /^refresh/ { on = 0 } on { print $6 }' "$T/live")"
 
+# --- a second run appended: its first dump starts over on replay ------------
+ip netns exec "$NS" "$TOOL" -n 2 -d 1 --record "$T/r.rec" >"$T/live2" 2>"$T/live2.err" ||
+	not_ok "the appended run ($(cat "$T/live2.err"))"
+"$TOOL" --replay "$T/r.rec" >"$T/replay2"
+strip() { sed -E 's/^refresh [0-9]+ /refresh /' "$@"; }
+check_eq "the recording now replays 5 + 2 refreshes" 7 "$(grep -c '^refresh' "$T/replay2")"
+check "the appended run replays as it was live (rates unknown at its first dump, seen at start)" \
+	cmp -s <(strip "$T/live2") <(awk '/^refresh 6 /{ on = 1 } on' "$T/replay2" | strip)
+check "... where the live run had no rate yet" grep -q ' rate - .* start 1$' "$T/live2"
+
 # --- sockwatch itself: rx_bytes_per_s live and replayed ----------------------
 ip netns exec "$NS" timeout 30 "$SW_BIN" -b --json -n 4 -d 1 --info-every 1 --top 0 \
 	--record "$T/s.rec" >"$T/sl" 2>"$T/sl.err" || not_ok "sockwatch live ($(cat "$T/sl.err"))"

@@ -9,7 +9,8 @@
  * namespace (or of the recording), an info dump every -e seconds
  * (default: every refresh), and prints after each refresh
  *   "refresh SEQ info N" (N entries, or "none")
- * then per entry, in the set's order (by cookie):
+ * then per entry, in the set's order (by cookie), with the socket's
+ * addresses from the refresh's snapshot ("gone COOKIE" if it closed):
  *   "laddr lport raddr rport rx RX acked ACKED lastrecv MS lastsent MS
  *    rtt US retrans N rate R|- age_ns A start 0|1"
  * with age_ns the refresh time minus first seen. */
@@ -33,16 +34,21 @@ static void print_set(const struct sw_frame *f)
 	printf("refresh %llu info %zu\n", (unsigned long long)f->seq, ci->n);
 	for (size_t i = 0; i < ci->n; i++) {
 		const struct sw_conn_info *c = &ci->v[i];
+		const struct sw_sock *s = sw_snapshot_find(f->snap, SW_TCP, c->cookie);
 		char rate[32];
 
+		if (!s) { /* closed since the info dump */
+			printf("gone %llu\n", (unsigned long long)c->cookie);
+			continue;
+		}
 		if (c->rx_per_s < 0)
 			snprintf(rate, sizeof(rate), "-");
 		else
 			snprintf(rate, sizeof(rate), "%.3f", c->rx_per_s);
 		printf("%s %u %s %u rx %llu acked %llu lastrecv %u lastsent %u "
 		       "rtt %u retrans %u rate %s age_ns %llu start %d\n",
-		       sw_addr_format(c->family, c->src, a, sizeof(a)), c->sport,
-		       sw_addr_format(c->family, c->dst, b, sizeof(b)), c->dport,
+		       sw_addr_format(s->family, s->src, a, sizeof(a)), s->sport,
+		       sw_addr_format(s->family, s->dst, b, sizeof(b)), s->dport,
 		       (unsigned long long)c->bytes_received,
 		       (unsigned long long)c->bytes_acked, c->last_data_recv_ms,
 		       c->last_data_sent_ms, c->rtt_us, c->retrans, rate,

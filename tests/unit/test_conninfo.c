@@ -134,6 +134,30 @@ static void test_room_keeps_latest(void **state)
 	sw_conninfo_table_free(&t);
 }
 
+/* A replay reaching another run of the recording: the next dump is a
+ * first one again (no rate, seen at start, first seen now). */
+static void test_restart(void **state)
+{
+	struct sw_conninfo_table t;
+	const uint64_t d[][2] = { { 1, 10 } }, d2[][2] = { { 1, 50 } };
+	const struct sw_conninfo *ci;
+
+	(void)state;
+	sw_conninfo_table_init(&t);
+	dump(&t, d, 1, 100, 100);
+	ci = dump(&t, d2, 1, 101, 101);
+	assert_true(ci->v[0].rx_per_s == 40 && ci->v[0].first_seen_ns == 100 * S);
+	sw_conninfo_table_restart(&t);
+	assert_int_equal(sw_conninfo_table_set(&t)->n, 1); /* kept until then */
+	ci = dump(&t, d2, 1, 500, 500);
+	assert_true(ci->v[0].rx_per_s < 0);
+	assert_true(ci->v[0].seen_at_start);
+	assert_true(ci->v[0].first_seen_ns == 500 * S);
+	ci = dump(&t, d2, 1, 501, 501);
+	assert_true(ci->v[0].rx_per_s == 0 && ci->v[0].first_seen_ns == 500 * S);
+	sw_conninfo_table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +165,7 @@ int main(void)
 		cmocka_unit_test(test_rates_and_age),
 		cmocka_unit_test(test_same_time_and_empty),
 		cmocka_unit_test(test_room_keeps_latest),
+		cmocka_unit_test(test_restart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

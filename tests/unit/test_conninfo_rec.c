@@ -9,19 +9,25 @@
 
 #define FIXTURE "tests/fixtures/conninfo.rec"
 
-/* The info entry of the inbound socket from peer (address text), or NULL
- * when there is not exactly one. */
-static const struct sw_conn_info *by_peer(const struct sw_conninfo *ci,
-					  const char *peer, uint64_t rx)
+/* The info entry of the inbound socket from peer (address text) that
+ * received rx bytes, or NULL when there is not exactly one; *s its socket
+ * in the frame's snapshot. */
+static const struct sw_conn_info *by_peer(const struct sw_frame *f,
+					  const char *peer, uint64_t rx,
+					  const struct sw_sock **s)
 {
+	const struct sw_conninfo *ci = f->conninfo;
 	const struct sw_conn_info *hit = NULL;
 	char a[SW_ADDR_STRLEN];
 
 	for (size_t i = 0; i < ci->n; i++) {
 		const struct sw_conn_info *c = &ci->v[i];
+		const struct sw_sock *k = sw_snapshot_find(f->snap, SW_TCP, c->cookie);
 
-		if (!strcmp(sw_addr_format(c->family, c->dst, a, sizeof(a)), peer) &&
+		assert_non_null(k);
+		if (!strcmp(sw_addr_format(k->family, k->dst, a, sizeof(a)), peer) &&
 		    c->bytes_received == rx) {
+			*s = k;
 			if (hit)
 				return NULL;
 			hit = c;
@@ -38,6 +44,7 @@ static void test_replayed_info(void **state)
 	const struct sw_frame *f;
 	const struct sw_conninfo *ci;
 	const struct sw_conn_info *c;
+	const struct sw_sock *s;
 	char *cause = NULL;
 	uint64_t t1;
 
@@ -52,20 +59,20 @@ static void test_replayed_info(void **state)
 	assert_int_equal(ci->n, 5);
 	for (size_t i = 1; i < ci->n; i++)
 		assert_true(ci->v[i - 1].cookie < ci->v[i].cookie);
-	assert_non_null(c = by_peer(ci, "127.0.0.2", 1000));
-	assert_int_equal(c->sport, 8080);
+	assert_non_null(c = by_peer(f, "127.0.0.2", 1000, &s));
+	assert_int_equal(s->sport, 8080);
+	assert_int_equal(s->state, SW_ESTABLISHED);
 	assert_true(c->bytes_acked == 10);
 	assert_true(c->seen_at_start && c->rx_per_s < 0);
-	assert_true(c->inode != 0);
-	assert_non_null(by_peer(ci, "127.0.0.2", 2000));
-	assert_non_null(by_peer(ci, "127.0.0.2", 3000));
-	assert_non_null(c = by_peer(ci, "::1", 4444));
-	assert_int_equal(c->family, SW_V6);
-	assert_int_equal(c->sport, 8443);
+	assert_non_null(by_peer(f, "127.0.0.2", 2000, &s));
+	assert_non_null(by_peer(f, "127.0.0.2", 3000, &s));
+	assert_non_null(c = by_peer(f, "::1", 4444, &s));
+	assert_int_equal(s->family, SW_V6);
+	assert_int_equal(s->sport, 8443);
 	/* the IPv4-mapped client of the dual-stack listener: IPv4 */
-	assert_non_null(c = by_peer(ci, "127.0.0.3", 555));
-	assert_int_equal(c->family, SW_V4);
-	assert_int_equal(c->sport, 8443);
+	assert_non_null(c = by_peer(f, "127.0.0.3", 555, &s));
+	assert_int_equal(s->family, SW_V4);
+	assert_int_equal(s->sport, 8443);
 	assert_true(c->last_data_recv_ms < 60000 && c->rtt_us > 0);
 	t1 = ci->time_ns;
 	assert_true(t1 == f->time_ns);
@@ -99,6 +106,7 @@ static void test_replayed_info_v6(void **state)
 	struct sw_engine_opts o = { .replay = FIXTURE, .v6 = true,
 				    .group = { .group_v4 = 32, .group_v6 = 128 } };
 	struct sw_engine *e;
+	const struct sw_sock *s;
 	char *cause = NULL;
 
 	(void)state;
@@ -106,8 +114,8 @@ static void test_replayed_info_v6(void **state)
 	assert_non_null(e);
 	assert_int_equal(sw_engine_refresh(e, &cause), 1);
 	assert_int_equal(sw_engine_frame(e)->conninfo->n, 2);
-	assert_non_null(by_peer(sw_engine_frame(e)->conninfo, "::1", 4444));
-	assert_non_null(by_peer(sw_engine_frame(e)->conninfo, "127.0.0.3", 555));
+	assert_non_null(by_peer(sw_engine_frame(e), "::1", 4444, &s));
+	assert_non_null(by_peer(sw_engine_frame(e), "127.0.0.3", 555, &s));
 	sw_engine_close(e);
 }
 

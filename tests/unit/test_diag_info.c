@@ -102,7 +102,6 @@ static void test_msg_info_fields(void **state)
 	struct tcp_info ti = ti_of(123456789012ull, 987654321ull, 4500, 61000,
 				   250, 17);
 	struct sw_conn_info ci;
-	uint8_t want[16] = { 198, 51, 100, 9 };
 
 	(void)state;
 	put_info_sock(&x, SW_ESTABLISHED, "192.0.2.1", 80, "198.51.100.9", 40000,
@@ -116,11 +115,6 @@ static void test_msg_info_fields(void **state)
 	assert_int_equal(ci.last_data_sent_ms, 61000);
 	assert_int_equal(ci.rtt_us, 250);
 	assert_int_equal(ci.retrans, 17);
-	assert_int_equal(ci.family, SW_V4);
-	assert_int_equal(ci.sport, 80);
-	assert_int_equal(ci.dport, 40000);
-	assert_memory_equal(ci.dst, want, 16);
-	assert_int_equal(ci.inode, 5151);
 	assert_true(ci.rx_per_s < 0); /* unknown until the table says */
 }
 
@@ -187,9 +181,6 @@ static void test_parse_inbound_only(void **state)
 	set = sw_conninfo_table_commit(&c->t, c->in.n, 1000, 1000);
 	assert_int_equal(set->n, 2);
 	assert_true(set->v[0].cookie == 20 && set->v[1].cookie == 30);
-	assert_int_equal(set->v[0].family, SW_V4);
-	assert_int_equal(set->v[0].dst[0], 203);
-	assert_int_equal(set->v[0].sport, 8443);
 }
 
 /* The user's filter narrows the ESTABLISHED sockets, never the

@@ -145,7 +145,10 @@ static void test_info_item(void **state)
 	size_t len;
 
 	assert_string_equal(sw_rec_type_name(SW_REC_INFO), "INFO");
-	assert_int_equal(sw_rec_tap_info(w, SW_TCP, SW_V6, "tcp_info dump", 13), 0);
+	struct sw_rec_info_tap first = { .w = w, .first = true }, later = { .w = w };
+
+	assert_int_equal(sw_rec_tap_info(&first, SW_TCP, SW_V6, "tcp_info dump", 13), 0);
+	assert_int_equal(sw_rec_tap_info(&later, SW_TCP, 0, "both", 4), 0);
 	assert_int_equal(sw_rec_write(w, SW_REC_INFO, NULL, 0, "abc", 3), -1);
 	assert_int_equal(sw_rec_write(w, SW_REC_END, NULL, 0, NULL, 0), 0);
 	assert_int_equal(sw_rec_writer_close(w), 0);
@@ -159,6 +162,18 @@ static void test_info_item(void **state)
 	assert_int_equal(family, SW_V6);
 	assert_int_equal(len, 13);
 	assert_memory_equal(buf, "tcp_info dump", 13);
+	assert_true(sw_rec_item_info_first(&it));
+	/* family 0 (both, one walk) is valid for INFO items only */
+	assert_int_equal(sw_rec_next(r, &it, &cause), 1);
+	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
+					   &cause), 0);
+	assert_int_equal(family, 0);
+	assert_false(sw_rec_item_info_first(&it));
+	it.type = SW_REC_NLBUF;
+	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
+					   &cause), -1);
+	assert_non_null(strstr(cause, "unknown protocol 0 or family 0"));
+	free(cause);
 	sw_rec_reader_close(r);
 }
 
