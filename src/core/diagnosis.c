@@ -15,6 +15,13 @@
 static const struct sw_diag_entry *const sw_diag_table[] = {
 	&sw_diag_syn_flood,
 	&sw_diag_accept_queue,
+	&sw_diag_slow_clients,
+	&sw_diag_conn_flood,
+	&sw_diag_close_wait,
+	&sw_diag_time_wait,
+	&sw_diag_port_exhaustion,
+	&sw_diag_reset_storm,
+	&sw_diag_udp_drops,
 };
 
 #define SW_DIAG_NTABLE (sizeof(sw_diag_table) / sizeof(sw_diag_table[0]))
