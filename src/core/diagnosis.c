@@ -88,6 +88,8 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 	free(d->src);
 	free(d->port_count);
 	free(d->locals);
+	free(d->cw_prev);
+	free(d->cw_cur);
 	free(d);
 }
 
@@ -97,6 +99,7 @@ void sw_diagnosis_reset(struct sw_diagnosis *d)
 	for (unsigned k = 0; k < SW_C_MAX; k++)
 		d->base[k] = -1;
 	d->nports = d->ntracks = d->ncand = d->nout = 0;
+	d->ncw_prev = d->ncw_cur = 0;
 	d->runs = 0;
 }
 

@@ -57,6 +57,10 @@ struct sw_diagnosis {
 	double base[SW_C_MAX]; /* reset_storm: calm level per counter, < 0
 				  not known yet */
 	unsigned storm_port;   /* reset_storm: the port named while it holds */
+	/* close_wait_pileup: cookies of the CLOSE_WAIT sockets of the
+	 * refresh before (sorted) and of this one (being built) */
+	uint64_t *cw_prev, *cw_cur;
+	size_t ncw_prev, cw_prev_cap, ncw_cur, cw_cur_cap;
 	struct sw_diag_port *ports; /* previous refresh, sorted by port */
 	size_t nports, ports_cap;
 	struct sw_diag_port *ports_new; /* this refresh's, being built */
@@ -75,7 +79,7 @@ struct sw_diagnosis {
 	/* scratch of detectors, reused */
 	struct sw_diag_src *src;
 	size_t nsrc, src_cap;
-	uint32_t *port_count; /* [65536], lazily */
+	uint32_t *port_count; /* [2 * 65536], lazily (close_wait_pileup) */
 	struct sw_prefix *locals; /* the host's own addresses (sockets' local
 				     addresses), collected once per run when
 				     a block is proposed */
