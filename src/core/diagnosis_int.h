@@ -35,6 +35,17 @@ struct sw_diag_port {
 	uint32_t established;
 };
 
+/* A growable array of each (the summaries kept of a refresh). */
+struct sw_diag_ports {
+	struct sw_diag_port *v;
+	size_t n, cap;
+};
+
+struct sw_diag_cookies {
+	uint64_t *v;
+	size_t n, cap;
+};
+
 /* A candidate being followed across refreshes. */
 struct sw_diag_track {
 	enum sw_finding_kind kind;
@@ -59,12 +70,10 @@ struct sw_diagnosis {
 	unsigned storm_port;   /* reset_storm: the port named while it holds */
 	/* close_wait_pileup: cookies of the CLOSE_WAIT sockets of the
 	 * refresh before (sorted) and of this one (being built) */
-	uint64_t *cw_prev, *cw_cur;
-	size_t ncw_prev, cw_prev_cap, ncw_cur, cw_cur_cap;
-	struct sw_diag_port *ports; /* previous refresh, sorted by port */
-	size_t nports, ports_cap;
-	struct sw_diag_port *ports_new; /* this refresh's, being built */
-	size_t nports_new, ports_new_cap;
+	struct sw_diag_cookies cw_prev, cw_cur;
+	/* ESTABLISHED per listening port, sorted by port: of the refresh
+	 * before, and of this one (being built) */
+	struct sw_diag_ports ports, ports_new;
 	struct sw_diag_track *tracks;
 	size_t ntracks, tracks_cap;
 	uint64_t runs;

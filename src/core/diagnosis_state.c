@@ -63,32 +63,29 @@ static int cw_u64_cmp(const void *a, const void *b)
 /* Whether cookie was CLOSE_WAIT in the refresh before. */
 static bool cw_was(const struct sw_diagnosis *d, uint64_t cookie)
 {
-	size_t lo = 0, hi = d->ncw_prev;
+	const struct sw_diag_cookies *p = &d->cw_prev;
+	size_t lo = 0, hi = p->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (d->cw_prev[mid] < cookie)
+		if (p->v[mid] < cookie)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < d->ncw_prev && d->cw_prev[lo] == cookie;
+	return lo < p->n && p->v[lo] == cookie;
 }
 
 /* This refresh's CLOSE_WAIT cookies become the ones before. */
 static void cw_keep(struct sw_diagnosis *d)
 {
-	uint64_t *v = d->cw_prev;
-	size_t cap = d->cw_prev_cap;
+	struct sw_diag_cookies v = d->cw_prev;
 
-	qsort(d->cw_cur, d->ncw_cur, sizeof(*d->cw_cur), cw_u64_cmp);
+	qsort(d->cw_cur.v, d->cw_cur.n, sizeof(*d->cw_cur.v), cw_u64_cmp);
 	d->cw_prev = d->cw_cur;
-	d->cw_prev_cap = d->cw_cur_cap;
-	d->ncw_prev = d->ncw_cur;
 	d->cw_cur = v;
-	d->cw_cur_cap = cap;
-	d->ncw_cur = 0;
+	d->cw_cur.n = 0;
 }
 
 /* port_count[port] counts a port's CLOSE_WAIT, port_count[65536 + port]
@@ -102,7 +99,7 @@ static int cw_detect(struct sw_diag_ctx *c)
 	double min = sw_diag_lim(c, CW_MIN);
 	size_t i;
 
-	d->ncw_cur = 0;
+	d->cw_cur.n = 0;
 	if (a->states[SW_CLOSE_WAIT].count < min) {
 		cw_keep(d);
 		return 0;
@@ -118,10 +115,10 @@ static int cw_detect(struct sw_diag_ctx *c)
 
 		if (s->proto != SW_TCP || s->state != SW_CLOSE_WAIT)
 			continue;
-		if (sw_grow((void **)&d->cw_cur, &d->cw_cur_cap, d->ncw_cur + 1,
-			    sizeof(*d->cw_cur), 256))
+		if (sw_grow((void **)&d->cw_cur.v, &d->cw_cur.cap, d->cw_cur.n + 1,
+			    sizeof(*d->cw_cur.v), 256))
 			return -1;
-		d->cw_cur[d->ncw_cur++] = s->cookie;
+		d->cw_cur.v[d->cw_cur.n++] = s->cookie;
 		stuck = cw_was(d, s->cookie);
 		if (sw_agg_dir_inbound(a->port_dir, s)) {
 			d->port_count[s->sport]++;
