@@ -36,7 +36,8 @@ struct sw_remote {
 				       are counted in count only */
 	uint32_t udp;               /* connected UDP sockets */
 	/* Direction (agg_dir.c): inbound when the local port is one the
-	 * host listens on, else outbound; inbound + outbound = count. */
+	 * host listens on, else outbound; inbound + outbound = count + tw
+	 * (TIME_WAIT sockets have a direction too). */
 	uint32_t inbound, outbound;
 	uint16_t out_port;          /* the remote port of an outbound socket
 				       (the first seen), 0 when none */
@@ -104,6 +105,9 @@ struct sw_totals {
 struct sw_agg {
 	SW_TOTALS;
 	double interval_s;
+	/* The grouping it was built with (lengths filled in: 32/128 by
+	 * default), so a reader can make a socket's remote prefix. */
+	struct sw_agg_opts opts;
 
 	/* Sorted by count descending, then tw descending, then address. */
 	struct sw_remote *remotes;
@@ -128,7 +132,16 @@ struct sw_agg {
 		uint32_t n, cap;
 		uint64_t tag;
 	} syn[2];
+	struct sw_agg_sortbuf *sortbuf; /* agg_sort.c's buffers */
 };
+
+/* agg_sort.c: sort a->remotes into their order (count descending, then
+ * tw descending, then family, then address), the order of
+ * sw_agg_remote_cmp. Never fails: without memory for its buffers it
+ * falls back to qsort. sw_agg_sortbuf_free frees the buffers. */
+void sw_agg_sort_remotes(struct sw_agg *a);
+int sw_agg_remote_cmp(const void *x, const void *y);
+void sw_agg_sortbuf_free(struct sw_agg *a);
 
 /* Direction (agg_dir.c): mark in ports[65536] the local ports cur
  * listens on; whether s is inbound by them. */
