@@ -56,4 +56,15 @@ struct sw_view_graph {
 uint32_t sw_view_graph_make(const struct sw_history *h, unsigned s, int w,
 			    int rows, bool utf8, struct sw_view_graph *g);
 
+struct sw_view;
+struct sw_view_model;
+
+/* The series the detail view graphs (view_trend.c): a remote's
+ * connections, a TCP listening port's SYN_RECV, a state's count; its
+ * name into what ("connections of 192.0.2.0/24"). false when the history
+ * does not follow it (what then says what is missing). */
+bool sw_view_detail_series(const struct sw_view *v,
+			   const struct sw_view_model *m, unsigned *s,
+			   char *what, size_t len);
+
 #endif

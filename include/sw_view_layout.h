@@ -13,6 +13,7 @@ struct sw_view;
 #define SW_VIEW_MIN_COLS 80
 #define SW_VIEW_MIN_ROWS 24
 #define SW_VIEW_HEADER_ROWS 3
+#define SW_VIEW_MAX_COLS 16 /* columns of one pane at most */
 
 struct sw_rect {
 	int y, x, h, w;
@@ -24,7 +25,13 @@ struct sw_view_layout {
 	struct sw_rect header;
 	struct sw_rect pane[SW_PANE_MAX]; /* h == 0: not shown */
 	struct sw_rect bottom;            /* key hints, status, prompt */
+	/* the detail view's graph above its list, on a screen of at least
+	 * SW_VIEW_GRAPH_MIN_ROWS rows; h == 0: none */
+	struct sw_rect graph;
 };
+
+#define SW_VIEW_GRAPH_ROWS 10     /* title, 6 of plot, marks, axis, blank */
+#define SW_VIEW_GRAPH_MIN_ROWS 34
 
 /* Place the panes for a rows x cols screen, and set each shown list's
  * height (rows below its column header). */

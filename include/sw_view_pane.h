@@ -56,8 +56,16 @@ struct sw_view_col {
 	bool desc;          /* natural direction is descending (counts) */
 	bool fit;           /* grows only to its widest cell (the pane's
 			       fit_width) */
+	bool optional;      /* shown only when the pane has room for it at
+			       its width besides the others; else 0 wide */
 	sw_view_cell_fn cell;
 	sw_view_cmp_fn cmp;
+	/* A trend column: the history series (sw_history.h) of row, false
+	 * when it has none; drawn as a sparkline of the latest refreshes,
+	 * one per cell (instead of the cell's text). NULL: a text or bar
+	 * column. */
+	bool (*series)(const struct sw_view_model *m, uint32_t row,
+		       unsigned *s);
 };
 
 /* A stable row identity: remote prefix, listener proto/port/address, socket

@@ -189,7 +189,7 @@ static void sw_history_take_remotes(struct sw_history *h,
 	for (r = 0; r < top; r++) {
 		const struct sw_prefix *p = &a->remotes[r].pfx;
 
-		if (!a->remotes[r].count && !a->remotes[r].new_conns)
+		if (!a->remotes[r].count && !a->remotes[r].tw && !a->remotes[r].new_conns)
 			break; /* sorted: the rest are idle too */
 		i = sw_history_remote(h, p);
 		if (i < 0) {

@@ -38,10 +38,11 @@ static int sw_view_all_rows(int p)
 static int sw_view_min_width(int p)
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
-	int w = def->gutter ? 2 : 0, i;
+	int w = def->gutter ? 2 : 0, i, n = 0;
 
 	for (i = 0; i < def->ncols; i++)
-		w += def->cols[i].width + (i ? 1 : 0);
+		if (!def->cols[i].optional)
+			w += def->cols[i].width + (n++ ? 1 : 0);
 	return w;
 }
 
@@ -146,6 +147,12 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 	if (v->mode == SW_V_DETAIL) {
 		int body = sw_view_in_slot(v, SW_SLOT_BODY);
 
+		/* a tall screen has room for the trend above the sockets */
+		if (rows >= SW_VIEW_GRAPH_MIN_ROWS) {
+			out->graph = sw_view_rect(body_y, 0, SW_VIEW_GRAPH_ROWS, cols);
+			body_y += SW_VIEW_GRAPH_ROWS;
+			body_h -= SW_VIEW_GRAPH_ROWS;
+		}
 		if (body >= 0)
 			out->pane[body] = sw_view_rect(body_y, 0, body_h, cols);
 	} else {
@@ -174,9 +181,23 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	int n = def->ncols < max ? def->ncols : max;
 	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
 	int last = -1; /* the last growing column without a fit */
+	bool on[SW_VIEW_MAX_COLS];
+	int shown = 0;
 
 	for (i = 0; i < n; i++) {
-		need += def->cols[i].width + (i ? 1 : 0);
+		on[i] = !def->cols[i].optional;
+		if (on[i])
+			need += def->cols[i].width + (shown++ ? 1 : 0);
+	}
+	/* optional columns, in order, while they fit at their width */
+	for (i = 0; i < n; i++)
+		if (!on[i] && need + def->cols[i].width + 1 <= w) {
+			on[i] = true;
+			need += def->cols[i].width + 1;
+		}
+	for (i = 0; i < n; i++) {
+		if (!on[i])
+			continue;
 		grow += def->cols[i].grow;
 		if (def->cols[i].grow && !(def->cols[i].fit && fit_w > 0))
 			last = i;
@@ -185,6 +206,10 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	for (i = 0; i < n; i++) {
 		int cw = def->cols[i].width;
 
+		if (!on[i]) {
+			ws[i] = 0;
+			continue;
+		}
 		if (spare > 0 && grow > 0 && def->cols[i].grow) {
 			int add = spare * def->cols[i].grow / grow;
 
@@ -202,13 +227,14 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	if (spare > 0 && grow > 0) {
 		if (last < 0)
 			for (i = n - 1; i >= 0 && last < 0; i--)
-				if (def->cols[i].grow)
+				if (def->cols[i].grow && on[i])
 					last = i;
 		ws[last] += spare - given;
 	}
 	for (i = 0; i < n; i++) {
 		xs[i] = x;
-		x += ws[i] + 1;
+		if (on[i])
+			x += ws[i] + 1;
 	}
 	/* too narrow: clip, never overlap */
 	for (i = 0; i < n; i++) {

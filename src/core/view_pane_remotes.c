@@ -108,6 +108,26 @@ static int sw_view_remotes_cmp_states(const struct sw_view_model *m,
 				   y->states[SW_ESTABLISHED]);
 }
 
+/* The trend: its connections, while the history follows it (no text). */
+static void sw_view_remotes_trend_text(const struct sw_view_model *m,
+				       uint32_t row, struct sw_view_cell *c)
+{
+	(void)m;
+	(void)row;
+	c->text[0] = '\0';
+}
+
+static bool sw_view_remotes_series(const struct sw_view_model *m, uint32_t row,
+				   unsigned *s)
+{
+	int slot = sw_history_remote(&m->hist, &m->remotes[row].pfx);
+
+	if (slot < 0)
+		return false;
+	*s = SW_HS_REMOTE + 2 * (unsigned)slot;
+	return true;
+}
+
 static unsigned sw_view_remotes_flags(const struct sw_view *v,
 				      const struct sw_view_model *m,
 				      uint32_t row)
@@ -132,6 +152,10 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_tw, .cmp = sw_view_remotes_cmp_tw },
 	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
+	/* where there is room: its connections over the latest refreshes */
+	{ .name = "TREND", .width = 16, .optional = true, .desc = true,
+	  .cell = sw_view_remotes_trend_text, .series = sw_view_remotes_series,
+	  .cmp = sw_view_remotes_cmp_conn },
 	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };
