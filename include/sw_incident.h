@@ -68,6 +68,7 @@ struct sw_inc_episode {
 	uint64_t start_ns, end_ns, peak_ns;
 	double peak;
 	uint64_t last_frame;      /* frame number it last held */
+	uint32_t nframes;         /* frames it held */
 };
 
 struct sw_incident {

@@ -280,7 +280,7 @@ static const struct {
 	{'4', "the TUI and batch mode"},
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
-	{'g', "the TUI and batch mode"},
+	{'g', "the TUI, batch mode and 'report'"},
 	{OPT_JSON, "batch mode, 'blocks' and 'report'"},
 	{OPT_AUDIT, "'report'"},
 	{'o', "'report'"},

@@ -25,6 +25,7 @@
 struct sw_report_reading {
 	struct sw_incident *inc;
 	char *damage;
+	uint64_t seq;         /* the refresh taken last */
 };
 
 static int sw_report_frame(void *arg, const struct sw_frame *f, bool forced,
@@ -33,8 +34,10 @@ static int sw_report_frame(void *arg, const struct sw_frame *f, bool forced,
 	struct sw_report_reading *r = arg;
 
 	(void)cause;
-	if (!forced)
+	(void)forced; /* the first refresh is forced too: new ones go by seq */
+	if (f->seq != r->seq)
 		sw_incident_frame(r->inc, f);
+	r->seq = f->seq;
 	return 0;
 }
 
@@ -46,10 +49,10 @@ static void sw_report_end(void *arg, const char *damage)
 		r->damage = strdup(damage);
 }
 
-static int sw_report_frames(const char *path, struct sw_incident *inc,
-			    char **note, char **cause)
+static int sw_report_frames(const char *path, const struct sw_agg_opts *group,
+			    struct sw_incident *inc, char **note, char **cause)
 {
-	struct sw_engine_opts eo = { .replay = path };
+	struct sw_engine_opts eo = { .replay = path, .group = *group };
 	struct sw_watch_opts wo = { .retry = true };
 	struct sw_report_reading r = { .inc = inc };
 	struct sw_watch_hook h = { .frame = sw_report_frame, .end = sw_report_end,
@@ -58,8 +61,6 @@ static int sw_report_frames(const char *path, struct sw_incident *inc,
 	struct sw_watch *w;
 	int status, rc = 0;
 
-	eo.group.group_v4 = 32;
-	eo.group.group_v6 = 128;
 	e = sw_engine_start(&eo, &status, cause);
 	if (!e)
 		return -1;
@@ -141,12 +142,13 @@ static int sw_report_audit(const char *path, struct sw_incident *inc,
 }
 
 int sw_report_read(const char *recording, const char *audit,
-		   struct sw_incident *inc, char **note, char **cause)
+		   const struct sw_agg_opts *group, struct sw_incident *inc,
+		   char **note, char **cause)
 {
 	*note = NULL;
 	if (sw_incident_init(inc) < 0)
 		return sw_cause_set(cause, "out of memory");
-	if (sw_report_frames(recording, inc, note, cause) < 0 ||
+	if (sw_report_frames(recording, group, inc, note, cause) < 0 ||
 	    (audit && sw_report_audit(audit, inc, cause) < 0)) {
 		free(*note);
 		*note = NULL;
@@ -214,7 +216,8 @@ static int sw_report_main(const struct sw_opts *o)
 	char *cause = NULL, *note = NULL;
 	int rc = 0;
 
-	if (sw_report_read(o->target, o->audit_in, &inc, &note, &cause) < 0) {
+	if (sw_report_read(o->target, o->audit_in, &o->engine.group, &inc, &note,
+			   &cause) < 0) {
 		fprintf(stderr, "sockwatch: report: %s\n", cause ? cause : "out of memory");
 		free(cause);
 		return 1;
@@ -256,10 +259,10 @@ const struct sw_cmd_entry sw_cmd_report_entry = {
 	.mode = SW_MODE_REPORT,
 	.name = "report",
 	.label = "report",
-	.usage = "report FILE [--audit LOG] [-o OUT] [--json]\n"
+	.usage = "report FILE [--audit LOG] [-o OUT] [--json] [-g V4[,V6]]\n"
 		 "                                           an incident report of a "
 		 "recording (HTML)\n",
-	.options = (const char *const[]){"json", "audit", "output", NULL},
+	.options = (const char *const[]){"json", "audit", "output", "group", NULL},
 	.check = sw_report_check,
 	.run = sw_report_main, /* checks its own writes */
 };

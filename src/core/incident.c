@@ -100,6 +100,8 @@ static struct sw_inc_episode *sw_incident_holds(struct sw_incident *inc,
 		snprintf(e->unit, sizeof(e->unit), "%s", unit);
 	}
 	e->end_ns = now;
+	if (e->last_frame != inc->frames)
+		e->nframes++;
 	e->last_frame = inc->frames;
 	if (fresh || v > e->peak) {
 		e->peak = v;

@@ -68,11 +68,13 @@ static void sw_summary_unit(const char *unit, char *buf, size_t len)
 			buf[i] = ' ';
 }
 
-/* The episodes the summary speaks of. */
+/* The episodes the summary speaks of: the diagnosis' when it found
+ * anything, else the numbers' that held for more than one refresh (a
+ * client's first burst is not an incident). */
 static bool sw_summary_wants(const struct sw_incident *inc,
 			     const struct sw_inc_episode *e)
 {
-	return e->finding == inc->saw_findings;
+	return e->finding == inc->saw_findings && (e->finding || e->nframes > 1);
 }
 
 static bool sw_summary_is_block(const struct sw_audit_event *e)

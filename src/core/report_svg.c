@@ -172,7 +172,8 @@ static void sw_svg_axes(struct sw_buf *b, const struct sw_incident *inc,
 			      "stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" font-size=\"11\" "
 			      "text-anchor=\"end\" fill=\"#444\">%s</text>\n",
 			      SW_SVG_ML, y, SW_SVG_W - SW_SVG_MR, y, SW_SVG_ML - 6, y + 4,
-			      sw_report_thousands(top * i / 4, lab, sizeof(lab)));
+			      top < 10 ? (snprintf(lab, sizeof(lab), "%g", top * i / 4), lab)
+				       : sw_report_thousands(top * i / 4, lab, sizeof(lab)));
 	}
 	for (i = 0; i <= 5 && inc->frames; i++) {
 		uint64_t t = inc->first_ns + (inc->last_ns - inc->first_ns) / 5 * (uint64_t)i;
