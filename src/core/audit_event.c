@@ -96,10 +96,16 @@ static int sw_json_str(struct sw_json_in *in, char *out, size_t len)
 		if (c != '\\') {
 			/* raw bytes: a multi-byte character is kept whole or not
 			 * at all, and nothing after a cut */
-			size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+			size_t n = c >= 0xc0 && c < 0xe0 ? 2 : c >= 0xe0 && c < 0xf0 ? 3
+				   : c >= 0xf0 && c < 0xf8 ? 4 : 1, i;
 
+			/* a byte that starts no whole character is one byte (the
+			 * formats escape it) */
 			if ((size_t)(in->end - in->p) < n - 1)
-				return -1;
+				n = 1;
+			for (i = 1; i < n; i++)
+				if (((unsigned char)in->p[i - 1] & 0xc0) != 0x80)
+					n = 1;
 			if (out && !full && o + n + 1 <= len) {
 				memcpy(out + o, in->p - 1, n);
 				o += n;
