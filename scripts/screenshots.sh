@@ -2,7 +2,8 @@
 # Regenerate screenshots/*.png: the real sockwatch TUI in a real xterm
 # (under Xvfb, captured with ImageMagick's import) while network
 # namespaces made here go through a simulated SYN flood and a connection
-# flood. Needs root (namespaces), `make` and `make tools` (sockfarm), and
+# flood; then the incident reports of recorded floods in headless chromium
+# (tests/integration/report_browser.sh). Needs root (namespaces), `make` and `make tools` (sockfarm), and
 # the packages in scripts/install-deps (xvfb, xterm, imagemagick,
 # x11-utils, xdotool, fonts-dejavu-core). Everything it makes is removed on exit.
 #   scripts/screenshots.sh [OUTDIR]        (default: screenshots/)
@@ -126,6 +127,12 @@ sleep 3
 term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
 sleep 5
 shot connflood
+# the top remote's graph over the history, above its sockets
+key Home Return
+sleep 2.5
+shot detail-trend
+key Escape
+sleep 1
 key Home b
 sleep 1
 shot block-confirm
@@ -135,4 +142,11 @@ key B
 sleep 2
 shot blocks
 kill "$XPID" 2>/dev/null
+
+# --- 3. incident reports of recorded floods, in headless chromium ---------
+# report_browser.sh records a SYN flood and a connection flood in
+# namespaces of its own, reports them and screenshots the pages
+SW_REPORT_SHOTS="$(cd "$OUT" && pwd)" bash tests/integration/report_browser.sh |
+	grep -v '^ok' || true
+ls "$OUT"/report-*.png
 exit 0

@@ -249,9 +249,6 @@ static int sw_report_check(const struct sw_cmd_entry *e, const struct sw_opts *o
 	if (!o->target || !*o->target)
 		return sw_cause_set(cause, "report: which recording? (sockwatch report "
 				    "FILE, a file made with --record FILE)");
-	if (o->engine.replay || o->engine.record)
-		return sw_cause_set(cause, "report: give the recording as its argument, "
-				    "not --replay/--record (sockwatch report FILE)");
 	return 0;
 }
 
