@@ -172,6 +172,11 @@ void sw_view_prefix_key(const struct sw_prefix *p, struct sw_view_key *k);
 void sw_view_prefix_cell(const struct sw_prefix *p, struct sw_view_cell *c);
 int sw_view_prefix_cmp(const struct sw_prefix *x, const struct sw_prefix *y);
 
+/* The cell of a trend column (view_trend.c): no text, the sparkline is
+ * drawn from its series. */
+void sw_view_trend_cell(const struct sw_view_model *m, uint32_t row,
+			struct sw_view_cell *c);
+
 /* Definition of a pane (never NULL for p < SW_PANE_MAX). */
 const struct sw_view_pane_def *sw_view_pane(enum sw_pane p);
 

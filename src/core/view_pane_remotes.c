@@ -108,15 +108,7 @@ static int sw_view_remotes_cmp_states(const struct sw_view_model *m,
 				   y->states[SW_ESTABLISHED]);
 }
 
-/* The trend: its connections, while the history follows it (no text). */
-static void sw_view_remotes_trend_text(const struct sw_view_model *m,
-				       uint32_t row, struct sw_view_cell *c)
-{
-	(void)m;
-	(void)row;
-	c->text[0] = '\0';
-}
-
+/* The trend: its connections, while the history follows it. */
 static bool sw_view_remotes_series(const struct sw_view_model *m, uint32_t row,
 				   unsigned *s)
 {
@@ -154,7 +146,7 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
 	/* where there is room: its connections over the latest refreshes */
 	{ .name = "TREND", .width = 16, .optional = true, .desc = true,
-	  .cell = sw_view_remotes_trend_text, .series = sw_view_remotes_series,
+	  .cell = sw_view_trend_cell, .series = sw_view_remotes_series,
 	  .cmp = sw_view_remotes_cmp_conn },
 	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },

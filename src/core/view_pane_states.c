@@ -93,15 +93,7 @@ static int sw_view_states_cmp_rate(const struct sw_view_model *m, uint32_t a,
 			       sw_view_st_row(m, b)->entered_per_s);
 }
 
-/* The trend: the state's count over the latest refreshes (no text). */
-static void sw_view_states_trend_text(const struct sw_view_model *m,
-				      uint32_t row, struct sw_view_cell *c)
-{
-	(void)m;
-	(void)row;
-	c->text[0] = '\0';
-}
-
+/* The trend: the state's count over the latest refreshes. */
 static bool sw_view_states_series(const struct sw_view_model *m, uint32_t row,
 				  unsigned *s)
 {
@@ -177,7 +169,7 @@ static const struct sw_view_col sw_view_states_cols[] = {
 	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_states_rate, .cmp = sw_view_states_cmp_rate },
 	{ .name = "", .width = 4, .grow = 1, .desc = true,
-	  .cell = sw_view_states_trend_text, .series = sw_view_states_series,
+	  .cell = sw_view_trend_cell, .series = sw_view_states_series,
 	  .cmp = sw_view_states_cmp_count },
 };
 

@@ -1,10 +1,18 @@
-/* view_trend.c - which history series the detail view graphs, by what
- * the opening pane stored in the detail: a remote prefix (has_target), a
- * listening port (port), else a TCP state. */
+/* view_trend.c - the trend columns' cell, and which history series the
+ * detail view graphs, by what the opening pane stored in the detail: a
+ * remote prefix (has_target), a listening port (port), else a TCP state. */
 #include <stdio.h>
 
 #include "sw_view.h"
 #include "sw_view_graph.h"
+
+void sw_view_trend_cell(const struct sw_view_model *m, uint32_t row,
+			struct sw_view_cell *c)
+{
+	(void)m;
+	(void)row;
+	c->text[0] = '\0';
+}
 
 bool sw_view_detail_series(const struct sw_view *v,
 			   const struct sw_view_model *m, unsigned *s,

@@ -12,6 +12,21 @@
 # (killed on exit by pid). FARM is the sockfarm binary.
 FARM=${SW_FARM:-$SW_BUILD/tools/sockfarm}
 
+# flood_waves N GAP CMD...: CMD N times, GAP seconds apart, each in the
+# background (bounded by N and by its own --timeout); returns at once
+flood_waves() {
+	local n="$1" gap="$2" i
+	shift 2
+	(
+		for i in $(seq "$n"); do
+			"$@" >/dev/null 2>&1 &
+			sleep "$gap"
+		done
+		wait
+	) &
+	_sw_pids+=($!)
+}
+
 flood_setup() {
 	local a
 	FS=${SW_TAG}fs FC=${SW_TAG}fc
@@ -47,16 +62,8 @@ flood_record_syn() { # REC AUDIT
 	sleep 0.5
 	spawn ip netns exec "$FC" "$FARM" connect 192.0.2.1 443 --from 203.0.113.5=30,203.0.113.6=12 \
 		--timeout 60 >/dev/null
-	(
-		for i in $(seq 24); do # bounded: 24 waves, 12 s
-			ip netns exec "$FC" "$FARM" synflood 192.0.2.1 80 --count 200 \
-				--from "$(seq -s, -f '198.51.100.%g' 10 49)" --hold 3 --timeout 5 \
-				>/dev/null 2>&1 &
-			sleep 0.5
-		done
-		wait
-	) &
-	_sw_pids+=($!)
+	flood_waves 24 0.5 ip netns exec "$FC" "$FARM" synflood 192.0.2.1 80 --count 200 \
+		--from "$(seq -s, -f '198.51.100.%g' 10 49)" --hold 3 --timeout 5
 	spawn "$SW_BIN" -b --netns "$FS" -n 32 -d 0.5 --record "$rec" >/dev/null
 	local rpid=$SPAWNED
 	sleep 7
@@ -74,15 +81,8 @@ flood_record_conn() { # REC AUDIT
 	sleep 0.5
 	spawn ip netns exec "$FC" "$FARM" connect 192.0.2.1 80 --from 203.0.113.5=20,203.0.113.6=12 \
 		--timeout 60 >/dev/null
-	(
-		for i in $(seq 20); do # bounded: 20 waves, 10 s
-			ip netns exec "$FC" "$FARM" connect 192.0.2.1 80 --from 203.0.113.66=40 \
-				--hold 30 --timeout 32 >/dev/null 2>&1 &
-			sleep 0.5
-		done
-		wait
-	) &
-	_sw_pids+=($!)
+	flood_waves 20 0.5 ip netns exec "$FC" "$FARM" connect 192.0.2.1 80 \
+		--from 203.0.113.66=40 --hold 30 --timeout 32
 	spawn "$SW_BIN" -b --netns "$FS" -n 28 -d 0.5 --record "$rec" >/dev/null
 	local rpid=$SPAWNED
 	sleep 8

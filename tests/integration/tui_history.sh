@@ -8,6 +8,7 @@
 # refreshes; in the C locale and under --no-color the trends are ASCII.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
+. "$(dirname "$0")/flood_rec.bash" # flood_waves
 
 tui_pair 10 11
 nft_table_cleanup inet sockwatch "$SRV"
@@ -65,15 +66,8 @@ tui_wait "the steady client" 10 ' 198\.51\.100\.11 +10 ' || { not_ok "the TUI sh
 sleep 2
 
 # --- a rising flood: waves of 20 connections that each live 4 s ------------
-(
-	for i in $(seq 40); do # bounded: 40 waves, 20 s
-		ip netns exec "$CLI" "$FARM" connect 192.0.2.1 80 --from 198.51.100.10=20 \
-			--hold 4 --timeout 8 >/dev/null 2>&1 &
-		sleep 0.5
-	done
-	wait
-) &
-_sw_pids+=($!)
+flood_waves 40 0.5 ip netns exec "$CLI" "$FARM" connect 192.0.2.1 80 \
+	--from 198.51.100.10=20 --hold 4 --timeout 8
 # the batch mode records the same flood for the replay below
 spawn "$SW_BIN" -b --netns "$SRV" -n 8 -d 0.5 --record "$REC" >/dev/null
 sleep 2.6
