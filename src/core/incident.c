@@ -140,8 +140,15 @@ static void sw_incident_finding(struct sw_incident *inc,
 		snprintf(label, sizeof(label), "%s on %s", kl, subj);
 		break;
 	case SW_SUBJ_REMOTE:
-		snprintf(subj, sizeof(subj), "%s", sw_prefix_format(&s->remote, a, sizeof(a)));
-		snprintf(label, sizeof(label), "%s from %s", kl, subj);
+		/* a source of trouble on a port (a SYN flood's): both */
+		sw_prefix_format(&s->remote, a, sizeof(a));
+		if (s->port && fd->kind != SW_FK_PORT_EXHAUSTION) {
+			snprintf(subj, sizeof(subj), ":%u %s", s->port, a);
+			snprintf(label, sizeof(label), "%s on :%u (%s)", kl, s->port, a);
+		} else {
+			snprintf(subj, sizeof(subj), "%s", a);
+			snprintf(label, sizeof(label), "%s (%s)", kl, a);
+		}
 		break;
 	case SW_SUBJ_LOCAL:
 		snprintf(subj, sizeof(subj), "local :%u", s->port);
@@ -263,12 +270,12 @@ static void sw_incident_put_remotes(struct sw_incident *inc,
 			x->peak_new = nw[i];
 		sw_prefix_format(&x->pfx, subj, sizeof(subj));
 		if (conn[i] >= SW_INC_CONNS) {
-			snprintf(label, sizeof(label), "Many connections from %s", subj);
+			snprintf(label, sizeof(label), "Many connections (%s)", subj);
 			sw_incident_holds(inc, "connections", subj, label,
 					  "connections", conn[i], now);
 		}
 		if (nw[i] >= SW_INC_NEW_PER_S) {
-			snprintf(label, sizeof(label), "Connection burst from %s", subj);
+			snprintf(label, sizeof(label), "Connection burst (%s)", subj);
 			sw_incident_holds(inc, "new_connections", subj, label,
 					  "new/s", nw[i], now);
 		}

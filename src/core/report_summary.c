@@ -59,7 +59,7 @@ static void sw_summary_unit(const char *unit, char *buf, size_t len)
 {
 	size_t i;
 
-	if (strstr(unit, "syn_recv"))
+	if (strstr(unit, "syn_recv") || strstr(unit, "half_open"))
 		snprintf(buf, len, "half-open");
 	else
 		snprintf(buf, len, "%s", unit);

@@ -237,6 +237,40 @@ static void test_episode_from_findings(void **state)
 	sw_incident_free(&inc);
 }
 
+/* A source of a flood on a port: both in its label; episodes of other
+ * sources stay apart. */
+static void test_finding_of_a_source(void **state)
+{
+	struct sw_incident inc;
+	struct sw_finding fd[2];
+	struct fx x;
+
+	(void)state;
+	assert_int_equal(sw_incident_init(&inc), 0);
+	memset(fd, 0, sizeof(fd));
+	for (int i = 0; i < 2; i++) {
+		fd[i].kind = SW_FK_SYN_FLOOD;
+		fd[i].severity = SW_SEV_WARN;
+		fd[i].subject.kind = SW_SUBJ_REMOTE;
+		fd[i].subject.port = 80;
+		fd[i].subject.remote = sw_test_prefix(i ? "203.0.113.0/24" : "198.51.100.0/24");
+		fd[i].evidence[0] = (struct sw_evidence){ "half_open", 100.0 + i };
+		fd[i].nevidence = 1;
+	}
+	for (unsigned s = 0; s < 3; s++) {
+		fx_frame(&x, s, 0, NULL, 1, 0, 0);
+		x.f.findings = fd;
+		x.f.nfindings = 2;
+		sw_incident_frame(&inc, &x.f);
+	}
+	sw_incident_end(&inc);
+	assert_int_equal(inc.nepisodes, 2);
+	assert_string_equal(inc.episodes[0].label, "SYN flood on :80 (198.51.100.0/24)");
+	assert_string_equal(inc.episodes[1].label, "SYN flood on :80 (203.0.113.0/24)");
+	assert_int_equal(inc.episodes[1].nframes, 3);
+	sw_incident_free(&inc);
+}
+
 static void test_quiet_summary(void **state)
 {
 	struct sw_incident inc;
@@ -318,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_audit_hostile),
 		cmocka_unit_test(test_episode_from_numbers),
 		cmocka_unit_test(test_episode_from_findings),
+		cmocka_unit_test(test_finding_of_a_source),
 		cmocka_unit_test(test_quiet_summary),
 		cmocka_unit_test(test_html_page),
 		cmocka_unit_test(test_thousands),
