@@ -106,7 +106,7 @@ void sw_incident_audit_line(struct sw_incident *inc, const char *line,
 			    size_t len);
 
 /* After the last frame and line: sort the actions, order the episodes
- * (findings first, by start), the sources and ports by peak. */
+ * (by start), the sources and ports by peak. */
 void sw_incident_end(struct sw_incident *inc);
 
 /* Whether action e falls in the recording's time (a refresh's interval

@@ -478,8 +478,6 @@ static int sw_incident_episode_cmp(const void *pa, const void *pb)
 {
 	const struct sw_inc_episode *a = pa, *b = pb;
 
-	if (a->finding != b->finding)
-		return a->finding ? -1 : 1;
 	if (a->start_ns != b->start_ns)
 		return a->start_ns < b->start_ns ? -1 : 1;
 	return strcmp(a->subject, b->subject);

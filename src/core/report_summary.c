@@ -68,13 +68,35 @@ static void sw_summary_unit(const char *unit, char *buf, size_t len)
 			buf[i] = ' ';
 }
 
-/* The episodes the summary speaks of: the diagnosis' when it found
- * anything, else the numbers' that held for more than one refresh (a
- * client's first burst is not an incident). */
+/* Whether an episode of kind has subject (or one containing it). */
+static bool sw_summary_has(const struct sw_incident *inc, bool finding,
+			   const char *kind, const char *subject)
+{
+	unsigned i;
+
+	for (i = 0; i < inc->nepisodes; i++) {
+		const struct sw_inc_episode *o = &inc->episodes[i];
+
+		if (o->finding == finding && (!kind || !strcmp(o->kind, kind)) &&
+		    strstr(o->subject, subject))
+			return true;
+	}
+	return false;
+}
+
+/* The episodes the summary speaks of: every finding of the diagnosis;
+ * of the numbers' episodes those that held for more than one refresh (a
+ * client's first burst is no incident) on a subject no finding speaks of,
+ * a source's many connections rather than its burst of new ones. */
 static bool sw_summary_wants(const struct sw_incident *inc,
 			     const struct sw_inc_episode *e)
 {
-	return e->finding == inc->saw_findings && (e->finding || e->nframes > 1);
+	if (e->finding)
+		return true;
+	if (e->nframes < 2 || sw_summary_has(inc, true, NULL, e->subject))
+		return false;
+	return strcmp(e->kind, "new_connections") ||
+	       !sw_summary_has(inc, false, "connections", e->subject);
 }
 
 static bool sw_summary_is_block(const struct sw_audit_event *e)

@@ -72,7 +72,7 @@ check "an episode on :80 from the numbers or the diagnosis" \
 	jqe '[.episodes[] | select(.subject == ":80")] | length > 0' "$T/syn.json"
 check "the block of 198.51.100.0/24 is an action" \
 	jqe '[.actions[] | select(.action == "block" and .target == "198.51.100.0/24")] | length == 1' "$T/syn.json"
-check "the summary names the flood on :80 and the block" \
+check "the summary names the flood on :80 and the block ($(jq -r .summary "$T/syn.json"))" \
 	jqe '.summary | test("on :80 [^;]*from [0-9:]+ (to|,).*peak [0-9,]+ half-open.*198\\.51\\.100\\.0/24 blocked at [0-9:]+")' "$T/syn.json"
 flood_sw "$T/syn.audit" report "$T/syn.rec" --audit "$T/syn.audit" -g 24 -o "$T/syn.html"
 page_checks "SYN flood page" "$T/syn.html" "$SHOTS/report-synflood.png" '[^<]*on :80'
@@ -85,7 +85,7 @@ pk=$(replay_max "$T/conn.rec" '.remotes[] | select(.addr == "203.0.113.66") | .c
 check "the flood held many connections ($pk)" test "$pk" -ge 200
 check_eq "the top source is 203.0.113.66 with the replay's peak" "203.0.113.66 $pk" \
 	"$(jq -r '.top_sources[0] | "\(.remote) \(.peak_connections)"' "$T/conn.json")"
-check "the summary names it and its block" \
+check "the summary names it and its block ($(jq -r .summary "$T/conn.json"))" \
 	jqe '.summary | test("203\\.0\\.113\\.66.*203\\.0\\.113\\.66 blocked at")' "$T/conn.json"
 check "the block's reason is kept whole" \
 	jqe '[.actions[] | select(.reason == "connection flood <script>x</script>")] | length == 1' "$T/conn.json"
