@@ -110,8 +110,17 @@ farm "$SRV" serve 192.0.2.1 80 --timeout 120
 farm "$SRV" serve 192.0.2.1 8080 --backlog 64 --no-accept --timeout 120
 farm "$SRV" serve 192.0.2.1 82 --close --timeout 120
 sleep 0.5
-farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.66=600,203.0.113.67=150,203.0.113.5=40,203.0.113.6=22 --timeout 120
+: >"$TMP/allow" # an empty allow list (a regular file: /dev/null is refused)
+# the screen first, so its history sees the flood come
+term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
+sleep 2
+farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.67=150,203.0.113.5=40,203.0.113.6=22 --timeout 120
 farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
+# the flood: 600 connections from 203.0.113.66 in six waves a second apart
+for i in $(seq 6); do
+	farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.66=100 --timeout 120
+	sleep 1
+done
 # churn: short connections the server closes (TIME_WAIT on the server)
 (
 	for i in $(seq 20); do
@@ -122,10 +131,7 @@ farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
 	wait
 ) &
 _sw_pids+=($!)
-sleep 3
-: >"$TMP/allow" # an empty allow list (a regular file: /dev/null is refused)
-term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
-sleep 5
+sleep 4
 shot connflood
 # the top remote's graph over the history, above its sockets
 key Home Return
