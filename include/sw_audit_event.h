@@ -18,7 +18,9 @@ struct sw_audit_event {
 	char user[48];
 	char outcome[24];     /* "sent", "refused", "failed", "seen", "" */
 	char detail[200];
-	char rule[64];        /* the rule that acted, "" when a person did */
+	char rule[64];        /* the rule that acted ("rule", or a reason
+				 "rule NAME: ..." as the rules write it), ""
+				 when a person did */
 	double timeout_s;     /* < 0: none */
 	long count;           /* < 0: none */
 };

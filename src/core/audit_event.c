@@ -3,6 +3,7 @@
  * reading past len. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -337,5 +338,12 @@ int sw_audit_event_parse(const char *line, size_t len,
 	sw_json_ws(&in);
 	if (in.p != in.end || !have_time || !ev->action[0])
 		return -1;
+	/* the rules write their name into the reason: "rule NAME: why" */
+	if (!ev->rule[0] && !strncmp(ev->reason, "rule ", 5)) {
+		size_t n = strcspn(ev->reason + 5, ": ");
+
+		if (n && n < sizeof(ev->rule))
+			snprintf(ev->rule, sizeof(ev->rule), "%.*s", (int)n, ev->reason + 5);
+	}
 	return 0;
 }

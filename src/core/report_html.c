@@ -333,6 +333,7 @@ void sw_report_html(struct sw_buf *b, const struct sw_incident *inc,
 	sw_html_actions(b, inc, src);
 	sw_buf_puts(b, "<p class=\"meta\">Made by sockwatch " SW_VERSION
 		    " report. Charts: the highest value of each point; counters: the "
-		    "mean. Marks: B block, U unblock, E expiry, K kill, X refusal.</p>\n"
+		    "mean. Marks: B block, R a rule's block, U unblock, E expiry, K kill, "
+		    "X refusal.</p>\n"
 		    "</body></html>\n");
 }

@@ -130,6 +130,8 @@ void sw_svg_marks(struct sw_buf *b, const struct sw_incident *inc)
 		if (!sw_incident_in_time(inc, e))
 			continue;
 		sw_svg_action(e->action, &color, &letter);
+		if (e->rule[0] && letter == 'B')
+			letter = 'R'; /* a rule's ban */
 		x = sw_svg_x(inc, e->time_ns);
 		sw_buf_printf(b, "<g class=\"mark\"><title>%s ",
 			      sw_report_clock(e->time_ns, when, sizeof(when)));

@@ -119,6 +119,11 @@ static void test_audit_hostile(void **state)
 	assert_string_equal(ev.rule, "syn-flood");
 	assert_string_equal(ev.reason, "\xf0\x9f\x98\x80");
 	assert_int_equal(ev.count, -1);
+	/* a rule's ban names its rule in the reason */
+	const char *rl = "{\"time\":\"2023-11-14T22:13:20Z\",\"action\":\"block\","
+			 "\"reason\":\"rule synflood: 120 SYN_RECV\"}";
+	assert_int_equal(sw_audit_event_parse(rl, strlen(rl), &ev), 0);
+	assert_string_equal(ev.rule, "synflood");
 	/* a long reason is cut at a character, not inside one */
 	strcpy(longr, "{\"time\":\"2023-11-14T22:13:20Z\",\"action\":\"block\",\"reason\":\"");
 	for (int i = 0; i < 100; i++)
