@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 struct sw_spoint {
-	float max;
 	double sum;
+	float max;
 	uint32_t cnt;       /* values added; 0: unknown */
-};
+};                          /* 16 bytes */
 
 struct sw_sset {
 	uint32_t cap;       /* points at most (even) */
