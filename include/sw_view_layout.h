@@ -13,7 +13,6 @@ struct sw_view;
 #define SW_VIEW_MIN_COLS 80
 #define SW_VIEW_MIN_ROWS 24
 #define SW_VIEW_HEADER_ROWS 3
-#define SW_VIEW_MAX_COLS 16 /* columns of one pane at most */
 
 struct sw_rect {
 	int y, x, h, w;

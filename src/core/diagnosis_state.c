@@ -82,7 +82,8 @@ static void cw_keep(struct sw_diagnosis *d)
 {
 	struct sw_diag_cookies v = d->cw_prev;
 
-	qsort(d->cw_cur.v, d->cw_cur.n, sizeof(*d->cw_cur.v), cw_u64_cmp);
+	if (d->cw_cur.n)
+		qsort(d->cw_cur.v, d->cw_cur.n, sizeof(*d->cw_cur.v), cw_u64_cmp);
 	d->cw_prev = d->cw_cur;
 	d->cw_cur = v;
 	d->cw_cur.n = 0;

@@ -179,22 +179,26 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	int n = def->ncols < max ? def->ncols : max;
-	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
+	int x = def->gutter ? 2 : 0, need = x - 1, grow = 0, spare, i, given = 0;
 	int last = -1; /* the last growing column without a fit */
-	bool on[SW_VIEW_MAX_COLS];
-	int shown = 0;
+	bool on[64];
 
+	if (n > 64)
+		n = 64;
+	/* the columns that must be there, then the optional ones in order
+	 * while each fits whole */
 	for (i = 0; i < n; i++) {
 		on[i] = !def->cols[i].optional;
 		if (on[i])
-			need += def->cols[i].width + (shown++ ? 1 : 0);
+			need += def->cols[i].width + 1;
 	}
-	/* optional columns, in order, while they fit at their width */
 	for (i = 0; i < n; i++)
 		if (!on[i] && need + def->cols[i].width + 1 <= w) {
 			on[i] = true;
 			need += def->cols[i].width + 1;
 		}
+	if (need < x)
+		need = x;
 	for (i = 0; i < n; i++) {
 		if (!on[i])
 			continue;
@@ -227,7 +231,7 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	if (spare > 0 && grow > 0) {
 		if (last < 0)
 			for (i = n - 1; i >= 0 && last < 0; i--)
-				if (def->cols[i].grow && on[i])
+				if (on[i] && def->cols[i].grow)
 					last = i;
 		ws[last] += spare - given;
 	}
