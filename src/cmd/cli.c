@@ -56,12 +56,20 @@ static const char sw_cli_usage_text[] =
 	"      --replace          block: take --for even when the target is blocked\n"
 	"                         already for longer (else the longer time wins)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
+	"                         (daemon: log \"would block\" with the numbers)\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
 	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow, which\n"
 	"                         may be absent; a FILE named here must exist)\n"
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
+	"\n"
+	"Auto-defence:\n"
+	"      --rules FILE       the rules (daemon default /etc/sockwatch/rules;\n"
+	"                         the TUI marks the remotes over a rule's threshold\n"
+	"                         and bans once armed with A)\n"
+	"      --state FILE       daemon: the offender history (default\n"
+	"                         /var/lib/sockwatch/state)\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -97,6 +105,8 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_RULES,
+	OPT_STATE,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -129,6 +139,8 @@ static const struct option sw_cli_longopts[] = {
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -264,7 +276,7 @@ static const struct {
 	const char *where;
 } sw_cli_scope[] = {
 	{'b', "batch mode"},
-	{'d', "the TUI and batch mode"},
+	{'d', "the TUI, batch mode and 'daemon'"},
 	{'n', "batch mode"},
 	{'t', "the TUI and batch mode"},
 	{'u', "the TUI and batch mode"},
@@ -286,7 +298,9 @@ static const struct {
 	{OPT_REASON, "'block' and the TUI"},
 	{OPT_FORCE, "'block' and the TUI"},
 	{OPT_REPLACE, "'block'"},
-	{OPT_DRY_RUN, "'block', 'unblock', --cleanup and the TUI"},
+	{OPT_DRY_RUN, "'block', 'unblock', --cleanup, 'daemon' and the TUI"},
+	{OPT_RULES, "'daemon' and the TUI"},
+	{OPT_STATE, "'daemon'"},
 };
 
 static int sw_cli_index(int c)
@@ -446,6 +460,12 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "'block' or the TUI, not batch mode");
 	if (o->all)
 		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	if (batch && o->rules_file)
+		return sw_cli_fail(err, errlen, "--rules belongs to 'daemon' or the "
+				   "TUI, not batch mode (check a file with 'sockwatch "
+				   "rules check FILE')");
+	if (o->state_file)
+		return sw_cli_fail(err, errlen, "--state belongs to 'daemon'");
 	return 0;
 }
 
@@ -540,6 +560,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_CLEANUP: break;
+		case OPT_RULES: o->rules_file = optarg; break;
+		case OPT_STATE: o->state_file = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':
