@@ -46,6 +46,12 @@ struct sw_rules *sw_autoban_load(const char *path, char **errors);
 struct sw_autoban *sw_autoban_new(struct sw_rules *rs,
 				  const struct sw_autoban_opts *o, char **cause);
 
+/* Say through say(arg, ...) from now on (before sw_watch_run): for a
+ * front end whose sink exists only after sw_autoban_new. */
+void sw_autoban_on_say(struct sw_autoban *a,
+		       void (*say)(void *arg, bool error, const char *msg),
+		       void *arg);
+
 /* Add the autoban's hook to w (before sw_watch_run; before the hooks that
  * show its status, so they see this frame's). Actions go to w's blocker;
  * without one, or while it is unavailable, each is said as refused.

@@ -325,6 +325,14 @@ static int sw_autoban_frame(void *arg, const struct sw_frame *f, bool forced,
 	return 0;
 }
 
+void sw_autoban_on_say(struct sw_autoban *a,
+		       void (*say)(void *arg, bool error, const char *msg),
+		       void *arg)
+{
+	a->say = say;
+	a->arg = arg;
+}
+
 int sw_autoban_hook(struct sw_autoban *a, struct sw_watch *w)
 {
 	struct sw_watch_hook h = { .frame = sw_autoban_frame, .arg = a };
