@@ -146,6 +146,12 @@ void sw_block_result_clear(struct sw_block_result *r);
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		     struct sw_block_result *r);
 
+/* Whether the policy lets target be blocked at all (never-block list,
+ * allow list, prefix floors; not whether it overlaps a block). false with
+ * why (one line) when not. */
+bool sw_blocker_allowed(struct sw_blocker *b, const struct sw_prefix *target,
+			char *why, size_t whylen);
+
 /* Unblock exactly target (as listed: an address, or a blocked prefix).
  * An address inside a blocked prefix is refused naming the prefix.
  * Returns 0 (SENT, DRY_RUN) or -1 (REFUSED: not blocked; FAILED). */

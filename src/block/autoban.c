@@ -212,6 +212,55 @@ static bool sw_autoban_result(struct sw_autoban *a, const struct sw_rule_action 
 	return bad;
 }
 
+/* A prefix ban takes over the bans inside it: the blocker refuses a
+ * prefix over blocked addresses, so those are unblocked first (each
+ * audited), and the prefix lasts at least as long as the longest of
+ * them. In dry run only said. */
+static void sw_autoban_absorb(struct sw_autoban *a, struct sw_blocker *b,
+			      const struct sw_rule_action *act,
+			      struct sw_block_req *req)
+{
+	const struct sw_block_list *l = sw_blocker_list(b);
+	struct sw_prefix inner[64];
+	char why[SW_BLOCK_MSG_LEN];
+	size_t n = 0, i;
+
+	/* a prefix the policy refuses keeps the bans inside it */
+	if (!sw_blocker_allowed(b, &req->target, why, sizeof(why)))
+		return;
+	for (i = 0; i < l->n && n < sizeof(inner) / sizeof(inner[0]); i++) {
+		const struct sw_block_entry *e = &l->v[i];
+
+		if (e->range || sw_prefix_eq(&e->target, &req->target) ||
+		    e->target.family != req->target.family ||
+		    e->target.plen < req->target.plen ||
+		    !sw_prefix_contains_addr(&req->target, e->target.family,
+					     e->target.bytes))
+			continue;
+		if (e->timeout_s <= 0 || e->expires_s > req->timeout_s)
+			req->timeout_s = e->timeout_s <= 0 ? req->timeout_s
+							   : e->expires_s;
+		inner[n++] = e->target;
+	}
+	for (i = 0; i < n; i++) {
+		struct sw_block_result r;
+		char t[SW_ADDR_STRLEN];
+
+		sw_prefix_format(&inner[i], t, sizeof(t));
+		if (req->dry_run) {
+			sw_autoban_say(a, false, "%.200s: would take over the ban "
+				       "of %s", act->text, t);
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		r.killed = -1;
+		sw_blocker_unblock(b, &inner[i], &r);
+		sw_autoban_say(a, r.outcome != SW_BLOCK_SENT, "%.200s: takes over "
+			       "the ban of %s: %s", act->text, t, r.message);
+		sw_block_result_clear(&r);
+	}
+}
+
 static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *act)
 {
 	struct sw_blocker *b = sw_watch_blocker(a->w);
@@ -229,6 +278,8 @@ static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *
 			sw_rules_eval_refused(a->ev, act);
 		return;
 	}
+	if (act->prefix)
+		sw_autoban_absorb(a, b, act, &req);
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	rc = sw_blocker_block(b, &req, &r);

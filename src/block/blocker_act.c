@@ -90,11 +90,10 @@ static void sw_blocker_overlap_why(const struct sw_prefix *t,
 			 "it first", a, c, left);
 }
 
-static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
-				  char *why, size_t whylen)
+bool sw_blocker_allowed(struct sw_blocker *b, const struct sw_prefix *target,
+			char *why, size_t whylen)
 {
-	const struct sw_block_entry *e;
-	struct sw_block_entry tmp;
+	struct sw_prefix t = sw_blocker_norm(target);
 	char *cause = NULL;
 
 	if (sw_blocker_policy_renew(b, &cause) < 0) {
@@ -103,7 +102,16 @@ static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *
 		free(cause);
 		return false;
 	}
-	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
+	return sw_policy_check(&b->policy, &t, b->force, why, whylen);
+}
+
+static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
+				  char *why, size_t whylen)
+{
+	const struct sw_block_entry *e;
+	struct sw_block_entry tmp;
+
+	if (!sw_blocker_allowed(b, t, why, whylen))
 		return false;
 	/* t itself is no overlap: blocking it again renews it */
 	e = sw_blocker_kernel_overlap(b, t, &tmp);
