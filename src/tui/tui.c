@@ -341,8 +341,15 @@ static int sw_tui_rules(struct sw_tui *t)
 	if (rs)
 		t->ab = sw_autoban_new(rs, &ao, &cause);
 	if (!t->ab) {
-		fprintf(stderr, "sockwatch: --rules: %s%s\n",
-			cause && strchr(cause, '\n') ? "\n" : "", sw_cause_text(cause));
+		const char *p = sw_cause_text(cause);
+
+		/* one line per error */
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			fprintf(stderr, "sockwatch: --rules: %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
 		free(cause);
 		return -1;
 	}
@@ -366,12 +373,15 @@ int sw_tui_main(const struct sw_opts *o)
 	t.o = o;
 	setlocale(LC_ALL, "");
 	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	/* a bad rules file is a bad command line, said with or without a
+	 * terminal */
+	if (o->rules_file && sw_tui_rules(&t) < 0)
+		return 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		sw_autoban_free(t.ab);
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
-	if (o->rules_file && sw_tui_rules(&t) < 0)
-		return 2;
 	e = sw_engine_start(&o->engine, &rc, &cause);
 	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
