@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "sw_block.h"
 #include "sw_cli.h"
 
 struct sw_cmd_entry {
@@ -27,6 +28,12 @@ struct sw_cmd_entry {
 	int (*run)(const struct sw_opts *o);
 	bool flush;           /* main checks that stdout was written */
 };
+
+/* The blocker's options the command line gives (--dry-run, --force,
+ * --allow-file, --audit-log, the namespace): entered true when the
+ * engine has entered the namespace already (the TUI, the daemon), so the
+ * blocker only names it in the audit log. */
+struct sw_block_opts sw_cmd_block_opts(const struct sw_opts *o, bool entered);
 
 /* The descriptors, in --help order, ending with a NULL. */
 extern const struct sw_cmd_entry *const sw_cmd_table[];

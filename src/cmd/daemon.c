@@ -155,15 +155,13 @@ static int sw_daemon_signals(struct sw_daemon *d, const sigset_t *sigs)
 static struct sw_blocker *sw_daemon_blocker(struct sw_daemon *d)
 {
 	const struct sw_opts *o = d->o;
-	struct sw_block_opts bo = {
-		.allow_file = o->allow_file,
-		.audit_log = o->audit_log,
-		.audit_netns = o->engine.netns,
-	};
+	/* its dry run is per request (the rules' "would block") */
+	struct sw_block_opts bo = sw_cmd_block_opts(o, true);
 	struct sw_blocker *b;
 	const char *why;
 	char *cause = NULL;
 
+	bo.dry_run = false;
 	b = sw_blocker_open(&bo, &cause);
 	if (!b) {
 		sw_daemon_sayf(d, true, "sockwatch daemon: cannot start: %s",

@@ -21,6 +21,7 @@
 #include "sw_clock.h"
 #include "sw_duration.h"
 #include "sw_cause.h"
+#include "sw_cmd.h"
 #include "sw_tui.h"
 
 /* How long a status message stays. */
@@ -46,13 +47,7 @@ static void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 {
 	const struct sw_opts *o = t->o;
-	struct sw_block_opts bo = {
-		.dry_run = o->dry_run,
-		.force = o->force,
-		.allow_file = o->allow_file,
-		.audit_log = o->audit_log,
-		.audit_netns = o->engine.netns,
-	};
+	struct sw_block_opts bo = sw_cmd_block_opts(o, true);
 	struct sw_blocker *b;
 	const char *why;
 	char *cause = NULL;

@@ -75,29 +75,27 @@ check_eq "... and each start read it back (none yet, then N offenders)" 5 "$read
 check "... the bans went on (history $prev > 30)" test "$prev" -gt 30
 check "no file was set aside" bash -c "! ls '$STATE'.bad-* 2>/dev/null"
 
-# a damaged file: garbage
-printf '# sockwatch offenders v1\n198.51.100.7 two 1 2 3 flood\n' >"$STATE"
-cp "$STATE" "$TMP/garbage"
-: >"$LOG"
-daemon_start || { not_ok "a damaged history is not fatal ($(cat "$LOG"))"; finish; }
-check "a damaged history is reported, naming the new place" \
-	grep -Eq "^offender history $STATE is damaged \(.*\): set aside as $STATE\.bad-[0-9]{8}T[0-9]{6}Z; starting with an empty history$" "$LOG"
-aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
-check "... the file is kept, byte for byte" cmp -s "$TMP/garbage" "${aside:-/nonexistent}"
-wait_for "a new history" 10 grep -qs '^198.51.100.1' "$STATE"
-check "... and a new history is written beside it" bash -c "$(declare -f whole); whole '$STATE' >/dev/null"
-daemon_stop
-check_eq "... the daemon ran and stopped cleanly" 0 "$DRC"
-
+# damaged FILE DESC: start over FILE as the history; it is reported,
+# set aside byte for byte, and a new history is written beside it
+damaged() {
+	cp "$1" "$STATE"
+	rm -f "$STATE".bad-*
+	: >"$LOG"
+	daemon_start || { not_ok "$2: not fatal ($(cat "$LOG"))"; return; }
+	check "$2: reported, naming the new place" \
+		grep -Eq "^offender history $STATE is damaged \(.*\): set aside as $STATE\.bad-[0-9]{8}T[0-9]{6}Z; starting with an empty history$" "$LOG"
+	local aside
+	aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
+	check "... the file is kept, byte for byte" cmp -s "$1" "${aside:-/nonexistent}"
+	wait_for "a new history" 10 grep -qs '^198.51.100.1' "$STATE"
+	check "... and a new history is written beside it" \
+		bash -c "$(declare -f whole); whole '$STATE' >/dev/null"
+	daemon_stop
+	check_eq "... the daemon ran and stopped cleanly" 0 "$DRC"
+}
+printf '# sockwatch offenders v1\n198.51.100.7 two 1 2 3 flood\n' >"$TMP/garbage"
+damaged "$TMP/garbage" "a damaged history (garbage)"
 # cut short: the last line lacks its end
 head -c -7 "$STATE" >"$TMP/cut"
-cp "$TMP/cut" "$STATE"
-rm -f "$STATE".bad-*
-: >"$LOG"
-daemon_start || { not_ok "a truncated history is not fatal ($(cat "$LOG"))"; finish; }
-check "a truncated history is reported and set aside" \
-	grep -Eq "^offender history $STATE is damaged \(.*\): set aside as " "$LOG"
-aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
-check "... intact" cmp -s "$TMP/cut" "${aside:-/nonexistent}"
-daemon_stop
+damaged "$TMP/cut" "a truncated history"
 finish
