@@ -87,12 +87,15 @@ static void rule_end(struct rules_parser *p)
 	if (!r->nconds)
 		error(p, r->line, "rule '%s' has no 'when'; say when it bans, "
 		      "e.g. when = conns > 150", r->name);
-	if (r->prefix_after &&
-	    (r->prefix_v4 >= r->group_v4 || r->prefix_v6 >= r->group_v6))
-		error(p, r->line, "rule '%s': prefix_after bans /%u (v6 /%u), "
-		      "which must be wider than its group /%u (v6 /%u)",
-		      r->name, r->prefix_v4, r->prefix_v6, r->group_v4,
-		      r->group_v6);
+	if (r->prefix_after && r->prefix_v4 >= r->group_v4)
+		error(p, r->line, "rule '%s': prefix_after's /%u must be wider "
+		      "than the group's /%u; e.g. prefix_after = 3 /%u", r->name,
+		      r->prefix_v4, r->group_v4, r->group_v4 > 8 ? r->group_v4 - 8 : 8);
+	if (r->prefix_after && r->prefix_v6 >= r->group_v6)
+		error(p, r->line, "rule '%s': prefix_after's v6 /%u must be wider "
+		      "than the group's v6 /%u; e.g. prefix_after = 3 v6 /%u",
+		      r->name, r->prefix_v6, r->group_v6,
+		      r->group_v6 > 32 ? r->group_v6 - 16 : 16);
 	if (r->esc_max_s < r->ban_s && r->esc_factor > 1)
 		error(p, r->line, "rule '%s': escalate max is shorter than ban; "
 		      "give a max of at least the ban", r->name);

@@ -141,10 +141,14 @@ char *sw_rule_describe(const struct sw_rule *r, char *buf, size_t len)
 			      sw_duration_text(r->esc_window_s, d, sizeof(d)),
 			      r->esc_factor,
 			      sw_duration_text(r->esc_max_s, m, sizeof(m)));
-	if (r->prefix_after)
+	if (r->prefix_after && r->group_v4 == 32)
 		sw_buf_printf(&b, "; %u banned addresses in one /%u (IPv6 /%u) ban "
 			      "the prefix", r->prefix_after, r->prefix_v4,
 			      r->prefix_v6);
+	else if (r->prefix_after)
+		sw_buf_printf(&b, "; %u banned /%us in one /%u (IPv6 /%us in a /%u) "
+			      "ban the wider prefix", r->prefix_after, r->group_v4,
+			      r->prefix_v4, r->group_v6, r->prefix_v6);
 	sw_buf_printf(&b, "; at most %u ban%s a minute, else it stops banning",
 		      r->breaker, r->breaker == 1 ? "" : "s");
 	snprintf(buf, len, "%s", b.data && !b.oom ? b.data : "");
