@@ -30,17 +30,26 @@ static int sw_rules_run(const struct sw_opts *o)
 
 	if (!rs) {
 		const char *t = sw_cause_text(cause);
-		size_t lines = 1;
+		size_t lines = 1, pl = strlen(path);
+		bool errs = !strncmp(t, path, pl) && t[pl] == ':' &&
+			    t[pl + 1] >= '0' && t[pl + 1] <= '9';
 
 		for (const char *c = t; *c; c++)
 			lines += *c == '\n';
-		fprintf(stderr, "%s%s\n", t,
-			!o->arg2 && !strncmp(t, "cannot read", 11)
-				? " (name the file: sockwatch rules check FILE)" : "");
-		if (strncmp(t, "cannot read", 11) && strstr(t, ":"))
-			fprintf(stderr, "rules check: %s is refused whole (%zu "
-				"error%s); fix %s and check again\n", path, lines,
-				lines == 1 ? "" : "s", lines == 1 ? "it" : "them");
+		/* the file's errors are "FILE:LINE: ..." lines, as compilers
+		 * write them; anything else is one "sockwatch: " line */
+		if (!errs) {
+			fprintf(stderr, "sockwatch: %s%s\n", t,
+				!o->arg2 && !strncmp(t, "cannot read", 11)
+					? " (name the file: sockwatch rules check FILE)"
+					: "");
+			free(cause);
+			return 1;
+		}
+		fprintf(stderr, "%s\n", t);
+		fprintf(stderr, "sockwatch: rules check: %s is refused whole (%zu "
+			"error%s); fix %s and check again\n", path, lines,
+			lines == 1 ? "" : "s", lines == 1 ? "it" : "them");
 		free(cause);
 		return 1;
 	}

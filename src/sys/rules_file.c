@@ -23,9 +23,9 @@ struct sw_rules *sw_rules_load(const char *path, char **cause)
 			 cause) < 0)
 		return NULL;
 	if (strlen(text) != len) {
-		free(text);
 		sw_cause_set(cause, "%s: a NUL byte at offset %zu; the rules file "
 			     "is text", path, strlen(text));
+		free(text);
 		return NULL;
 	}
 	rs = sw_rules_parse(text, path, &env, &errors);

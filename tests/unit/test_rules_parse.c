@@ -278,12 +278,13 @@ static void test_in_words(void **state)
 	      "refreshes in a row");
 	words("[r]\nmatch = tcp and sport 80\nincoming = yes\ngroup = /24 v6 /64\n"
 	      "when = syn_recv > 20\n",
-	      "any /24 (IPv6: /64) holding more than 20 in SYN_RECV, counting "
+	      "any /24 (IPv6: /64) holding more than 20 connections in SYN_RECV, counting "
 	      "only inbound sockets and sockets matching 'tcp and sport 80'");
 	words("[r]\nwhen = idle > 10\nidle_after = 20s\n",
 	      "more than 10 inbound connections idle for 20s");
 	words("[r]\nwhen = finding syn_flood and new_per_s > 50\n",
-	      "a syn_flood finding and more than 50 new connections a second");
+	      "a syn_flood finding about it or the host and more than 50 new "
+	      "connections a second");
 	words("[r]\nwhen = tw > 1\nkill = yes\nescalate = 3 max 1d window 2h\n",
 	      "; end its open connections; a repeat offender within 2h gets the "
 	      "ban x3 each time, up to 24h");
