@@ -27,6 +27,8 @@ struct sw_cmd_entry {
 	/* Runs it; returns the process exit code. */
 	int (*run)(const struct sw_opts *o);
 	bool flush;           /* main checks that stdout was written */
+	bool two_words;       /* takes a second word after its first
+				 (rules check FILE: target, arg2) */
 };
 
 /* The blocker's options the command line gives (--dry-run, --force,
@@ -55,5 +57,6 @@ extern const struct sw_cmd_entry sw_cmd_unblock_entry;
 extern const struct sw_cmd_entry sw_cmd_blocks_entry;
 extern const struct sw_cmd_entry sw_cmd_cleanup_entry;
 extern const struct sw_cmd_entry sw_cmd_daemon_entry;
+extern const struct sw_cmd_entry sw_cmd_rules_entry;
 
 #endif

@@ -277,6 +277,8 @@ struct sw_rule_status {
 	uint64_t tripped_ns;     /* when the breaker tripped, 0 when closed */
 	size_t ncandidates;      /* groups whose condition holds now */
 	uint64_t groups;         /* groups counted in the last run */
+	bool from_agg;           /* counted from the aggregate's rows (else
+				    from a walk over the sockets) */
 };
 
 /* Status of rule i (< sw_rules_count). */

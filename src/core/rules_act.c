@@ -424,6 +424,7 @@ void sw_rules_eval_status(const struct sw_rules_eval *ev, size_t i,
 	st->tripped_ns = s->tripped_ns;
 	st->ncandidates = s->ncand;
 	st->groups = s->ngroups;
+	st->from_agg = s->from_agg;
 }
 
 const struct sw_rule_candidate *sw_rules_eval_candidates(

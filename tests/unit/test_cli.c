@@ -204,6 +204,38 @@ static void test_durations(void **state)
 	assert_string_equal(sw_duration_format(-1, buf, sizeof(buf)), "-");
 }
 
+/* rules check [FILE]: two words after the subcommand, and its errors. */
+static void test_rules_command(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *d, *want;
+	} bad[] = {
+		{"rules", NULL, NULL, NULL, "rules needs what to do: sockwatch rules check [FILE]"},
+		{"rules", "frob", NULL, NULL, "rules: unknown action 'frob'; expected check"},
+		{"rules", "check", "a", "b", "unexpected argument 'b'"},
+		{"block", "192.0.2.1", "extra", NULL, "unexpected argument 'extra'"},
+		{"rules", "check", "--json", NULL, "--json"},
+		{"rules", "check", "--for", "1h", "--for"},
+	};
+	struct sw_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "rules", "check", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_RULES);
+	assert_string_equal(o.target, "check");
+	assert_null(o.arg2);
+	assert_int_equal(parse(&o, err, sizeof(err), "rules", "check",
+			       "contrib/rules/ddos-deflate.rules", NULL), 0);
+	assert_string_equal(o.arg2, "contrib/rules/ddos-deflate.rules");
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), bad[i].a, bad[i].b,
+				       bad[i].c, bad[i].d, NULL), -1);
+		if (!strstr(err, bad[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_errors_name_the_option),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_scope_and_names),
+		cmocka_unit_test(test_rules_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
