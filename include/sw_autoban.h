@@ -31,13 +31,6 @@ struct sw_autoban_opts {
 
 struct sw_autoban;
 
-/* Read a rules file and parse it (sw_rules_parse; service names resolve
- * through /etc/services). Returns the rule set (caller frees with
- * sw_rules_free), or NULL with *errors (malloc'ed, caller frees): the
- * parser's line-numbered errors, or why the file cannot be read
- * ("/etc/sockwatch/rules: cannot open: No such file or directory"). */
-struct sw_rules *sw_autoban_load(const char *path, char **errors);
-
 /* Rules at work over rs (taken: freed by the autoban, also when this
  * fails). The offender history is read from o->state_path when it
  * exists; a damaged one is said, set aside (sw_statefile_set_aside) and

@@ -11,7 +11,6 @@
 
 #include "sw_autoban.h"
 #include "sw_cause.h"
-#include "sw_services.h"
 #include "sw_statefile.h"
 
 struct sw_autoban {
@@ -47,39 +46,6 @@ static void sw_autoban_say(struct sw_autoban *a, bool error, const char *fmt, ..
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	a->say(a->arg, error, msg);
-}
-
-struct sw_rules *sw_autoban_load(const char *path, char **errors)
-{
-	struct sw_services services = {true, true};
-	struct sw_filter_env env = sw_services_env(&services);
-	struct sw_rules *rs;
-	char *text = NULL, *cause = NULL;
-	size_t len;
-	int r;
-
-	*errors = NULL;
-	r = sw_statefile_read(path, &text, &len, &cause);
-	if (r == 0) {
-		sw_cause_set(errors, "%s: no such file (write the rules there, or "
-			     "name a file with --rules FILE)", path);
-		return NULL;
-	}
-	if (r < 0) {
-		*errors = cause;
-		return NULL;
-	}
-	if (len > SW_RULES_FILE_MAX) {
-		free(text);
-		sw_cause_set(errors, "%s: larger than %u bytes: not a rules file",
-			     path, (unsigned)SW_RULES_FILE_MAX);
-		return NULL;
-	}
-	rs = sw_rules_parse(text, path, &env, errors);
-	free(text);
-	if (!rs && !*errors)
-		sw_cause_set(errors, "%s: out of memory reading the rules", path);
-	return rs;
 }
 
 /* A state file that cannot be used: set aside, never emptied in place. */

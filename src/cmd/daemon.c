@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sw_autoban.h"
+#include "sw_rules_file.h"
 #include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_daemon.h"
@@ -101,7 +102,7 @@ static void sw_daemon_describe(struct sw_daemon *d, const struct sw_rules *rs)
 static void sw_daemon_reload(struct sw_daemon *d)
 {
 	char *errors = NULL, lead[64], detail[512];
-	struct sw_rules *rs = sw_autoban_load(d->rules_path, &errors);
+	struct sw_rules *rs = sw_rules_load(d->rules_path, &errors);
 
 	if (!rs) {
 		snprintf(lead, sizeof(lead), "reload refused, the old rules stay:");
@@ -211,10 +212,14 @@ static int sw_daemon_main(const struct sw_opts *o)
 	int rc = 0, ended;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	rs = sw_autoban_load(d.rules_path, &cause);
+	rs = sw_rules_load(d.rules_path, &cause);
 	if (!rs) {
 		snprintf(lead, sizeof(lead), "sockwatch daemon: cannot start:");
 		sw_daemon_errors(&d, lead, cause);
+		if (access(d.rules_path, F_OK) < 0 && errno == ENOENT)
+			sw_daemon_say(&d, true, "write the rules there, or name a "
+				      "file with --rules FILE (examples: "
+				      "contrib/rules, sockwatch(8))");
 		free(cause);
 		return 2;
 	}

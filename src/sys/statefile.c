@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sw_cause.h"
+#include "sw_file.h"
 #include "sw_statefile.h"
 
 /* The directory of path, in buf (dirname without touching path). */
@@ -99,63 +100,25 @@ fail:
 
 int sw_statefile_read(const char *path, char **data, size_t *len, char **cause)
 {
-	struct stat st;
-	size_t n = 0;
-	char *buf;
-	int fd;
+	char *text = NULL;
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
+	if (sw_file_read(path, "the state file", SW_STATEFILE_MAX, &text, len,
+			 cause) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		sw_cause_clear(cause);
+		*len = 0;
 		return 0;
-	if (fd < 0)
-		return sw_cause_set(cause, "state file %s: cannot open: %s", path,
-				    strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-
-		close(fd);
-		return sw_cause_set(cause, "state file %s: %s", path, strerror(e));
 	}
-	if (!S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > SW_STATEFILE_MAX) {
-		close(fd);
-		return sw_cause_set(cause, "state file %s: %s", path,
-				    !S_ISREG(st.st_mode) ? "not a regular file"
-				    : "larger than 16 MiB: not a state file");
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return sw_cause_set(cause, "state file %s: out of memory", path);
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			return sw_cause_set(cause, "state file %s: read failed: %s",
-					    path, strerror(e));
-		}
-		if (r == 0)
-			break; /* shrank meanwhile: what is there */
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
+	if (memchr(text, '\0', *len)) {
+		free(text);
+		*len = 0;
 		return sw_cause_set(cause, "state file %s: holds a NUL byte: not "
 				    "a state file (damaged?)", path);
 	}
-	*data = buf;
-	*len = n;
+	*data = text;
 	return 1;
 }
 

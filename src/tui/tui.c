@@ -332,7 +332,7 @@ static int sw_tui_rules(struct sw_tui *t)
 	struct sw_rules *rs;
 	char *cause = NULL;
 
-	rs = sw_autoban_load(t->o->rules_file, &cause);
+	rs = sw_rules_load(t->o->rules_file, &cause);
 	if (rs)
 		t->ab = sw_autoban_new(rs, &ao, &cause);
 	if (!t->ab) {
