@@ -29,6 +29,11 @@ int sw_statefile_write(const char *path, const char *data, size_t len,
  * SW_STATEFILE_MAX, a NUL byte in it (not text), or a read error. */
 int sw_statefile_read(const char *path, char **data, size_t *len, char **cause);
 
+/* Remove the temporary files a crash left beside path ("PATH.tmp.PID" of
+ * a writer that is gone; one writer owns a state file). Returns how many
+ * were removed. */
+int sw_statefile_clean(const char *path);
+
 /* Set a damaged state file aside: rename it to "PATH.bad-YYYYMMDDTHHMMSSZ"
  * (wall clock, UTC; "-N" appended when that exists), never deleting it.
  * aside (may be NULL) gets the new name. Returns 0, or -1 with *cause. */

@@ -71,7 +71,12 @@ static void sw_autoban_read_state(struct sw_autoban *a)
 {
 	char *text = NULL, *cause = NULL;
 	size_t len, n;
-	int r = sw_statefile_read(a->state_path, &text, &len, &cause);
+	int r, k = sw_statefile_clean(a->state_path);
+
+	if (k > 0)
+		sw_autoban_say(a, false, "offender history %s: removed %d temporary "
+			       "file%s a crash left", a->state_path, k, k == 1 ? "" : "s");
+	r = sw_statefile_read(a->state_path, &text, &len, &cause);
 
 	if (r == 0) {
 		sw_autoban_say(a, false, "offender history %s: none yet, starting "

@@ -1,6 +1,8 @@
 /* statefile.c - atomic replace (temp file, fsync, rename, fsync of the
  * directory), whole reads, and setting a damaged file aside. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -120,6 +122,39 @@ int sw_statefile_read(const char *path, char **data, size_t *len, char **cause)
 	}
 	*data = text;
 	return 1;
+}
+
+int sw_statefile_clean(const char *path)
+{
+	char dbuf[4096], base[4096], full[8300];
+	const char *dir = sw_statefile_dir(path, dbuf, sizeof(dbuf));
+	const char *slash = strrchr(path, '/');
+	struct dirent *de;
+	size_t bl;
+	DIR *d;
+	int n = 0;
+
+	snprintf(base, sizeof(base), "%s.tmp.", slash ? slash + 1 : path);
+	bl = strlen(base);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, bl))
+			continue;
+		pid = strtol(de->d_name + bl, &end, 10);
+		/* a writer still running keeps its file */
+		if (*end || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, de->d_name);
+		n += unlink(full) == 0;
+	}
+	closedir(d);
+	return n;
 }
 
 int sw_statefile_set_aside(const char *path, char *aside, size_t asidelen,

@@ -93,8 +93,12 @@ damaged() {
 	daemon_stop
 	check_eq "... the daemon ran and stopped cleanly" 0 "$DRC"
 }
+# a temporary file a crashed writer left (no such pid) is removed at start
+: >"$STATE.tmp.999999999"
 printf '# sockwatch offenders v1\n198.51.100.7 two 1 2 3 flood\n' >"$TMP/garbage"
 damaged "$TMP/garbage" "a damaged history (garbage)"
+check "the temporary files crashes left are removed at start, and said" \
+	bash -c "grep -Eq 'removed [0-9]+ temporary files? a crash left' '$LOG' && ! ls '$STATE'.tmp.* 2>/dev/null"
 # cut short: the last line lacks its end
 head -c -7 "$STATE" >"$TMP/cut"
 damaged "$TMP/cut" "a truncated history"
