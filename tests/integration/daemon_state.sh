@@ -52,12 +52,21 @@ for round in 0 1 2 3 4; do
 	fi
 	base=$((100 + round * 20))
 	wave "$base"
-	sleep 0.3
+	# the first wave banned (and so a history on disk), then the second
+	wait_for "the first wave's bans" 10 \
+		sh -c "[ \$(grep -c ': blocked ' '$LOG') -ge 5 ]"
+	n1=$(grep -c ': blocked ' "$LOG")
 	wave $((base + 5))
-	# kill it while it bans the second wave, at a moment that moves from
-	# round to round; the other two waves come after, for the next round
-	sleep "0.0$((round * 2))"
+	# kill it while it bans the second wave: at its first ban line (the
+	# other four and the history's rewrite still to come), or a little
+	# later, moving from round to round; bounded to 2 s
+	for ((i = 0; i < 200; i++)); do
+		[ "$(grep -c ': blocked ' "$LOG")" -gt "$n1" ] && break
+		sleep 0.01
+	done
+	sleep "0.00$((round * 2))"
 	daemon_stop KILL
+	echo "# round $round: killed $(($(grep -c ': blocked ' "$LOG") - n1)) ban lines after the first wave"
 	wave $((base + 10))
 	wave $((base + 15))
 	if ! n=$(whole "$STATE" 2>"$TMP/why"); then
