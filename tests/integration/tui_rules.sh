@@ -5,7 +5,9 @@
 # countdown ("bans in N refreshes"), a normal one is not; nothing is
 # banned while disarmed; A arms: the remote is banned by the rule, shown
 # B in the remotes pane and in the blocks pane with the rule's name; A
-# disarms again. A bad rules file is refused before the screen opens.
+# disarms again. A rule matching every client trips its circuit breaker
+# once armed, and the header says so. A bad rules file is refused before
+# the screen opens.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 
@@ -54,5 +56,25 @@ check "the normal client is not banned" \
 check "the audit log has the rule's block" grep -q '"reason":"rule flood: conns 60 > 50"' "$AUDIT"
 tui_keys A
 tui_check "A again disarms" 5 'rules disarmed \(A arms\)'
+tui_keys q
+tui_wait "the TUI quits" 5 'SW-EXIT=' || true
+tmx kill-session -t tui
+
+# a rule that would ban every client: armed, its breaker trips
+ip netns exec "$SRV" nft delete table inet sockwatch
+cat >"$RULES" <<'R'
+[everyone]
+when = conns > 0
+ban = 1m
+breaker = 1
+R
+tui_start 160x40 --netns "$SRV" -d 0.5 --audit-log "$AUDIT" --allow-file "$ALLOW" --rules "$RULES"
+tui_wait "first refresh" 10 '198\.51\.100\.10 +60 ' || { not_ok "the TUI shows the remotes"; finish; }
+tui_check "disarmed, the breaker is closed" 5 'rules disarmed \(A arms\)'
+tui_keys A
+tui_check "armed, the breaker trips and the header says which rule" 5 \
+	'rules armed, breaker tripped: everyone'
+check "... nothing was banned" \
+	bash -c "! ip netns exec $SRV nft list table inet sockwatch 2>/dev/null | grep -q '198.51.100'"
 tui_keys q
 finish
