@@ -161,6 +161,14 @@ struct grp *gtab_get(struct gtab *t, const struct sw_prefix *p)
 	return &t->v[t->n - 1];
 }
 
+struct grp *gtab_push(struct gtab *t, const struct grp *g)
+{
+	if (sw_grow32((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v), 64))
+		return NULL;
+	t->v[t->n] = *g;
+	return &t->v[t->n++];
+}
+
 void gtab_free(struct gtab *t)
 {
 	free(t->v);
