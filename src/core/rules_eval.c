@@ -66,6 +66,8 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 	free(ev->peers.slots);
 	free(ev->pidx);
 	free(ev->fresh);
+	free(ev->flows.v);
+	free(ev->flows.slots);
 	free(ev->acts);
 	free(ev->undo);
 	free(ev->cands);
@@ -89,9 +91,7 @@ static void group_key(struct sw_prefix *k, const struct sw_rule *r,
 	sw_prefix_make_norm(k, family, bytes, plen);
 }
 
-/* Whether a unit of prefix p (a row of the aggregate, a peer) is a group
- * of rule r as it is: r groups its family at p's length. */
-static bool same_level(const struct sw_rule *r, const struct sw_prefix *p)
+bool sw_rules_same_level(const struct sw_rule *r, const struct sw_prefix *p)
 {
 	return p->plen == (p->family == SW_V4 ? r->group_v4 : r->group_v6);
 }
@@ -199,17 +199,15 @@ static bool agg_fits(const struct sw_rule *r, unsigned g4, unsigned g6)
 	return true;
 }
 
-/* A counted unit (a row, a peer) as a group of rule ri: held at once
- * when it is one of its groups, else added to its group. */
-static int unit(struct sw_rules_eval *ev, size_t ri, const struct grp *g,
-		const struct sw_frame *f)
+int sw_rules_unit(struct sw_rules_eval *ev, size_t ri, const struct grp *g,
+		  const struct sw_frame *f)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
 	struct sw_prefix k;
 	struct grp *to;
 
-	if (same_level(r, &g->pfx)) {
+	if (sw_rules_same_level(r, &g->pfx)) {
 		if (sw_rules_holds(ev, ri, g, f) && !gtab_push(&s->held, g))
 			return -1;
 		return 0;
@@ -312,63 +310,9 @@ static int count_agg(struct sw_rules_eval *ev, size_t ri,
 				      : conns_of(r->states, row->states, row->udp);
 		g.have_st = true;
 		memcpy(g.st, row->states, sizeof(g.st));
-		if (unit(ev, ri, &g, f))
+		if (sw_rules_unit(ev, ri, &g, f))
 			return -1;
 	}
-	return 0;
-}
-
-static bool cookie_seen(const struct sw_rules_eval *ev, uint64_t key)
-{
-	uint32_t m = ev->nprev - 1, h;
-
-	if (!ev->nprev)
-		return false;
-	for (h = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & m; ev->prev[h];
-	     h = (h + 1) & m)
-		if (ev->prev[h] == key)
-			return true;
-	return false;
-}
-
-static uint64_t cookie_key(const struct sw_sock *s)
-{
-	return (s->cookie << 1 | s->proto) | 1ull << 63; /* never 0 */
-}
-
-/* Remember the snapshot's cookies for the next refresh's new_per_s. */
-static int cookies_keep(struct sw_rules_eval *ev, const struct sw_snapshot *sn)
-{
-	uint32_t n = 1024, m;
-	uint64_t *t;
-
-	while (n < sn->count * 2u)
-		n *= 2;
-	if (n > ev->nextcap) {
-		t = realloc(ev->next, n * sizeof(*t));
-		if (!t)
-			return -1;
-		ev->next = t;
-		ev->nextcap = n;
-	}
-	memset(ev->next, 0, n * sizeof(*ev->next));
-	m = n - 1;
-	for (uint32_t i = 0; i < sn->count; i++) {
-		uint64_t key = cookie_key(&sn->socks[i]);
-		uint32_t h = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & m;
-
-		if (i + 8 < sn->count)
-			__builtin_prefetch(&ev->next[(uint32_t)(cookie_key(&sn->socks[i + 8]) *
-						     0x9e3779b97f4a7c15ull >> 32) & m]);
-
-		while (ev->next[h])
-			h = (h + 1) & m;
-		ev->next[h] = key;
-	}
-	t = ev->prev, ev->prev = ev->next, ev->next = t;
-	m = ev->prevcap, ev->prevcap = ev->nextcap, ev->nextcap = m;
-	ev->nprev = n;
-	ev->have_prev = true;
 	return 0;
 }
 
@@ -391,199 +335,6 @@ static const uint8_t *listen_ports(struct sw_rules_eval *ev,
 	return ev->ports;
 }
 
-static uint32_t pfx_hash(const struct sw_prefix *p)
-{
-	uint64_t a, b;
-
-	memcpy(&a, p->bytes, 8);
-	memcpy(&b, p->bytes + 8, 8);
-	a = (a ^ (b * 0xc2b2ae3d27d4eb4full) ^ p->family) * 0x9e3779b97f4a7c15ull;
-	return (uint32_t)(a >> 32);
-}
-
-/* The dense index of peer p (full length, normalised), added when new;
- * -1 on ENOMEM. */
-static int64_t peer_index(struct peers *t, const struct sw_prefix *p)
-{
-	uint32_t h, i;
-
-	if ((t->n + 1) * 2 > t->nslots) {
-		uint32_t n = t->nslots ? t->nslots * 2 : 4096;
-		uint32_t *s = calloc(n, sizeof(*s));
-
-		if (!s)
-			return -1;
-		free(t->slots);
-		t->slots = s;
-		t->nslots = n;
-		for (uint32_t j = 0; j < t->n; j++) {
-			h = pfx_hash(&t->v[j]) & (n - 1);
-			while (s[h])
-				h = (h + 1) & (n - 1);
-			s[h] = j + 1;
-		}
-	}
-	for (h = pfx_hash(p) & (t->nslots - 1); (i = t->slots[h]);
-	     h = (h + 1) & (t->nslots - 1))
-		if (!memcmp(t->v[i - 1].bytes, p->bytes, 16) &&
-		    t->v[i - 1].family == p->family)
-			return i - 1;
-	if (sw_grow32((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v), 4096))
-		return -1;
-	t->v[t->n] = *p;
-	t->slots[h] = t->n + 1;
-	return t->n++;
-}
-
-static void peers_reset(struct peers *t)
-{
-	t->n = 0;
-	if (t->slots)
-		memset(t->slots, 0, t->nslots * sizeof(*t->slots));
-}
-
-/* Room for the counters of peer index i in every walked rule. */
-static int ctr_room(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
-		    uint32_t i)
-{
-	for (size_t w = 0; w < nw; w++) {
-		struct rule_state *s = &ev->st[walk[w]];
-		size_t had = s->ctrcap, need = (size_t)(i + 1) * s->k;
-
-		if (need <= had)
-			continue;
-		if (sw_grow((void **)&s->ctr, &s->ctrcap, need, sizeof(*s->ctr),
-			    4096 * s->k))
-			return -1;
-		memset(s->ctr + had, 0, (s->ctrcap - had) * sizeof(*s->ctr));
-	}
-	return 0;
-}
-
-/* Which of rule r's counters a socket adds to: bit i for condition i,
- * bit k-1 for conns. */
-static unsigned ctr_bits(const struct sw_rule *r, const struct sw_sock *so,
-			 int fresh)
-{
-	unsigned bits = 0, st = so->proto == SW_TCP ? so->state : SW_ST_MAX;
-	uint32_t sb = SW_STATE_BIT(so->state);
-
-	for (unsigned i = 0; i < r->nconds; i++) {
-		const struct sw_rule_cond *c = &r->cond[i];
-		bool on;
-
-		switch (c->metric) {
-		case SW_RM_CONNS: on = r->states & sb; break;
-		case SW_RM_TW: on = st == SW_TIME_WAIT; break;
-		case SW_RM_SOCKETS: on = true; break;
-		case SW_RM_NEW_PER_S: on = fresh > 0; break;
-		case SW_RM_STATE: on = st == c->state; break;
-		default: on = false; break;
-		}
-		bits |= (unsigned)on << i;
-	}
-	if (r->states & sb)
-		bits |= 1u << r->nconds;
-	return bits;
-}
-
-#define AHEAD 8 /* sockets ahead whose hash slots are fetched early */
-#define BLOCK 2048 /* sockets (128 KiB) each rule reads in turn */
-
-/* The first pass of a walk: each socket's peer index (or UINT32_MAX: no
- * peer) and, when a rule wants it, whether it is new since the previous
- * refresh. The lookups are random, so the slots of a socket a few ahead
- * are fetched while this one is looked up. */
-static int walk_peers(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
-		      bool want_new)
-{
-	if (sw_grow32((void **)&ev->pidx, &ev->pidxcap, sn->count ? sn->count : 1,
-		      sizeof(*ev->pidx), 4096) ||
-	    sw_grow32((void **)&ev->fresh, &ev->freshcap, sn->count ? sn->count : 1,
-		      sizeof(*ev->fresh), 4096))
-		return -1;
-	/* sized for every socket at once: no rehash on the way */
-	while (ev->peers.nslots < sn->count * 2u && ev->peers.n == 0) {
-		uint32_t n = ev->peers.nslots ? ev->peers.nslots * 2 : 4096;
-		uint32_t *sl = calloc(n, sizeof(*sl));
-
-		if (!sl)
-			return -1;
-		free(ev->peers.slots);
-		ev->peers.slots = sl;
-		ev->peers.nslots = n;
-	}
-	for (uint32_t i = 0; i < sn->count; i++) {
-		const struct sw_sock *so = &sn->socks[i];
-		struct sw_prefix p;
-		int64_t pi;
-
-		if (i + AHEAD < sn->count) {
-			const struct sw_sock *a = &sn->socks[i + AHEAD];
-
-			if (want_new && ev->nprev)
-				__builtin_prefetch(&ev->prev[(uint32_t)(cookie_key(a) *
-						   0x9e3779b97f4a7c15ull >> 32) &
-						  (ev->nprev - 1)]);
-			sw_prefix_make_norm(&p, a->family, a->dst, 128);
-			__builtin_prefetch(&ev->peers.slots[pfx_hash(&p) &
-							    (ev->peers.nslots - 1)]);
-		}
-		ev->pidx[i] = UINT32_MAX;
-		if (!sw_sock_has_peer(so) || so->state >= SW_ST_MAX)
-			continue;
-		sw_prefix_make_norm(&p, so->family, so->dst, 128);
-		if ((pi = peer_index(&ev->peers, &p)) < 0)
-			return -1;
-		ev->pidx[i] = (uint32_t)pi;
-		if (want_new)
-			ev->fresh[i] = !cookie_seen(ev, cookie_key(so));
-	}
-	return 0;
-}
-
-/* A walk over the sockets for each rule in walk[0..nw): a first pass
- * finds the peers, then each rule counts into its own counters (which
- * stay in cache while it runs). */
-static int count_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
-		      const struct sw_frame *f, const uint8_t *ports)
-{
-	const struct sw_snapshot *sn = f->snap;
-	bool want_new = false;
-
-	for (size_t w = 0; w < nw; w++)
-		want_new |= ev->st[walk[w]].wants_new && ev->st[walk[w]].new_known;
-	if (walk_peers(ev, sn, want_new) ||
-	    (ev->peers.n && ctr_room(ev, walk, nw, ev->peers.n - 1)))
-		return -1;
-	/* in blocks of sockets that stay in cache while every rule reads them */
-	for (uint32_t b0 = 0; b0 < sn->count; b0 += BLOCK)
-	for (size_t w = 0; w < nw; w++) {
-		const struct sw_rule *r = sw_rules_get(ev->rs, walk[w]);
-		struct rule_state *s = &ev->st[walk[w]];
-		bool fresh = s->wants_new && s->new_known;
-		uint32_t end = b0 + BLOCK < sn->count ? b0 + BLOCK : sn->count;
-
-		for (uint32_t i = b0; i < end; i++) {
-			const struct sw_sock *so = &sn->socks[i];
-			unsigned bits;
-			uint32_t *c;
-
-			if (ev->pidx[i] == UINT32_MAX ||
-			    !((so->proto == SW_TCP ? s->tcp_mask : s->udp_mask) &
-			      SW_STATE_BIT(so->state)) ||
-			    (r->incoming && !sw_agg_dir_inbound(ports, so)) ||
-			    (r->match && !sw_filter_match(r->match, so)))
-				continue;
-			bits = ctr_bits(r, so, fresh ? ev->fresh[i] : 0);
-			c = s->ctr + (size_t)ev->pidx[i] * s->k;
-			for (unsigned b = 0; bits; b++, bits >>= 1)
-				c[b] += bits & 1;
-		}
-	}
-	return 0;
-}
-
 /* Idle inbound ESTABLISHED sockets of rule ri, from the per-connection
  * info: into its counters (walked) or per row (aggregate). */
 static int count_idle(struct sw_rules_eval *ev, size_t ri,
@@ -592,8 +343,6 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
 	double ms = r->idle_after_s * 1000;
-	size_t w = ri;
-
 	if (s->from_agg) {
 		size_t n = f->agg->nremotes;
 
@@ -627,43 +376,13 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 			continue;
 		}
 		sw_prefix_make_norm(&p, so->family, so->dst, 128);
-		int64_t pi = peer_index(&ev->peers, &p);
+		int64_t pi = sw_rules_peer(&ev->peers, &p);
 
-		if (pi < 0 || ctr_room(ev, &w, 1, (uint32_t)pi))
+		if (pi < 0 || sw_rules_ctr_room(ev, ri, (uint32_t)pi + 1))
 			return -1;
 		for (unsigned c = 0; c < r->nconds; c++)
 			if (r->cond[c].metric == SW_RM_IDLE)
 				s->ctr[(size_t)pi * s->k + c]++;
-	}
-	return 0;
-}
-
-/* The walked counters of rule ri as units. */
-static int walked_units(struct sw_rules_eval *ev, size_t ri,
-			const struct sw_frame *f)
-{
-	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
-	struct rule_state *s = &ev->st[ri];
-
-	for (uint32_t i = 0; i < ev->peers.n; i++) {
-		const uint32_t *c = s->ctr + (size_t)i * s->k;
-		struct grp g;
-		bool any = false;
-
-		if ((size_t)(i + 1) * s->k > s->ctrcap)
-			break;
-		for (unsigned j = 0; j < s->k; j++)
-			any |= c[j] != 0;
-		if (!any)
-			continue;
-		g.pfx = ev->peers.v[i];
-		s->ngroups += same_level(r, &g.pfx);
-		memset(g.v, 0, sizeof(g.v));
-		memcpy(g.v, c, r->nconds * sizeof(*c));
-		g.conns = c[r->nconds];
-		g.have_st = false;
-		if (unit(ev, ri, &g, f))
-			return -1;
 	}
 	return 0;
 }
@@ -680,7 +399,7 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 		return -1;
 	ev->agg_g4 = g4 ? g4 : 32;
 	ev->agg_g6 = g6 ? g6 : 128;
-	peers_reset(&ev->peers);
+	sw_rules_peers_reset(&ev->peers);
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
 		struct rule_state *s = &ev->st[i];
@@ -699,7 +418,7 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 			walk[nw++] = i;
 		}
 	}
-	if (nw && count_walk(ev, walk, nw, f, ports))
+	if (nw && sw_rules_walk(ev, walk, nw, f, ports))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
@@ -707,13 +426,13 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 
 		if (uses(r, SW_RM_IDLE) && count_idle(ev, i, f, ports))
 			return -1;
-		if (s->from_agg ? count_agg(ev, i, f) : walked_units(ev, i, f))
+		if (s->from_agg ? count_agg(ev, i, f) : sw_rules_walked_units(ev, i, f))
 			return -1;
 		if (rolled(ev, i, f))
 			return -1;
 	}
 	if (want_new)
-		return cookies_keep(ev, f->snap);
+		return sw_rules_cookies_keep(ev, f->snap);
 	ev->have_prev = false;
 	return 0;
 }

@@ -19,6 +19,7 @@ struct rmap {
 };
 
 int sw_rules_pfx_cmp(const struct sw_prefix *a, const struct sw_prefix *b);
+uint32_t sw_rules_pfx_hash(const struct sw_prefix *p);
 struct rmap_item *rmap_find(const struct rmap *m, const struct sw_prefix *p);
 /* Find or insert (zeroed but pfx); NULL on ENOMEM. */
 struct rmap_item *rmap_put(struct rmap *m, const struct sw_prefix *p);
@@ -64,6 +65,22 @@ struct peers {
 	uint32_t nslots;
 };
 
+/* Sockets that share protocol, family, state, local address and port
+ * and remote address: a filter that reads nothing else (no remote port)
+ * gives them all the same answer. */
+struct flow {
+	struct sw_sock rep;   /* the first of them */
+	uint32_t n, nfresh;   /* how many; of those, new */
+	uint32_t peer;        /* peer index */
+};
+
+struct flows {
+	struct flow *v;
+	uint32_t n, cap;
+	uint32_t *slots;
+	uint32_t nslots;
+};
+
 /* What the evaluator keeps per rule. */
 struct rule_state {
 	struct gtab groups;   /* rolled up to the rule's grouping (when it is
@@ -72,6 +89,7 @@ struct rule_state {
 	bool from_agg;        /* counted from the aggregate this refresh */
 	bool new_known;       /* new counts are meaningful */
 	bool wants_new;       /* walked, with a new_per_s condition */
+	bool by_flow;         /* walked per flow (its match fits them) */
 	uint32_t tcp_mask, udp_mask; /* states its match can take */
 	unsigned k;           /* counters per peer: nconds + 1 (conns) */
 	uint32_t *ctr;        /* walk: k counters per peer index */
@@ -98,6 +116,7 @@ struct sw_rules_eval {
 	bool have_prev;
 	uint8_t *ports;       /* listening ports when the frame's agg has none */
 	struct peers peers;
+	struct flows flows;
 	uint32_t *pidx;       /* per socket of the walk: its peer's index */
 	uint8_t *fresh;       /* per socket: new since the previous refresh */
 	uint32_t pidxcap, freshcap;
@@ -113,6 +132,30 @@ struct sw_rules_eval {
 /* Condition i's number for group g of rule ri (findings from f). */
 double sw_rules_value(const struct sw_rules_eval *ev, size_t ri, unsigned i,
 		      const struct grp *g, const struct sw_frame *f);
+
+/* Whether a unit of prefix p (a row of the aggregate, a peer) is a
+ * group of rule r as it is: r groups its family at p's length. */
+bool sw_rules_same_level(const struct sw_rule *r, const struct sw_prefix *p);
+/* A counted unit (a row, a peer) as a group of rule ri: held at once
+ * when it is one of its groups, else added to its group. 0 or -1. */
+int sw_rules_unit(struct sw_rules_eval *ev, size_t ri, const struct grp *g,
+		  const struct sw_frame *f);
+
+/* rules_walk.c: count the rules walk[0..nw) from the sockets into their
+ * per-peer counters; their units then; the snapshot's cookies kept for
+ * the next refresh's new sockets. Each 0 or -1 (ENOMEM). */
+int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
+		  const struct sw_frame *f, const uint8_t *ports);
+int sw_rules_walked_units(struct sw_rules_eval *ev, size_t ri,
+			  const struct sw_frame *f);
+int sw_rules_cookies_keep(struct sw_rules_eval *ev, const struct sw_snapshot *sn);
+/* The peer index of p (full length, normalised), added when new; -1. */
+int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p);
+void sw_rules_peers_reset(struct peers *t);
+/* Room for rule ri's counters of peers 0..n-1. 0 or -1. */
+int sw_rules_ctr_room(struct sw_rules_eval *ev, size_t ri, uint32_t n);
+/* Whether filter f can be tested once per flow. */
+bool sw_rules_flow_fits(const struct sw_filter *f);
 
 /* Whether every condition of rule ri holds for g. */
 bool sw_rules_holds(const struct sw_rules_eval *ev, size_t ri,
