@@ -12,6 +12,7 @@
  *   refresh 2 sockets 250000 remotes 20011 refresh_ms 61.2 rules_ms 3.1
  * then the medians and their ratio:
  *   median refresh_ms 60.8 rules_ms 3.0 ratio rules/refresh 0.049
+ *   median refresh_cpu_ms ... ratio cpu rules/refresh ...   (CPU time)
  *   rules 20 from_agg 10 walked 10 candidates 35
  * A replayed refresh is the parse and the aggregation without the
  * kernel's dump (about 1 us a socket live): against a live refresh the
@@ -80,7 +81,7 @@ int main(int argc, char **argv)
 	struct sw_rules_history *h;
 	struct sw_rules_eval *ev;
 	char *cause = NULL;
-	static double tref[MAX_N], trul[MAX_N];
+	static double tref[MAX_N], trul[MAX_N], cref[MAX_N], crul[MAX_N];
 	int k = 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -114,15 +115,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	while (k < n) {
-		struct timespec t0, t1, t2;
+		struct timespec t0, t1, t2, c0, c1, c2;
 		const struct sw_rule_action *acts;
 		const struct sw_frame *f;
 		size_t nacts;
 		int r;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 		r = sw_engine_refresh(e, &cause);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 		if (r <= 0)
 			break;
 		f = sw_engine_frame(e);
@@ -131,13 +134,17 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t2);
-		printf("refresh %llu sockets %u remotes %u refresh_ms %.1f rules_ms %.2f\n",
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c2);
+		printf("refresh %llu sockets %u remotes %u refresh_ms %.1f rules_ms %.2f "
+		       "refresh_cpu_ms %.1f rules_cpu_ms %.2f\n",
 		       (unsigned long long)f->seq, f->snap->count, f->agg->nremotes,
-		       ms(&t0, &t1), ms(&t1, &t2));
+		       ms(&t0, &t1), ms(&t1, &t2), ms(&c0, &c1), ms(&c1, &c2));
 		/* the first refresh has no previous one: no diff, no rates */
 		if (f->seq > 1) {
 			tref[k] = ms(&t0, &t1);
 			trul[k] = ms(&t1, &t2);
+			cref[k] = ms(&c0, &c1);
+			crul[k] = ms(&c1, &c2);
 			k++;
 		}
 	}
@@ -145,6 +152,7 @@ int main(int argc, char **argv)
 		size_t nc, agg = 0;
 		struct sw_rule_status st;
 		double mr = median(tref, k), mu = median(trul, k);
+		double cr = median(cref, k), cu = median(crul, k);
 
 		sw_rules_eval_candidates(ev, &nc);
 		for (size_t i = 0; i < sw_rules_count(rs); i++) {
@@ -153,6 +161,8 @@ int main(int argc, char **argv)
 		}
 		printf("median refresh_ms %.1f rules_ms %.2f ratio rules/refresh %.3f\n",
 		       mr, mu, mr > 0 ? mu / mr : 0);
+		printf("median refresh_cpu_ms %.1f rules_cpu_ms %.2f ratio cpu rules/refresh %.3f\n",
+		       cr, cu, cr > 0 ? cu / cr : 0);
 		printf("rules %zu from_agg %zu walked %zu candidates %zu\n",
 		       sw_rules_count(rs), agg, sw_rules_count(rs) - agg, nc);
 	}

@@ -1,5 +1,5 @@
 #!/bin/bash
-# needs: timeout mkfifo
+# needs: timeout mkfifo man
 # sockwatch rules check [FILE]: every example in contrib/rules is valid
 # and said in words; a bad file is refused whole with one "FILE:LINE:"
 # line per error and a summary (exit 1, nothing on stdout); files that
@@ -41,6 +41,17 @@ run dd rules check "$ROOT/contrib/rules/ddos-deflate.rules"
 check "ddos-deflate.rules says DDoS-Deflate's defaults" grep -q \
 	"^\[ddos-deflate\] (line [0-9]*) ban for 10m any address holding more than 150 connections in any state but LISTEN, after 1 refresh" \
 	"$T/dd.out"
+
+# the README shows this output: it must be what sockwatch prints
+readme=$(grep -m1 '^\[ddos-deflate\] (line' "$ROOT/README.md")
+check_eq "README's rules check example is the real output" "$readme" \
+	"$(grep '^\[ddos-deflate\]' "$T/dd.out")"
+# the man page's example, copied from the rendered page
+ex=$(LC_ALL=C MANWIDTH=200 man -l "$ROOT/man/sockwatch.8" 2>/dev/null |
+	grep -m1 -E '^ *sockwatch rules check [a-z]' | sed 's/^ *//')
+check "the man page has a rules check example" test -n "$ex"
+(cd "$ROOT" && bash -c "${ex/sockwatch/$(printf '%q' "$SW_BIN")}" >"$T/man.out" 2>&1)
+check_eq "... which runs" 0 "$?"
 
 cat >"$T/bad.rules" <<'RULES'
 # line 1

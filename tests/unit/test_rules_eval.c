@@ -188,7 +188,8 @@ static void test_new_per_s(void **state)
 {
 	static const char *const rules[] = {
 		"[r]\nwhen = new_per_s > 9\n",
-		"[r]\nmatch = dport >= 10000\nwhen = new_per_s > 9\n",
+		"[r]\nmatch = dport >= 10000\nwhen = new_per_s > 9\n", /* per socket */
+		"[r]\nmatch = sport 80\nwhen = new_per_s > 9\n",       /* per flow */
 	};
 
 	(void)state;
