@@ -4,7 +4,9 @@
 # flooders banned in a few refreshes, the history rewritten after each)
 # leaves a whole, readable file every time; a damaged file (garbage, or
 # cut short) is reported, set aside under a new name with its bytes
-# intact, never fatal, and a fresh history is written beside it.
+# intact, never fatal, and a fresh history is written beside it. A ban
+# the history holds but the kernel lost (the set flushed while the
+# daemon was down) is sent again at start for the time it has left.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/block_env.bash"
 . "$(dirname "$0")/daemon_env.bash"
@@ -111,4 +113,23 @@ check "the temporary files crashes left are removed at start, and said" \
 # cut short: the last line lacks its end
 head -c -7 "$STATE" >"$TMP/cut"
 damaged "$TMP/cut" "a truncated history"
+
+# bans lost from the kernel while it was down come back at start
+wait_for "the history" 10 grep -qs '^198.51.100.150 ' "$STATE"
+sw_s nft flush set inet sockwatch addr4
+check "the set is empty now" not_set 198.51.100.150
+n=$(grep -c '^198\.51\.100\.' "$STATE")
+: >"$LOG"
+daemon_start || { not_ok "the daemon starts ($(cat "$LOG"))"; finish; }
+log_wait "the restores" 5 "the ban of 198.51.100.150 \(rule flood\) was not in the kernel"
+check "a ban the history holds is sent again, said" \
+	grep -Eq "^offender history: the ban of 198.51.100.150 \(rule flood\) was not in the kernel: blocked 198.51.100.150 for [0-9]+m[0-9]+s$" "$LOG"
+check "... it is in the kernel again" set_has 198.51.100.150
+check "... for the time it had left, not a new 10m" \
+	test "$(elem_timeout 198.51.100.150)" -lt 600
+wait_for "all restores" 15 sh -c "[ \$(grep -c 'was not in the kernel: blocked' '$LOG') -ge $n ]"
+check_eq "... every one of the $n" "$n" "$(grep -c 'was not in the kernel: blocked' "$LOG")"
+check "... as the rule's, restored" \
+	grep -q 'rule flood: restored (offence 1)' <<<"$(sw_s nft list set inet sockwatch addr4)"
+daemon_stop
 finish
