@@ -23,9 +23,12 @@ static uint64_t cookie_key(const struct sw_sock *s)
 	return (s->cookie << 1 | s->proto) | 1ull << 63; /* never 0 */
 }
 
+/* The kernel hands out cookies in walk order: the key's low bits (the
+ * protocol bit and the cookie's lowest 2) stay, so consecutive sockets
+ * share a cache line of slots; the rest is mixed. */
 static uint32_t cookie_slot(uint64_t key, uint32_t n)
 {
-	return (uint32_t)(key * GOLD >> 32) & (n - 1);
+	return ((uint32_t)((key >> 3) * GOLD >> 32) << 3 | (uint32_t)(key & 7)) & (n - 1);
 }
 
 static bool cookie_seen(const struct sw_rules_eval *ev, uint64_t key)
