@@ -266,12 +266,14 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 	return 0;
 }
 
-static void count_flows(struct sw_rules_eval *ev, size_t ri, const uint8_t *ports)
+/* Rule ri over the flows b0 .. end-1. */
+static void count_flows(struct sw_rules_eval *ev, size_t ri, const uint8_t *ports,
+			uint32_t b0, uint32_t end)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
 
-	for (uint32_t i = 0; i < ev->flows.n; i++) {
+	for (uint32_t i = b0; i < end; i++) {
 		const struct flow *fl = &ev->flows.v[i];
 		unsigned bits, fbits;
 		uint32_t *c;
@@ -305,10 +307,13 @@ int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
 	if (first_pass(ev, sn, fresh, want_flows) ||
 	    ctr_room(ev, walk, nw, ev->peers.n))
 		return -1;
-	for (size_t w = 0; w < nw; w++)
-		if (ev->st[walk[w]].by_flow)
-			count_flows(ev, walk[w], ports);
-	/* in blocks of sockets that stay in cache while every rule reads them */
+	/* in blocks of flows and of sockets that stay in cache while every
+	 * rule reads them */
+	for (uint32_t b0 = 0; b0 < ev->flows.n; b0 += BLOCK)
+		for (size_t w = 0; w < nw; w++)
+			if (ev->st[walk[w]].by_flow)
+				count_flows(ev, walk[w], ports, b0,
+					    b0 + BLOCK < ev->flows.n ? b0 + BLOCK : ev->flows.n);
 	for (uint32_t b0 = 0; b0 < sn->count; b0 += BLOCK)
 		for (size_t w = 0; w < ns; w++) {
 			const struct sw_rule *r = sw_rules_get(ev->rs, sock[w]);
