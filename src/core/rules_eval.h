@@ -18,7 +18,6 @@ struct rmap {
 	size_t n, cap;
 };
 
-int sw_rules_pfx_cmp(const struct sw_prefix *a, const struct sw_prefix *b);
 uint32_t sw_rules_pfx_hash(const struct sw_prefix *p);
 struct rmap_item *rmap_find(const struct rmap *m, const struct sw_prefix *p);
 /* Find or insert (zeroed but pfx); NULL on ENOMEM. */
