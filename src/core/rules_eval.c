@@ -59,13 +59,12 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 		rmap_free(&s->noted);
 	}
 	free(ev->st);
-	free(ev->prev);
-	free(ev->next);
 	free(ev->ports);
 	free(ev->peers.v);
 	free(ev->peers.slots);
+	free(ev->rows.v);
+	free(ev->rows.slots);
 	free(ev->pidx);
-	free(ev->fresh);
 	free(ev->flows.v);
 	free(ev->flows.slots);
 	free(ev->acts);
@@ -335,6 +334,22 @@ static const uint8_t *listen_ports(struct sw_rules_eval *ev,
 	return ev->ports;
 }
 
+/* The row of the aggregate for prefix p (its grouping), -1 when none, -2
+ * on ENOMEM. The aggregate's own hash indexes its rows before they were
+ * sorted: the rows are indexed here, once a refresh, when asked. */
+static int64_t row_of(struct sw_rules_eval *ev, const struct sw_agg *a,
+		      const struct sw_prefix *p)
+{
+	if (!ev->rows_built) {
+		sw_rules_peers_reset(&ev->rows);
+		for (uint32_t j = 0; j < a->nremotes; j++)
+			if (sw_rules_peer(&ev->rows, &a->remotes[j].pfx) < 0)
+				return -2;
+		ev->rows_built = true;
+	}
+	return sw_rules_peer_find(&ev->rows, p);
+}
+
 /* Idle inbound ESTABLISHED sockets of rule ri, from the per-connection
  * info: into its counters (walked) or per row (aggregate). */
 static int count_idle(struct sw_rules_eval *ev, size_t ri,
@@ -364,13 +379,14 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 		    (r->match && !sw_filter_match(r->match, so)))
 			continue;
 		if (s->from_agg) {
-			int row;
+			int64_t row;
 
 			sw_prefix_make_norm(&p, so->family, so->dst,
 					    so->family == SW_V4 ? ev->agg_g4
 					    : sw_addr_is_mapped(so->dst) ? ev->agg_g4 + 96
 									 : ev->agg_g6);
-			row = sw_agg_find_remote(f->agg, &p);
+			if ((row = row_of(ev, f->agg, &p)) == -2)
+				return -1;
 			if (row >= 0)
 				s->idle[row]++;
 			continue;
@@ -393,13 +409,14 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 	size_t walk[SW_RULES_MAX];
 	const uint8_t *ports = listen_ports(ev, f);
 	unsigned g4, g6;
-	bool agg_ok = agg_complete(f, &g4, &g6), want_new = false;
+	bool agg_ok = agg_complete(f, &g4, &g6);
 
 	if (!ports)
 		return -1;
 	ev->agg_g4 = g4 ? g4 : 32;
 	ev->agg_g6 = g6 ? g6 : 128;
 	sw_rules_peers_reset(&ev->peers);
+	ev->rows_built = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
 		struct rule_state *s = &ev->st[i];
@@ -412,9 +429,9 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 		if (s->ctr)
 			memset(s->ctr, 0, s->ctrcap * sizeof(*s->ctr));
 		if (!s->from_agg) {
-			s->new_known = ev->have_prev;
+			/* new sockets are the aggregate's, per socket */
+			s->new_known = f->agg && f->agg->have_prev && f->agg->sock_new;
 			s->wants_new = uses(r, SW_RM_NEW_PER_S);
-			want_new |= s->wants_new;
 			walk[nw++] = i;
 		}
 	}
@@ -431,9 +448,6 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 		if (rolled(ev, i, f))
 			return -1;
 	}
-	if (want_new)
-		return sw_rules_cookies_keep(ev, f->snap);
-	ev->have_prev = false;
 	return 0;
 }
 

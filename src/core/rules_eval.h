@@ -18,7 +18,6 @@ struct rmap {
 	size_t n, cap;
 };
 
-int sw_rules_pfx_cmp(const struct sw_prefix *a, const struct sw_prefix *b);
 uint32_t sw_rules_pfx_hash(const struct sw_prefix *p);
 struct rmap_item *rmap_find(const struct rmap *m, const struct sw_prefix *p);
 /* Find or insert (zeroed but pfx); NULL on ENOMEM. */
@@ -110,16 +109,13 @@ struct sw_rules_eval {
 	struct sw_rules_history *h;
 	struct sw_rules_eval_opts o;
 	struct rule_state *st;
-	/* cookies of the previous snapshot, for new_per_s of walked rules */
-	uint64_t *prev, *next;
-	uint32_t nprev, nnext, prevcap, nextcap;
-	bool have_prev;
 	uint8_t *ports;       /* listening ports when the frame's agg has none */
 	struct peers peers;
+	struct peers rows;    /* the aggregate's rows by prefix (idle counts) */
+	bool rows_built;
 	struct flows flows;
 	uint32_t *pidx;       /* per socket of the walk: its peer's index */
-	uint8_t *fresh;       /* per socket: new since the previous refresh */
-	uint32_t pidxcap, freshcap;
+	uint32_t pidxcap;
 	unsigned agg_g4, agg_g6; /* the aggregate's grouping this refresh */
 	struct sw_rule_action *acts;
 	struct sw_offender *undo; /* per action: the entry before it (or
@@ -142,15 +138,15 @@ int sw_rules_unit(struct sw_rules_eval *ev, size_t ri, const struct grp *g,
 		  const struct sw_frame *f);
 
 /* rules_walk.c: count the rules walk[0..nw) from the sockets into their
- * per-peer counters; their units then; the snapshot's cookies kept for
- * the next refresh's new sockets. Each 0 or -1 (ENOMEM). */
+ * per-peer counters; their units then. Each 0 or -1 (ENOMEM). */
 int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
 		  const struct sw_frame *f, const uint8_t *ports);
 int sw_rules_walked_units(struct sw_rules_eval *ev, size_t ri,
 			  const struct sw_frame *f);
-int sw_rules_cookies_keep(struct sw_rules_eval *ev, const struct sw_snapshot *sn);
 /* The peer index of p (full length, normalised), added when new; -1. */
 int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p);
+/* The index of p, or -1 when it is not there. */
+int64_t sw_rules_peer_find(const struct peers *t, const struct sw_prefix *p);
 void sw_rules_peers_reset(struct peers *t);
 /* Room for rule ri's counters of peers 0..n-1. 0 or -1. */
 int sw_rules_ctr_room(struct sw_rules_eval *ev, size_t ri, uint32_t n);

@@ -21,13 +21,15 @@ static int item_cmp(const void *a, const void *b)
 				&((const struct rmap_item *)b)->pfx);
 }
 
-static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
+ptrdiff_t sw_rules_pfx_find(const void *v, size_t n, size_t size,
+			    const struct sw_prefix *p)
 {
-	size_t lo = 0, hi = m->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = sw_rules_pfx_cmp(&m->v[mid].pfx, p);
+		int c = sw_rules_pfx_cmp((const struct sw_prefix *)((const char *)v +
+								    mid * size), p);
 
 		if (!c)
 			return (ptrdiff_t)mid;
@@ -37,6 +39,11 @@ static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
 			hi = mid;
 	}
 	return -(ptrdiff_t)lo - 1;
+}
+
+static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
+{
+	return sw_rules_pfx_find(m->v, m->n, sizeof(*m->v), p);
 }
 
 struct rmap_item *rmap_find(const struct rmap *m, const struct sw_prefix *p)

@@ -16,63 +16,6 @@
 #define BLOCK 2048 /* sockets (128 KiB) each rule reads in turn */
 #define GOLD 0x9e3779b97f4a7c15ull
 
-/* ---- the previous refresh's cookies (new_per_s) ---- */
-
-static uint64_t cookie_key(const struct sw_sock *s)
-{
-	return (s->cookie << 1 | s->proto) | 1ull << 63; /* never 0 */
-}
-
-static uint32_t cookie_slot(uint64_t key, uint32_t n)
-{
-	return (uint32_t)(key * GOLD >> 32) & (n - 1);
-}
-
-static bool cookie_seen(const struct sw_rules_eval *ev, uint64_t key)
-{
-	uint32_t h;
-
-	if (!ev->nprev)
-		return false;
-	for (h = cookie_slot(key, ev->nprev); ev->prev[h]; h = (h + 1) & (ev->nprev - 1))
-		if (ev->prev[h] == key)
-			return true;
-	return false;
-}
-
-int sw_rules_cookies_keep(struct sw_rules_eval *ev, const struct sw_snapshot *sn)
-{
-	uint32_t n = 1024, m;
-	uint64_t *t;
-
-	while (n < sn->count * 2u)
-		n *= 2;
-	if (n > ev->nextcap) {
-		t = realloc(ev->next, n * sizeof(*t));
-		if (!t)
-			return -1;
-		ev->next = t;
-		ev->nextcap = n;
-	}
-	memset(ev->next, 0, n * sizeof(*ev->next));
-	for (uint32_t i = 0; i < sn->count; i++) {
-		uint64_t key = cookie_key(&sn->socks[i]);
-		uint32_t h = cookie_slot(key, n);
-
-		if (i + AHEAD < sn->count)
-			__builtin_prefetch(&ev->next[cookie_slot(
-				cookie_key(&sn->socks[i + AHEAD]), n)]);
-		while (ev->next[h])
-			h = (h + 1) & (n - 1);
-		ev->next[h] = key;
-	}
-	t = ev->prev, ev->prev = ev->next, ev->next = t;
-	m = ev->prevcap, ev->prevcap = ev->nextcap, ev->nextcap = m;
-	ev->nprev = n;
-	ev->have_prev = true;
-	return 0;
-}
-
 /* ---- open-addressing index tables (peers, flows) ---- */
 
 /* Make t->slots hold want entries at half load; only while empty. */
@@ -130,6 +73,20 @@ int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p)
 	t->v[t->n] = *p;
 	t->slots[h] = t->n + 1;
 	return t->n++;
+}
+
+int64_t sw_rules_peer_find(const struct peers *t, const struct sw_prefix *p)
+{
+	uint32_t h, i;
+
+	if (!t->nslots)
+		return -1;
+	for (h = sw_rules_pfx_hash(p) & (t->nslots - 1); (i = t->slots[h]);
+	     h = (h + 1) & (t->nslots - 1))
+		if (!memcmp(t->v[i - 1].bytes, p->bytes, 16) &&
+		    t->v[i - 1].family == p->family)
+			return i - 1;
+	return -1;
 }
 
 static uint32_t flow_hash(const struct sw_sock *s)
@@ -251,16 +208,16 @@ static bool takes(const struct sw_rule *r, const struct rule_state *s,
 	       (!r->match || sw_filter_match(r->match, so));
 }
 
-/* The first pass: each socket's peer index (UINT32_MAX: no peer), its
- * flow, whether it is new. The lookups are random, so the slots of a
- * socket a few ahead are fetched while this one is looked up. */
+/* The first pass: each socket's peer index (UINT32_MAX: no peer) and
+ * its flow. The lookups are random, so the slots of a socket a few ahead
+ * are fetched while this one is looked up. New sockets are the
+ * aggregate's (sock_new), so the rules count them as its rows do. */
 static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
-		      bool want_new, bool want_flows)
+		      const uint8_t *fresh, bool want_flows)
 {
 	uint32_t n = sn->count ? sn->count : 1;
 
 	if (sw_grow32((void **)&ev->pidx, &ev->pidxcap, n, sizeof(*ev->pidx), 4096) ||
-	    sw_grow32((void **)&ev->fresh, &ev->freshcap, n, sizeof(*ev->fresh), 4096) ||
 	    slots_size(&ev->peers.slots, &ev->peers.nslots, n) ||
 	    (want_flows && slots_size(&ev->flows.slots, &ev->flows.nslots, n)))
 		return -1;
@@ -275,8 +232,6 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 		if (i + AHEAD < sn->count) {
 			const struct sw_sock *a = &sn->socks[i + AHEAD];
 
-			if (want_new && ev->nprev)
-				__builtin_prefetch(&ev->prev[cookie_slot(cookie_key(a), ev->nprev)]);
 			if (want_flows)
 				__builtin_prefetch(&ev->flows.slots[flow_hash(a) &
 								    (ev->flows.nslots - 1)]);
@@ -289,14 +244,13 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 		ev->pidx[i] = UINT32_MAX;
 		if (!sw_sock_has_peer(so) || so->state >= SW_ST_MAX)
 			continue;
-		ev->fresh[i] = want_new && !cookie_seen(ev, cookie_key(so));
 		fi = -1;
 		if (want_flows) {
 			/* a flow knows its peer: only a new flow looks it up */
 			if ((fi = flow_of(&ev->flows, so)) < 0)
 				return -1;
 			ev->flows.v[fi].n++;
-			ev->flows.v[fi].nfresh += ev->fresh[i];
+			ev->flows.v[fi].nfresh += fresh ? fresh[i] : 0;
 			if (ev->flows.v[fi].n > 1) {
 				ev->pidx[i] = ev->flows.v[fi].peer;
 				continue;
@@ -312,12 +266,14 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 	return 0;
 }
 
-static void count_flows(struct sw_rules_eval *ev, size_t ri, const uint8_t *ports)
+/* Rule ri over the flows b0 .. end-1. */
+static void count_flows(struct sw_rules_eval *ev, size_t ri, const uint8_t *ports,
+			uint32_t b0, uint32_t end)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
 
-	for (uint32_t i = 0; i < ev->flows.n; i++) {
+	for (uint32_t i = b0; i < end; i++) {
 		const struct flow *fl = &ev->flows.v[i];
 		unsigned bits, fbits;
 		uint32_t *c;
@@ -336,30 +292,33 @@ int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
 		  const struct sw_frame *f, const uint8_t *ports)
 {
 	const struct sw_snapshot *sn = f->snap;
-	bool want_new = false, want_flows = false;
+	const uint8_t *fresh = f->agg && f->agg->have_prev ? f->agg->sock_new : NULL;
+	bool want_flows = false;
 	size_t sock[SW_RULES_MAX], ns = 0;
 
 	for (size_t w = 0; w < nw; w++) {
 		struct rule_state *s = &ev->st[walk[w]];
 
-		want_new |= s->wants_new && s->new_known;
 		s->by_flow = sw_rules_flow_fits(sw_rules_get(ev->rs, walk[w])->match);
 		want_flows |= s->by_flow;
 		if (!s->by_flow)
 			sock[ns++] = walk[w];
 	}
-	if (first_pass(ev, sn, want_new, want_flows) ||
+	if (first_pass(ev, sn, fresh, want_flows) ||
 	    ctr_room(ev, walk, nw, ev->peers.n))
 		return -1;
-	for (size_t w = 0; w < nw; w++)
-		if (ev->st[walk[w]].by_flow)
-			count_flows(ev, walk[w], ports);
-	/* in blocks of sockets that stay in cache while every rule reads them */
+	/* in blocks of flows and of sockets that stay in cache while every
+	 * rule reads them */
+	for (uint32_t b0 = 0; b0 < ev->flows.n; b0 += BLOCK)
+		for (size_t w = 0; w < nw; w++)
+			if (ev->st[walk[w]].by_flow)
+				count_flows(ev, walk[w], ports, b0,
+					    b0 + BLOCK < ev->flows.n ? b0 + BLOCK : ev->flows.n);
 	for (uint32_t b0 = 0; b0 < sn->count; b0 += BLOCK)
 		for (size_t w = 0; w < ns; w++) {
 			const struct sw_rule *r = sw_rules_get(ev->rs, sock[w]);
 			struct rule_state *s = &ev->st[sock[w]];
-			bool fresh = s->wants_new && s->new_known;
+			bool news = s->wants_new && s->new_known;
 			uint32_t end = b0 + BLOCK < sn->count ? b0 + BLOCK : sn->count;
 
 			for (uint32_t i = b0; i < end; i++) {
@@ -369,7 +328,7 @@ int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
 				if (ev->pidx[i] == UINT32_MAX || !takes(r, s, so, ports))
 					continue;
 				bits = ctr_bits(r, so, &fbits);
-				if (fresh && ev->fresh[i])
+				if (news && fresh[i])
 					bits |= fbits;
 				add(s->ctr + (size_t)ev->pidx[i] * s->k, bits, 1);
 			}
