@@ -313,9 +313,11 @@ static int sw_daemon_check(const struct sw_cmd_entry *e, const struct sw_opts *o
 	if (o->target)
 		return sw_cause_set(cause, "daemon takes no argument ('%s'): the "
 				    "rules file is --rules FILE", o->target);
-	if (o->engine.replay || o->engine.record)
-		return sw_cause_set(cause, "daemon watches the kernel: --record and "
-				    "--replay belong to the TUI and batch mode");
+	/* a daemon that never waits would take a core */
+	if (o->delay_s < 0.2)
+		return sw_cause_set(cause, "-d/--delay: %g is too short for the "
+				    "daemon: at least 0.2 seconds between "
+				    "refreshes (default 1)", o->delay_s);
 	return 0;
 }
 
