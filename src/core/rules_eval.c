@@ -65,6 +65,7 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 	free(ev->rows.v);
 	free(ev->rows.slots);
 	free(ev->pidx);
+	free(ev->fpeer);
 	free(ev->flows.v);
 	free(ev->flows.slots);
 	free(ev->acts);

@@ -116,6 +116,8 @@ struct sw_rules_eval {
 	struct flows flows;
 	uint32_t *pidx;       /* per socket of the walk: its peer's index */
 	uint32_t pidxcap;
+	uint32_t *fpeer;      /* per flow: its peer's index */
+	uint32_t fpeercap;
 	unsigned agg_g4, agg_g6; /* the aggregate's grouping this refresh */
 	struct sw_rule_action *acts;
 	struct sw_offender *undo; /* per action: the entry before it (or
