@@ -188,12 +188,16 @@ static bool agg_fits(const struct sw_rule *r, unsigned g4, unsigned g6)
 {
 	if (r->match || (g4 && r->group_v4 > g4) || (g6 && r->group_v6 > g6))
 		return false;
+	/* a row's inbound count is of all its inbound sockets, TIME_WAIT
+	 * too, and has no per-state split: inbound conns are answered when
+	 * the rule's states are every state a peer can be in */
+	if (r->incoming && (r->states | SW_STATE_BIT(SW_LISTEN)) != SW_TCP_ALL_STATES)
+		return false;
 	for (unsigned i = 0; i < r->nconds && r->incoming; i++) {
 		const struct sw_rule_cond *c = &r->cond[i];
 
-		/* the rows have inbound counts of live sockets only */
 		if (c->metric != SW_RM_FINDING && c->metric != SW_RM_IDLE &&
-		    !(c->metric == SW_RM_CONNS && r->states == SW_RULE_LIVE_STATES))
+		    c->metric != SW_RM_CONNS && c->metric != SW_RM_SOCKETS)
 			return false;
 	}
 	return true;
@@ -248,6 +252,8 @@ static uint32_t row_value(const struct sw_rule *r, const struct sw_rule_cond *c,
 		return r->incoming ? row->inbound : conns_of(r->states, row->states, row->udp);
 	case SW_RM_TW: return row->states[SW_TIME_WAIT];
 	case SW_RM_SOCKETS:
+		if (r->incoming)
+			return row->inbound;
 		for (unsigned s = 0; s < SW_ST_MAX; s++)
 			n += row->states[s];
 		return n + row->udp;
