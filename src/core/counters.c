@@ -8,27 +8,33 @@
 static const struct {
 	const char *section; /* without the colon */
 	const char *name;
+	const char *label; /* the name shown, when not name */
 } sw_counter_defs[SW_C_MAX] = {
-	[SW_C_SYNCOOKIES_SENT] = {"TcpExt", "SyncookiesSent"},
-	[SW_C_SYNCOOKIES_RECV] = {"TcpExt", "SyncookiesRecv"},
-	[SW_C_SYNCOOKIES_FAILED] = {"TcpExt", "SyncookiesFailed"},
-	[SW_C_LISTEN_OVERFLOWS] = {"TcpExt", "ListenOverflows"},
-	[SW_C_LISTEN_DROPS] = {"TcpExt", "ListenDrops"},
-	[SW_C_REQQ_FULL_DROP] = {"TcpExt", "TCPReqQFullDrop"},
-	[SW_C_REQQ_FULL_DO_COOKIES] = {"TcpExt", "TCPReqQFullDoCookies"},
-	[SW_C_PASSIVE_OPENS] = {"Tcp", "PassiveOpens"},
-	[SW_C_ACTIVE_OPENS] = {"Tcp", "ActiveOpens"},
-	[SW_C_ATTEMPT_FAILS] = {"Tcp", "AttemptFails"},
-	[SW_C_ESTAB_RESETS] = {"Tcp", "EstabResets"},
-	[SW_C_OUT_RSTS] = {"Tcp", "OutRsts"},
-	[SW_C_RETRANS_SEGS] = {"Tcp", "RetransSegs"},
-	[SW_C_IN_ERRS] = {"Tcp", "InErrs"},
-	[SW_C_TIMEWAIT_OVERFLOW] = {"TcpExt", "TCPTimeWaitOverflow"},
+	[SW_C_SYNCOOKIES_SENT] = {"TcpExt", "SyncookiesSent", NULL},
+	[SW_C_SYNCOOKIES_RECV] = {"TcpExt", "SyncookiesRecv", NULL},
+	[SW_C_SYNCOOKIES_FAILED] = {"TcpExt", "SyncookiesFailed", NULL},
+	[SW_C_LISTEN_OVERFLOWS] = {"TcpExt", "ListenOverflows", NULL},
+	[SW_C_LISTEN_DROPS] = {"TcpExt", "ListenDrops", NULL},
+	[SW_C_REQQ_FULL_DROP] = {"TcpExt", "TCPReqQFullDrop", NULL},
+	[SW_C_REQQ_FULL_DO_COOKIES] = {"TcpExt", "TCPReqQFullDoCookies", NULL},
+	[SW_C_PASSIVE_OPENS] = {"Tcp", "PassiveOpens", NULL},
+	[SW_C_ACTIVE_OPENS] = {"Tcp", "ActiveOpens", NULL},
+	[SW_C_ATTEMPT_FAILS] = {"Tcp", "AttemptFails", NULL},
+	[SW_C_ESTAB_RESETS] = {"Tcp", "EstabResets", NULL},
+	[SW_C_OUT_RSTS] = {"Tcp", "OutRsts", NULL},
+	[SW_C_RETRANS_SEGS] = {"Tcp", "RetransSegs", NULL},
+	[SW_C_IN_ERRS] = {"Tcp", "InErrs", NULL},
+	[SW_C_TIMEWAIT_OVERFLOW] = {"TcpExt", "TCPTimeWaitOverflow", NULL},
+	[SW_C_UDP_IN_ERRORS] = {"Udp", "InErrors", "UdpInErrors"},
+	[SW_C_UDP_RCVBUF_ERRORS] = {"Udp", "RcvbufErrors", "UdpRcvbufErrors"},
 };
 
 const char *sw_counter_name(unsigned c)
 {
-	return c < SW_C_MAX ? sw_counter_defs[c].name : "?";
+	if (c >= SW_C_MAX)
+		return "?";
+	return sw_counter_defs[c].label ? sw_counter_defs[c].label
+					: sw_counter_defs[c].name;
 }
 
 void sw_counters_clear(struct sw_counters *c)
