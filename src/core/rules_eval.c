@@ -62,8 +62,6 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 	free(ev->ports);
 	free(ev->peers.v);
 	free(ev->peers.slots);
-	free(ev->rows.v);
-	free(ev->rows.slots);
 	free(ev->pidx);
 	free(ev->fpeer);
 	free(ev->flows.v);
@@ -341,22 +339,6 @@ static const uint8_t *listen_ports(struct sw_rules_eval *ev,
 	return ev->ports;
 }
 
-/* The row of the aggregate for prefix p (its grouping), -1 when none, -2
- * on ENOMEM. The aggregate's own hash indexes its rows before they were
- * sorted: the rows are indexed here, once a refresh, when asked. */
-static int64_t row_of(struct sw_rules_eval *ev, const struct sw_agg *a,
-		      const struct sw_prefix *p)
-{
-	if (!ev->rows_built) {
-		sw_rules_peers_reset(&ev->rows);
-		for (uint32_t j = 0; j < a->nremotes; j++)
-			if (sw_rules_peer(&ev->rows, &a->remotes[j].pfx) < 0)
-				return -2;
-		ev->rows_built = true;
-	}
-	return sw_rules_peer_find(&ev->rows, p);
-}
-
 /* Idle inbound ESTABLISHED sockets of rule ri, from the per-connection
  * info: into its counters (walked) or per row (aggregate). */
 static int count_idle(struct sw_rules_eval *ev, size_t ri,
@@ -386,14 +368,13 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 		    (r->match && !sw_filter_match(r->match, so)))
 			continue;
 		if (s->from_agg) {
-			int64_t row;
+			int row;
 
 			sw_prefix_make_norm(&p, so->family, so->dst,
 					    so->family == SW_V4 ? ev->agg_g4
 					    : sw_addr_is_mapped(so->dst) ? ev->agg_g4 + 96
 									 : ev->agg_g6);
-			if ((row = row_of(ev, f->agg, &p)) == -2)
-				return -1;
+			row = sw_agg_find_remote(f->agg, &p);
 			if (row >= 0)
 				s->idle[row]++;
 			continue;
@@ -423,7 +404,6 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 	ev->agg_g4 = g4 ? g4 : 32;
 	ev->agg_g6 = g6 ? g6 : 128;
 	sw_rules_peers_reset(&ev->peers);
-	ev->rows_built = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
 		struct rule_state *s = &ev->st[i];

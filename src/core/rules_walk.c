@@ -75,20 +75,6 @@ int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p)
 	return t->n++;
 }
 
-int64_t sw_rules_peer_find(const struct peers *t, const struct sw_prefix *p)
-{
-	uint32_t h, i;
-
-	if (!t->nslots)
-		return -1;
-	for (h = sw_rules_pfx_hash(p) & (t->nslots - 1); (i = t->slots[h]);
-	     h = (h + 1) & (t->nslots - 1))
-		if (!memcmp(t->v[i - 1].bytes, p->bytes, 16) &&
-		    t->v[i - 1].family == p->family)
-			return i - 1;
-	return -1;
-}
-
 static uint32_t flow_hash(const struct sw_sock *s)
 {
 	uint64_t a, b, c, d;
