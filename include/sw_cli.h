@@ -40,6 +40,13 @@ struct sw_opts {
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
 
+	/* metrics (the TUI and batch mode) */
+	const char *metrics;       /* --metrics [ADDR:]PORT, or NULL */
+	const char *metrics_allow; /* --metrics-allow CIDR,..., or NULL */
+	long metrics_top;          /* --metrics-top; default 10 */
+	const char *textfile;      /* --textfile DIR, or NULL */
+	bool prom;                 /* --prom: batch prints the metrics */
+
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */
 	long warn_time_wait;     /* --warn-time-wait; default 10000 */

@@ -49,6 +49,14 @@ struct sw_prom_ban {
 	uint64_t bans;
 };
 
+/* What the HTTP endpoint answered so far, by status (a counter each). */
+#define SW_PROM_HTTP_CODES 6
+extern const unsigned sw_prom_http_codes[SW_PROM_HTTP_CODES]; /* 200 403 404 405 500 503 */
+
+struct sw_prom_http {
+	uint64_t answered[SW_PROM_HTTP_CODES]; /* by sw_prom_http_codes */
+};
+
 struct sw_prom_in {
 	const struct sw_frame *f;    /* required */
 	unsigned top;                /* remote prefixes, 1..SW_PROM_TOP_MAX */
@@ -59,8 +67,15 @@ struct sw_prom_in {
 	const struct sw_prom_ban *bans; /* NULL when no rules run */
 	size_t nbans;
 	uint64_t refresh_errors;     /* failed refreshes so far */
+	const struct sw_prom_http *http; /* NULL: no endpoint */
+	bool textfile;               /* --textfile: export its errors */
+	uint64_t textfile_errors;    /* writes of the textfile that failed */
 	const char *version;         /* sockwatch_build_info's label */
 };
+
+/* The index of an HTTP status in sw_prom_http_codes; unknown ones count
+ * as 500. */
+unsigned sw_prom_http_index(unsigned code);
 
 /* Append the exposition of in to b, in format fmt. On ENOMEM b->oom is
  * set (the text is then incomplete: do not serve it). */

@@ -73,7 +73,7 @@ static void sw_prom_end_u(struct sw_prom_ctx *c, uint64_t v)
 
 static void sw_prom_end_d(struct sw_prom_ctx *c, double v)
 {
-	sw_buf_printf(c->b, "%s %.9g\n", c->first_label ? "" : "}", v);
+	sw_buf_printf(c->b, "%s %.15g\n", c->first_label ? "" : "}", v);
 }
 
 /* One sample without labels. */
@@ -435,6 +435,37 @@ static void sw_prom_bans(struct sw_prom_ctx *c, const struct sw_prom_in *in)
 	}
 }
 
+const unsigned sw_prom_http_codes[SW_PROM_HTTP_CODES] = {200, 403, 404, 405, 500, 503};
+
+unsigned sw_prom_http_index(unsigned code)
+{
+	for (unsigned i = 0; i < SW_PROM_HTTP_CODES; i++)
+		if (sw_prom_http_codes[i] == code)
+			return i;
+	return 4;
+}
+
+/* The endpoint's and the textfile's own health. */
+static void sw_prom_outputs(struct sw_prom_ctx *c, const struct sw_prom_in *in)
+{
+	char code[8];
+
+	if (in->http) {
+		sw_prom_family(c, "sockwatch_http_requests_total", SW_PT_COUNTER,
+			       "Requests the metrics endpoint answered, by status code");
+		for (unsigned i = 0; i < SW_PROM_HTTP_CODES; i++) {
+			snprintf(code, sizeof(code), "%u", sw_prom_http_codes[i]);
+			sw_prom_begin(c, "sockwatch_http_requests_total");
+			sw_prom_lbl(c, "code", code);
+			sw_prom_end_u(c, in->http->answered[i]);
+		}
+	}
+	if (in->textfile)
+		sw_prom_one_u(c, "sockwatch_textfile_errors_total", SW_PT_COUNTER,
+			      "Writes of the --textfile file that failed",
+			      in->textfile_errors);
+}
+
 void sw_prom_render(struct sw_buf *b, const struct sw_prom_in *in,
 		    enum sw_prom_format fmt)
 {
@@ -450,6 +481,7 @@ void sw_prom_render(struct sw_buf *b, const struct sw_prom_in *in,
 		sw_prom_blocks(&c, in);
 	if (in->bans)
 		sw_prom_bans(&c, in);
+	sw_prom_outputs(&c, in);
 	if (fmt == SW_PROM_OPENMETRICS)
 		sw_buf_puts(b, "# EOF\n");
 }

@@ -22,6 +22,7 @@
 #include "sw_clock.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
+#include "sw_metrics.h"
 #include "sw_services.h"
 #include "sw_view.h"
 #include "sw_watch.h"
@@ -67,6 +68,7 @@ void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 
 struct sw_tui {
 	const struct sw_opts *o;
+	struct sw_metrics *metrics;   /* --metrics/--textfile, or NULL */
 	struct sw_view view;
 	struct sw_services services;  /* the prompt's service names */
 	struct sw_filter_env fenv;
