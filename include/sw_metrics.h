@@ -38,7 +38,7 @@ int sw_metrics_parse_listen(const char *text, struct sw_prefix *addr,
 			    uint16_t *port, const char **err);
 
 /* "CIDR,CIDR,..." into out[0..max); returns the count, or -1 with a
- * message in err ("'10.0.0.0/33': prefix length 33 is larger than 32
+ * message in err ("'10.0.0.0/33': prefix length is larger than 32
  * for IPv4"). */
 int sw_metrics_parse_allow(const char *text, struct sw_prefix *out,
 			   size_t max, char *err, size_t errlen);
