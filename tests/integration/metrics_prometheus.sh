@@ -66,10 +66,13 @@ OMTYPE=$(curl -s -o "$T/om.prom" -w '%{content_type}' \
 check_eq "OpenMetrics when asked for" "application/openmetrics-text; version=1.0.0; charset=utf-8" "$OMTYPE"
 check_eq "OpenMetrics ends in # EOF" "# EOF" "$(tail -1 "$T/om.prom")"
 
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cat >"$T/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files:
+  - $ROOT/contrib/prometheus/sockwatch.rules.yml
 scrape_configs:
   - job_name: sockwatch
     static_configs:
@@ -107,6 +110,21 @@ check_eq "and its fill ratio is queue/backlog" "$(awk -v a="${SS_Q% *}" -v b="${
 	"$(printf '%.4f' "$(api 'sockwatch_listener_accept_queue_fill_ratio{port="80"}')")"
 check_eq "the top remote holds :443's 40 connections" "40" \
 	"$(api 'sockwatch_remote_connections{prefix="198.51.100.20/32"}')"
+
+# contrib/ in a real server: the rules load and evaluate, and every
+# dashboard query is PromQL it accepts
+sleep 2
+check_eq "Prometheus loaded the alerting rules, all healthy" "6 ok" \
+	"$(curl -sf "http://127.0.0.1:$PPORT/api/v1/rules" | jq -r '[.data.groups[].rules[]] | "\(length) \(map(.health) | unique | join(","))"')"
+bad=0
+while IFS= read -r q; do
+	q=${q//\$instance/.*}
+	st=$(curl -s --get "http://127.0.0.1:$PPORT/api/v1/query" --data-urlencode "query=$q" | jq -r .status)
+	[ "$st" == success ] || { bad=$((bad + 1)); echo "# rejected: $q"; }
+done < <(jq -r '.panels[].targets[].expr' "$ROOT/contrib/grafana/sockwatch.json")
+check_eq "Prometheus accepts every dashboard query" 0 "$bad"
+check "the fleet panel finds this host's namespace" \
+	[ -n "$(api 'topk(10, sum by (instance) (sockwatch_tcp_sockets{state="established"}))')" ]
 
 # the refresh goes on: Prometheus sees the counter grow
 R1=$(api 'sockwatch_refreshes_total')
