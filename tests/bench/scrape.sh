@@ -41,7 +41,7 @@ echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 # "wall_p50_us cpu_per_scrape_us bytes refresh_ms" in $D/LABEL.fig
 measure() {
 	local label=$1 port pid i
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	port=$(free_port)
 	spawn "$SW_BIN" -b -t -n 3 -d 30 --netns "$NS" --metrics "127.0.0.1:$port" \
 		>/dev/null 2>"$D/$label.err"
 	pid=$SPAWNED

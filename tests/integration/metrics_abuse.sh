@@ -11,7 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 T=$(tmpdir)
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 # 127.0.0.1 and 127.0.0.3 may scrape; 127.0.0.2 may not
 spawn "$SW_BIN" -b -n 1000000 -d 0.2 --metrics "127.0.0.1:$PORT" \

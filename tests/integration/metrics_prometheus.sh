@@ -26,22 +26,14 @@ farm "$CLI" connect 192.0.2.1 443 --from 198.51.100.20=40
 farm_wait_line "connections to :443" 30 || finish
 
 ns() { ip netns exec "$SRV" "$@"; }
-# "state count" of ss, in sockwatch's state names, sorted
+# "state count" of ss, in sockwatch's state names (lower case), sorted
 ss_states() {
-	ns ss -tanH | awk '{n[$1]++} END {for (s in n) print s, n[s]}' | awk '
-		{ s = tolower($1); gsub("-", "_", s)
-		  if (s == "estab") s = "established"
-		  if (s == "fin_wait_1") s = "fin_wait1"
-		  if (s == "fin_wait_2") s = "fin_wait2"
-		  if (s == "syn_recv" || s == "syn_rcvd") s = "syn_recv"
-		  print s, $2 }' | sort
+	ns ss -tanH | awk '{print $1}' | ss_state_name | tr 'A-Z' 'a-z' | sort | uniq -c |
+		awk '{print $2, $1}' | sort
 }
 settled() { [ "$(ns ss -tanH state established | wc -l)" -eq $((25 + 40)) ]; }
 wait_for "the population" 30 settled || { not_ok "population never settled"; finish; }
 
-free_port() {
-	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 SWPORT=$(free_port)
 PPORT=$(free_port)
 spawn "$SW_BIN" -b -n 100000 -d 0.5 --netns "$SRV" --metrics "127.0.0.1:$SWPORT" >/dev/null 2>"$T/sw.err"

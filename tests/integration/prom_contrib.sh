@@ -35,7 +35,7 @@ check_eq "every panel queries something" 0 \
 # the families sockwatch exports, from a live scrape of the TUI
 NS=${SW_TAG}m
 ns_add "$NS"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 tui_start 120x40 --netns "$NS" --metrics "127.0.0.1:$PORT" --audit-log -
 wait_for "the TUI's endpoint" 15 curl -sf -o "$T/live.prom" "http://127.0.0.1:$PORT/metrics" ||
 	{ not_ok "the TUI never served /metrics"; tui_screen | sed 's/^/#   /'; finish; }
