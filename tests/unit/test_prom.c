@@ -352,9 +352,9 @@ static void test_cardinality_bound(void **state)
 	/* the busiest listener (port 80: 3 SYN_RECV, 32 queued) is kept */
 	assert_non_null(strstr(t, "sockwatch_listener_syn_queue{family=\"ipv4\",addr=\"0.0.0.0\",port=\"80\""));
 	/* the worst case the README states, for top 10, no blocker or rules:
-	 * 6 host + 13 states + 15 counters + 5 x 100 listeners + 2 +
+	 * 6 host + 13 states + the counters + 5 x 100 listeners + 2 +
 	 * 2 x 10 remotes + 3 + 50 findings + 1 */
-	assert_true(samples <= 6 + 13 + 15 + 5 * SW_PROM_LISTENERS_MAX + 2 +
+	assert_true(samples <= 6 + 13 + SW_C_MAX + 5 * SW_PROM_LISTENERS_MAX + 2 +
 				       2 * 10 + 3 + SW_PROM_FINDINGS_MAX + 1);
 	sw_buf_free(&b);
 
@@ -362,6 +362,33 @@ static void test_cardinality_bound(void **state)
 	in.top = 3;
 	t = render(&in, SW_PROM_TEXT, &b);
 	assert_int_equal(count_prefix(t, "sockwatch_remote_connections{"), 3);
+	sw_buf_free(&b);
+	fx_free(&x);
+}
+
+/* Every kernel counter has its metric: all present, all exported, each
+ * a counter family of its own. */
+static void test_every_counter_exported(void **state)
+{
+	struct fx x;
+	struct sw_prom_in in = { .top = 10, .version = "0.1.0" };
+	struct sw_buf b;
+	const char *t;
+	unsigned i, n = 0;
+
+	(void)state;
+	fx_build(&x, 1, 0);
+	for (i = 0; i < SW_C_MAX; i++) {
+		x.f.counters.have[i] = true;
+		x.f.counters.val[i] = 1000 + i;
+	}
+	in.f = &x.f;
+	t = render(&in, SW_PROM_TEXT, &b);
+	check_exposition(t, SW_PROM_TEXT);
+	for (const char *p = t; (p = strstr(p, " counter\n")); p++)
+		n++;
+	/* the kernel's, and refreshes and refresh errors */
+	assert_int_equal(n, SW_C_MAX + 2);
 	sw_buf_free(&b);
 	fx_free(&x);
 }
@@ -404,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_both_formats),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_cardinality_bound),
+		cmocka_unit_test(test_every_counter_exported),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_negotiate),
 	};
