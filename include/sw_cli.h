@@ -15,6 +15,7 @@ enum sw_mode {
 	SW_MODE_UNBLOCK,
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
+	SW_MODE_DAEMON,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -46,6 +47,11 @@ struct sw_opts {
 	long metrics_top;          /* --metrics-top; default 10 */
 	const char *textfile;      /* --textfile DIR, or NULL */
 	bool prom;                 /* --prom: batch prints the metrics */
+
+	/* auto-defence: the daemon, and the TUI's --rules */
+	const char *rules_file;  /* --rules; NULL: none in the TUI, the
+				    daemon's default SW_RULES_DEFAULT_FILE */
+	const char *state_file;  /* --state; default SW_DAEMON_STATE_FILE */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

@@ -69,12 +69,20 @@ static const char sw_cli_usage_text[] =
 	"      --replace          block: take --for even when the target is blocked\n"
 	"                         already for longer (else the longer time wins)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
+	"                         (daemon: log \"would block\" with the numbers)\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
 	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow, which\n"
 	"                         may be absent; a FILE named here must exist)\n"
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
+	"\n"
+	"Auto-defence:\n"
+	"      --rules FILE       the rules (daemon default /etc/sockwatch/rules;\n"
+	"                         the TUI marks the remotes over a rule's threshold\n"
+	"                         and bans once armed with A)\n"
+	"      --state FILE       daemon: the offender history (default\n"
+	"                         /var/lib/sockwatch/state)\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -115,6 +123,8 @@ enum {
 	OPT_METRICS_TOP,
 	OPT_TEXTFILE,
 	OPT_PROM,
+	OPT_RULES,
+	OPT_STATE,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -152,6 +162,8 @@ static const struct option sw_cli_longopts[] = {
 	{"metrics-top", required_argument, NULL, OPT_METRICS_TOP},
 	{"textfile", required_argument, NULL, OPT_TEXTFILE},
 	{"prom", no_argument, NULL, OPT_PROM},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -288,7 +300,7 @@ static const struct {
 	const char *where;
 } sw_cli_scope[] = {
 	{'b', "batch mode"},
-	{'d', "the TUI and batch mode"},
+	{'d', "the TUI, batch mode and 'daemon'"},
 	{'n', "batch mode"},
 	{'t', "the TUI and batch mode"},
 	{'u', "the TUI and batch mode"},
@@ -310,11 +322,13 @@ static const struct {
 	{OPT_REASON, "'block' and the TUI"},
 	{OPT_FORCE, "'block' and the TUI"},
 	{OPT_REPLACE, "'block'"},
-	{OPT_DRY_RUN, "'block', 'unblock', --cleanup and the TUI"},
-	{OPT_METRICS, "the TUI and batch mode"},
-	{OPT_METRICS_ALLOW, "the TUI and batch mode"},
-	{OPT_METRICS_TOP, "the TUI and batch mode"},
-	{OPT_TEXTFILE, "the TUI and batch mode"},
+	{OPT_DRY_RUN, "'block', 'unblock', --cleanup, 'daemon' and the TUI"},
+	{OPT_RULES, "'daemon' and the TUI"},
+	{OPT_STATE, "'daemon'"},
+	{OPT_METRICS, "the TUI, batch mode and 'daemon'"},
+	{OPT_METRICS_ALLOW, "the TUI, batch mode and 'daemon'"},
+	{OPT_METRICS_TOP, "the TUI, batch mode and 'daemon'"},
+	{OPT_TEXTFILE, "the TUI, batch mode and 'daemon'"},
 	{OPT_PROM, "batch mode"},
 };
 
@@ -487,6 +501,12 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 	if (sw_cli_saw(seen, OPT_METRICS_TOP) && !o->metrics && !o->textfile && !o->prom)
 		return sw_cli_fail(err, errlen, "--metrics-top only applies with "
 				   "--metrics, --textfile or --prom");
+	if (batch && o->rules_file)
+		return sw_cli_fail(err, errlen, "--rules belongs to 'daemon' or the "
+				   "TUI, not batch mode (check a file with 'sockwatch "
+				   "rules check FILE')");
+	if (o->state_file)
+		return sw_cli_fail(err, errlen, "--state belongs to 'daemon'");
 	return 0;
 }
 
@@ -618,6 +638,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 			o->textfile = optarg;
 			break;
 		case OPT_PROM: o->prom = true; break;
+		case OPT_RULES: o->rules_file = optarg; break;
+		case OPT_STATE: o->state_file = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':

@@ -138,6 +138,8 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 		if (!v->paused)
 			sw_tui_take(t);
 	}
+	if ((f & SW_R_ARM) && t->ab)
+		sw_autoban_arm(t->ab, v->armed);
 	if (f & SW_R_INTERVAL)
 		sw_watch_interval(t->watch, v->interval_s);
 	if (f & SW_R_GROUP) {
@@ -326,6 +328,27 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	t->m = &t->empty;
 }
 
+/* --rules: read and parse them before the screen opens (a bad file is a
+ * bad command line); they start disarmed. Returns 0, or -1 after saying
+ * why. */
+static int sw_tui_rules(struct sw_tui *t)
+{
+	struct sw_autoban_opts ao = { .dry_run = t->o->dry_run, .disarmed = true };
+	struct sw_rules *rs;
+	char *cause = NULL;
+
+	rs = sw_autoban_load(t->o->rules_file, &cause);
+	if (rs)
+		t->ab = sw_autoban_new(rs, &ao, &cause);
+	if (!t->ab) {
+		fprintf(stderr, "sockwatch: --rules: %s%s\n",
+			cause && strchr(cause, '\n') ? "\n" : "", sw_cause_text(cause));
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 int sw_tui_main(const struct sw_opts *o)
 {
 	struct sw_tui t;
@@ -347,10 +370,13 @@ int sw_tui_main(const struct sw_opts *o)
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
+	if (o->rules_file && sw_tui_rules(&t) < 0)
+		return 2;
 	/* bound before the engine enters --netns: scrapers reach it here */
 	if (sw_metrics_open(o, &t.metrics, &cause) < 0) {
 		fprintf(stderr, "sockwatch: %s\n", cause);
 		free(cause);
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	e = sw_engine_start(&o->engine, &rc, &cause);
@@ -358,6 +384,7 @@ int sw_tui_main(const struct sw_opts *o)
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
 		sw_metrics_stop(t.metrics);
+		sw_autoban_free(t.ab);
 		return rc;
 	}
 	t.replay = sw_engine_is_replay(e);
@@ -370,6 +397,7 @@ int sw_tui_main(const struct sw_opts *o)
 	if (gethostname(t.host, sizeof(t.host) - 1) < 0)
 		snprintf(t.host, sizeof(t.host), "?");
 	sw_tui_view_init(&t, e);
+	t.view.rules = t.ab != NULL;
 	b = sw_tui_blocker(&t);
 	t.view.block_ok = !t.view.block_why[0];
 	wo.interval_s = t.view.interval_s;
@@ -394,19 +422,21 @@ int sw_tui_main(const struct sw_opts *o)
 		if (b)
 			sw_blocker_close(b);
 		sw_metrics_stop(t.metrics);
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	t.watch = sw_watch_new(e, b, &wo, &cause);
 	if (t.watch && t.metrics && sw_metrics_attach(t.metrics, t.watch) < 0)
 		sw_cause_set(&cause, "out of memory starting the metrics");
 	else if (t.watch)
-		t.w = sw_tui_worker_start(t.watch, &wake_fd, &cause);
+		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
 		free(sw_watch_close(t.watch));
 		sw_metrics_stop(t.metrics);
 		close(sig_fd);
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	scr = newterm(NULL, stdout, stdin);
@@ -416,6 +446,7 @@ int sw_tui_main(const struct sw_opts *o)
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: cannot drive this terminal (TERM=%s): set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	/* a terminal that cannot place the cursor (TERM=dumb) would show a
@@ -429,6 +460,7 @@ int sw_tui_main(const struct sw_opts *o)
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: this terminal (TERM=%s) cannot move the cursor: set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	t.start_ns = sw_now_ns(CLOCK_MONOTONIC);
@@ -450,6 +482,7 @@ int sw_tui_main(const struct sw_opts *o)
 		free(lost);
 		rc = 1;
 	}
+	sw_autoban_free(t.ab);
 	sw_view_free(&t.view);
 	sw_view_model_free(&t.empty);
 	free(t.info);

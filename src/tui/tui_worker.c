@@ -21,6 +21,8 @@ struct sw_tui_worker {
 	pthread_mutex_t mu;
 	int pipe[2];
 	struct sw_watch *watch;
+	struct sw_autoban *ab;
+	struct sw_view_rule_mark marks[SW_VIEW_MAX_RULE_MARKS];
 	struct sw_view_model models[3];
 	/* the latest ready one, the one being filled, and the UI's (until
 	 * its first take the UI shows a model of its own) */
@@ -122,6 +124,49 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 	sw_view_model_blocks_commit(m, n);
 }
 
+/* The rules' marks and state (their hook ran on this frame already). */
+static void sw_tui_worker_rules(struct sw_tui_worker *w, struct sw_view_model *m)
+{
+	const struct sw_rules_eval *ev;
+	const struct sw_rules *rs;
+	const struct sw_rule_candidate *c;
+	size_t n, i, k = 0;
+
+	m->rules = w->ab != NULL;
+	m->rules_tripped = 0;
+	m->rules_tripped_name[0] = '\0';
+	if (!w->ab) {
+		sw_view_model_set_rule_marks(m, NULL, 0);
+		return;
+	}
+	ev = sw_autoban_eval(w->ab);
+	rs = sw_autoban_rules(w->ab);
+	m->rules_armed = sw_autoban_armed(w->ab);
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		struct sw_rule_status st;
+
+		sw_rules_eval_status(ev, i, &st);
+		if (st.mode != SW_RULE_TRIPPED)
+			continue;
+		if (!m->rules_tripped++)
+			snprintf(m->rules_tripped_name, sizeof(m->rules_tripped_name),
+				 "%s", st.rule->name);
+	}
+	c = sw_rules_eval_candidates(ev, &n);
+	for (i = 0; i < n && k < SW_VIEW_MAX_RULE_MARKS; i++) {
+		const struct sw_rule *r = sw_rules_get(rs, c[i].rule);
+		char text[SW_VIEW_RULE_TEXT];
+
+		w->marks[k].target = c[i].target;
+		w->marks[k].banned = c[i].banned;
+		sw_rule_candidate_text(ev, &c[i], text, sizeof(text));
+		snprintf(w->marks[k].text, sizeof(w->marks[k].text), "%.24s: %.36s",
+			 r ? r->name : "?", text);
+		k++;
+	}
+	sw_view_model_set_rule_marks(m, w->marks, (uint32_t)k);
+}
+
 /* Fill the spare model from the frame and make it the ready one. forced:
  * it answers a command, so the UI takes it even when paused. A model
  * that cannot be made is said; the loop goes on. */
@@ -137,6 +182,7 @@ static int sw_tui_worker_publish(void *arg, const struct sw_frame *f,
 		return 0;
 	}
 	sw_tui_worker_blocks(w, m);
+	sw_tui_worker_rules(w, m);
 	pthread_mutex_lock(&w->mu);
 	w->spare = w->ready;
 	w->ready = m;
@@ -159,7 +205,8 @@ static void *sw_tui_worker_main(void *arg)
 	return NULL;
 }
 
-struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
+struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
+					  struct sw_autoban *ab, int *wake_fd,
 					  char **cause)
 {
 	struct sw_tui_worker *w = calloc(1, sizeof(*w));
@@ -176,13 +223,16 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
 		return NULL;
 	}
 	w->watch = watch;
+	w->ab = ab;
 	h.arg = w;
 	for (i = 0; i < 3; i++)
 		sw_view_model_init(&w->models[i]);
 	w->ui = &w->models[0];
 	w->ready = &w->models[1];
 	w->spare = &w->models[2];
-	if (sw_watch_hook(watch, &h) < 0) {
+	if (ab)
+		sw_autoban_on_say(ab, sw_tui_worker_say, w);
+	if ((ab && sw_autoban_hook(ab, watch) < 0) || sw_watch_hook(watch, &h) < 0) {
 		*cause = strdup("out of memory starting the refresher");
 		free(w);
 		return NULL;
