@@ -74,6 +74,13 @@ int sw_metrics_open(const struct sw_opts *o, struct sw_metrics **out,
  * refresh errors). Before sw_watch_run. Returns 0, or -1 (ENOMEM). */
 int sw_metrics_attach(struct sw_metrics *m, struct sw_watch *w);
 
+struct sw_autoban;
+
+/* Export the bans of ab's rules (sockwatch_rule_bans_total) from the next
+ * frame on; ab's hook should come before m's on the watch (else the counts
+ * lag one refresh). Before sw_watch_run. */
+void sw_metrics_autoban(struct sw_metrics *m, const struct sw_autoban *ab);
+
 /* The port the endpoint listens on (0: none). */
 unsigned sw_metrics_port(const struct sw_metrics *m);
 

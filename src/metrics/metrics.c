@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sw_autoban.h"
 #include "sw_cause.h"
 #include "sw_cli.h"
 #include "sw_nft.h"
@@ -198,6 +199,7 @@ static int sw_metrics_frame(void *arg, const struct sw_frame *f, bool forced,
 {
 	struct sw_metrics *m = arg;
 	struct sw_prom_set sets[SW_NFT_NSETS];
+	struct sw_prom_ban bans[SW_PROM_RULES_MAX];
 	struct sw_prom_http http;
 	struct sw_prom_in in = {
 		.f = f,
@@ -213,6 +215,16 @@ static int sw_metrics_frame(void *arg, const struct sw_frame *f, bool forced,
 
 	(void)cause;
 	(void)forced;
+	if (m->ab) {
+		size_t n;
+		const struct sw_autoban_count *c = sw_autoban_counts(m->ab, &n);
+
+		for (in.nbans = 0; in.nbans < n && in.nbans < SW_PROM_RULES_MAX; in.nbans++) {
+			bans[in.nbans].rule = c[in.nbans].rule;
+			bans[in.nbans].bans = c[in.nbans].bans;
+		}
+		in.bans = bans;
+	}
 	in.nsets = sw_metrics_sets(m->w, sets);
 	in.sets = in.nsets ? sets : NULL;
 	if (m->d) {
@@ -319,6 +331,11 @@ int sw_metrics_attach(struct sw_metrics *m, struct sw_watch *w)
 
 	m->w = w;
 	return sw_watch_hook(w, &h);
+}
+
+void sw_metrics_autoban(struct sw_metrics *m, const struct sw_autoban *ab)
+{
+	m->ab = ab;
 }
 
 unsigned sw_metrics_port(const struct sw_metrics *m)

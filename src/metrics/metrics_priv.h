@@ -16,6 +16,7 @@ struct sw_metrics {
 	struct sw_prefix allow[SW_METRICS_MAX_ALLOW];
 	size_t nallow;              /* 0: anyone may scrape */
 	struct sw_watch *w;
+	const struct sw_autoban *ab; /* NULL: no rules run */
 	struct sw_buf out[SW_PROM_NFORMATS]; /* the loop's thread */
 	uint64_t textfile_errors;   /* the loop's thread */
 

@@ -426,6 +426,8 @@ int sw_tui_main(const struct sw_opts *o)
 		return 1;
 	}
 	t.watch = sw_watch_new(e, b, &wo, &cause);
+	if (t.metrics && t.ab) /* its hook comes after ours: one refresh late */
+		sw_metrics_autoban(t.metrics, t.ab);
 	if (t.watch && t.metrics && sw_metrics_attach(t.metrics, t.watch) < 0)
 		sw_cause_set(&cause, "out of memory starting the metrics");
 	else if (t.watch)
