@@ -57,6 +57,21 @@ OMTYPE=$(curl -s -o "$T/om.prom" -w '%{content_type}' \
 	"http://127.0.0.1:$SWPORT/metrics")
 check_eq "OpenMetrics when asked for" "application/openmetrics-text; version=1.0.0; charset=utf-8" "$OMTYPE"
 check_eq "OpenMetrics ends in # EOF" "# EOF" "$(tail -1 "$T/om.prom")"
+# the OpenMetrics reference parser (strict: families, suffixes, EOF), in
+# Debian's python3 where python3-prometheus-client puts it
+if /usr/bin/python3 - "$T/om.prom" >"$T/om.check" 2>&1 <<'PY'
+import sys
+from prometheus_client.openmetrics.parser import text_string_to_metric_families
+fams = list(text_string_to_metric_families(open(sys.argv[1]).read()))
+c = [f for f in fams if f.name == "sockwatch_refreshes"]
+assert c and c[0].type == "counter" and c[0].samples[0].name == "sockwatch_refreshes_total", c
+print(len(fams))
+PY
+then
+	ok "the OpenMetrics parser of prometheus_client takes it ($(cat "$T/om.check") families)"
+else
+	not_ok "OpenMetrics parser: $(tail -2 "$T/om.check" | tr '\n' ' ')"
+fi
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cat >"$T/prometheus.yml" <<EOF
