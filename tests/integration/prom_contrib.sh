@@ -39,6 +39,7 @@ PORT=$(free_port)
 tui_start 120x40 --netns "$NS" --metrics "127.0.0.1:$PORT" --audit-log -
 wait_for "the TUI's endpoint" 15 curl -sf -o "$T/live.prom" "http://127.0.0.1:$PORT/metrics" ||
 	{ not_ok "the TUI never served /metrics"; tui_screen | sed 's/^/#   /'; finish; }
+tui_check "the TUI's header says where the metrics are" 5 "metrics :$PORT"
 # a second scrape: the first may come before the blocker's sets are read
 sleep 1.5
 curl -sf -o "$T/live.prom" "http://127.0.0.1:$PORT/metrics"
