@@ -134,8 +134,10 @@ bench: $(BENCH_BINS) $(TOOL_BINS) sockwatch
 # The benchmarks (tests/bench/README.md); they print figures. Needs root.
 bench-run: bench
 	tests/bench/memory.sh
+	tests/bench/rules.sh
 	tests/bench/cpu10k.sh
 	tests/bench/refresh.sh
+	tests/bench/scrape.sh
 
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch

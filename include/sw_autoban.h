@@ -3,8 +3,10 @@
  * requests through the blocker (sw_block.h: the never-block policy, prefix
  * floors, dry run and the audit log apply), says one line per action, and
  * keeps the offender history in a state file (sw_statefile.h), written
- * atomically after every change and read back at start. The daemon and
- * the TUI (--rules) both use it.
+ * atomically after each ban sent and each refresh that changed it, and
+ * read back at start (a ban it holds that the kernel lacks is sent again
+ * at the first frame, for its time left). The daemon and the TUI
+ * (--rules) both use it.
  *
  * Edge/orchestration header: no netlink, no curses. sw_autoban_reload and
  * sw_autoban_arm may come from any thread and return at once; the rest is
@@ -30,13 +32,6 @@ struct sw_autoban_opts {
 };
 
 struct sw_autoban;
-
-/* Read a rules file and parse it (sw_rules_parse; service names resolve
- * through /etc/services). Returns the rule set (caller frees with
- * sw_rules_free), or NULL with *errors (malloc'ed, caller frees): the
- * parser's line-numbered errors, or why the file cannot be read
- * ("/etc/sockwatch/rules: cannot open: No such file or directory"). */
-struct sw_rules *sw_autoban_load(const char *path, char **errors);
 
 /* Rules at work over rs (taken: freed by the autoban, also when this
  * fails). The offender history is read from o->state_path when it

@@ -16,6 +16,7 @@ enum sw_mode {
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
 	SW_MODE_DAEMON,
+	SW_MODE_RULES,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -31,7 +32,9 @@ struct sw_opts {
 	bool no_diagnosis;   /* --no-diagnosis */
 
 	/* block and unblock, and blocking from the TUI */
-	const char *target;      /* ADDR[/PREFIX] of block/unblock */
+	const char *target;      /* ADDR[/PREFIX] of block/unblock; the word
+				    after a subcommand ("check" of rules) */
+	const char *arg2;        /* the word after that (rules check FILE) */
 	bool all;                /* unblock --all */
 	double block_for_s;      /* --for; default SW_BLOCK_DEFAULT_S */
 	bool kill;               /* --kill */

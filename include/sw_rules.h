@@ -247,8 +247,11 @@ void sw_rules_eval_set(struct sw_rules_eval *ev,
  * f->time_ns). Bans asked for are recorded in the history at once (a
  * target with a ban running is not asked for again); the front end says
  * sw_rules_eval_refused for those the blocker refused. *out gets the
- * actions, valid until the next run; *n how many. Returns 0, or -1 with
- * errno ENOMEM (*n 0; the state is as before the call). */
+ * actions, valid until the next run; *n how many. A rule with a match, a
+ * state set or inbound counts the aggregate's rows cannot answer is
+ * counted from the sockets: its actions have req.states NULL. Returns 0,
+ * or -1 with errno ENOMEM (*n 0; what this run had counted is dropped,
+ * the next run counts afresh). */
 int sw_rules_eval_run(struct sw_rules_eval *ev, const struct sw_frame *f,
 		      const struct sw_rule_action **out, size_t *n);
 
@@ -277,6 +280,8 @@ struct sw_rule_status {
 	uint64_t tripped_ns;     /* when the breaker tripped, 0 when closed */
 	size_t ncandidates;      /* groups whose condition holds now */
 	uint64_t groups;         /* groups counted in the last run */
+	bool from_agg;           /* counted from the aggregate's rows (else
+				    from a walk over the sockets) */
 };
 
 /* Status of rule i (< sw_rules_count). */

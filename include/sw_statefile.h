@@ -23,11 +23,16 @@ int sw_statefile_write(const char *path, const char *data, size_t len,
 		       char **cause);
 
 /* Read path whole into *data (malloc'ed, NUL-terminated, caller frees) and
- * its length into *len. Returns 1 when read, 0 when there is no such file
- * (*data NULL: a first start), -1 with *cause when it exists but cannot be
- * read: not a regular file, larger than SW_STATEFILE_MAX, a NUL byte in it
- * (not text), or a read error. */
+ * its length into *len (sw_file_read). Returns 1 when read, 0 when there
+ * is no such file (*data NULL: a first start), -1 with *cause when it
+ * exists but cannot be read: not a regular file, larger than
+ * SW_STATEFILE_MAX, a NUL byte in it (not text), or a read error. */
 int sw_statefile_read(const char *path, char **data, size_t *len, char **cause);
+
+/* Remove the temporary files a crash left beside path ("PATH.tmp.PID" of
+ * a writer that is gone; one writer owns a state file). Returns how many
+ * were removed. */
+int sw_statefile_clean(const char *path);
 
 /* Set a damaged state file aside: rename it to "PATH.bad-YYYYMMDDTHHMMSSZ"
  * (wall clock, UTC; "-N" appended when that exists), never deleting it.

@@ -11,7 +11,6 @@
 
 #include "sw_autoban.h"
 #include "sw_cause.h"
-#include "sw_services.h"
 #include "sw_statefile.h"
 
 struct sw_autoban {
@@ -22,6 +21,9 @@ struct sw_autoban {
 	struct sw_watch *w;
 	char *state_path;        /* NULL: none (or it could not be set aside) */
 	bool unsaved;            /* the last write failed: try again */
+	bool saying_unsaved;     /* that failure was said */
+	bool restored;           /* the history's bans checked against the
+				    kernel's (the first frame) */
 	uint64_t last_seq;
 	unsigned tripped;
 	void (*say)(void *arg, bool error, const char *msg);
@@ -54,39 +56,6 @@ static void sw_autoban_say(struct sw_autoban *a, bool error, const char *fmt, ..
 	a->say(a->arg, error, msg);
 }
 
-struct sw_rules *sw_autoban_load(const char *path, char **errors)
-{
-	struct sw_services services = {true, true};
-	struct sw_filter_env env = sw_services_env(&services);
-	struct sw_rules *rs;
-	char *text = NULL, *cause = NULL;
-	size_t len;
-	int r;
-
-	*errors = NULL;
-	r = sw_statefile_read(path, &text, &len, &cause);
-	if (r == 0) {
-		sw_cause_set(errors, "%s: no such file (write the rules there, or "
-			     "name a file with --rules FILE)", path);
-		return NULL;
-	}
-	if (r < 0) {
-		*errors = cause;
-		return NULL;
-	}
-	if (len > SW_RULES_FILE_MAX) {
-		free(text);
-		sw_cause_set(errors, "%s: larger than %u bytes: not a rules file",
-			     path, (unsigned)SW_RULES_FILE_MAX);
-		return NULL;
-	}
-	rs = sw_rules_parse(text, path, &env, errors);
-	free(text);
-	if (!rs && !*errors)
-		sw_cause_set(errors, "%s: out of memory reading the rules", path);
-	return rs;
-}
-
 /* A state file that cannot be used: set aside, never emptied in place. */
 static void sw_autoban_damaged(struct sw_autoban *a, const char *why)
 {
@@ -110,7 +79,12 @@ static void sw_autoban_read_state(struct sw_autoban *a)
 {
 	char *text = NULL, *cause = NULL;
 	size_t len, n;
-	int r = sw_statefile_read(a->state_path, &text, &len, &cause);
+	int r, k = sw_statefile_clean(a->state_path);
+
+	if (k > 0)
+		sw_autoban_say(a, false, "offender history %s: removed %d temporary "
+			       "file%s a crash left", a->state_path, k, k == 1 ? "" : "s");
+	r = sw_statefile_read(a->state_path, &text, &len, &cause);
 
 	if (r == 0) {
 		sw_autoban_say(a, false, "offender history %s: none yet, starting "
@@ -217,6 +191,96 @@ static bool sw_autoban_result(struct sw_autoban *a, const struct sw_rule_action 
 	return bad;
 }
 
+int sw_autoban_save(struct sw_autoban *a, char **cause)
+{
+	char *text;
+	int rc;
+
+	*cause = NULL;
+	if (!a->state_path || (!a->unsaved && !sw_rules_history_dirty(a->hist)))
+		return 0;
+	text = sw_rules_history_format(a->hist);
+	if (!text) {
+		a->unsaved = true;
+		return sw_cause_set(cause, "offender history: out of memory "
+				    "formatting it; not saved");
+	}
+	rc = sw_statefile_write(a->state_path, text, strlen(text), cause);
+	free(text);
+	a->unsaved = rc < 0;
+	return rc;
+}
+
+/* Save when changed; a failure is said once, until a write works again. */
+static void sw_autoban_persist(struct sw_autoban *a)
+{
+	char *why = NULL;
+
+	if (sw_autoban_save(a, &why) < 0) {
+		if (!a->saying_unsaved)
+			sw_autoban_say(a, true, "%s", sw_cause_text(why));
+		a->saying_unsaved = true;
+		free(why);
+	} else if (a->saying_unsaved && !a->unsaved) {
+		sw_autoban_say(a, false, "offender history %s: saved again",
+			       a->state_path);
+		a->saying_unsaved = false;
+	}
+}
+
+/* Whether the kernel's list (as last read) blocks all of t. */
+static bool sw_autoban_listed(struct sw_blocker *b, const struct sw_prefix *t)
+{
+	const struct sw_block_list *l = sw_blocker_list(b);
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sw_prefix *p = &l->v[i].target;
+
+		if (!l->v[i].range && p->family == t->family && p->plen <= t->plen &&
+		    sw_prefix_contains_addr(p, t->family, t->bytes))
+			return true;
+	}
+	return false;
+}
+
+/* At the first frame: a ban the history says is running but the kernel
+ * lacks (the daemon died between asking and sending, or the ruleset was
+ * flushed) is sent again for the time it has left, so the history never
+ * holds back a ban that is not there. */
+static void sw_autoban_restore(struct sw_autoban *a, const struct sw_frame *f)
+{
+	struct sw_blocker *b = sw_watch_blocker(a->w);
+	const struct sw_offender *o;
+	size_t n, i;
+
+	a->restored = true;
+	if (!b || sw_blocker_unavailable(b) || a->eo.dry_run || a->eo.disarmed)
+		return;
+	o = sw_rules_history_list(a->hist, &n);
+	for (i = 0; i < n; i++) {
+		char reason[SW_RULE_REASON_LEN], t[SW_ADDR_STRLEN];
+		struct sw_block_req req = { .target = o[i].target };
+		struct sw_block_result r;
+		int rc;
+
+		if (o[i].until_ns <= f->time_ns + 1000000000ull ||
+		    sw_autoban_listed(b, &o[i].target))
+			continue;
+		req.timeout_s = (double)(o[i].until_ns - f->time_ns) / 1e9;
+		snprintf(reason, sizeof(reason), "rule %.47s: restored (offence %u)",
+			 o[i].rule, o[i].offences);
+		req.reason = reason;
+		memset(&r, 0, sizeof(r));
+		r.killed = -1;
+		rc = sw_blocker_block(b, &req, &r);
+		sw_autoban_say(a, rc < 0, "offender history: the ban of %s (rule %s) "
+			       "was not in the kernel: %s%s",
+			       sw_prefix_format(&o[i].target, t, sizeof(t)), o[i].rule,
+			       rc < 0 ? "refused: " : "", r.message);
+		sw_block_result_clear(&r);
+	}
+}
+
 /* A prefix ban takes over the bans inside it: the blocker refuses a
  * prefix over blocked addresses, so those are unblocked first (each
  * audited), and the prefix lasts at least as long as the longest of
@@ -303,6 +367,10 @@ static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *
 	struct sw_block_result r;
 	int rc;
 
+	/* the action's own reason and states: its pointers may be into an
+	 * earlier place of the evaluator's action list, which grows */
+	req.reason = act->reason;
+	req.states = act->req.states ? act->states : NULL;
 	req.dry_run = act->kind == SW_RA_WOULD_BLOCK;
 	if (!b || (why && !req.dry_run)) {
 		sw_autoban_say(a, !req.dry_run, "%s: %s%s", act->text,
@@ -321,6 +389,9 @@ static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *
 		sw_autoban_count(a, act->rule);
 	if (sw_autoban_result(a, act, rc, &r))
 		sw_rules_eval_refused(a->ev, act);
+	else if (!req.dry_run)
+		/* each ban on disk as soon as it is in the kernel */
+		sw_autoban_persist(a);
 }
 
 static void sw_autoban_breaker(struct sw_autoban *a, const struct sw_rule_action *act)
@@ -348,33 +419,11 @@ static void (*const sw_autoban_acts[])(struct sw_autoban *,
 	[SW_RA_RESET] = sw_autoban_breaker,
 };
 
-int sw_autoban_save(struct sw_autoban *a, char **cause)
-{
-	char *text;
-	int rc;
-
-	*cause = NULL;
-	if (!a->state_path || (!a->unsaved && !sw_rules_history_dirty(a->hist)))
-		return 0;
-	text = sw_rules_history_format(a->hist);
-	if (!text) {
-		a->unsaved = true;
-		return sw_cause_set(cause, "offender history: out of memory "
-				    "formatting it; not saved");
-	}
-	rc = sw_statefile_write(a->state_path, text, strlen(text), cause);
-	free(text);
-	a->unsaved = rc < 0;
-	return rc;
-}
-
 static int sw_autoban_frame(void *arg, const struct sw_frame *f, bool forced,
 			    char **cause)
 {
 	struct sw_autoban *a = arg;
 	const struct sw_rule_action *acts;
-	bool was_unsaved = a->unsaved;
-	char *why = NULL;
 	size_t n, i;
 
 	(void)cause;
@@ -384,6 +433,8 @@ static int sw_autoban_frame(void *arg, const struct sw_frame *f, bool forced,
 		return 0;
 	a->last_seq = f->seq;
 	sw_autoban_take(a);
+	if (!a->restored)
+		sw_autoban_restore(a, f);
 	if (sw_rules_eval_run(a->ev, f, &acts, &n) < 0) {
 		sw_autoban_say(a, true, "rules: out of memory evaluating this "
 			       "refresh; trying again at the next");
@@ -393,15 +444,7 @@ static int sw_autoban_frame(void *arg, const struct sw_frame *f, bool forced,
 		if (acts[i].kind < sizeof(sw_autoban_acts) / sizeof(sw_autoban_acts[0]) &&
 		    sw_autoban_acts[acts[i].kind])
 			sw_autoban_acts[acts[i].kind](a, &acts[i]);
-	if (sw_autoban_save(a, &why) < 0) {
-		/* said once, until a write works again */
-		if (!was_unsaved)
-			sw_autoban_say(a, true, "%s", sw_cause_text(why));
-		free(why);
-	} else if (was_unsaved && !a->unsaved) {
-		sw_autoban_say(a, false, "offender history %s: saved again",
-			       a->state_path);
-	}
+	sw_autoban_persist(a);
 	a->tripped = 0;
 	for (i = 0; i < sw_rules_count(a->rs); i++) {
 		struct sw_rule_status st;

@@ -461,6 +461,12 @@ static const struct sw_cmd_entry *sw_cli_command(struct sw_opts *o, uint64_t see
 			return NULL;
 		}
 		o->target = pos[1];
+		o->arg2 = pos[2];
+		if (pos[2] && !cmd->two_words) {
+			sw_cli_fail(err, errlen, "unexpected argument '%s' (see "
+				    "sockwatch --help)", pos[2]);
+			return NULL;
+		}
 	}
 	if (sw_cli_saw(seen, OPT_CLEANUP)) {
 		if (npos) {
@@ -520,7 +526,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 {
 	const struct sw_cmd_entry *cmd;
 	const char *group = NULL; /* -g, read once -4 / -6 are known */
-	const char *pos[3] = {NULL, NULL, NULL};
+	const char *pos[4] = {NULL, NULL, NULL, NULL};
 	char *cause = NULL, on[48];
 	uint64_t seen = 0;
 	int npos = 0, c;
@@ -660,7 +666,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 				  &o->engine.group, err, errlen) < 0)
 		return -1;
 	while (optind < argc) {
-		if (npos == 2)
+		if (npos == 3)
 			return sw_cli_fail(err, errlen,
 					   "unexpected argument '%s' (see sockwatch --help)",
 					   argv[optind]);

@@ -16,6 +16,7 @@
 
 #include "sw_autoban.h"
 #include "sw_metrics.h"
+#include "sw_rules_file.h"
 #include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_daemon.h"
@@ -102,7 +103,7 @@ static void sw_daemon_describe(struct sw_daemon *d, const struct sw_rules *rs)
 static void sw_daemon_reload(struct sw_daemon *d)
 {
 	char *errors = NULL, lead[64], detail[512];
-	struct sw_rules *rs = sw_autoban_load(d->rules_path, &errors);
+	struct sw_rules *rs = sw_rules_load(d->rules_path, &errors);
 
 	if (!rs) {
 		snprintf(lead, sizeof(lead), "reload refused, the old rules stay:");
@@ -156,15 +157,13 @@ static int sw_daemon_signals(struct sw_daemon *d, const sigset_t *sigs)
 static struct sw_blocker *sw_daemon_blocker(struct sw_daemon *d)
 {
 	const struct sw_opts *o = d->o;
-	struct sw_block_opts bo = {
-		.allow_file = o->allow_file,
-		.audit_log = o->audit_log,
-		.audit_netns = o->engine.netns,
-	};
+	/* its dry run is per request (the rules' "would block") */
+	struct sw_block_opts bo = sw_cmd_block_opts(o, true);
 	struct sw_blocker *b;
 	const char *why;
 	char *cause = NULL;
 
+	bo.dry_run = false;
 	b = sw_blocker_open(&bo, &cause);
 	if (!b) {
 		sw_daemon_sayf(d, true, "sockwatch daemon: cannot start: %s",
@@ -215,10 +214,14 @@ static int sw_daemon_main(const struct sw_opts *o)
 	int rc = 0, ended;
 
 	setvbuf(stderr, NULL, _IOLBF, 0);
-	rs = sw_autoban_load(d.rules_path, &cause);
+	rs = sw_rules_load(d.rules_path, &cause);
 	if (!rs) {
 		snprintf(lead, sizeof(lead), "sockwatch daemon: cannot start:");
 		sw_daemon_errors(&d, lead, cause);
+		if (access(d.rules_path, F_OK) < 0 && errno == ENOENT)
+			sw_daemon_say(&d, true, "write the rules there, or name a "
+				      "file with --rules FILE (examples: "
+				      "contrib/rules, sockwatch(8))");
 		free(cause);
 		return 2;
 	}
@@ -332,9 +335,11 @@ static int sw_daemon_check(const struct sw_cmd_entry *e, const struct sw_opts *o
 	if (o->target)
 		return sw_cause_set(cause, "daemon takes no argument ('%s'): the "
 				    "rules file is --rules FILE", o->target);
-	if (o->engine.replay || o->engine.record)
-		return sw_cause_set(cause, "daemon watches the kernel: --record and "
-				    "--replay belong to the TUI and batch mode");
+	/* a daemon that never waits would take a core */
+	if (o->delay_s < 0.2)
+		return sw_cause_set(cause, "-d/--delay: %g is too short for the "
+				    "daemon: at least 0.2 seconds between "
+				    "refreshes (default 1)", o->delay_s);
 	if (o->metrics_allow && !o->metrics)
 		return sw_cause_set(cause, "--metrics-allow only applies with "
 				    "--metrics ADDR:PORT");

@@ -23,7 +23,10 @@ struct rules_parser {
 	struct sw_rule scratch; /* a refused section's settings: still checked */
 	bool in_section;
 	bool seen[32];         /* keys set in the current section */
-	struct sw_buf errors;
+	struct rules_error {
+		unsigned line, seq;
+		char msg[400];
+	} *errors;             /* up to MAX_ERRORS, sorted by line at the end */
 	unsigned nerrors;
 };
 
@@ -59,19 +62,63 @@ static void error(struct rules_parser *p, unsigned line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static void error(struct rules_parser *p, unsigned line, const char *fmt, ...)
 {
-	char msg[512];
+	struct rules_error *e;
 	va_list ap;
 
-	if (p->nerrors++ >= MAX_ERRORS)
+	if (!p->errors && !(p->errors = calloc(MAX_ERRORS, sizeof(*p->errors)))) {
+		p->nerrors++;
 		return;
+	}
+	if (p->nerrors >= MAX_ERRORS) {
+		p->nerrors++;
+		return;
+	}
+	e = &p->errors[p->nerrors];
+	e->line = line;
+	e->seq = p->nerrors++;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
-	sw_buf_printf(&p->errors, "%s%s:%u: %s", p->errors.len ? "\n" : "",
-		      p->file, line, msg);
-	if (p->nerrors == MAX_ERRORS)
-		sw_buf_printf(&p->errors, "\n%s: stopped after %d errors",
-			      p->file, MAX_ERRORS);
+}
+
+static int error_cmp(const void *pa, const void *pb)
+{
+	const struct rules_error *a = pa, *b = pb;
+
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->seq < b->seq ? -1 : 1;
+}
+
+/* The errors, by line, one per line of text; NULL on ENOMEM. */
+static char *errors_text(struct rules_parser *p)
+{
+	struct sw_buf b;
+	unsigned n = p->nerrors < MAX_ERRORS ? p->nerrors : MAX_ERRORS;
+
+	if (!p->errors)
+		return NULL;
+	qsort(p->errors, n, sizeof(*p->errors), error_cmp);
+	sw_buf_init(&b);
+	for (unsigned i = 0; i < n; i++)
+		sw_buf_printf(&b, "%s%s:%u: %s", i ? "\n" : "", p->file,
+			      p->errors[i].line, p->errors[i].msg);
+	if (p->nerrors > MAX_ERRORS)
+		sw_buf_printf(&b, "\n%s: stopped after %d errors", p->file,
+			      MAX_ERRORS);
+	if (b.oom) {
+		sw_buf_free(&b);
+		return NULL;
+	}
+	return b.data;
+}
+
+static bool key_seen(const struct rules_parser *p, const char *name)
+{
+	for (size_t k = 0; k < sw_rules_nkeys; k++)
+		if (!strcmp(sw_rules_keys[k].name, name))
+			return p->seen[k];
+	return false;
 }
 
 /* A rule's checks once its section has ended. */
@@ -84,15 +131,18 @@ static void rule_end(struct rules_parser *p)
 		rule_clear(r);
 	if (!r || r == &p->scratch)
 		return;
-	if (!r->nconds)
+	if (!r->nconds && !key_seen(p, "when"))
 		error(p, r->line, "rule '%s' has no 'when'; say when it bans, "
 		      "e.g. when = conns > 150", r->name);
-	if (r->prefix_after &&
-	    (r->prefix_v4 >= r->group_v4 || r->prefix_v6 >= r->group_v6))
-		error(p, r->line, "rule '%s': prefix_after bans /%u (v6 /%u), "
-		      "which must be wider than its group /%u (v6 /%u)",
-		      r->name, r->prefix_v4, r->prefix_v6, r->group_v4,
-		      r->group_v6);
+	if (r->prefix_after && r->prefix_v4 >= r->group_v4)
+		error(p, r->line, "rule '%s': prefix_after's /%u must be wider "
+		      "than the group's /%u; e.g. prefix_after = 3 /%u", r->name,
+		      r->prefix_v4, r->group_v4, r->group_v4 > 8 ? r->group_v4 - 8 : 8);
+	if (r->prefix_after && r->prefix_v6 >= r->group_v6)
+		error(p, r->line, "rule '%s': prefix_after's v6 /%u must be wider "
+		      "than the group's v6 /%u; e.g. prefix_after = 3 v6 /%u",
+		      r->name, r->prefix_v6, r->group_v6,
+		      r->group_v6 > 32 ? r->group_v6 - 16 : 16);
 	if (r->esc_max_s < r->ban_s && r->esc_factor > 1)
 		error(p, r->line, "rule '%s': escalate max is shorter than ban; "
 		      "give a max of at least the ban", r->name);
@@ -276,7 +326,6 @@ struct sw_rules *sw_rules_parse(const char *text, const char *file,
 	if (!p.rs)
 		return NULL;
 	sw_rules_default(&p.defaults);
-	sw_buf_init(&p.errors);
 	for (const char *s = text; *s; no++) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
@@ -286,14 +335,12 @@ struct sw_rules *sw_rules_parse(const char *text, const char *file,
 	}
 	rule_end(&p);
 	rule_clear(&p.defaults);
-	if (!p.nerrors && !p.errors.oom)
-		return sw_buf_free(&p.errors), p.rs;
+	if (!p.nerrors)
+		return p.rs;
 	sw_rules_free(p.rs);
-	if (p.errors.oom) {
-		sw_buf_free(&p.errors);
+	*errors = errors_text(&p);
+	free(p.errors);
+	if (!*errors)
 		errno = ENOMEM;
-		return NULL;
-	}
-	*errors = p.errors.data;
 	return NULL;
 }

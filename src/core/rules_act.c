@@ -31,7 +31,7 @@ static void numbers(const struct sw_rules_eval *ev, size_t ri,
 	buf[0] = '\0';
 	for (unsigned i = 0; i < r->nconds && n < len; i++) {
 		const struct sw_rule_cond *c = &r->cond[i];
-		double v = sw_rules_value(ev, ri, c, g, f);
+		double v = sw_rules_value(ev, ri, i, g, f);
 
 		n += (size_t)snprintf(buf + n, len - n, "%s%s %.4g %s %.4g",
 				      i ? " and " : "",
@@ -105,9 +105,11 @@ static int ban(struct sw_rules_eval *ev, size_t ri,
 	a->prefix = g == NULL;
 	a->offence = offence;
 	if (g) {
-		memcpy(a->states, g->st, sizeof(a->states));
-		a->req.connections = sw_rules_conns(r, g);
-		a->req.states = a->states;
+		a->req.connections = g->conns;
+		if (g->have_st) {
+			memcpy(a->states, g->st, sizeof(a->states));
+			a->req.states = a->states;
+		}
 	}
 	snprintf(a->reason, sizeof(a->reason), "rule %s: %s", r->name, why);
 	sw_prefix_format(target, t, sizeof(t));
@@ -265,18 +267,6 @@ static int cand_cmp(const void *pa, const void *pb)
 	return sw_rules_pfx_cmp(&a->target, &b->target);
 }
 
-static bool holds(const struct sw_rules_eval *ev, size_t ri,
-		  const struct grp *g, const struct sw_frame *f)
-{
-	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
-
-	for (unsigned c = 0; c < r->nconds; c++)
-		if (!sw_rules_cmp(&r->cond[c],
-				  sw_rules_value(ev, ri, &r->cond[c], g, f)))
-			return false;
-	return r->nconds > 0;
-}
-
 static int act_rule(struct sw_rules_eval *ev, size_t ri,
 		    const struct sw_frame *f)
 {
@@ -288,16 +278,13 @@ static int act_rule(struct sw_rules_eval *ev, size_t ri,
 	int may;
 
 	s->next_holds.n = 0;
-	s->ngroups = s->groups.n;
 	rmap_prune(&s->recent, now > MINUTE_NS ? now - MINUTE_NS + 1 : 0);
 	rmap_prune(&s->noted, now + 1);
-	for (uint32_t i = 0; i < s->groups.n; i++) {
-		const struct grp *g = &s->groups.v[i];
+	for (uint32_t i = 0; i < s->held.n; i++) {
+		const struct grp *g = &s->held.v[i];
 		struct rmap_item *prev;
 		struct sw_rule_candidate *c;
 
-		if (!holds(ev, ri, g, f))
-			continue;
 		if (sw_grow((void **)&ev->cands, &ev->capcands, ev->ncands + 1,
 			    sizeof(*ev->cands), 64))
 			return -1;
@@ -305,8 +292,8 @@ static int act_rule(struct sw_rules_eval *ev, size_t ri,
 		memset(c, 0, sizeof(*c));
 		c->target = g->pfx;
 		c->rule = (unsigned)ri;
-		c->value = sw_rules_value(ev, ri, &r->cond[0], g, f);
-		c->count = sw_rules_conns(r, g);
+		c->value = sw_rules_value(ev, ri, 0, g, f);
+		c->count = g->conns;
 		prev = rmap_find(&s->holds, &g->pfx);
 		c->held = prev ? prev->x + 1 : 1;
 		c->left = c->held >= r->hold ? 0 : r->hold - c->held;
@@ -342,9 +329,7 @@ static int act_rule(struct sw_rules_eval *ev, size_t ri,
 			}
 			continue;
 		}
-		g = gtab_get(&s->groups, &c->target);
-		if (!g)
-			return -1;
+		g = &s->held.v[i - first];
 		numbers(ev, ri, g, f, why, sizeof(why));
 		if (ban(ev, ri, &c->target, g, f, c->held, why))
 			return -1;
@@ -424,6 +409,7 @@ void sw_rules_eval_status(const struct sw_rules_eval *ev, size_t i,
 	st->tripped_ns = s->tripped_ns;
 	st->ncandidates = s->ncand;
 	st->groups = s->ngroups;
+	st->from_agg = s->from_agg;
 }
 
 const struct sw_rule_candidate *sw_rules_eval_candidates(

@@ -50,15 +50,23 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 		struct rule_state *s = &ev->st[i];
 
 		gtab_free(&s->groups);
+		gtab_free(&s->held);
+		free(s->ctr);
+		free(s->idle);
 		rmap_free(&s->holds);
 		rmap_free(&s->next_holds);
 		rmap_free(&s->recent);
 		rmap_free(&s->noted);
 	}
 	free(ev->st);
-	free(ev->prev);
-	free(ev->next);
 	free(ev->ports);
+	free(ev->peers.v);
+	free(ev->peers.slots);
+	free(ev->rows.v);
+	free(ev->rows.slots);
+	free(ev->pidx);
+	free(ev->flows.v);
+	free(ev->flows.slots);
 	free(ev->acts);
 	free(ev->undo);
 	free(ev->cands);
@@ -82,16 +90,20 @@ static void group_key(struct sw_prefix *k, const struct sw_rule *r,
 	sw_prefix_make_norm(k, family, bytes, plen);
 }
 
-uint32_t sw_rules_conns(const struct sw_rule *r, const struct grp *g)
+bool sw_rules_same_level(const struct sw_rule *r, const struct sw_prefix *p)
+{
+	return p->plen == (p->family == SW_V4 ? r->group_v4 : r->group_v6);
+}
+
+static uint32_t conns_of(uint32_t mask, const uint32_t st[SW_ST_MAX],
+			 uint32_t udp)
 {
 	uint32_t n = 0;
 
 	for (unsigned s = 0; s < SW_ST_MAX; s++)
-		if (r->states & SW_STATE_BIT(s))
-			n += g->st[s];
-	if (r->states & SW_STATE_BIT(SW_ESTABLISHED))
-		n += g->udp;
-	return n;
+		if (mask & SW_STATE_BIT(s))
+			n += st[s];
+	return n + (mask & SW_STATE_BIT(SW_ESTABLISHED) ? udp : 0);
 }
 
 static double findings_for(const struct sw_frame *f, unsigned kind,
@@ -116,36 +128,30 @@ static double findings_for(const struct sw_frame *f, unsigned kind,
 	return n;
 }
 
-double sw_rules_value(const struct sw_rules_eval *ev, size_t ri,
-		      const struct sw_rule_cond *c, const struct grp *g,
-		      const struct sw_frame *f)
+double sw_rules_value(const struct sw_rules_eval *ev, size_t ri, unsigned i,
+		      const struct grp *g, const struct sw_frame *f)
+{
+	const struct sw_rule_cond *c = &sw_rules_get(ev->rs, ri)->cond[i];
+
+	if (c->metric == SW_RM_FINDING)
+		return findings_for(f, c->kind, &g->pfx);
+	if (c->metric == SW_RM_NEW_PER_S) {
+		if (!ev->st[ri].new_known || !(f->interval_s > 0))
+			return NAN; /* not known is not zero */
+		return g->v[i] / f->interval_s;
+	}
+	return g->v[i];
+}
+
+bool sw_rules_holds(const struct sw_rules_eval *ev, size_t ri,
+		    const struct grp *g, const struct sw_frame *f)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
-	const struct rule_state *s = &ev->st[ri];
-	uint32_t n = 0;
 
-	switch (c->metric) {
-	case SW_RM_CONNS:
-		return s->from_agg && r->incoming ? g->inb : sw_rules_conns(r, g);
-	case SW_RM_TW:
-		return g->st[SW_TIME_WAIT];
-	case SW_RM_SOCKETS:
-		for (unsigned i = 0; i < SW_ST_MAX; i++)
-			n += g->st[i];
-		return n + g->udp;
-	case SW_RM_NEW_PER_S:
-		if (!s->new_known || !(f->interval_s > 0))
-			return NAN; /* not known is not zero */
-		return g->newc / f->interval_s;
-	case SW_RM_IDLE:
-		return g->idle;
-	case SW_RM_STATE:
-		return g->st[c->state];
-	case SW_RM_FINDING:
-		return findings_for(f, c->kind, &g->pfx);
-	default:
-		return NAN;
-	}
+	for (unsigned i = 0; i < r->nconds; i++)
+		if (!sw_rules_cmp(&r->cond[i], sw_rules_value(ev, ri, i, g, f)))
+			return false;
+	return r->nconds > 0;
 }
 
 /* Whether the aggregate holds every socket with a peer, and its
@@ -192,79 +198,120 @@ static bool agg_fits(const struct sw_rule *r, unsigned g4, unsigned g6)
 	return true;
 }
 
+int sw_rules_unit(struct sw_rules_eval *ev, size_t ri, const struct grp *g,
+		  const struct sw_frame *f)
+{
+	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
+	struct rule_state *s = &ev->st[ri];
+	struct sw_prefix k;
+	struct grp *to;
+
+	if (sw_rules_same_level(r, &g->pfx)) {
+		if (sw_rules_holds(ev, ri, g, f) && !gtab_push(&s->held, g))
+			return -1;
+		return 0;
+	}
+	group_key(&k, r, g->pfx.family, g->pfx.bytes);
+	if (!(to = gtab_get(&s->groups, &k)))
+		return -1;
+	for (unsigned i = 0; i < SW_RULE_MAX_CONDS; i++)
+		to->v[i] += g->v[i];
+	to->conns += g->conns;
+	to->have_st = g->have_st;
+	for (unsigned i = 0; g->have_st && i < SW_ST_MAX; i++)
+		to->st[i] += g->st[i];
+	return 0;
+}
+
+/* The groups rolled up in s->groups, held or not. */
+static int rolled(struct sw_rules_eval *ev, size_t ri, const struct sw_frame *f)
+{
+	struct rule_state *s = &ev->st[ri];
+
+	s->ngroups += s->groups.n;
+	for (uint32_t i = 0; i < s->groups.n; i++)
+		if (sw_rules_holds(ev, ri, &s->groups.v[i], f) &&
+		    !gtab_push(&s->held, &s->groups.v[i]))
+			return -1;
+	return 0;
+}
+
+/* A row's number for condition c of rule r. */
+static uint32_t row_value(const struct sw_rule *r, const struct sw_rule_cond *c,
+			  const struct sw_remote *row, uint32_t idle)
+{
+	uint32_t n = 0;
+
+	switch (c->metric) {
+	case SW_RM_CONNS:
+		return r->incoming ? row->inbound : conns_of(r->states, row->states, row->udp);
+	case SW_RM_TW: return row->states[SW_TIME_WAIT];
+	case SW_RM_SOCKETS:
+		for (unsigned s = 0; s < SW_ST_MAX; s++)
+			n += row->states[s];
+		return n + row->udp;
+	case SW_RM_NEW_PER_S: return row->new_conns;
+	case SW_RM_IDLE: return idle;
+	case SW_RM_STATE: return row->states[c->state];
+	default: return 0;
+	}
+}
+
+/* A condition the rows' order answers: conns (live states, all
+ * sockets) > or >= N. The rows come sorted by count, biggest first: at
+ * the first row below it, no later row passes. */
+static bool sorted_cond(const struct sw_rule *r, const struct sw_rule_cond *c)
+{
+	return c->metric == SW_RM_CONNS && !r->incoming &&
+	       r->states == SW_RULE_LIVE_STATES &&
+	       (c->cmp == SW_RC_GT || c->cmp == SW_RC_GE);
+}
+
 static int count_agg(struct sw_rules_eval *ev, size_t ri,
 		     const struct sw_frame *f)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
+	bool idle = s->idle != NULL, level4, level6;
+	int stop = -1; /* the condition the order answers, if any */
 
+	s->new_known = f->agg->have_prev;
+	level4 = r->group_v4 == ev->agg_g4;
+	level6 = r->group_v6 == ev->agg_g6;
+	for (unsigned c = 0; c < r->nconds && level4 && level6; c++)
+		if (sorted_cond(r, &r->cond[c]))
+			stop = (int)c;
+	if (level4 && level6)
+		s->ngroups = f->agg->nremotes; /* a break leaves the rest uncounted */
 	for (uint32_t i = 0; i < f->agg->nremotes; i++) {
 		const struct sw_remote *row = &f->agg->remotes[i];
-		struct sw_prefix k;
-		struct grp *g;
+		bool same = row->pfx.family == SW_V4 ? level4 : level6, no = false;
+		struct grp g;
 
+		if (stop >= 0 && !sw_rules_cmp(&r->cond[stop], row->count))
+			break;
 		if (r->incoming && !row->inbound)
 			continue;
-		group_key(&k, r, row->pfx.family, row->pfx.bytes);
-		if (!(g = gtab_get(&s->groups, &k)))
+		for (unsigned c = 0; c < r->nconds; c++) {
+			const struct sw_rule_cond *cd = &r->cond[c];
+
+			g.v[c] = row_value(r, cd, row, idle ? s->idle[i] : 0);
+			/* a plain count that fails rules the row out at once */
+			if (same && cd->metric != SW_RM_NEW_PER_S &&
+			    cd->metric != SW_RM_FINDING && !sw_rules_cmp(cd, g.v[c]))
+				no = true;
+		}
+		s->ngroups += same && !(level4 && level6);
+		if (no)
+			continue;
+		g.pfx = row->pfx;
+		g.conns = r->incoming ? row->inbound
+				      : conns_of(r->states, row->states, row->udp);
+		g.have_st = true;
+		memcpy(g.st, row->states, sizeof(g.st));
+		if (sw_rules_unit(ev, ri, &g, f))
 			return -1;
-		for (unsigned st = 0; st < SW_ST_MAX; st++)
-			g->st[st] += row->states[st];
-		g->udp += row->udp;
-		g->newc += row->new_conns;
-		g->inb += row->inbound;
 	}
-	s->new_known = f->agg->have_prev;
-	return 0;
-}
-
-static bool cookie_seen(const struct sw_rules_eval *ev, uint64_t key)
-{
-	uint32_t m = ev->nprev - 1, h;
-
-	if (!ev->nprev)
-		return false;
-	for (h = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & m; ev->prev[h];
-	     h = (h + 1) & m)
-		if (ev->prev[h] == key)
-			return true;
-	return false;
-}
-
-static uint64_t cookie_key(const struct sw_sock *s)
-{
-	return (s->cookie << 1 | s->proto) | 1ull << 63; /* never 0 */
-}
-
-/* Remember the snapshot's cookies for the next refresh's new_per_s. */
-static int cookies_keep(struct sw_rules_eval *ev, const struct sw_snapshot *sn)
-{
-	uint32_t n = 1024, m;
-	uint64_t *t;
-
-	while (n < sn->count * 2u)
-		n *= 2;
-	if (n > ev->nextcap) {
-		t = realloc(ev->next, n * sizeof(*t));
-		if (!t)
-			return -1;
-		ev->next = t;
-		ev->nextcap = n;
-	}
-	memset(ev->next, 0, n * sizeof(*ev->next));
-	m = n - 1;
-	for (uint32_t i = 0; i < sn->count; i++) {
-		uint64_t key = cookie_key(&sn->socks[i]);
-		uint32_t h = (uint32_t)(key * 0x9e3779b97f4a7c15ull >> 32) & m;
-
-		while (ev->next[h])
-			h = (h + 1) & m;
-		ev->next[h] = key;
-	}
-	t = ev->prev, ev->prev = ev->next, ev->next = t;
-	m = ev->prevcap, ev->prevcap = ev->nextcap, ev->nextcap = m;
-	ev->nprev = n;
-	ev->have_prev = true;
 	return 0;
 }
 
@@ -287,66 +334,42 @@ static const uint8_t *listen_ports(struct sw_rules_eval *ev,
 	return ev->ports;
 }
 
-/* One walk over the sockets for the rules in walk[0..nw). */
-static int count_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
-		      const struct sw_frame *f, const uint8_t *ports,
-		      bool want_new)
+/* The row of the aggregate for prefix p (its grouping), -1 when none, -2
+ * on ENOMEM. The aggregate's own hash indexes its rows before they were
+ * sorted: the rows are indexed here, once a refresh, when asked. */
+static int64_t row_of(struct sw_rules_eval *ev, const struct sw_agg *a,
+		      const struct sw_prefix *p)
 {
-	const struct sw_snapshot *sn = f->snap;
-
-	for (uint32_t i = 0; i < sn->count; i++) {
-		const struct sw_sock *so = &sn->socks[i];
-		uint32_t bit = SW_STATE_BIT(so->state);
-		int in = -1, fresh = -1;
-
-		if (!sw_sock_has_peer(so) || so->state >= SW_ST_MAX)
-			continue;
-		for (size_t w = 0; w < nw; w++) {
-			const struct sw_rule *r = sw_rules_get(ev->rs, walk[w]);
-			struct rule_state *s = &ev->st[walk[w]];
-			struct sw_prefix k;
-			struct grp *g;
-
-			if (!((so->proto == SW_TCP ? s->tcp_mask : s->udp_mask) & bit))
-				continue;
-			if (r->incoming) {
-				if (in < 0)
-					in = sw_agg_dir_inbound(ports, so);
-				if (!in)
-					continue;
-			}
-			if (r->match && !sw_filter_match(r->match, so))
-				continue;
-			group_key(&k, r, so->family, so->dst);
-			if (!(g = gtab_get(&s->groups, &k)))
-				return -1;
-			if (so->proto == SW_TCP)
-				g->st[so->state]++;
-			else
-				g->udp++;
-			if (want_new && s->new_known) {
-				if (fresh < 0)
-					fresh = !cookie_seen(ev, cookie_key(so));
-				g->newc += (uint32_t)fresh;
-			}
-		}
+	if (!ev->rows_built) {
+		sw_rules_peers_reset(&ev->rows);
+		for (uint32_t j = 0; j < a->nremotes; j++)
+			if (sw_rules_peer(&ev->rows, &a->remotes[j].pfx) < 0)
+				return -2;
+		ev->rows_built = true;
 	}
-	return 0;
+	return sw_rules_peer_find(&ev->rows, p);
 }
 
-/* Idle inbound ESTABLISHED sockets, from the per-connection info. */
+/* Idle inbound ESTABLISHED sockets of rule ri, from the per-connection
+ * info: into its counters (walked) or per row (aggregate). */
 static int count_idle(struct sw_rules_eval *ev, size_t ri,
 		      const struct sw_frame *f, const uint8_t *ports)
 {
 	const struct sw_rule *r = sw_rules_get(ev->rs, ri);
 	struct rule_state *s = &ev->st[ri];
 	double ms = r->idle_after_s * 1000;
+	if (s->from_agg) {
+		size_t n = f->agg->nremotes;
 
+		if (sw_grow((void **)&s->idle, &s->idlecap, n ? n : 1,
+			    sizeof(*s->idle), 1024))
+			return -1;
+		memset(s->idle, 0, s->idlecap * sizeof(*s->idle));
+	}
 	for (size_t i = 0; f->conninfo && i < f->conninfo->n; i++) {
 		const struct sw_conn_info *ci = &f->conninfo->v[i];
 		const struct sw_sock *so;
-		struct sw_prefix k;
-		struct grp *g;
+		struct sw_prefix p;
 
 		if (ci->last_data_recv_ms < ms)
 			continue;
@@ -355,10 +378,27 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 		    !sw_agg_dir_inbound(ports, so) ||
 		    (r->match && !sw_filter_match(r->match, so)))
 			continue;
-		group_key(&k, r, so->family, so->dst);
-		if (!(g = gtab_get(&s->groups, &k)))
+		if (s->from_agg) {
+			int64_t row;
+
+			sw_prefix_make_norm(&p, so->family, so->dst,
+					    so->family == SW_V4 ? ev->agg_g4
+					    : sw_addr_is_mapped(so->dst) ? ev->agg_g4 + 96
+									 : ev->agg_g6);
+			if ((row = row_of(ev, f->agg, &p)) == -2)
+				return -1;
+			if (row >= 0)
+				s->idle[row]++;
+			continue;
+		}
+		sw_prefix_make_norm(&p, so->family, so->dst, 128);
+		int64_t pi = sw_rules_peer(&ev->peers, &p);
+
+		if (pi < 0 || sw_rules_ctr_room(ev, ri, (uint32_t)pi + 1))
 			return -1;
-		g->idle++;
+		for (unsigned c = 0; c < r->nconds; c++)
+			if (r->cond[c].metric == SW_RM_IDLE)
+				s->ctr[(size_t)pi * s->k + c]++;
 	}
 	return 0;
 }
@@ -369,32 +409,45 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 	size_t walk[SW_RULES_MAX];
 	const uint8_t *ports = listen_ports(ev, f);
 	unsigned g4, g6;
-	bool agg_ok = agg_complete(f, &g4, &g6), want_new = false;
+	bool agg_ok = agg_complete(f, &g4, &g6);
 
 	if (!ports)
 		return -1;
+	ev->agg_g4 = g4 ? g4 : 32;
+	ev->agg_g6 = g6 ? g6 : 128;
+	sw_rules_peers_reset(&ev->peers);
+	ev->rows_built = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
 		struct rule_state *s = &ev->st[i];
 
 		gtab_reset(&s->groups);
+		gtab_reset(&s->held);
+		s->ngroups = 0;
+		s->k = r->nconds + 1;
 		s->from_agg = agg_ok && agg_fits(r, g4, g6);
-		if (s->from_agg) {
-			if (count_agg(ev, i, f))
-				return -1;
-		} else {
-			s->new_known = ev->have_prev;
-			want_new |= uses(r, SW_RM_NEW_PER_S);
+		if (s->ctr)
+			memset(s->ctr, 0, s->ctrcap * sizeof(*s->ctr));
+		if (!s->from_agg) {
+			/* new sockets are the aggregate's, per socket */
+			s->new_known = f->agg && f->agg->have_prev && f->agg->sock_new;
+			s->wants_new = uses(r, SW_RM_NEW_PER_S);
 			walk[nw++] = i;
 		}
+	}
+	if (nw && sw_rules_walk(ev, walk, nw, f, ports))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_rule *r = sw_rules_get(ev->rs, i);
+		struct rule_state *s = &ev->st[i];
+
 		if (uses(r, SW_RM_IDLE) && count_idle(ev, i, f, ports))
 			return -1;
+		if (s->from_agg ? count_agg(ev, i, f) : sw_rules_walked_units(ev, i, f))
+			return -1;
+		if (rolled(ev, i, f))
+			return -1;
 	}
-	if (nw && count_walk(ev, walk, nw, f, ports, want_new))
-		return -1;
-	if (want_new)
-		return cookies_keep(ev, f->snap);
-	ev->have_prev = false;
 	return 0;
 }
 

@@ -3,6 +3,8 @@
 #ifndef SW_RULES_HIST_H
 #define SW_RULES_HIST_H
 
+#include <stddef.h>
+
 #include "sw_rules.h"
 
 struct sw_rules_history {
@@ -10,6 +12,14 @@ struct sw_rules_history {
 	size_t n, cap;
 	bool dirty;
 };
+
+/* Prefixes in the order of the sorted arrays (address, then length). */
+int sw_rules_pfx_cmp(const struct sw_prefix *a, const struct sw_prefix *b);
+/* Binary search of p in v[0..n) (elements of size bytes, each starting
+ * with its struct sw_prefix, sorted by sw_rules_pfx_cmp): its index, or
+ * -(insertion point) - 1. */
+ptrdiff_t sw_rules_pfx_find(const void *v, size_t n, size_t size,
+			    const struct sw_prefix *p);
 
 /* The entry of target t, or NULL; valid until h changes. */
 struct sw_offender *sw_rules_hist_find(struct sw_rules_history *h,

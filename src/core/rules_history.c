@@ -41,31 +41,11 @@ bool sw_rules_history_dirty(const struct sw_rules_history *h)
 	return h->dirty;
 }
 
-static int pfx_cmp(const struct sw_prefix *a, const struct sw_prefix *b)
-{
-	int c = sw_addr_cmp(a->family, a->bytes, b->family, b->bytes);
-
-	return c ? c : (int)a->plen - (int)b->plen;
-}
-
 /* Index of target, or -(insertion point) - 1. */
 static ptrdiff_t find(const struct sw_rules_history *h,
 		      const struct sw_prefix *t)
 {
-	size_t lo = 0, hi = h->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = pfx_cmp(&h->v[mid].target, t);
-
-		if (!c)
-			return (ptrdiff_t)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -(ptrdiff_t)lo - 1;
+	return sw_rules_pfx_find(h->v, h->n, sizeof(*h->v), t);
 }
 
 struct sw_offender *sw_rules_hist_find(struct sw_rules_history *h,

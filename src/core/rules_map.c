@@ -21,13 +21,15 @@ static int item_cmp(const void *a, const void *b)
 				&((const struct rmap_item *)b)->pfx);
 }
 
-static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
+ptrdiff_t sw_rules_pfx_find(const void *v, size_t n, size_t size,
+			    const struct sw_prefix *p)
 {
-	size_t lo = 0, hi = m->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = sw_rules_pfx_cmp(&m->v[mid].pfx, p);
+		int c = sw_rules_pfx_cmp((const struct sw_prefix *)((const char *)v +
+								    mid * size), p);
 
 		if (!c)
 			return (ptrdiff_t)mid;
@@ -37,6 +39,11 @@ static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
 			hi = mid;
 	}
 	return -(ptrdiff_t)lo - 1;
+}
+
+static ptrdiff_t rmap_pos(const struct rmap *m, const struct sw_prefix *p)
+{
+	return sw_rules_pfx_find(m->v, m->n, sizeof(*m->v), p);
 }
 
 struct rmap_item *rmap_find(const struct rmap *m, const struct sw_prefix *p)
@@ -99,17 +106,15 @@ void rmap_free(struct rmap *m)
 
 /* ---- group table ---- */
 
-static uint32_t pfx_hash(const struct sw_prefix *p)
+uint32_t sw_rules_pfx_hash(const struct sw_prefix *p)
 {
 	uint64_t a, b;
 
 	memcpy(&a, p->bytes, 8);
 	memcpy(&b, p->bytes + 8, 8);
-	a ^= b * 0x9e3779b97f4a7c15ull ^ ((uint64_t)p->plen << 56 | p->family);
-	a ^= a >> 33;
-	a *= 0xff51afd7ed558ccdull;
-	a ^= a >> 33;
-	return (uint32_t)a;
+	a = (a ^ (b * 0xc2b2ae3d27d4eb4full) ^ ((uint64_t)p->plen << 8 | p->family)) *
+	    0x9e3779b97f4a7c15ull;
+	return (uint32_t)(a >> 32);
 }
 
 void gtab_reset(struct gtab *t)
@@ -129,7 +134,7 @@ static int gtab_rehash(struct gtab *t, uint32_t nslots)
 	t->slots = s;
 	t->nslots = nslots;
 	for (uint32_t i = 0; i < t->n; i++) {
-		uint32_t h = pfx_hash(&t->v[i].pfx) & (nslots - 1);
+		uint32_t h = sw_rules_pfx_hash(&t->v[i].pfx) & (nslots - 1);
 
 		while (s[h])
 			h = (h + 1) & (nslots - 1);
@@ -145,7 +150,7 @@ struct grp *gtab_get(struct gtab *t, const struct sw_prefix *p)
 	if ((t->n + 1) * 2 > t->nslots &&
 	    gtab_rehash(t, t->nslots ? t->nslots * 2 : 1024))
 		return NULL;
-	h = pfx_hash(p) & (t->nslots - 1);
+	h = sw_rules_pfx_hash(p) & (t->nslots - 1);
 	while ((i = t->slots[h])) {
 		struct grp *g = &t->v[i - 1];
 
@@ -159,6 +164,14 @@ struct grp *gtab_get(struct gtab *t, const struct sw_prefix *p)
 	t->v[t->n].pfx = *p;
 	t->slots[h] = ++t->n;
 	return &t->v[t->n - 1];
+}
+
+struct grp *gtab_push(struct gtab *t, const struct grp *g)
+{
+	if (sw_grow32((void **)&t->v, &t->cap, t->n + 1, sizeof(*t->v), 64))
+		return NULL;
+	t->v[t->n] = *g;
+	return &t->v[t->n++];
 }
 
 void gtab_free(struct gtab *t)

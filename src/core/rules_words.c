@@ -59,7 +59,8 @@ static void cond_words(struct sw_buf *b, const struct sw_rule *r,
 
 	if (c->metric == SW_RM_FINDING) {
 		if (c->cmp == SW_RC_GE && one)
-			sw_buf_printf(b, "a %s finding", sw_finding_kind_name(c->kind));
+			sw_buf_printf(b, "a %s finding about it or the host",
+				      sw_finding_kind_name(c->kind));
 		else {
 			sw_buf_printf(b, "%s ", sw_rules_cmp_words(c->cmp));
 			num(b, c->value);
@@ -75,7 +76,7 @@ static void cond_words(struct sw_buf *b, const struct sw_rule *r,
 		states_words(b, r->states);
 		break;
 	case SW_RM_TW:
-		sw_buf_puts(b, " in TIME_WAIT");
+		sw_buf_puts(b, one ? " socket in TIME_WAIT" : " sockets in TIME_WAIT");
 		break;
 	case SW_RM_SOCKETS:
 		sw_buf_puts(b, one ? " socket in any state" : " sockets in any state");
@@ -88,7 +89,10 @@ static void cond_words(struct sw_buf *b, const struct sw_rule *r,
 			      sw_duration_text(r->idle_after_s, d, sizeof(d)));
 		break;
 	case SW_RM_STATE:
-		sw_buf_printf(b, " in %s", sw_state_name(c->state));
+		sw_buf_printf(b, " %s in %s",
+			      c->state == SW_TIME_WAIT ? (one ? "socket" : "sockets")
+						       : (one ? "connection" : "connections"),
+			      sw_state_name(c->state));
 		break;
 	default:
 		break;
@@ -141,10 +145,14 @@ char *sw_rule_describe(const struct sw_rule *r, char *buf, size_t len)
 			      sw_duration_text(r->esc_window_s, d, sizeof(d)),
 			      r->esc_factor,
 			      sw_duration_text(r->esc_max_s, m, sizeof(m)));
-	if (r->prefix_after)
+	if (r->prefix_after && r->group_v4 == 32)
 		sw_buf_printf(&b, "; %u banned addresses in one /%u (IPv6 /%u) ban "
 			      "the prefix", r->prefix_after, r->prefix_v4,
 			      r->prefix_v6);
+	else if (r->prefix_after)
+		sw_buf_printf(&b, "; %u banned /%us in one /%u (IPv6 /%us in a /%u) "
+			      "ban the wider prefix", r->prefix_after, r->group_v4,
+			      r->prefix_v4, r->group_v6, r->prefix_v6);
 	sw_buf_printf(&b, "; at most %u ban%s a minute, else it stops banning",
 		      r->breaker, r->breaker == 1 ? "" : "s");
 	snprintf(buf, len, "%s", b.data && !b.oom ? b.data : "");

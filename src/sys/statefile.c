@@ -1,6 +1,8 @@
 /* statefile.c - atomic replace (temp file, fsync, rename, fsync of the
  * directory), whole reads, and setting a damaged file aside. */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "sw_cause.h"
+#include "sw_file.h"
 #include "sw_statefile.h"
 
 /* The directory of path, in buf (dirname without touching path). */
@@ -99,64 +102,59 @@ fail:
 
 int sw_statefile_read(const char *path, char **data, size_t *len, char **cause)
 {
-	struct stat st;
-	size_t n = 0;
-	char *buf;
-	int fd;
+	char *text = NULL;
 
 	*data = NULL;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
+	if (sw_file_read(path, "the state file", SW_STATEFILE_MAX, &text, len,
+			 cause) < 0) {
+		if (errno != ENOENT)
+			return -1;
+		sw_cause_clear(cause);
+		*len = 0;
 		return 0;
-	if (fd < 0)
-		return sw_cause_set(cause, "state file %s: cannot open: %s", path,
-				    strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-
-		close(fd);
-		return sw_cause_set(cause, "state file %s: %s", path, strerror(e));
 	}
-	if (!S_ISREG(st.st_mode) ||
-	    (unsigned long long)st.st_size > SW_STATEFILE_MAX) {
-		close(fd);
-		return sw_cause_set(cause, "state file %s: %s", path,
-				    !S_ISREG(st.st_mode) ? "not a regular file"
-				    : "larger than 16 MiB: not a state file");
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return sw_cause_set(cause, "state file %s: out of memory", path);
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-
-			free(buf);
-			close(fd);
-			return sw_cause_set(cause, "state file %s: read failed: %s",
-					    path, strerror(e));
-		}
-		if (r == 0)
-			break; /* shrank meanwhile: what is there */
-		n += (size_t)r;
-	}
-	close(fd);
-	buf[n] = '\0';
-	if (memchr(buf, '\0', n)) {
-		free(buf);
+	if (memchr(text, '\0', *len)) {
+		free(text);
+		*len = 0;
 		return sw_cause_set(cause, "state file %s: holds a NUL byte: not "
 				    "a state file (damaged?)", path);
 	}
-	*data = buf;
-	*len = n;
+	*data = text;
 	return 1;
+}
+
+int sw_statefile_clean(const char *path)
+{
+	char dbuf[4096], base[4096], full[8300];
+	const char *dir = sw_statefile_dir(path, dbuf, sizeof(dbuf));
+	const char *slash = strrchr(path, '/');
+	struct dirent *de;
+	size_t bl;
+	DIR *d;
+	int n = 0;
+
+	snprintf(base, sizeof(base), "%s.tmp.", slash ? slash + 1 : path);
+	bl = strlen(base);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid;
+
+		if (strncmp(de->d_name, base, bl))
+			continue;
+		pid = strtol(de->d_name + bl, &end, 10);
+		/* a writer still running keeps its file */
+		if (*end || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(full, sizeof(full), "%s/%s", dir, de->d_name);
+		n += unlink(full) == 0;
+	}
+	closedir(d);
+	return n;
 }
 
 int sw_statefile_set_aside(const char *path, char *aside, size_t asidelen,

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "sw_autoban.h"
+#include "sw_rules_file.h"
 #include "sw_block.h"
 #include "sw_clock.h"
 #include "sw_cli.h"

@@ -21,6 +21,7 @@
 #include "sw_cause.h"
 #include "sw_clock.h"
 #include "sw_duration.h"
+#include "sw_cmd.h"
 #include "sw_tui.h"
 
 /* How long a status message stays. */
@@ -46,13 +47,7 @@ static void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 {
 	const struct sw_opts *o = t->o;
-	struct sw_block_opts bo = {
-		.dry_run = o->dry_run,
-		.force = o->force,
-		.allow_file = o->allow_file,
-		.audit_log = o->audit_log,
-		.audit_netns = o->engine.netns,
-	};
+	struct sw_block_opts bo = sw_cmd_block_opts(o, true);
 	struct sw_blocker *b;
 	const char *why;
 	char *cause = NULL;
@@ -337,12 +332,19 @@ static int sw_tui_rules(struct sw_tui *t)
 	struct sw_rules *rs;
 	char *cause = NULL;
 
-	rs = sw_autoban_load(t->o->rules_file, &cause);
+	rs = sw_rules_load(t->o->rules_file, &cause);
 	if (rs)
 		t->ab = sw_autoban_new(rs, &ao, &cause);
 	if (!t->ab) {
-		fprintf(stderr, "sockwatch: --rules: %s%s\n",
-			cause && strchr(cause, '\n') ? "\n" : "", sw_cause_text(cause));
+		const char *p = sw_cause_text(cause);
+
+		/* one line per error */
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			fprintf(stderr, "sockwatch: --rules: %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
 		free(cause);
 		return -1;
 	}
@@ -367,12 +369,15 @@ int sw_tui_main(const struct sw_opts *o)
 	wo.no_diagnosis = o->no_diagnosis;
 	setlocale(LC_ALL, "");
 	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	/* a bad rules file is a bad command line, said with or without a
+	 * terminal */
+	if (o->rules_file && sw_tui_rules(&t) < 0)
+		return 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		sw_autoban_free(t.ab);
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
-	if (o->rules_file && sw_tui_rules(&t) < 0)
-		return 2;
 	/* bound before the engine enters --netns: scrapers reach it here */
 	if (sw_metrics_open(o, &t.metrics, &cause) < 0) {
 		fprintf(stderr, "sockwatch: %s\n", cause);

@@ -92,6 +92,16 @@ static void sw_tui_worker_end(void *arg, const char *damage)
 	sw_tui_worker_wake(w);
 }
 
+/* The part of a block's comment the blocks pane shows: from "rule NAME:"
+ * when a rule banned it (the comment is "by root <time>, N conns (...):
+ * rule flood: conns 300 > 150"), else all of it. */
+static const char *sw_tui_worker_reason(const char *comment)
+{
+	const char *r = strstr(comment, ": rule ");
+
+	return r ? r + 2 : comment;
+}
+
 static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 				 struct sw_view_model *m)
 {
@@ -118,8 +128,10 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		memcpy(k->last, l->v[i].last, sizeof(k->last));
 		k->packets = l->v[i].packets;
 		k->bytes = l->v[i].bytes;
-		/* comments may come from anyone with nft: no raw escapes */
-		sw_text_safe(l->v[i].comment, k->reason, sizeof(k->reason));
+		/* comments may come from anyone with nft: no raw escapes; a
+		 * rule's ban leads with the rule, the narrow column's point */
+		sw_text_safe(sw_tui_worker_reason(l->v[i].comment), k->reason,
+			     sizeof(k->reason));
 	}
 	sw_view_model_blocks_commit(m, n);
 }

@@ -5,6 +5,8 @@
 # before), says so on stderr and in the audit log, and leaves the normal
 # clients alone; the ban drops the flooder's new connections, its element
 # carries the rule's name, and the offender history is on disk.
+# DDoS-Deflate's defaults as shipped (contrib/rules/ddos-deflate.rules)
+# work as they are: the flooder (300 > 150) is banned for 600 s.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/block_env.bash"
 . "$(dirname "$0")/daemon_env.bash"
@@ -60,4 +62,16 @@ check_eq "SIGTERM stops it cleanly (exit 0)" 0 "$DRC"
 check "... saying the bans stay" grep -q 'stopping on SIGTERM; the bans stay until their timeouts' "$LOG"
 check "... and they do" set_has "$F"
 check "the audit log says it stopped" bash -c "tail -1 '$AUDIT' | grep -q daemon-stop"
+
+# the shipped DDoS-Deflate defaults, as they are
+sw_s nft delete table inet sockwatch
+rm -f "$STATE"
+: >"$LOG"
+RULES="$(cd "$(dirname "$0")/../.." && pwd)/contrib/rules/ddos-deflate.rules"
+daemon_start || { not_ok "the daemon starts with ddos-deflate.rules ($(cat "$LOG"))"; finish; }
+log_wait "the ban" 6 ": blocked $F for 10m00s$"
+check "contrib/rules/ddos-deflate.rules bans the flooder for 600 s" \
+	test "$(elem_timeout "$F")" -eq 600
+check "... and nobody else" bash -c "[ \$(grep -c ': blocked ' '$LOG') -eq 1 ]"
+daemon_stop
 finish

@@ -13,7 +13,8 @@
 rm -f "$RULES"
 out=$(timeout 10 "$SW_BIN" --netns "$S" --audit-log "$AUDIT" daemon --rules "$RULES" 2>&1); rc=$?
 check_eq "no rules file: exit 2" 2 "$rc"
-check_eq "... said plainly" "sockwatch daemon: cannot start: $RULES: no such file (write the rules there, or name a file with --rules FILE)" "$out"
+check_eq "... said plainly, with what to do" "sockwatch daemon: cannot start: cannot read the rules file $RULES: No such file or directory
+write the rules there, or name a file with --rules FILE (examples: contrib/rules, sockwatch(8))" "$out"
 printf '[a]\nwhen = conns > 10\n\n[b]\nwhen = bogus > 3\nban = forever\n' >"$RULES"
 out=$(timeout 10 "$SW_BIN" --netns "$S" --audit-log "$AUDIT" daemon --rules "$RULES" 2>&1); rc=$?
 check_eq "a broken rules file: exit 2" 2 "$rc"

@@ -4,7 +4,9 @@
 # flooders banned in a few refreshes, the history rewritten after each)
 # leaves a whole, readable file every time; a damaged file (garbage, or
 # cut short) is reported, set aside under a new name with its bytes
-# intact, never fatal, and a fresh history is written beside it.
+# intact, never fatal, and a fresh history is written beside it. A ban
+# the history holds but the kernel lost (the set flushed while the
+# daemon was down) is sent again at start for the time it has left.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/block_env.bash"
 . "$(dirname "$0")/daemon_env.bash"
@@ -52,12 +54,21 @@ for round in 0 1 2 3 4; do
 	fi
 	base=$((100 + round * 20))
 	wave "$base"
-	sleep 0.3
+	# the first wave banned (and so a history on disk), then the second
+	wait_for "the first wave's bans" 10 \
+		sh -c "[ \$(grep -c ': blocked ' '$LOG') -ge 5 ]"
+	n1=$(grep -c ': blocked ' "$LOG")
 	wave $((base + 5))
-	# kill it while it bans the second wave, at a moment that moves from
-	# round to round; the other two waves come after, for the next round
-	sleep "0.0$((round * 2))"
+	# kill it while it bans the second wave: at its first ban line (the
+	# other four and the history's rewrite still to come), or a little
+	# later, moving from round to round; bounded to 2 s
+	for ((i = 0; i < 200; i++)); do
+		[ "$(grep -c ': blocked ' "$LOG")" -gt "$n1" ] && break
+		sleep 0.01
+	done
+	sleep "0.00$((round * 2))"
 	daemon_stop KILL
+	echo "# round $round: killed $(($(grep -c ': blocked ' "$LOG") - n1)) ban lines after the first wave"
 	wave $((base + 10))
 	wave $((base + 15))
 	if ! n=$(whole "$STATE" 2>"$TMP/why"); then
@@ -75,29 +86,50 @@ check_eq "... and each start read it back (none yet, then N offenders)" 5 "$read
 check "... the bans went on (history $prev > 30)" test "$prev" -gt 30
 check "no file was set aside" bash -c "! ls '$STATE'.bad-* 2>/dev/null"
 
-# a damaged file: garbage
-printf '# sockwatch offenders v1\n198.51.100.7 two 1 2 3 flood\n' >"$STATE"
-cp "$STATE" "$TMP/garbage"
-: >"$LOG"
-daemon_start || { not_ok "a damaged history is not fatal ($(cat "$LOG"))"; finish; }
-check "a damaged history is reported, naming the new place" \
-	grep -Eq "^offender history $STATE is damaged \(.*\): set aside as $STATE\.bad-[0-9]{8}T[0-9]{6}Z; starting with an empty history$" "$LOG"
-aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
-check "... the file is kept, byte for byte" cmp -s "$TMP/garbage" "${aside:-/nonexistent}"
-wait_for "a new history" 10 grep -qs '^198.51.100.1' "$STATE"
-check "... and a new history is written beside it" bash -c "$(declare -f whole); whole '$STATE' >/dev/null"
-daemon_stop
-check_eq "... the daemon ran and stopped cleanly" 0 "$DRC"
-
+# damaged FILE DESC: start over FILE as the history; it is reported,
+# set aside byte for byte, and a new history is written beside it
+damaged() {
+	cp "$1" "$STATE"
+	rm -f "$STATE".bad-*
+	: >"$LOG"
+	daemon_start || { not_ok "$2: not fatal ($(cat "$LOG"))"; return; }
+	check "$2: reported, naming the new place" \
+		grep -Eq "^offender history $STATE is damaged \(.*\): set aside as $STATE\.bad-[0-9]{8}T[0-9]{6}Z; starting with an empty history$" "$LOG"
+	local aside
+	aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
+	check "... the file is kept, byte for byte" cmp -s "$1" "${aside:-/nonexistent}"
+	wait_for "a new history" 10 grep -qs '^198.51.100.1' "$STATE"
+	check "... and a new history is written beside it" \
+		bash -c "$(declare -f whole); whole '$STATE' >/dev/null"
+	daemon_stop
+	check_eq "... the daemon ran and stopped cleanly" 0 "$DRC"
+}
+# a temporary file a crashed writer left (no such pid) is removed at start
+: >"$STATE.tmp.999999999"
+printf '# sockwatch offenders v1\n198.51.100.7 two 1 2 3 flood\n' >"$TMP/garbage"
+damaged "$TMP/garbage" "a damaged history (garbage)"
+check "the temporary files crashes left are removed at start, and said" \
+	bash -c "grep -Eq 'removed [0-9]+ temporary files? a crash left' '$LOG' && ! ls '$STATE'.tmp.* 2>/dev/null"
 # cut short: the last line lacks its end
 head -c -7 "$STATE" >"$TMP/cut"
-cp "$TMP/cut" "$STATE"
-rm -f "$STATE".bad-*
+damaged "$TMP/cut" "a truncated history"
+
+# bans lost from the kernel while it was down come back at start
+wait_for "the history" 10 grep -qs '^198.51.100.150 ' "$STATE"
+sw_s nft flush set inet sockwatch addr4
+check "the set is empty now" not_set 198.51.100.150
+n=$(grep -c '^198\.51\.100\.' "$STATE")
 : >"$LOG"
-daemon_start || { not_ok "a truncated history is not fatal ($(cat "$LOG"))"; finish; }
-check "a truncated history is reported and set aside" \
-	grep -Eq "^offender history $STATE is damaged \(.*\): set aside as " "$LOG"
-aside=$(ls "$STATE".bad-* 2>/dev/null | head -1)
-check "... intact" cmp -s "$TMP/cut" "${aside:-/nonexistent}"
+daemon_start || { not_ok "the daemon starts ($(cat "$LOG"))"; finish; }
+log_wait "the restores" 5 "the ban of 198.51.100.150 \(rule flood\) was not in the kernel"
+check "a ban the history holds is sent again, said" \
+	grep -Eq "^offender history: the ban of 198.51.100.150 \(rule flood\) was not in the kernel: blocked 198.51.100.150 for [0-9]+m[0-9]+s$" "$LOG"
+check "... it is in the kernel again" set_has 198.51.100.150
+check "... for the time it had left, not a new 10m" \
+	test "$(elem_timeout 198.51.100.150)" -lt 600
+wait_for "all restores" 15 sh -c "[ \$(grep -c 'was not in the kernel: blocked' '$LOG') -ge $n ]"
+check_eq "... every one of the $n" "$n" "$(grep -c 'was not in the kernel: blocked' "$LOG")"
+check "... as the rule's, restored" \
+	grep -q 'rule flood: restored (offence 1)' <<<"$(sw_s nft list set inet sockwatch addr4)"
 daemon_stop
 finish

@@ -68,4 +68,96 @@ echo "# systemd-analyze security: exposure $score (0 safest, 10 worst)"
 check "systemd-analyze security rates it OK or better (exposure $score < 4)" \
 	python3 -c "import sys; sys.exit(not float(sys.argv[1]) < 4)" "${score:-10}"
 
+# -- the daemon in the unit's sandbox -------------------------------------
+. "$(dirname "$0")/block_env.bash"
+. "$(dirname "$0")/daemon_env.bash"
+cat >"$RULES" <<'R'
+[flood]
+when = conns > 50
+ban = 5m
+R
+SD="$TMP/state.d" LD="$TMP/log.d"
+mkdir -p "$SD" "$LD"
+flood 198.51.100.10 80 || exit 1
+flood 198.51.100.20 5 || exit 1
+
+# The unit's [Service] settings, as systemd-run properties.
+unit_props() {
+	sed -n '/^\[Service\]/,/^\[/p' "$V" | grep -E '^[A-Za-z]+=' |
+		grep -Ev '^(ExecStart|ExecReload|Restart|RestartSec|RestartPreventExitStatus|Type|StateDirectory|LogsDirectory)='
+}
+if [ "$(ps -p 1 -o comm= 2>/dev/null)" = systemd ] &&
+   systemctl is-system-running >/dev/null 2>&1; then
+	# under systemd itself: the unit's properties, its directories named
+	# for this test, the namespace entered by systemd
+	U="sockwatch-$SW_TAG"
+	_sw_tables+=("systemctl stop $U")
+	props=()
+	while IFS= read -r l; do props+=(-p "$l"); done < <(unit_props)
+	systemd-run --unit "$U" "${props[@]}" -p "StateDirectory=$U" \
+		-p "LogsDirectory=$U" -p "NetworkNamespacePath=/run/netns/$S" \
+		"$SW_BIN" daemon --rules "$RULES" --state "/var/lib/$U/state" \
+		--audit-log "/var/log/$U/audit.log" --allow-file "$ALLOW" -d 0.3 >/dev/null 2>&1
+	SD="/var/lib/$U" LD="/var/log/$U"
+	wait_for "the ban" 10 set_has 198.51.100.10
+	check "under systemd with the unit's sandbox, the daemon bans the flooder" set_has 198.51.100.10
+	check "... and writes its state" grep -q '^198.51.100.10 1 ' "$SD/state"
+	check "... and its audit log" grep -q '"action":"block"' "$LD/audit.log"
+	check "... not the normal client" not_set 198.51.100.20
+	systemctl stop "$U"
+	check "systemctl stop leaves the ban" set_has 198.51.100.10
+	rm -rf "/var/lib/$U" "/var/log/$U"
+else
+	# systemd does not run this machine (PID 1 is $(ps -p 1 -o comm=)):
+	# the same sandbox by hand. The namespace first (as
+	# NetworkNamespacePath), then a mount namespace where / is read-only
+	# but the state and log directories (ProtectSystem=strict,
+	# StateDirectory, LogsDirectory), then only the unit's capabilities
+	# and no new privileges.
+	echo "# systemd is not PID 1 here ($(ps -p 1 -o comm= 2>/dev/null)): the unit's sandbox is built by hand"
+	caps=$(prop CapabilityBoundingSet | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+	# one process all the way down (each step execs the next), so the
+	# pid spawn gets is the daemon's
+	SANDBOX=(ip netns exec "$S" unshare -m --propagation private sh -c '
+		sd=$1 ld=$2 caps=$3; shift 3
+		mount --bind "$sd" "$sd" && mount --bind "$ld" "$ld" &&
+		mount -o remount,bind,ro / || exit 97
+		exec setpriv --bounding-set "-all,$caps" --inh-caps -all \
+			--ambient-caps -all --no-new-privs -- "$@"' sandbox "$SD" "$LD" "$caps")
+	if "${SANDBOX[@]}" touch "/etc/sockwatch-$SW_TAG" 2>/dev/null ||
+	   [ -e "/etc/sockwatch-$SW_TAG" ]; then
+		rm -f "/etc/sockwatch-$SW_TAG"
+		not_ok "the sandbox is real: / is read-only in it"
+	else
+		ok "the sandbox is real: / is read-only in it"
+	fi
+	check "... the state directory is writable" "${SANDBOX[@]}" touch "$SD/probe"
+	rm -f "$SD/probe"
+	# CAP_DAC_READ_SEARCH (2), CAP_NET_ADMIN (12), CAP_SYS_PTRACE (19)
+	check "... the capabilities are the unit's, no more" \
+		"${SANDBOX[@]}" grep -Eq '^CapEff:[[:space:]]+0000000000081004$' /proc/self/status
+	check "... and no new privileges" \
+		"${SANDBOX[@]}" grep -Eq '^NoNewPrivs:[[:space:]]+1$' /proc/self/status
+	spawn "${SANDBOX[@]}" "$SW_BIN" daemon --rules "$RULES" --state "$SD/state" \
+		--audit-log "$LD/audit.log" --allow-file "$ALLOW" -d 0.3 2>>"$LOG"
+	DPID=$SPAWNED
+	wait_for "the ban" 10 set_has 198.51.100.10
+	check "in the unit's sandbox the daemon bans the flooder" set_has 198.51.100.10
+	check "... says so" grep -q '^rule flood: block 198.51.100.10 .*: blocked 198.51.100.10 for 5m00s$' "$LOG"
+	check "... writes its state" grep -q '^198.51.100.10 1 ' "$SD/state"
+	check "... and its audit log" grep -q '"action":"block"' "$LD/audit.log"
+	check "... not the normal client" not_set 198.51.100.20
+	check "... and nothing failed for want of a right" \
+		bash -c "! grep -Ei 'not permitted|permission|read-only|cannot' '$LOG'"
+	daemon_stop TERM
+	check_eq "SIGTERM stops it: exit 0" 0 "$DRC"
+	check "... the ban stays" set_has 198.51.100.10
+
+	# without CAP_NET_ADMIN it refuses to start, saying why
+	out=$(ip netns exec "$S" setpriv --bounding-set -all,+sys_ptrace,+dac_read_search \
+		--inh-caps -all -- "$SW_BIN" daemon --rules "$RULES" --state "$SD/state2" \
+		--audit-log "$LD/audit2.log" --allow-file "$ALLOW" 2>&1); rc=$?
+	check_eq "without CAP_NET_ADMIN it exits 1" 1 "$rc"
+	check "... saying it needs nftables ($out)" grep -q 'cannot start: blocking is unavailable: no CAP_NET_ADMIN' <<<"$out"
+fi
 finish

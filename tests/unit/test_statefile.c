@@ -159,6 +159,33 @@ static void test_set_aside(void **state)
 	free(cause);
 }
 
+static void test_clean(void **state)
+{
+	struct fx *f = *state;
+	char *cause = NULL, p[200], sub[160];
+	FILE *fp;
+
+	assert_int_equal(sw_statefile_write(f->path, "a\n", 2, &cause), 0);
+	/* a crashed writer's (no such pid), a live one's (ours: pid 1 is
+	 * always there), and a file that only looks alike */
+	snprintf(p, sizeof(p), "%s.tmp.999999999", f->path);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s.tmp.1", f->path);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(p, sizeof(p), "%s.tmp.x", f->path);
+	fp = fopen(p, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(sw_statefile_clean(f->path), 1);
+	snprintf(sub, sizeof(sub), "%s/sub", f->dir);
+	assert_int_equal(fx_entries(sub), 3);
+	assert_int_equal(sw_statefile_clean(f->path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +195,7 @@ int main(void)
 						fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(test_set_aside, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_clean, fx_setup, fx_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
