@@ -171,7 +171,10 @@ fail:
 		     addr->family == SW_V6 ? "]" : "", port, strerror(errno),
 		     errno == EADDRINUSE ? " (another program has the port: pick "
 					   "another one, e.g. --metrics 127.0.0.1:10026)"
-		     : errno == EADDRNOTAVAIL ? " (no interface has that address)" : "");
+		     : errno == EADDRNOTAVAIL ? " (no interface has that address)"
+		     : errno == EAFNOSUPPORT ? " (a sandbox forbids it? under the systemd "
+					       "unit, --metrics needs RestrictAddressFamilies "
+					       "with AF_INET AF_INET6: see the README)" : "");
 	if (fd >= 0)
 		close(fd);
 	return -1;
