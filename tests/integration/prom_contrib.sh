@@ -36,7 +36,9 @@ check_eq "every panel queries something" 0 \
 NS=${SW_TAG}m
 ns_add "$NS"
 PORT=$(free_port)
-tui_start 120x40 --netns "$NS" --metrics "127.0.0.1:$PORT" --audit-log -
+# with --rules: the rules' metrics are there too (a rule that never holds)
+printf '[quiet]\nwhen = conns > 100000\nban = 1m\n' >"$T/rules"
+tui_start 120x40 --netns "$NS" --metrics "127.0.0.1:$PORT" --audit-log - --rules "$T/rules" --dry-run
 wait_for "the TUI's endpoint" 15 curl -sf -o "$T/live.prom" "http://127.0.0.1:$PORT/metrics" ||
 	{ not_ok "the TUI never served /metrics"; tui_screen | sed 's/^/#   /'; finish; }
 tui_check "the TUI's header says where the metrics are" 5 "metrics :$PORT"
@@ -45,6 +47,7 @@ sleep 1.5
 curl -sf -o "$T/live.prom" "http://127.0.0.1:$PORT/metrics"
 awk '$1 == "#" && $2 == "TYPE" {print $3}' "$T/live.prom" | sort -u >"$T/families"
 check "the live scrape has the block metrics (the TUI's blocker)" grep -qx sockwatch_block_targets "$T/families"
+check "... and the rules' (--rules)" grep -qx sockwatch_rule_bans_total "$T/families"
 
 unknown() { # FILE-OF-NAMES: those sockwatch does not export (up is Prometheus's)
 	sort -u "$1" | grep -vx up | comm -23 - "$T/families"
