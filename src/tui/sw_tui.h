@@ -25,6 +25,7 @@
 #include "sw_cli.h"
 #include "sw_engine.h"
 #include "sw_metrics.h"
+#include "sw_proc.h"
 #include "sw_services.h"
 #include "sw_view.h"
 #include "sw_watch.h"
@@ -95,6 +96,8 @@ struct sw_tui {
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
 	struct sw_autoban *ab;        /* the rules (--rules), or NULL */
+	struct sw_procmap *pm;        /* owners of the sockets shown (a live
+					 run's; NULL in a replay) */
 };
 
 /* The parts of the screen. */
