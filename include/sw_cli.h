@@ -17,6 +17,7 @@ enum sw_mode {
 	SW_MODE_CLEANUP,
 	SW_MODE_DAEMON,
 	SW_MODE_RULES,
+	SW_MODE_REPORT,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -56,6 +57,9 @@ struct sw_opts {
 	const char *rules_file;  /* --rules; NULL: none in the TUI, the
 				    daemon's default SW_RULES_DEFAULT_FILE */
 	const char *state_file;  /* --state; default SW_DAEMON_STATE_FILE */
+	/* report */
+	const char *output;      /* -o/--output; NULL: stdout */
+	const char *audit_in;    /* --audit: the audit log to read, or NULL */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

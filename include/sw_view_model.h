@@ -10,6 +10,7 @@
 #include "sw_agg.h"
 #include "sw_conninfo.h"
 #include "sw_counters.h"
+#include "sw_history.h"
 #include "sw_sock.h"
 
 struct sw_frame;
@@ -96,6 +97,10 @@ struct sw_view_model {
 	bool rules_armed;
 	uint32_t rules_tripped;        /* rules whose breaker is tripped */
 	char rules_tripped_name[48];   /* the first of them */
+	/* the last minutes up to this frame (the refresher's, copied), for
+	 * the trend columns and the detail graph; empty (cap 0) in models
+	 * made by hand */
+	struct sw_history hist;
 };
 
 void sw_view_model_init(struct sw_view_model *m);

@@ -89,6 +89,11 @@ static const char sw_cli_usage_text[] =
 	"                         and bans once armed with A)\n"
 	"      --state FILE       daemon: the offender history (default\n"
 	"                         /var/lib/sockwatch/state)\n"
+	"Reports:\n"
+	"      --audit FILE       report: the audit log whose actions go on the\n"
+	"                         timeline (e.g. /var/log/sockwatch.log)\n"
+	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
+	"                         to FILE instead of standard output\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -131,6 +136,7 @@ enum {
 	OPT_PROM,
 	OPT_RULES,
 	OPT_STATE,
+	OPT_AUDIT,
 	OPT_INFO_EVERY,
 	OPT_NO_DIAGNOSIS,
 };
@@ -174,6 +180,8 @@ static const struct option sw_cli_longopts[] = {
 	{"prom", no_argument, NULL, OPT_PROM},
 	{"rules", required_argument, NULL, OPT_RULES},
 	{"state", required_argument, NULL, OPT_STATE},
+	{"audit", required_argument, NULL, OPT_AUDIT},
+	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -318,8 +326,10 @@ static const struct {
 	{'4', "the TUI and batch mode"},
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
-	{'g', "the TUI and batch mode"},
-	{OPT_JSON, "batch mode and 'blocks'"},
+	{'g', "the TUI, batch mode and 'report'"},
+	{OPT_JSON, "batch mode, 'blocks' and 'report'"},
+	{OPT_AUDIT, "'report'"},
+	{'o', "'report'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_INFO_EVERY, "the TUI and batch mode"},
@@ -526,6 +536,9 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "rules check FILE')");
 	if (o->state_file)
 		return sw_cli_fail(err, errlen, "--state belongs to 'daemon'");
+	if (o->output || o->audit_in)
+		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
+				   "FILE ...)", o->output ? "-o/--output" : "--audit");
 	return 0;
 }
 
@@ -544,7 +557,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	 * an earlier call (it would point into that call's argv) */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
+	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:o:hV", sw_cli_longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b': break; /* the monitor reads it from seen */
@@ -668,6 +681,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_PROM: o->prom = true; break;
 		case OPT_RULES: o->rules_file = optarg; break;
 		case OPT_STATE: o->state_file = optarg; break;
+		case OPT_AUDIT: o->audit_in = optarg; break;
+		case 'o': o->output = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':

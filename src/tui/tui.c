@@ -440,7 +440,7 @@ int sw_tui_main(const struct sw_opts *o)
 	if (t.watch && t.metrics && sw_metrics_attach(t.metrics, t.watch) < 0)
 		sw_cause_set(&cause, "out of memory starting the metrics");
 	else if (t.watch)
-		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, &cause);
+		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, o->delay_s, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
