@@ -15,9 +15,9 @@ enum sw_mode {
 	SW_MODE_UNBLOCK,
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
+	SW_MODE_REPORT,
 	SW_MODE_DAEMON,
 	SW_MODE_RULES,
-	SW_MODE_REPORT,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -53,13 +53,13 @@ struct sw_opts {
 	const char *textfile;      /* --textfile DIR, or NULL */
 	bool prom;                 /* --prom: batch prints the metrics */
 
+	/* report */
+	const char *output;      /* -o/--output; NULL: stdout */
+	const char *audit_in;    /* --audit: the audit log to read, or NULL */
 	/* auto-defence: the daemon, and the TUI's --rules */
 	const char *rules_file;  /* --rules; NULL: none in the TUI, the
 				    daemon's default SW_RULES_DEFAULT_FILE */
 	const char *state_file;  /* --state; default SW_DAEMON_STATE_FILE */
-	/* report */
-	const char *output;      /* -o/--output; NULL: stdout */
-	const char *audit_in;    /* --audit: the audit log to read, or NULL */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

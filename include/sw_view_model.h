@@ -39,6 +39,7 @@ struct sw_view_rule_mark {
 };
 /* At most this many are listed (the most urgent). */
 #define SW_VIEW_MAX_RULE_MARKS 256
+
 /* The process holding a socket, as the front end resolved it. */
 struct sw_view_owner {
 	uint32_t inode;
@@ -89,6 +90,10 @@ struct sw_view_model {
 	uint32_t bidx_cap, nbranges;
 	struct sw_view_block_run *bruns;
 	uint32_t nbruns, brcap;
+	/* the last minutes up to this frame (the refresher's, copied), for
+	 * the trend columns and the detail graph; empty (cap 0) in models
+	 * made by hand */
+	struct sw_history hist;
 	/* the rules (--rules): the remotes over a threshold, most urgent
 	 * first, and the rules' state for the header */
 	struct sw_view_rule_mark *rule_marks;
@@ -97,10 +102,6 @@ struct sw_view_model {
 	bool rules_armed;
 	uint32_t rules_tripped;        /* rules whose breaker is tripped */
 	char rules_tripped_name[48];   /* the first of them */
-	/* the last minutes up to this frame (the refresher's, copied), for
-	 * the trend columns and the detail graph; empty (cap 0) in models
-	 * made by hand */
-	struct sw_history hist;
 };
 
 void sw_view_model_init(struct sw_view_model *m);

@@ -83,17 +83,17 @@ static const char sw_cli_usage_text[] =
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
+	"Reports:\n"
+	"      --audit FILE       report: the audit log whose actions go on the\n"
+	"                         timeline (e.g. /var/log/sockwatch.log)\n"
+	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
+	"                         to FILE instead of standard output\n"
 	"Auto-defence:\n"
 	"      --rules FILE       the rules (daemon default /etc/sockwatch/rules;\n"
 	"                         the TUI marks the remotes over a rule's threshold\n"
 	"                         and bans once armed with A)\n"
 	"      --state FILE       daemon: the offender history (default\n"
 	"                         /var/lib/sockwatch/state)\n"
-	"Reports:\n"
-	"      --audit FILE       report: the audit log whose actions go on the\n"
-	"                         timeline (e.g. /var/log/sockwatch.log)\n"
-	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
-	"                         to FILE instead of standard output\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -134,9 +134,9 @@ enum {
 	OPT_METRICS_TOP,
 	OPT_TEXTFILE,
 	OPT_PROM,
+	OPT_AUDIT,
 	OPT_RULES,
 	OPT_STATE,
-	OPT_AUDIT,
 	OPT_INFO_EVERY,
 	OPT_NO_DIAGNOSIS,
 };
@@ -178,10 +178,10 @@ static const struct option sw_cli_longopts[] = {
 	{"metrics-top", required_argument, NULL, OPT_METRICS_TOP},
 	{"textfile", required_argument, NULL, OPT_TEXTFILE},
 	{"prom", no_argument, NULL, OPT_PROM},
-	{"rules", required_argument, NULL, OPT_RULES},
-	{"state", required_argument, NULL, OPT_STATE},
 	{"audit", required_argument, NULL, OPT_AUDIT},
 	{"output", required_argument, NULL, 'o'},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -530,15 +530,15 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 	if (sw_cli_saw(seen, OPT_METRICS_TOP) && !o->metrics && !o->textfile && !o->prom)
 		return sw_cli_fail(err, errlen, "--metrics-top only applies with "
 				   "--metrics, --textfile or --prom");
+	if (o->output || o->audit_in)
+		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
+				   "FILE ...)", o->output ? "-o/--output" : "--audit");
 	if (batch && o->rules_file)
 		return sw_cli_fail(err, errlen, "--rules belongs to 'daemon' or the "
 				   "TUI, not batch mode (check a file with 'sockwatch "
 				   "rules check FILE')");
 	if (o->state_file)
 		return sw_cli_fail(err, errlen, "--state belongs to 'daemon'");
-	if (o->output || o->audit_in)
-		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
-				   "FILE ...)", o->output ? "-o/--output" : "--audit");
 	return 0;
 }
 
@@ -679,10 +679,10 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 			o->textfile = optarg;
 			break;
 		case OPT_PROM: o->prom = true; break;
-		case OPT_RULES: o->rules_file = optarg; break;
-		case OPT_STATE: o->state_file = optarg; break;
 		case OPT_AUDIT: o->audit_in = optarg; break;
 		case 'o': o->output = optarg; break;
+		case OPT_RULES: o->rules_file = optarg; break;
+		case OPT_STATE: o->state_file = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':

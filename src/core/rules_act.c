@@ -158,6 +158,19 @@ static unsigned group_len(const struct sw_rule *r, const struct sw_prefix *p)
 }
 
 /* Addresses of rule ri inside p with a ban running (or, dry, noted). */
+/* Where the entries inside p begin in a prefix-sorted array (they are
+ * contiguous: sorted by address, p's first address comes first). */
+static size_t first_in(const void *v, size_t n, size_t size,
+		       const struct sw_prefix *p)
+{
+	struct sw_prefix start = *p;
+	ptrdiff_t i;
+
+	start.plen = 0; /* before any entry at p's first address */
+	i = sw_rules_pfx_find(v, n, size, &start);
+	return (size_t)(i >= 0 ? i : -i - 1);
+}
+
 static size_t banned_in(const struct sw_rules_eval *ev, size_t ri,
 			const struct sw_prefix *p, uint64_t now)
 {
@@ -165,21 +178,24 @@ static size_t banned_in(const struct sw_rules_eval *ev, size_t ri,
 	const struct rule_state *s = &ev->st[ri];
 	size_t n = 0;
 
-	for (size_t i = 0; i < ev->h->n; i++) {
+	for (size_t i = first_in(ev->h->v, ev->h->n, sizeof(*ev->h->v), p);
+	     i < ev->h->n; i++) {
 		const struct sw_offender *o = &ev->h->v[i];
 
-		if (o->until_ns > now && o->target.plen == group_len(r, &o->target) &&
-		    sw_prefix_contains_addr(p, o->target.family, o->target.bytes))
-			n++;
+		if (!sw_prefix_contains_addr(p, o->target.family, o->target.bytes))
+			break;
+		n += o->until_ns > now && o->target.plen == group_len(r, &o->target);
 	}
-	if (dry(ev, r))
-		for (size_t i = 0; i < s->noted.n; i++) {
-			const struct rmap_item *it = &s->noted.v[i];
+	if (!dry(ev, r))
+		return n;
+	for (size_t i = first_in(s->noted.v, s->noted.n, sizeof(*s->noted.v), p);
+	     i < s->noted.n; i++) {
+		const struct rmap_item *it = &s->noted.v[i];
 
-			if (it->t > now && it->pfx.plen == group_len(r, &it->pfx) &&
-			    sw_prefix_contains_addr(p, it->pfx.family, it->pfx.bytes))
-				n++;
-		}
+		if (!sw_prefix_contains_addr(p, it->pfx.family, it->pfx.bytes))
+			break;
+		n += it->t > now && it->pfx.plen == group_len(r, &it->pfx);
+	}
 	return n;
 }
 

@@ -62,9 +62,8 @@ void sw_rules_eval_free(struct sw_rules_eval *ev)
 	free(ev->ports);
 	free(ev->peers.v);
 	free(ev->peers.slots);
-	free(ev->rows.v);
-	free(ev->rows.slots);
 	free(ev->pidx);
+	free(ev->fpeer);
 	free(ev->flows.v);
 	free(ev->flows.slots);
 	free(ev->acts);
@@ -187,12 +186,16 @@ static bool agg_fits(const struct sw_rule *r, unsigned g4, unsigned g6)
 {
 	if (r->match || (g4 && r->group_v4 > g4) || (g6 && r->group_v6 > g6))
 		return false;
+	/* a row's inbound count is of all its inbound sockets, TIME_WAIT
+	 * too, and has no per-state split: inbound conns are answered when
+	 * the rule's states are every state a peer can be in */
+	if (r->incoming && (r->states | SW_STATE_BIT(SW_LISTEN)) != SW_TCP_ALL_STATES)
+		return false;
 	for (unsigned i = 0; i < r->nconds && r->incoming; i++) {
 		const struct sw_rule_cond *c = &r->cond[i];
 
-		/* the rows have inbound counts of live sockets only */
 		if (c->metric != SW_RM_FINDING && c->metric != SW_RM_IDLE &&
-		    !(c->metric == SW_RM_CONNS && r->states == SW_RULE_LIVE_STATES))
+		    c->metric != SW_RM_CONNS && c->metric != SW_RM_SOCKETS)
 			return false;
 	}
 	return true;
@@ -247,6 +250,8 @@ static uint32_t row_value(const struct sw_rule *r, const struct sw_rule_cond *c,
 		return r->incoming ? row->inbound : conns_of(r->states, row->states, row->udp);
 	case SW_RM_TW: return row->states[SW_TIME_WAIT];
 	case SW_RM_SOCKETS:
+		if (r->incoming)
+			return row->inbound;
 		for (unsigned s = 0; s < SW_ST_MAX; s++)
 			n += row->states[s];
 		return n + row->udp;
@@ -334,22 +339,6 @@ static const uint8_t *listen_ports(struct sw_rules_eval *ev,
 	return ev->ports;
 }
 
-/* The row of the aggregate for prefix p (its grouping), -1 when none, -2
- * on ENOMEM. The aggregate's own hash indexes its rows before they were
- * sorted: the rows are indexed here, once a refresh, when asked. */
-static int64_t row_of(struct sw_rules_eval *ev, const struct sw_agg *a,
-		      const struct sw_prefix *p)
-{
-	if (!ev->rows_built) {
-		sw_rules_peers_reset(&ev->rows);
-		for (uint32_t j = 0; j < a->nremotes; j++)
-			if (sw_rules_peer(&ev->rows, &a->remotes[j].pfx) < 0)
-				return -2;
-		ev->rows_built = true;
-	}
-	return sw_rules_peer_find(&ev->rows, p);
-}
-
 /* Idle inbound ESTABLISHED sockets of rule ri, from the per-connection
  * info: into its counters (walked) or per row (aggregate). */
 static int count_idle(struct sw_rules_eval *ev, size_t ri,
@@ -379,14 +368,13 @@ static int count_idle(struct sw_rules_eval *ev, size_t ri,
 		    (r->match && !sw_filter_match(r->match, so)))
 			continue;
 		if (s->from_agg) {
-			int64_t row;
+			int row;
 
 			sw_prefix_make_norm(&p, so->family, so->dst,
 					    so->family == SW_V4 ? ev->agg_g4
 					    : sw_addr_is_mapped(so->dst) ? ev->agg_g4 + 96
 									 : ev->agg_g6);
-			if ((row = row_of(ev, f->agg, &p)) == -2)
-				return -1;
+			row = sw_agg_find_remote(f->agg, &p);
 			if (row >= 0)
 				s->idle[row]++;
 			continue;
@@ -416,7 +404,6 @@ static int count(struct sw_rules_eval *ev, const struct sw_frame *f)
 	ev->agg_g4 = g4 ? g4 : 32;
 	ev->agg_g6 = g6 ? g6 : 128;
 	sw_rules_peers_reset(&ev->peers);
-	ev->rows_built = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_rule *r = sw_rules_get(ev->rs, i);
 		struct rule_state *s = &ev->st[i];

@@ -111,11 +111,11 @@ struct sw_rules_eval {
 	struct rule_state *st;
 	uint8_t *ports;       /* listening ports when the frame's agg has none */
 	struct peers peers;
-	struct peers rows;    /* the aggregate's rows by prefix (idle counts) */
-	bool rows_built;
 	struct flows flows;
 	uint32_t *pidx;       /* per socket of the walk: its peer's index */
 	uint32_t pidxcap;
+	uint32_t *fpeer;      /* per flow: its peer's index */
+	uint32_t fpeercap;
 	unsigned agg_g4, agg_g6; /* the aggregate's grouping this refresh */
 	struct sw_rule_action *acts;
 	struct sw_offender *undo; /* per action: the entry before it (or
@@ -145,8 +145,6 @@ int sw_rules_walked_units(struct sw_rules_eval *ev, size_t ri,
 			  const struct sw_frame *f);
 /* The peer index of p (full length, normalised), added when new; -1. */
 int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p);
-/* The index of p, or -1 when it is not there. */
-int64_t sw_rules_peer_find(const struct peers *t, const struct sw_prefix *p);
 void sw_rules_peers_reset(struct peers *t);
 /* Room for rule ri's counters of peers 0..n-1. 0 or -1. */
 int sw_rules_ctr_room(struct sw_rules_eval *ev, size_t ri, uint32_t n);

@@ -75,20 +75,6 @@ int64_t sw_rules_peer(struct peers *t, const struct sw_prefix *p)
 	return t->n++;
 }
 
-int64_t sw_rules_peer_find(const struct peers *t, const struct sw_prefix *p)
-{
-	uint32_t h, i;
-
-	if (!t->nslots)
-		return -1;
-	for (h = sw_rules_pfx_hash(p) & (t->nslots - 1); (i = t->slots[h]);
-	     h = (h + 1) & (t->nslots - 1))
-		if (!memcmp(t->v[i - 1].bytes, p->bytes, 16) &&
-		    t->v[i - 1].family == p->family)
-			return i - 1;
-	return -1;
-}
-
 static uint32_t flow_hash(const struct sw_sock *s)
 {
 	uint64_t a, b, c, d;
@@ -216,26 +202,26 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 		      const uint8_t *fresh, bool want_flows)
 {
 	uint32_t n = sn->count ? sn->count : 1;
+	struct flows *fl = &ev->flows;
 
 	if (sw_grow32((void **)&ev->pidx, &ev->pidxcap, n, sizeof(*ev->pidx), 4096) ||
 	    slots_size(&ev->peers.slots, &ev->peers.nslots, n) ||
-	    (want_flows && slots_size(&ev->flows.slots, &ev->flows.nslots, n)))
+	    (want_flows && slots_size(&fl->slots, &fl->nslots, n)))
 		return -1;
-	ev->flows.n = 0;
+	fl->n = 0;
 	if (want_flows)
-		memset(ev->flows.slots, 0, ev->flows.nslots * sizeof(*ev->flows.slots));
+		memset(fl->slots, 0, fl->nslots * sizeof(*fl->slots));
 	for (uint32_t i = 0; i < sn->count; i++) {
 		const struct sw_sock *so = &sn->socks[i];
 		struct sw_prefix p;
-		int64_t pi, fi;
+		int64_t x;
 
 		if (i + AHEAD < sn->count) {
 			const struct sw_sock *a = &sn->socks[i + AHEAD];
 
-			if (want_flows)
-				__builtin_prefetch(&ev->flows.slots[flow_hash(a) &
-								    (ev->flows.nslots - 1)]);
-			if (!want_flows) {
+			if (want_flows) {
+				__builtin_prefetch(&fl->slots[flow_hash(a) & (fl->nslots - 1)]);
+			} else {
 				sw_prefix_make_norm(&p, a->family, a->dst, 128);
 				__builtin_prefetch(&ev->peers.slots[sw_rules_pfx_hash(&p) &
 								    (ev->peers.nslots - 1)]);
@@ -244,25 +230,45 @@ static int first_pass(struct sw_rules_eval *ev, const struct sw_snapshot *sn,
 		ev->pidx[i] = UINT32_MAX;
 		if (!sw_sock_has_peer(so) || so->state >= SW_ST_MAX)
 			continue;
-		fi = -1;
 		if (want_flows) {
-			/* a flow knows its peer: only a new flow looks it up */
-			if ((fi = flow_of(&ev->flows, so)) < 0)
+			/* its flow for now; the flows find their peers below */
+			if ((x = flow_of(fl, so)) < 0)
 				return -1;
-			ev->flows.v[fi].n++;
-			ev->flows.v[fi].nfresh += fresh ? fresh[i] : 0;
-			if (ev->flows.v[fi].n > 1) {
-				ev->pidx[i] = ev->flows.v[fi].peer;
-				continue;
-			}
+			fl->v[x].n++;
+			fl->v[x].nfresh += fresh ? fresh[i] : 0;
+		} else {
+			sw_prefix_make_norm(&p, so->family, so->dst, 128);
+			if ((x = sw_rules_peer(&ev->peers, &p)) < 0)
+				return -1;
 		}
-		sw_prefix_make_norm(&p, so->family, so->dst, 128);
+		ev->pidx[i] = (uint32_t)x;
+	}
+	if (!want_flows)
+		return 0;
+	/* one peer lookup per flow, fetched ahead like the sockets'; kept
+	 * compact too, for the sockets to read at random */
+	if (sw_grow32((void **)&ev->fpeer, &ev->fpeercap, fl->n ? fl->n : 1,
+		      sizeof(*ev->fpeer), 4096))
+		return -1;
+	for (uint32_t j = 0; j < fl->n; j++) {
+		struct sw_prefix p;
+		int64_t pi;
+
+		if (j + AHEAD < fl->n) {
+			const struct sw_sock *a = &fl->v[j + AHEAD].rep;
+
+			sw_prefix_make_norm(&p, a->family, a->dst, 128);
+			__builtin_prefetch(&ev->peers.slots[sw_rules_pfx_hash(&p) &
+							    (ev->peers.nslots - 1)]);
+		}
+		sw_prefix_make_norm(&p, fl->v[j].rep.family, fl->v[j].rep.dst, 128);
 		if ((pi = sw_rules_peer(&ev->peers, &p)) < 0)
 			return -1;
-		ev->pidx[i] = (uint32_t)pi;
-		if (fi >= 0)
-			ev->flows.v[fi].peer = (uint32_t)pi;
+		fl->v[j].peer = ev->fpeer[j] = (uint32_t)pi;
 	}
+	for (uint32_t i = 0; i < sn->count; i++)
+		if (ev->pidx[i] != UINT32_MAX)
+			ev->pidx[i] = ev->fpeer[ev->pidx[i]];
 	return 0;
 }
 

@@ -18,9 +18,9 @@
 
 #include <curses.h>
 
-#include "sw_cause.h"
 #include "sw_clock.h"
 #include "sw_duration.h"
+#include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_tui.h"
 

@@ -195,10 +195,10 @@ static int sw_tui_worker_publish(void *arg, const struct sw_frame *f,
 		return 0;
 	}
 	sw_tui_worker_blocks(w, m);
-	sw_tui_worker_rules(w, m);
 	sw_tui_trend_feed(&w->trend, f, sw_watch_blocker(w->watch));
 	if (sw_history_copy(&m->hist, &w->trend.hist) < 0)
 		sw_tui_worker_say(w, true, "out of memory copying the history; the trends are empty");
+	sw_tui_worker_rules(w, m);
 	pthread_mutex_lock(&w->mu);
 	w->spare = w->ready;
 	w->ready = m;

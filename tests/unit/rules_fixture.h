@@ -94,17 +94,22 @@ static inline void fx_peer_port(struct fx *x, const char *peer, unsigned n,
 	uint64_t base;
 
 	inet_pton(v6 ? AF_INET6 : AF_INET, peer, p.bytes);
-	base = 0;
-	for (unsigned i = 0; i < 16; i++)
-		base = base * 131 + p.bytes[i];
-	base = (base * 1000003 + lport * 7 + proto) << 20;
+	/* FNV-1a of the peer, port and protocol: distinct for distinct ones */
+	base = 0xcbf29ce484222325ull;
+	for (unsigned i = 0; i < 18; i++) {
+		base ^= i < 16 ? p.bytes[i] : i == 16 ? lport & 0xff : lport >> 8;
+		base *= 0x100000001b3ull;
+	}
+	base = (base ^ proto) << 20;
 	for (unsigned i = 0; i < n; i++) {
 		struct sw_sock s = sw_test_sock(proto, state, v6 ? "2001:db8::1"
 							      : "192.0.2.1",
 						lport, peer, 10000 + first + i,
 						base + first + i + 1);
 
-		assert_int_equal(sw_snapshot_add(fx_snap(x), &s), 1);
+		if (sw_snapshot_add(fx_snap(x), &s) != 1)
+			fail_msg("fixture: %s socket %u (cookie %llu) added twice", peer,
+				 first + i, (unsigned long long)s.cookie);
 	}
 }
 

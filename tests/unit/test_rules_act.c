@@ -143,6 +143,30 @@ static void test_prefix_after(void **state)
 	fx_free(&x);
 }
 
+/* In a dry run the would-be bans count towards the prefix the same way. */
+static void test_prefix_after_dry(void **state)
+{
+	struct fx x;
+	const struct sw_rule_action *a;
+
+	(void)state;
+	fx_init(&x, "[r]\nwhen = conns > 10\nprefix_after = 2\ndry_run = yes\n");
+	fx_begin(&x);
+	fx_peer(&x, "198.51.100.7", 20, SW_ESTABLISHED);
+	fx_peer(&x, "203.0.113.8", 20, SW_ESTABLISHED);
+	fx_refresh(&x);
+	assert_int_equal(x.nacts, 2);
+	fx_begin(&x);
+	fx_peer(&x, "198.51.100.200", 20, SW_ESTABLISHED);
+	fx_refresh(&x);
+	assert_int_equal(x.nacts, 2);
+	a = fx_act(&x, "198.51.100.0/24");
+	assert_non_null(a);
+	assert_int_equal(a->kind, SW_RA_WOULD_BLOCK);
+	assert_null(fx_act(&x, "203.0.113.0/24"));
+	fx_free(&x);
+}
+
 static void test_breaker(void **state)
 {
 	struct fx x;
@@ -330,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_for_holds),
 		cmocka_unit_test(test_escalation),
 		cmocka_unit_test(test_prefix_after),
+		cmocka_unit_test(test_prefix_after_dry),
 		cmocka_unit_test(test_breaker),
 		cmocka_unit_test(test_dry_run),
 		cmocka_unit_test(test_disarmed),
