@@ -176,9 +176,7 @@ static int sw_live_info(struct sw_source *src,
 			      cause) < 0)
 		return -1;
 	if (in.nports) {
-		/* the bytecode first: it (re)allocates l->ibc, and the order
-		 * in which arguments are evaluated is not C's to promise
-		 * (clang read l->ibc before: NULL with a length) */
+		/* first: making the bytecode may move l->ibc */
 		size_t bclen = sw_live_info_bc(l, a, &in);
 
 		if (sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc, bclen,
