@@ -164,13 +164,21 @@ static const struct sw_diag_limit slow_limits[SLOW_NLIMITS] = {
 };
 
 /* Whether the connection info says slow: old, almost nothing received or
- * sent, idle. */
+ * sent, idle. Its age is at least the time since this sockwatch first saw
+ * it, and at least the time since it last sent or received: the kernel
+ * starts both clocks at the handshake, so a connection the server never
+ * answered is as old as its last_data_sent, even when sockwatch started
+ * after it (slowloris is found from launch). */
 static bool slow_conn(const struct sw_diag_ctx *c, const struct sw_conn_info *i,
 		      uint64_t now_ns)
 {
 	double age_s = i->first_seen_ns && i->first_seen_ns <= now_ns
-			       ? (double)(now_ns - i->first_seen_ns) / 1e9
-			       : i->last_data_recv_ms / 1000.0;
+			       ? (double)(now_ns - i->first_seen_ns) / 1e9 : 0;
+
+	if (i->last_data_sent_ms / 1000.0 > age_s)
+		age_s = i->last_data_sent_ms / 1000.0;
+	if (i->last_data_recv_ms / 1000.0 > age_s)
+		age_s = i->last_data_recv_ms / 1000.0;
 
 	return i->bytes_received < sw_diag_lim(c, SLOW_MAX_RX) &&
 	       i->bytes_acked < sw_diag_lim(c, SLOW_MAX_TX) &&

@@ -263,6 +263,26 @@ static void test_slow_edges(void **state)
 	dfx_free(&x);
 }
 
+/* Started during the attack: every connection is new to this sockwatch,
+ * but the kernel's clocks say how old they are. */
+static void test_slow_found_at_launch(void **state)
+{
+	static struct slow ci;
+	unsigned age = (unsigned)dfx_lim(SW_FK_SLOW_CLIENTS, "min_age_s");
+	struct dfx x;
+
+	(void)state;
+	for (unsigned sent_s = age - 1; sent_s <= age; sent_s++) {
+		dfx_init(&x);
+		slow_scene(&x, &ci, 100, 50, 0, 0);
+		for (size_t i = 0; i < x.ci.n; i++)
+			if (ci.v[i].bytes_acked == 0)
+				ci.v[i].last_data_sent_ms = sent_s * 1000;
+		assert_int_equal(dfx_run(&x), sent_s >= age ? 1 : 0);
+		dfx_free(&x);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -275,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_slow_clients),
 		cmocka_unit_test(test_slow_is_not_also_flood),
 		cmocka_unit_test(test_slow_edges),
+		cmocka_unit_test(test_slow_found_at_launch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
