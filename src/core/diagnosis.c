@@ -87,6 +87,7 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 	free(d->held);
 	free(d->src);
 	free(d->port_count);
+	free(d->ports_hit);
 	free(d->locals);
 	free(d->cw_prev.v);
 	free(d->cw_cur.v);

@@ -89,6 +89,8 @@ struct sw_diagnosis {
 	struct sw_diag_src *src;
 	size_t nsrc, src_cap;
 	uint32_t *port_count; /* [2 * 65536], lazily (close_wait_pileup) */
+	uint16_t *ports_hit;  /* the ports counted in it, to clear */
+	size_t nports_hit, ports_hit_cap;
 	struct sw_prefix *locals; /* the host's own addresses (sockets' local
 				     addresses), collected once per run when
 				     a block is proposed */
