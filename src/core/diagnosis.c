@@ -22,6 +22,7 @@ static const struct sw_diag_entry *const sw_diag_table[] = {
 	&sw_diag_port_exhaustion,
 	&sw_diag_reset_storm,
 	&sw_diag_udp_drops,
+	&sw_diag_conntrack,
 };
 
 #define SW_DIAG_NTABLE (sizeof(sw_diag_table) / sizeof(sw_diag_table[0]))

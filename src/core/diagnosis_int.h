@@ -132,6 +132,7 @@ extern const struct sw_diag_entry sw_diag_conn_flood, sw_diag_slow_clients;
 extern const struct sw_diag_entry sw_diag_close_wait, sw_diag_time_wait,
 	sw_diag_port_exhaustion;
 extern const struct sw_diag_entry sw_diag_reset_storm, sw_diag_udp_drops;
+extern const struct sw_diag_entry sw_diag_conntrack;
 
 /* The running detector's threshold i. */
 static inline double sw_diag_lim(const struct sw_diag_ctx *c, unsigned i)
