@@ -112,6 +112,31 @@ static void test_flood_by_rate(void **state)
 	}
 }
 
+/* A proxy reconnecting for each request beside clients that reconnect
+ * too: the fastest, but not ten times the others' rate. */
+static void test_flood_rate_against_others(void **state)
+{
+	char addr[32];
+	struct dfx x;
+
+	(void)state;
+	dfx_init(&x);
+	for (int r = 0; r < 4; r++) {
+		flood_scene(&x, "203.0.113.8", 0, 50, 2);
+		x.cookie = 100000 + (uint64_t)r * 1000;
+		dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80,
+			  "203.0.113.8", 50000 + r * 1000, 150);
+		for (unsigned i = 0; i < 5; i++) {
+			snprintf(addr, sizeof(addr), "198.51.100.%u", 10 + i);
+			x.cookie = 200000 + (uint64_t)r * 1000 + i * 100;
+			dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, addr,
+				  40000 + r * 100, 20);
+		}
+		assert_int_equal(dfx_run(&x), 0);
+	}
+	dfx_free(&x);
+}
+
 static void test_flood_from_loopback_no_block(void **state)
 {
 	struct dfx x;
@@ -290,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_flood_share_edge),
 		cmocka_unit_test(test_flood_needs_others),
 		cmocka_unit_test(test_flood_by_rate),
+		cmocka_unit_test(test_flood_rate_against_others),
 		cmocka_unit_test(test_flood_from_loopback_no_block),
 		cmocka_unit_test(test_flood_by_prefix),
 		cmocka_unit_test(test_slow_clients),
