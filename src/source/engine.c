@@ -38,6 +38,7 @@ struct sw_engine {
 				     a new baseline, not a diff */
 	struct sw_agg agg;
 	struct sw_agg_opts group;
+	struct sw_hostcfg host;   /* as last read; frame.host once read */
 	struct sw_frame frame;
 };
 
@@ -153,6 +154,11 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
 	e->frame.agg = &e->agg;
+	if (out.host) { /* kept between reads */
+		sw_hostcfg_parse(&e->host, out.host, out.host_len);
+		e->host.time_ns = s->time_ns;
+		e->frame.host = &e->host;
+	}
 	if (rc < 0)
 		goto fail;
 	if (e->tap && sw_rec_tap_end(e->tap, out.refresh_ns, out.cpu_ns, cause) < 0)
@@ -236,6 +242,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	for (unsigned i = 0; i < 2; i++)
 		sw_snapshot_init(&e->snap[i]);
 	sw_agg_init(&e->agg);
+	sw_hostcfg_init(&e->host);
 	e->frame.snap = &e->snap[0];
 	e->frame.agg = &e->agg;
 	sw_counters_clear(&e->frame.counters);
