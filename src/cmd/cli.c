@@ -272,7 +272,7 @@ static const struct {
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
 	{'g', "the TUI and batch mode"},
-	{OPT_JSON, "batch mode and 'blocks'"},
+	{OPT_JSON, "batch mode, 'blocks' and 'doctor'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_RECORD, "the TUI and batch mode"},
