@@ -9,6 +9,7 @@
 #include "sw_addr.h"
 #include "sw_agg.h"
 #include "sw_counters.h"
+#include "sw_finding.h"
 #include "sw_sock.h"
 
 struct sw_frame;
@@ -49,6 +50,9 @@ struct sw_view_model {
 	uint32_t nlisteners, lcap;
 	struct sw_sock *socks;
 	uint32_t nsocks, scap;
+	/* the frame's diagnosis, worst first (sw_diagnosis.h) */
+	struct sw_finding *findings;
+	uint32_t nfindings, fcap;
 	struct sw_view_block *blocks;
 	uint32_t nblocks, bcap;
 	uint32_t nkernel_blocks; /* blocks[0..n) came from the kernel, the rest are marks */

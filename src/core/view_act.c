@@ -23,6 +23,7 @@ static unsigned sw_view_focus(struct sw_view *v, int dir)
 			break;
 	}
 	v->focus = p;
+	v->focus_chosen = true;
 	return SW_R_REDRAW;
 }
 
@@ -185,7 +186,11 @@ static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 	long row = sw_view_selected(v, v->focus);
 	int p;
 
-	if (v->mode != SW_V_MAIN || row < 0 || !def->open)
+	if (v->mode != SW_V_MAIN || row < 0)
+		return 0;
+	if (def->jump)
+		return def->jump(v, m, (uint32_t)row);
+	if (!def->open)
 		return 0;
 	memset(&v->detail, 0, sizeof(v->detail));
 	def->open(m, (uint32_t)row, &v->detail);
@@ -244,8 +249,14 @@ static unsigned sw_view_a_block(struct sw_view *v, const struct sw_view_model *m
 	long row;
 
 	if (!sw_view_target(v, m, &p, &row)) {
-		snprintf(v->msg, sizeof(v->msg),
-			 "b blocks a remote: select one in the Remotes pane (Tab)");
+		const struct sw_view_pane_def *def = sw_view_pane(v->focus);
+		long sel = sw_view_selected(v, v->focus);
+
+		if (v->mode == SW_V_MAIN && def->no_target && sel >= 0)
+			def->no_target(m, (uint32_t)sel, v->msg, sizeof(v->msg));
+		else
+			snprintf(v->msg, sizeof(v->msg),
+				 "b blocks a remote: select one in the Remotes pane (Tab)");
 		return SW_R_REDRAW;
 	}
 	sw_prefix_format(&p, a, sizeof(a));
@@ -346,6 +357,7 @@ static unsigned sw_view_a_blocks(struct sw_view *v,
 		if ((v->show_blocks && p == SW_PANE_BLOCKS) ||
 		    (lost && sw_view_pane(p)->focus_first)) {
 			v->focus = p;
+			v->focus_chosen = true;
 			lost = false;
 		}
 		sw_view_list_sync(v, m, p);

@@ -20,6 +20,7 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->remotes);
 	free(m->listeners);
 	free(m->socks);
+	free(m->findings);
 	free(m->blocks);
 	free(m->bidx);
 	free(m->bruns);
@@ -44,7 +45,15 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 							  &f->counters, i,
 							  f->interval_s)
 				       : NAN;
-	m->nremotes = m->nlisteners = m->nsocks = 0;
+	m->nremotes = m->nlisteners = m->nsocks = m->nfindings = 0;
+	if (f->nfindings) {
+		if (sw_grow32((void **)&m->findings, &m->fcap,
+			      (uint32_t)f->nfindings, sizeof(*m->findings), 8))
+			return -1;
+		memcpy(m->findings, f->findings,
+		       f->nfindings * sizeof(*m->findings));
+		m->nfindings = (uint32_t)f->nfindings;
+	}
 	if (!a) {
 		memset(&m->tot, 0, sizeof(m->tot));
 		return 0;

@@ -81,6 +81,10 @@ static int sw_tui_row_attr(struct sw_tui *t, unsigned flags, bool sel,
 {
 	if (sel)
 		return t->pt.attr[focus ? SW_T_SEL : SW_T_SEL_DIM];
+	if (flags & SW_ROW_CRIT)
+		return t->pt.attr[SW_T_SEV_CRIT];
+	if (flags & SW_ROW_CAUTION)
+		return t->pt.attr[SW_T_SEV_WARN];
 	if (flags & (SW_ROW_WARN | SW_ROW_FULL))
 		return t->pt.attr[SW_T_WARN];
 	if (flags & SW_ROW_BLOCKED)
