@@ -162,13 +162,7 @@ static int sw_view_findings_cmp_text(const struct sw_view_model *m, uint32_t a,
 static void sw_view_findings_advice(const struct sw_view_model *m,
 				    uint32_t row, struct sw_view_cell *c)
 {
-	const struct sw_finding *f = &m->findings[row];
-	char t[SW_FINDING_ADVICE_LEN + 16];
-
-	/* b's part first: what the key does here */
-	snprintf(t, sizeof(t), "%s%s", sw_view_findings_blockable(f) ? "b: " : "",
-		 f->advice);
-	sw_text_safe(t, c->text, sizeof(c->text));
+	sw_text_safe(m->findings[row].advice, c->text, sizeof(c->text));
 }
 
 static int sw_view_findings_cmp_advice(const struct sw_view_model *m,

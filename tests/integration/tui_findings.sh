@@ -37,7 +37,9 @@ tui_start 160x45 --netns "$S" -d 0.5 --audit-log "$AUDIT" --allow-file "$ALLOW"
 tui_check "the findings band names the connection flood and its source" 15 \
 	"^ +crit +connection_flood +${FLOOD//./\\.} "
 check "the band has its title, worst first" grep -q '^ Findings: 1, worst first' <(tui_screen)
-check "the finding's advice says b blocks it" grep -qE "connection_flood .*b: block ${FLOOD//./\\.}" <(tui_screen)
+tmx capture-pane -t tui -p -e >"$TMP/colors"
+check "crit is drawn in red" grep -qaP '\e\[31m(\e\[[0-9;]*m)*crit' "$TMP/colors"
+check "the finding's advice is to block it" grep -qE "connection_flood .* block ${FLOOD//./\\.}" <(tui_screen)
 tui_keys b
 tui_check "b opens the confirmation for the flooder" 5 "Block address ${FLOOD//./\\.}"
 tui_keys Enter

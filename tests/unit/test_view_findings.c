@@ -167,8 +167,7 @@ static void test_order_and_colors(void **state)
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 3, 0, &c), "warn");
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 1, 2, &c), ":80 (nginx)");
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 0, 2, &c), "198.51.100.2");
-	/* the advice, with b's part first where b acts */
-	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 0, 4, &c), "b: block 198.51.100.2");
+	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 0, 4, &c), "block 198.51.100.2");
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 1, 4, &c),
 			    "sysctl -w net.ipv4.tcp_syncookies=1");
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 1, 3, &c), "SYN flood on :80");
