@@ -65,8 +65,9 @@ struct sw_buf;
 /* Append h as that text (one line per sysctl with a known value) to b. */
 void sw_hostcfg_format(const struct sw_hostcfg *h, struct sw_buf *b);
 
-/* The value of a sysctl as an operator reads it ("1", "32768 60999"), or
- * "unknown", into buf (always NUL-terminated). Returns buf. */
+/* The value of a sysctl as an operator reads it ("1", "32768 60999"; its
+ * known values), or "unknown" when none is known, into buf (always
+ * NUL-terminated). Returns buf. */
 char *sw_hostcfg_value(const struct sw_hostcfg *h, const char *name,
 		       char *buf, size_t len);
 

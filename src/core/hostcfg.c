@@ -135,12 +135,9 @@ char *sw_hostcfg_value(const struct sw_hostcfg *h, const char *name,
 	if (len)
 		buf[0] = '\0';
 	for (unsigned k = 0; k < SW_H_MAX; k++) {
-		if (strcmp(sw_hostcfg_keys[k].name, name))
+		/* a value not known is left out; none known: "unknown" */
+		if (strcmp(sw_hostcfg_keys[k].name, name) || h->val[k] < 0)
 			continue;
-		if (h->val[k] < 0) {
-			snprintf(buf, len, "unknown");
-			return buf;
-		}
 		o += (size_t)snprintf(buf + o, o < len ? len - o : 0, "%s%lld",
 				      o ? " " : "", (long long)h->val[k]);
 		if (o >= len)

@@ -49,6 +49,17 @@ static void test_parse_known_and_unknown(void **state)
 					  34), 1);
 	assert_int_equal(h.val[SW_H_PORT_RANGE_LOW], 1024);
 	assert_int_equal(h.val[SW_H_PORT_RANGE_HIGH], -1);
+	{ /* and formats back to the same */
+		struct sw_buf b;
+		struct sw_hostcfg g;
+
+		sw_buf_init(&b);
+		sw_hostcfg_format(&h, &b);
+		assert_string_equal(b.data, "net.ipv4.ip_local_port_range 1024\n");
+		sw_hostcfg_parse(&g, b.data, b.len);
+		assert_memory_equal(g.val, h.val, sizeof(h.val));
+		sw_buf_free(&b);
+	}
 }
 
 static void test_format_round_trip(void **state)
