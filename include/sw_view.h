@@ -97,7 +97,7 @@ struct sw_view {
 	enum sw_overlay overlay;
 	enum sw_pane focus;       /* focused pane in the main screen */
 	/* The operator chose the focus (Tab, a click, B, Enter on a
-	 * finding): until then the findings pane takes it while it shows,
+	 * finding, moving a selection): until then the findings pane takes it while it shows,
 	 * so b acts on the worst finding from launch. */
 	bool focus_chosen;
 	uint32_t nfindings;       /* the model's findings (sw_view_sync): the

@@ -39,9 +39,12 @@ static unsigned sw_view_a_prev(struct sw_view *v, const struct sw_view_model *m)
 	return sw_view_focus(v, -1);
 }
 
+/* Moving a selection is choosing the pane too: a finding that comes
+ * later does not take the focus from under it. */
 static unsigned sw_view_move(struct sw_view *v, const struct sw_view_model *m,
 			     long delta)
 {
+	v->focus_chosen = true;
 	sw_view_list_move(v, m, sw_view_active(v), delta);
 	return SW_R_REDRAW;
 }
@@ -81,6 +84,7 @@ static unsigned sw_view_a_home(struct sw_view *v, const struct sw_view_model *m)
 
 static unsigned sw_view_a_end(struct sw_view *v, const struct sw_view_model *m)
 {
+	v->focus_chosen = true;
 	sw_view_list_select(v, m, sw_view_active(v), (long)UINT32_MAX);
 	return SW_R_REDRAW;
 }

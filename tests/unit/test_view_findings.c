@@ -134,6 +134,12 @@ static void test_hidden_when_none(void **state)
 	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
 	sw_view_layout(&f.v, 40, 120, &l);
 	assert_int_equal(l.pane[SW_PANE_FINDINGS].h, 0);
+	/* the operator moved the remotes' selection: a finding that comes
+	 * now shows, but leaves the focus (and what b acts on) there */
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	fx_publish_findings(&f, fs, 1);
+	assert_true(sw_view_pane_on(&f.v, SW_PANE_FINDINGS, SW_V_MAIN));
+	assert_int_equal(f.v.focus, SW_PANE_REMOTES);
 	fx_free(&f);
 }
 
