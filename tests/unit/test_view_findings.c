@@ -5,26 +5,6 @@
  * finding that proposes no block, and the band's height. */
 #include "view_fixture.h"
 
-/* Publish the fixture's sockets with findings, as the watch puts the
- * diagnosis into the frame. */
-static void fx_publish_findings(struct fixture *f, const struct sw_finding *fs,
-				size_t n)
-{
-	struct sw_agg_opts g;
-	struct sw_frame fr;
-
-	sw_view_group_opts(f->v.group, &g);
-	assert_int_equal(sw_agg_build(&f->agg, NULL, &f->snap, &g), 0);
-	memset(&fr, 0, sizeof(fr));
-	fr.seq = 1;
-	fr.snap = &f->snap;
-	fr.agg = &f->agg;
-	fr.findings = fs;
-	fr.nfindings = n;
-	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
-	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
-}
-
 static struct sw_finding fnd_remote(unsigned kind, unsigned sev,
 				    const char *who, bool block)
 {

@@ -64,8 +64,6 @@ static inline void fx_listener(struct fixture *f, unsigned port, unsigned q,
 	assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
 }
 
-/* Aggregate the snapshot into the model (as the refresher does), then
- * let the view re-sort. */
 /* n remotes 198.51.100.1 .. .n holding 100, 99, ... connections. */
 static inline void fx_remotes(struct fixture *f, int n)
 {
@@ -77,7 +75,11 @@ static inline void fx_remotes(struct fixture *f, int n)
 	}
 }
 
-static inline void fx_publish(struct fixture *f)
+/* Aggregate the snapshot into the model (as the refresher does), then
+ * let the view re-sort; with findings in the frame, as the watch puts the
+ * diagnosis there. */
+static inline void fx_publish_findings(struct fixture *f,
+				       const struct sw_finding *fs, size_t n)
 {
 	struct sw_agg_opts g;
 	struct sw_frame fr;
@@ -88,8 +90,15 @@ static inline void fx_publish(struct fixture *f)
 	fr.seq = 1;
 	fr.snap = &f->snap;
 	fr.agg = &f->agg;
+	fr.findings = fs;
+	fr.nfindings = n;
 	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
 	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
+}
+
+static inline void fx_publish(struct fixture *f)
+{
+	fx_publish_findings(f, NULL, 0);
 }
 
 static inline void fx_layout(struct fixture *f, int rows, int cols)
