@@ -84,6 +84,17 @@ out=$("$SW_BIN" doctor --netns "$GOOD")
 check "text: $GOOD says 0 risks" grep -q "namespace $GOOD: 1 TCP listener, 0 TIME_WAIT; 0 risks" <<<"$out"
 check "text: no RISK line in $GOOD" bash -c '! grep -q "^RISK" <<<"$1"' _ "$out"
 
+# the monitor reads the namespace's own settings too (the live source runs
+# inside it), and records them
+"$SW_BIN" -b --netns "$BAD" -n 1 --record "$D/bad.rec" >/dev/null
+"$SW_BIN" -b --netns "$GOOD" -n 1 --record "$D/good.rec" >/dev/null
+check "a recording in $BAD holds its tcp_syncookies 0 and somaxconn 16" \
+	bash -c "grep -qa 'net.ipv4.tcp_syncookies 0' '$D/bad.rec' && grep -qa 'net.core.somaxconn 16' '$D/bad.rec'"
+check "a recording in $GOOD holds its own (syncookies on)" \
+	bash -c "grep -qaE 'net.ipv4.tcp_syncookies [12]' '$D/good.rec' && ! grep -qa 'net.core.somaxconn 16' '$D/good.rec'"
+check "its replay reads it (a HOST item is a known item)" \
+	bash -c "'$SW_BIN' -b --replay '$D/bad.rec' >/dev/null"
+
 # a bad command line: status 2, one line naming the option
 err=$("$SW_BIN" doctor --top 3 2>&1); rc=$?
 check_eq "doctor --top: exit status 2" 2 "$rc"
