@@ -119,6 +119,11 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 {
 	struct sw_sock s;
 
+	/* A one-walk dump brings both families: keep the wanted ones (by
+	 * the kernel's family, as a per-family dump would have them). */
+	if (p->families && plen &&
+	    !(p->families & (pl[0] == AF_INET6 ? SW_DIAG_FAM_V6 : SW_DIAG_FAM_V4)))
+		return 0;
 	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
 		return -1;
 	p->out->dumped++;
@@ -155,7 +160,8 @@ int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)
 		p->parsed++;
 		pl = b + off + NLMSG_HDRLEN;
 		plen = h.nlmsg_len - NLMSG_HDRLEN;
-		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
+		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+		    h.nlmsg_type == TCPDIAG_GETSOCK) {
 			if (sw_diag_parse_msg(p, pl, plen) < 0)
 				return -1;
 		} else if (h.nlmsg_type == NLMSG_DONE) {
@@ -245,6 +251,8 @@ const char *sw_diag_name(unsigned proto, unsigned family)
 		[SW_UDP] = { "UDP/IPv4", "UDP/IPv6" },
 	};
 
+	if (family == SW_DIAG_BOTH)
+		return proto == SW_TCP ? "TCP" : proto == SW_UDP ? "UDP" : "?";
 	return proto < SW_PROTO_MAX ? names[proto][family == SW_V6] : "?";
 }
 
@@ -259,15 +267,18 @@ static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
 	return "";
 }
 
-/* Build the dump request in d->req; returns its length or 0 (ENOMEM). */
+/* Build the dump request in d->req; returns its length or 0 (ENOMEM).
+ * SW_DIAG_BOTH is the compat request (TCPDIAG_GETSOCK, struct
+ * inet_diag_req): the kernel walks with AF_UNSPEC, both families in one
+ * pass, and still takes the state mask and the bytecode. */
 static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 			      unsigned family, uint32_t states, const void *bc,
 			      size_t bclen)
 {
-	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) +
-		      MNL_ALIGN(sizeof(struct inet_diag_req_v2)) +
+	size_t hlen = family == SW_DIAG_BOTH ? sizeof(struct inet_diag_req)
+					     : sizeof(struct inet_diag_req_v2);
+	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(hlen) +
 		      MNL_ATTR_HDRLEN + MNL_ALIGN(bclen);
-	struct inet_diag_req_v2 *r;
 	struct nlmsghdr *nlh;
 
 	if (need > d->reqcap) {
@@ -280,13 +291,22 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 	}
 	memset(d->req, 0, need);
 	nlh = mnl_nlmsg_put_header(d->req);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = sw_nl_seq(d->nl);
-	r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-	r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
-	r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
-	r->idiag_states = states;
+	if (family == SW_DIAG_BOTH) {
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, hlen);
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		r->idiag_family = AF_INET; /* ignored: the walk is AF_UNSPEC */
+		r->idiag_states = states;
+	} else {
+		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, hlen);
+
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
+		r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
+		r->idiag_states = states;
+	}
 	if (bclen)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	return nlh->nlmsg_len;
@@ -304,6 +324,10 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 
 	if (!states)
 		return 0; /* the kernel would dump nothing */
+	if (family == SW_DIAG_BOTH && proto != SW_TCP) {
+		errno = EINVAL; /* UDP has no compat request */
+		return sw_cause_set(cause, "sock_diag: no one-walk dump for %s", what);
+	}
 	if (d->stale || !d->nl) {
 		/* Replies of an abandoned dump are still queued: start over
 		 * on a fresh socket rather than wade through them. */

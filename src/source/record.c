@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sw_cause.h"
+#include "sw_diag.h"
 #include "sw_record.h"
 #include "sw_sock.h"
 
@@ -361,7 +362,8 @@ int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      size_t *len, char **cause)
 {
 	if (it->data[0] >= SW_PROTO_MAX ||
-	    (it->data[1] != SW_V4 && it->data[1] != SW_V6))
+	    (it->data[1] != SW_V4 && it->data[1] != SW_V6 &&
+	     !(it->data[1] == SW_DIAG_BOTH && it->data[0] == SW_TCP)))
 		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
 				    "unknown protocol %u or family %u", path,
 				    (unsigned long long)it->offset, it->data[0],
