@@ -132,6 +132,11 @@ struct sw_view_pane_def {
 	 * flags. NULL: Enter opens (open). */
 	unsigned (*jump)(struct sw_view *v, const struct sw_view_model *m,
 			 uint32_t row);
+	/* While the pane has the focus: the bottom line's text after the
+	 * keys Enter, b and Tab, for the selected row (a finding's whole
+	 * advice, which its column may cut). NULL: the usual key hints. */
+	void (*hint)(const struct sw_view_model *m, uint32_t row, char *buf,
+		     size_t len);
 	/* u on a row that is itself a block or a mark: the block or mark
 	 * (target, range, marked) that u undoes. NULL: u goes by target (the
 	 * kernel block that covers the remote). */

@@ -311,6 +311,16 @@ static unsigned sw_view_findings_jump(struct sw_view *v,
 	return SW_R_REDRAW;
 }
 
+static void sw_view_findings_hint(const struct sw_view_model *m, uint32_t row,
+				  char *buf, size_t len)
+{
+	char adv[SW_FINDING_ADVICE_LEN];
+
+	sw_text_safe(m->findings[row].advice, adv, sizeof(adv));
+	snprintf(buf, len, "%s: %s", sw_finding_kind_name(m->findings[row].kind),
+		 adv);
+}
+
 static bool sw_view_findings_shown(const struct sw_view *v)
 {
 	return v->nfindings > 0;
@@ -330,6 +340,7 @@ const struct sw_view_pane_def sw_view_pane_findings = {
 	.target = sw_view_findings_target,
 	.no_target = sw_view_findings_no_target,
 	.jump = sw_view_findings_jump,
+	.hint = sw_view_findings_hint,
 	.fit_width = sw_view_findings_fit,
 	.grab_focus = true,
 	.slot = SW_SLOT_ALERT,

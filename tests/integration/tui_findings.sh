@@ -40,6 +40,8 @@ check "the band has its title, worst first" grep -q '^ Findings: 1, worst first'
 tmx capture-pane -t tui -p -e >"$TMP/colors"
 check "crit is drawn in red" grep -qaP '\e\[31m(\e\[[0-9;]*m)*crit' "$TMP/colors"
 check "the finding's advice is to block it" grep -qE "connection_flood .* block ${FLOOD//./\\.}" <(tui_screen)
+check "the bottom line says what Enter and b do, and the whole advice" \
+	grep -qE "^EnterSubject bBlock TabPane connection_flood: block ${FLOOD//./\\.} " <(tui_screen)
 tui_keys b
 tui_check "b opens the confirmation for the flooder" 5 "Block address ${FLOOD//./\\.}"
 tui_keys Enter

@@ -157,6 +157,12 @@ static void test_order_and_colors(void **state)
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 1, 4, &c),
 			    "sysctl -w net.ipv4.tcp_syncookies=1");
 	assert_string_equal(cell(&f, SW_PANE_FINDINGS, 1, 3, &c), "SYN flood on :80");
+	{ /* the bottom line's text while it has the focus: the whole advice */
+		char h[300];
+
+		def->hint(&f.m, f.v.list[SW_PANE_FINDINGS].order[1], h, sizeof(h));
+		assert_string_equal(h, "syn_flood: sysctl -w net.ipv4.tcp_syncookies=1");
+	}
 	assert_true(def->flags(&f.v, &f.m, f.v.list[SW_PANE_FINDINGS].order[0]) &
 		    SW_ROW_CRIT);
 	assert_true(def->flags(&f.v, &f.m, f.v.list[SW_PANE_FINDINGS].order[3]) &
