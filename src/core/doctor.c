@@ -305,7 +305,8 @@ static int sw_doctor_busiest(const struct sw_agg *a, const struct sw_snapshot *s
 		h = (h ^ x->dport) * 1099511628211ull;
 		k[n++] = h;
 	}
-	qsort(k, n, sizeof(*k), sw_doctor_u64cmp);
+	if (n > 1)
+		qsort(k, n, sizeof(*k), sw_doctor_u64cmp);
 	for (uint32_t i = 0; i < n; i++) {
 		run = i && k[i] == k[i - 1] ? run + 1 : 1;
 		if (run > best)
