@@ -204,8 +204,7 @@ static void sw_view_findings_heading(const struct sw_view *v, uint32_t n,
 				     char *buf, size_t len)
 {
 	(void)v;
-	snprintf(buf, len, "%s: %u, worst first (Enter: its subject, b: block "
-		 "its target)", sw_view_pane_findings.title, n);
+	snprintf(buf, len, "%s: %u, worst first", sw_view_pane_findings.title, n);
 }
 
 static bool sw_view_findings_target(const struct sw_view_model *m,
