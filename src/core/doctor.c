@@ -97,10 +97,12 @@ static void sw_doctor_somaxconn(struct sw_doctor_item *it,
 	}
 	if (v < SW_DOCTOR_SOMAXCONN_SMALL && ncapped) {
 		it->severity = SW_SEV_WARN;
-		SW_WHY(it, "%u TCP listener%s capped at a backlog of %lld (%s; it "
-		       "asked for at least that): connections past it are dropped "
-		       "(ListenOverflows)", ncapped, ncapped == 1 ? " is" : "s are",
-		       (long long)v, capped);
+		/* at it: capped now (it asked for that or more); above it:
+		 * listened before it was lowered, capped when it listens again */
+		SW_WHY(it, "%u TCP listener%s at the cap of %lld or above (%s): the "
+		       "kernel caps a backlog there, connections past it are "
+		       "dropped (ListenOverflows)", ncapped,
+		       ncapped == 1 ? " is" : "s are", (long long)v, capped);
 		SW_FIX(it, "sysctl -w net.core.somaxconn=4096, then restart %s "
 		       "(the backlog is fixed at listen())",
 		       proc[0] ? proc : "the listener");

@@ -41,7 +41,7 @@ check "text: its advice is the exact command, in the namespace" \
 check "text: somaxconn 16 is a risk" \
 	grep -qx 'RISK warn  net.core.somaxconn = 16' <<<"$out"
 check "text: it names the capped listener :8080" \
-	grep -q 'capped at a backlog of 16 (:8080 (sockfarm)' <<<"$out"
+	grep -q 'at the cap of 16 or above (:8080 (sockfarm))' <<<"$out"
 check "text: with the advice to raise it" \
 	grep -q "fix: ip netns exec $BAD sysctl -w net.core.somaxconn=4096" <<<"$out"
 check "text: the tcp_tw_recycle line is found with its file and line" \

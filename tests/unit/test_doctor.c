@@ -153,6 +153,15 @@ static void test_somaxconn_caps(void **state)
 	assert_non_null(strstr(it->why, ":9090"));
 	assert_null(strstr(it->why, ":8080"));
 	assert_non_null(strstr(it->advice, "sysctl -w net.core.somaxconn=4096"));
+	/* listened before somaxconn was lowered: above it, capped when it
+	 * listens again - a risk too */
+	dfx_free(&f);
+	dfx_init(&f);
+	f.h.val[SW_H_SOMAXCONN] = 16;
+	dfx_listener(&f, 6060, 511);
+	it = dfx_judge(&f, "net.core.somaxconn");
+	assert_int_equal(it->severity, SW_SEV_WARN);
+	assert_non_null(strstr(it->why, "at the cap of 16 or above (:6060)"));
 	/* at the threshold of "small", a capped listener is no risk */
 	f.h.val[SW_H_SOMAXCONN] = SW_DOCTOR_SOMAXCONN_SMALL;
 	dfx_listener(&f, 7070, SW_DOCTOR_SOMAXCONN_SMALL);
