@@ -3,7 +3,6 @@
  * shows only when something is wrong. Enter selects a finding's subject
  * in its pane (the remote, the listener); b blocks the target a finding
  * proposes, through the usual confirmation. */
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,20 +14,30 @@ static uint32_t sw_view_findings_nrows(const struct sw_view_model *m)
 	return m->nfindings;
 }
 
-/* kind, then a hash of the subject: the same finding stays selected while
- * it holds, though the list changes around it */
+static uint64_t sw_view_findings_mix(uint64_t h, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+/* kind, then a hash of the subject's fields (not its bytes: padding is
+ * whatever the filler left): the same finding stays selected while it
+ * holds, though the list changes around it */
 static void sw_view_findings_key(const struct sw_view_model *m, uint32_t row,
 				 struct sw_view_key *k)
 {
 	const struct sw_finding_subject *s = &m->findings[row].subject;
-	const uint8_t *b = (const uint8_t *)s;
+	uint8_t f[6] = { (uint8_t)s->kind, s->proto, s->family,
+			 (uint8_t)(s->port >> 8), (uint8_t)s->port,
+			 s->remote.family };
 	uint64_t h = 1469598103934665603ull;
 
+	h = sw_view_findings_mix(h, f, sizeof(f));
+	h = sw_view_findings_mix(h, s->addr, sizeof(s->addr));
+	h = sw_view_findings_mix(h, &s->remote.plen, 1);
+	h = sw_view_findings_mix(h, s->remote.bytes, sizeof(s->remote.bytes));
 	memset(k, 0, sizeof(*k));
-	/* up to the process name: the fields that say which subject it is
-	 * (the struct is zeroed by whoever fills it, so padding is 0) */
-	for (size_t i = 0; i < offsetof(struct sw_finding_subject, process); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
 	k->b[0] = (uint8_t)m->findings[row].kind;
 	memcpy(k->b + 1, &h, sizeof(h));
 }

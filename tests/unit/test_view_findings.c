@@ -282,6 +282,56 @@ static void test_band_height(void **state)
 	fx_free(&f);
 }
 
+/* A moved selection stays on its finding when the list changes around it,
+ * whatever bytes the filler left between the subject's fields. */
+static void test_selection_follows_the_finding(void **state)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(SW_PANE_FINDINGS);
+	struct sw_finding fs[3], again[3];
+	struct sw_view_key k1, k2;
+	struct fixture f;
+	long row;
+
+	(void)state;
+	fx_init(&f);
+	fx_remotes(&f, 3);
+	fs[0] = fnd_remote(SW_FK_CONNECTION_FLOOD, SW_SEV_CRIT, "198.51.100.1", true);
+	fs[1] = fnd_remote(SW_FK_CONNECTION_FLOOD, SW_SEV_WARN, "198.51.100.2", true);
+	fs[2] = fnd_remote(SW_FK_CONNECTION_FLOOD, SW_SEV_WARN, "198.51.100.3", true);
+	fx_publish_findings(&f, fs, 3);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	sw_view_key(&f.v, &f.m, SW_KEY_DOWN);
+	row = sw_view_selected(&f.v, SW_PANE_FINDINGS);
+	assert_true(sw_prefix_eq(&f.m.findings[row].subject.remote, &fs[2].subject.remote));
+	/* the next refresh: .3 is now crit and first, the others follow;
+	 * the subjects come with other padding bytes */
+	for (int i = 0; i < 3; i++) {
+		memset(&again[i], 0xa5, sizeof(again[i]));
+		again[i].kind = fs[i].kind;
+		again[i].severity = fs[i].severity;
+		again[i].action = fs[i].action;
+		again[i].target = fs[i].target;
+		snprintf(again[i].text, sizeof(again[i].text), "x");
+		snprintf(again[i].advice, sizeof(again[i].advice), "y");
+		again[i].nevidence = 0;
+		again[i].subject.kind = SW_SUBJ_REMOTE;
+		again[i].subject.proto = 0;
+		again[i].subject.family = 0;
+		again[i].subject.port = 0;
+		memset(again[i].subject.addr, 0, sizeof(again[i].subject.addr));
+		again[i].subject.remote = fs[i].subject.remote;
+		again[i].subject.process[0] = '\0';
+	}
+	again[2].severity = SW_SEV_CRIT;
+	def->key(&f.m, (uint32_t)row, &k1);
+	fx_publish_findings(&f, (struct sw_finding[]){ again[2], again[0], again[1] }, 3);
+	row = sw_view_selected(&f.v, SW_PANE_FINDINGS);
+	assert_true(sw_prefix_eq(&f.m.findings[row].subject.remote, &fs[2].subject.remote));
+	def->key(&f.m, (uint32_t)row, &k2);
+	assert_memory_equal(k1.b, k2.b, sizeof(k1.b));
+	fx_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_no_block_and_enter_listener),
 		cmocka_unit_test(test_enter_remote),
 		cmocka_unit_test(test_band_height),
+		cmocka_unit_test(test_selection_follows_the_finding),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
