@@ -74,4 +74,30 @@ tui_check "--no-color: the band is there in plain text" 15 \
 tmx capture-pane -t tui -p -e >"$TMP/escapes"
 check "--no-color: no color escapes on the screen" bash -c "! grep -qP '\\e\\[[0-9;]*3[0-7]m' '$TMP/escapes'"
 tui_keys q
+tui_wait "exit" 5 'SW-EXIT=' || true
+tmx kill-session -t tui
+
+# --- a finding on a listener, with no block to propose ------------------------
+# an application that never accepts nor closes: the clients' FINs leave 150
+# sockets in CLOSE_WAIT on its port
+spawn sw_s "$FARM" serve 192.0.2.1 9090 --no-accept --backlog 512 --timeout 120 >"$TMP/cw.out" 2>&1
+wait_for "the listener :9090" 10 grep -q . "$TMP/cw.out" || { not_ok "serve :9090: $(cat "$TMP/cw.out")"; finish; }
+spawn sw_c "$FARM" connect 192.0.2.1 9090 --from 198.51.100.30=150 --close-first --timeout 120 \
+	>"$TMP/cwc.out" 2>&1
+cw150() { [ "$(sw_s ss -Htn state close-wait '( sport = :9090 )' | wc -l)" -eq 150 ]; }
+wait_for "150 CLOSE_WAIT on :9090" 20 cw150 || { not_ok "ss: 150 CLOSE_WAIT on :9090"; finish; }
+tui_start 160x45 --netns "$S" -d 0.5 --audit-log "$AUDIT" --allow-file "$ALLOW"
+tui_check "the band lists the CLOSE_WAIT pile-up on the listener" 20 \
+	'^ +[a-z]+ +close_wait_pileup +(tcp )?:9090|^ +[a-z]+ +close_wait_pileup +192\.0\.2\.1:9090'
+check "the connection flood stays first (crit, b acts on it)" \
+	grep -qE "^ Findings: 2, worst first" <(tui_screen)
+# to the pile-up's row: the second
+tui_keys Down
+tui_keys b
+tui_check "b on it says it proposes no block, with its advice" 5 'close_wait_pileup proposes no block: '
+check "no confirmation opened" bash -c '! grep -q "Block address" <<<"$1"' _ "$(tui_screen)"
+tui_keys Enter
+tui_check "Enter selects the listener in the listeners pane" 5 \
+	'Listeners: [0-9]+, following .*9090'
+tui_keys q
 finish
