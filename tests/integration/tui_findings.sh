@@ -5,9 +5,10 @@
 # with no other key, b then Enter blocks the flooder: the server
 # namespace's nft set holds it and none of the normal clients, which still
 # connect. The band names the kind, the subject and the advice; Enter on
-# the finding selects the flooder in the remotes pane; and the band is
-# gone where nothing is wrong (the same TUI on a namespace with normal
-# clients only).
+# the finding selects the flooder in the remotes pane; the band is not
+# there while nothing is wrong (normal clients only). Then a CLOSE_WAIT
+# pile-up on a second listener: listed after the crit flood, b on it says
+# it proposes no block, Enter on it selects the listener.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/tui_lib.bash"
 . "$(dirname "$0")/block_env.bash"
