@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sw_conninfo.h"
 #include "sw_filter.h"
 #include "sw_snapshot.h"
 
@@ -25,6 +26,22 @@ typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 #define SW_DIAG_FAM_V4 1u
 #define SW_DIAG_FAM_V6 2u
 
+/* Where an info dump goes. Its LISTEN sockets (a dump of its own, not
+ * filtered) mark the ports listened on; its ESTABLISHED ones on those
+ * ports that pass the filter become raw entries, with their tcp_info, in
+ * a conninfo table's room (sw_conninfo_table_room; commit is the
+ * caller's). */
+struct sw_diag_info {
+	struct sw_conninfo_table *table;
+	size_t n;             /* entries written so far */
+	uint8_t *ports;       /* [65536] the caller's, zeroed: set for each
+				 TCP port listened on */
+	uint16_t *plist;      /* [65536] those ports, in the order seen */
+	size_t nports;
+	bool want[2];         /* ESTABLISHED sockets of AF_INET, AF_INET6
+				 (the kernel's family) are taken */
+};
+
 /* Parse state for one dump (one proto; one family, or both). */
 struct sw_diag_parse {
 	unsigned proto;            /* SW_TCP / SW_UDP: stamped on records */
@@ -36,7 +53,17 @@ struct sw_diag_parse {
 	int error;                 /* errno from NLMSG_DONE/NLMSG_ERROR, or 0 */
 	unsigned families;         /* SW_DIAG_FAM_* bits of the messages to
 				      keep (by the kernel's family); 0: all */
+	struct sw_diag_info *info; /* an info dump: entries go there, not to
+				      out (which may be NULL) */
 };
+
+/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (the cookie
+ * from the message; bytes received and acked, idle times, RTT,
+ * retransmits from INET_DIAG_INFO; a shorter tcp_info from an older
+ * kernel leaves what it lacks 0). Returns 1 filled, 0 when the
+ * message has no INET_DIAG_INFO, -1 with errno EBADMSG (malformed). */
+int sw_diag_msg_info(const void *payload, size_t len,
+		     struct sw_conn_info *c);
 
 /* One SOCK_DIAG_BY_FAMILY payload (struct inet_diag_msg and attributes)
  * as a record of protocol proto: IPv4-mapped addresses normalised, ports in
@@ -71,6 +98,17 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		 const struct sw_filter *filter, struct sw_snapshot *out,
 		 sw_diag_tap_fn tap, void *tap_arg, char **cause);
 
+/* One dump of the info dump, TCP of both families in one walk: state
+ * SW_LISTEN (the ports listened on, no bytecode, no filter) or
+ * SW_ESTABLISHED (with INET_DIAG_INFO, narrowed by bytecode bc, bclen
+ * (NULL/0 for none) and the filter), into info (sw_diag_info). tap sees
+ * every raw buffer (family 0: both). Returns 0, or -1 with *cause
+ * (malloc'ed). */
+int sw_diag_dump_info(struct sw_diag *d, unsigned state, const void *bc,
+		      size_t bclen, const struct sw_filter *filter,
+		      struct sw_diag_info *info, sw_diag_tap_fn tap,
+		      void *tap_arg, char **cause);
+
 void sw_diag_close(struct sw_diag *d);
 
 /* Kernel bytecode (INET_DIAG_REQ_BYTECODE) for the parts of f that the
@@ -80,5 +118,16 @@ void sw_diag_close(struct sw_diag *d);
  * accepts a superset of what f matches for that family. */
 int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		     size_t cap);
+
+/* Bytecode for "the local port is one of ports[0..n)" and then, when
+ * nalt > 0, "one of alt[0..nalt) accepts" (bytecodes sw_diag_bytecode
+ * made; one of length 0 accepts everything, so none is needed). Returns
+ * the length written to buf, 0 when n is 0 or over SW_DIAG_BC_PORTS_MAX
+ * (no narrowing by port: the parse still checks), -1 when cap is too
+ * small or out of memory. */
+#define SW_DIAG_BC_PORTS_MAX 128
+int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
+			   const void *const *alt, const size_t *alt_len,
+			   size_t nalt, void *buf, size_t cap);
 
 #endif

@@ -50,6 +50,25 @@ struct sw_source_out {
 /* Seconds between two reads of the host settings by a live source. */
 #define SW_SOURCE_HOST_EVERY_S 10
 
+/* What an info dump (per-connection tcp_info) asks for: a dump of the
+ * TCP listeners (their ports), then one of the ESTABLISHED sockets on
+ * those ports with INET_DIAG_INFO, made every few seconds. */
+struct sw_source_info_ask {
+	bool due;                 /* live: make one now; a replay ignores it
+				     (the recording says where one was) */
+	bool want[2];             /* TCP over IPv4 / IPv6, as the options
+				     and the filter allow */
+	const uint8_t *bc[2];     /* the filter's bytecode per family (the
+				     source adds the listened ports) */
+	size_t bclen[2];
+	const struct sw_filter *filter;
+	struct sw_rec_writer *tap; /* record the buffers, or NULL */
+	bool first;               /* the engine's first info dump (recorded:
+				     a replay starts over there) */
+};
+
+struct sw_conninfo_table;
+
 struct sw_source;
 
 struct sw_source_ops {
@@ -64,6 +83,13 @@ struct sw_source_ops {
 	 * *cause. */
 	int (*owners)(struct sw_source *src, struct sw_agg *a,
 		      struct sw_rec_writer *tap, char **cause);
+	/* The info dump of the latest refresh, if one is due (live) or was
+	 * recorded (replay): its raw entries are written to t's room
+	 * (sw_conninfo_table_room), *n of them; committing is the caller's.
+	 * Returns 1 when a dump was made, 0 when none (nothing written),
+	 * -1 with *cause (malloc'ed). */
+	int (*info)(struct sw_source *src, const struct sw_source_info_ask *ask,
+		    struct sw_conninfo_table *t, size_t *n, char **cause);
 	void (*close)(struct sw_source *src);
 	bool replay; /* the data are a recording's (no blocking, pacing) */
 };

@@ -4,7 +4,9 @@
  *
  * The hot path reads the fixed struct inet_diag_msg and nothing else: no
  * extensions are requested, no attribute is parsed, nothing is allocated
- * per socket (sw_snapshot_add copies into reused storage). */
+ * per socket (sw_snapshot_add copies into reused storage). The info dump
+ * (tcp_info, dearer in the kernel) is a separate dump of inbound
+ * ESTABLISHED sockets only, made every few seconds by the engine. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 
 #include "sw_addr.h"
@@ -113,12 +116,92 @@ int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
 	return 0;
 }
 
+int sw_diag_msg_info(const void *pl, size_t plen, struct sw_conn_info *c)
+{
+	const uint8_t *b = pl;
+	size_t off = NLMSG_ALIGN(sizeof(struct inet_diag_msg));
+	struct sw_sock s;
+
+	if (sw_diag_msg_sock(pl, plen, SW_TCP, &s) < 0)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	c->cookie = s.cookie;
+	c->rx_per_s = -1;
+	while (plen > off && plen - off >= sizeof(struct nlattr)) {
+		struct nlattr a;
+		struct tcp_info ti;
+		size_t n;
+
+		memcpy(&a, b + off, sizeof(a));
+		if (a.nla_len < sizeof(a) || a.nla_len > plen - off) {
+			errno = EBADMSG;
+			return -1;
+		}
+		if ((a.nla_type & NLA_TYPE_MASK) != INET_DIAG_INFO) {
+			off += NLA_ALIGN(a.nla_len);
+			continue;
+		}
+		/* an older kernel's tcp_info is shorter: what it lacks is 0 */
+		memset(&ti, 0, sizeof(ti));
+		n = a.nla_len - sizeof(a);
+		memcpy(&ti, b + off + sizeof(a), n < sizeof(ti) ? n : sizeof(ti));
+		c->bytes_received = ti.tcpi_bytes_received;
+		c->bytes_acked = ti.tcpi_bytes_acked;
+		c->last_data_recv_ms = ti.tcpi_last_data_recv;
+		c->last_data_sent_ms = ti.tcpi_last_data_sent;
+		c->rtt_us = ti.tcpi_rtt;
+		c->retrans = ti.tcpi_total_retrans;
+		return 1;
+	}
+	return 0;
+}
+
+/* One message of an info dump: a listener marks its port; an
+ * ESTABLISHED socket on such a port that the filter lets through becomes
+ * a raw entry. Returns 0 or -1 with errno. */
+static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
+			      size_t plen)
+{
+	struct sw_diag_info *in = p->info;
+	struct sw_conn_info c, *room;
+	struct sw_sock s;
+	int rc;
+
+	if (sw_diag_msg_sock(pl, plen, SW_TCP, &s) < 0)
+		return -1;
+	if (s.state == SW_LISTEN) {
+		if (!in->ports[s.sport]) {
+			in->ports[s.sport] = 1;
+			in->plist[in->nports++] = s.sport;
+		}
+		return 0;
+	}
+	/* the kernel's family (pl[0]: idiag_family), before an IPv4-mapped
+	 * socket is called IPv4: as the main dump of that family has it */
+	if (!in->want[pl[0] == AF_INET6] || s.state != SW_ESTABLISHED ||
+	    !in->ports[s.sport] ||
+	    (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s)))
+		return 0;
+	rc = sw_diag_msg_info(pl, plen, &c);
+	if (rc <= 0)
+		return rc;
+	room = sw_conninfo_table_room(in->table, in->n + 1);
+	if (!room) {
+		errno = ENOMEM;
+		return -1;
+	}
+	room[in->n++] = c;
+	return 0;
+}
+
 /* One SOCK_DIAG_BY_FAMILY message. Returns 0 or -1 with errno. */
 static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 			     size_t plen)
 {
 	struct sw_sock s;
 
+	if (p->info)
+		return sw_diag_parse_info(p, pl, plen);
 	/* A one-walk dump brings both families: keep the wanted ones (by
 	 * the kernel's family, as a per-family dump would have them). */
 	if (p->families && plen &&
@@ -272,8 +355,8 @@ static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
  * inet_diag_req): the kernel walks with AF_UNSPEC, both families in one
  * pass, and still takes the state mask and the bytecode. */
 static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
-			      unsigned family, uint32_t states, const void *bc,
-			      size_t bclen)
+			      unsigned family, uint32_t states, uint8_t ext,
+			      const void *bc, size_t bclen)
 {
 	size_t hlen = family == SW_DIAG_BOTH ? sizeof(struct inet_diag_req)
 					     : sizeof(struct inet_diag_req_v2);
@@ -299,6 +382,7 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 		nlh->nlmsg_type = TCPDIAG_GETSOCK;
 		r->idiag_family = AF_INET; /* ignored: the walk is AF_UNSPEC */
 		r->idiag_states = states;
+		r->idiag_ext = ext;
 	} else {
 		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, hlen);
 
@@ -306,25 +390,26 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 		r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
 		r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 		r->idiag_states = states;
+		r->idiag_ext = ext;
 	}
 	if (bclen)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	return nlh->nlmsg_len;
 }
 
-int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
-		 uint32_t states, const void *bc, size_t bclen,
-		 const struct sw_filter *filter, struct sw_snapshot *out,
-		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
+/* One dump into p (proto, out or info, filter set by the caller). */
+static int sw_diag_run(struct sw_diag *d, struct sw_diag_parse *p,
+		       unsigned family, uint32_t states, uint8_t ext,
+		       const void *bc, size_t bclen, sw_diag_tap_fn tap,
+		       void *tap_arg, char **cause)
 {
-	const char *what = sw_diag_name(proto, family);
-	struct sw_diag_parse p;
+	const char *what = sw_diag_name(p->proto, family);
 	size_t reqlen;
 	int rc;
 
 	if (!states)
 		return 0; /* the kernel would dump nothing */
-	if (family == SW_DIAG_BOTH && proto != SW_TCP) {
+	if (family == SW_DIAG_BOTH && p->proto != SW_TCP) {
 		errno = EINVAL; /* UDP has no compat request */
 		return sw_cause_set(cause, "sock_diag: no one-walk dump for %s", what);
 	}
@@ -336,19 +421,15 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		if (sw_diag_connect(d, cause) < 0)
 			return -1;
 	}
-	reqlen = sw_diag_request(d, proto, family, states, bc, bclen);
+	reqlen = sw_diag_request(d, p->proto, family, states, ext, bc, bclen);
 	if (!reqlen)
 		return sw_cause_set(cause, "out of memory building the %s dump request",
 				    what);
 	if (sw_nl_send(d->nl, d->req, reqlen) < 0)
 		return sw_cause_set(cause, "sock_diag: cannot request the %s dump: %s",
 				    what, strerror(errno));
-	memset(&p, 0, sizeof(p));
-	p.proto = proto;
-	p.out = out;
-	p.filter = filter;
-	p.seq = d->nl->seq;
-	p.portid = d->nl->portid;
+	p->seq = d->nl->seq;
+	p->portid = d->nl->portid;
 	for (;;) {
 		ssize_t n = sw_nl_recv(d->nl);
 
@@ -357,24 +438,57 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			return sw_cause_set(cause, "sock_diag: reading the %s dump failed: %s",
 					    what, strerror(errno));
 		}
-		if (tap && tap(tap_arg, proto, family, d->nl->buf, (size_t)n) < 0) {
+		if (tap && tap(tap_arg, p->proto, family, d->nl->buf, (size_t)n) < 0) {
 			d->stale = true;
 			return sw_cause_set(cause, "sock_diag: %s dump: saving the reply failed: %s",
 					    what, strerror(errno));
 		}
-		rc = sw_diag_parse_buf(&p, d->nl->buf, (size_t)n);
+		rc = sw_diag_parse_buf(p, d->nl->buf, (size_t)n);
 		if (rc == 0)
 			return 0;
 		if (rc < 0)
 			break;
 	}
-	if (p.error) /* the kernel ended the dump itself: nothing queued */
+	if (p->error) /* the kernel ended the dump itself: nothing queued */
 		return sw_cause_set(cause, "sock_diag: the kernel failed the %s dump: %s%s",
-				    what, strerror(p.error),
-				    sw_diag_hint(p.error, proto, bclen));
+				    what, strerror(p->error),
+				    sw_diag_hint(p->error, p->proto, bclen));
 	d->stale = true;
 	if (errno == ENOMEM)
 		return sw_cause_set(cause, "out of memory storing %s sockets", what);
 	return sw_cause_set(cause, "sock_diag: bad reply in the %s dump: %s", what,
 			    strerror(errno));
+}
+
+int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
+		 uint32_t states, const void *bc, size_t bclen,
+		 const struct sw_filter *filter, struct sw_snapshot *out,
+		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
+{
+	struct sw_diag_parse p;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = proto;
+	p.out = out;
+	p.filter = filter;
+	return sw_diag_run(d, &p, family, states, 0, bc, bclen, tap, tap_arg,
+			   cause);
+}
+
+int sw_diag_dump_info(struct sw_diag *d, unsigned state, const void *bc,
+		      size_t bclen, const struct sw_filter *filter,
+		      struct sw_diag_info *info, sw_diag_tap_fn tap,
+		      void *tap_arg, char **cause)
+{
+	bool listen = state == SW_LISTEN;
+	struct sw_diag_parse p;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = SW_TCP;
+	p.filter = listen ? NULL : filter;
+	p.info = info;
+	return sw_diag_run(d, &p, SW_DIAG_BOTH, SW_STATE_BIT(state),
+			   listen ? 0 : (uint8_t)(1u << (INET_DIAG_INFO - 1)),
+			   listen ? NULL : bc, listen ? 0 : bclen, tap, tap_arg,
+			   cause);
 }

@@ -280,6 +280,20 @@ static struct code compile(const struct sw_filter *f, int node, unsigned family,
 	}
 }
 
+/* Copy code c to buf (cap bytes) and drop it: its length, or -1 when it
+ * does not fit. */
+static int emit(struct code c, void *buf, size_t cap)
+{
+	int len = (int)c.len;
+
+	if (c.len > cap)
+		len = -1;
+	else
+		memcpy(buf, c.p, c.len);
+	drop(c);
+	return len;
+}
+
 int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		     size_t cap)
 {
@@ -290,11 +304,23 @@ int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		c = raw(&(struct inet_diag_bc_op){INET_DIAG_BC_JMP, 4, 8}, 4);
 	if (c.k != K_CODE) /* true: nothing to push; fail: too big, ENOMEM */
 		return 0;
-	int len = (int)c.len;
-	if (c.len > cap)
-		len = -1;
-	else
-		memcpy(buf, c.p, c.len);
-	drop(c);
-	return len;
+	return emit(c, buf, cap);
+}
+
+int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
+			   const void *const *alt, const size_t *alt_len,
+			   size_t nalt, void *buf, size_t cap)
+{
+	struct code c = C_FALSE, any = nalt ? C_FALSE : C_TRUE;
+
+	if (!n || n > SW_DIAG_BC_PORTS_MAX)
+		return 0;
+	for (size_t i = 0; i < n && c.k != K_FAIL; i++)
+		c = c_or(c, c_port(INET_DIAG_BC_S_EQ, ports[i]));
+	for (size_t i = 0; i < nalt; i++)
+		any = c_or(any, alt_len[i] ? raw(alt[i], alt_len[i]) : C_TRUE);
+	c = c_and(c, any);
+	if (c.k != K_CODE)
+		return c.k == K_FAIL ? -1 : 0;
+	return emit(c, buf, cap);
 }

@@ -40,6 +40,12 @@ struct sw_engine {
 	struct sw_agg_opts group;
 	struct sw_hostcfg host;   /* as last read; frame.host once read */
 	struct sw_frame frame;
+
+	/* the info dump (per-connection tcp_info): every info_every_ns */
+	uint64_t info_every_ns;   /* 0: never */
+	uint64_t info_last_ns;    /* CLOCK_MONOTONIC of the last one, 0 none */
+	struct sw_conninfo_table conninfo;
+	struct sw_agg_rx rx;
 };
 
 static const unsigned sw_engine_protos[2] = { SW_TCP, SW_UDP };
@@ -96,6 +102,49 @@ static int sw_engine_filter(struct sw_engine *e, const char *text,
 	return 0;
 }
 
+/* The info dump, when one is due (live) or recorded (replay), into the
+ * conninfo table; then the remotes' receive rates. Returns 0, or -1 with
+ * *cause (the frame keeps the set before). */
+static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
+			  char **cause)
+{
+	struct sw_source_info_ask ia;
+	uint64_t now = sw_now_ns(CLOCK_MONOTONIC);
+	size_t n = 0;
+	int rc;
+
+	memset(&ia, 0, sizeof(ia));
+	/* a refresh a little early (10%) still counts: else an interval of
+	 * 1 s would make a 5 s period 6 s */
+	ia.due = e->info_every_ns &&
+		 (!e->info_last_ns ||
+		  now - e->info_last_ns + e->info_every_ns / 10 >= e->info_every_ns);
+	if (!e->src->ops->info || (!ia.due && !e->src->ops->replay))
+		goto rates;
+	for (unsigned fi = 0; fi < 2; fi++) {
+		ia.want[fi] = e->ask.want[SW_TCP][fi] && e->ask.family_ok[fi] &&
+			      (e->ask.states[SW_TCP] & SW_STATE_BIT(SW_ESTABLISHED));
+		ia.bc[fi] = e->ask.bc[fi];
+		ia.bclen[fi] = e->ask.bclen[fi];
+	}
+	ia.filter = e->filter;
+	ia.tap = e->tap;
+	ia.first = e->conninfo.dumps == 0;
+	rc = e->src->ops->info(e->src, &ia, &e->conninfo, &n, cause);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		e->info_last_ns = now;
+		e->frame.conninfo = sw_conninfo_table_commit(&e->conninfo, n,
+							     s->time_ns,
+							     s->mono_ns);
+	}
+rates:
+	if (sw_agg_rx_apply(&e->rx, &e->agg, s, e->frame.conninfo, &e->group) < 0)
+		return sw_cause_set(cause, "out of memory summing receive rates");
+	return 0;
+}
+
 const char *sw_engine_record_error(const struct sw_engine *e)
 {
 	return sw_rec_writer_error(e->tap);
@@ -137,9 +186,12 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->rebase = false;
 	e->cur = next;
 	e->prev_valid = prev != NULL;
-	/* From here the frame is whole even if the owners or the recording
-	 * fail: an error then is reported, the data stays shown. */
-	rc = e->src->ops->owners(e->src, &e->agg, e->tap, cause);
+	/* From here the frame is whole even if the info dump, the owners or
+	 * the recording fail: an error then is reported, the data stays
+	 * shown. */
+	rc = sw_engine_info(e, s, cause);
+	if (rc >= 0)
+		rc = e->src->ops->owners(e->src, &e->agg, e->tap, cause);
 	if (!out.timed) {
 		out.refresh_ns = sw_now_ns(CLOCK_MONOTONIC) - t0;
 		out.cpu_ns = sw_now_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -246,6 +298,9 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 		sw_snapshot_init(&e->snap[i]);
 	sw_agg_init(&e->agg);
 	sw_hostcfg_init(&e->host);
+	sw_conninfo_table_init(&e->conninfo);
+	sw_agg_rx_init(&e->rx);
+	e->info_every_ns = o->info_every_s > 0 ? (uint64_t)(o->info_every_s * 1e9) : 0;
 	e->frame.snap = &e->snap[0];
 	e->frame.agg = &e->agg;
 	sw_counters_clear(&e->frame.counters);
@@ -305,7 +360,9 @@ int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g)
 	if (!e->frame.seq)
 		return 0;
 	if (sw_agg_build(&e->agg, e->prev_valid ? &e->snap[!e->cur] : NULL,
-			 &e->snap[e->cur], &e->group) < 0)
+			 &e->snap[e->cur], &e->group) < 0 ||
+	    sw_agg_rx_apply(&e->rx, &e->agg, &e->snap[e->cur], e->frame.conninfo,
+			    &e->group) < 0)
 		return -1;
 	if (e->src->ops->owners(e->src, &e->agg, NULL, &cause) < 0) {
 		free(cause);
@@ -342,6 +399,8 @@ void sw_engine_close(struct sw_engine *e)
 	sw_filter_free(e->filter);
 	free(e->bc[0]);
 	free(e->bc[1]);
+	sw_conninfo_table_free(&e->conninfo);
+	sw_agg_rx_free(&e->rx);
 	for (unsigned i = 0; i < 2; i++)
 		sw_snapshot_free(&e->snap[i]);
 	sw_agg_free(&e->agg);

@@ -38,6 +38,7 @@ static const struct {
 	[SW_REC_NETSTAT] = { "NETSTAT", 0, 0 },
 	[SW_REC_PROC] = { "PROC", 24, 24 },
 	[SW_REC_END] = { "END", 0, 16 },
+	[SW_REC_INFO] = { "INFO", 4, 0 },
 	[SW_REC_HOST] = { "HOST", 0, 0 },
 };
 
@@ -321,6 +322,20 @@ int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 	return sw_rec_write(arg, SW_REC_NLBUF, hdr, sizeof(hdr), buf, len);
 }
 
+int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
+		    const void *buf, size_t len)
+{
+	const struct sw_rec_info_tap *t = arg;
+	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, t->first ? 1 : 0, 0 };
+
+	return sw_rec_write(t->w, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
+}
+
+bool sw_rec_item_info_first(const struct sw_rec_item *it)
+{
+	return it->type == SW_REC_INFO && (it->data[2] & 1);
+}
+
 int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,
 		    size_t len, char **cause)
 {
@@ -361,6 +376,7 @@ int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      unsigned *proto, unsigned *family, const void **buf,
 		      size_t *len, char **cause)
 {
+	/* family SW_DIAG_BOTH (0): TCP of both families from one walk */
 	if (it->data[0] >= SW_PROTO_MAX ||
 	    (it->data[1] != SW_V4 && it->data[1] != SW_V6 &&
 	     !(it->data[1] == SW_DIAG_BOTH && it->data[0] == SW_TCP)))

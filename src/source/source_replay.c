@@ -18,7 +18,45 @@ struct sw_source_replay {
 	size_t nowners, owners_cap;
 	char *host;                   /* the latest HOST text */
 	size_t host_cap;
+	/* the latest refresh's INFO buffers, parsed when the engine asks
+	 * (it knows the listening ports then): each is u8 family, u32
+	 * length (host order), the buffer */
+	uint8_t *info;
+	size_t ninfo, info_cap;
+	bool have_info, info_first; /* ... and the run's first info dump */
+	uint8_t *ports;  /* [65536] listened ports of the info dump */
+	uint16_t *plist;
 };
+
+/* Keep an INFO item's buffer for sw_replay_info. */
+static int sw_replay_keep_info(struct sw_source_replay *r,
+			       const struct sw_rec_item *it, char **cause)
+{
+	const char *path = sw_rec_reader_path(r->rd);
+	unsigned proto, family;
+	const void *buf;
+	size_t len;
+	uint32_t l32;
+
+	if (sw_rec_item_nlbuf(it, path, &proto, &family, &buf, &len, cause) < 0)
+		return -1;
+	if (proto != SW_TCP)
+		return sw_cause_set(cause, "%s: corrupt item at offset %llu: an "
+				      "INFO dump of %s", path,
+				      (unsigned long long)it->offset,
+				      sw_proto_name(proto));
+	if (sw_grow((void **)&r->info, &r->info_cap, r->ninfo + 5 + len, 1,
+		    64 * 1024))
+		return sw_cause_set(cause, "out of memory replaying %s", path);
+	l32 = (uint32_t)len;
+	r->info[r->ninfo] = (uint8_t)family;
+	memcpy(r->info + r->ninfo + 1, &l32, 4);
+	memcpy(r->info + r->ninfo + 5, buf, len);
+	r->ninfo += 5 + len;
+	r->have_info = true;
+	r->info_first |= sw_rec_item_info_first(it);
+	return 0;
+}
 
 static int sw_replay_add_owner(struct sw_source_replay *r,
 			       const struct sw_rec_item *it)
@@ -58,6 +96,8 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 	begin_off = it.offset;
 	sw_rec_item_begin(&it, &s->time_ns, &s->mono_ns);
 	r->nowners = 0;
+	r->ninfo = 0;
+	r->have_info = r->info_first = false;
 	memset(&p, 0, sizeof(p));
 	for (;;) {
 		unsigned proto, family;
@@ -121,6 +161,10 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 			out->host = r->host;
 			out->host_len = it.len;
 			break;
+		case SW_REC_INFO:
+			if (sw_replay_keep_info(r, &it, cause) < 0)
+				return -1;
+			break;
 		case SW_REC_PROC:
 			if (sw_replay_add_owner(r, &it) < 0)
 				return sw_cause_set(cause, "out of memory replaying %s",
@@ -157,6 +201,60 @@ static int sw_replay_owners(struct sw_source *src, struct sw_agg *a,
 	return 0;
 }
 
+/* The recorded info dump, through the parser a live one goes through. */
+static int sw_replay_info(struct sw_source *src,
+			  const struct sw_source_info_ask *a,
+			  struct sw_conninfo_table *t, size_t *n, char **cause)
+{
+	struct sw_source_replay *r = (struct sw_source_replay *)src;
+	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
+	struct sw_diag_parse p;
+	unsigned fam = 0;
+	size_t off = 0;
+
+	*n = 0;
+	if (!r->have_info)
+		return 0;
+	if (!r->ports) {
+		r->ports = malloc(65536);
+		r->plist = malloc(65536 * sizeof(*r->plist));
+		if (!r->ports || !r->plist)
+			return sw_cause_set(cause, "out of memory replaying %s",
+					      sw_rec_reader_path(r->rd));
+	}
+	/* another run appended to the recording: nothing carries over */
+	if (r->info_first)
+		sw_conninfo_table_restart(t);
+	memset(r->ports, 0, 65536);
+	in.ports = r->ports;
+	in.plist = r->plist;
+	memset(&p, 0, sizeof(p));
+	p.done = 1;
+	while (off < r->ninfo) {
+		unsigned family = r->info[off];
+		uint32_t len;
+
+		memcpy(&len, r->info + off + 1, 4);
+		if (p.done || family != fam) {
+			memset(&p, 0, sizeof(p));
+			p.proto = SW_TCP;
+			p.filter = a->filter;
+			p.info = &in;
+			fam = family;
+		}
+		if (sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
+			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
+					      sw_rec_reader_path(r->rd),
+					      sw_diag_name(SW_TCP, family),
+					      p.error ? "ended in a kernel error"
+						      : "is malformed",
+					      strerror(errno));
+		off += 5 + len;
+	}
+	*n = in.n;
+	return 1;
+}
+
 static void sw_replay_close(struct sw_source *src)
 {
 	struct sw_source_replay *r = (struct sw_source_replay *)src;
@@ -166,12 +264,16 @@ static void sw_replay_close(struct sw_source *src)
 	sw_rec_reader_close(r->rd);
 	free(r->owners);
 	free(r->host);
+	free(r->info);
+	free(r->ports);
+	free(r->plist);
 	free(r);
 }
 
 static const struct sw_source_ops sw_replay_ops = {
 	.next = sw_replay_next,
 	.owners = sw_replay_owners,
+	.info = sw_replay_info,
 	.close = sw_replay_close,
 	.replay = true,
 };
