@@ -9,7 +9,9 @@
 #ifndef SW_DOCTOR_H
 #define SW_DOCTOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sw_agg.h"
 #include "sw_buf.h"
@@ -27,6 +29,17 @@
 
 #define SW_DOCTOR_ITEMS 32
 #define SW_DOCTOR_TEXT 256
+#define SW_DOCTOR_LISTENERS 64 /* listed in the report; more are counted */
+
+/* A TCP listener as the verdict saw it. */
+struct sw_doctor_listener {
+	uint8_t family;
+	uint8_t addr[16];
+	uint16_t port;
+	uint32_t backlog;     /* as the kernel applies it (ss's Send-Q) */
+	bool capped;          /* at or above somaxconn (when known) */
+	char process[16];     /* "" when unknown */
+};
 
 /* One line of the verdict: a setting (or a configuration file line). */
 struct sw_doctor_item {
@@ -45,6 +58,8 @@ struct sw_doctor {
 	unsigned risks;         /* items with a severity */
 	/* what listens now, as the verdict saw it */
 	unsigned tcp_listeners;
+	struct sw_doctor_listener listener[SW_DOCTOR_LISTENERS];
+	size_t nlisteners;      /* listed: min(tcp_listeners, the array) */
 	uint32_t time_wait;
 	uint32_t max_out_dest;  /* outbound TCP sockets to the busiest
 				   destination (address and port) */

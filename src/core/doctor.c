@@ -330,6 +330,17 @@ static void sw_doctor_listeners(struct sw_doctor *d, struct sw_doctor_in *in)
 		if (l->proto != SW_TCP)
 			continue;
 		d->tcp_listeners++;
+		if (d->nlisteners < SW_DOCTOR_LISTENERS) {
+			struct sw_doctor_listener *dl = &d->listener[d->nlisteners++];
+			int64_t max = in->h ? in->h->val[SW_H_SOMAXCONN] : -1;
+
+			dl->family = l->family;
+			memcpy(dl->addr, l->addr, sizeof(dl->addr));
+			dl->port = l->port;
+			dl->backlog = l->backlog;
+			dl->capped = max >= 0 && l->backlog >= (uint64_t)max;
+			snprintf(dl->process, sizeof(dl->process), "%s", l->process);
+		}
 		if (l->backlog > in->max_backlog)
 			in->max_backlog = l->backlog;
 		if (l->port == last && o) /* the same port, another family */

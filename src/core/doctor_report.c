@@ -96,6 +96,22 @@ void sw_doctor_json(const struct sw_doctor *d, struct sw_buf *b)
 		first = false;
 		sw_doctor_json_item(&d->item[i], b);
 	}
+	sw_buf_puts(b, "],\"listeners\":[");
+	for (size_t i = 0; i < d->nlisteners; i++) {
+		const struct sw_doctor_listener *l = &d->listener[i];
+		char a[SW_ADDR_STRLEN];
+
+		sw_buf_printf(b, "%s{\"addr\":", i ? "," : "");
+		sw_buf_json_str(b, sw_addr_format(l->family, l->addr, a, sizeof(a)));
+		sw_buf_printf(b, ",\"port\":%u,\"backlog\":%u,\"capped\":%s,"
+			      "\"process\":", l->port, l->backlog,
+			      l->capped ? "true" : "false");
+		if (l->process[0])
+			sw_buf_json_str(b, l->process);
+		else
+			sw_buf_puts(b, "null");
+		sw_buf_puts(b, "}");
+	}
 	sw_buf_puts(b, "],\"config\":[");
 	first = true;
 	for (size_t i = 0; i < d->n; i++) {

@@ -67,6 +67,8 @@ check_eq "json: risks" 3 "$(jq .risks <<<"$json")"
 check_eq "json: the tcp_tw_recycle line (comments and non-.conf files skipped)" \
 	"$D/sysctl.d/50-tune.conf:3" "$(jq -r '[.config[].where] | join(",")' <<<"$json")"
 check_eq "json: tcp listeners" 1 "$(jq .tcp_listeners <<<"$json")"
+check_eq "json: the listener with the backlog ss shows, capped" "127.0.0.1 8080 16 true sockfarm" \
+	"$(jq -r '.listeners[] | "\(.addr) \(.port) \(.backlog) \(.capped) \(.process)"' <<<"$json")"
 
 # the normal namespace: same listener, default settings, no config lines
 export SOCKWATCH_SYSCTL_PATHS="$D/missing.conf"
@@ -80,6 +82,8 @@ check "json: tcp_syncookies is on in $GOOD" test "$(sel net.ipv4.tcp_syncookies 
 check_eq "json: tcp_syncookies no risk in $GOOD" null "$(sel net.ipv4.tcp_syncookies .risk)"
 check_eq "json: somaxconn no risk in $GOOD" null "$(sel net.core.somaxconn .risk)"
 check_eq "json: no config lines" 0 "$(jq '.config | length' <<<"$json")"
+check_eq "json: the listener in $GOOD keeps its 128, not capped" "8080 128 false" \
+	"$(jq -r '.listeners[] | "\(.port) \(.backlog) \(.capped)"' <<<"$json")"
 out=$("$SW_BIN" doctor --netns "$GOOD")
 check "text: $GOOD says 0 risks" grep -q "namespace $GOOD: 1 TCP listener, 0 TIME_WAIT; 0 risks" <<<"$out"
 check "text: no RISK line in $GOOD" bash -c '! grep -q "^RISK" <<<"$1"' _ "$out"

@@ -151,6 +151,12 @@ static void test_somaxconn_caps(void **state)
 	it = dfx_judge(&f, "net.core.somaxconn");
 	assert_int_equal(it->severity, SW_SEV_WARN);
 	assert_non_null(strstr(it->why, ":9090"));
+	assert_int_equal(f.d.nlisteners, 2);
+	assert_int_equal(f.d.listener[0].port, 8080);
+	assert_false(f.d.listener[0].capped);
+	assert_int_equal(f.d.listener[1].port, 9090);
+	assert_int_equal(f.d.listener[1].backlog, 16);
+	assert_true(f.d.listener[1].capped);
 	assert_null(strstr(it->why, ":8080"));
 	assert_non_null(strstr(it->advice, "sysctl -w net.core.somaxconn=4096"));
 	/* listened before somaxconn was lowered: above it, capped when it
@@ -326,6 +332,8 @@ static void test_text_and_json(void **state)
 	sw_buf_reset(&b);
 	sw_doctor_json(&f.d, &b);
 	assert_non_null(strstr(b.data, "\"risks\":2,"));
+	assert_non_null(strstr(b.data, "\"listeners\":[{\"addr\":\"0.0.0.0\",\"port\":80,"
+				       "\"backlog\":128,\"capped\":false,\"process\":null}],"));
 	assert_non_null(strstr(b.data, "{\"setting\":\"net.ipv4.tcp_syncookies\","
 				       "\"value\":\"0\",\"risk\":\"crit\","));
 	assert_non_null(strstr(b.data, "\"advice\":\"sysctl -w "
