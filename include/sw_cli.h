@@ -16,6 +16,7 @@ enum sw_mode {
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
 	SW_MODE_DOCTOR,
+	SW_MODE_REPORT,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -41,6 +42,10 @@ struct sw_opts {
 	bool replace;            /* --replace: block may shorten a block */
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
+
+	/* report */
+	const char *output;      /* -o/--output; NULL: stdout */
+	const char *audit_in;    /* --audit: the audit log to read, or NULL */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

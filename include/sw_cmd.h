@@ -48,5 +48,6 @@ extern const struct sw_cmd_entry sw_cmd_unblock_entry;
 extern const struct sw_cmd_entry sw_cmd_blocks_entry;
 extern const struct sw_cmd_entry sw_cmd_cleanup_entry;
 extern const struct sw_cmd_entry sw_cmd_doctor_entry;
+extern const struct sw_cmd_entry sw_cmd_report_entry;
 
 #endif

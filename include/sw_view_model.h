@@ -11,6 +11,7 @@
 #include "sw_conninfo.h"
 #include "sw_counters.h"
 #include "sw_finding.h"
+#include "sw_history.h"
 #include "sw_sock.h"
 
 struct sw_frame;
@@ -82,6 +83,10 @@ struct sw_view_model {
 	uint32_t bidx_cap, nbranges;
 	struct sw_view_block_run *bruns;
 	uint32_t nbruns, brcap;
+	/* the last minutes up to this frame (the refresher's, copied), for
+	 * the trend columns and the detail graph; empty (cap 0) in models
+	 * made by hand */
+	struct sw_history hist;
 };
 
 void sw_view_model_init(struct sw_view_model *m);

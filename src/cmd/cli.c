@@ -21,10 +21,10 @@ static const char sw_cli_usage_text[] =
 	"                         0 = as fast as possible in batch mode)\n"
 	"  -n, --iterations N     batch: how many snapshots (default 1; with\n"
 	"                         --replay: every recorded refresh)\n"
-	"      --json             batch: one JSON object per snapshot, one per line;\n"
-	"                         doctor: one JSON object\n"
+	"      --json             batch: one JSON object per snapshot, one per line\n"
 	"                         (rates of the first snapshot are not known: null in\n"
-	"                         JSON, - in text; use -n 2 for rates)\n"
+	"                         JSON, - in text; use -n 2 for rates); doctor: one\n"
+	"                         JSON object\n"
 	"  -t, --tcp              TCP sockets only\n"
 	"  -u, --udp              UDP sockets only\n"
 	"  -4, --ipv4             IPv4 only\n"
@@ -70,6 +70,12 @@ static const char sw_cli_usage_text[] =
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
+	"Reports:\n"
+	"      --audit FILE       report: the audit log whose actions go on the\n"
+	"                         timeline (e.g. /var/log/sockwatch.log)\n"
+	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
+	"                         to FILE instead of standard output\n"
+	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
 	"\n"
@@ -104,6 +110,7 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_AUDIT,
 	OPT_INFO_EVERY,
 	OPT_NO_DIAGNOSIS,
 };
@@ -140,6 +147,8 @@ static const struct option sw_cli_longopts[] = {
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"audit", required_argument, NULL, OPT_AUDIT},
+	{"output", required_argument, NULL, 'o'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -283,8 +292,10 @@ static const struct {
 	{'4', "the TUI and batch mode"},
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
-	{'g', "the TUI and batch mode"},
-	{OPT_JSON, "batch mode, 'blocks' and 'doctor'"},
+	{'g', "the TUI, batch mode and 'report'"},
+	{OPT_JSON, "batch mode, 'blocks', 'report' and 'doctor'"},
+	{OPT_AUDIT, "'report'"},
+	{'o', "'report'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_INFO_EVERY, "the TUI and batch mode"},
@@ -460,6 +471,9 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "'block' or the TUI, not batch mode");
 	if (o->all)
 		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	if (o->output || o->audit_in)
+		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
+				   "FILE ...)", o->output ? "-o/--output" : "--audit");
 	return 0;
 }
 
@@ -478,7 +492,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	 * an earlier call (it would point into that call's argv) */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
+	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:o:hV", sw_cli_longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b': break; /* the monitor reads it from seen */
@@ -563,6 +577,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_CLEANUP: break;
+		case OPT_AUDIT: o->audit_in = optarg; break;
+		case 'o': o->output = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':
