@@ -17,6 +17,8 @@ enum sw_mode {
 	SW_MODE_CLEANUP,
 	SW_MODE_DOCTOR,
 	SW_MODE_REPORT,
+	SW_MODE_DAEMON,
+	SW_MODE_RULES,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -32,7 +34,9 @@ struct sw_opts {
 	bool no_diagnosis;   /* --no-diagnosis */
 
 	/* block and unblock, and blocking from the TUI */
-	const char *target;      /* ADDR[/PREFIX] of block/unblock */
+	const char *target;      /* ADDR[/PREFIX] of block/unblock; the word
+				    after a subcommand ("check" of rules) */
+	const char *arg2;        /* the word after that (rules check FILE) */
 	bool all;                /* unblock --all */
 	double block_for_s;      /* --for; default SW_BLOCK_DEFAULT_S */
 	bool kill;               /* --kill */
@@ -46,6 +50,10 @@ struct sw_opts {
 	/* report */
 	const char *output;      /* -o/--output; NULL: stdout */
 	const char *audit_in;    /* --audit: the audit log to read, or NULL */
+	/* auto-defence: the daemon, and the TUI's --rules */
+	const char *rules_file;  /* --rules; NULL: none in the TUI, the
+				    daemon's default SW_RULES_DEFAULT_FILE */
+	const char *state_file;  /* --state; default SW_DAEMON_STATE_FILE */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

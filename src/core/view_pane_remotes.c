@@ -108,10 +108,21 @@ static int sw_view_remotes_cmp_rx(const struct sw_view_model *m, uint32_t a,
 	return sw_view_cmp_dbl(m->remotes[a].rx_per_s, m->remotes[b].rx_per_s);
 }
 
+/* Its top states; a remote over a rule's threshold (--rules) leads with
+ * the rule and when it bans: "[flood: bans in 1 refresh] E:300". */
 static void sw_view_remotes_states(const struct sw_view_model *m, uint32_t row,
 				   struct sw_view_cell *c)
 {
-	sw_view_fmt_states(&m->remotes[row], c->text, sizeof(c->text));
+	const struct sw_view_rule_mark *r =
+		sw_view_model_rule_mark(m, &m->remotes[row].pfx);
+	char states[sizeof(c->text)];
+
+	if (!r) {
+		sw_view_fmt_states(&m->remotes[row], c->text, sizeof(c->text));
+		return;
+	}
+	sw_view_fmt_states(&m->remotes[row], states, sizeof(states));
+	snprintf(c->text, sizeof(c->text), "[%.40s] %.20s", r->text, states);
 }
 
 /* The states column sorts by SYN_RECV, then ESTABLISHED: the half-open
@@ -150,6 +161,8 @@ static unsigned sw_view_remotes_flags(const struct sw_view *v,
 		f |= SW_ROW_BLOCKED;
 	if (sw_view_is_marked(v, p))
 		f |= SW_ROW_MARKED;
+	if (!(f & SW_ROW_BLOCKED) && sw_view_model_rule_mark(m, p))
+		f |= SW_ROW_WARN;
 	return f;
 }
 

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sw_autoban.h"
+#include "sw_rules_file.h"
 #include "sw_block.h"
 #include "sw_clock.h"
 #include "sw_cli.h"
@@ -49,7 +51,11 @@ struct sw_tui_news {
  * directly (sw_watch_pause, ...). wake_fd becomes readable whenever there
  * is news. Its history (the trends) is sized for interval_s. Returns the worker, or NULL with *cause (malloc'ed); the watch
  * is then still the caller's. */
-struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
+/* ab (may be NULL): the rules (--rules), whose hook runs before the
+ * model is made, so the model carries their marks; it stays the caller's
+ * and says through the worker's status. */
+struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
+					  struct sw_autoban *ab, int *wake_fd,
 					  double interval_s, char **cause);
 
 /* Stop the thread, close the watch (the engine and the blocker), free the
@@ -107,6 +113,7 @@ struct sw_tui {
 	bool status_error;
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
+	struct sw_autoban *ab;        /* the rules (--rules), or NULL */
 	struct sw_procmap *pm;        /* owners of the sockets shown (a live
 					 run's; NULL in a replay) */
 };
