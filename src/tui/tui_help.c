@@ -9,7 +9,7 @@
 #include "sw_tui.h"
 
 static const char *const sw_tui_help_notes[] = {
-	"B blocked, * marked, > ~ outbound; red: over threshold, a full queue",
+	"B blocked * marked > ~ outbound; red: over limit, full queue, crit finding",
 	"CONN live sockets, TW TIME_WAIT, NEW/S new/s, +/- per refresh, - not known",
 	"ACCEPTQ/SYNQ queue/limit; listeners by pressure; a narrow cell ends in ...",
 	NULL, /* the states' short names, from the table: 3 lines */
