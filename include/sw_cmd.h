@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "sw_block.h"
 #include "sw_cli.h"
 
 struct sw_cmd_entry {
@@ -30,6 +31,12 @@ struct sw_cmd_entry {
 				 (rules check FILE: target, arg2) */
 };
 
+/* The blocker's options the command line gives (--dry-run, --force,
+ * --allow-file, --audit-log, the namespace): entered true when the
+ * engine has entered the namespace already (the TUI, the daemon), so the
+ * blocker only names it in the audit log. */
+struct sw_block_opts sw_cmd_block_opts(const struct sw_opts *o, bool entered);
+
 /* The descriptors, in --help order, ending with a NULL. */
 extern const struct sw_cmd_entry *const sw_cmd_table[];
 
@@ -49,6 +56,8 @@ extern const struct sw_cmd_entry sw_cmd_block_entry;
 extern const struct sw_cmd_entry sw_cmd_unblock_entry;
 extern const struct sw_cmd_entry sw_cmd_blocks_entry;
 extern const struct sw_cmd_entry sw_cmd_cleanup_entry;
+extern const struct sw_cmd_entry sw_cmd_report_entry;
+extern const struct sw_cmd_entry sw_cmd_daemon_entry;
 extern const struct sw_cmd_entry sw_cmd_rules_entry;
 
 #endif
