@@ -15,6 +15,7 @@ enum sw_mode {
 	SW_MODE_UNBLOCK,
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
+	SW_MODE_REPORT,
 	SW_MODE_DAEMON,
 	SW_MODE_RULES,
 	SW_MODE_HELP,
@@ -45,6 +46,9 @@ struct sw_opts {
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
 
+	/* report */
+	const char *output;      /* -o/--output; NULL: stdout */
+	const char *audit_in;    /* --audit: the audit log to read, or NULL */
 	/* auto-defence: the daemon, and the TUI's --rules */
 	const char *rules_file;  /* --rules; NULL: none in the TUI, the
 				    daemon's default SW_RULES_DEFAULT_FILE */

@@ -10,6 +10,7 @@
 #include "sw_agg.h"
 #include "sw_conninfo.h"
 #include "sw_counters.h"
+#include "sw_history.h"
 #include "sw_sock.h"
 
 struct sw_frame;
@@ -89,6 +90,10 @@ struct sw_view_model {
 	uint32_t bidx_cap, nbranges;
 	struct sw_view_block_run *bruns;
 	uint32_t nbruns, brcap;
+	/* the last minutes up to this frame (the refresher's, copied), for
+	 * the trend columns and the detail graph; empty (cap 0) in models
+	 * made by hand */
+	struct sw_history hist;
 	/* the rules (--rules): the remotes over a threshold, most urgent
 	 * first, and the rules' state for the header */
 	struct sw_view_rule_mark *rule_marks;

@@ -70,6 +70,11 @@ static const char sw_cli_usage_text[] =
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
 	"\n"
+	"Reports:\n"
+	"      --audit FILE       report: the audit log whose actions go on the\n"
+	"                         timeline (e.g. /var/log/sockwatch.log)\n"
+	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
+	"                         to FILE instead of standard output\n"
 	"Auto-defence:\n"
 	"      --rules FILE       the rules (daemon default /etc/sockwatch/rules;\n"
 	"                         the TUI marks the remotes over a rule's threshold\n"
@@ -111,6 +116,7 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_AUDIT,
 	OPT_RULES,
 	OPT_STATE,
 	OPT_INFO_EVERY,
@@ -149,6 +155,8 @@ static const struct option sw_cli_longopts[] = {
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"audit", required_argument, NULL, OPT_AUDIT},
+	{"output", required_argument, NULL, 'o'},
 	{"rules", required_argument, NULL, OPT_RULES},
 	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
@@ -294,8 +302,10 @@ static const struct {
 	{'4', "the TUI and batch mode"},
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
-	{'g', "the TUI and batch mode"},
-	{OPT_JSON, "batch mode and 'blocks'"},
+	{'g', "the TUI, batch mode and 'report'"},
+	{OPT_JSON, "batch mode, 'blocks' and 'report'"},
+	{OPT_AUDIT, "'report'"},
+	{'o', "'report'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_INFO_EVERY, "the TUI and batch mode"},
@@ -479,6 +489,9 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "'block' or the TUI, not batch mode");
 	if (o->all)
 		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	if (o->output || o->audit_in)
+		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
+				   "FILE ...)", o->output ? "-o/--output" : "--audit");
 	if (batch && o->rules_file)
 		return sw_cli_fail(err, errlen, "--rules belongs to 'daemon' or the "
 				   "TUI, not batch mode (check a file with 'sockwatch "
@@ -503,7 +516,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	 * an earlier call (it would point into that call's argv) */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
+	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:o:hV", sw_cli_longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b': break; /* the monitor reads it from seen */
@@ -588,6 +601,8 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_CLEANUP: break;
+		case OPT_AUDIT: o->audit_in = optarg; break;
+		case 'o': o->output = optarg; break;
 		case OPT_RULES: o->rules_file = optarg; break;
 		case OPT_STATE: o->state_file = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;

@@ -59,6 +59,7 @@ const struct sw_cmd_entry *const sw_cmd_table[] = {
 	&sw_cmd_unblock_entry,
 	&sw_cmd_blocks_entry,
 	&sw_cmd_cleanup_entry,
+	&sw_cmd_report_entry,
 	&sw_cmd_daemon_entry,
 	&sw_cmd_rules_entry,
 	&sw_cmd_help_entry,

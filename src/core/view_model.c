@@ -25,6 +25,7 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->blocks);
 	free(m->bidx);
 	free(m->bruns);
+	sw_history_free(&m->hist);
 	free(m->rule_marks);
 	sw_view_model_init(m);
 }

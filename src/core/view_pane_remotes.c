@@ -138,6 +138,18 @@ static int sw_view_remotes_cmp_states(const struct sw_view_model *m,
 				   y->states[SW_ESTABLISHED]);
 }
 
+/* The trend: its connections, while the history follows it. */
+static bool sw_view_remotes_series(const struct sw_view_model *m, uint32_t row,
+				   unsigned *s)
+{
+	int slot = sw_history_remote(&m->hist, &m->remotes[row].pfx);
+
+	if (slot < 0)
+		return false;
+	*s = SW_HS_REMOTE + 2 * (unsigned)slot;
+	return true;
+}
+
 static unsigned sw_view_remotes_flags(const struct sw_view *v,
 				      const struct sw_view_model *m,
 				      uint32_t row)
@@ -166,6 +178,10 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
 	{ .name = "RX/S", .optional = true, .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rx, .cmp = sw_view_remotes_cmp_rx },
+	/* where there is room: its connections over the latest refreshes */
+	{ .name = "TREND", .width = 16, .optional = true, .desc = true,
+	  .cell = sw_view_trend_cell, .series = sw_view_remotes_series,
+	  .cmp = sw_view_remotes_cmp_conn },
 	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };

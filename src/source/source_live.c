@@ -175,11 +175,14 @@ static int sw_live_info(struct sw_source *src,
 	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, &rt,
 			      cause) < 0)
 		return -1;
-	if (in.nports &&
-	    sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc,
-			      sw_live_info_bc(l, a, &in), a->filter, &in, tap,
-			      &rt, cause) < 0)
-		return -1;
+	if (in.nports) {
+		/* first: making the bytecode may move l->ibc */
+		size_t bclen = sw_live_info_bc(l, a, &in);
+
+		if (sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc, bclen,
+				      a->filter, &in, tap, &rt, cause) < 0)
+			return -1;
+	}
 	*n = in.n;
 	return 1;
 }

@@ -427,7 +427,7 @@ int sw_tui_main(const struct sw_opts *o)
 	}
 	t.watch = sw_watch_new(e, b, &wo, &cause);
 	if (t.watch)
-		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, &cause);
+		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, o->delay_s, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);

@@ -33,6 +33,7 @@ struct sw_tui_worker {
 	char status[320];
 	bool status_error;
 	char *info;
+	struct sw_tui_trend trend;    /* the refresher's thread only */
 };
 
 static void sw_tui_worker_wake(struct sw_tui_worker *w)
@@ -194,6 +195,9 @@ static int sw_tui_worker_publish(void *arg, const struct sw_frame *f,
 		return 0;
 	}
 	sw_tui_worker_blocks(w, m);
+	sw_tui_trend_feed(&w->trend, f, sw_watch_blocker(w->watch));
+	if (sw_history_copy(&m->hist, &w->trend.hist) < 0)
+		sw_tui_worker_say(w, true, "out of memory copying the history; the trends are empty");
 	sw_tui_worker_rules(w, m);
 	pthread_mutex_lock(&w->mu);
 	w->spare = w->ready;
@@ -219,7 +223,7 @@ static void *sw_tui_worker_main(void *arg)
 
 struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
 					  struct sw_autoban *ab, int *wake_fd,
-					  char **cause)
+					  double interval_s, char **cause)
 {
 	struct sw_tui_worker *w = calloc(1, sizeof(*w));
 	struct sw_watch_hook h = {
@@ -237,6 +241,7 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
 	w->watch = watch;
 	w->ab = ab;
 	h.arg = w;
+	sw_tui_trend_init(&w->trend, interval_s); /* ENOMEM: no trends */
 	for (i = 0; i < 3; i++)
 		sw_view_model_init(&w->models[i]);
 	w->ui = &w->models[0];
@@ -246,12 +251,14 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
 		sw_autoban_on_say(ab, sw_tui_worker_say, w);
 	if ((ab && sw_autoban_hook(ab, watch) < 0) || sw_watch_hook(watch, &h) < 0) {
 		*cause = strdup("out of memory starting the refresher");
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		if (asprintf(cause, "cannot make a pipe: %s", strerror(errno)) < 0)
 			*cause = NULL;
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
@@ -264,6 +271,7 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
 		close(w->pipe[0]);
 		close(w->pipe[1]);
 		pthread_mutex_destroy(&w->mu);
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
@@ -284,6 +292,7 @@ char *sw_tui_worker_stop(struct sw_tui_worker *w)
 	lost = sw_watch_close(w->watch);
 	for (i = 0; i < 3; i++)
 		sw_view_model_free(&w->models[i]);
+	sw_tui_trend_free(&w->trend);
 	free(w->info);
 	close(w->pipe[0]);
 	close(w->pipe[1]);

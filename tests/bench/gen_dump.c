@@ -466,9 +466,9 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (!path || socks <= GEN_NLISTEN || socks > GEN_MAX_SOCKS || !refreshes ||
-	    refreshes > 1000 || churn > 1000) {
+	    refreshes > 100000 || churn > 1000) {
 		gen_usage(stderr);
-		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..1000 refreshes, churn <= 1000\n",
+		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..100000 refreshes, churn <= 1000\n",
 			GEN_NLISTEN, GEN_MAX_SOCKS);
 		return 2;
 	}

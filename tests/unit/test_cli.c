@@ -157,6 +157,12 @@ static void test_scope_and_names(void **state)
 		 "--no-diagnosis means nothing with block: it belongs to the TUI "
 		 "and batch mode"},
 		{"-b", "-g", "000000000000002499", NULL, "--group: '000000000000002499'"},
+		{"report", NULL, NULL, NULL, "report: which recording?"},
+		{"report", "f.rec", "--for", "1h", "--for means nothing with report"},
+		{"report", "f.rec", "--replay", "g", "--replay means nothing with report"},
+		{"-b", "-o", "x.html", NULL, "-o/--output belongs to 'report'"},
+		{"--audit", "a.log", NULL, NULL, "--audit belongs to 'report'"},
+		{"blocks", "-o", "x", NULL, "-o/--output means nothing with blocks"},
 	};
 	struct sw_opts o;
 	char err[256];
@@ -187,6 +193,17 @@ static void test_scope_and_names(void **state)
 	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "x", "blocks", "--json",
 			       "--audit-log", "-", NULL), 0);
 	assert_int_equal(parse(&o, err, sizeof(err), "unblock", "--all", "--dry-run", NULL), 0);
+	assert_int_equal(parse(&o, err, sizeof(err), "report", "f.rec", "--audit", "a.log", "-o",
+			       "x.html", "--json", "-g", "24", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_REPORT);
+	assert_string_equal(o.target, "f.rec");
+	assert_string_equal(o.audit_in, "a.log");
+	assert_string_equal(o.output, "x.html");
+	assert_true(o.json);
+	assert_int_equal(o.engine.group.group_v4, 24);
+	/* --audit-log keeps its own meaning beside --audit */
+	assert_int_equal(parse(&o, err, sizeof(err), "blocks", "--audit-log", "-", NULL), 0);
+	assert_null(o.audit_in);
 }
 
 static void test_durations(void **state)
