@@ -4,8 +4,8 @@
 # the extra routes the attacks need; the load tools of tests/tools.
 #
 #   SRV 192.0.2.1/24 2001:db8::1/64; routes to 198.51.100.0/24,
-#       203.0.113.0/24 via 192.0.2.2 and 2001:db8:1::/64, 2001:db8:100::/40
-#       via 2001:db8::2 (so replies to spoofed sources leave by the veth,
+#       203.0.113.0/24 via 192.0.2.2 and 2001:db8:1::/64, 2001:db8:100::/40,
+#       2001:db8:200::/40 via 2001:db8::2 (so replies to spoofed sources leave by the veth,
 #       where the client drops them; nothing routes off the machine).
 #   CLI 192.0.2.2/24 2001:db8::2/64 (+ addresses from diag_client_addrs)
 #
@@ -41,6 +41,7 @@ DIAG_OUT="$DIAG_TMP/frames.json"
 farm_topology "$SRV" "$CLI"
 ip -n "$SRV" route add 203.0.113.0/24 via 192.0.2.2
 ip -n "$SRV" -6 route add 2001:db8:100::/40 via 2001:db8::2
+ip -n "$SRV" -6 route add 2001:db8:200::/40 via 2001:db8::2
 
 sw_srv() { ip netns exec "$SRV" "$@"; }
 sw_cli() { ip netns exec "$CLI" "$@"; }
@@ -110,6 +111,8 @@ check_finding() { # DESC KIND JQ
 #   subj_remote     the subject's remote address or prefix ("A" or "A/L"), or null
 #   target          the block target the action proposes ("A" or "A/L"), or null
 #   says(RE)        its text or advice matches RE (case-insensitive)
+#   ev(K)           its evidence number K; ev_values: all of them
+#   process         the process its subject names ("" when none)
 DIAG_JQ='
 def subj_port($p): (.subject | if type == "object" then (.port == $p)
 	else (tostring | test(":\($p)([^0-9]|$)")) end);
@@ -118,6 +121,11 @@ def subj_remote: (.subject | if type == "object" then (.remote // .addr // .pref
 def target: (.action | if type == "object" then (.target // .block // null)
 	elif type == "string" then (capture("^block (?<t>.*)$").t? // null) else null end);
 def says($re): (((.text // "") + " " + (.advice // "")) | test($re; "i"));
+def ev($k): (.evidence | if type == "object" then .[$k]
+	elif type == "array" then (map(select(.key == $k))[0].value // null) else null end);
+def ev_values: (.evidence | if type == "object" then [.[]]
+	elif type == "array" then map(.value) else [] end);
+def process: (if (.subject | type) == "object" then (.subject.process // "") else "" end);
 '
 
 # v4_in PREFIX ADDR: ADDR (IPv4) lies in PREFIX ("A.B.C.D" or "A.B.C.D/L")

@@ -15,8 +15,9 @@
  * (default 50) its last request says "Connection: close" (the server
  * closes first: server-side TIME_WAIT), else the client closes first.
  * Then a new connection takes its place. Prints "running N" once each of
- * the N connections has been up, and at the end "done requests Q connections C
- * errors E" (E: connections refused, reset or cut short). Runs --duration
+ * the N connections has been up, then every 2 s "stats requests Q
+ * connections C errors E" (E: connections refused, reset or cut short),
+ * and at the end "done ..." with the same numbers. Runs --duration
  * seconds (default 60; connecting first is bounded by 60 s). */
 #include <stdbool.h>
 #include <sys/epoll.h>
@@ -229,7 +230,7 @@ int main(int argc, char **argv)
 	static struct wl w;
 	const char *pos[2] = { 0 };
 	int npos = 0, i, n, conns = 2;
-	double duration = 60, t, end, connect_by;
+	double duration = 60, t, end, connect_by, stats;
 	bool reported = false;
 	long k;
 	struct epoll_event evs[512];
@@ -290,8 +291,16 @@ int main(int argc, char **argv)
 	}
 	connect_by = tool_now() + 60;
 	end = connect_by + duration;
+	stats = tool_now() + 2;
 	while ((t = tool_now()) < end) {
 		long opening = 0;
+
+		if (reported && t >= stats) {
+			printf("stats requests %ld connections %ld errors %ld\n", w.requests, w.opened,
+			       w.errors);
+			fflush(stdout);
+			stats = t + 2;
+		}
 
 		for (k = 0; k < w.n; k++) {
 			if (w.c[k].st == WL_CONNECTING)

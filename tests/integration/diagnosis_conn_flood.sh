@@ -1,0 +1,54 @@
+#!/bin/bash
+# needs: ip nft jq ss timeout
+# A connection flood beside normal clients: 60 normal client addresses
+# (198.51.100.10-69, two keep-alive connections each, making requests with
+# churn: tests/tools/webload) and one flooder, 203.0.113.66, opening 600
+# connections and holding them. sockwatch must say connection_flood with
+# the flooder as its subject, propose blocking it (a target holding
+# 203.0.113.66 and no normal client), and name no normal client in any
+# finding. The run is recorded; its replay must diagnose the same, frame
+# by frame.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diagnosis_env.bash"
+
+FLOODER=203.0.113.66
+NORMAL=$(diag_v4_hosts 198.51.100 10 69)
+diag_client_addrs $FLOODER ${NORMAL//,/ }
+spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
+wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
+spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 4 \
+	--duration 60 >"$DIAG_TMP/load.out" 2>&1
+wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+farm "$CLI" connect 192.0.2.1 80 --count 600 --from "$FLOODER"
+farm_wait_line "the flood's connections" 30 || finish
+est_from() { sw_srv ss -tanH state established "( sport = :80 and dst $1 )" | wc -l; }
+check "the flooder holds 600 ESTABLISHED ($(est_from $FLOODER))" [ "$(est_from $FLOODER)" -eq 600 ]
+check "the normal clients hold about 120 ($(est_from 198.51.100.0/24))" \
+	[ "$(est_from 198.51.100.0/24)" -ge 90 ]
+diag_run 8 --record "$DIAG_TMP/rec"
+
+check_finding "connection_flood from $FLOODER" connection_flood \
+	"(subj_remote | tostring | startswith(\"$FLOODER\"))"
+check_finding "it proposes blocking $FLOODER" connection_flood "target != null"
+bad="" hit=0
+for t in $(diag_targets); do
+	v4_in "$t" "$FLOODER" && hit=1
+	for a in ${NORMAL//,/ } 192.0.2.1 192.0.2.2; do v4_in "$t" "$a" && bad+=" $t(holds $a)"; done
+done
+check_eq "a proposed target holds the flooder" 1 "$hit"
+check_eq "no proposed target holds a normal client or the server" "" "$bad"
+named=$(diag_last | jq -r "$DIAG_JQ"' .diagnosis[]? | subj_remote // empty')
+bad=""
+for s in $named; do
+	for a in ${NORMAL//,/ }; do v4_in "$s" "$a" && bad+=" $s"; done
+done
+check_eq "no finding names a normal client" "" "$bad"
+check_eq "the normal clients saw no errors" 0 "$(awk '/^(stats|done)/ { e = $NF } END { print e }' "$DIAG_TMP/load.out")"
+
+# the replay diagnoses the same, frame by frame
+live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
+"$SW_BIN" -b --json --replay "$DIAG_TMP/rec" >"$DIAG_TMP/replay.json" 2>"$DIAG_TMP/replay.err" ||
+	not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
+check_same "the replay gives the same diagnosis in every frame" "$live" \
+	"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
+finish

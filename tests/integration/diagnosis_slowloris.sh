@@ -1,0 +1,56 @@
+#!/bin/bash
+# needs: ip nft jq ss timeout
+# Slowloris beside normal clients: minihttp (no idle timeout) on :80; 30
+# normal client addresses making requests (tests/tools/webload); and
+# tests/tools/slowloris from 203.0.113.77 holding 300 connections that
+# each sent the start of a request and then 8 header bytes every 10 s,
+# never finishing it. After 15 s, sockwatch must say slow_clients with
+# 203.0.113.77 as the source, propose blocking it (and no normal client),
+# and advise a server-side timeout. The run is recorded (tcp_info too);
+# its replay must diagnose the same.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/diagnosis_env.bash"
+
+LORIS=203.0.113.77
+NORMAL=$(diag_v4_hosts 198.51.100 10 39)
+diag_client_addrs $LORIS ${NORMAL//,/ }
+spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 150 >"$DIAG_TMP/http.out" 2>&1
+wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
+spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 1 --requests 5 \
+	--duration 90 >"$DIAG_TMP/load.out" 2>&1
+wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+spawn sw_cli "$SLOWLORIS" 192.0.2.1 80 --from $LORIS --count 300 --interval 10 --duration 90 \
+	>"$DIAG_TMP/loris.out" 2>&1
+wait_for "slowloris connections" 30 grep -q connected "$DIAG_TMP/loris.out" ||
+	{ not_ok "slowloris: $(cat "$DIAG_TMP/loris.out")"; finish; }
+sleep 15
+est_from() { sw_srv ss -tanH state established "( sport = :80 and dst $1 )" | wc -l; }
+check "slowloris holds 300 connections ($(est_from $LORIS))" [ "$(est_from $LORIS)" -eq 300 ]
+check "they sent only the start of a request (the server received at most 120 bytes on each)" \
+	[ "$(sw_srv ss -tanHi state established "( sport = :80 and dst $LORIS )" |
+		grep -o 'bytes_received:[0-9]*' | cut -d: -f2 | sort -n | tail -1)" -le 120 ]
+diag_run 8 --record "$DIAG_TMP/rec"
+
+check_finding "slow_clients from $LORIS" slow_clients "(subj_remote | tostring | startswith(\"$LORIS\"))"
+check_finding "it proposes blocking $LORIS" slow_clients "target != null"
+check_finding "it advises a server-side timeout" slow_clients '.advice | test("timeout"; "i")'
+bad="" hit=0
+for t in $(diag_targets); do
+	v4_in "$t" "$LORIS" && hit=1
+	for a in ${NORMAL//,/ } 192.0.2.1 192.0.2.2; do v4_in "$t" "$a" && bad+=" $t(holds $a)"; done
+done
+check_eq "a proposed target holds $LORIS" 1 "$hit"
+check_eq "no proposed target holds a normal client or the server" "" "$bad"
+bad=""
+for s in $(diag_last | jq -r "$DIAG_JQ"' .diagnosis[]? | subj_remote // empty'); do
+	for a in ${NORMAL//,/ }; do v4_in "$s" "$a" && bad+=" $s"; done
+done
+check_eq "no finding names a normal client" "" "$bad"
+check_eq "the normal clients saw no errors" 0 "$(awk '/^(stats|done)/ { e = $NF } END { print e + 0 }' "$DIAG_TMP/load.out")"
+
+live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
+"$SW_BIN" -b --json --replay "$DIAG_TMP/rec" >"$DIAG_TMP/replay.json" 2>"$DIAG_TMP/replay.err" ||
+	not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
+check_same "the replay gives the same diagnosis in every frame" "$live" \
+	"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
+finish
