@@ -99,6 +99,9 @@ struct sw_totals {
 struct sw_agg {
 	SW_TOTALS;
 	double interval_s;
+	/* The grouping it was built with (lengths filled in: 32/128 by
+	 * default), so a reader can make a socket's remote prefix. */
+	struct sw_agg_opts opts;
 
 	/* Sorted by count descending, then tw descending, then address. */
 	struct sw_remote *remotes;

@@ -26,6 +26,8 @@ enum sw_counter {
 	SW_C_RETRANS_SEGS,
 	SW_C_IN_ERRS,
 	SW_C_TIMEWAIT_OVERFLOW,
+	SW_C_UDP_IN_ERRORS,      /* Udp InErrors (IPv4; includes RcvbufErrors) */
+	SW_C_UDP_RCVBUF_ERRORS,  /* Udp RcvbufErrors: a full receive buffer */
 	SW_C_MAX
 };
 
@@ -34,7 +36,8 @@ struct sw_counters {
 	bool have[SW_C_MAX]; /* false when the kernel does not export it */
 };
 
-/* The kernel's name ("SyncookiesSent", "TCPReqQFullDrop", ...). */
+/* The kernel's name ("SyncookiesSent", "TCPReqQFullDrop", ...); the Udp
+ * ones as nstat names them ("UdpInErrors"), as Tcp has an InErrs too. */
 const char *sw_counter_name(unsigned c);
 
 /* Clear c (all absent). */

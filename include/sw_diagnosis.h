@@ -36,4 +36,14 @@ void sw_diagnosis_reset(struct sw_diagnosis *d);
 int sw_diagnosis_run(struct sw_diagnosis *d, const struct sw_frame *f,
 		     const struct sw_finding **out, size_t *n);
 
+/* The threshold key ("min_syn_recv", ...) of kind's detector, as the
+ * README lists them; NAN when there is none of that name. */
+double sw_diagnosis_limit(unsigned kind, const char *key);
+
+/* The threshold keys of kind's detector, for documentation: *n of them,
+ * each key, value and what it means through the out arrays (up to max).
+ * Returns how many the detector has. */
+unsigned sw_diagnosis_limits(unsigned kind, const char **keys, double *values,
+			     const char **what, unsigned max);
+
 #endif

@@ -279,6 +279,8 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 		memset(a->port_est, 0, SW_NPORTS * sizeof(*a->port_est));
 	}
 	sw_agg_dir_ports(a->port_dir, cur);
+	a->opts = (struct sw_agg_opts){ .group_v4 = g4, .group_v6 = g6,
+					.inbound_only = o && o->inbound_only };
 	if (!a->rslots && sw_agg_rehash(a) < 0)
 		return sw_agg_fail(a);
 	memset(a->rslots, 0, (size_t)a->nrslots * sizeof(*a->rslots));

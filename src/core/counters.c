@@ -8,6 +8,7 @@
 static const struct {
 	const char *section; /* without the colon */
 	const char *name;
+	const char *label; /* the name shown, when not name */
 } sw_counter_defs[SW_C_MAX] = {
 	[SW_C_SYNCOOKIES_SENT] = {"TcpExt", "SyncookiesSent"},
 	[SW_C_SYNCOOKIES_RECV] = {"TcpExt", "SyncookiesRecv"},
@@ -24,11 +25,16 @@ static const struct {
 	[SW_C_RETRANS_SEGS] = {"Tcp", "RetransSegs"},
 	[SW_C_IN_ERRS] = {"Tcp", "InErrs"},
 	[SW_C_TIMEWAIT_OVERFLOW] = {"TcpExt", "TCPTimeWaitOverflow"},
+	[SW_C_UDP_IN_ERRORS] = {"Udp", "InErrors", "UdpInErrors"},
+	[SW_C_UDP_RCVBUF_ERRORS] = {"Udp", "RcvbufErrors", "UdpRcvbufErrors"},
 };
 
 const char *sw_counter_name(unsigned c)
 {
-	return c < SW_C_MAX ? sw_counter_defs[c].name : "?";
+	if (c >= SW_C_MAX)
+		return "?";
+	return sw_counter_defs[c].label ? sw_counter_defs[c].label
+					: sw_counter_defs[c].name;
 }
 
 void sw_counters_clear(struct sw_counters *c)

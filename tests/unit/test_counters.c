@@ -27,7 +27,7 @@ static void test_fixtures_fill_every_counter(void **state)
 	(void)state;
 	sw_counters_clear(&c);
 	n = slurp("tests/fixtures/proc_net_snmp.txt", buf, sizeof(buf));
-	assert_int_equal(sw_counters_parse(&c, buf, n), 7);
+	assert_int_equal(sw_counters_parse(&c, buf, n), 9); /* 7 Tcp, 2 Udp */
 	n = slurp("tests/fixtures/proc_net_netstat.txt", buf, sizeof(buf));
 	assert_int_equal(sw_counters_parse(&c, buf, n), 8);
 	for (i = 0; i < SW_C_MAX; i++)
@@ -36,7 +36,7 @@ static void test_fixtures_fill_every_counter(void **state)
 
 static void test_values_by_section(void **state)
 {
-	/* Udp also has an InErrors field; only Tcp's InErrs counts. */
+	/* Udp's InErrors is its own counter, not Tcp's InErrs. */
 	const char *t = "Tcp: RtoAlgorithm PassiveOpens InErrs OutRsts\n"
 			"Tcp: 1 42 7 9\n"
 			"Udp: InDatagrams InErrors\n"
@@ -47,9 +47,12 @@ static void test_values_by_section(void **state)
 
 	(void)state;
 	sw_counters_clear(&a);
-	assert_int_equal(sw_counters_parse(&a, t, strlen(t)), 5);
+	assert_int_equal(sw_counters_parse(&a, t, strlen(t)), 6);
 	assert_int_equal(a.val[SW_C_PASSIVE_OPENS], 42);
 	assert_int_equal(a.val[SW_C_IN_ERRS], 7);
+	assert_int_equal(a.val[SW_C_UDP_IN_ERRORS], 1000);
+	assert_string_equal(sw_counter_name(SW_C_UDP_IN_ERRORS), "UdpInErrors");
+	assert_string_equal(sw_counter_name(SW_C_IN_ERRS), "InErrs");
 	assert_int_equal(a.val[SW_C_OUT_RSTS], 9);
 	assert_true(a.val[SW_C_SYNCOOKIES_SENT] == 123456789012ull);
 	assert_false(a.have[SW_C_ACTIVE_OPENS]);
