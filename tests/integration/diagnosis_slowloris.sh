@@ -6,8 +6,8 @@
 # each sent the start of a request and then 8 header bytes every 10 s,
 # never finishing it. Over 16 refreshes (a connection counts as slow once
 # it is old enough: sockwatch dates it from when it first saw it), sockwatch
-# must say slow_clients with 203.0.113.77 as the source, propose blocking it (and no normal client),
-# and advise a server-side timeout. The run is recorded (tcp_info too);
+# must say slow_clients with 203.0.113.77 as the source, propose blocking
+# it (and no normal client), and advise a server-side timeout. The run is recorded (tcp_info too);
 # its replay must diagnose the same.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diagnosis_env.bash"
