@@ -133,6 +133,7 @@ bench-run: bench
 	tests/bench/memory.sh
 	tests/bench/cpu10k.sh
 	tests/bench/refresh.sh
+	tests/bench/diagnosis.sh
 
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch
