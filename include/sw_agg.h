@@ -41,6 +41,11 @@ struct sw_remote {
 	uint16_t out_port;          /* the remote port of an outbound socket
 				       (the first seen), 0 when none */
 	bool out_ports_many;        /* outbound to more than one port */
+	/* Bytes per second received from this remote: the sum of rx_per_s
+	 * of its inbound ESTABLISHED sockets in the latest info set
+	 * (sw_agg_rx_apply); < 0 when unknown (no info set, or none of its
+	 * sockets measured twice yet). */
+	double rx_per_s;
 };
 
 #define SW_PROC_NAME_LEN 16
@@ -172,7 +177,35 @@ const struct sw_listener *sw_listener_owner(const struct sw_listener *ls,
  * owns (sw_listener_owner); used by sw_agg_build. */
 void sw_agg_attribute(struct sw_agg *a, const struct sw_snapshot *cur);
 
-/* Index into a->remotes of the row for this prefix, or -1. */
+/* Index into a->remotes of the row for this prefix, or -1 (a hash
+ * lookup). */
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);
+
+/* Per-remote receive rates from the latest info set (agg_rx.c). The sum
+ * per remote is made once per info set (and grouping) and kept as rows
+ * of (prefix, rate), then laid on each refresh's remotes: a refresh
+ * without a new info set costs one lookup per measured remote, nothing
+ * per socket. */
+struct sw_agg_rx {
+	struct sw_agg_rx_row {
+		struct sw_prefix pfx;
+		double rx_per_s;
+	} *v;
+	uint32_t n, cap;
+	uint64_t set_time_ns;  /* the info set the rows were made from */
+	size_t set_n;
+	unsigned g4, g6;       /* and its grouping */
+	bool made;
+};
+
+void sw_agg_rx_init(struct sw_agg_rx *x);
+void sw_agg_rx_free(struct sw_agg_rx *x);
+
+struct sw_conninfo;
+
+/* Set a's remotes' rx_per_s from ci (NULL: left unknown) grouped as o
+ * says. Returns 0, or -1 with errno ENOMEM (the rates stay unknown). */
+int sw_agg_rx_apply(struct sw_agg_rx *x, struct sw_agg *a,
+		    const struct sw_conninfo *ci, const struct sw_agg_opts *o);
 
 #endif

@@ -26,6 +26,14 @@ struct sw_conn_info {
 	double rx_per_s;            /* bytes_received difference per second
 				       since the previous info dump; < 0 when
 				       not known (first dump of it) */
+	/* Added for per-remote sums and the detail view: */
+	bool seen_at_start;         /* in the first info dump: older than
+				       first_seen_ns says (an age is "at
+				       least") */
+	uint8_t family;             /* SW_V4 / SW_V6 (IPv4-mapped: SW_V4) */
+	uint16_t sport, dport;      /* local, remote port (host order) */
+	uint8_t src[16], dst[16];   /* local, remote address (sw_sock's) */
+	uint32_t inode;
 };
 
 /* The latest info dump: entries sorted by cookie. */
@@ -38,5 +46,38 @@ struct sw_conninfo {
 /* The entry for cookie, or NULL (binary search). */
 const struct sw_conn_info *sw_conninfo_find(const struct sw_conninfo *ci,
 					    uint64_t cookie);
+
+/* The engine's table of info dumps (conninfo_table.c): it turns each
+ * dump's raw entries into the latest set, with first_seen_ns carried by
+ * cookie from dump to dump and rx_per_s from the bytes_received
+ * difference per cookie. Storage is reused across dumps. */
+struct sw_conninfo_table {
+	struct sw_conn_info *v, *prev; /* the latest set, the one before */
+	size_t n, cap, pn, pcap;
+	uint64_t prev_mono_ns, mono_ns;
+	uint64_t dumps;                /* info dumps taken so far */
+	struct sw_conninfo set;        /* the latest set (ci.v == v) */
+};
+
+void sw_conninfo_table_init(struct sw_conninfo_table *t);
+void sw_conninfo_table_free(struct sw_conninfo_table *t);
+
+/* Room for n raw entries of the next dump, or NULL (ENOMEM): the caller
+ * writes cookie, the tcp_info fields and the addresses, then calls
+ * sw_conninfo_table_commit. The room is the table's. */
+struct sw_conn_info *sw_conninfo_table_room(struct sw_conninfo_table *t,
+					    size_t n);
+
+/* Make the n raw entries written to the room the latest set, taken at
+ * time_ns (wall clock) and mono_ns (CLOCK_MONOTONIC): sorted by cookie,
+ * duplicates of a dump under churn dropped, first_seen_ns and rx_per_s
+ * filled against the previous set. Never fails. Returns the set (valid
+ * until the next room or free). */
+const struct sw_conninfo *sw_conninfo_table_commit(struct sw_conninfo_table *t,
+						   size_t n, uint64_t time_ns,
+						   uint64_t mono_ns);
+
+/* The latest set, or NULL before the first commit. */
+const struct sw_conninfo *sw_conninfo_table_set(const struct sw_conninfo_table *t);
 
 #endif

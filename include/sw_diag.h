@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sw_conninfo.h"
 #include "sw_filter.h"
 #include "sw_snapshot.h"
 
@@ -19,6 +20,17 @@
 typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 			      const void *buf, size_t len);
 
+/* Where an INET_DIAG_INFO dump goes: the inbound ESTABLISHED TCP
+ * sockets that pass the filter, with their tcp_info, as raw entries in a
+ * conninfo table's room (sw_conninfo_table_room; commit is the caller's). */
+struct sw_diag_info {
+	struct sw_conninfo_table *table;
+	size_t n;             /* entries written so far */
+	const uint8_t *ports; /* [65536] the local ports listened on
+				 (sw_agg_dir_ports): only inbound sockets
+				 count; NULL: every ESTABLISHED one */
+};
+
 /* Parse state for one dump (one proto, one family). */
 struct sw_diag_parse {
 	unsigned proto;            /* SW_TCP / SW_UDP: stamped on records */
@@ -28,7 +40,17 @@ struct sw_diag_parse {
 	uint32_t parsed;           /* messages seen */
 	int done;                  /* set when NLMSG_DONE was seen */
 	int error;                 /* errno from NLMSG_DONE/NLMSG_ERROR, or 0 */
+	struct sw_diag_info *info; /* an info dump: entries go there, not to
+				      out (which may be NULL) */
 };
+
+/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (cookie,
+ * addresses and ports from the message; bytes received and acked, idle
+ * times, RTT, retransmits from INET_DIAG_INFO; a shorter tcp_info from an
+ * older kernel leaves what it lacks 0). Returns 1 filled, 0 when the
+ * message has no INET_DIAG_INFO, -1 with errno EBADMSG (malformed). */
+int sw_diag_msg_info(const void *payload, size_t len,
+		     struct sw_conn_info *c);
 
 /* One SOCK_DIAG_BY_FAMILY payload (struct inet_diag_msg and attributes)
  * as a record of protocol proto: IPv4-mapped addresses normalised, ports in
@@ -62,6 +84,15 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		 const struct sw_filter *filter, struct sw_snapshot *out,
 		 sw_diag_tap_fn tap, void *tap_arg, char **cause);
 
+/* The info dump of one family: TCP ESTABLISHED sockets with
+ * INET_DIAG_INFO, narrowed by bytecode (bc, bclen; NULL/0 for none) and
+ * the filter, into info (sw_diag_info). tap sees every raw buffer.
+ * Returns 0, or -1 with *cause (malloc'ed). */
+int sw_diag_dump_info(struct sw_diag *d, unsigned family, const void *bc,
+		      size_t bclen, const struct sw_filter *filter,
+		      struct sw_diag_info *info, sw_diag_tap_fn tap,
+		      void *tap_arg, char **cause);
+
 void sw_diag_close(struct sw_diag *d);
 
 /* Kernel bytecode (INET_DIAG_REQ_BYTECODE) for the parts of f that the
@@ -71,5 +102,15 @@ void sw_diag_close(struct sw_diag *d);
  * accepts a superset of what f matches for that family. */
 int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		     size_t cap);
+
+/* Bytecode for "the local port is one of ports[0..n)" and then, when
+ * and_len > 0, the bytecode and_bc (one sw_diag_bytecode made). Returns
+ * the length written to buf, 0 when n is 0 or over SW_DIAG_BC_PORTS_MAX
+ * (no narrowing by port: the parse still checks), -1 when cap is too
+ * small or out of memory. */
+#define SW_DIAG_BC_PORTS_MAX 128
+int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
+			   const void *and_bc, size_t and_len, void *buf,
+			   size_t cap);
 
 #endif

@@ -27,6 +27,11 @@ struct sw_engine_opts {
 	const char *record;   /* append refreshes to this file, or NULL */
 	const char *replay;   /* read refreshes from this file, or NULL */
 	bool resolve_procs;   /* resolve listener pids from /proc (default on) */
+	/* Period of the info dump (tcp_info of inbound ESTABLISHED sockets,
+	 * frame.conninfo): made at the first refresh, then at the first
+	 * refresh at least this long (less 10%) after the last; 0: never.
+	 * A replay has the info dumps the recording has. */
+	double info_every_s;
 };
 
 struct sw_engine;

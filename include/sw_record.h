@@ -104,6 +104,9 @@ int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
  * sw_diag_tap_fn of sw_diag_dump: 0, or -1 with errno (the dump says). */
 int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 		     const void *buf, size_t len);
+/* The same for a buffer of the info dump (an INFO item). */
+int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
+		    const void *buf, size_t len);
 
 /* NULL, or why the recording missed refreshes ("--record F: writing
  * failed: No space left on device: the recording is cut short"): once a
@@ -114,7 +117,8 @@ const char *sw_rec_writer_error(const struct sw_rec_writer *w);
  * there). */
 void sw_rec_item_begin(const struct sw_rec_item *it, uint64_t *time_ns,
 		       uint64_t *mono_ns);
-/* 0, or -1 with *cause for an unknown protocol or family. */
+/* 0, or -1 with *cause for an unknown protocol or family. NLBUF and INFO
+ * items alike. */
 int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      unsigned *proto, unsigned *family, const void **buf,
 		      size_t *len, char **cause);

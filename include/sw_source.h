@@ -41,6 +41,25 @@ struct sw_source_out {
 	uint64_t refresh_ns, cpu_ns;
 };
 
+/* What an info dump (per-connection tcp_info) asks for. The engine makes
+ * one every few seconds, after the refresh's aggregation: the listening
+ * ports come from it. */
+struct sw_source_info_ask {
+	bool due;                 /* live: make one now; a replay ignores it
+				     (the recording says where one was) */
+	bool want[2];             /* TCP over IPv4 / IPv6, as the options
+				     and the filter allow */
+	const uint8_t *bc[2];     /* bytecode per family: the local port is
+				     one listened on, and the filter's */
+	size_t bclen[2];
+	const uint8_t *ports;     /* [65536] listened ports (sw_agg's
+				     port_dir): only inbound sockets count */
+	const struct sw_filter *filter;
+	struct sw_rec_writer *tap; /* record the buffers, or NULL */
+};
+
+struct sw_conninfo_table;
+
 struct sw_source;
 
 struct sw_source_ops {
@@ -55,6 +74,13 @@ struct sw_source_ops {
 	 * *cause. */
 	int (*owners)(struct sw_source *src, struct sw_agg *a,
 		      struct sw_rec_writer *tap, char **cause);
+	/* The info dump of the latest refresh, if one is due (live) or was
+	 * recorded (replay): its raw entries are written to t's room
+	 * (sw_conninfo_table_room), *n of them; committing is the caller's.
+	 * Returns 1 when a dump was made, 0 when none (nothing written),
+	 * -1 with *cause (malloc'ed). */
+	int (*info)(struct sw_source *src, const struct sw_source_info_ask *ask,
+		    struct sw_conninfo_table *t, size_t *n, char **cause);
 	void (*close)(struct sw_source *src);
 	bool replay; /* the data are a recording's (no blocking, pacing) */
 };

@@ -37,6 +37,10 @@ static const char sw_cli_usage_text[] =
 	"      --top N            rows of remotes in batch output (default 20; 0 = all)\n"
 	"      --inbound          remotes: only sockets to the host's listening ports\n"
 	"                         (default: all; outbound ones are marked; TUI: i)\n"
+	"      --info-every SECONDS  per-connection tcp_info (bytes, idle, RTT) of\n"
+	"                         inbound ESTABLISHED sockets: a separate dump this\n"
+	"                         often (default 5; every refresh when -d is longer;\n"
+	"                         0 = never): RX/s and the detail view use it\n"
 	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
 	"      --record FILE      append each refresh's raw data to FILE\n"
 	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
@@ -97,6 +101,7 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_INFO_EVERY,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -112,6 +117,7 @@ static const struct option sw_cli_longopts[] = {
 	{"group", required_argument, NULL, 'g'},
 	{"top", required_argument, NULL, OPT_TOP},
 	{"inbound", no_argument, NULL, OPT_INBOUND},
+	{"info-every", required_argument, NULL, OPT_INFO_EVERY},
 	{"netns", required_argument, NULL, OPT_NETNS},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
@@ -230,6 +236,7 @@ static void sw_cli_defaults(struct sw_opts *o)
 	o->engine.group.group_v4 = 32;
 	o->engine.group.group_v6 = 128;
 	o->engine.resolve_procs = true;
+	o->engine.info_every_s = 5;
 	o->no_color = nc && *nc;
 	o->block_for_s = SW_BLOCK_DEFAULT_S;
 	o->audit_log = "/var/log/sockwatch.log";
@@ -275,6 +282,7 @@ static const struct {
 	{OPT_JSON, "batch mode and 'blocks'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
+	{OPT_INFO_EVERY, "the TUI and batch mode"},
 	{OPT_RECORD, "the TUI and batch mode"},
 	{OPT_REPLAY, "the TUI and batch mode"},
 	{OPT_NO_COLOR, "the TUI"},
@@ -488,6 +496,14 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case 'g': group = optarg; break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_INBOUND: o->engine.group.inbound_only = true; break;
+		case OPT_INFO_EVERY:
+			if (sw_cli_seconds(optarg, &o->engine.info_every_s) < 0 ||
+			    o->engine.info_every_s > 86400)
+				return sw_cli_fail(err, errlen,
+						   "--info-every: '%s' is not a number of seconds "
+						   "between 0 and 86400 (0 = no tcp_info; e.g. "
+						   "--info-every 10)", optarg);
+			break;
 		case OPT_TOP:
 			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)
 				return sw_cli_fail(err, errlen,

@@ -118,18 +118,23 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a,
 	r = &a->remotes[a->nremotes];
 	memset(r, 0, sizeof(*r));
 	r->pfx = *p;
+	r->rx_per_s = -1; /* unknown until an info set says (agg_rx.c) */
 	a->rslots[h] = ++a->nremotes;
 	return r;
 }
 
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
 {
-	uint32_t i;
+	uint32_t mask, h, idx;
 
-	/* The hash indexes build order; rows were sorted since: scan. */
-	for (i = 0; i < a->nremotes; i++)
-		if (sw_prefix_eq(&a->remotes[i].pfx, p))
-			return (int)i;
+	/* the hash is rebuilt after the rows are sorted (sw_agg_build) */
+	if (!a->nrslots || !a->nremotes)
+		return -1;
+	mask = a->nrslots - 1;
+	for (h = sw_agg_prefix_hash(p) & mask; (idx = a->rslots[h]) != 0;
+	     h = (h + 1) & mask)
+		if (idx <= a->nremotes && sw_prefix_eq(&a->remotes[idx - 1].pfx, p))
+			return (int)(idx - 1);
 	return -1;
 }
 
@@ -417,9 +422,14 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			a->remotes[i].new_per_s = a->remotes[i].new_conns / iv;
 	}
 
-	if (a->nremotes)
+	if (a->nremotes) {
 		qsort(a->remotes, a->nremotes, sizeof(*a->remotes),
 		      sw_agg_remote_cmp);
+		/* index the sorted rows (sw_agg_find_remote); the slots are
+		 * sized for rcap already, so this allocates nothing */
+		if (sw_agg_rehash(a) < 0)
+			return sw_agg_fail(a);
+	}
 	if (a->nlisteners)
 		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
 		      sw_agg_listener_cmp);

@@ -126,6 +126,9 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 			sw_buf_puts(b, "null");
 		sw_buf_puts(b, ", \"new_per_s\": ");
 		sw_report_json_rate(b, a->have_prev, r->new_per_s);
+		/* from the info dump's tcp_info: null until measured twice */
+		sw_buf_puts(b, ", \"rx_bytes_per_s\": ");
+		sw_report_json_rate(b, r->rx_per_s >= 0, r->rx_per_s);
 		sw_buf_puts(b, ", \"states\": {");
 		for (k = 0; k < sw_state_norder; k++)
 			sw_buf_printf(b, "%s\"%s\": %u", k ? ", " : "",

@@ -4,7 +4,9 @@
  *
  * The hot path reads the fixed struct inet_diag_msg and nothing else: no
  * extensions are requested, no attribute is parsed, nothing is allocated
- * per socket (sw_snapshot_add copies into reused storage). */
+ * per socket (sw_snapshot_add copies into reused storage). The info dump
+ * (tcp_info, dearer in the kernel) is a separate dump of inbound
+ * ESTABLISHED sockets only, made every few seconds by the engine. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -18,9 +20,11 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 
 #include "sw_addr.h"
+#include "sw_agg.h"
 #include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_nl.h"
@@ -113,12 +117,88 @@ int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
 	return 0;
 }
 
+int sw_diag_msg_info(const void *pl, size_t plen, struct sw_conn_info *c)
+{
+	const uint8_t *b = pl;
+	size_t off = NLMSG_ALIGN(sizeof(struct inet_diag_msg));
+	struct sw_sock s;
+
+	if (sw_diag_msg_sock(pl, plen, SW_TCP, &s) < 0)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	c->cookie = s.cookie;
+	c->family = s.family;
+	c->sport = s.sport;
+	c->dport = s.dport;
+	memcpy(c->src, s.src, sizeof(c->src));
+	memcpy(c->dst, s.dst, sizeof(c->dst));
+	c->inode = s.inode;
+	c->rx_per_s = -1;
+	while (plen > off && plen - off >= sizeof(struct nlattr)) {
+		struct nlattr a;
+		struct tcp_info ti;
+		size_t n;
+
+		memcpy(&a, b + off, sizeof(a));
+		if (a.nla_len < sizeof(a) || a.nla_len > plen - off) {
+			errno = EBADMSG;
+			return -1;
+		}
+		if ((a.nla_type & NLA_TYPE_MASK) != INET_DIAG_INFO) {
+			off += NLA_ALIGN(a.nla_len);
+			continue;
+		}
+		/* an older kernel's tcp_info is shorter: what it lacks is 0 */
+		memset(&ti, 0, sizeof(ti));
+		n = a.nla_len - sizeof(a);
+		memcpy(&ti, b + off + sizeof(a), n < sizeof(ti) ? n : sizeof(ti));
+		c->bytes_received = ti.tcpi_bytes_received;
+		c->bytes_acked = ti.tcpi_bytes_acked;
+		c->last_data_recv_ms = ti.tcpi_last_data_recv;
+		c->last_data_sent_ms = ti.tcpi_last_data_sent;
+		c->rtt_us = ti.tcpi_rtt;
+		c->retrans = ti.tcpi_total_retrans;
+		return 1;
+	}
+	return 0;
+}
+
+/* One message of an info dump: an inbound ESTABLISHED socket that the
+ * filter lets through becomes a raw entry. Returns 0 or -1 with errno. */
+static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
+			      size_t plen)
+{
+	struct sw_diag_info *in = p->info;
+	struct sw_conn_info c, *room;
+	struct sw_sock s;
+	int rc;
+
+	if (sw_diag_msg_sock(pl, plen, SW_TCP, &s) < 0)
+		return -1;
+	if (s.state != SW_ESTABLISHED ||
+	    (in->ports && !sw_agg_dir_inbound(in->ports, &s)) ||
+	    (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s)))
+		return 0;
+	rc = sw_diag_msg_info(pl, plen, &c);
+	if (rc <= 0)
+		return rc;
+	room = sw_conninfo_table_room(in->table, in->n + 1);
+	if (!room) {
+		errno = ENOMEM;
+		return -1;
+	}
+	room[in->n++] = c;
+	return 0;
+}
+
 /* One SOCK_DIAG_BY_FAMILY message. Returns 0 or -1 with errno. */
 static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 			     size_t plen)
 {
 	struct sw_sock s;
 
+	if (p->info)
+		return sw_diag_parse_info(p, pl, plen);
 	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
 		return -1;
 	p->out->dumped++;
@@ -261,8 +341,8 @@ static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
 
 /* Build the dump request in d->req; returns its length or 0 (ENOMEM). */
 static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
-			      unsigned family, uint32_t states, const void *bc,
-			      size_t bclen)
+			      unsigned family, uint32_t states, uint8_t ext,
+			      const void *bc, size_t bclen)
 {
 	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) +
 		      MNL_ALIGN(sizeof(struct inet_diag_req_v2)) +
@@ -287,18 +367,19 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 	r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
 	r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
 	r->idiag_states = states;
+	r->idiag_ext = ext;
 	if (bclen)
 		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, bclen, bc);
 	return nlh->nlmsg_len;
 }
 
-int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
-		 uint32_t states, const void *bc, size_t bclen,
-		 const struct sw_filter *filter, struct sw_snapshot *out,
-		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
+/* One dump into p (proto, out or info, filter set by the caller). */
+static int sw_diag_run(struct sw_diag *d, struct sw_diag_parse *p,
+		       unsigned family, uint32_t states, uint8_t ext,
+		       const void *bc, size_t bclen, sw_diag_tap_fn tap,
+		       void *tap_arg, char **cause)
 {
-	const char *what = sw_diag_name(proto, family);
-	struct sw_diag_parse p;
+	const char *what = sw_diag_name(p->proto, family);
 	size_t reqlen;
 	int rc;
 
@@ -312,19 +393,15 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		if (sw_diag_connect(d, cause) < 0)
 			return -1;
 	}
-	reqlen = sw_diag_request(d, proto, family, states, bc, bclen);
+	reqlen = sw_diag_request(d, p->proto, family, states, ext, bc, bclen);
 	if (!reqlen)
 		return sw_cause_set(cause, "out of memory building the %s dump request",
 				    what);
 	if (sw_nl_send(d->nl, d->req, reqlen) < 0)
 		return sw_cause_set(cause, "sock_diag: cannot request the %s dump: %s",
 				    what, strerror(errno));
-	memset(&p, 0, sizeof(p));
-	p.proto = proto;
-	p.out = out;
-	p.filter = filter;
-	p.seq = d->nl->seq;
-	p.portid = d->nl->portid;
+	p->seq = d->nl->seq;
+	p->portid = d->nl->portid;
 	for (;;) {
 		ssize_t n = sw_nl_recv(d->nl);
 
@@ -333,24 +410,55 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 			return sw_cause_set(cause, "sock_diag: reading the %s dump failed: %s",
 					    what, strerror(errno));
 		}
-		if (tap && tap(tap_arg, proto, family, d->nl->buf, (size_t)n) < 0) {
+		if (tap && tap(tap_arg, p->proto, family, d->nl->buf, (size_t)n) < 0) {
 			d->stale = true;
 			return sw_cause_set(cause, "sock_diag: %s dump: saving the reply failed: %s",
 					    what, strerror(errno));
 		}
-		rc = sw_diag_parse_buf(&p, d->nl->buf, (size_t)n);
+		rc = sw_diag_parse_buf(p, d->nl->buf, (size_t)n);
 		if (rc == 0)
 			return 0;
 		if (rc < 0)
 			break;
 	}
-	if (p.error) /* the kernel ended the dump itself: nothing queued */
+	if (p->error) /* the kernel ended the dump itself: nothing queued */
 		return sw_cause_set(cause, "sock_diag: the kernel failed the %s dump: %s%s",
-				    what, strerror(p.error),
-				    sw_diag_hint(p.error, proto, bclen));
+				    what, strerror(p->error),
+				    sw_diag_hint(p->error, p->proto, bclen));
 	d->stale = true;
 	if (errno == ENOMEM)
 		return sw_cause_set(cause, "out of memory storing %s sockets", what);
 	return sw_cause_set(cause, "sock_diag: bad reply in the %s dump: %s", what,
 			    strerror(errno));
+}
+
+int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
+		 uint32_t states, const void *bc, size_t bclen,
+		 const struct sw_filter *filter, struct sw_snapshot *out,
+		 sw_diag_tap_fn tap, void *tap_arg, char **cause)
+{
+	struct sw_diag_parse p;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = proto;
+	p.out = out;
+	p.filter = filter;
+	return sw_diag_run(d, &p, family, states, 0, bc, bclen, tap, tap_arg,
+			   cause);
+}
+
+int sw_diag_dump_info(struct sw_diag *d, unsigned family, const void *bc,
+		      size_t bclen, const struct sw_filter *filter,
+		      struct sw_diag_info *info, sw_diag_tap_fn tap,
+		      void *tap_arg, char **cause)
+{
+	struct sw_diag_parse p;
+
+	memset(&p, 0, sizeof(p));
+	p.proto = SW_TCP;
+	p.filter = filter;
+	p.info = info;
+	return sw_diag_run(d, &p, family, SW_STATE_BIT(SW_ESTABLISHED),
+			   (uint8_t)(1u << (INET_DIAG_INFO - 1)), bc, bclen, tap,
+			   tap_arg, cause);
 }

@@ -298,3 +298,26 @@ int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 	drop(c);
 	return len;
 }
+
+int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
+			   const void *and_bc, size_t and_len, void *buf,
+			   size_t cap)
+{
+	struct code c = C_FALSE;
+
+	if (!n || n > SW_DIAG_BC_PORTS_MAX)
+		return 0;
+	for (size_t i = 0; i < n && c.k != K_FAIL; i++)
+		c = c_or(c, c_port(INET_DIAG_BC_S_EQ, ports[i]));
+	if (and_len && c.k == K_CODE)
+		c = c_and(c, raw(and_bc, and_len));
+	if (c.k != K_CODE)
+		return c.k == K_FAIL ? -1 : 0;
+	int len = (int)c.len;
+	if (c.len > cap)
+		len = -1;
+	else
+		memcpy(buf, c.p, c.len);
+	drop(c);
+	return len;
+}

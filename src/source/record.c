@@ -37,6 +37,7 @@ static const struct {
 	[SW_REC_NETSTAT] = { "NETSTAT", 0, 0 },
 	[SW_REC_PROC] = { "PROC", 24, 24 },
 	[SW_REC_END] = { "END", 0, 16 },
+	[SW_REC_INFO] = { "INFO", 4, 0 },
 };
 
 #define SW_REC_NTYPES (sizeof(sw_rec_types) / sizeof(sw_rec_types[0]))
@@ -315,6 +316,14 @@ int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
 
 	return sw_rec_write(arg, SW_REC_NLBUF, hdr, sizeof(hdr), buf, len);
+}
+
+int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
+		    const void *buf, size_t len)
+{
+	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
+
+	return sw_rec_write(arg, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
 }
 
 int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,

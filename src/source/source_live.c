@@ -1,6 +1,7 @@
 /* source_live.c - the live source: sock_diag dumps of what the refresh
- * asks for, the /proc counters of this thread's namespace, and listener
- * owners from /proc; each read recorded on the tap when there is one. */
+ * asks for, the /proc counters of this thread's namespace, listener
+ * owners from /proc, and the info dump when the engine says it is due;
+ * each read recorded on the tap when there is one. */
 #include <stdlib.h>
 #include <time.h>
 
@@ -94,6 +95,29 @@ static int sw_live_owners(struct sw_source *src, struct sw_agg *a,
 	return rc;
 }
 
+static int sw_live_info(struct sw_source *src,
+			const struct sw_source_info_ask *a,
+			struct sw_conninfo_table *t, size_t *n, char **cause)
+{
+	struct sw_source_live *l = (struct sw_source_live *)src;
+	struct sw_diag_info in = { .table = t, .ports = a->ports };
+
+	*n = 0;
+	if (!a->due)
+		return 0;
+	for (unsigned j = 0; j < 2; j++) {
+		if (!a->want[j])
+			continue;
+		if (sw_diag_dump_info(l->diag, sw_live_families[j], a->bc[j],
+				      a->bclen[j], a->filter, &in,
+				      a->tap ? sw_rec_tap_info : NULL, a->tap,
+				      cause) < 0)
+			return -1;
+	}
+	*n = in.n;
+	return 1;
+}
+
 static void sw_live_close(struct sw_source *src)
 {
 	struct sw_source_live *l = (struct sw_source_live *)src;
@@ -110,6 +134,7 @@ static void sw_live_close(struct sw_source *src)
 static const struct sw_source_ops sw_live_ops = {
 	.next = sw_live_next,
 	.owners = sw_live_owners,
+	.info = sw_live_info,
 	.close = sw_live_close,
 	.replay = false,
 };

@@ -16,7 +16,42 @@ struct sw_source_replay {
 	struct sw_rec_reader *rd;
 	struct sw_proc_owner *owners; /* of the latest refresh */
 	size_t nowners, owners_cap;
+	/* the latest refresh's INFO buffers, parsed when the engine asks
+	 * (it knows the listening ports then): each is u8 family, u32
+	 * length (host order), the buffer */
+	uint8_t *info;
+	size_t ninfo, info_cap;
+	bool have_info;
 };
+
+/* Keep an INFO item's buffer for sw_replay_info. */
+static int sw_replay_keep_info(struct sw_source_replay *r,
+			       const struct sw_rec_item *it, char **cause)
+{
+	const char *path = sw_rec_reader_path(r->rd);
+	unsigned proto, family;
+	const void *buf;
+	size_t len;
+	uint32_t l32;
+
+	if (sw_rec_item_nlbuf(it, path, &proto, &family, &buf, &len, cause) < 0)
+		return -1;
+	if (proto != SW_TCP)
+		return sw_cause_set(cause, "%s: corrupt item at offset %llu: an "
+				      "INFO dump of %s", path,
+				      (unsigned long long)it->offset,
+				      sw_proto_name(proto));
+	if (sw_grow((void **)&r->info, &r->info_cap, r->ninfo + 5 + len, 1,
+		    64 * 1024))
+		return sw_cause_set(cause, "out of memory replaying %s", path);
+	l32 = (uint32_t)len;
+	r->info[r->ninfo] = (uint8_t)family;
+	memcpy(r->info + r->ninfo + 1, &l32, 4);
+	memcpy(r->info + r->ninfo + 5, buf, len);
+	r->ninfo += 5 + len;
+	r->have_info = true;
+	return 0;
+}
 
 static int sw_replay_add_owner(struct sw_source_replay *r,
 			       const struct sw_rec_item *it)
@@ -56,6 +91,8 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 	begin_off = it.offset;
 	sw_rec_item_begin(&it, &s->time_ns, &s->mono_ns);
 	r->nowners = 0;
+	r->ninfo = 0;
+	r->have_info = false;
 	memset(&p, 0, sizeof(p));
 	for (;;) {
 		unsigned proto, family;
@@ -103,6 +140,10 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 			sw_counters_parse(&out->counters, it.len ? (const char *)it.data : "",
 					  it.len);
 			break;
+		case SW_REC_INFO:
+			if (sw_replay_keep_info(r, &it, cause) < 0)
+				return -1;
+			break;
 		case SW_REC_PROC:
 			if (sw_replay_add_owner(r, &it) < 0)
 				return sw_cause_set(cause, "out of memory replaying %s",
@@ -139,6 +180,48 @@ static int sw_replay_owners(struct sw_source *src, struct sw_agg *a,
 	return 0;
 }
 
+/* The recorded info dump, through the parser a live one goes through. */
+static int sw_replay_info(struct sw_source *src,
+			  const struct sw_source_info_ask *a,
+			  struct sw_conninfo_table *t, size_t *n, char **cause)
+{
+	struct sw_source_replay *r = (struct sw_source_replay *)src;
+	struct sw_diag_info in = { .table = t, .ports = a->ports };
+	struct sw_diag_parse p;
+	unsigned fam = 0;
+	size_t off = 0;
+
+	*n = 0;
+	if (!r->have_info)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	p.done = 1;
+	while (off < r->ninfo) {
+		unsigned family = r->info[off];
+		uint32_t len;
+
+		memcpy(&len, r->info + off + 1, 4);
+		if (p.done || family != fam) {
+			memset(&p, 0, sizeof(p));
+			p.proto = SW_TCP;
+			p.filter = a->filter;
+			p.info = &in;
+			fam = family;
+		}
+		if (a->want[family == SW_V6] &&
+		    sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
+			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
+					      sw_rec_reader_path(r->rd),
+					      sw_diag_name(SW_TCP, family),
+					      p.error ? "ended in a kernel error"
+						      : "is malformed",
+					      strerror(errno));
+		off += 5 + len;
+	}
+	*n = in.n;
+	return 1;
+}
+
 static void sw_replay_close(struct sw_source *src)
 {
 	struct sw_source_replay *r = (struct sw_source_replay *)src;
@@ -147,12 +230,14 @@ static void sw_replay_close(struct sw_source *src)
 		return;
 	sw_rec_reader_close(r->rd);
 	free(r->owners);
+	free(r->info);
 	free(r);
 }
 
 static const struct sw_source_ops sw_replay_ops = {
 	.next = sw_replay_next,
 	.owners = sw_replay_owners,
+	.info = sw_replay_info,
 	.close = sw_replay_close,
 	.replay = true,
 };
