@@ -36,7 +36,8 @@ struct sw_remote {
 				       are counted in count only */
 	uint32_t udp;               /* connected UDP sockets */
 	/* Direction (agg_dir.c): inbound when the local port is one the
-	 * host listens on, else outbound; inbound + outbound = count. */
+	 * host listens on, else outbound; inbound + outbound = count + tw
+	 * (TIME_WAIT sockets have a direction too). */
 	uint32_t inbound, outbound;
 	uint16_t out_port;          /* the remote port of an outbound socket
 				       (the first seen), 0 when none */

@@ -20,10 +20,10 @@ enum {
 
 static const struct sw_diag_limit cf_limits[CF_NLIMITS] = {
 	[CF_MIN_CONNS] = {"min_conns", 200,
-		"inbound live connections of one remote (a row of Remotes), at "
-		"least"},
+		"inbound ESTABLISHED connections of one remote (a row of "
+		"Remotes), at least"},
 	[CF_MIN_SHARE] = {"min_share", 0.25,
-		"its share of all inbound live connections, at least"},
+		"its share of all inbound ESTABLISHED connections, at least"},
 	[CF_RATIO] = {"ratio", 10,
 		"times the average of the other remotes, at least"},
 	[CF_MIN_OTHERS] = {"min_others", 3,
@@ -34,7 +34,7 @@ static const struct sw_diag_limit cf_limits[CF_NLIMITS] = {
 	[CF_RATE_SHARE] = {"rate_share", 0.5,
 		"and its share of all remotes' new connections/s"},
 	[CF_CRIT_SHARE] = {"crit_share", 0.5,
-		"share of the inbound connections from which it is crit"},
+		"share (of connections or of new/s) from which it is crit"},
 };
 
 /* Whether this run proposed a finding of kind for remote p already. */
@@ -53,7 +53,8 @@ static int cf_say(struct sw_diag_ctx *c, const struct sw_remote *r,
 		  double in_total, double new_total, uint32_t nin)
 {
 	struct sw_finding_subject subj = { .kind = SW_SUBJ_REMOTE, .remote = r->pfx };
-	double share = in_total > 0 ? r->inbound / in_total : 0;
+	uint32_t in = sw_diag_live_inbound(r);
+	double share = in_total > 0 ? in / in_total : 0;
 	double rshare = new_total > 0 ? r->new_per_s / new_total : 0;
 	char addr[SW_ADDR_STRLEN];
 	struct sw_finding *f;
@@ -66,9 +67,9 @@ static int cf_say(struct sw_diag_ctx *c, const struct sw_remote *r,
 		return -1;
 	sw_prefix_format(&r->pfx, addr, sizeof(addr));
 	sw_diag_text(f, "connection flood from %s: %u inbound connections (%.0f%% "
-		     "of %u remotes'), %.1f new/s", addr, r->inbound, share * 100,
+		     "of %u remotes'), %.1f new/s", addr, in, share * 100,
 		     nin, r->new_per_s);
-	sw_diag_ev(f, "inbound", r->inbound);
+	sw_diag_ev(f, "inbound", in);
 	sw_diag_ev(f, "share", share);
 	sw_diag_ev(f, "new_per_s", r->new_per_s);
 	sw_diag_ev(f, "new_share", rshare);
@@ -90,18 +91,21 @@ static int cf_detect(struct sw_diag_ctx *c)
 	uint32_t nin = 0, i;
 
 	for (i = 0; i < a->nremotes; i++) {
-		in_total += a->remotes[i].inbound;
+		uint32_t in = sw_diag_live_inbound(&a->remotes[i]);
+
+		in_total += in;
 		new_total += a->remotes[i].new_per_s;
-		nin += a->remotes[i].inbound > 0;
+		nin += in > 0;
 	}
 	if (nin < sw_diag_lim(c, CF_MIN_OTHERS) + 1)
 		return 0;
 	for (i = 0; i < a->nremotes; i++) {
 		const struct sw_remote *r = &a->remotes[i];
-		double others = (in_total - r->inbound) / (nin - 1);
-		bool many = r->inbound >= sw_diag_lim(c, CF_MIN_CONNS) &&
-			    r->inbound >= sw_diag_lim(c, CF_MIN_SHARE) * in_total &&
-			    r->inbound >= sw_diag_lim(c, CF_RATIO) * others;
+		uint32_t in = sw_diag_live_inbound(r);
+		double others = (in_total - in) / (nin - 1);
+		bool many = in >= sw_diag_lim(c, CF_MIN_CONNS) &&
+			    in >= sw_diag_lim(c, CF_MIN_SHARE) * in_total &&
+			    in >= sw_diag_lim(c, CF_RATIO) * others;
 		bool fast = a->have_prev && r->inbound >= r->outbound &&
 			    r->new_per_s >= sw_diag_lim(c, CF_MIN_RATE) &&
 			    r->new_per_s >= sw_diag_lim(c, CF_RATE_SHARE) * new_total;
@@ -170,7 +174,7 @@ static int slow_say(struct sw_diag_ctx *c, const struct sw_diag_src *s)
 {
 	const struct sw_agg *a = c->f->agg;
 	int ri = sw_agg_find_remote(a, &s->pfx);
-	uint32_t in = ri >= 0 ? a->remotes[ri].inbound : s->n;
+	uint32_t in = ri >= 0 ? sw_diag_live_inbound(&a->remotes[ri]) : s->n;
 	struct sw_finding_subject subj;
 	char addr[SW_ADDR_STRLEN], pn[48];
 	struct sw_finding *f;

@@ -56,6 +56,7 @@ struct sw_diagnosis {
 	unsigned nhist, hist_next;
 	double base[SW_C_MAX]; /* reset_storm: calm level per counter, < 0
 				  not known yet */
+	unsigned storm_port;   /* reset_storm: the port named while it holds */
 	struct sw_diag_port *ports; /* previous refresh, sorted by port */
 	size_t nports, ports_cap;
 	struct sw_diag_port *ports_new; /* this refresh's, being built */
@@ -175,6 +176,16 @@ const struct sw_listener *sw_diag_listener(const struct sw_agg *a,
 /* A listener subject for port (family 0: the port), with its process. */
 void sw_diag_subject_port(struct sw_finding_subject *s, const struct sw_agg *a,
 			  unsigned proto, unsigned port);
+
+/* Inbound ESTABLISHED sockets of r, at least: its inbound ones less its
+ * TIME_WAIT (which may be either way), and no more than its ESTABLISHED
+ * (CLOSE_WAIT and the rest are on their way out). */
+static inline uint32_t sw_diag_live_inbound(const struct sw_remote *r)
+{
+	uint32_t in = r->inbound > r->tw ? r->inbound - r->tw : 0;
+
+	return in < r->states[SW_ESTABLISHED] ? in : r->states[SW_ESTABLISHED];
+}
 
 /* ":80 (nginx)" */
 char *sw_diag_port_name(const struct sw_finding_subject *s, char *buf,

@@ -91,56 +91,79 @@ static unsigned rs_port(const struct sw_diagnosis *d, uint32_t *fell,
 	return port;
 }
 
+/* One finding for the host: the counter furthest above its level leads;
+ * the port that lost most ESTABLISHED when it began is named while it
+ * holds. */
 static int rs_detect(struct sw_diag_ctx *c)
 {
-	for (size_t i = 0; i < sizeof(rs_counters) / sizeof(rs_counters[0]); i++) {
-		unsigned k = rs_counters[i].counter;
-		double rate = sw_diag_rate(c, k), level = rs_level(c, k);
-		double ref = level > 1 ? level : 1;
-		struct sw_finding_subject subj = { .kind = SW_SUBJ_HOST };
-		struct sw_finding *f;
-		uint32_t fell, all;
-		unsigned port;
-		char pn[48];
+	struct sw_finding_subject subj = { .kind = SW_SUBJ_HOST };
+	double rate[2], level[2], worst = 0;
+	size_t i, lead = 0, n = sizeof(rs_counters) / sizeof(rs_counters[0]);
+	struct sw_finding *f;
+	uint32_t fell, all;
+	unsigned port;
+	char pn[48] = "";
 
+	for (i = 0; i < n; i++) {
+		unsigned k = rs_counters[i].counter;
+		double ref;
+
+		rate[i] = sw_diag_rate(c, k);
+		level[i] = rs_level(c, k);
+		ref = level[i] > 1 ? level[i] : 1;
 		/* no level yet: what runs now is the level */
-		if (level < 0 || rate < sw_diag_lim(c, RS_MIN_RATE) ||
-		    rate < sw_diag_lim(c, RS_FACTOR) * ref)
+		if (level[i] < 0 || rate[i] < sw_diag_lim(c, RS_MIN_RATE) ||
+		    rate[i] < sw_diag_lim(c, RS_FACTOR) * ref)
 			continue;
 		c->cur->storm[k] = true; /* not part of the calm level */
-		port = rs_port(c->d, &fell, &all);
-		if (port)
-			sw_diag_subject_port(&subj, c->f->agg, SW_TCP, port);
-		f = sw_diag_emit(c, rate >= sw_diag_lim(c, RS_CRIT_FACTOR) * ref
-				    ? SW_SEV_CRIT : SW_SEV_WARN, &subj);
-		if (!f)
-			return -1;
-		if (port)
-			sw_diag_text(f, "reset storm: %s %.0f/s (usually %.1f/s); "
-				     "ESTABLISHED fell most on %s (-%u)",
-				     rs_counters[i].what, rate, level,
-				     sw_diag_port_name(&subj, pn, sizeof(pn)), fell);
-		else
-			sw_diag_text(f, "reset storm: %s %.0f/s (usually %.1f/s)",
-				     rs_counters[i].what, rate, level);
-		sw_diag_ev(f, rs_counters[i].key, rate);
-		sw_diag_ev(f, "usual_per_s", level);
-		if (port) {
-			sw_diag_ev(f, "established_fell", fell);
-			sw_diag_ev(f, "established_fell_all_ports", all);
+		if (rate[i] / ref > worst) {
+			worst = rate[i] / ref;
+			lead = i;
 		}
-		if (k == SW_C_OUT_RSTS)
-			sw_diag_advice(f, "this host is sending resets: to SYNs on "
-				       "closed ports (a scan: see Remotes by new/s), or "
-				       "a program aborting connections; nstat -az "
-				       "TcpExtTCPAbort* tells which");
-		else
-			sw_diag_advice(f, "connections are being reset%s%s: a crash "
-				       "loop, a peer or middlebox aborting, or a load "
-				       "balancer; nstat -az TcpExtTCPAbort* and the "
-				       "service's log tell which", port ? " on " : "",
-				       port ? pn : "");
 	}
+	if (worst == 0) {
+		c->d->storm_port = 0;
+		return 0;
+	}
+	port = rs_port(c->d, &fell, &all);
+	if (port)
+		c->d->storm_port = port;
+	if (c->d->storm_port) {
+		struct sw_finding_subject ps;
+
+		sw_diag_subject_port(&ps, c->f->agg, SW_TCP, c->d->storm_port);
+		sw_diag_port_name(&ps, pn, sizeof(pn));
+	}
+	f = sw_diag_emit(c, worst >= sw_diag_lim(c, RS_CRIT_FACTOR) ? SW_SEV_CRIT
+								   : SW_SEV_WARN,
+			 &subj);
+	if (!f)
+		return -1;
+	if (pn[0])
+		sw_diag_text(f, "reset storm: %s %.0f/s (usually %.1f/s); "
+			     "ESTABLISHED fell most on %s", rs_counters[lead].what,
+			     rate[lead], level[lead], pn);
+	else
+		sw_diag_text(f, "reset storm: %s %.0f/s (usually %.1f/s)",
+			     rs_counters[lead].what, rate[lead], level[lead]);
+	for (i = 0; i < n; i++)
+		if (rate[i] >= 0)
+			sw_diag_ev(f, rs_counters[i].key, rate[i]);
+	sw_diag_ev(f, "usual_per_s", level[lead]);
+	if (c->d->storm_port)
+		sw_diag_ev(f, "port", c->d->storm_port);
+	if (port)
+		sw_diag_ev(f, "established_fell", fell);
+	if (rs_counters[lead].counter == SW_C_OUT_RSTS)
+		sw_diag_advice(f, "this host is sending resets: to SYNs on closed "
+			       "ports (a scan: see Remotes by new/s), or a program "
+			       "aborting connections; nstat -az TcpExtTCPAbort* "
+			       "tells which");
+	else
+		sw_diag_advice(f, "connections are being reset%s%s: a crash loop, a "
+			       "peer or middlebox aborting, or a load balancer; nstat "
+			       "-az TcpExtTCPAbort* and the service's log tell which",
+			       pn[0] ? " on " : "", pn);
 	return 0;
 }
 

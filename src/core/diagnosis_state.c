@@ -221,7 +221,7 @@ static int pe_detect(struct sw_diag_ctx *c)
 	range = (double)(hi - lo + 1);
 	for (uint32_t i = 0; i < a->nremotes; i++) {
 		const struct sw_remote *r = &a->remotes[i];
-		double used = (double)r->outbound + r->tw;
+		double used = r->outbound; /* TIME_WAIT included */
 		struct sw_finding_subject subj = {
 			.kind = SW_SUBJ_REMOTE, .proto = SW_TCP, .remote = r->pfx,
 			.port = r->out_port,
@@ -230,7 +230,7 @@ static int pe_detect(struct sw_diag_ctx *c)
 		struct sw_finding *f;
 
 		/* one destination: a whole address, one port, ours only */
-		if (!r->outbound || r->inbound || r->out_ports_many ||
+		if (!r->outbound || r->out_ports_many ||
 		    r->pfx.plen != sw_family_bits(r->pfx.family) ||
 		    used < sw_diag_lim(c, PE_MIN) ||
 		    used < sw_diag_lim(c, PE_NEAR) * range)
@@ -244,7 +244,7 @@ static int pe_detect(struct sw_diag_ctx *c)
 			     "%.0f local ports%s", addr, r->out_port, used,
 			     used * 100 / range, range, known ? "" : " (default range)");
 		sw_diag_ev(f, "outbound", r->outbound);
-		sw_diag_ev(f, "time_wait", r->tw);
+		sw_diag_ev(f, "time_wait", r->tw); /* of them, at most */
 		sw_diag_ev(f, "port_range", range);
 		sw_diag_advice(f, "reuse connections to %s:%u (keep-alive, a pool); "
 			       "more ports: sysctl -w net.ipv4.ip_local_port_range="
