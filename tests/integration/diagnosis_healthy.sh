@@ -6,7 +6,9 @@
 # three connections each) and 480 IPv6 in as many /48s of 2001:db8:100::/40 and 2001:db8:200::/40
 # (one each), every connection making requests about once a second and
 # ending after 1..20 of them (half closed by the server, so TIME_WAIT piles
-# up as on a real server), new ones taking their place. After a settling
+# up as on a real server), new ones taking their place; and one NAT gateway,
+# 203.0.113.250, with 150 such connections (many users behind one address
+# are no attack). After a settling
 # time, 20 refreshes: the diagnosis array is empty in every one. Checks of
 # the population itself (connections, churn, TIME_WAIT, no client errors)
 # make sure the quiet is not that of an idle machine.
@@ -17,7 +19,8 @@ V4A="$(diag_v4_hosts 198.51.100 10 249),$(diag_v4_hosts 203.0.113 10 249)"
 V4B=$(diag_v4_hosts 192.0.2 10 249)
 V6=$(for ((i = 0; i < 480; i++)); do printf '2001:db8:%x::%x,' $((0x100 + i)) $((i % 200 + 1)); done)
 V6=${V6%,}
-diag_client_addrs ${V4A//,/ } ${V4B//,/ } ${V6//,/ }
+NAT=203.0.113.250
+diag_client_addrs ${V4A//,/ } ${V4B//,/ } ${V6//,/ } $NAT
 for a in 192.0.2.1 2001:db8::1; do
 	spawn sw_srv "$MINIHTTP" "$a" 80 --size 2048 --timeout 200 >"$DIAG_TMP/http$a.out" 2>&1
 	wait_for "minihttp $a" 5 grep -q listening "$DIAG_TMP/http$a.out" ||
@@ -32,6 +35,7 @@ load() { # NAME DST CONNS LIST
 load a 192.0.2.1 2 "$V4A"
 load b 192.0.2.1 3 "$V4B"
 load c 2001:db8::1 1 "$V6"
+load nat 192.0.2.1 150 "$NAT"
 # settle: the start-up burst of connections is over, TIME_WAIT builds up
 sleep 8
 diag_run 20
@@ -45,7 +49,9 @@ check "busy: about 1,900 ESTABLISHED ($est)" [ "$est" -ge 1500 ]
 check "busy: more than 1,000 clients connected ($clients)" [ "$clients" -ge 1000 ]
 check "churn: more than 50 connections a second enter ESTABLISHED ($rate/s)" [ "$rate" -ge 50 ]
 check "normal TIME_WAIT: hundreds of sockets ($tw)" [ "$tw" -ge 300 ]
-errs=$(awk '/^stats/ { e[FILENAME] = $NF } END { s = 0; for (f in e) s += e[f]; print s }' "$DIAG_TMP"/[abc].out)
+nat=$(sw_srv ss -tanH state established "( sport = :80 and dst $NAT )" | wc -l)
+check "the NAT gateway holds over 100 connections ($nat)" [ "$nat" -ge 100 ]
+errs=$(awk '/^stats/ { e[FILENAME] = $NF } END { s = 0; for (f in e) s += e[f]; print s }' "$DIAG_TMP"/{a,b,c,nat}.out)
 check_eq "the clients saw no errors" 0 "$errs"
 reqs=$(awk '/^stats/ { r = $3 } END { print r + 0 }' "$DIAG_TMP/a.out")
 check "the clients made requests ($reqs from the first group)" [ "$reqs" -ge 5000 ]
