@@ -9,14 +9,18 @@
 #  1. with tcp_syncookies=1 (the kernel answers with cookies: SyncookiesSent
 #     rises), advice about SYN cookies, not to switch on what is on;
 #  2. with tcp_syncookies=0 in the namespace (real clients are dropped),
-#     advice naming `sysctl -w net.ipv4.tcp_syncookies=1`.
+#     that they are off and advice naming `sysctl -w net.ipv4.tcp_syncookies=1`;
+#     this run is recorded, and its replay (the host settings with it) gives
+#     the same diagnosis.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diagnosis_env.bash"
 
-# flood PORT: a listener of backlog 128 on PORT, a flood of 254 sources
-# for about 25 s, and sockwatch once the SYN queue is full (8 refreshes)
+# flood PORT [ARGS]: a listener of backlog 128 on PORT, a flood of 254
+# sources for about 25 s, and sockwatch (ARGS) once the SYN queue is full
+# (8 refreshes)
 flood() {
 	local port=$1 n
+	shift
 	farm "$SRV" serve 192.0.2.1 "$port" --backlog 128
 	farm_wait_line "listener :$port" 10 || finish
 	LISTENER=$FARM_PID
@@ -31,7 +35,7 @@ flood() {
 	fi
 	n=$(sw_srv ss -tanH state syn-recv "( sport = :$port )" | awk '{ sub(/:[0-9]+$/, "", $4); print $4 }' | sort -u | wc -l)
 	check "the flood comes from many sources ($n distinct in SYN_RECV)" [ "$n" -ge 60 ]
-	diag_run 8
+	diag_run 8 "$@"
 	kill "$FLOODER" "$LISTENER" 2>/dev/null
 	wait "$FLOODER" "$LISTENER" 2>/dev/null
 	sw_cli nft delete table inet "${SW_TAG}drop"
@@ -53,7 +57,7 @@ check_finding "cookies on: it is critical" syn_flood 'subj_port(80) and .severit
 
 # --- 2: SYN cookies off -----------------------------------------------------
 sw_srv sysctl -qw net.ipv4.tcp_syncookies=0
-flood 81
+flood 81 --record "$DIAG_TMP/rec"
 check "without cookies the kernel dropped SYNs (TCPReqQFullDrop or ListenDrops)" \
 	[ "$(srv_counter TCPReqQFullDrop ListenDrops)" -gt 0 ]
 check_finding "cookies off: syn_flood on :81" syn_flood 'subj_port(81)'
@@ -61,5 +65,12 @@ check_finding "cookies off: it says the sources look spoofed" syn_flood 'subj_po
 check_finding "cookies off: no block proposed" syn_flood 'subj_port(81) and target == null'
 check_finding "cookies off: the advice names sysctl -w net.ipv4.tcp_syncookies=1" syn_flood \
 	'subj_port(81) and (.advice | contains("sysctl -w net.ipv4.tcp_syncookies=1"))'
+check_finding "cookies off: it says SYN cookies are off" syn_flood \
+	'subj_port(81) and (ev("tcp_syncookies") == 0 or says("cookies are off|syncookies=0|syncookies is 0"))'
 check_eq "cookies off: no finding proposes a block" "" "$(diag_targets)"
+live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
+"$SW_BIN" -b --json --replay "$DIAG_TMP/rec" >"$DIAG_TMP/replay.json" 2>"$DIAG_TMP/replay.err" ||
+	not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
+check_same "cookies off: the replay gives the same diagnosis in every frame" "$live" \
+	"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
 finish
