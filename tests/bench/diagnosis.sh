@@ -11,7 +11,9 @@
 # TIME_WAIT, then ROUNDS rounds (default 6) of
 #   A: sockwatch -b --json -n K -d 0 --netns NS -t               (on)
 #   B: sockwatch -b --json -n K -d 0 --netns NS -t --no-diagnosis (off)
-#   C: floor -n K --netns NS
+#   C: floor -n K --netns NS            (the two-family dump: the target's floor)
+#   W: floor --one-walk -n K --netns NS (both families in one walk, as the
+#      engine dumps now; when this floor has --one-walk)
 # (K default 8). Per-refresh figures are sockwatch's own refresh_ms and
 # cpu_ms per frame and the floor's per dump, leaving out refreshes 1 and 2
 # of each process (they fill the snapshots for the first time). Prints the
@@ -67,6 +69,8 @@ lines=$(ip netns exec "$NS" ss -tanH | wc -l)
 awk -v a="$t0" -v b="$t1" -v l="$lines" 'BEGIN {
 	printf "population: %.1f s; ss -tanH lists %d sockets\n", b - a, l }'
 
+WALK=false
+"$FLOOR" --one-walk -n 1 -q --netns "$NS" >/dev/null 2>&1 && WALK=true
 r=0 round_s=0
 while [ "$r" -lt "$ROUNDS" ]; do
 	if [ "$r" -gt 0 ] && awk -v s="$t1" -v n="$EPOCHREALTIME" -v d="$round_s" -v w="$WINDOW_S" \
@@ -83,6 +87,10 @@ while [ "$r" -lt "$ROUNDS" ]; do
 		{ echo "diagnosis.sh: sockwatch --no-diagnosis failed: $(tail -1 "$D/off.err")" >&2; exit 1; }
 	timeout 300 "$FLOOR" -n "$K" --netns "$NS" >>"$D/floor.out" ||
 		{ echo "diagnosis.sh: floor failed" >&2; exit 1; }
+	if $WALK; then
+		timeout 300 "$FLOOR" --one-walk -n "$K" --netns "$NS" >>"$D/walk.out" ||
+			{ echo "diagnosis.sh: floor --one-walk failed" >&2; exit 1; }
+	fi
 	round_s=$(awk -v a="$rs" -v b="$EPOCHREALTIME" 'BEGIN { print b - a }')
 done
 
@@ -103,6 +111,10 @@ read -r off_w off_w90 <<<"$(warm "$D/off.json" refresh_ms | stats)"
 read -r off_c off_c90 <<<"$(warm "$D/off.json" cpu_ms | stats)"
 read -r fl_w fl_w90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $6 }' "$D/floor.out" | stats)"
 read -r fl_c fl_c90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $8 }' "$D/floor.out" | stats)"
+if $WALK; then
+	read -r ow_w ow_w90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $6 }' "$D/walk.out" | stats)"
+	read -r ow_c ow_c90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $8 }' "$D/walk.out" | stats)"
+fi
 socks=$(jq -r 'select(.seq >= 3) | .sockets.tcp' "$D/on.json" | stats | cut -d' ' -f1)
 fsocks=$(awk '$1 == "dump" && $2 >= 3 { print $4 }' "$D/floor.out" | stats | cut -d' ' -f1)
 nfind=$(jq -r 'select(.seq >= 3) | (.diagnosis // []) | length' "$D/on.json" | sort -n | tail -1)
@@ -110,16 +122,18 @@ kinds=$(jq -r 'select(.seq >= 3) | (.diagnosis // [])[] | .kind' "$D/on.json" | 
 
 echo
 echo "load average (other work on the machine skews wall time more than CPU time): $(cut -d" " -f1-3 /proc/loadavg)"
-echo "measured: $r rounds x $K refreshes (on, off, floor interleaved); medians and p90 of refreshes 3..$K"
+echo "measured: $r rounds x $K refreshes (on, off, floor$($WALK && echo ", one-walk floor") interleaved); medians and p90 of refreshes 3..$K"
 printf '%-28s %9s %10s %10s %10s %10s\n' tool sockets wall_ms wall_p90 cpu_ms cpu_p90
 row() { printf '%-28s %9s %10.2f %10.2f %10.2f %10.2f\n' "$@"; }
 row "sockwatch (diagnosis on)" "$socks" "$on_w" "$on_w90" "$on_c" "$on_c90"
 row "sockwatch --no-diagnosis" "$socks" "$off_w" "$off_w90" "$off_c" "$off_c90"
 row "floor (bare libmnl)" "$fsocks" "$fl_w" "$fl_w90" "$fl_c" "$fl_c90"
+$WALK && row "floor --one-walk" "$fsocks" "$ow_w" "$ow_w90" "$ow_c" "$ow_c90"
 ratio() { awk -v t="$1" -v a="$2" -v b="$3" -v c="$4" -v d="$5" -v g="$6" 'BEGIN {
 	printf "%-28s wall %.3f  cpu %.3f   (target %s)\n", t, a / b, c / d, g }'; }
 ratio "ratio on/floor" "$on_w" "$fl_w" "$on_c" "$fl_c" "<= 1.15"
 ratio "ratio off/floor" "$off_w" "$fl_w" "$off_c" "$fl_c" "-"
 ratio "ratio on/off (the diagnosis)" "$on_w" "$off_w" "$on_c" "$off_c" "-"
+$WALK && ratio "ratio on/one-walk floor" "$on_w" "$ow_w" "$on_c" "$ow_c" "-"
 awk -v a="$on_c" -v b="$off_c" 'BEGIN { printf "diagnosis CPU per refresh: %.2f ms (median on - median off)\n", a - b }'
 echo "findings in a warm frame: at most ${nfind:-0}${kinds:+ (kinds over all frames:$kinds)}"
