@@ -27,6 +27,7 @@ struct sw_opts {
 	bool json;           /* --json */
 	long top;            /* --top; default 20, 0 = all */
 	bool no_color;       /* --no-color or NO_COLOR set */
+	bool no_diagnosis;   /* --no-diagnosis */
 
 	/* block and unblock, and blocking from the TUI */
 	const char *target;      /* ADDR[/PREFIX] of block/unblock */

@@ -10,6 +10,7 @@
 #define SW_ENGINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sw_agg.h"
@@ -76,6 +77,11 @@ const char *sw_engine_filter_text(const struct sw_engine *e);
 /* Change the grouping of remotes; re-aggregates the current snapshot at
  * once (no new dump), so the frame changes. Returns 0 or -1 (ENOMEM). */
 int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g);
+
+/* Put the diagnosis of the latest frame into it (v[0..n): the caller's,
+ * valid until it sets others; n 0: none). A refresh clears them. */
+void sw_engine_set_findings(struct sw_engine *e, const struct sw_finding *v,
+			    size_t n);
 
 /* True when the engine reads a replay file. */
 bool sw_engine_is_replay(const struct sw_engine *e);

@@ -30,7 +30,13 @@ struct sw_watch_opts {
 			      returns the failure */
 	bool hold;         /* after the end of a replay, carry out commands
 			      until sw_watch_quit; else return */
+	bool no_diagnosis; /* --no-diagnosis: frames carry no findings */
 };
+
+/* Each new refresh is diagnosed (sw_diagnosis.h) before the hooks see
+ * it: frame.findings. A forced frame keeps the findings of its refresh,
+ * but after a grouping change it has none (a new baseline, as after a
+ * filter change) until the next refresh. */
 
 /* Called on the loop's thread. Every member but arg may be NULL. */
 struct sw_watch_hook {

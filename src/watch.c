@@ -12,12 +12,14 @@
 
 #include "sw_cause.h"
 #include "sw_clock.h"
+#include "sw_diagnosis.h"
 #include "sw_grow.h"
 #include "sw_watch.h"
 
 struct sw_watch {
 	struct sw_engine *e;
 	struct sw_blocker *b;
+	struct sw_diagnosis *diag; /* NULL with --no-diagnosis */
 	struct sw_watch_opts o;
 	struct sw_watch_hook *hooks;
 	size_t nhooks, hooks_cap;
@@ -55,6 +57,14 @@ struct sw_watch *sw_watch_new(struct sw_engine *e, struct sw_blocker *b,
 	w->e = e;
 	w->b = b;
 	w->o = *o;
+	if (!o->no_diagnosis && !(w->diag = sw_diagnosis_new())) {
+		free(w);
+		sw_engine_close(e);
+		if (b)
+			sw_blocker_close(b);
+		sw_cause_set(cause, "out of memory starting the diagnosis");
+		return NULL;
+	}
 	w->interval_s = o->interval_s;
 	w->now = true;
 	pthread_mutex_init(&w->mu, NULL);
@@ -97,6 +107,32 @@ static void sw_watch_end(struct sw_watch *w, const char *damage)
 	for (size_t i = 0; i < w->nhooks; i++)
 		if (w->hooks[i].end)
 			w->hooks[i].end(w->hooks[i].arg, damage);
+}
+
+/* Diagnose the new refresh, into its frame. Out of memory it is said and
+ * the frame goes on without findings. */
+static void sw_watch_diagnose(struct sw_watch *w)
+{
+	const struct sw_finding *v;
+	size_t n;
+
+	if (!w->diag)
+		return;
+	if (sw_diagnosis_run(w->diag, sw_engine_frame(w->e), &v, &n) < 0) {
+		sw_watch_say(w, true, "diagnosis: out of memory, this refresh is "
+			     "not diagnosed");
+		n = 0;
+	}
+	sw_engine_set_findings(w->e, v, n);
+}
+
+/* A new baseline (filter, grouping): the history is forgotten. */
+static void sw_watch_rebase(struct sw_watch *w)
+{
+	if (!w->diag)
+		return;
+	sw_diagnosis_reset(w->diag);
+	sw_engine_set_findings(w->e, NULL, 0);
 }
 
 /* The latest frame to every hook; -1 with *cause when one failed. */
@@ -267,6 +303,7 @@ int sw_watch_run(struct sw_watch *w, char **cause)
 			} else if (!ended) {
 				/* the filter applies from the next dump */
 				refresh = forced = true;
+				sw_watch_rebase(w);
 			}
 		}
 		if ((block || unblock) && !w->b) {
@@ -283,13 +320,17 @@ int sw_watch_run(struct sw_watch *w, char **cause)
 					goto fail;
 			}
 		}
-		if (group && sw_engine_set_group(w->e, &g) == 0 && !refresh &&
-		    sw_engine_frame(w->e)->seq && sw_watch_frame(w, true, cause) < 0)
-			goto fail;
+		if (group && sw_engine_set_group(w->e, &g) == 0) {
+			sw_watch_rebase(w);
+			if (!refresh && sw_engine_frame(w->e)->seq &&
+			    sw_watch_frame(w, true, cause) < 0)
+				goto fail;
+		}
 		if (refresh) {
 			int r = sw_engine_refresh(w->e, cause);
 
 			if (r > 0) {
+				sw_watch_diagnose(w);
 				sw_watch_read_blocks(w);
 				if (sw_watch_frame(w, forced, cause) < 0)
 					goto fail;
@@ -407,6 +448,7 @@ char *sw_watch_close(struct sw_watch *w)
 	sw_engine_close(w->e);
 	if (w->b)
 		sw_blocker_close(w->b);
+	sw_diagnosis_free(w->diag);
 	free(w->hooks);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);

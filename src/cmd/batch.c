@@ -51,12 +51,14 @@ static int sw_batch_main(const struct sw_opts *o)
 			.group_v4 = o->engine.group.group_v4,
 			.group_v6 = o->engine.group.group_v6,
 			.netns = o->engine.netns,
+			.no_diagnosis = o->no_diagnosis,
 		},
 	};
 	struct sw_watch_opts wo = {
 		.interval_s = o->delay_s > 0 ? o->delay_s : 0,
 		.limit = o->iterations,
 		.steady = true,
+		.no_diagnosis = o->no_diagnosis,
 	};
 	struct sw_watch_hook h = { .frame = sw_batch_print, .arg = &b };
 	struct sw_watch *w;

@@ -44,6 +44,8 @@ static const char sw_cli_usage_text[] =
 	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
 	"      --record FILE      append each refresh's raw data to FILE\n"
 	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
+	"      --no-diagnosis     do not diagnose (no findings in the TUI or the\n"
+	"                         text; \"diagnosis\": null in JSON; see sockwatch(8))\n"
 	"      --no-color         no colors in the TUI (also: NO_COLOR=1)\n"
 	"      --warn-syn-recv N  TUI: highlight SYN_RECV above N (default 100)\n"
 	"      --warn-time-wait N TUI: highlight TIME_WAIT above N (default 10000)\n"
@@ -102,6 +104,7 @@ enum {
 	OPT_CLEANUP,
 	OPT_INBOUND,
 	OPT_INFO_EVERY,
+	OPT_NO_DIAGNOSIS,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -122,6 +125,7 @@ static const struct option sw_cli_longopts[] = {
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
 	{"no-color", no_argument, NULL, OPT_NO_COLOR},
+	{"no-diagnosis", no_argument, NULL, OPT_NO_DIAGNOSIS},
 	{"warn-syn-recv", required_argument, NULL, OPT_WARN_SR},
 	{"warn-time-wait", required_argument, NULL, OPT_WARN_TW},
 	{"warn-close-wait", required_argument, NULL, OPT_WARN_CW},
@@ -286,6 +290,7 @@ static const struct {
 	{OPT_RECORD, "the TUI and batch mode"},
 	{OPT_REPLAY, "the TUI and batch mode"},
 	{OPT_NO_COLOR, "the TUI"},
+	{OPT_NO_DIAGNOSIS, "the TUI and batch mode"},
 	{OPT_WARN_SR, "the TUI"},
 	{OPT_WARN_TW, "the TUI"},
 	{OPT_WARN_CW, "the TUI"},
@@ -521,6 +526,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_RECORD: o->engine.record = optarg; break;
 		case OPT_REPLAY: o->engine.replay = optarg; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_NO_DIAGNOSIS: o->no_diagnosis = true; break;
 		case OPT_WARN_SR:
 		case OPT_WARN_TW:
 		case OPT_WARN_CW: {

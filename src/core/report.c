@@ -91,6 +91,13 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		      a->udp_unconnected, a->opened, a->closed, a->changed,
 		      f->snap ? f->snap->dups : 0, f->snap ? f->snap->dumped : 0);
 
+	/* null when not diagnosed, [] when all is well */
+	sw_buf_puts(b, ", \"diagnosis\": ");
+	if (o->no_diagnosis)
+		sw_buf_puts(b, "null");
+	else
+		sw_report_findings_json(b, f);
+
 	sw_buf_puts(b, ", \"states\": [");
 	for (k = 0; k < sw_state_norder; k++) {
 		const struct sw_state_row *r = &a->states[sw_state_order[k]];
@@ -190,6 +197,7 @@ void sw_report_text(struct sw_buf *b, const struct sw_frame *f,
 		sw_buf_printf(b, "  opened %u  closed %u  changed %u", a->opened,
 			      a->closed, a->changed);
 	sw_buf_puts(b, "\n\n");
+	sw_report_findings_text(b, f);
 
 	sw_buf_printf(b, "%-12s %8s %8s %10s\n", "STATE", "COUNT", "DELTA",
 		      "ENTERED/S");

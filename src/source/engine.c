@@ -253,6 +253,9 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
 	e->frame.agg = &e->agg;
+	/* the watch diagnoses the new frame (sw_engine_set_findings) */
+	e->frame.findings = NULL;
+	e->frame.nfindings = 0;
 	if (rc < 0)
 		goto fail;
 	if (e->tap && sw_rec_tap_end(e->tap, out.refresh_ns, out.cpu_ns, cause) < 0)
@@ -407,6 +410,13 @@ int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g)
 		return -1;
 	}
 	return 0;
+}
+
+void sw_engine_set_findings(struct sw_engine *e, const struct sw_finding *v,
+			    size_t n)
+{
+	e->frame.findings = n ? v : NULL;
+	e->frame.nfindings = n;
 }
 
 bool sw_engine_is_replay(const struct sw_engine *e)

@@ -340,6 +340,7 @@ int sw_tui_main(const struct sw_opts *o)
 
 	memset(&t, 0, sizeof(t));
 	t.o = o;
+	wo.no_diagnosis = o->no_diagnosis;
 	setlocale(LC_ALL, "");
 	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {

@@ -36,6 +36,9 @@ static void test_defaults_and_batch(void **state)
 	assert_int_equal(o.engine.group.group_v4, 32);
 	assert_int_equal(o.engine.group.group_v6, 128);
 	assert_false(o.no_color);
+	assert_false(o.no_diagnosis);
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "--no-diagnosis", NULL), 0);
+	assert_true(o.no_diagnosis);
 	assert_int_equal(parse(&o, err, sizeof(err), "-b", "-n", "3", "-d", "0.25",
 			       "--json", "-t", "-4", "-f", "state syn_recv", "-g",
 			       "24,64", "--top", "0", "--netns", "web1", NULL), 0);
@@ -142,6 +145,9 @@ static void test_scope_and_names(void **state)
 		{"unblock", "--all", "--kill", NULL, "--kill means nothing with unblock"},
 		{"--cleanup", "-t", NULL, NULL, "-t/--tcp means nothing with --cleanup"},
 		{"-b", "blocks", NULL, NULL, "-b/--batch means nothing with blocks"},
+		{"block", "192.0.2.9", "--no-diagnosis", NULL,
+		 "--no-diagnosis means nothing with block: it belongs to the TUI "
+		 "and batch mode"},
 		{"-b", "-g", "000000000000002499", NULL, "--group: '000000000000002499'"},
 	};
 	struct sw_opts o;

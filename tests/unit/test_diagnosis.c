@@ -286,6 +286,61 @@ static void test_every_kind_has_limits(void **state)
 	assert_true(isnan(sw_diagnosis_limit(SW_FK_SYN_FLOOD, "nope")));
 }
 
+/* The README's "What sockwatch tells you" lists each kind with each of
+ * its thresholds as "`key` = value": the docs say what the code does. */
+static void test_readme_lists_thresholds(void **state)
+{
+	static char readme[200000];
+	const char *keys[16], *what[16];
+	double values[16];
+	char *sec, *end;
+	FILE *fp = fopen("README.md", "r");
+	size_t n;
+
+	(void)state;
+	assert_non_null(fp);
+	n = fread(readme, 1, sizeof(readme) - 1, fp);
+	fclose(fp);
+	readme[n] = '\0';
+	/* lines wrap anywhere: every run of white space is one space */
+	for (char *r = readme, *w = readme;; r++) {
+		if (*r == '\n' && r[1] == '-') {
+			*w++ = '\n'; /* a list item starts a line */
+			continue;
+		}
+		if ((*r == ' ' || *r == '\n') && w > readme && w[-1] == ' ')
+			continue;
+		*w++ = *r == '\n' ? ' ' : *r;
+		if (!*r)
+			break;
+	}
+	sec = strstr(readme, "### What sockwatch tells you");
+	assert_non_null(sec);
+	end = strstr(sec + 4, " ### ");
+	assert_non_null(end);
+	*end = '\0';
+	for (unsigned k = 0; k < SW_FK_MAX; k++) {
+		char head[64], want[96], *item, *next;
+		unsigned nl = sw_diagnosis_limits(k, keys, values, what, 16);
+
+		snprintf(head, sizeof(head), "- **`%s`**", sw_finding_kind_name(k));
+		item = strstr(sec, head);
+		if (!item)
+			fail_msg("README does not describe %s", sw_finding_kind_name(k));
+		next = strstr(item + 2, "\n- **`");
+		if (next)
+			*next = '\0';
+		for (unsigned i = 0; i < nl; i++) {
+			snprintf(want, sizeof(want), "`%s` = %g", keys[i], values[i]);
+			if (!strstr(item, want))
+				fail_msg("README's %s does not say %s",
+					 sw_finding_kind_name(k), want);
+		}
+		if (next)
+			*next = '\n';
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_same_frames_same_findings),
 		cmocka_unit_test(test_empty_frame),
 		cmocka_unit_test(test_every_kind_has_limits),
+		cmocka_unit_test(test_readme_lists_thresholds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
