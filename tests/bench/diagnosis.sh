@@ -11,15 +11,19 @@
 # TIME_WAIT, then ROUNDS rounds (default 6) of
 #   A: sockwatch -b --json -n K -d 0 --netns NS -t               (on)
 #   B: sockwatch -b --json -n K -d 0 --netns NS -t --no-diagnosis (off)
+#   I: sockwatch ... -t --info-every 0.01  (on, and the tcp_info dump of
+#      inbound ESTABLISHED in every refresh, not every 5 s as by default)
 #   C: floor -n K --netns NS            (the two-family dump: the target's floor)
 #   W: floor --one-walk -n K --netns NS (both families in one walk, as the
 #      engine dumps now; when this floor has --one-walk)
 # (K default 8). Per-refresh figures are sockwatch's own refresh_ms and
 # cpu_ms per frame and the floor's per dump, leaving out refreshes 1 and 2
-# of each process (they fill the snapshots for the first time). Prints the
-# median and 90th percentile of each, the ratios on/floor, off/floor and
-# on/off, and how many findings the last frames had (the population is a
-# healthy one: 0 expected). TIME_WAIT lasts 60 s: rounds stop before it
+# of each process (they fill the snapshots for the first time; with -d 0
+# and the default --info-every 5 the warm refreshes of A and B make no
+# info dump). Prints the median and 90th percentile of each, the ratios
+# on/floor, off/floor, on/off and I/floor, the default's cost at -d 1
+# (one refresh in five with the info dump: A + (I - A) / 5), and how many
+# findings the frames had (the population is a healthy one: 0 expected). TIME_WAIT lasts 60 s: rounds stop before it
 # would expire (BENCH_WINDOW_S, default 55). Prints figures; asserts
 # nothing about time. Target (the engine's): on/floor <= 1.15. Needs root.
 set -u
@@ -85,6 +89,9 @@ while [ "$r" -lt "$ROUNDS" ]; do
 	timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --no-diagnosis \
 		>>"$D/off.json" 2>>"$D/off.err" ||
 		{ echo "diagnosis.sh: sockwatch --no-diagnosis failed: $(tail -1 "$D/off.err")" >&2; exit 1; }
+	timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --info-every 0.01 \
+		>>"$D/info.json" 2>>"$D/info.err" ||
+		{ echo "diagnosis.sh: sockwatch --info-every failed: $(tail -1 "$D/info.err")" >&2; exit 1; }
 	timeout 300 "$FLOOR" -n "$K" --netns "$NS" >>"$D/floor.out" ||
 		{ echo "diagnosis.sh: floor failed" >&2; exit 1; }
 	if $WALK; then
@@ -109,6 +116,8 @@ read -r on_w on_w90 <<<"$(warm "$D/on.json" refresh_ms | stats)"
 read -r on_c on_c90 <<<"$(warm "$D/on.json" cpu_ms | stats)"
 read -r off_w off_w90 <<<"$(warm "$D/off.json" refresh_ms | stats)"
 read -r off_c off_c90 <<<"$(warm "$D/off.json" cpu_ms | stats)"
+read -r in_w in_w90 <<<"$(warm "$D/info.json" refresh_ms | stats)"
+read -r in_c in_c90 <<<"$(warm "$D/info.json" cpu_ms | stats)"
 read -r fl_w fl_w90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $6 }' "$D/floor.out" | stats)"
 read -r fl_c fl_c90 <<<"$(awk '$1 == "dump" && $2 >= 3 { print $8 }' "$D/floor.out" | stats)"
 if $WALK; then
@@ -122,11 +131,12 @@ kinds=$(jq -r 'select(.seq >= 3) | (.diagnosis // [])[] | .kind' "$D/on.json" | 
 
 echo
 echo "load average (other work on the machine skews wall time more than CPU time): $(cut -d" " -f1-3 /proc/loadavg)"
-echo "measured: $r rounds x $K refreshes (on, off, floor$($WALK && echo ", one-walk floor") interleaved); medians and p90 of refreshes 3..$K"
+echo "measured: $r rounds x $K refreshes (on, off, tcp_info each, floor$($WALK && echo ", one-walk floor") interleaved); medians and p90 of refreshes 3..$K"
 printf '%-28s %9s %10s %10s %10s %10s\n' tool sockets wall_ms wall_p90 cpu_ms cpu_p90
 row() { printf '%-28s %9s %10.2f %10.2f %10.2f %10.2f\n' "$@"; }
 row "sockwatch (diagnosis on)" "$socks" "$on_w" "$on_w90" "$on_c" "$on_c90"
 row "sockwatch --no-diagnosis" "$socks" "$off_w" "$off_w90" "$off_c" "$off_c90"
+row "sockwatch, tcp_info each" "$socks" "$in_w" "$in_w90" "$in_c" "$in_c90"
 row "floor (bare libmnl)" "$fsocks" "$fl_w" "$fl_w90" "$fl_c" "$fl_c90"
 $WALK && row "floor --one-walk" "$fsocks" "$ow_w" "$ow_w90" "$ow_c" "$ow_c90"
 ratio() { awk -v t="$1" -v a="$2" -v b="$3" -v c="$4" -v d="$5" -v g="$6" 'BEGIN {
@@ -135,5 +145,10 @@ ratio "ratio on/floor" "$on_w" "$fl_w" "$on_c" "$fl_c" "<= 1.15"
 ratio "ratio off/floor" "$off_w" "$fl_w" "$off_c" "$fl_c" "-"
 ratio "ratio on/off (the diagnosis)" "$on_w" "$off_w" "$on_c" "$off_c" "-"
 $WALK && ratio "ratio on/one-walk floor" "$on_w" "$ow_w" "$on_c" "$ow_c" "-"
+ratio "ratio tcp_info each/floor" "$in_w" "$fl_w" "$in_c" "$fl_c" "-"
 awk -v a="$on_c" -v b="$off_c" 'BEGIN { printf "diagnosis CPU per refresh: %.2f ms (median on - median off)\n", a - b }'
+# the default at -d 1: the info dump (--info-every 5) in one refresh of five
+awk -v a="$on_w" -v b="$in_w" -v c="$on_c" -v d="$in_c" -v f="$fl_w" -v g="$fl_c" 'BEGIN {
+	w = a + (b - a) / 5; c2 = c + (d - c) / 5
+	printf "default at -d 1, the info dump in 1 refresh of 5: %.2f ms wall, %.2f ms cpu a refresh; /floor wall %.3f cpu %.3f (target <= 1.15)\n", w, c2, w / f, c2 / g }'
 echo "findings in a warm frame: at most ${nfind:-0}${kinds:+ (kinds over all frames:$kinds)}"
