@@ -21,7 +21,7 @@ SWPID=$!
 _sw_pids+=("$SWPID")
 wait_for "sockwatch's 6th refresh" 20 sh -c "[ \$(wc -l <'$DIAG_OUT') -ge 6 ]" || { not_ok "sockwatch: $(cat "$DIAG_TMP/sw.err")"; finish; }
 SCAN_SEQ=$(wc -l <"$DIAG_OUT")
-# ports 1..1023 that nothing listens on: every SYN gets a RST
+# port 1, where nothing listens: every SYN gets a RST
 # (the RSTs go to 203.0.113.x, which the client does not hold: dropped there)
 spawn sw_cli "$SYNRAW" 192.0.2.1 1 --from 203.0.113.0/24 --count 4000 --rate 300 --timeout 30 \
 	>/dev/null 2>"$DIAG_TMP/scan.err"
