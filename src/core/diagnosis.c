@@ -79,8 +79,8 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 {
 	if (!d)
 		return;
-	free(d->ports);
-	free(d->ports_new);
+	free(d->ports.v);
+	free(d->ports_new.v);
 	free(d->tracks);
 	free(d->cand);
 	free(d->out);
@@ -88,6 +88,8 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 	free(d->src);
 	free(d->port_count);
 	free(d->locals);
+	free(d->cw_prev.v);
+	free(d->cw_cur.v);
 	free(d);
 }
 
@@ -96,7 +98,8 @@ void sw_diagnosis_reset(struct sw_diagnosis *d)
 	d->nhist = d->hist_next = 0;
 	for (unsigned k = 0; k < SW_C_MAX; k++)
 		d->base[k] = -1;
-	d->nports = d->ntracks = d->ncand = d->nout = 0;
+	d->ports.n = d->ntracks = d->ncand = d->nout = 0;
+	d->cw_prev.n = d->cw_cur.n = 0;
 	d->runs = 0;
 }
 
@@ -117,21 +120,21 @@ static void sw_diag_sample_of(const struct sw_frame *f, struct sw_diag_sample *s
 /* ESTABLISHED per TCP listening port of this frame, into ports_new. */
 static int sw_diag_ports_of(struct sw_diagnosis *d, const struct sw_agg *a)
 {
-	d->nports_new = 0;
+	struct sw_diag_ports *p = &d->ports_new;
+
+	p->n = 0;
 	for (uint32_t i = 0; a && i < a->nlisteners; i++) {
 		const struct sw_listener *l = &a->listeners[i];
 
 		if (l->proto != SW_TCP)
 			continue;
-		if (d->nports_new && d->ports_new[d->nports_new - 1].port == l->port) {
-			d->ports_new[d->nports_new - 1].established += l->established;
+		if (p->n && p->v[p->n - 1].port == l->port) {
+			p->v[p->n - 1].established += l->established;
 			continue;
 		}
-		if (sw_grow((void **)&d->ports_new, &d->ports_new_cap,
-			    d->nports_new + 1, sizeof(*d->ports_new), 64))
+		if (sw_grow((void **)&p->v, &p->cap, p->n + 1, sizeof(*p->v), 64))
 			return -1;
-		d->ports_new[d->nports_new++] =
-			(struct sw_diag_port){ l->port, l->established };
+		p->v[p->n++] = (struct sw_diag_port){ l->port, l->established };
 	}
 	return 0;
 }
@@ -226,8 +229,7 @@ static int sw_diag_follow(struct sw_diagnosis *d)
 
 static void sw_diag_push(struct sw_diagnosis *d, const struct sw_diag_sample *s)
 {
-	struct sw_diag_port *p = d->ports;
-	size_t cap = d->ports_cap;
+	struct sw_diag_ports p = d->ports;
 
 	d->hist[d->hist_next] = *s;
 	d->hist_next = (d->hist_next + 1) % SW_DIAGNOSIS_HISTORY;
@@ -235,11 +237,8 @@ static void sw_diag_push(struct sw_diagnosis *d, const struct sw_diag_sample *s)
 		d->nhist++;
 	/* this refresh's ports become the previous ones */
 	d->ports = d->ports_new;
-	d->ports_cap = d->ports_new_cap;
-	d->nports = d->nports_new;
 	d->ports_new = p;
-	d->ports_new_cap = cap;
-	d->nports_new = 0;
+	d->ports_new.n = 0;
 }
 
 const struct sw_diag_sample *sw_diag_hist(const struct sw_diagnosis *d,
@@ -281,7 +280,8 @@ int sw_diagnosis_run(struct sw_diagnosis *d, const struct sw_frame *f,
 			goto oom;
 		d->out[d->nout++] = d->cand[i];
 	}
-	qsort(d->out, d->nout, sizeof(*d->out), sw_diag_finding_cmp);
+	if (d->nout)
+		qsort(d->out, d->nout, sizeof(*d->out), sw_diag_finding_cmp);
 	if (d->nout > SW_DIAG_MAX_OUT)
 		d->nout = SW_DIAG_MAX_OUT;
 	sw_diag_push(d, &cur);

@@ -101,12 +101,20 @@ static int cf_detect(struct sw_diag_ctx *c)
 		return 0;
 	for (i = 0; i < a->nremotes; i++) {
 		const struct sw_remote *r = &a->remotes[i];
-		uint32_t in = sw_diag_live_inbound(r);
-		double others = (in_total - in) / (nin - 1);
-		bool many = in >= sw_diag_lim(c, CF_MIN_CONNS) &&
+		uint32_t in;
+		double others;
+		bool many, fast;
+
+		/* most rows are far below both: skip them at once */
+		if (r->count < sw_diag_lim(c, CF_MIN_CONNS) &&
+		    r->new_per_s < sw_diag_lim(c, CF_MIN_RATE))
+			continue;
+		in = sw_diag_live_inbound(r);
+		others = (in_total - in) / (nin - 1);
+		many = in >= sw_diag_lim(c, CF_MIN_CONNS) &&
 			    in >= sw_diag_lim(c, CF_MIN_SHARE) * in_total &&
 			    in >= sw_diag_lim(c, CF_RATIO) * others;
-		bool fast = a->have_prev && r->inbound >= r->outbound &&
+		fast = a->have_prev && r->inbound >= r->outbound &&
 			    r->new_per_s >= sw_diag_lim(c, CF_MIN_RATE) &&
 			    r->new_per_s >= sw_diag_lim(c, CF_RATE_SHARE) * new_total;
 

@@ -35,6 +35,17 @@ struct sw_diag_port {
 	uint32_t established;
 };
 
+/* A growable array of each (the summaries kept of a refresh). */
+struct sw_diag_ports {
+	struct sw_diag_port *v;
+	size_t n, cap;
+};
+
+struct sw_diag_cookies {
+	uint64_t *v;
+	size_t n, cap;
+};
+
 /* A candidate being followed across refreshes. */
 struct sw_diag_track {
 	enum sw_finding_kind kind;
@@ -57,10 +68,12 @@ struct sw_diagnosis {
 	double base[SW_C_MAX]; /* reset_storm: calm level per counter, < 0
 				  not known yet */
 	unsigned storm_port;   /* reset_storm: the port named while it holds */
-	struct sw_diag_port *ports; /* previous refresh, sorted by port */
-	size_t nports, ports_cap;
-	struct sw_diag_port *ports_new; /* this refresh's, being built */
-	size_t nports_new, ports_new_cap;
+	/* close_wait_pileup: cookies of the CLOSE_WAIT sockets of the
+	 * refresh before (sorted) and of this one (being built) */
+	struct sw_diag_cookies cw_prev, cw_cur;
+	/* ESTABLISHED per listening port, sorted by port: of the refresh
+	 * before, and of this one (being built) */
+	struct sw_diag_ports ports, ports_new;
 	struct sw_diag_track *tracks;
 	size_t ntracks, tracks_cap;
 	uint64_t runs;
@@ -75,7 +88,7 @@ struct sw_diagnosis {
 	/* scratch of detectors, reused */
 	struct sw_diag_src *src;
 	size_t nsrc, src_cap;
-	uint32_t *port_count; /* [65536], lazily */
+	uint32_t *port_count; /* [2 * 65536], lazily (close_wait_pileup) */
 	struct sw_prefix *locals; /* the host's own addresses (sockets' local
 				     addresses), collected once per run when
 				     a block is proposed */

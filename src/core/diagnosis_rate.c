@@ -67,8 +67,8 @@ static unsigned rs_port(const struct sw_diagnosis *d, uint32_t *fell,
 	unsigned port = 0;
 
 	*fell = *all = 0;
-	while (i < d->nports && j < d->nports_new) {
-		const struct sw_diag_port *p = &d->ports[i], *q = &d->ports_new[j];
+	while (i < d->ports.n && j < d->ports_new.n) {
+		const struct sw_diag_port *p = &d->ports.v[i], *q = &d->ports_new.v[j];
 
 		if (p->port < q->port) {
 			i++;

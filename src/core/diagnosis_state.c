@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diagnosis_int.h"
+#include "sw_grow.h"
 
 #define SW_NPORTS 65536
 
@@ -14,13 +15,14 @@ enum { CW_MIN, CW_CRIT, CW_NLIMITS };
 
 static const struct sw_diag_limit cw_limits[CW_NLIMITS] = {
 	[CW_MIN] = {"min_close_wait", 100,
-		"CLOSE_WAIT sockets on one local listening port, or to one "
-		"remote address (outbound), at least, for 3 refreshes in a row"},
+		"CLOSE_WAIT sockets that were CLOSE_WAIT the refresh before too "
+		"(stuck, not passing through), on one local listening port or "
+		"to one remote address (outbound), at least"},
 	[CW_CRIT] = {"crit_close_wait", 1000, "from which it is crit"},
 };
 
 static int cw_say(struct sw_diag_ctx *c, const struct sw_finding_subject *s,
-		  uint32_t n)
+		  uint32_t n, uint32_t all)
 {
 	struct sw_finding *f;
 	char where[64], addr[SW_ADDR_STRLEN];
@@ -29,11 +31,12 @@ static int cw_say(struct sw_diag_ctx *c, const struct sw_finding_subject *s,
 			 s);
 	if (!f)
 		return -1;
-	sw_diag_ev(f, "close_wait", n);
+	sw_diag_ev(f, "close_wait", all);
+	sw_diag_ev(f, "stuck", n);
 	if (s->kind == SW_SUBJ_REMOTE) {
 		sw_prefix_format(&s->remote, addr, sizeof(addr));
 		sw_diag_text(f, "%u CLOSE_WAIT sockets to %s:%u: this host does not "
-			     "close them", n, addr, s->port);
+			     "close them", all, addr, s->port);
 		sw_diag_advice(f, "the program connecting to %s:%u does not close() "
 			       "connections the peer has closed (a leak or a stuck "
 			       "worker); ss -tnp state close-wait names it", addr,
@@ -42,7 +45,7 @@ static int cw_say(struct sw_diag_ctx *c, const struct sw_finding_subject *s,
 	}
 	sw_diag_port_name(s, where, sizeof(where));
 	sw_diag_text(f, "%u CLOSE_WAIT sockets on %s: the application does not "
-		     "close them", n, where);
+		     "close them", all, where);
 	sw_diag_advice(f, "%s does not close() connections its clients have closed "
 		       "(a leak or a stuck worker); restarting it frees them, the "
 		       "fix is in its close path", s->process[0] ? s->process
@@ -50,53 +53,108 @@ static int cw_say(struct sw_diag_ctx *c, const struct sw_finding_subject *s,
 	return 0;
 }
 
+static int cw_u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether cookie was CLOSE_WAIT in the refresh before. */
+static bool cw_was(const struct sw_diagnosis *d, uint64_t cookie)
+{
+	const struct sw_diag_cookies *p = &d->cw_prev;
+	size_t lo = 0, hi = p->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->v[mid] < cookie)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->n && p->v[lo] == cookie;
+}
+
+/* This refresh's CLOSE_WAIT cookies become the ones before. */
+static void cw_keep(struct sw_diagnosis *d)
+{
+	struct sw_diag_cookies v = d->cw_prev;
+
+	if (d->cw_cur.n)
+		qsort(d->cw_cur.v, d->cw_cur.n, sizeof(*d->cw_cur.v), cw_u64_cmp);
+	d->cw_prev = d->cw_cur;
+	d->cw_cur = v;
+	d->cw_cur.n = 0;
+}
+
+/* port_count[port] counts a port's CLOSE_WAIT, port_count[65536 + port]
+ * those of them stuck since the refresh before; outbound stuck ones are
+ * counted per remote in src. */
 static int cw_detect(struct sw_diag_ctx *c)
 {
 	const struct sw_agg *a = c->f->agg;
 	const struct sw_snapshot *sn = c->f->snap;
 	struct sw_diagnosis *d = c->d;
 	double min = sw_diag_lim(c, CW_MIN);
+	size_t i;
 
-	if (a->states[SW_CLOSE_WAIT].count < min)
+	d->cw_cur.n = 0;
+	if (a->states[SW_CLOSE_WAIT].count < min) {
+		cw_keep(d);
 		return 0;
-	if (!d->port_count && !(d->port_count = calloc(SW_NPORTS, sizeof(uint32_t))))
+	}
+	if (!d->port_count &&
+	    !(d->port_count = calloc(2 * SW_NPORTS, sizeof(uint32_t))))
 		return -1;
 	d->nsrc = 0;
-	for (uint32_t i = 0; i < sn->count; i++) {
-		const struct sw_sock *s = &sn->socks[i];
+	for (uint32_t k = 0; k < sn->count; k++) {
+		const struct sw_sock *s = &sn->socks[k];
+		bool stuck;
 		struct sw_prefix p;
 
 		if (s->proto != SW_TCP || s->state != SW_CLOSE_WAIT)
 			continue;
+		if (sw_grow((void **)&d->cw_cur.v, &d->cw_cur.cap, d->cw_cur.n + 1,
+			    sizeof(*d->cw_cur.v), 256))
+			return -1;
+		d->cw_cur.v[d->cw_cur.n++] = s->cookie;
+		stuck = cw_was(d, s->cookie);
 		if (sw_agg_dir_inbound(a->port_dir, s)) {
 			d->port_count[s->sport]++;
+			d->port_count[SW_NPORTS + s->sport] += stuck;
 			continue;
 		}
+		if (!stuck)
+			continue;
 		sw_prefix_make(&p, s->family, s->dst, sw_family_bits(s->family));
 		if (sw_diag_src_add(d, &p, s->dport) < 0)
 			return -1;
 	}
+	cw_keep(d);
 	for (unsigned port = 0; port < SW_NPORTS; port++) {
 		struct sw_finding_subject subj;
-		uint32_t n = d->port_count[port];
+		uint32_t all = d->port_count[port];
+		uint32_t n = d->port_count[SW_NPORTS + port];
 
-		if (!n)
+		if (!all)
 			continue;
-		d->port_count[port] = 0;
+		d->port_count[port] = d->port_count[SW_NPORTS + port] = 0;
 		if (n < min)
 			continue;
 		sw_diag_subject_port(&subj, a, SW_TCP, port);
-		if (cw_say(c, &subj, n) < 0)
+		if (cw_say(c, &subj, n, all) < 0)
 			return -1;
 	}
 	sw_diag_src_count(d);
-	for (size_t i = 0; i < d->nsrc && d->src[i].n >= min; i++) {
+	for (i = 0; i < d->nsrc && d->src[i].n >= min; i++) {
 		struct sw_finding_subject subj = {
 			.kind = SW_SUBJ_REMOTE, .proto = SW_TCP,
 			.port = d->src[i].port, .remote = d->src[i].pfx,
 		};
 
-		if (cw_say(c, &subj, d->src[i].n) < 0)
+		if (cw_say(c, &subj, d->src[i].n, d->src[i].n) < 0)
 			return -1;
 	}
 	return 0;
@@ -105,7 +163,7 @@ static int cw_detect(struct sw_diag_ctx *c)
 const struct sw_diag_entry sw_diag_close_wait = {
 	.kind = SW_FK_CLOSE_WAIT_PILEUP,
 	.detect = cw_detect,
-	.persist = 3,
+	.persist = 2, /* and stuck: held over three refreshes */
 	.limits = cw_limits,
 	.nlimits = CW_NLIMITS,
 };

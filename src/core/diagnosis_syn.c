@@ -193,11 +193,40 @@ static int syn_say(struct sw_diag_ctx *c, const struct syn_port *p,
 	return 0;
 }
 
+/* SYN cookies sent or SYNs dropped, but no listener shown has a full SYN
+ * queue: the flood's port is filtered out (or cookies are always sent,
+ * tcp_syncookies=2, which sends them on a healthy server too: then
+ * nothing is said). */
+static int syn_host(struct sw_diag_ctx *c, bool drops)
+{
+	struct sw_finding_subject subj = { .kind = SW_SUBJ_HOST };
+	double cookies = sw_diag_rate(c, SW_C_SYNCOOKIES_SENT);
+	double qdrop = sw_diag_rate(c, SW_C_REQQ_FULL_DROP);
+	struct sw_finding *f;
+
+	if (sw_diag_host(c, SW_H_TCP_SYNCOOKIES) == 2)
+		return 0;
+	if (!(f = sw_diag_emit(c, drops ? SW_SEV_CRIT : SW_SEV_WARN, &subj)))
+		return -1;
+	sw_diag_text(f, "SYN flood: %.0f SYN cookies/s, %.0f SYNs dropped/s; no "
+		     "listener shown has a full SYN queue (see them all without "
+		     "a filter)", cookies > 0 ? cookies : 0, qdrop > 0 ? qdrop : 0);
+	if (cookies >= 0)
+		sw_diag_ev(f, "syncookies_sent_per_s", cookies);
+	if (qdrop >= 0)
+		sw_diag_ev(f, "reqq_full_drop_per_s", qdrop);
+	if (sw_diag_host(c, SW_H_TCP_SYNCOOKIES) >= 0)
+		sw_diag_ev(f, "tcp_syncookies",
+			   (double)sw_diag_host(c, SW_H_TCP_SYNCOOKIES));
+	syn_cookie_advice(c, f, "");
+	return 0;
+}
+
 static int syn_detect(struct sw_diag_ctx *c)
 {
 	const struct sw_agg *a = c->f->agg;
 	double signal = 0, r, ldrop;
-	bool drops = false;
+	bool drops = false, said = false;
 	uint32_t i = 0;
 
 	r = sw_diag_rate(c, SW_C_SYNCOOKIES_SENT);
@@ -212,9 +241,7 @@ static int syn_detect(struct sw_diag_ctx *c)
 		signal = ldrop > signal ? ldrop : signal;
 		drops = drops || ldrop > 0;
 	}
-	if (!a->states[SW_SYN_RECV].count)
-		return 0;
-	while (i < a->nlisteners) {
+	while (a->states[SW_SYN_RECV].count && i < a->nlisteners) {
 		struct syn_port p = { .port = a->listeners[i].port };
 
 		if (a->listeners[i].proto != SW_TCP) {
@@ -239,7 +266,10 @@ static int syn_detect(struct sw_diag_ctx *c)
 			continue;
 		if (syn_say(c, &p, p.full || drops ? SW_SEV_CRIT : SW_SEV_WARN) < 0)
 			return -1;
+		said = true;
 	}
+	if (!said && signal >= sw_diag_lim(c, SYN_SIGNAL_RATE))
+		return syn_host(c, drops);
 	return 0;
 }
 

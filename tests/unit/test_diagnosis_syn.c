@@ -272,6 +272,37 @@ static void test_accept_queue_edges(void **state)
 	dfx_free(&x);
 }
 
+/* Cookies sent, but the flooded port is not shown (a filter): a finding
+ * for the host; with tcp_syncookies=2 every SYN gets one: nothing. */
+static void test_cookies_without_queue(void **state)
+{
+	unsigned sig = (unsigned)dfx_lim(SW_FK_SYN_FLOOD, "signal_per_s");
+	struct dfx x;
+
+	(void)state;
+	dfx_init(&x);
+	for (int r = 0; r < 3; r++) {
+		spread_scene(&x, 128, 0, 1);
+		dfx_count(&x, SW_C_SYNCOOKIES_SENT, sig - 1);
+		assert_int_equal(dfx_run(&x), 0);
+	}
+	for (int r = 0; r < 2; r++) {
+		spread_scene(&x, 128, 0, 1);
+		dfx_count(&x, SW_C_SYNCOOKIES_SENT, 500);
+		dfx_run(&x);
+	}
+	assert_int_equal(x.n, 1);
+	assert_int_equal(x.out[0].kind, SW_FK_SYN_FLOOD);
+	assert_int_equal(x.out[0].subject.kind, SW_SUBJ_HOST);
+	assert_int_equal(x.out[0].severity, SW_SEV_WARN);
+	assert_true(dfx_ev(&x.out[0], "syncookies_sent_per_s") == 500);
+	dfx_host(&x, SW_H_TCP_SYNCOOKIES, 2);
+	spread_scene(&x, 128, 0, 1);
+	dfx_count(&x, SW_C_SYNCOOKIES_SENT, 500);
+	assert_int_equal(dfx_run(&x), 0);
+	dfx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -284,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_reset_forgets),
 		cmocka_unit_test(test_accept_queue_full),
 		cmocka_unit_test(test_accept_queue_edges),
+		cmocka_unit_test(test_cookies_without_queue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
