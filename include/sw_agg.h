@@ -186,7 +186,7 @@ int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p);
  * per remote is made once per info set (and grouping) and kept as rows
  * of (prefix, rate), then laid on each refresh's remotes: a refresh
  * without a new info set costs one lookup per measured remote, nothing
- * per socket. */
+ * per socket. A socket's peer comes from the snapshot, by cookie. */
 struct sw_agg_rx {
 	struct sw_agg_rx_row {
 		struct sw_prefix pfx;
@@ -205,8 +205,10 @@ void sw_agg_rx_free(struct sw_agg_rx *x);
 struct sw_conninfo;
 
 /* Set a's remotes' rx_per_s from ci (NULL: left unknown) grouped as o
- * says. Returns 0, or -1 with errno ENOMEM (the rates stay unknown). */
+ * says; a socket's peer is found in snap (a's snapshot) by cookie. Returns
+ * 0, or -1 with errno ENOMEM (the rates stay unknown). */
 int sw_agg_rx_apply(struct sw_agg_rx *x, struct sw_agg *a,
-		    const struct sw_conninfo *ci, const struct sw_agg_opts *o);
+		    const struct sw_snapshot *snap, const struct sw_conninfo *ci,
+		    const struct sw_agg_opts *o);
 
 #endif

@@ -26,15 +26,13 @@ struct sw_conn_info {
 	double rx_per_s;            /* bytes_received difference per second
 				       since the previous info dump; < 0 when
 				       not known (first dump of it) */
-	/* Added for per-remote sums and the detail view: */
+	/* Added: */
 	bool seen_at_start;         /* in the first info dump: older than
 				       first_seen_ns says (an age is "at
 				       least") */
-	uint8_t family;             /* SW_V4 / SW_V6 (IPv4-mapped: SW_V4) */
-	uint16_t sport, dport;      /* local, remote port (host order) */
-	uint8_t src[16], dst[16];   /* local, remote address (sw_sock's) */
-	uint32_t inode;
 };
+/* The socket's addresses, ports and inode are the snapshot's: look it up
+ * by cookie (sw_snapshot_find(snap, SW_TCP, cookie)). 64 bytes. */
 
 /* The latest info dump: entries sorted by cookie. */
 struct sw_conninfo {
@@ -50,12 +48,17 @@ const struct sw_conn_info *sw_conninfo_find(const struct sw_conninfo *ci,
 /* The engine's table of info dumps (conninfo_table.c): it turns each
  * dump's raw entries into the latest set, with first_seen_ns carried by
  * cookie from dump to dump and rx_per_s from the bytes_received
- * difference per cookie. Storage is reused across dumps. */
+ * difference per cookie. Between dumps only the latest set is held: the
+ * next dump's room is allocated for it (sized like the last) and the set
+ * before freed once merged. */
 struct sw_conninfo_table {
-	struct sw_conn_info *v, *prev; /* the latest set, the one before */
+	struct sw_conn_info *v, *prev; /* the latest set; the room */
 	size_t n, cap, pn, pcap;
 	uint64_t prev_mono_ns, mono_ns;
 	uint64_t dumps;                /* info dumps taken so far */
+	bool restart;                  /* the next commit starts over: a
+					  replay reached a recording's next
+					  run (sw_conninfo_table_restart) */
 	struct sw_conninfo set;        /* the latest set (ci.v == v) */
 };
 
@@ -63,8 +66,9 @@ void sw_conninfo_table_init(struct sw_conninfo_table *t);
 void sw_conninfo_table_free(struct sw_conninfo_table *t);
 
 /* Room for n raw entries of the next dump, or NULL (ENOMEM): the caller
- * writes cookie, the tcp_info fields and the addresses, then calls
- * sw_conninfo_table_commit. The room is the table's. */
+ * writes cookie and the tcp_info fields, then calls
+ * sw_conninfo_table_commit. The room is the table's; the latest set stays
+ * whole until the commit. */
 struct sw_conn_info *sw_conninfo_table_room(struct sw_conninfo_table *t,
 					    size_t n);
 
@@ -76,6 +80,11 @@ struct sw_conn_info *sw_conninfo_table_room(struct sw_conninfo_table *t,
 const struct sw_conninfo *sw_conninfo_table_commit(struct sw_conninfo_table *t,
 						   size_t n, uint64_t time_ns,
 						   uint64_t mono_ns);
+
+/* The next commit is a first dump again: nothing is carried from the set
+ * before (a replay at the first dump of another run in the recording).
+ * The latest set stays as it is until then. */
+void sw_conninfo_table_restart(struct sw_conninfo_table *t);
 
 /* The latest set, or NULL before the first commit. */
 const struct sw_conninfo *sw_conninfo_table_set(const struct sw_conninfo_table *t);

@@ -20,15 +20,20 @@
 typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 			      const void *buf, size_t len);
 
-/* Where an INET_DIAG_INFO dump goes: the inbound ESTABLISHED TCP
- * sockets that pass the filter, with their tcp_info, as raw entries in a
- * conninfo table's room (sw_conninfo_table_room; commit is the caller's). */
+/* Where an info dump goes. Its LISTEN sockets (a dump of its own, not
+ * filtered) mark the ports listened on; its ESTABLISHED ones on those
+ * ports that pass the filter become raw entries, with their tcp_info, in
+ * a conninfo table's room (sw_conninfo_table_room; commit is the
+ * caller's). */
 struct sw_diag_info {
 	struct sw_conninfo_table *table;
 	size_t n;             /* entries written so far */
-	const uint8_t *ports; /* [65536] the local ports listened on
-				 (sw_agg_dir_ports): only inbound sockets
-				 count; NULL: every ESTABLISHED one */
+	uint8_t *ports;       /* [65536] the caller's, zeroed: set for each
+				 TCP port listened on */
+	uint16_t *plist;      /* [65536] those ports, in the order seen */
+	size_t nports;
+	bool want[2];         /* ESTABLISHED sockets of AF_INET, AF_INET6
+				 (the kernel's family) are taken */
 };
 
 /* Parse state for one dump (one proto, one family). */
@@ -44,10 +49,10 @@ struct sw_diag_parse {
 				      out (which may be NULL) */
 };
 
-/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (cookie,
- * addresses and ports from the message; bytes received and acked, idle
- * times, RTT, retransmits from INET_DIAG_INFO; a shorter tcp_info from an
- * older kernel leaves what it lacks 0). Returns 1 filled, 0 when the
+/* The tcp_info of one SOCK_DIAG_BY_FAMILY payload into c (the cookie
+ * from the message; bytes received and acked, idle times, RTT,
+ * retransmits from INET_DIAG_INFO; a shorter tcp_info from an older
+ * kernel leaves what it lacks 0). Returns 1 filled, 0 when the
  * message has no INET_DIAG_INFO, -1 with errno EBADMSG (malformed). */
 int sw_diag_msg_info(const void *payload, size_t len,
 		     struct sw_conn_info *c);
@@ -59,7 +64,7 @@ int sw_diag_msg_info(const void *payload, size_t len,
 int sw_diag_msg_sock(const void *payload, size_t len, unsigned proto,
 		     struct sw_sock *out);
 
-/* "TCP/IPv4", "UDP/IPv6", ... for messages. */
+/* "TCP/IPv4", "UDP/IPv6", ... for messages; family 0 (both): "TCP". */
 const char *sw_diag_name(unsigned proto, unsigned family);
 
 /* Parse one reply buffer: every inet_diag_msg becomes a struct sw_sock
@@ -84,11 +89,13 @@ int sw_diag_dump(struct sw_diag *d, unsigned proto, unsigned family,
 		 const struct sw_filter *filter, struct sw_snapshot *out,
 		 sw_diag_tap_fn tap, void *tap_arg, char **cause);
 
-/* The info dump of one family: TCP ESTABLISHED sockets with
- * INET_DIAG_INFO, narrowed by bytecode (bc, bclen; NULL/0 for none) and
- * the filter, into info (sw_diag_info). tap sees every raw buffer.
- * Returns 0, or -1 with *cause (malloc'ed). */
-int sw_diag_dump_info(struct sw_diag *d, unsigned family, const void *bc,
+/* One dump of the info dump, TCP of both families in one walk: state
+ * SW_LISTEN (the ports listened on, no bytecode, no filter) or
+ * SW_ESTABLISHED (with INET_DIAG_INFO, narrowed by bytecode bc, bclen
+ * (NULL/0 for none) and the filter), into info (sw_diag_info). tap sees
+ * every raw buffer (family 0: both). Returns 0, or -1 with *cause
+ * (malloc'ed). */
+int sw_diag_dump_info(struct sw_diag *d, unsigned state, const void *bc,
 		      size_t bclen, const struct sw_filter *filter,
 		      struct sw_diag_info *info, sw_diag_tap_fn tap,
 		      void *tap_arg, char **cause);
@@ -104,13 +111,14 @@ int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		     size_t cap);
 
 /* Bytecode for "the local port is one of ports[0..n)" and then, when
- * and_len > 0, the bytecode and_bc (one sw_diag_bytecode made). Returns
+ * nalt > 0, "one of alt[0..nalt) accepts" (bytecodes sw_diag_bytecode
+ * made; one of length 0 accepts everything, so none is needed). Returns
  * the length written to buf, 0 when n is 0 or over SW_DIAG_BC_PORTS_MAX
  * (no narrowing by port: the parse still checks), -1 when cap is too
  * small or out of memory. */
 #define SW_DIAG_BC_PORTS_MAX 128
 int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
-			   const void *and_bc, size_t and_len, void *buf,
-			   size_t cap);
+			   const void *const *alt, const size_t *alt_len,
+			   size_t nalt, void *buf, size_t cap);
 
 #endif

@@ -45,6 +45,13 @@ void sw_procmap_free(struct sw_procmap *m);
 int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 		    struct sw_proc_owner **out, size_t *nout);
 
+/* The owners of the socket inodes ino[0..n) (0 entries skipped), e.g.
+ * the rows a view shows: out[i] gets inode ino[i] with its pid and name,
+ * pid 0 when not found. Scans /proc, as sw_procmap_fill does, only when
+ * an inode is new to m. Returns 0 or -1 (ENOMEM). */
+int sw_procmap_lookup(struct sw_procmap *m, const uint32_t *ino, size_t n,
+		      struct sw_proc_owner *out);
+
 /* Apply recorded owners to a's listeners (replay). Sorts own by inode in
  * place. */
 void sw_procmap_apply(struct sw_agg *a, struct sw_proc_owner *own, size_t n);

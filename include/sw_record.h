@@ -11,8 +11,12 @@
  *   SNMP     the text of /proc/net/snmp
  *   NETSTAT  the text of /proc/net/netstat
  *   PROC     u32 inode, i32 pid, char name[16] (one per resolved listener)
- *   INFO     u8 proto, u8 family, u16 pad, then the raw recv() buffer of
- *            an INET_DIAG_INFO dump (per-connection tcp_info, sw_conninfo.h)
+ *   INFO     u8 proto, u8 family, u8 flags, u8 pad, then the raw recv() buffer of
+ *            the info dump (per-connection tcp_info, sw_conninfo.h): a
+ *            dump of the TCP listeners, then one of the ESTABLISHED
+ *            sockets with INET_DIAG_INFO; family 0: both in one walk;
+ *            flags bit 0: the first info dump of its run (a replay of
+ *            appended runs carries nothing across; older files: 0)
  *   HOST     the host settings text (sw_hostcfg.h), when read this refresh
  *   END      the refresh is complete; optionally u64 refresh_ns, u64 cpu_ns
  *            (what the live refresh took, so a replay prints the same)
@@ -104,9 +108,16 @@ int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
  * sw_diag_tap_fn of sw_diag_dump: 0, or -1 with errno (the dump says). */
 int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 		     const void *buf, size_t len);
-/* The same for a buffer of the info dump (an INFO item). */
+/* The same for a buffer of the info dump (an INFO item); arg is a
+ * struct sw_rec_info_tap. */
+struct sw_rec_info_tap {
+	struct sw_rec_writer *w;
+	bool first;             /* the run's first info dump */
+};
 int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
 		    const void *buf, size_t len);
+/* Whether an INFO item is of its run's first info dump. */
+bool sw_rec_item_info_first(const struct sw_rec_item *it);
 
 /* NULL, or why the recording missed refreshes ("--record F: writing
  * failed: No space left on device: the recording is cut short"): once a

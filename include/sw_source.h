@@ -41,21 +41,21 @@ struct sw_source_out {
 	uint64_t refresh_ns, cpu_ns;
 };
 
-/* What an info dump (per-connection tcp_info) asks for. The engine makes
- * one every few seconds, after the refresh's aggregation: the listening
- * ports come from it. */
+/* What an info dump (per-connection tcp_info) asks for: a dump of the
+ * TCP listeners (their ports), then one of the ESTABLISHED sockets on
+ * those ports with INET_DIAG_INFO, made every few seconds. */
 struct sw_source_info_ask {
 	bool due;                 /* live: make one now; a replay ignores it
 				     (the recording says where one was) */
 	bool want[2];             /* TCP over IPv4 / IPv6, as the options
 				     and the filter allow */
-	const uint8_t *bc[2];     /* bytecode per family: the local port is
-				     one listened on, and the filter's */
+	const uint8_t *bc[2];     /* the filter's bytecode per family (the
+				     source adds the listened ports) */
 	size_t bclen[2];
-	const uint8_t *ports;     /* [65536] listened ports (sw_agg's
-				     port_dir): only inbound sockets count */
 	const struct sw_filter *filter;
 	struct sw_rec_writer *tap; /* record the buffers, or NULL */
+	bool first;               /* the engine's first info dump (recorded:
+				     a replay starts over there) */
 };
 
 struct sw_conninfo_table;

@@ -8,6 +8,7 @@
 
 #include "sw_addr.h"
 #include "sw_agg.h"
+#include "sw_conninfo.h"
 #include "sw_counters.h"
 #include "sw_sock.h"
 
@@ -25,6 +26,13 @@ struct sw_view_block {
 			     * (added by hand, not a CIDR block) */
 	uint8_t last[16];   /* range: its last address (inclusive) */
 	char reason[64];
+};
+
+/* The process holding a socket, as the front end resolved it. */
+struct sw_view_owner {
+	uint32_t inode;
+	int pid;                       /* 0: not found (gone, not ours) */
+	char name[SW_PROC_NAME_LEN];
 };
 
 /* A run of the kernel blocks' lookup index: the blocks of one family and
@@ -49,6 +57,16 @@ struct sw_view_model {
 	uint32_t nlisteners, lcap;
 	struct sw_sock *socks;
 	uint32_t nsocks, scap;
+	/* the frame's latest info set (tcp_info per inbound ESTABLISHED
+	 * socket), sorted by cookie; have_conn false when there is none */
+	struct sw_conn_info *conn;
+	uint32_t nconn, ccap;
+	bool have_conn;
+	/* owners of the sockets shown, sorted by inode: the front end
+	 * resolves the rows on screen (sw_view_model_set_owners); emptied by
+	 * each fill */
+	struct sw_view_owner *owners;
+	uint32_t nowners, ocap;
 	struct sw_view_block *blocks;
 	uint32_t nblocks, bcap;
 	uint32_t nkernel_blocks; /* blocks[0..n) came from the kernel, the rest are marks */
@@ -68,6 +86,19 @@ void sw_view_model_free(struct sw_view_model *m);
 /* Copy a frame into m, reusing m's storage. Blocks are left alone.
  * Returns 0, or -1 (ENOMEM; m then holds an empty frame). */
 int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f);
+
+/* The info of socket cookie (TCP) in m's info set, or NULL. */
+const struct sw_conn_info *sw_view_model_conn(const struct sw_view_model *m,
+					      uint64_t cookie);
+
+/* Replace m's owners with a copy of o[0..n) (sorted here by inode).
+ * Returns 0 or -1 (ENOMEM; owners emptied). */
+int sw_view_model_set_owners(struct sw_view_model *m,
+			     const struct sw_view_owner *o, uint32_t n);
+
+/* The owner of inode among m's owners, or NULL (not resolved). */
+const struct sw_view_owner *sw_view_model_owner(const struct sw_view_model *m,
+						uint32_t inode);
 
 /* Fill m's kernel blocks in place: sw_view_model_blocks_room drops the
  * blocks and marks and returns room for n blocks in m->blocks (owned by m),

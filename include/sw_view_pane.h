@@ -56,6 +56,9 @@ struct sw_view_col {
 	bool desc;          /* natural direction is descending (counts) */
 	bool fit;           /* grows only to its widest cell (the pane's
 			       fit_width) */
+	bool optional;      /* left out (width 0) when the pane cannot give
+			       it its full width beside the others: the
+			       others are never squeezed for it */
 	sw_view_cell_fn cell;
 	sw_view_cmp_fn cmp;
 };
@@ -128,6 +131,10 @@ struct sw_view_pane_def {
 	int (*fit_width)(const struct sw_view_model *m, const uint32_t *order,
 			 uint32_t n);
 	bool focus_first;   /* the focused pane when the view starts */
+	/* The socket inode whose owning process row shows (0: none): the
+	 * front end resolves the rows on screen into the model's owners
+	 * (sw_view_model_set_owners) before drawing them. NULL: no owners. */
+	uint32_t (*owner_inode)(const struct sw_view_model *m, uint32_t row);
 
 	/* Layout wishes. */
 	enum sw_view_slot slot;

@@ -24,6 +24,7 @@ void sw_agg_rx_free(struct sw_agg_rx *x)
 /* Sum ci's known rates into a's remotes, then keep the measured ones as
  * rows. */
 static int sw_agg_rx_make(struct sw_agg_rx *x, struct sw_agg *a,
+			  const struct sw_snapshot *snap,
 			  const struct sw_conninfo *ci)
 {
 	uint32_t i;
@@ -31,16 +32,21 @@ static int sw_agg_rx_make(struct sw_agg_rx *x, struct sw_agg *a,
 	x->n = 0;
 	for (size_t k = 0; k < ci->n; k++) {
 		const struct sw_conn_info *c = &ci->v[k];
+		const struct sw_sock *s;
 		struct sw_prefix key;
 		int r;
 
 		if (c->rx_per_s < 0)
 			continue;
-		sw_prefix_make(&key, c->family, c->dst,
-			       c->family == SW_V4 ? x->g4 : x->g6);
+		/* its peer is the snapshot's; gone: closed since the dump */
+		s = sw_snapshot_find(snap, SW_TCP, c->cookie);
+		if (!s)
+			continue;
+		sw_prefix_make(&key, s->family, s->dst,
+			       s->family == SW_V4 ? x->g4 : x->g6);
 		r = sw_agg_find_remote(a, &key);
 		if (r < 0)
-			continue; /* closed since the info dump */
+			continue; /* left out (--inbound cannot: it is inbound) */
 		if (a->remotes[r].rx_per_s < 0)
 			a->remotes[r].rx_per_s = 0;
 		a->remotes[r].rx_per_s += c->rx_per_s;
@@ -57,7 +63,8 @@ static int sw_agg_rx_make(struct sw_agg_rx *x, struct sw_agg *a,
 }
 
 int sw_agg_rx_apply(struct sw_agg_rx *x, struct sw_agg *a,
-		    const struct sw_conninfo *ci, const struct sw_agg_opts *o)
+		    const struct sw_snapshot *snap, const struct sw_conninfo *ci,
+		    const struct sw_agg_opts *o)
 {
 	unsigned g4 = o && o->group_v4 ? o->group_v4 : 32;
 	unsigned g6 = o && o->group_v6 ? o->group_v6 : 128;
@@ -73,7 +80,7 @@ int sw_agg_rx_apply(struct sw_agg_rx *x, struct sw_agg *a,
 		x->set_n = ci->n;
 		x->g4 = g4;
 		x->g6 = g6;
-		x->made = sw_agg_rx_make(x, a, ci) == 0;
+		x->made = sw_agg_rx_make(x, a, snap, ci) == 0;
 		if (!x->made) {
 			for (i = 0; i < a->nremotes; i++)
 				a->remotes[i].rx_per_s = -1;

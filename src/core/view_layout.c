@@ -172,11 +172,29 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
 	int n = def->ncols < max ? def->ncols : max;
-	int x = def->gutter ? 2 : 0, need = x, grow = 0, spare, i, given = 0;
+	int x = def->gutter ? 2 : 0, need = x - 1, grow = 0, spare, i, given = 0;
 	int last = -1; /* the last growing column without a fit */
+	bool on[64];
 
+	if (n > 64)
+		n = 64;
+	/* the columns that must be there, then the optional ones in order
+	 * while each fits whole */
 	for (i = 0; i < n; i++) {
-		need += def->cols[i].width + (i ? 1 : 0);
+		on[i] = !def->cols[i].optional;
+		if (on[i])
+			need += def->cols[i].width + 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!on[i] && need + def->cols[i].width + 1 <= w) {
+			on[i] = true;
+			need += def->cols[i].width + 1;
+		}
+	if (need < x)
+		need = x;
+	for (i = 0; i < n; i++) {
+		if (!on[i])
+			continue;
 		grow += def->cols[i].grow;
 		if (def->cols[i].grow && !(def->cols[i].fit && fit_w > 0))
 			last = i;
@@ -185,6 +203,10 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	for (i = 0; i < n; i++) {
 		int cw = def->cols[i].width;
 
+		if (!on[i]) {
+			ws[i] = 0;
+			continue;
+		}
 		if (spare > 0 && grow > 0 && def->cols[i].grow) {
 			int add = spare * def->cols[i].grow / grow;
 
@@ -202,13 +224,14 @@ int sw_view_columns_fit(enum sw_pane p, int w, int fit_w, int *xs, int *ws,
 	if (spare > 0 && grow > 0) {
 		if (last < 0)
 			for (i = n - 1; i >= 0 && last < 0; i--)
-				if (def->cols[i].grow)
+				if (on[i] && def->cols[i].grow)
 					last = i;
 		ws[last] += spare - given;
 	}
 	for (i = 0; i < n; i++) {
 		xs[i] = x;
-		x += ws[i] + 1;
+		if (on[i])
+			x += ws[i] + 1;
 	}
 	/* too narrow: clip, never overlap */
 	for (i = 0; i < n; i++) {

@@ -20,6 +20,8 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->remotes);
 	free(m->listeners);
 	free(m->socks);
+	free(m->conn);
+	free(m->owners);
 	free(m->blocks);
 	free(m->bidx);
 	free(m->bruns);
@@ -44,7 +46,19 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 							  &f->counters, i,
 							  f->interval_s)
 				       : NAN;
-	m->nremotes = m->nlisteners = m->nsocks = 0;
+	m->nremotes = m->nlisteners = m->nsocks = m->nconn = m->nowners = 0;
+	m->have_conn = f->conninfo != NULL;
+	if (f->conninfo && f->conninfo->n) {
+		uint32_t nc = f->conninfo->n < UINT32_MAX ? (uint32_t)f->conninfo->n
+							  : UINT32_MAX;
+
+		if (sw_grow32((void **)&m->conn, &m->ccap, nc, sizeof(*m->conn), 64)) {
+			m->have_conn = false;
+			return -1;
+		}
+		memcpy(m->conn, f->conninfo->v, nc * sizeof(*m->conn));
+		m->nconn = nc;
+	}
 	if (!a) {
 		memset(&m->tot, 0, sizeof(m->tot));
 		return 0;
@@ -74,6 +88,47 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	m->nlisteners = a->nlisteners;
 	m->nsocks = nsocks;
 	return 0;
+}
+
+const struct sw_conn_info *sw_view_model_conn(const struct sw_view_model *m,
+					      uint64_t cookie)
+{
+	struct sw_conninfo ci = { .v = m->conn, .n = m->nconn };
+
+	return sw_conninfo_find(&ci, cookie);
+}
+
+static int sw_view_owner_cmp(const void *a, const void *b)
+{
+	uint32_t x = ((const struct sw_view_owner *)a)->inode;
+	uint32_t y = ((const struct sw_view_owner *)b)->inode;
+
+	return (x > y) - (x < y);
+}
+
+int sw_view_model_set_owners(struct sw_view_model *m,
+			     const struct sw_view_owner *o, uint32_t n)
+{
+	m->nowners = 0;
+	if (sw_grow32((void **)&m->owners, &m->ocap, n, sizeof(*m->owners), 64))
+		return -1;
+	if (n)
+		memcpy(m->owners, o, n * sizeof(*o));
+	if (n > 1)
+		qsort(m->owners, n, sizeof(*m->owners), sw_view_owner_cmp);
+	m->nowners = n;
+	return 0;
+}
+
+const struct sw_view_owner *sw_view_model_owner(const struct sw_view_model *m,
+						uint32_t inode)
+{
+	struct sw_view_owner key = { .inode = inode };
+
+	if (!inode || !m->nowners)
+		return NULL;
+	return bsearch(&key, m->owners, m->nowners, sizeof(key),
+		       sw_view_owner_cmp);
 }
 
 /* Index order: family, length, address, then list index (so the first

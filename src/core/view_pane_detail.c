@@ -1,5 +1,8 @@
 /* view_pane_detail.c - the detail view: the sockets of one remote address
- * or prefix, one listening port, or one TCP state. */
+ * or prefix, one listening port, or one TCP state; for inbound
+ * ESTABLISHED ones what tcp_info says (the latest info set: age, bytes
+ * received and acked, idle times, RTT, retransmits), and for every one
+ * its owning process (resolved by the front end for the rows shown). */
 #include <stdio.h>
 #include <string.h>
 
@@ -167,6 +170,185 @@ static int sw_view_detail_cmp_timer(const struct sw_view_model *m,
 	return c ? c : sw_view_cmp_u64(x->expires, y->expires);
 }
 
+/* The socket's entry in the info set, or NULL ("-" in its cells). */
+static const struct sw_conn_info *sw_view_detail_ci(const struct sw_view_model *m,
+						    uint32_t row)
+{
+	const struct sw_sock *s = &m->socks[row];
+
+	return s->proto == SW_TCP ? sw_view_model_conn(m, s->cookie) : NULL;
+}
+
+static void sw_view_detail_dash(struct sw_view_cell *c)
+{
+	snprintf(c->text, sizeof(c->text), "-");
+}
+
+/* Compare by a value of the info entry; sockets without one sort below
+ * any that has one. */
+#define SW_VIEW_DETAIL_CI_CMP(NAME, EXPR)                                     \
+	static int sw_view_detail_cmp_##NAME(const struct sw_view_model *m,   \
+					     uint32_t a, uint32_t b)          \
+	{                                                                     \
+		const struct sw_conn_info *x = sw_view_detail_ci(m, a);       \
+		const struct sw_conn_info *y = sw_view_detail_ci(m, b);       \
+		if (!x || !y)                                                 \
+			return (x != NULL) - (y != NULL);                     \
+		return sw_view_cmp_dbl((double)(EXPR(x)), (double)(EXPR(y))); \
+	}
+
+static double sw_view_detail_age_s(const struct sw_view_model *m,
+				   const struct sw_conn_info *ci)
+{
+	return ci->first_seen_ns && m->time_ns >= ci->first_seen_ns ?
+		       (double)(m->time_ns - ci->first_seen_ns) / 1e9 : -1;
+}
+
+/* Age since first seen by cookie; "5m+" when it was open before
+ * sockwatch's first info dump (older than that). */
+static void sw_view_detail_age(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+	char d[24];
+	double age = ci ? sw_view_detail_age_s(m, ci) : -1;
+
+	if (age < 0)
+		return sw_view_detail_dash(c);
+	sw_duration_format(age, d, sizeof(d));
+	snprintf(c->text, sizeof(c->text), "%s%s", d, ci->seen_at_start ? "+" : "");
+}
+
+#define SW_VIEW_DETAIL_AGE(ci) ((ci)->first_seen_ns ? -(double)(ci)->first_seen_ns : 0)
+SW_VIEW_DETAIL_CI_CMP(age, SW_VIEW_DETAIL_AGE)
+
+static void sw_view_detail_bytes(uint64_t v, struct sw_view_cell *c)
+{
+	sw_view_fmt_count(v, c->text, sizeof(c->text));
+}
+
+static void sw_view_detail_rx(const struct sw_view_model *m, uint32_t row,
+			      struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	sw_view_detail_bytes(ci->bytes_received, c);
+}
+
+#define SW_VIEW_DETAIL_RX(ci) ((ci)->bytes_received)
+SW_VIEW_DETAIL_CI_CMP(rx, SW_VIEW_DETAIL_RX)
+
+static void sw_view_detail_acked(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	sw_view_detail_bytes(ci->bytes_acked, c);
+}
+
+#define SW_VIEW_DETAIL_ACKED(ci) ((ci)->bytes_acked)
+SW_VIEW_DETAIL_CI_CMP(acked, SW_VIEW_DETAIL_ACKED)
+
+static void sw_view_detail_ms(uint32_t ms, struct sw_view_cell *c)
+{
+	if (ms < 1000)
+		snprintf(c->text, sizeof(c->text), "%ums", ms);
+	else
+		sw_duration_format(ms / 1000.0, c->text, sizeof(c->text));
+}
+
+static void sw_view_detail_idle_r(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	sw_view_detail_ms(ci->last_data_recv_ms, c);
+}
+
+#define SW_VIEW_DETAIL_IDLE_R(ci) ((ci)->last_data_recv_ms)
+SW_VIEW_DETAIL_CI_CMP(idle_r, SW_VIEW_DETAIL_IDLE_R)
+
+static void sw_view_detail_idle_s(const struct sw_view_model *m, uint32_t row,
+				  struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	sw_view_detail_ms(ci->last_data_sent_ms, c);
+}
+
+#define SW_VIEW_DETAIL_IDLE_S(ci) ((ci)->last_data_sent_ms)
+SW_VIEW_DETAIL_CI_CMP(idle_s, SW_VIEW_DETAIL_IDLE_S)
+
+static void sw_view_detail_rtt(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	if (ci->rtt_us < 1000)
+		snprintf(c->text, sizeof(c->text), "%uus", ci->rtt_us);
+	else if (ci->rtt_us < 10000)
+		snprintf(c->text, sizeof(c->text), "%.1fms", ci->rtt_us / 1000.0);
+	else
+		snprintf(c->text, sizeof(c->text), "%ums", ci->rtt_us / 1000);
+}
+
+#define SW_VIEW_DETAIL_RTT(ci) ((ci)->rtt_us)
+SW_VIEW_DETAIL_CI_CMP(rtt, SW_VIEW_DETAIL_RTT)
+
+static void sw_view_detail_retr(const struct sw_view_model *m, uint32_t row,
+				struct sw_view_cell *c)
+{
+	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
+
+	if (!ci)
+		return sw_view_detail_dash(c);
+	sw_view_fmt_count(ci->retrans, c->text, sizeof(c->text));
+}
+
+#define SW_VIEW_DETAIL_RETR(ci) ((ci)->retrans)
+SW_VIEW_DETAIL_CI_CMP(retr, SW_VIEW_DETAIL_RETR)
+
+static uint32_t sw_view_detail_inode(const struct sw_view_model *m,
+				     uint32_t row)
+{
+	return m->socks[row].inode;
+}
+
+/* "name/pid", or "-" when not known (TIME_WAIT and request sockets have
+ * no inode; a replay has no processes to look at). */
+static void sw_view_detail_owner(const struct sw_view_model *m, uint32_t row,
+				 struct sw_view_cell *c)
+{
+	const struct sw_view_owner *o = sw_view_model_owner(m, m->socks[row].inode);
+
+	if (!o || o->pid <= 0)
+		return sw_view_detail_dash(c);
+	snprintf(c->text, sizeof(c->text), "%s/%d", o->name, o->pid);
+}
+
+static int sw_view_detail_cmp_owner(const struct sw_view_model *m, uint32_t a,
+				    uint32_t b)
+{
+	const struct sw_view_owner *x = sw_view_model_owner(m, m->socks[a].inode);
+	const struct sw_view_owner *y = sw_view_model_owner(m, m->socks[b].inode);
+	int c;
+
+	if (!x || !y || x->pid <= 0 || y->pid <= 0)
+		return (x && x->pid > 0) - (y && y->pid > 0);
+	c = strcmp(x->name, y->name);
+	return c ? c : sw_view_cmp_u64((uint64_t)x->pid, (uint64_t)y->pid);
+}
+
 static const struct sw_view_col sw_view_detail_cols[] = {
 	{ .name = "PROTO", .width = 6, .cell = sw_view_detail_proto,
 	  .cmp = sw_view_detail_cmp_proto },
@@ -176,11 +358,27 @@ static const struct sw_view_col sw_view_detail_cols[] = {
 	  .cell = sw_view_detail_remote, .cmp = sw_view_detail_cmp_remote },
 	{ .name = "STATE", .width = 11, .cell = sw_view_detail_state,
 	  .cmp = sw_view_detail_cmp_state },
-	{ .name = "RECVQ", .width = 6, .right = true, .desc = true,
+	{ .name = "AGE", .optional = true, .width = 7, .right = true, .desc = true,
+	  .cell = sw_view_detail_age, .cmp = sw_view_detail_cmp_age },
+	{ .name = "RECV", .optional = true, .width = 6, .right = true, .desc = true,
+	  .cell = sw_view_detail_rx, .cmp = sw_view_detail_cmp_rx },
+	{ .name = "ACKED", .optional = true, .width = 6, .right = true, .desc = true,
+	  .cell = sw_view_detail_acked, .cmp = sw_view_detail_cmp_acked },
+	{ .name = "IDLE-R", .optional = true, .width = 7, .right = true, .desc = true,
+	  .cell = sw_view_detail_idle_r, .cmp = sw_view_detail_cmp_idle_r },
+	{ .name = "IDLE-S", .optional = true, .width = 7, .right = true, .desc = true,
+	  .cell = sw_view_detail_idle_s, .cmp = sw_view_detail_cmp_idle_s },
+	{ .name = "RTT", .optional = true, .width = 6, .right = true, .desc = true,
+	  .cell = sw_view_detail_rtt, .cmp = sw_view_detail_cmp_rtt },
+	{ .name = "RETR", .optional = true, .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_detail_retr, .cmp = sw_view_detail_cmp_retr },
+	{ .name = "PROCESS", .optional = true, .width = 12, .grow = 1, .cell = sw_view_detail_owner,
+	  .cmp = sw_view_detail_cmp_owner },
+	{ .name = "RECVQ", .optional = true, .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_detail_rq, .cmp = sw_view_detail_cmp_rq },
-	{ .name = "SENDQ", .width = 6, .right = true, .desc = true,
+	{ .name = "SENDQ", .optional = true, .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_detail_wq, .cmp = sw_view_detail_cmp_wq },
-	{ .name = "TIMER", .width = 7, .grow = 1, .cell = sw_view_detail_timer,
+	{ .name = "TIMER", .optional = true, .width = 7, .cell = sw_view_detail_timer,
 	  .cmp = sw_view_detail_cmp_timer },
 };
 
@@ -194,5 +392,6 @@ const struct sw_view_pane_def sw_view_pane_detail = {
 	.label_col = 2,
 	.include = sw_view_detail_include,
 	.heading = sw_view_detail_heading,
+	.owner_inode = sw_view_detail_inode,
 	.slot = SW_SLOT_BODY,
 };

@@ -1,6 +1,6 @@
 /* view_pane_remotes.c - the remotes pane: one row per remote address or
- * prefix (when grouped) with its live connections, TIME_WAIT, new/s and
- * top states. */
+ * prefix (when grouped) with its live connections, TIME_WAIT, new/s,
+ * bytes received per second and top states. */
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +89,25 @@ static int sw_view_remotes_cmp_rate(const struct sw_view_model *m, uint32_t a,
 	return sw_view_cmp_dbl(m->remotes[a].new_per_s, m->remotes[b].new_per_s);
 }
 
+/* Bytes received per second (tcp_info of its inbound sockets); "-" when
+ * not measured. */
+static void sw_view_remotes_rx(const struct sw_view_model *m, uint32_t row,
+			       struct sw_view_cell *c)
+{
+	double rx = m->remotes[row].rx_per_s;
+
+	if (rx < 0)
+		snprintf(c->text, sizeof(c->text), "-");
+	else
+		sw_view_fmt_count((uint64_t)(rx + 0.5), c->text, sizeof(c->text));
+}
+
+static int sw_view_remotes_cmp_rx(const struct sw_view_model *m, uint32_t a,
+				  uint32_t b)
+{
+	return sw_view_cmp_dbl(m->remotes[a].rx_per_s, m->remotes[b].rx_per_s);
+}
+
 static void sw_view_remotes_states(const struct sw_view_model *m, uint32_t row,
 				   struct sw_view_cell *c)
 {
@@ -132,6 +151,8 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_tw, .cmp = sw_view_remotes_cmp_tw },
 	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
+	{ .name = "RX/S", .optional = true, .width = 5, .right = true, .desc = true,
+	  .cell = sw_view_remotes_rx, .cmp = sw_view_remotes_cmp_rx },
 	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };

@@ -300,17 +300,18 @@ int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 }
 
 int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
-			   const void *and_bc, size_t and_len, void *buf,
-			   size_t cap)
+			   const void *const *alt, const size_t *alt_len,
+			   size_t nalt, void *buf, size_t cap)
 {
-	struct code c = C_FALSE;
+	struct code c = C_FALSE, any = nalt ? C_FALSE : C_TRUE;
 
 	if (!n || n > SW_DIAG_BC_PORTS_MAX)
 		return 0;
 	for (size_t i = 0; i < n && c.k != K_FAIL; i++)
 		c = c_or(c, c_port(INET_DIAG_BC_S_EQ, ports[i]));
-	if (and_len && c.k == K_CODE)
-		c = c_and(c, raw(and_bc, and_len));
+	for (size_t i = 0; i < nalt; i++)
+		any = c_or(any, alt_len[i] ? raw(alt[i], alt_len[i]) : C_TRUE);
+	c = c_and(c, any);
 	if (c.k != K_CODE)
 		return c.k == K_FAIL ? -1 : 0;
 	int len = (int)c.len;

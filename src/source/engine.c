@@ -15,7 +15,6 @@
 #include "sw_clock.h"
 #include "sw_diag.h"
 #include "sw_engine.h"
-#include "sw_grow.h"
 #include "sw_record.h"
 #include "sw_services.h"
 #include "sw_source.h"
@@ -46,10 +45,6 @@ struct sw_engine {
 	uint64_t info_last_ns;    /* CLOCK_MONOTONIC of the last one, 0 none */
 	struct sw_conninfo_table conninfo;
 	struct sw_agg_rx rx;
-	uint8_t *ibc[2];          /* its bytecode per family */
-	size_t ibc_cap[2];
-	uint16_t *iports;         /* the listened TCP ports, for it */
-	size_t iports_cap;
 };
 
 static const unsigned sw_engine_protos[2] = { SW_TCP, SW_UDP };
@@ -106,34 +101,6 @@ static int sw_engine_filter(struct sw_engine *e, const char *text,
 	return 0;
 }
 
-/* The info dump's bytecode for family fi: the local port is one of the
- * TCP ports listened on, and the filter's own bytecode. Length 0 (no
- * narrowing by port) when there are too many ports or no room. */
-static size_t sw_engine_info_bc(struct sw_engine *e, unsigned fi, size_t np)
-{
-	size_t cap = 8 * np + 4 * np + e->ask.bclen[fi] + 64;
-	int n;
-
-	if (cap > e->ibc_cap[fi]) {
-		uint8_t *b = realloc(e->ibc[fi], cap);
-
-		if (!b)
-			return 0;
-		e->ibc[fi] = b;
-		e->ibc_cap[fi] = cap;
-	}
-	n = sw_diag_bytecode_ports(e->iports, np, e->ask.bc[fi],
-				   e->ask.bclen[fi], e->ibc[fi], e->ibc_cap[fi]);
-	if (n > 0)
-		return (size_t)n;
-	/* no port narrowing: the filter's bytecode alone */
-	if (e->ask.bclen[fi] && e->ask.bclen[fi] <= e->ibc_cap[fi]) {
-		memcpy(e->ibc[fi], e->ask.bc[fi], e->ask.bclen[fi]);
-		return e->ask.bclen[fi];
-	}
-	return 0;
-}
-
 /* The info dump, when one is due (live) or recorded (replay), into the
  * conninfo table; then the remotes' receive rates. Returns 0, or -1 with
  * *cause (the frame keeps the set before). */
@@ -142,7 +109,7 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 {
 	struct sw_source_info_ask ia;
 	uint64_t now = sw_now_ns(CLOCK_MONOTONIC);
-	size_t np = 0, n = 0;
+	size_t n = 0;
 	int rc;
 
 	memset(&ia, 0, sizeof(ia));
@@ -153,30 +120,15 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 		  now - e->info_last_ns + e->info_every_ns / 10 >= e->info_every_ns);
 	if (!e->src->ops->info || (!ia.due && !e->src->ops->replay))
 		goto rates;
-	if (sw_grow((void **)&e->iports, &e->iports_cap, e->agg.nlisteners + 1,
-		    sizeof(*e->iports), 64))
-		return sw_cause_set(cause, "out of memory listing listened ports");
-	for (unsigned i = 0; i < e->agg.nlisteners; i++) {
-		const struct sw_listener *l = &e->agg.listeners[i];
-
-		/* sorted by proto, port: each port once */
-		if (l->proto == SW_TCP && (!np || e->iports[np - 1] != l->port))
-			e->iports[np++] = l->port;
-	}
 	for (unsigned fi = 0; fi < 2; fi++) {
 		ia.want[fi] = e->ask.want[SW_TCP][fi] && e->ask.family_ok[fi] &&
 			      (e->ask.states[SW_TCP] & SW_STATE_BIT(SW_ESTABLISHED));
-		ia.bclen[fi] = ia.want[fi] && np && !e->src->ops->replay ?
-				       sw_engine_info_bc(e, fi, np) : 0;
-		ia.bc[fi] = e->ibc[fi]; /* after: the bytecode may move it */
+		ia.bc[fi] = e->ask.bc[fi];
+		ia.bclen[fi] = e->ask.bclen[fi];
 	}
-	/* nothing listens (or no TCP is watched): no inbound socket to look
-	 * at; no dump, so the recording has none either */
-	if (!e->src->ops->replay && (!np || (!ia.want[0] && !ia.want[1])))
-		goto rates;
-	ia.ports = e->agg.port_dir;
 	ia.filter = e->filter;
 	ia.tap = e->tap;
+	ia.first = e->conninfo.dumps == 0;
 	rc = e->src->ops->info(e->src, &ia, &e->conninfo, &n, cause);
 	if (rc < 0)
 		return -1;
@@ -187,7 +139,7 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 							     s->mono_ns);
 	}
 rates:
-	if (sw_agg_rx_apply(&e->rx, &e->agg, e->frame.conninfo, &e->group) < 0)
+	if (sw_agg_rx_apply(&e->rx, &e->agg, s, e->frame.conninfo, &e->group) < 0)
 		return sw_cause_set(cause, "out of memory summing receive rates");
 	return 0;
 }
@@ -402,7 +354,8 @@ int sw_engine_set_group(struct sw_engine *e, const struct sw_agg_opts *g)
 		return 0;
 	if (sw_agg_build(&e->agg, e->prev_valid ? &e->snap[!e->cur] : NULL,
 			 &e->snap[e->cur], &e->group) < 0 ||
-	    sw_agg_rx_apply(&e->rx, &e->agg, e->frame.conninfo, &e->group) < 0)
+	    sw_agg_rx_apply(&e->rx, &e->agg, &e->snap[e->cur], e->frame.conninfo,
+			    &e->group) < 0)
 		return -1;
 	if (e->src->ops->owners(e->src, &e->agg, NULL, &cause) < 0) {
 		free(cause);
@@ -439,9 +392,6 @@ void sw_engine_close(struct sw_engine *e)
 	sw_filter_free(e->filter);
 	free(e->bc[0]);
 	free(e->bc[1]);
-	free(e->ibc[0]);
-	free(e->ibc[1]);
-	free(e->iports);
 	sw_conninfo_table_free(&e->conninfo);
 	sw_agg_rx_free(&e->rx);
 	for (unsigned i = 0; i < 2; i++)

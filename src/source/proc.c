@@ -1,5 +1,5 @@
 /* proc.c - /proc readers: whole small files (the counter texts) and the
- * owners of listening sockets.
+ * owners of sockets (the listeners', and the rows a detail view shows).
  *
  * Finding a socket's owner means reading every link in /proc/[pid]/fd, which
  * costs about a microsecond per descriptor on the machine: so owners are
@@ -291,6 +291,49 @@ static void sw_procmap_scan(struct sw_procmap *m)
 			m->slots[i].pid = SW_PROC_NOT_FOUND;
 }
 
+/* Want every inode of n (at ino, stride bytes apart; 0s skipped), and
+ * scan /proc once if one is new. Returns 0 or -1 (ENOMEM). */
+static int sw_procmap_resolve(struct sw_procmap *m, const uint32_t *ino,
+			      size_t n, size_t stride)
+{
+	bool missing = false;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = *(const uint32_t *)(const void *)((const char *)ino + i * stride);
+		int r = v ? sw_procmap_want(m, v) : 0;
+
+		if (r < 0)
+			return -1;
+		missing |= r > 0;
+	}
+	if (missing)
+		sw_procmap_scan(m);
+	return 0;
+}
+
+int sw_procmap_lookup(struct sw_procmap *m, const uint32_t *ino, size_t n,
+		      struct sw_proc_owner *out)
+{
+	/* keep the cache near what is asked: rows come and go */
+	if (m->count > 4 * n + 1024) {
+		memset(m->slots, 0, (size_t)m->nslots * sizeof(*m->slots));
+		m->count = 0;
+	}
+	if (sw_procmap_resolve(m, ino, n, sizeof(*ino)) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct sw_proc_owner *o = ino[i] ? sw_procmap_find(m, ino[i]) : NULL;
+
+		memset(&out[i], 0, sizeof(out[i]));
+		out[i].inode = ino[i];
+		if (o && o->pid > 0) {
+			out[i].pid = o->pid;
+			memcpy(out[i].name, o->name, sizeof(out[i].name));
+		}
+	}
+	return 0;
+}
+
 static void sw_procmap_set(struct sw_listener *l, const struct sw_proc_owner *o)
 {
 	l->pid = o && o->pid > 0 ? o->pid : 0;
@@ -304,7 +347,6 @@ static void sw_procmap_set(struct sw_listener *l, const struct sw_proc_owner *o)
 int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 		    struct sw_proc_owner **out, size_t *nout)
 {
-	bool missing = false;
 	size_t n = 0;
 	uint32_t i;
 
@@ -317,16 +359,10 @@ int sw_procmap_fill(struct sw_procmap *m, struct sw_agg *a,
 		memset(m->slots, 0, (size_t)m->nslots * sizeof(*m->slots));
 		m->count = 0;
 	}
-	for (i = 0; i < a->nlisteners; i++) {
-		uint32_t ino = a->listeners[i].inode;
-		int r = ino ? sw_procmap_want(m, ino) : 0;
-
-		if (r < 0)
-			return -1;
-		missing |= r > 0;
-	}
-	if (missing)
-		sw_procmap_scan(m);
+	if (a->nlisteners &&
+	    sw_procmap_resolve(m, &a->listeners[0].inode, a->nlisteners,
+			       sizeof(*a->listeners)) < 0)
+		return -1;
 	for (i = 0; i < a->nlisteners; i++) {
 		struct sw_listener *l = &a->listeners[i];
 

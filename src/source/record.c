@@ -321,9 +321,15 @@ int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,
 		    const void *buf, size_t len)
 {
-	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
+	const struct sw_rec_info_tap *t = arg;
+	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, t->first ? 1 : 0, 0 };
 
-	return sw_rec_write(arg, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
+	return sw_rec_write(t->w, SW_REC_INFO, hdr, sizeof(hdr), buf, len);
+}
+
+bool sw_rec_item_info_first(const struct sw_rec_item *it)
+{
+	return it->type == SW_REC_INFO && (it->data[2] & 1);
 }
 
 int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,
@@ -366,8 +372,10 @@ int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      unsigned *proto, unsigned *family, const void **buf,
 		      size_t *len, char **cause)
 {
+	/* family 0: both, the info dump's one walk (INFO items only) */
 	if (it->data[0] >= SW_PROTO_MAX ||
-	    (it->data[1] != SW_V4 && it->data[1] != SW_V6))
+	    (it->data[1] != SW_V4 && it->data[1] != SW_V6 &&
+	     !(it->data[1] == 0 && it->type == SW_REC_INFO)))
 		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
 				    "unknown protocol %u or family %u", path,
 				    (unsigned long long)it->offset, it->data[0],

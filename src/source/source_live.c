@@ -3,11 +3,13 @@
  * owners from /proc, and the info dump when the engine says it is due;
  * each read recorded on the tap when there is one. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "sw_cause.h"
 #include "sw_clock.h"
 #include "sw_diag.h"
+#include "sw_grow.h"
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_source.h"
@@ -19,6 +21,11 @@ struct sw_source_live {
 	struct sw_procmap *pm;
 	char *snmp, *netstat; /* /proc texts, buffers reused */
 	size_t snmp_cap, netstat_cap;
+	/* the info dump's: listened ports, their list, its bytecode */
+	uint8_t *ports;
+	uint16_t *plist;
+	uint8_t *ibc;
+	size_t ibc_cap;
 };
 
 static const unsigned sw_live_protos[2] = { SW_TCP, SW_UDP };
@@ -95,25 +102,64 @@ static int sw_live_owners(struct sw_source *src, struct sw_agg *a,
 	return rc;
 }
 
+/* Bytecode of the ESTABLISHED info dump: the local port is one listened
+ * on, and the filter's own of a family asked for. Length 0 (no
+ * narrowing: the parse still checks) when it cannot be made. */
+static size_t sw_live_info_bc(struct sw_source_live *l,
+			      const struct sw_source_info_ask *a,
+			      const struct sw_diag_info *in)
+{
+	const void *alt[2];
+	size_t alt_len[2], nalt = 0, cap = 12 * in->nports + 64;
+	int n;
+
+	for (unsigned j = 0; j < 2; j++)
+		if (a->want[j]) {
+			alt[nalt] = a->bc[j];
+			alt_len[nalt++] = a->bclen[j];
+			cap += a->bclen[j] + 8;
+		}
+	if (sw_grow((void **)&l->ibc, &l->ibc_cap, cap, 1, 1024))
+		return 0;
+	n = sw_diag_bytecode_ports(in->plist, in->nports, alt, alt_len, nalt,
+				   l->ibc, l->ibc_cap);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The info dump: the listeners (their ports), then the ESTABLISHED
+ * sockets on those ports with tcp_info; each of both families in one
+ * walk, as a second walk costs about as much as the first. */
 static int sw_live_info(struct sw_source *src,
 			const struct sw_source_info_ask *a,
 			struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_live *l = (struct sw_source_live *)src;
-	struct sw_diag_info in = { .table = t, .ports = a->ports };
+	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
+	struct sw_rec_info_tap rt = { .w = a->tap, .first = a->first };
+	sw_diag_tap_fn tap = a->tap ? sw_rec_tap_info : NULL;
 
 	*n = 0;
-	if (!a->due)
+	if (!a->due || (!a->want[0] && !a->want[1]))
 		return 0;
-	for (unsigned j = 0; j < 2; j++) {
-		if (!a->want[j])
-			continue;
-		if (sw_diag_dump_info(l->diag, sw_live_families[j], a->bc[j],
-				      a->bclen[j], a->filter, &in,
-				      a->tap ? sw_rec_tap_info : NULL, a->tap,
-				      cause) < 0)
-			return -1;
+	if (!l->ports) {
+		l->ports = malloc(65536);
+		l->plist = malloc(65536 * sizeof(*l->plist));
+		if (!l->ports || !l->plist)
+			return sw_cause_set(cause, "out of memory for the info dump");
 	}
+	memset(l->ports, 0, 65536);
+	in.ports = l->ports;
+	in.plist = l->plist;
+	/* the listeners of both families (a dual-stack [::] one takes IPv4
+	 * clients too); the filter does not hide them here */
+	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, &rt,
+			      cause) < 0)
+		return -1;
+	if (in.nports &&
+	    sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc,
+			      sw_live_info_bc(l, a, &in), a->filter, &in, tap,
+			      &rt, cause) < 0)
+		return -1;
 	*n = in.n;
 	return 1;
 }
@@ -128,6 +174,9 @@ static void sw_live_close(struct sw_source *src)
 	sw_procmap_free(l->pm);
 	free(l->snmp);
 	free(l->netstat);
+	free(l->ports);
+	free(l->plist);
+	free(l->ibc);
 	free(l);
 }
 

@@ -21,7 +21,9 @@ struct sw_source_replay {
 	 * length (host order), the buffer */
 	uint8_t *info;
 	size_t ninfo, info_cap;
-	bool have_info;
+	bool have_info, info_first; /* ... and the run's first info dump */
+	uint8_t *ports;  /* [65536] listened ports of the info dump */
+	uint16_t *plist;
 };
 
 /* Keep an INFO item's buffer for sw_replay_info. */
@@ -50,6 +52,7 @@ static int sw_replay_keep_info(struct sw_source_replay *r,
 	memcpy(r->info + r->ninfo + 5, buf, len);
 	r->ninfo += 5 + len;
 	r->have_info = true;
+	r->info_first |= sw_rec_item_info_first(it);
 	return 0;
 }
 
@@ -92,7 +95,7 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 	sw_rec_item_begin(&it, &s->time_ns, &s->mono_ns);
 	r->nowners = 0;
 	r->ninfo = 0;
-	r->have_info = false;
+	r->have_info = r->info_first = false;
 	memset(&p, 0, sizeof(p));
 	for (;;) {
 		unsigned proto, family;
@@ -186,7 +189,7 @@ static int sw_replay_info(struct sw_source *src,
 			  struct sw_conninfo_table *t, size_t *n, char **cause)
 {
 	struct sw_source_replay *r = (struct sw_source_replay *)src;
-	struct sw_diag_info in = { .table = t, .ports = a->ports };
+	struct sw_diag_info in = { .table = t, .want = { a->want[0], a->want[1] } };
 	struct sw_diag_parse p;
 	unsigned fam = 0;
 	size_t off = 0;
@@ -194,6 +197,19 @@ static int sw_replay_info(struct sw_source *src,
 	*n = 0;
 	if (!r->have_info)
 		return 0;
+	if (!r->ports) {
+		r->ports = malloc(65536);
+		r->plist = malloc(65536 * sizeof(*r->plist));
+		if (!r->ports || !r->plist)
+			return sw_cause_set(cause, "out of memory replaying %s",
+					      sw_rec_reader_path(r->rd));
+	}
+	/* another run appended to the recording: nothing carries over */
+	if (r->info_first)
+		sw_conninfo_table_restart(t);
+	memset(r->ports, 0, 65536);
+	in.ports = r->ports;
+	in.plist = r->plist;
 	memset(&p, 0, sizeof(p));
 	p.done = 1;
 	while (off < r->ninfo) {
@@ -208,8 +224,7 @@ static int sw_replay_info(struct sw_source *src,
 			p.info = &in;
 			fam = family;
 		}
-		if (a->want[family == SW_V6] &&
-		    sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
+		if (sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
 			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
 					      sw_rec_reader_path(r->rd),
 					      sw_diag_name(SW_TCP, family),
@@ -231,6 +246,8 @@ static void sw_replay_close(struct sw_source *src)
 	sw_rec_reader_close(r->rd);
 	free(r->owners);
 	free(r->info);
+	free(r->ports);
+	free(r->plist);
 	free(r);
 }
 

@@ -22,6 +22,7 @@
 #include "sw_clock.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
+#include "sw_proc.h"
 #include "sw_services.h"
 #include "sw_view.h"
 #include "sw_watch.h"
@@ -86,6 +87,8 @@ struct sw_tui {
 	bool status_error;
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
+	struct sw_procmap *pm;        /* owners of the sockets shown (a live
+					 run's; NULL in a replay) */
 };
 
 /* The parts of the screen. */

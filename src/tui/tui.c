@@ -354,6 +354,9 @@ int sw_tui_main(const struct sw_opts *o)
 		return rc;
 	}
 	t.replay = sw_engine_is_replay(e);
+	/* a replay's sockets are not this machine's: no owners to look up */
+	if (!t.replay && o->engine.resolve_procs)
+		t.pm = sw_procmap_new();
 	t.dry_run = o->dry_run;
 	if (t.replay) {
 		name = strrchr(o->engine.replay, '/');
@@ -438,6 +441,7 @@ int sw_tui_main(const struct sw_opts *o)
 	}
 	sw_view_free(&t.view);
 	sw_view_model_free(&t.empty);
+	sw_procmap_free(t.pm);
 	free(t.info);
 	close(sig_fd);
 	return rc;

@@ -160,6 +160,30 @@ static void sw_tui_pane_notes(struct sw_tui *t, enum sw_pane p,
 	}
 }
 
+/* The owners of the sockets on screen (the pane's owner_inode), looked
+ * up now: /proc is scanned only for inodes not seen before. */
+static void sw_tui_pane_owners(struct sw_tui *t, enum sw_pane p)
+{
+	const struct sw_view_pane_def *def = sw_view_pane(p);
+	const struct sw_view_list *l = &t->view.list[p];
+	uint32_t ino[256], n = 0, i;
+	struct sw_proc_owner po[256];
+	struct sw_view_owner vo[256];
+
+	if (!def->owner_inode || !t->pm)
+		return;
+	for (i = 0; i < l->height && l->top + i < l->n && n < 256; i++)
+		ino[n++] = def->owner_inode(t->m, l->order[l->top + i]);
+	if (sw_procmap_lookup(t->pm, ino, n, po) < 0)
+		return;
+	for (i = 0; i < n; i++) {
+		vo[i].inode = po[i].inode;
+		vo[i].pid = po[i].pid;
+		memcpy(vo[i].name, po[i].name, sizeof(vo[i].name));
+	}
+	(void)sw_view_model_set_owners(t->m, vo, n);
+}
+
 void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 {
 	const struct sw_view_list *l = &t->view.list[p];
@@ -169,6 +193,7 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 	if (r->h < 2 || r->w < 10)
 		return;
 	n = sw_view_columns_fit(p, r->w, l->fit_w, xs, ws, SW_TUI_MAXCOLS);
+	sw_tui_pane_owners(t, p);
 	sw_tui_pane_title(t, p, r, focus);
 	sw_tui_pane_colhdr(t, p, r, xs, ws, n);
 	for (i = 0; i < (int)l->height; i++) {

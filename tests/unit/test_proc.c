@@ -130,6 +130,42 @@ static void test_owners_by_inode(void **state)
 	close(fd);
 }
 
+/* The detail view's lookup: the owners of just the inodes asked for,
+ * in their order; 0 and unknown inodes give pid 0. */
+static void test_lookup_rows(void **state)
+{
+	struct sw_procmap *m = sw_procmap_new();
+	int a = socket(AF_INET, SOCK_STREAM, 0), b = socket(AF_INET6, SOCK_DGRAM, 0);
+	uint32_t ino[4];
+	struct sw_proc_owner out[4];
+	char comm[SW_PROC_NAME_LEN], pid[16];
+
+	(void)state;
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	sw_proc_comm(pid, comm);
+	ino[0] = sock_inode(b);
+	ino[1] = 0;
+	ino[2] = 0xfffffff1u;
+	ino[3] = sock_inode(a);
+	assert_int_equal(sw_procmap_lookup(m, ino, 4, out), 0);
+	assert_int_equal(out[0].inode, ino[0]);
+	assert_int_equal(out[0].pid, getpid());
+	assert_string_equal(out[0].name, comm);
+	assert_int_equal(out[1].pid, 0);
+	assert_int_equal(out[2].inode, 0xfffffff1u);
+	assert_int_equal(out[2].pid, 0);
+	assert_string_equal(out[2].name, "");
+	assert_int_equal(out[3].pid, getpid());
+	/* again from the cache */
+	memset(out, 0x55, sizeof(out));
+	assert_int_equal(sw_procmap_lookup(m, ino + 3, 1, out), 0);
+	assert_int_equal(out[0].pid, getpid());
+	assert_int_equal(sw_procmap_lookup(m, ino, 0, out), 0);
+	sw_procmap_free(m);
+	close(a);
+	close(b);
+}
+
 static void test_apply_many(void **state)
 {
 	struct sw_proc_owner own[40];
@@ -168,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_read_file_grows),
 		cmocka_unit_test(test_comm_and_sock_inode),
 		cmocka_unit_test(test_owners_by_inode),
+		cmocka_unit_test(test_lookup_rows),
 		cmocka_unit_test(test_apply_many),
 	};
 

@@ -131,6 +131,52 @@ static void test_round_trip(void **state)
 	sw_rec_reader_close(r);
 }
 
+/* INFO items: written by the info dump's tap, read back with their
+ * protocol and family like NLBUF; an empty one is corrupt. */
+static void test_info_item(void **state)
+{
+	struct tmp *t = *state;
+	struct sw_rec_writer *w = wopen(t->path);
+	struct sw_rec_reader *r;
+	struct sw_rec_item it;
+	char *cause = NULL;
+	unsigned proto, family;
+	const void *buf;
+	size_t len;
+
+	assert_string_equal(sw_rec_type_name(SW_REC_INFO), "INFO");
+	struct sw_rec_info_tap first = { .w = w, .first = true }, later = { .w = w };
+
+	assert_int_equal(sw_rec_tap_info(&first, SW_TCP, SW_V6, "tcp_info dump", 13), 0);
+	assert_int_equal(sw_rec_tap_info(&later, SW_TCP, 0, "both", 4), 0);
+	assert_int_equal(sw_rec_write(w, SW_REC_INFO, NULL, 0, "abc", 3), -1);
+	assert_int_equal(sw_rec_write(w, SW_REC_END, NULL, 0, NULL, 0), 0);
+	assert_int_equal(sw_rec_writer_close(w), 0);
+	r = sw_rec_reader_open(t->path, &cause);
+	assert_non_null(r);
+	assert_int_equal(sw_rec_next(r, &it, &cause), 1);
+	assert_int_equal(it.type, SW_REC_INFO);
+	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
+					   &cause), 0);
+	assert_int_equal(proto, SW_TCP);
+	assert_int_equal(family, SW_V6);
+	assert_int_equal(len, 13);
+	assert_memory_equal(buf, "tcp_info dump", 13);
+	assert_true(sw_rec_item_info_first(&it));
+	/* family 0 (both, one walk) is valid for INFO items only */
+	assert_int_equal(sw_rec_next(r, &it, &cause), 1);
+	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
+					   &cause), 0);
+	assert_int_equal(family, 0);
+	assert_false(sw_rec_item_info_first(&it));
+	it.type = SW_REC_NLBUF;
+	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
+					   &cause), -1);
+	assert_non_null(strstr(cause, "unknown protocol 0 or family 0"));
+	free(cause);
+	sw_rec_reader_close(r);
+}
+
 static void test_append_keeps_one_header(void **state)
 {
 	struct tmp *t = *state;
@@ -346,6 +392,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_round_trip),
+		T(test_info_item),
 		T(test_append_keeps_one_header),
 		T(test_append_drops_incomplete_tail),
 		T(test_abort_drops_the_refresh),

@@ -493,8 +493,8 @@ static void test_remote_column_fits(void **state)
 	sw_view_columns_fit(SW_PANE_REMOTES, l.pane[SW_PANE_REMOTES].w,
 			    f.v.list[SW_PANE_REMOTES].fit_w, xs, ws, 16);
 	assert_int_equal(ws[0], 15);
-	assert_true(ws[4] > 60);
-	assert_int_equal(xs[4] + ws[4], l.pane[SW_PANE_REMOTES].w);
+	assert_true(ws[5] > 60); /* STATES, after RX/S */
+	assert_int_equal(xs[5] + ws[5], l.pane[SW_PANE_REMOTES].w);
 	/* a long IPv6 address widens it to its length */
 	{
 		struct sw_sock s = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,

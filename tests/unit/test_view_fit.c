@@ -250,7 +250,17 @@ static void check_remote_row(const struct wide *w, uint32_t row, int col,
 		check_count(cell, json_u(j, "count"));
 	if (col == 2)
 		check_count(cell, json_u(j, "time_wait"));
-	if (col == 4)
+	if (col == 4) { /* RX/S: "-" exactly when the JSON says null */
+		const char *rx = strstr(j, "\"rx_bytes_per_s\": ");
+
+		assert_non_null(rx);
+		rx += strlen("\"rx_bytes_per_s\": ");
+		if (!strncmp(rx, "null", 4))
+			assert_string_equal(cell, "-");
+		else
+			check_count(cell, json_u(j, "rx_bytes_per_s"));
+	}
+	if (col == 5)
 		check_states(j, cell);
 }
 
