@@ -16,9 +16,8 @@ wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "miniht
 spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 5 \
 	--duration 60 >"$DIAG_TMP/load.out" 2>&1
 wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
-timeout 60 "$SW_BIN" -b --json -n 14 -d 1 --netns "$SRV" >"$DIAG_OUT" 2>"$DIAG_TMP/sw.err" &
-SWPID=$!
-_sw_pids+=("$SWPID")
+spawn timeout 60 "$SW_BIN" -b --json -n 14 -d 1 --netns "$SRV" >"$DIAG_OUT" 2>"$DIAG_TMP/sw.err"
+SWPID=$SPAWNED
 wait_for "sockwatch's 6th refresh" 20 sh -c "[ \$(wc -l <'$DIAG_OUT') -ge 6 ]" || { not_ok "sockwatch: $(cat "$DIAG_TMP/sw.err")"; finish; }
 SCAN_SEQ=$(wc -l <"$DIAG_OUT")
 # port 1, where nothing listens: every SYN gets a RST
