@@ -116,7 +116,9 @@ check_finding() { # DESC KIND JQ
 DIAG_JQ='
 def subj_port($p): (.subject | if type == "object" then (.port == $p)
 	else (tostring | test(":\($p)([^0-9]|$)")) end);
-def subj_remote: (.subject | if type == "object" then (.remote // .addr // .prefix // null)
+def subj_remote: (.subject | if type == "object" then
+		(if .kind == "remote" and .addr and .prefix then "\(.addr)/\(.prefix)"
+		 elif .kind == "remote" then (.remote // .addr // null) else null end)
 	else (tostring | capture("(?<a>[0-9a-f.:]+(/[0-9]+)?)").a? // null) end);
 def target: (.action | if type == "object" then (.target // .block // null)
 	elif type == "string" then (capture("^block (?<t>.*)$").t? // null) else null end);

@@ -11,7 +11,8 @@
 # are no attack). After a settling
 # time, 20 refreshes: the diagnosis array is empty in every one. Checks of
 # the population itself (connections, churn, TIME_WAIT, no client errors)
-# make sure the quiet is not that of an idle machine.
+# make sure the quiet is not that of an idle machine. DIAG_HEALTHY_GROUP
+# (e.g. 24,48) runs sockwatch with that -g grouping instead of the default.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diagnosis_env.bash"
 
@@ -38,7 +39,7 @@ load c 2001:db8::1 1 "$V6"
 load nat 192.0.2.1 150 "$NAT"
 # settle: the start-up burst of connections is over, TIME_WAIT builds up
 sleep 8
-diag_run 20
+diag_run 20 ${DIAG_HEALTHY_GROUP:+-g "$DIAG_HEALTHY_GROUP"}
 
 count() { diag_last | jq -r --arg s "$1" '.states[] | select(.state == $s) | .count'; }
 est=$(count ESTABLISHED) tw=$(count TIME_WAIT)
