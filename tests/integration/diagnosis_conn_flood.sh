@@ -1,20 +1,25 @@
 #!/bin/bash
 # needs: ip nft jq ss timeout
-# A connection flood beside normal clients: 60 normal client addresses
+# A connection flood beside normal clients, on a dual-stack listener
+# ([::]:80, as many servers listen: IPv4 peers arrive IPv4-mapped, and must
+# be named and blocked as IPv4 addresses): 60 normal client addresses
 # (198.51.100.10-69, two keep-alive connections each, making requests with
 # churn: tests/tools/webload) and one flooder, 203.0.113.66, opening 600
 # connections and holding them. sockwatch must say connection_flood with
 # the flooder as its subject, propose blocking it (a target holding
 # 203.0.113.66 and no normal client), and name no normal client in any
 # finding. The run is recorded; its replay must diagnose the same, frame
-# by frame.
+# by frame. Then the proposed block, taken as it is (sockwatch block TARGET
+# --kill), ends the flood: the flooder's connections are gone and a new
+# one fails, while the normal clients go on without an error.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diagnosis_env.bash"
 
 FLOODER=203.0.113.66
 NORMAL=$(diag_v4_hosts 198.51.100 10 69)
 diag_client_addrs $FLOODER ${NORMAL//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
+sw_srv sysctl -qw net.ipv6.bindv6only=0
+spawn sw_srv "$MINIHTTP" :: 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
 wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
 spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 4 \
 	--duration 60 >"$DIAG_TMP/load.out" 2>&1
@@ -23,6 +28,8 @@ farm "$CLI" connect 192.0.2.1 80 --count 600 --from "$FLOODER"
 farm_wait_line "the flood's connections" 30 || finish
 est_from() { sw_srv ss -tanH state established "( sport = :80 and dst $1 )" | wc -l; }
 check "the flooder holds 600 ESTABLISHED ($(est_from $FLOODER))" [ "$(est_from $FLOODER)" -eq 600 ]
+check "the server's sockets are IPv6 with IPv4-mapped peers" \
+	sh -c "ip netns exec $SRV ss -tanH state established '( sport = :80 )' | grep -q '::ffff:$FLOODER'"
 check "the normal clients hold about 120 ($(est_from 198.51.100.0/24))" \
 	[ "$(est_from 198.51.100.0/24)" -ge 90 ]
 diag_run 8 --record "$DIAG_TMP/rec"
@@ -36,6 +43,7 @@ for t in $(diag_targets); do
 	for a in ${NORMAL//,/ } 192.0.2.1 192.0.2.2; do v4_in "$t" "$a" && bad+=" $t(holds $a)"; done
 done
 check_eq "a proposed target holds the flooder" 1 "$hit"
+check_eq "the target is written as IPv4 (not ::ffff:)" "" "$(diag_targets | grep -i ffff)"
 check_eq "no proposed target holds a normal client or the server" "" "$bad"
 named=$(diag_last | jq -r "$DIAG_JQ"' .diagnosis[]? | subj_remote // empty')
 bad=""
@@ -51,4 +59,23 @@ live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
 	not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
 check_same "the replay gives the same diagnosis in every frame" "$live" \
 	"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
+
+# the action, as proposed
+nft_table_cleanup inet sockwatch "$SRV"
+target=$(diag_targets connection_flood | head -1)
+if [ -z "$target" ]; then
+	not_ok "no target to block"
+	finish
+fi
+: >"$DIAG_TMP/allow"
+e0=$(awk '/^stats/ { e = $NF } END { print e + 0 }' "$DIAG_TMP/load.out")
+out=$("$SW_BIN" --netns "$SRV" --audit-log "$DIAG_TMP/audit.log" --allow-file "$DIAG_TMP/allow" \
+	block "$target" --for 60s --kill 2>&1) || not_ok "sockwatch block $target --kill: $out"
+gone() { [ "$(est_from $FLOODER)" -eq 0 ]; }
+check "blocking $target ended the flooder's 600 connections" wait_for "flood ended" 5 gone
+check "a new connection from the flooder fails" \
+	sh -c "! ip netns exec $CLI '$SW_FARM' connect 192.0.2.1 80 --count 1 --from $FLOODER --timeout 1.5 >/dev/null 2>&1"
+sleep 3
+check_eq "the normal clients saw no new errors" "$e0" "$(awk '/^stats/ { e = $NF } END { print e + 0 }' "$DIAG_TMP/load.out")"
+check "the normal clients still hold their connections" [ "$(est_from 198.51.100.0/24)" -ge 90 ]
 finish
