@@ -54,4 +54,16 @@ live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
 	not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
 check_same "the replay gives the same diagnosis in every frame" "$live" \
 	"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
+
+nft_table_cleanup inet sockwatch "$SRV"
+target=$(diag_targets slow_clients | head -1)
+[ -n "$target" ] || { not_ok "no target to block"; finish; }
+: >"$DIAG_TMP/allow"
+out=$("$SW_BIN" --netns "$SRV" --audit-log "$DIAG_TMP/audit.log" --allow-file "$DIAG_TMP/allow" \
+	block "$target" --for 60s --kill 2>&1) || not_ok "sockwatch block $target --kill: $out"
+gone() { [ "$(est_from $LORIS)" -eq 0 ]; }
+check "blocking $target ended the 300 slow connections" wait_for "slowloris gone" 5 gone
+sleep 2
+check_eq "slowloris could not open them again" 0 "$(est_from $LORIS)"
+check "the normal clients still hold their connections" [ "$(est_from 198.51.100.0/24)" -ge 40 ]
 finish
