@@ -5,8 +5,9 @@
 #
 #   SRV 192.0.2.1/24 2001:db8::1/64; routes to 198.51.100.0/24,
 #       203.0.113.0/24 via 192.0.2.2 and 2001:db8:1::/64, 2001:db8:100::/40,
-#       2001:db8:200::/40 via 2001:db8::2 (so replies to spoofed sources leave by the veth,
-#       where the client drops them; nothing routes off the machine).
+#       2001:db8:200::/40 via 2001:db8::2 (replies to spoofed sources leave
+#       by the veth, where the client drops them; nothing routes off the
+#       machine).
 #   CLI 192.0.2.2/24 2001:db8::2/64 (+ addresses from diag_client_addrs)
 #
 # Helpers:
@@ -18,13 +19,17 @@
 #                                 into $DIAG_OUT (one frame a line); fails
 #                                 the test when it fails; checks each
 #                                 frame has a diagnosis array
-#   diag_last / diag_frames       the last frame / every frame
-#   findings JQ-FILTER            the last frame's findings that pass the
-#                                 filter, compact, one a line
+#   diag_last                     the last frame
 #   check_finding DESC KIND JQ    ok when the last frame has a finding of
-#                                 KIND for which JQ (over the finding) holds;
-#                                 else shows the diagnosis it had
+#                                 KIND for which JQ (over the finding, with
+#                                 the DIAG_JQ definitions) holds; else shows
+#                                 the diagnosis it had
 #   show_diagnosis                the last frame's diagnosis, as comments
+#   diag_targets [KIND]           the block targets the last frame proposes
+#   v4_in PREFIX ADDR             ADDR lies in PREFIX (IPv4)
+#   srv_counter NAME...           sum of the server's TcpExt counters
+#   sw_srv / sw_cli CMD...        run CMD in SRV / CLI
+#   SYNRAW SLOWLORIS MINIHTTP WEBLOAD  the tools (SW_FARM: sockfarm)
 . "$(dirname "${BASH_SOURCE[0]}")/farm.bash"
 
 SRV=${SW_TAG}srv CLI=${SW_TAG}cli
@@ -84,11 +89,6 @@ diag_run() { # N [ARGS...]
 	fi
 }
 diag_last() { tail -n 1 "$DIAG_OUT"; }
-diag_frames() { cat "$DIAG_OUT"; }
-
-findings() { # JQ-FILTER over each finding of the last frame
-	diag_last | jq -c "$DIAG_JQ .diagnosis[]? | select($1)"
-}
 
 show_diagnosis() {
 	diag_last | jq -c '.diagnosis' | head -c 2000 | sed 's/^/#   /'
