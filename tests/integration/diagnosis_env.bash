@@ -29,6 +29,15 @@
 #   v4_in PREFIX ADDR             ADDR lies in PREFIX (IPv4)
 #   srv_counter NAME...           sum of the server's TcpExt counters
 #   sw_srv / sw_cli CMD...        run CMD in SRV / CLI
+#   check_targets KIND ADDR NORMAL   KIND proposes blocking ADDR, nothing
+#                                 proposes a normal client
+#   check_unnamed NORMAL          no finding names a normal client
+#   check_replay REC              the recording replays to the same diagnosis
+#   take_block KIND               block what KIND proposes (--kill): BLOCKED
+#   check_rate_rose COUNTER       its rate was above 0 in every refresh but
+#                                 the first
+#   est_from PEER                 the server's ESTABLISHED sockets from PEER
+#   load_errors FILE...           the errors webload reported, summed
 #   SYNRAW SLOWLORIS MINIHTTP WEBLOAD  the tools (SW_FARM: sockfarm)
 . "$(dirname "${BASH_SOURCE[0]}")/farm.bash"
 
@@ -156,4 +165,68 @@ srv_counter() {
 		$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) k[i] = $i; h = 1; next }
 		$1 == "TcpExt:" { for (i = 2; i <= NF; i++) if (index(want, " " k[i] " ")) s += $i }
 		END { print s + 0 }' /proc/net/netstat
+}
+
+# check_targets KIND ADDR NORMAL-LIST: a block target of KIND holds ADDR,
+# and no proposed target holds an address of NORMAL-LIST (comma-separated)
+# or the server or client end of the link
+check_targets() {
+	local t a hit=0 bad=""
+	for t in $(diag_targets "$1"); do
+		v4_in "$t" "$2" && hit=1
+	done
+	for t in $(diag_targets); do
+		for a in ${3//,/ } 192.0.2.1 192.0.2.2; do v4_in "$t" "$a" && bad+=" $t(holds $a)"; done
+	done
+	check_eq "a proposed target holds $2" 1 "$hit"
+	check_eq "no proposed target holds a normal client or the server" "" "$bad"
+}
+
+# check_unnamed NORMAL-LIST: no finding's subject holds an address of the list
+check_unnamed() {
+	local s a bad=""
+	for s in $(diag_last | jq -r "$DIAG_JQ"' .diagnosis[]? | subj_remote // empty'); do
+		for a in ${1//,/ }; do v4_in "$s" "$a" && bad+=" $s"; done
+	done
+	check_eq "no finding names a normal client" "" "$bad"
+}
+
+# check_replay REC [DESC]: the recording REC replays to the diagnosis of
+# $DIAG_OUT, frame by frame
+check_replay() {
+	local live
+	live=$(jq -c '[.seq, .diagnosis]' "$DIAG_OUT")
+	"$SW_BIN" -b --json --replay "$1" >"$DIAG_TMP/replay.json" 2>"$DIAG_TMP/replay.err" ||
+		not_ok "replay: $(head -c 300 "$DIAG_TMP/replay.err")"
+	check_same "${2:-the replay gives the same diagnosis in every frame}" "$live" \
+		"$(jq -c '[.seq, .diagnosis]' "$DIAG_TMP/replay.json")"
+}
+
+# take_block KIND: block the first target a finding of KIND proposes, as
+# proposed, with --kill (the server's nft table is removed on exit);
+# BLOCKED is the target
+take_block() {
+	nft_table_cleanup inet sockwatch "$SRV"
+	BLOCKED=$(diag_targets "$1" | head -1)
+	[ -n "$BLOCKED" ] || { not_ok "no target to block"; finish; }
+	: >"$DIAG_TMP/allow"
+	local out
+	out=$("$SW_BIN" --netns "$SRV" --audit-log "$DIAG_TMP/audit.log" --allow-file "$DIAG_TMP/allow" \
+		block "$BLOCKED" --for 60s --kill 2>&1) || not_ok "sockwatch block $BLOCKED --kill: $out"
+}
+
+# check_rate_rose COUNTER: the counter's per_s was above 0 in every frame
+# but the first
+check_rate_rose() {
+	check "$1 rose in every refresh but the first" \
+		[ "$(jq -r --arg c "$1" 'select(.seq > 1) | .counters[$c].per_s // 0' "$DIAG_OUT" |
+			awk '$1 <= 0 { n++ } END { print n + 0 }')" -eq 0 ]
+}
+
+# est_from ADDR|PREFIX: the server's ESTABLISHED sockets with that peer
+est_from() { sw_srv ss -tanH state established "( dst $1 )" | wc -l; }
+
+# load_errors FILE...: the errors webload reported last, summed over files
+load_errors() {
+	awk '/^(stats|done)/ { e[FILENAME] = $NF } END { s = 0; for (f in e) s += e[f]; print s }' "$@"
 }

@@ -52,7 +52,7 @@ check "churn: more than 50 connections a second enter ESTABLISHED ($rate/s)" [ "
 check "normal TIME_WAIT: hundreds of sockets ($tw)" [ "$tw" -ge 300 ]
 nat=$(sw_srv ss -tanH state established "( sport = :80 and dst $NAT )" | wc -l)
 check "the NAT gateway holds over 100 connections ($nat)" [ "$nat" -ge 100 ]
-errs=$(awk '/^stats/ { e[FILENAME] = $NF } END { s = 0; for (f in e) s += e[f]; print s }' "$DIAG_TMP"/{a,b,c,nat}.out)
+errs=$(load_errors "$DIAG_TMP"/{a,b,c,nat}.out)
 check_eq "the clients saw no errors" 0 "$errs"
 reqs=$(awk '/^stats/ { r = $3 } END { print r + 0 }' "$DIAG_TMP/a.out")
 check "the clients made requests ($reqs from the first group)" [ "$reqs" -ge 5000 ]

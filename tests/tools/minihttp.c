@@ -41,7 +41,29 @@ struct srv {
 	size_t resp_len;
 	struct conn *c; /* by descriptor */
 	long fdmax;
+	int backlog;
+	double timeout;
 };
+
+enum { MH_BACKLOG, MH_SIZE, MH_NEVER_CLOSE, MH_TIMEOUT };
+
+static const struct tool_opt mh_opts[] = {
+	[MH_BACKLOG] = { "--backlog", true },      [MH_SIZE] = { "--size", true },
+	[MH_NEVER_CLOSE] = { "--never-close", false }, [MH_TIMEOUT] = { "--timeout", true },
+};
+
+static void mh_set(void *ctx, unsigned i, const char *v)
+{
+	struct srv *s = ctx;
+	const char *o = mh_opts[i].name;
+
+	switch (i) {
+	case MH_BACKLOG: s->backlog = (int)tool_long(o, v, 1, 65535); break;
+	case MH_SIZE: s->size = tool_long(o, v, 0, 65536); break;
+	case MH_NEVER_CLOSE: s->never_close = true; break;
+	case MH_TIMEOUT: s->timeout = tool_secs(o, v); break;
+	}
+}
 
 static volatile sig_atomic_t stop;
 
@@ -144,44 +166,15 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static struct srv s;
+	static struct srv s = { .size = 512, .backlog = 511, .timeout = 600 };
 	const char *pos[2] = { 0 };
-	int npos = 0, backlog = 511, one = 1, i, n;
-	double timeout = 600, deadline;
+	int one = 1, i, n;
+	double deadline;
 	struct tool_addr a;
 	struct epoll_event ev = { .events = EPOLLIN }, evs[256];
 	char head[128];
 
-	s.size = 512;
-	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (o[0] != '-') {
-			if (npos == 2)
-				tool_die("unexpected argument '%s'", o);
-			pos[npos++] = o;
-			continue;
-		}
-		if (!strcmp(o, "--never-close")) {
-			s.never_close = true;
-			continue;
-		}
-		if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-			usage();
-		if (!v)
-			tool_die("%s needs a value", o);
-		i++;
-		if (!strcmp(o, "--backlog"))
-			backlog = (int)tool_long(o, v, 1, 65535);
-		else if (!strcmp(o, "--size"))
-			s.size = tool_long(o, v, 0, 65536);
-		else if (!strcmp(o, "--timeout"))
-			timeout = tool_secs(o, v);
-		else
-			tool_die("unknown option '%s' (minihttp --help)", o);
-	}
-	if (npos != 2)
-		usage();
+	tool_args(argc, argv, mh_opts, sizeof(mh_opts) / sizeof(mh_opts[0]), mh_set, &s, usage, pos);
 	tool_addr_or_die("ADDR", pos[0], (int)tool_long("PORT", pos[1], 1, 65535), &a);
 	s.fdmax = tool_raise_nofile();
 	s.c = calloc((size_t)s.fdmax + 1, sizeof(*s.c));
@@ -201,15 +194,15 @@ int main(int argc, char **argv)
 	setsockopt(s.lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(s.lfd, (struct sockaddr *)&a.ss, a.len) < 0)
 		tool_die("bind: %s (is the address configured here?)", strerror(errno));
-	if (listen(s.lfd, backlog) < 0)
+	if (listen(s.lfd, s.backlog) < 0)
 		tool_die("listen: %s", strerror(errno));
 	s.ep = epoll_create1(EPOLL_CLOEXEC);
 	ev.data.fd = s.lfd;
 	if (s.ep < 0 || epoll_ctl(s.ep, EPOLL_CTL_ADD, s.lfd, &ev) < 0)
 		tool_die("epoll: %s", strerror(errno));
-	printf("listening backlog %d\n", backlog);
+	printf("listening backlog %d\n", s.backlog);
 	fflush(stdout);
-	deadline = tool_now() + timeout;
+	deadline = tool_now() + s.timeout;
 	while (!stop && tool_now() < deadline) {
 		n = epoll_wait(s.ep, evs, 256, tool_left_ms(deadline));
 		if (n < 0 && errno != EINTR)

@@ -22,8 +22,6 @@
 #define TOOL_NAME "slowloris"
 #include "tool.h"
 
-static struct tool_addr srcs[TOOL_MAX_ADDRS];
-
 struct slow {
 	int fd;
 	bool up;
@@ -32,7 +30,9 @@ struct slow {
 
 struct loris {
 	struct tool_addr dst;
+	struct tool_addr srcs[TOOL_MAX_ADDRS];
 	int nsrc, ep;
+	double duration;
 	long count, window, reopened;
 	double interval;
 	struct slow *c;
@@ -42,7 +42,7 @@ struct loris {
 static int open_one(struct loris *l, long k)
 {
 	int one = 1, fd = socket(l->dst.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	struct tool_addr *src = &srcs[k % l->nsrc];
+	struct tool_addr *src = &l->srcs[k % l->nsrc];
 	struct epoll_event ev = { .events = EPOLLOUT, .data.u64 = (uint64_t)k };
 
 	if (fd < 0)
@@ -104,6 +104,28 @@ static void event(struct loris *l, const struct epoll_event *e)
 		drop(l, k);
 }
 
+enum { SL_FROM, SL_COUNT, SL_INTERVAL, SL_DURATION, SL_WINDOW };
+
+static const struct tool_opt sl_opts[] = {
+	[SL_FROM] = { "--from", true },         [SL_COUNT] = { "--count", true },
+	[SL_INTERVAL] = { "--interval", true }, [SL_DURATION] = { "--duration", true },
+	[SL_WINDOW] = { "--window", true },
+};
+
+static void sl_set(void *ctx, unsigned i, const char *v)
+{
+	struct loris *l = ctx;
+	const char *o = sl_opts[i].name;
+
+	switch (i) {
+	case SL_FROM: l->nsrc = tool_addrs_parse(o, v, 0, l->srcs, l->nsrc); break;
+	case SL_COUNT: l->count = tool_long(o, v, 1, 100000); break;
+	case SL_INTERVAL: l->interval = tool_secs(o, v); break;
+	case SL_DURATION: l->duration = tool_secs(o, v); break;
+	case SL_WINDOW: l->window = tool_long(o, v, 1, 100000); break;
+	}
+}
+
 static void usage(void)
 {
 	fputs("usage: slowloris DST PORT --from LIST --count N [--interval S] [--duration S]\n"
@@ -114,52 +136,21 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static struct loris l;
+	static struct loris l = { .count = -1, .window = 256, .interval = 10, .duration = 60,
+				  .seed = 0x510 };
 	const char *pos[2] = { 0 };
-	int npos = 0, i, n;
-	double duration = 60, t, end, connect_by;
+	int i, n;
+	double t, end, connect_by;
 	long k, up, opening, fdmax;
 	bool reported = false;
 	struct epoll_event evs[512];
 
-	l.count = -1;
-	l.window = 256;
-	l.interval = 10;
-	l.seed = 0x510;
-	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (o[0] != '-') {
-			if (npos == 2)
-				tool_die("unexpected argument '%s'", o);
-			pos[npos++] = o;
-			continue;
-		}
-		if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-			usage();
-		if (!v)
-			tool_die("%s needs a value", o);
-		i++;
-		if (!strcmp(o, "--from"))
-			l.nsrc = tool_addrs_parse(o, v, 0, srcs, l.nsrc);
-		else if (!strcmp(o, "--count"))
-			l.count = tool_long(o, v, 1, 100000);
-		else if (!strcmp(o, "--interval"))
-			l.interval = tool_secs(o, v);
-		else if (!strcmp(o, "--duration"))
-			duration = tool_secs(o, v);
-		else if (!strcmp(o, "--window"))
-			l.window = tool_long(o, v, 1, 100000);
-		else
-			tool_die("unknown option '%s' (slowloris --help)", o);
-	}
-	if (npos != 2)
-		usage();
+	tool_args(argc, argv, sl_opts, sizeof(sl_opts) / sizeof(sl_opts[0]), sl_set, &l, usage, pos);
 	tool_addr_or_die("DST", pos[0], (int)tool_long("PORT", pos[1], 1, 65535), &l.dst);
 	if (!l.nsrc || l.count < 0)
 		tool_die("--from and --count are needed");
 	for (i = 0; i < l.nsrc; i++)
-		if (srcs[i].family != l.dst.family)
+		if (l.srcs[i].family != l.dst.family)
 			tool_die("--from: address %d is not of the family of %s", i + 1, pos[0]);
 	fdmax = tool_raise_nofile();
 	if (l.count + 16 > fdmax)
@@ -171,7 +162,7 @@ int main(int argc, char **argv)
 	for (k = 0; k < l.count; k++)
 		l.c[k].fd = -1;
 	connect_by = tool_now() + 60;
-	end = connect_by + duration; /* moved to now + duration once all are up */
+	end = connect_by + l.duration; /* moved to now + duration once all are up */
 	while ((t = tool_now()) < end) {
 		up = opening = 0;
 		for (k = 0; k < l.count; k++) {
@@ -191,7 +182,7 @@ int main(int argc, char **argv)
 			printf("connected %ld\n", up);
 			fflush(stdout);
 			reported = true;
-			end = t + duration;
+			end = t + l.duration;
 		}
 		if (!reported && t > connect_by)
 			tool_die("only %ld of %ld connections up after 60 s", up, l.count);

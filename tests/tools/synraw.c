@@ -23,7 +23,35 @@
 
 #define SYNRAW_MAX_RATE 20000
 
-static struct tool_addr srcs[TOOL_MAX_ADDRS];
+struct synraw {
+	struct tool_addr srcs[TOOL_MAX_ADDRS];
+	int nsrc;
+	long count, rate;
+	double timeout;
+	uint64_t seed;
+};
+
+enum { SR_FROM, SR_COUNT, SR_RATE, SR_SEED, SR_TIMEOUT };
+
+static const struct tool_opt synraw_opts[] = {
+	[SR_FROM] = { "--from", true },       [SR_COUNT] = { "--count", true },
+	[SR_RATE] = { "--rate", true },       [SR_SEED] = { "--seed", true },
+	[SR_TIMEOUT] = { "--timeout", true },
+};
+
+static void synraw_set(void *ctx, unsigned i, const char *v)
+{
+	struct synraw *r = ctx;
+	const char *o = synraw_opts[i].name;
+
+	switch (i) {
+	case SR_FROM: r->nsrc = tool_addrs_parse(o, v, AF_INET, r->srcs, r->nsrc); break;
+	case SR_COUNT: r->count = tool_long(o, v, 1, 1000000); break;
+	case SR_RATE: r->rate = tool_long(o, v, 1, SYNRAW_MAX_RATE); break;
+	case SR_SEED: r->seed = (uint64_t)tool_long(o, v, 1, 1L << 40); break;
+	case SR_TIMEOUT: r->timeout = tool_secs(o, v); break;
+	}
+}
 
 struct syn_pkt {
 	struct iphdr ip;
@@ -104,65 +132,40 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	static struct synraw r = { .count = -1, .rate = -1, .timeout = 600, .seed = 0x5eed };
 	const char *pos[2] = { 0 };
-	long count = -1, rate = -1, sent = 0;
-	double timeout = 600, t0, deadline;
-	uint64_t seed = 0x5eed;
-	int nsrc = 0, npos = 0, fd, i, one = 1;
+	long sent = 0;
+	double t0, deadline;
+	int fd, one = 1;
+	uint16_t port;
 	struct tool_addr dst;
 	struct syn_pkt pkt;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (a[0] != '-') {
-			if (npos == 2)
-				tool_die("unexpected argument '%s'", a);
-			pos[npos++] = a;
-			continue;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-			usage();
-		if (!v)
-			tool_die("%s needs a value", a);
-		i++;
-		if (!strcmp(a, "--from"))
-			nsrc = tool_addrs_parse(a, v, AF_INET, srcs, nsrc);
-		else if (!strcmp(a, "--count"))
-			count = tool_long(a, v, 1, 1000000);
-		else if (!strcmp(a, "--rate"))
-			rate = tool_long(a, v, 1, SYNRAW_MAX_RATE);
-		else if (!strcmp(a, "--seed"))
-			seed = (uint64_t)tool_long(a, v, 1, 1L << 40);
-		else if (!strcmp(a, "--timeout"))
-			timeout = tool_secs(a, v);
-		else
-			tool_die("unknown option '%s' (synraw --help)", a);
-	}
-	if (npos != 2)
-		usage();
+	tool_args(argc, argv, synraw_opts, sizeof(synraw_opts) / sizeof(synraw_opts[0]), synraw_set,
+		  &r, usage, pos);
 	tool_addr_or_die("DST", pos[0], 0, &dst);
+	port = (uint16_t)tool_long("PORT", pos[1], 1, 65535);
 	if (dst.family != AF_INET)
 		tool_die("DST: %s: IPv4 only", pos[0]);
-	if (!nsrc || count < 0 || rate < 0)
+	if (!r.nsrc || r.count < 0 || r.rate < 0)
 		tool_die("--from, --count and --rate are needed (bounded floods only)");
 	fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 	if (fd < 0)
 		tool_die("raw socket: %s (needs CAP_NET_RAW)", strerror(errno));
 	setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one));
 	t0 = tool_now();
-	deadline = t0 + timeout;
-	while (sent < count) {
-		struct sockaddr_in *s = (struct sockaddr_in *)&srcs[sent % nsrc].ss;
-		uint64_t r = tool_rand(&seed);
-		double due = t0 + (double)sent / (double)rate;
+	deadline = t0 + r.timeout;
+	while (sent < r.count) {
+		struct sockaddr_in *s = (struct sockaddr_in *)&r.srcs[sent % r.nsrc].ss;
+		uint64_t x = tool_rand(&r.seed);
+		double due = t0 + (double)sent / (double)r.rate;
 
 		if (tool_now() >= deadline)
-			tool_die("sent only %ld of %ld SYNs in %.0f s (--timeout)", sent, count, timeout);
+			tool_die("sent only %ld of %ld SYNs in %.0f s (--timeout)", sent, r.count,
+				 r.timeout);
 		tool_sleep(due - tool_now());
 		build(&pkt, s->sin_addr.s_addr, ((struct sockaddr_in *)&dst.ss)->sin_addr.s_addr,
-		      (uint16_t)(1024 + r % 64511), (uint16_t)tool_long("PORT", pos[1], 1, 65535),
-		      (uint32_t)(r >> 20), (uint16_t)(r >> 48));
+		      (uint16_t)(1024 + x % 64511), port, (uint32_t)(x >> 20), (uint16_t)(x >> 48));
 		if (sendto(fd, &pkt, sizeof(pkt), 0, (struct sockaddr *)&dst.ss, dst.len) < 0) {
 			if (errno == ENOBUFS || errno == EAGAIN) {
 				tool_sleep(0.001);

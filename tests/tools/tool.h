@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,6 +96,47 @@ static inline double tool_secs(const char *what, const char *s)
 	if (errno || end == s || *end || v < 0 || v > 86400)
 		tool_die("%s: '%s' is not a number of seconds (0..86400)", what, s);
 	return v;
+}
+
+/* One option of a tool: "--name", and whether it takes a value. */
+struct tool_opt {
+	const char *name;
+	bool value;
+};
+
+/* Walk the command line: exactly two positional arguments into pos (DST
+ * PORT or ADDR PORT), -h/--help to usage() (which exits), each option of
+ * opts[0..nopts) to set(ctx, its index, its value or NULL for a flag).
+ * Dies on an unknown option, a missing value or another count of
+ * positional arguments. */
+static inline void tool_args(int argc, char **argv, const struct tool_opt *opts, size_t nopts,
+			     void (*set)(void *ctx, unsigned i, const char *v), void *ctx,
+			     void (*usage)(void), const char *pos[2])
+{
+	int i, npos = 0;
+	size_t k;
+
+	for (i = 1; i < argc; i++) {
+		const char *o = argv[i];
+
+		if (o[0] != '-') {
+			if (npos == 2)
+				tool_die("unexpected argument '%s'", o);
+			pos[npos++] = o;
+			continue;
+		}
+		if (!strcmp(o, "-h") || !strcmp(o, "--help"))
+			usage();
+		for (k = 0; k < nopts && strcmp(o, opts[k].name); k++)
+			;
+		if (k == nopts)
+			tool_die("unknown option '%s' (" TOOL_NAME " --help)", o);
+		if (opts[k].value && i + 1 >= argc)
+			tool_die("%s needs a value", o);
+		set(ctx, (unsigned)k, opts[k].value ? argv[++i] : NULL);
+	}
+	if (npos != 2)
+		usage();
 }
 
 /* "ADDR" (IPv4 or IPv6) with port into a. Returns 0, -1 when not an address. */

@@ -26,8 +26,6 @@
 #define TOOL_NAME "webload"
 #include "tool.h"
 
-static struct tool_addr srcs[TOOL_MAX_ADDRS];
-
 enum wl_state { WL_FREE, WL_CONNECTING, WL_WAITING, WL_THINKING };
 
 struct wl_conn {
@@ -46,7 +44,9 @@ struct wl_conn {
 
 struct wl {
 	struct tool_addr dst;
-	int nsrc, ep;
+	struct tool_addr srcs[TOOL_MAX_ADDRS];
+	int nsrc, ep, conns;
+	double duration;
 	long n, requests, opened, errors, up, started;
 	double think;
 	int reqs, close_pct;
@@ -79,7 +79,7 @@ static void conn_end(struct wl *w, long k, bool error)
 static void conn_open(struct wl *w, long k)
 {
 	struct wl_conn *c = &w->c[k];
-	struct tool_addr *src = &srcs[c->src];
+	struct tool_addr *src = &w->srcs[c->src];
 	struct epoll_event ev = { .events = EPOLLOUT, .data.u64 = (uint64_t)k };
 	int one = 1;
 
@@ -217,6 +217,31 @@ static void event(struct wl *w, const struct epoll_event *e)
 	}
 }
 
+enum { WL_FROM, WL_CONNS, WL_THINK, WL_REQUESTS, WL_CLOSE_RATIO, WL_DURATION, WL_SEED };
+
+static const struct tool_opt wl_opts[] = {
+	[WL_FROM] = { "--from", true },       [WL_CONNS] = { "--conns", true },
+	[WL_THINK] = { "--think", true },     [WL_REQUESTS] = { "--requests", true },
+	[WL_CLOSE_RATIO] = { "--close-ratio", true }, [WL_DURATION] = { "--duration", true },
+	[WL_SEED] = { "--seed", true },
+};
+
+static void wl_set(void *ctx, unsigned i, const char *v)
+{
+	struct wl *w = ctx;
+	const char *o = wl_opts[i].name;
+
+	switch (i) {
+	case WL_FROM: w->nsrc = tool_addrs_parse(o, v, 0, w->srcs, w->nsrc); break;
+	case WL_CONNS: w->conns = (int)tool_long(o, v, 1, 1000); break;
+	case WL_THINK: w->think = tool_secs(o, v); break;
+	case WL_REQUESTS: w->reqs = (int)tool_long(o, v, 1, 100000); break;
+	case WL_CLOSE_RATIO: w->close_pct = (int)tool_long(o, v, 0, 100); break;
+	case WL_DURATION: w->duration = tool_secs(o, v); break;
+	case WL_SEED: w->seed = (uint64_t)tool_long(o, v, 1, 1L << 40); break;
+	}
+}
+
 static void usage(void)
 {
 	fputs("usage: webload DST PORT --from LIST [--conns K] [--think S] [--requests R]\n"
@@ -227,58 +252,23 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-	static struct wl w;
+	static struct wl w = { .conns = 2, .duration = 60, .think = 1, .reqs = 5, .close_pct = 50,
+			       .seed = 0x3eb };
 	const char *pos[2] = { 0 };
-	int npos = 0, i, n, conns = 2;
-	double duration = 60, t, end, connect_by, stats;
+	int i, n;
+	double t, end, connect_by, stats;
 	bool reported = false;
 	long k;
 	struct epoll_event evs[512];
 
-	w.think = 1;
-	w.reqs = 5;
-	w.close_pct = 50;
-	w.seed = 0x3eb;
-	for (i = 1; i < argc; i++) {
-		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (o[0] != '-') {
-			if (npos == 2)
-				tool_die("unexpected argument '%s'", o);
-			pos[npos++] = o;
-			continue;
-		}
-		if (!strcmp(o, "-h") || !strcmp(o, "--help"))
-			usage();
-		if (!v)
-			tool_die("%s needs a value", o);
-		i++;
-		if (!strcmp(o, "--from"))
-			w.nsrc = tool_addrs_parse(o, v, 0, srcs, w.nsrc);
-		else if (!strcmp(o, "--conns"))
-			conns = (int)tool_long(o, v, 1, 1000);
-		else if (!strcmp(o, "--think"))
-			w.think = tool_secs(o, v);
-		else if (!strcmp(o, "--requests"))
-			w.reqs = (int)tool_long(o, v, 1, 100000);
-		else if (!strcmp(o, "--close-ratio"))
-			w.close_pct = (int)tool_long(o, v, 0, 100);
-		else if (!strcmp(o, "--duration"))
-			duration = tool_secs(o, v);
-		else if (!strcmp(o, "--seed"))
-			w.seed = (uint64_t)tool_long(o, v, 1, 1L << 40);
-		else
-			tool_die("unknown option '%s' (webload --help)", o);
-	}
-	if (npos != 2)
-		usage();
+	tool_args(argc, argv, wl_opts, sizeof(wl_opts) / sizeof(wl_opts[0]), wl_set, &w, usage, pos);
 	tool_addr_or_die("DST", pos[0], (int)tool_long("PORT", pos[1], 1, 65535), &w.dst);
 	if (!w.nsrc)
 		tool_die("--from is needed");
 	for (i = 0; i < w.nsrc; i++)
-		if (srcs[i].family != w.dst.family)
+		if (w.srcs[i].family != w.dst.family)
 			tool_die("--from: address %d is not of the family of %s", i + 1, pos[0]);
-	w.n = (long)w.nsrc * conns;
+	w.n = (long)w.nsrc * w.conns;
 	if (w.n + 16 > tool_raise_nofile())
 		tool_die("%ld connections need more descriptors than this process may hold", w.n);
 	w.c = calloc((size_t)w.n, sizeof(*w.c));
@@ -290,7 +280,7 @@ int main(int argc, char **argv)
 		w.c[k].src = (int)(k % w.nsrc);
 	}
 	connect_by = tool_now() + 60;
-	end = connect_by + duration;
+	end = connect_by + w.duration;
 	stats = tool_now() + 2;
 	while ((t = tool_now()) < end) {
 		long opening = 0;
@@ -318,7 +308,7 @@ int main(int argc, char **argv)
 			printf("running %ld\n", w.n);
 			fflush(stdout);
 			reported = true;
-			end = t + duration;
+			end = t + w.duration;
 		}
 		if (!reported && t > connect_by)
 			tool_die("only %ld of %ld connections up after 60 s", w.up, w.n);
