@@ -9,8 +9,7 @@
 . "$(dirname "$0")/diagnosis_env.bash"
 
 diag_client_addrs 198.51.100.20 198.51.100.21
-spawn sw_srv "$MINIHTTP" 192.0.2.1 8082 --never-close --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
+serve_http 192.0.2.1 8082 --never-close
 farm "$CLI" connect 192.0.2.1 8082 --count 150 --from 198.51.100.20,198.51.100.21 --close-first
 farm_wait_line "clients connected and closed" 20 || finish
 cw() { [ "$(sw_srv ss -tanH state close-wait '( sport = :8082 )' | wc -l)" -eq 150 ]; }

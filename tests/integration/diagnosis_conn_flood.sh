@@ -19,11 +19,8 @@ FLOODER=203.0.113.66
 NORMAL=$(diag_v4_hosts 198.51.100 10 69)
 diag_client_addrs $FLOODER ${NORMAL//,/ }
 sw_srv sysctl -qw net.ipv6.bindv6only=0
-spawn sw_srv "$MINIHTTP" :: 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
-spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 4 \
-	--duration 60 >"$DIAG_TMP/load.out" 2>&1
-wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+serve_http :: 80
+clients load 192.0.2.1 "$NORMAL" --conns 2 --think 0.5 --requests 4
 farm "$CLI" connect 192.0.2.1 80 --count 600 --from "$FLOODER"
 farm_wait_line "the flood's connections" 30 || finish
 check "the flooder holds 600 ESTABLISHED ($(est_from $FLOODER))" [ "$(est_from $FLOODER)" -eq 600 ]

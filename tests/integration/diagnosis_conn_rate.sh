@@ -14,11 +14,8 @@
 FLOODER=203.0.113.66
 NORMAL=$(diag_v4_hosts 198.51.100 10 69)
 diag_client_addrs $FLOODER ${NORMAL//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
-spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 4 \
-	--duration 60 >"$DIAG_TMP/load.out" 2>&1
-wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+serve_http 192.0.2.1 80
+clients load 192.0.2.1 "$NORMAL" --conns 2 --think 0.5 --requests 4
 # at most 40 rounds (about 40 s)
 spawn sw_cli bash -c "for ((i = 0; i < 40; i++)); do
 	'$SW_FARM' connect 192.0.2.1 80 --count 150 --from $FLOODER --hold 1 --timeout 10 >/dev/null || exit 1

@@ -38,6 +38,8 @@
 #                                 the first
 #   est_from PEER                 the server's ESTABLISHED sockets from PEER
 #   load_errors FILE...           the errors webload reported, summed
+#   serve_http ADDR PORT [ARGS]   minihttp in SRV, listening
+#   clients NAME DST LIST [ARGS]  webload in CLI to DST:80, running
 #   SYNRAW SLOWLORIS MINIHTTP WEBLOAD  the tools (SW_FARM: sockfarm)
 . "$(dirname "${BASH_SOURCE[0]}")/farm.bash"
 
@@ -229,4 +231,22 @@ est_from() { sw_srv ss -tanH state established "( dst $1 )" | wc -l; }
 # load_errors FILE...: the errors webload reported last, summed over files
 load_errors() {
 	awk '/^(stats|done)/ { e[FILENAME] = $NF } END { s = 0; for (f in e) s += e[f]; print s }' "$@"
+}
+
+# serve_http ADDR PORT [ARGS...]: minihttp in SRV (--timeout 200 unless
+# ARGS say), once it listens; its output in $DIAG_TMP/http-ADDR-PORT.out
+serve_http() {
+	local out="$DIAG_TMP/http-${1//[:.]/_}-$2.out"
+	spawn sw_srv "$MINIHTTP" "$1" "$2" --timeout 200 "${@:3}" >"$out" 2>&1
+	wait_for "minihttp :$2" 5 grep -q listening "$out" || { not_ok "minihttp: $(cat "$out")"; finish; }
+}
+
+# clients NAME DST LIST [ARGS...]: webload from CLI to DST:80 from the
+# addresses of LIST (--duration 120 unless ARGS say), once every
+# connection has been up; its output in $DIAG_TMP/NAME.out
+clients() {
+	local name=$1 dst=$2 from=$3 out="$DIAG_TMP/$1.out"
+	shift 3
+	spawn sw_cli "$WEBLOAD" "$dst" 80 --from "$from" --duration 120 "$@" >"$out" 2>&1
+	wait_for "webload $name" 60 grep -q running "$out" || { not_ok "webload $name: $(cat "$out")"; finish; }
 }

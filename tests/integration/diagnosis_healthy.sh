@@ -22,16 +22,10 @@ V6=$(for ((i = 0; i < 480; i++)); do printf '2001:db8:%x::%x,' $((0x100 + i)) $(
 V6=${V6%,}
 NAT=203.0.113.250
 diag_client_addrs ${V4A//,/ } ${V4B//,/ } ${V6//,/ } $NAT
-for a in 192.0.2.1 2001:db8::1; do
-	spawn sw_srv "$MINIHTTP" "$a" 80 --size 2048 --timeout 200 >"$DIAG_TMP/http$a.out" 2>&1
-	wait_for "minihttp $a" 5 grep -q listening "$DIAG_TMP/http$a.out" ||
-		{ not_ok "minihttp $a: $(cat "$DIAG_TMP/http$a.out")"; finish; }
-done
+serve_http 192.0.2.1 80 --size 2048
+serve_http 2001:db8::1 80 --size 2048
 load() { # NAME DST CONNS LIST
-	spawn sw_cli "$WEBLOAD" "$2" 80 --from "$4" --conns "$3" --think 1 --requests 10 \
-		--duration 120 --seed $((RANDOM + 1)) >"$DIAG_TMP/$1.out" 2>&1
-	wait_for "webload $1" 60 grep -q running "$DIAG_TMP/$1.out" ||
-		{ not_ok "webload $1: $(cat "$DIAG_TMP/$1.out")"; finish; }
+	clients "$1" "$2" "$4" --conns "$3" --think 1 --requests 10 --seed $((RANDOM + 1))
 }
 load a 192.0.2.1 2 "$V4A"
 load b 192.0.2.1 3 "$V4B"

@@ -11,11 +11,8 @@
 
 NORMAL=$(diag_v4_hosts 198.51.100 10 29)
 diag_client_addrs ${NORMAL//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
-spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 0.5 --requests 5 \
-	--duration 60 >"$DIAG_TMP/load.out" 2>&1
-wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+serve_http 192.0.2.1 80
+clients load 192.0.2.1 "$NORMAL" --conns 2 --think 0.5 --requests 5
 spawn timeout 60 "$SW_BIN" -b --json -n 14 -d 1 --netns "$SRV" >"$DIAG_OUT" 2>"$DIAG_TMP/sw.err"
 SWPID=$SPAWNED
 wait_for "sockwatch's 6th refresh" 20 sh -c "[ \$(wc -l <'$DIAG_OUT') -ge 6 ]" || { not_ok "sockwatch: $(cat "$DIAG_TMP/sw.err")"; finish; }

@@ -15,11 +15,8 @@
 LORIS=203.0.113.77
 NORMAL=$(diag_v4_hosts 198.51.100 10 39)
 diag_client_addrs $LORIS ${NORMAL//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 150 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
-spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$NORMAL" --conns 2 --think 1 --requests 5 \
-	--duration 90 >"$DIAG_TMP/load.out" 2>&1
-wait_for "normal clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+serve_http 192.0.2.1 80
+clients load 192.0.2.1 "$NORMAL" --conns 2 --think 1 --requests 5
 spawn sw_cli "$SLOWLORIS" 192.0.2.1 80 --from $LORIS --count 300 --interval 10 --duration 90 \
 	>"$DIAG_TMP/loris.out" 2>&1
 wait_for "slowloris connections" 30 grep -q connected "$DIAG_TMP/loris.out" ||

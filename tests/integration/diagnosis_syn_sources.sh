@@ -13,8 +13,7 @@
 FLOOD="198.51.100.7 198.51.100.8 203.0.113.9"
 NORMAL=$(diag_v4_hosts 198.51.100 100 119)
 diag_client_addrs $FLOOD ${NORMAL//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --backlog 128 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
+serve_http 192.0.2.1 80 --backlog 128
 farm "$CLI" connect 192.0.2.1 80 --count 40 --from "$NORMAL"
 farm_wait_line "normal clients" 20 || finish
 diag_drop_synack 80

@@ -14,11 +14,8 @@
 sw_srv sysctl -qw net.ipv4.tcp_max_tw_buckets=1200
 CLIENTS=$(diag_v4_hosts 198.51.100 10 29)
 diag_client_addrs ${CLIENTS//,/ }
-spawn sw_srv "$MINIHTTP" 192.0.2.1 80 --timeout 120 >"$DIAG_TMP/http.out" 2>&1
-wait_for "minihttp" 5 grep -q listening "$DIAG_TMP/http.out" || { not_ok "minihttp: $(cat "$DIAG_TMP/http.out")"; finish; }
-spawn sw_cli "$WEBLOAD" 192.0.2.1 80 --from "$CLIENTS" --conns 5 --think 0.5 --requests 1 \
-	--close-ratio 100 --duration 60 >"$DIAG_TMP/load.out" 2>&1
-wait_for "clients" 20 grep -q running "$DIAG_TMP/load.out" || { not_ok "webload: $(cat "$DIAG_TMP/load.out")"; finish; }
+serve_http 192.0.2.1 80
+clients load 192.0.2.1 "$CLIENTS" --conns 5 --think 0.5 --requests 1 --close-ratio 100
 tw() { [ "$(sw_srv ss -tanH state time-wait | wc -l)" -ge 1100 ]; }
 wait_for "TIME_WAIT at the limit" 30 tw || { not_ok "TIME_WAIT never reached the limit"; finish; }
 diag_run 6
