@@ -1,6 +1,7 @@
-/* tool.h - the small pieces the load tools of the diagnosis tests share
- * (synraw, slowloris, minihttp, webload): errors, clocks, numbers, address
- * lists, descriptor limits. Header-only: each tool is one program built
+/* tool.h - the small pieces the test tools share (sockfarm, and the load
+ * tools of the diagnosis tests: synraw, slowloris, minihttp, webload):
+ * errors, clocks, numbers, addresses and address lists, the command line,
+ * descriptor limits. Header-only: each tool is one program built
  * from its own .c (the Makefile's TOOL_BINS). */
 #ifndef SW_TOOL_H
 #define SW_TOOL_H
