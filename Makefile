@@ -133,6 +133,7 @@ bench-run: bench
 	tests/bench/memory.sh
 	tests/bench/cpu10k.sh
 	tests/bench/refresh.sh
+	tests/bench/conninfo.sh
 	tests/bench/diagnosis.sh
 
 install: sockwatch

@@ -132,7 +132,16 @@ struct sw_agg {
 		uint32_t n, cap;
 		uint64_t tag;
 	} syn[2];
+	struct sw_agg_sortbuf *sortbuf; /* agg_sort.c's buffers */
 };
+
+/* agg_sort.c: sort a->remotes into their order (count descending, then
+ * tw descending, then family, then address), the order of
+ * sw_agg_remote_cmp. Never fails: without memory for its buffers it
+ * falls back to qsort. sw_agg_sortbuf_free frees the buffers. */
+void sw_agg_sort_remotes(struct sw_agg *a);
+int sw_agg_remote_cmp(const void *x, const void *y);
+void sw_agg_sortbuf_free(struct sw_agg *a);
 
 /* Direction (agg_dir.c): mark in ports[65536] the local ports cur
  * listens on; whether s is inbound by them. */

@@ -20,6 +20,12 @@
 typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 			      const void *buf, size_t len);
 
+/* The family argument of sw_diag_dump for TCP of both families in one
+ * walk; and the bits of struct sw_diag_parse.families. */
+#define SW_DIAG_BOTH 0u
+#define SW_DIAG_FAM_V4 1u
+#define SW_DIAG_FAM_V6 2u
+
 /* Where an info dump goes. Its LISTEN sockets (a dump of its own, not
  * filtered) mark the ports listened on; its ESTABLISHED ones on those
  * ports that pass the filter become raw entries, with their tcp_info, in
@@ -36,7 +42,7 @@ struct sw_diag_info {
 				 (the kernel's family) are taken */
 };
 
-/* Parse state for one dump (one proto, one family). */
+/* Parse state for one dump (one proto; one family, or both). */
 struct sw_diag_parse {
 	unsigned proto;            /* SW_TCP / SW_UDP: stamped on records */
 	struct sw_snapshot *out;   /* records are added here */
@@ -45,6 +51,8 @@ struct sw_diag_parse {
 	uint32_t parsed;           /* messages seen */
 	int done;                  /* set when NLMSG_DONE was seen */
 	int error;                 /* errno from NLMSG_DONE/NLMSG_ERROR, or 0 */
+	unsigned families;         /* SW_DIAG_FAM_* bits of the messages to
+				      keep (by the kernel's family); 0: all */
 	struct sw_diag_info *info; /* an info dump: entries go there, not to
 				      out (which may be NULL) */
 };
@@ -64,7 +72,7 @@ int sw_diag_msg_info(const void *payload, size_t len,
 int sw_diag_msg_sock(const void *payload, size_t len, unsigned proto,
 		     struct sw_sock *out);
 
-/* "TCP/IPv4", "UDP/IPv6", ... for messages; family 0 (both): "TCP". */
+/* "TCP/IPv4", "UDP/IPv6", ("TCP" for SW_DIAG_BOTH) for messages. */
 const char *sw_diag_name(unsigned proto, unsigned family);
 
 /* Parse one reply buffer: every inet_diag_msg becomes a struct sw_sock
@@ -80,7 +88,8 @@ struct sw_diag;
  * Returns NULL with *cause (malloc'ed) on failure. */
 struct sw_diag *sw_diag_open(char **cause);
 
-/* Dump one protocol and family (SW_V4/SW_V6) with the given state mask and
+/* Dump one protocol and family (SW_V4/SW_V6; for TCP also SW_DIAG_BOTH:
+ * both families in one kernel walk, the compat request) with the given state mask and
  * optional kernel bytecode (bc, bclen; NULL/0 for none), adding records
  * to out. tap, if set, sees every raw buffer. Returns 0, or -1 with
  * *cause (malloc'ed). */

@@ -7,7 +7,8 @@
  *   items   u32 type, u32 length, then length bytes of payload
  * Item types (enum sw_rec_type) and payloads:
  *   BEGIN    u64 time_ns (CLOCK_REALTIME), u64 mono_ns (CLOCK_MONOTONIC)
- *   NLBUF    u8 proto, u8 family, u16 pad, then the raw recv() buffer
+ *   NLBUF    u8 proto, u8 family (4, 6; 0: TCP of both families from one
+ *            walk, the compat request), u16 pad, then the raw recv() buffer
  *   SNMP     the text of /proc/net/snmp
  *   NETSTAT  the text of /proc/net/netstat
  *   PROC     u32 inode, i32 pid, char name[16] (one per resolved listener)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <endian.h>
 #include <string.h>
 
 #include "sw_addr.h"
@@ -28,15 +29,20 @@ unsigned sw_addr_normalise(uint8_t bytes[16], unsigned family)
 void sw_addr_mask(uint8_t out[16], const uint8_t in[16], unsigned family,
 		  unsigned plen)
 {
-	unsigned bits = sw_family_bits(family), i;
+	unsigned bits = sw_family_bits(family);
+	uint64_t w[2];
 
+	/* two words and their masks: this runs once per socket */
 	if (plen > bits)
 		plen = bits;
-	i = plen / 8;
-	memcpy(out, in, i);
-	memset(out + i, 0, 16 - i);
-	if (plen % 8)
-		out[i] = in[i] & (uint8_t)(0xff00 >> (plen % 8));
+	memcpy(w, in, 16);
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned b = plen > 64 * k ? plen - 64 * k : 0;
+
+		if (b < 64)
+			w[k] &= b ? htobe64(~0ull << (64 - b)) : 0;
+	}
+	memcpy(out, w, 16);
 }
 
 void sw_addr_last(uint8_t out[16], const uint8_t in[16], unsigned family,

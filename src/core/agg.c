@@ -26,6 +26,7 @@ void sw_agg_free(struct sw_agg *a)
 	free(a->port_dir);
 	free(a->syn[0].keys);
 	free(a->syn[1].keys);
+	sw_agg_sortbuf_free(a);
 	sw_agg_init(a);
 }
 
@@ -181,19 +182,6 @@ char *sw_agg_fmt_states(const struct sw_remote *r,
 				      k < n ? sw_state_short(top[k]) : "UDP", num);
 	}
 	return buf;
-}
-
-static int sw_agg_remote_cmp(const void *x, const void *y)
-{
-	const struct sw_remote *a = x, *b = y;
-
-	if (a->count != b->count)
-		return a->count > b->count ? -1 : 1;
-	if (a->tw != b->tw)
-		return a->tw > b->tw ? -1 : 1;
-	if (a->pfx.family != b->pfx.family)
-		return a->pfx.family < b->pfx.family ? -1 : 1;
-	return memcmp(a->pfx.bytes, b->pfx.bytes, 16);
 }
 
 static int sw_agg_listener_cmp(const void *x, const void *y)
@@ -422,14 +410,11 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			a->remotes[i].new_per_s = a->remotes[i].new_conns / iv;
 	}
 
-	if (a->nremotes) {
-		qsort(a->remotes, a->nremotes, sizeof(*a->remotes),
-		      sw_agg_remote_cmp);
-		/* index the sorted rows (sw_agg_find_remote); the slots are
-		 * sized for rcap already, so this allocates nothing */
-		if (sw_agg_rehash(a) < 0)
-			return sw_agg_fail(a);
-	}
+	sw_agg_sort_remotes(a);
+	/* index the sorted rows (sw_agg_find_remote); the slots are sized
+	 * for rcap already, so this allocates nothing */
+	if (a->nremotes && sw_agg_rehash(a) < 0)
+		return sw_agg_fail(a);
 	if (a->nlisteners)
 		qsort(a->listeners, a->nlisteners, sizeof(*a->listeners),
 		      sw_agg_listener_cmp);

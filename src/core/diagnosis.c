@@ -280,7 +280,7 @@ int sw_diagnosis_run(struct sw_diagnosis *d, const struct sw_frame *f,
 			goto oom;
 		d->out[d->nout++] = d->cand[i];
 	}
-	if (d->nout)
+	if (d->nout > 1) /* d->out is NULL until a first finding */
 		qsort(d->out, d->nout, sizeof(*d->out), sw_diag_finding_cmp);
 	if (d->nout > SW_DIAG_MAX_OUT)
 		d->nout = SW_DIAG_MAX_OUT;

@@ -179,30 +179,70 @@ static const struct sw_conn_info *sw_view_detail_ci(const struct sw_view_model *
 	return s->proto == SW_TCP ? sw_view_model_conn(m, s->cookie) : NULL;
 }
 
-static void sw_view_detail_dash(struct sw_view_cell *c)
-{
-	snprintf(c->text, sizeof(c->text), "-");
-}
-
 /* Compare by a value of the info entry; sockets without one sort below
  * any that has one. */
-#define SW_VIEW_DETAIL_CI_CMP(NAME, EXPR)                                     \
-	static int sw_view_detail_cmp_##NAME(const struct sw_view_model *m,   \
-					     uint32_t a, uint32_t b)          \
-	{                                                                     \
-		const struct sw_conn_info *x = sw_view_detail_ci(m, a);       \
-		const struct sw_conn_info *y = sw_view_detail_ci(m, b);       \
-		if (!x || !y)                                                 \
-			return (x != NULL) - (y != NULL);                     \
-		return sw_view_cmp_dbl((double)(EXPR(x)), (double)(EXPR(y))); \
+static int sw_view_detail_cmp_ci(const struct sw_view_model *m, uint32_t a,
+				 uint32_t b, double (*val)(const struct sw_conn_info *))
+{
+	const struct sw_conn_info *x = sw_view_detail_ci(m, a);
+	const struct sw_conn_info *y = sw_view_detail_ci(m, b);
+
+	if (!x || !y)
+		return (x != NULL) - (y != NULL);
+	return sw_view_cmp_dbl(val(x), val(y));
+}
+
+/* The cells of the info columns: FMT(the entry's FIELD) or "-" without
+ * an entry; sorted by FIELD. */
+#define SW_VIEW_DETAIL_CI_COL(NAME, FIELD, FMT)                                \
+	static void sw_view_detail_##NAME(const struct sw_view_model *m,       \
+					  uint32_t row, struct sw_view_cell *c) \
+	{                                                                      \
+		const struct sw_conn_info *ci = sw_view_detail_ci(m, row);     \
+		if (ci)                                                        \
+			FMT(ci->FIELD, c);                                     \
+		else                                                           \
+			snprintf(c->text, sizeof(c->text), "-");               \
+	}                                                                      \
+	static double sw_view_detail_val_##NAME(const struct sw_conn_info *ci) \
+	{                                                                      \
+		return (double)ci->FIELD;                                      \
+	}                                                                      \
+	static int sw_view_detail_cmp_##NAME(const struct sw_view_model *m,    \
+					     uint32_t a, uint32_t b)           \
+	{                                                                      \
+		return sw_view_detail_cmp_ci(m, a, b, sw_view_detail_val_##NAME); \
 	}
 
-static double sw_view_detail_age_s(const struct sw_view_model *m,
-				   const struct sw_conn_info *ci)
+static void sw_view_detail_fmt_count(uint64_t v, struct sw_view_cell *c)
 {
-	return ci->first_seen_ns && m->time_ns >= ci->first_seen_ns ?
-		       (double)(m->time_ns - ci->first_seen_ns) / 1e9 : -1;
+	sw_view_fmt_count(v, c->text, sizeof(c->text));
 }
+
+static void sw_view_detail_fmt_ms(uint32_t ms, struct sw_view_cell *c)
+{
+	if (ms < 1000)
+		snprintf(c->text, sizeof(c->text), "%ums", ms);
+	else
+		sw_duration_format(ms / 1000.0, c->text, sizeof(c->text));
+}
+
+static void sw_view_detail_fmt_rtt(uint32_t us, struct sw_view_cell *c)
+{
+	if (us < 1000)
+		snprintf(c->text, sizeof(c->text), "%uus", us);
+	else if (us < 10000)
+		snprintf(c->text, sizeof(c->text), "%.1fms", us / 1000.0);
+	else
+		snprintf(c->text, sizeof(c->text), "%ums", us / 1000);
+}
+
+SW_VIEW_DETAIL_CI_COL(rx, bytes_received, sw_view_detail_fmt_count)
+SW_VIEW_DETAIL_CI_COL(acked, bytes_acked, sw_view_detail_fmt_count)
+SW_VIEW_DETAIL_CI_COL(idle_r, last_data_recv_ms, sw_view_detail_fmt_ms)
+SW_VIEW_DETAIL_CI_COL(idle_s, last_data_sent_ms, sw_view_detail_fmt_ms)
+SW_VIEW_DETAIL_CI_COL(rtt, rtt_us, sw_view_detail_fmt_rtt)
+SW_VIEW_DETAIL_CI_COL(retr, retrans, sw_view_detail_fmt_count)
 
 /* Age since first seen by cookie; "5m+" when it was open before
  * sockwatch's first info dump (older than that). */
@@ -211,112 +251,27 @@ static void sw_view_detail_age(const struct sw_view_model *m, uint32_t row,
 {
 	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
 	char d[24];
-	double age = ci ? sw_view_detail_age_s(m, ci) : -1;
 
-	if (age < 0)
-		return sw_view_detail_dash(c);
-	sw_duration_format(age, d, sizeof(d));
+	if (!ci || !ci->first_seen_ns || m->time_ns < ci->first_seen_ns) {
+		snprintf(c->text, sizeof(c->text), "-");
+		return;
+	}
+	sw_duration_format((double)(m->time_ns - ci->first_seen_ns) / 1e9, d,
+			   sizeof(d));
 	snprintf(c->text, sizeof(c->text), "%s%s", d, ci->seen_at_start ? "+" : "");
 }
 
-#define SW_VIEW_DETAIL_AGE(ci) ((ci)->first_seen_ns ? -(double)(ci)->first_seen_ns : 0)
-SW_VIEW_DETAIL_CI_CMP(age, SW_VIEW_DETAIL_AGE)
-
-static void sw_view_detail_bytes(uint64_t v, struct sw_view_cell *c)
+/* older first: first seen earlier */
+static double sw_view_detail_val_age(const struct sw_conn_info *ci)
 {
-	sw_view_fmt_count(v, c->text, sizeof(c->text));
+	return ci->first_seen_ns ? -(double)ci->first_seen_ns : 0;
 }
 
-static void sw_view_detail_rx(const struct sw_view_model *m, uint32_t row,
-			      struct sw_view_cell *c)
+static int sw_view_detail_cmp_age(const struct sw_view_model *m, uint32_t a,
+				  uint32_t b)
 {
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	sw_view_detail_bytes(ci->bytes_received, c);
+	return sw_view_detail_cmp_ci(m, a, b, sw_view_detail_val_age);
 }
-
-#define SW_VIEW_DETAIL_RX(ci) ((ci)->bytes_received)
-SW_VIEW_DETAIL_CI_CMP(rx, SW_VIEW_DETAIL_RX)
-
-static void sw_view_detail_acked(const struct sw_view_model *m, uint32_t row,
-				 struct sw_view_cell *c)
-{
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	sw_view_detail_bytes(ci->bytes_acked, c);
-}
-
-#define SW_VIEW_DETAIL_ACKED(ci) ((ci)->bytes_acked)
-SW_VIEW_DETAIL_CI_CMP(acked, SW_VIEW_DETAIL_ACKED)
-
-static void sw_view_detail_ms(uint32_t ms, struct sw_view_cell *c)
-{
-	if (ms < 1000)
-		snprintf(c->text, sizeof(c->text), "%ums", ms);
-	else
-		sw_duration_format(ms / 1000.0, c->text, sizeof(c->text));
-}
-
-static void sw_view_detail_idle_r(const struct sw_view_model *m, uint32_t row,
-				  struct sw_view_cell *c)
-{
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	sw_view_detail_ms(ci->last_data_recv_ms, c);
-}
-
-#define SW_VIEW_DETAIL_IDLE_R(ci) ((ci)->last_data_recv_ms)
-SW_VIEW_DETAIL_CI_CMP(idle_r, SW_VIEW_DETAIL_IDLE_R)
-
-static void sw_view_detail_idle_s(const struct sw_view_model *m, uint32_t row,
-				  struct sw_view_cell *c)
-{
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	sw_view_detail_ms(ci->last_data_sent_ms, c);
-}
-
-#define SW_VIEW_DETAIL_IDLE_S(ci) ((ci)->last_data_sent_ms)
-SW_VIEW_DETAIL_CI_CMP(idle_s, SW_VIEW_DETAIL_IDLE_S)
-
-static void sw_view_detail_rtt(const struct sw_view_model *m, uint32_t row,
-			       struct sw_view_cell *c)
-{
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	if (ci->rtt_us < 1000)
-		snprintf(c->text, sizeof(c->text), "%uus", ci->rtt_us);
-	else if (ci->rtt_us < 10000)
-		snprintf(c->text, sizeof(c->text), "%.1fms", ci->rtt_us / 1000.0);
-	else
-		snprintf(c->text, sizeof(c->text), "%ums", ci->rtt_us / 1000);
-}
-
-#define SW_VIEW_DETAIL_RTT(ci) ((ci)->rtt_us)
-SW_VIEW_DETAIL_CI_CMP(rtt, SW_VIEW_DETAIL_RTT)
-
-static void sw_view_detail_retr(const struct sw_view_model *m, uint32_t row,
-				struct sw_view_cell *c)
-{
-	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
-
-	if (!ci)
-		return sw_view_detail_dash(c);
-	sw_view_fmt_count(ci->retrans, c->text, sizeof(c->text));
-}
-
-#define SW_VIEW_DETAIL_RETR(ci) ((ci)->retrans)
-SW_VIEW_DETAIL_CI_CMP(retr, SW_VIEW_DETAIL_RETR)
 
 static uint32_t sw_view_detail_inode(const struct sw_view_model *m,
 				     uint32_t row)
@@ -332,8 +287,9 @@ static void sw_view_detail_owner(const struct sw_view_model *m, uint32_t row,
 	const struct sw_view_owner *o = sw_view_model_owner(m, m->socks[row].inode);
 
 	if (!o || o->pid <= 0)
-		return sw_view_detail_dash(c);
-	snprintf(c->text, sizeof(c->text), "%s/%d", o->name, o->pid);
+		snprintf(c->text, sizeof(c->text), "-");
+	else
+		snprintf(c->text, sizeof(c->text), "%s/%d", o->name, o->pid);
 }
 
 static int sw_view_detail_cmp_owner(const struct sw_view_model *m, uint32_t a,

@@ -202,6 +202,11 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 
 	if (p->info)
 		return sw_diag_parse_info(p, pl, plen);
+	/* A one-walk dump brings both families: keep the wanted ones (by
+	 * the kernel's family, as a per-family dump would have them). */
+	if (p->families && plen &&
+	    !(p->families & (pl[0] == AF_INET6 ? SW_DIAG_FAM_V6 : SW_DIAG_FAM_V4)))
+		return 0;
 	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
 		return -1;
 	p->out->dumped++;
@@ -238,7 +243,6 @@ int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)
 		p->parsed++;
 		pl = b + off + NLMSG_HDRLEN;
 		plen = h.nlmsg_len - NLMSG_HDRLEN;
-		/* TCPDIAG_GETSOCK: the replies to the two-family info dump */
 		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY ||
 		    h.nlmsg_type == TCPDIAG_GETSOCK) {
 			if (sw_diag_parse_msg(p, pl, plen) < 0)
@@ -330,8 +334,8 @@ const char *sw_diag_name(unsigned proto, unsigned family)
 		[SW_UDP] = { "UDP/IPv4", "UDP/IPv6" },
 	};
 
-	if (proto < SW_PROTO_MAX && !family) /* both: the info dump */
-		return proto == SW_TCP ? "TCP" : "UDP";
+	if (family == SW_DIAG_BOTH)
+		return proto == SW_TCP ? "TCP" : proto == SW_UDP ? "UDP" : "?";
 	return proto < SW_PROTO_MAX ? names[proto][family == SW_V6] : "?";
 }
 
@@ -347,15 +351,16 @@ static const char *sw_diag_hint(int err, unsigned proto, size_t bclen)
 }
 
 /* Build the dump request in d->req; returns its length or 0 (ENOMEM).
- * family 0: TCP of both families in one walk of the kernel's tables (the
- * compat TCPDIAG_GETSOCK request: the kernel dumps with AF_UNSPEC). */
+ * SW_DIAG_BOTH is the compat request (TCPDIAG_GETSOCK, struct
+ * inet_diag_req): the kernel walks with AF_UNSPEC, both families in one
+ * pass, and still takes the state mask and the bytecode. */
 static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 			      unsigned family, uint32_t states, uint8_t ext,
 			      const void *bc, size_t bclen)
 {
-	size_t hdr = family ? sizeof(struct inet_diag_req_v2)
-			    : sizeof(struct inet_diag_req);
-	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(hdr) +
+	size_t hlen = family == SW_DIAG_BOTH ? sizeof(struct inet_diag_req)
+					     : sizeof(struct inet_diag_req_v2);
+	size_t need = MNL_ALIGN(sizeof(struct nlmsghdr)) + MNL_ALIGN(hlen) +
 		      MNL_ATTR_HDRLEN + MNL_ALIGN(bclen);
 	struct nlmsghdr *nlh;
 
@@ -371,18 +376,19 @@ static size_t sw_diag_request(struct sw_diag *d, unsigned proto,
 	nlh = mnl_nlmsg_put_header(d->req);
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = sw_nl_seq(d->nl);
-	if (family) {
-		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
+	if (family == SW_DIAG_BOTH) {
+		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, hlen);
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		r->idiag_family = AF_INET; /* ignored: the walk is AF_UNSPEC */
+		r->idiag_states = states;
+		r->idiag_ext = ext;
+	} else {
+		struct inet_diag_req_v2 *r = mnl_nlmsg_put_extra_header(nlh, hlen);
 
 		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 		r->sdiag_family = family == SW_V6 ? AF_INET6 : AF_INET;
 		r->sdiag_protocol = proto == SW_UDP ? IPPROTO_UDP : IPPROTO_TCP;
-		r->idiag_states = states;
-		r->idiag_ext = ext;
-	} else {
-		struct inet_diag_req *r = mnl_nlmsg_put_extra_header(nlh, sizeof(*r));
-
-		nlh->nlmsg_type = TCPDIAG_GETSOCK;
 		r->idiag_states = states;
 		r->idiag_ext = ext;
 	}
@@ -403,6 +409,10 @@ static int sw_diag_run(struct sw_diag *d, struct sw_diag_parse *p,
 
 	if (!states)
 		return 0; /* the kernel would dump nothing */
+	if (family == SW_DIAG_BOTH && p->proto != SW_TCP) {
+		errno = EINVAL; /* UDP has no compat request */
+		return sw_cause_set(cause, "sock_diag: no one-walk dump for %s", what);
+	}
 	if (d->stale || !d->nl) {
 		/* Replies of an abandoned dump are still queued: start over
 		 * on a fresh socket rather than wade through them. */
@@ -477,7 +487,7 @@ int sw_diag_dump_info(struct sw_diag *d, unsigned state, const void *bc,
 	p.proto = SW_TCP;
 	p.filter = listen ? NULL : filter;
 	p.info = info;
-	return sw_diag_run(d, &p, 0, SW_STATE_BIT(state),
+	return sw_diag_run(d, &p, SW_DIAG_BOTH, SW_STATE_BIT(state),
 			   listen ? 0 : (uint8_t)(1u << (INET_DIAG_INFO - 1)),
 			   listen ? NULL : bc, listen ? 0 : bclen, tap, tap_arg,
 			   cause);

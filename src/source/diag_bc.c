@@ -280,6 +280,20 @@ static struct code compile(const struct sw_filter *f, int node, unsigned family,
 	}
 }
 
+/* Copy code c to buf (cap bytes) and drop it: its length, or -1 when it
+ * does not fit. */
+static int emit(struct code c, void *buf, size_t cap)
+{
+	int len = (int)c.len;
+
+	if (c.len > cap)
+		len = -1;
+	else
+		memcpy(buf, c.p, c.len);
+	drop(c);
+	return len;
+}
+
 int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		     size_t cap)
 {
@@ -290,13 +304,7 @@ int sw_diag_bytecode(const struct sw_filter *f, unsigned family, void *buf,
 		c = raw(&(struct inet_diag_bc_op){INET_DIAG_BC_JMP, 4, 8}, 4);
 	if (c.k != K_CODE) /* true: nothing to push; fail: too big, ENOMEM */
 		return 0;
-	int len = (int)c.len;
-	if (c.len > cap)
-		len = -1;
-	else
-		memcpy(buf, c.p, c.len);
-	drop(c);
-	return len;
+	return emit(c, buf, cap);
 }
 
 int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
@@ -314,11 +322,5 @@ int sw_diag_bytecode_ports(const uint16_t *ports, size_t n,
 	c = c_and(c, any);
 	if (c.k != K_CODE)
 		return c.k == K_FAIL ? -1 : 0;
-	int len = (int)c.len;
-	if (c.len > cap)
-		len = -1;
-	else
-		memcpy(buf, c.p, c.len);
-	drop(c);
-	return len;
+	return emit(c, buf, cap);
 }

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sw_cause.h"
+#include "sw_diag.h"
 #include "sw_record.h"
 #include "sw_sock.h"
 
@@ -372,10 +373,10 @@ int sw_rec_item_nlbuf(const struct sw_rec_item *it, const char *path,
 		      unsigned *proto, unsigned *family, const void **buf,
 		      size_t *len, char **cause)
 {
-	/* family 0: both, the info dump's one walk (INFO items only) */
+	/* family SW_DIAG_BOTH (0): TCP of both families from one walk */
 	if (it->data[0] >= SW_PROTO_MAX ||
 	    (it->data[1] != SW_V4 && it->data[1] != SW_V6 &&
-	     !(it->data[1] == 0 && it->type == SW_REC_INFO)))
+	     !(it->data[1] == SW_DIAG_BOTH && it->data[0] == SW_TCP)))
 		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
 				    "unknown protocol %u or family %u", path,
 				    (unsigned long long)it->offset, it->data[0],

@@ -125,7 +125,13 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 				p.filter = a->filter;
 				fam = family;
 				in_dump = true;
-				skip = !a->want[proto][fam == SW_V6];
+				if (fam == SW_DIAG_BOTH) { /* one walk, both families */
+					p.families = (a->want[proto][0] ? SW_DIAG_FAM_V4 : 0) |
+						     (a->want[proto][1] ? SW_DIAG_FAM_V6 : 0);
+					skip = !p.families;
+				} else {
+					skip = !a->want[proto][fam == SW_V6];
+				}
 			}
 			if (skip)
 				break;

@@ -1,10 +1,12 @@
 /* floor.c - the floor for sockwatch's refresh cost: a bare libmnl
  * sock_diag dump of TCP over IPv4 and IPv6 that only counts the sockets.
  *
- *   floor [-n ITERATIONS] [--netns NAME] [-q]
+ *   floor [-n ITERATIONS] [--netns NAME] [-q] [--one-walk]
  *
- * Same request as sockwatch's engine (SW_TCP_ALL_STATES, one family per
- * request), one netlink socket and one 64 KiB buffer reused across
+ * The request sockwatch's engine made before it walked once:
+ * SW_TCP_ALL_STATES, one family per request (the two-dump floor); with
+ * --one-walk the compat request (TCPDIAG_GETSOCK: both families in one
+ * kernel walk), as the engine makes it now. One netlink socket and one 64 KiB buffer reused across
  * iterations. Prints one line per dump and a median line:
  *   dump 1 sockets 250000 wall_ms 212.301 cpu_ms 210.004
  *   median sockets 250000 wall_ms 211.9 cpu_ms 209.8 n 10
@@ -40,7 +42,8 @@ static int floor_count_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct floor_ctx *c = data;
 
-	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY)
+	if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY ||
+	    nlh->nlmsg_type == TCPDIAG_GETSOCK)
 		c->count++;
 	return MNL_CB_OK;
 }
@@ -69,13 +72,21 @@ static int floor_dump(struct floor_ctx *c, unsigned char family)
 	ssize_t n;
 	int ret;
 
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = ++c->seq;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
-	req->sdiag_family = family;
-	req->sdiag_protocol = IPPROTO_TCP;
-	req->idiag_states = SW_TCP_ALL_STATES;
+	if (family == AF_UNSPEC) { /* both families, one walk */
+		struct inet_diag_req *old = mnl_nlmsg_put_extra_header(nlh, sizeof(*old));
+
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		old->idiag_family = AF_INET;
+		old->idiag_states = SW_TCP_ALL_STATES;
+	} else {
+		nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+		req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+		req->sdiag_family = family;
+		req->sdiag_protocol = IPPROTO_TCP;
+		req->idiag_states = SW_TCP_ALL_STATES;
+	}
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	for (;;) {
@@ -136,8 +147,9 @@ static int floor_enter_netns(const char *name)
 
 static void floor_usage(FILE *f)
 {
-	fprintf(f, "usage: floor [-n ITERATIONS] [--netns NAME] [-q]\n"
-		   "  bare libmnl sock_diag TCP v4+v6 dump that counts sockets;\n"
+	fprintf(f, "usage: floor [-n ITERATIONS] [--netns NAME] [-q] [--one-walk]\n"
+		   "  bare libmnl sock_diag TCP v4+v6 dump that counts sockets\n"
+		   "  (two dumps; --one-walk: one compat dump of both families);\n"
 		   "  prints per-dump wall and CPU ms, then the medians\n");
 }
 
@@ -146,7 +158,7 @@ int main(int argc, char **argv)
 	struct floor_ctx c = {0};
 	const char *netns = NULL;
 	double *wall, *cpu;
-	int iters = 10, quiet = 0, i;
+	int iters = 10, quiet = 0, one_walk = 0, i;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
@@ -155,6 +167,8 @@ int main(int argc, char **argv)
 			netns = argv[++i];
 		} else if (!strcmp(argv[i], "-q")) {
 			quiet = 1;
+		} else if (!strcmp(argv[i], "--one-walk")) {
+			one_walk = 1;
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			floor_usage(stdout);
 			return 0;
@@ -187,7 +201,8 @@ int main(int argc, char **argv)
 		double c0 = floor_ms(CLOCK_PROCESS_CPUTIME_ID);
 
 		c.count = 0;
-		if (floor_dump(&c, AF_INET) < 0 || floor_dump(&c, AF_INET6) < 0) {
+		if (one_walk ? floor_dump(&c, AF_UNSPEC) < 0
+			     : floor_dump(&c, AF_INET) < 0 || floor_dump(&c, AF_INET6) < 0) {
 			fprintf(stderr, "floor: sock_diag dump failed: %s\n", strerror(errno));
 			return 1;
 		}

@@ -119,6 +119,30 @@ static void test_make_norm(void **state)
 	assert_int_equal(p.bytes[0], 0);
 }
 
+/* sw_addr_mask against a bit-by-bit reference, every length of both
+ * families (and lengths past the family's width). */
+static void test_mask_every_length(void **state)
+{
+	uint8_t in[16], out[16], want[16];
+
+	(void)state;
+	for (unsigned i = 0; i < 16; i++)
+		in[i] = (uint8_t)(0xa5 ^ (i * 37));
+	for (unsigned fam = 4; fam <= 6; fam += 2) {
+		unsigned bits = fam == 4 ? 32 : 128;
+
+		for (unsigned plen = 0; plen <= 130; plen++) {
+			memset(want, 0, sizeof(want));
+			for (unsigned b = 0; b < plen && b < bits; b++)
+				want[b / 8] |= in[b / 8] & (0x80 >> (b % 8));
+			memset(out, 0x11, sizeof(out));
+			sw_addr_mask(out, in, fam, plen);
+			if (memcmp(out, want, 16) != 0)
+				fail_msg("family %u plen %u", fam, plen);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_contains_overlaps),
 		cmocka_unit_test(test_normalise_mask_cmp),
+		cmocka_unit_test(test_mask_every_length),
 		cmocka_unit_test(test_make_norm),
 	};
 

@@ -36,6 +36,11 @@ static void test_defaults_and_batch(void **state)
 	assert_int_equal(o.engine.group.group_v4, 32);
 	assert_int_equal(o.engine.group.group_v6, 128);
 	assert_false(o.no_color);
+	assert_true(o.engine.info_every_s == 5);
+	assert_int_equal(parse(&o, err, sizeof(err), "--info-every", "0", NULL), 0);
+	assert_true(o.engine.info_every_s == 0);
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "--info-every", "2.5", NULL), 0);
+	assert_true(o.engine.info_every_s == 2.5);
 	assert_false(o.no_diagnosis);
 	assert_int_equal(parse(&o, err, sizeof(err), "-b", "--no-diagnosis", NULL), 0);
 	assert_true(o.no_diagnosis);
@@ -100,6 +105,9 @@ static void test_errors_name_the_option(void **state)
 		{"-d", "-1", NULL, "-d/--delay: '-1'"},
 		{"-b", "-n", "0", "-n/--iterations: '0' is not a positive whole number"},
 		{"-b", "--top", "x", "--top: 'x' is not a number of rows"},
+		{"-b", "--info-every", "-1", "--info-every: '-1' is not a number of seconds between 0 and 86400 (0 = no tcp_info"},
+		{"--info-every", "5s", NULL, "--info-every: '5s' is not a number of seconds"},
+		{"block", "192.0.2.1", "--info-every=1", "--info-every means nothing with block: it belongs to the TUI and batch mode"},
 		{"-g", "33", NULL, "--group: '33' is not V4[,V6] prefix lengths"},
 		{"-g", "24,129", NULL, "--group: '24,129'"},
 		{"--bogus", NULL, NULL, "unknown option '--bogus'"},

@@ -371,6 +371,55 @@ static void test_recorded_dump(void **state)
 	assert_int_equal(v6, 6); /* [::]:8443, [::1]:9443 and its 4 */
 }
 
+/* The one-walk (compat) dump: replies typed TCPDIAG_GETSOCK carry both
+ * families; p.families keeps those of the wanted families by the
+ * kernel's family (a mapped IPv6 socket is an IPv6 dump's, as it would be
+ * in a per-family dump). */
+static void test_one_walk_reply_and_families(void **state)
+{
+	struct ctx *c = *state;
+	struct bld x = { .len = 0 };
+	struct inet_diag_msg m;
+	const struct {
+		int af;
+		const char *src, *dst;
+	} socks[] = {
+		{ AF_INET, "192.0.2.1", "198.51.100.7" },
+		{ AF_INET6, "2001:db8::1", "2001:db8::7" },
+		{ AF_INET6, "::ffff:192.0.2.1", "::ffff:198.51.100.8" },
+	};
+	const unsigned want[] = { 0, SW_DIAG_FAM_V4, SW_DIAG_FAM_V6,
+				  SW_DIAG_FAM_V4 | SW_DIAG_FAM_V6 };
+	const unsigned expect[] = { 3, 1, 2, 3 };
+
+	for (unsigned i = 0; i < 3; i++) {
+		memset(&m, 0, sizeof(m));
+		m.idiag_family = (uint8_t)socks[i].af;
+		m.idiag_state = SW_ESTABLISHED;
+		assert_int_equal(inet_pton(socks[i].af, socks[i].src, m.id.idiag_src), 1);
+		assert_int_equal(inet_pton(socks[i].af, socks[i].dst, m.id.idiag_dst), 1);
+		m.id.idiag_sport = htons(80);
+		m.id.idiag_dport = htons((uint16_t)(40000 + i));
+		m.id.idiag_cookie[0] = i + 1;
+		put_msg(&x, TCPDIAG_GETSOCK, 7, 99, &m, sizeof(m));
+	}
+	put_done(&x, 0);
+	for (unsigned w = 0; w < 4; w++) {
+		sw_snapshot_reset(&c->snap);
+		memset(&c->p, 0, sizeof(c->p));
+		c->p.proto = SW_TCP;
+		c->p.out = &c->snap;
+		c->p.seq = 7;
+		c->p.portid = 99;
+		c->p.families = want[w];
+		assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
+		assert_int_equal(c->snap.count, expect[w]);
+	}
+	/* the mapped one is IPv4 to the operator */
+	assert_int_equal(c->snap.socks[2].family, SW_V4);
+	assert_string_equal(sw_diag_name(SW_TCP, SW_DIAG_BOTH), "TCP");
+}
+
 /* Live: the kernel refuses bytecode that jumps out of bounds; the error
  * comes back in NLMSG_ERROR and must be reported, and the socket stays
  * usable. */
@@ -392,6 +441,51 @@ static void test_live_kernel_error_reported(void **state)
 	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_V4, SW_TCP_ALL_STATES, NULL, 0,
 				      NULL, &c->snap, NULL, NULL, &cause), 0);
 	assert_null(cause);
+	sw_diag_close(d);
+}
+
+/* Live: the one-walk dump brings this process's listeners of both
+ * families, with the same fields as the per-family dumps. */
+static void test_live_one_walk(void **state)
+{
+	struct ctx *c = *state;
+	char *cause = NULL;
+	struct sw_diag *d = sw_diag_open(&cause);
+	int fd4 = socket(AF_INET, SOCK_STREAM, 0), fd6 = socket(AF_INET6, SOCK_STREAM, 0);
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t l4 = sizeof(a4), l6 = sizeof(a6);
+	unsigned found4 = 0, found6 = 0;
+
+	assert_non_null(d);
+	assert_true(fd4 >= 0 && fd6 >= 0);
+	assert_int_equal(bind(fd4, (struct sockaddr *)&a4, sizeof(a4)), 0);
+	assert_int_equal(listen(fd4, 7), 0);
+	assert_int_equal(getsockname(fd4, (struct sockaddr *)&a4, &l4), 0);
+	if (bind(fd6, (struct sockaddr *)&a6, sizeof(a6)) < 0)
+		skip(); /* no IPv6 loopback here */
+	assert_int_equal(listen(fd6, 9), 0);
+	assert_int_equal(getsockname(fd6, (struct sockaddr *)&a6, &l6), 0);
+	assert_int_equal(sw_diag_dump(d, SW_TCP, SW_DIAG_BOTH, SW_STATE_BIT(SW_LISTEN),
+				      NULL, 0, NULL, &c->snap, NULL, NULL, &cause), 0);
+	assert_null(cause);
+	for (uint32_t i = 0; i < c->snap.count; i++) {
+		const struct sw_sock *s = &c->snap.socks[i];
+
+		assert_int_equal(s->state, SW_LISTEN);
+		if (s->family == SW_V4 && s->sport == ntohs(a4.sin_port) && s->wqueue == 7)
+			found4++;
+		if (s->family == SW_V6 && s->sport == ntohs(a6.sin6_port) && s->wqueue == 9)
+			found6++;
+	}
+	assert_int_equal(found4, 1);
+	assert_int_equal(found6, 1);
+	/* UDP has no one-walk request: refused, not silently half done */
+	assert_int_equal(sw_diag_dump(d, SW_UDP, SW_DIAG_BOTH, SW_UDP_ALL_STATES,
+				      NULL, 0, NULL, &c->snap, NULL, NULL, &cause), -1);
+	free(cause);
+	close(fd4);
+	close(fd6);
 	sw_diag_close(d);
 }
 
@@ -471,7 +565,9 @@ int main(void)
 		T(test_reply_to_other_request_refused),
 		T(test_state_out_of_range),
 		T(test_filter_applied),
+		T(test_one_walk_reply_and_families),
 		T(test_recorded_dump),
+		T(test_live_one_walk),
 		T(test_live_kernel_error_reported),
 		T(test_live_abandoned_dump_recovers),
 	};

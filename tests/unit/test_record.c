@@ -163,17 +163,21 @@ static void test_info_item(void **state)
 	assert_int_equal(len, 13);
 	assert_memory_equal(buf, "tcp_info dump", 13);
 	assert_true(sw_rec_item_info_first(&it));
-	/* family 0 (both, one walk) is valid for INFO items only */
+	/* family 0: TCP of both families in one walk */
 	assert_int_equal(sw_rec_next(r, &it, &cause), 1);
 	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
 					   &cause), 0);
 	assert_int_equal(family, 0);
 	assert_false(sw_rec_item_info_first(&it));
-	it.type = SW_REC_NLBUF;
-	assert_int_equal(sw_rec_item_nlbuf(&it, t->path, &proto, &family, &buf, &len,
-					   &cause), -1);
-	assert_non_null(strstr(cause, "unknown protocol 0 or family 0"));
-	free(cause);
+	{
+		uint8_t udp[8] = { SW_UDP, 0 };
+		struct sw_rec_item bad = { .type = SW_REC_INFO, .data = udp, .len = 8 };
+
+		assert_int_equal(sw_rec_item_nlbuf(&bad, t->path, &proto, &family, &buf,
+						   &len, &cause), -1);
+		assert_non_null(strstr(cause, "unknown protocol 1 or family 0"));
+		free(cause);
+	}
 	sw_rec_reader_close(r);
 }
 

@@ -64,12 +64,51 @@ static void test_record_is_64_bytes(void **state)
 	assert_int_equal(sizeof(struct sw_sock), 64);
 }
 
+/* Cookies as the kernel hands them out (runs of consecutive numbers per
+ * CPU), ones that share their low 32 bits, and runs spaced by a power
+ * of two: each is found, each duplicate is dropped, whatever the slots
+ * they land in. */
+static void test_cookie_patterns(void **state)
+{
+	static const uint64_t base[] = { 1, 0x100000000ull, 0xffffffff00000000ull };
+	struct sw_snapshot s;
+	struct sw_sock k = sw_test_sock(SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80,
+					"198.51.100.7", 40000, 0);
+
+	(void)state;
+	sw_snapshot_init(&s);
+	for (unsigned pat = 0; pat < 5; pat++) {
+		uint32_t n = 20000;
+
+		sw_snapshot_reset(&s);
+		for (uint32_t i = 0; i < n; i++) {
+			if (pat < 3) /* runs of 4096 from two CPUs, interleaved */
+				k.cookie = base[pat] + (i % 2) * 4096 * 8 + (i / 2) % 4096 +
+					   (i / 8192) * 4096 * 16;
+			else if (pat == 3) /* the same low 32 bits */
+				k.cookie = (uint64_t)i << 32 | 7;
+			else /* two runs a power of two apart (aliasing slots) */
+				k.cookie = (i % 2 ? 1ull << 16 : 0) + i / 2;
+			assert_int_equal(sw_snapshot_add(&s, &k), 1);
+			assert_int_equal(sw_snapshot_add(&s, &k), 0);
+		}
+		assert_int_equal(s.count, n);
+		assert_int_equal(s.dups, n);
+		for (uint32_t i = 0; i < s.count; i++)
+			assert_ptr_equal(sw_snapshot_find(&s, SW_TCP, s.socks[i].cookie),
+					 &s.socks[i]);
+		assert_null(sw_snapshot_find(&s, SW_UDP, s.socks[0].cookie));
+	}
+	sw_snapshot_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_find_dedupe),
 		cmocka_unit_test(test_grow_and_reset_keeps_storage),
 		cmocka_unit_test(test_record_is_64_bytes),
+		cmocka_unit_test(test_cookie_patterns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,24 +44,6 @@ static uint32_t row_of(const struct fixture *f, uint64_t cookie)
 	return 0;
 }
 
-static void publish_with(struct fixture *f, const struct sw_conninfo *ci,
-			 uint64_t time_ns)
-{
-	struct sw_agg_opts g;
-	struct sw_frame fr;
-
-	sw_view_group_opts(f->v.group, &g);
-	assert_int_equal(sw_agg_build(&f->agg, NULL, &f->snap, &g), 0);
-	memset(&fr, 0, sizeof(fr));
-	fr.seq = 1;
-	fr.time_ns = time_ns;
-	fr.snap = &f->snap;
-	fr.agg = &f->agg;
-	fr.conninfo = ci;
-	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
-	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
-}
-
 static void test_cells(void **state)
 {
 	struct fixture f;
@@ -88,7 +70,7 @@ static void test_cells(void **state)
 				      .seen_at_start = true };
 	v[1] = (struct sw_conn_info){ .cookie = 3, .bytes_received = 0,
 				      .rtt_us = 25300, .first_seen_ns = 95 * S };
-	publish_with(&f, &ci, 100 * S);
+	fx_publish_info(&f, &ci, 100 * S);
 	assert_true(f.m.have_conn);
 	assert_int_equal(f.m.nconn, 2);
 	r1 = row_of(&f, 2);
@@ -117,10 +99,10 @@ static void test_cells(void **state)
 	assert_int_equal(sw_view_pane(SW_PANE_DETAIL)->owner_inode(&f.m, r1), 900);
 	assert_int_equal(sw_view_pane(SW_PANE_DETAIL)->owner_inode(&f.m, r3), 0);
 	/* a new frame drops the owners (they are the shown rows') */
-	publish_with(&f, &ci, 101 * S);
+	fx_publish_info(&f, &ci, 101 * S);
 	assert_int_equal(f.m.nowners, 0);
 	/* without an info set nothing is known */
-	publish_with(&f, NULL, 102 * S);
+	fx_publish_info(&f, NULL, 102 * S);
 	assert_false(f.m.have_conn);
 	assert_string_equal(cell(&f.m, row_of(&f, 2), "RECV", &c), "-");
 	fx_free(&f);
@@ -143,7 +125,7 @@ static void test_sort_by_recv(void **state)
 	v[0].bytes_received = 10;
 	v[1].cookie = 3;
 	v[1].bytes_received = 500;
-	publish_with(&f, &ci, S);
+	fx_publish_info(&f, &ci, S);
 	assert_true(k >= 0);
 	assert_true(d->cols[k].cmp(&f.m, row_of(&f, 3), row_of(&f, 1)) > 0);
 	assert_true(d->cols[k].cmp(&f.m, row_of(&f, 1), row_of(&f, 2)) > 0);

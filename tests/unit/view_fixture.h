@@ -77,7 +77,9 @@ static inline void fx_remotes(struct fixture *f, int n)
 	}
 }
 
-static inline void fx_publish(struct fixture *f)
+/* ... with an info set (NULL: none) and the frame's time. */
+static inline void fx_publish_info(struct fixture *f, const struct sw_conninfo *ci,
+				   uint64_t time_ns)
 {
 	struct sw_agg_opts g;
 	struct sw_frame fr;
@@ -86,10 +88,17 @@ static inline void fx_publish(struct fixture *f)
 	assert_int_equal(sw_agg_build(&f->agg, NULL, &f->snap, &g), 0);
 	memset(&fr, 0, sizeof(fr));
 	fr.seq = 1;
+	fr.time_ns = time_ns;
 	fr.snap = &f->snap;
 	fr.agg = &f->agg;
+	fr.conninfo = ci;
 	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
 	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
+}
+
+static inline void fx_publish(struct fixture *f)
+{
+	fx_publish_info(f, NULL, 0);
 }
 
 static inline void fx_layout(struct fixture *f, int rows, int cols)
