@@ -9,18 +9,19 @@
 # For each size (default: 10000 and 250000) a namespace of its own (own
 # hash, populate.sh) with 80% ESTABLISHED (loopback pairs) and 20%
 # TIME_WAIT, then ROUNDS rounds (default 6) of
-#   A: sockwatch -b --json -n K -d 0 --netns NS -t               (on)
-#   B: sockwatch -b --json -n K -d 0 --netns NS -t --no-diagnosis (off)
+#   A: sockwatch -b --json -n K -d 0 --netns NS -t --info-every 3600  (on)
+#   B: the same with --no-diagnosis                                     (off)
 #   I: sockwatch ... -t --info-every 0.01  (on, and the tcp_info dump of
 #      inbound ESTABLISHED in every refresh, not every 5 s as by default)
+# (A and B make the info dump in their first refresh only: at 250,000
+# sockets a refresh at -d 0 can take a second, and the default 5 s would
+# put a dump in some warm refreshes of one and not the other; I measures it.)
 #   C: floor -n K --netns NS            (the two-family dump: the target's floor)
 #   W: floor --one-walk -n K --netns NS (both families in one walk, as the
 #      engine dumps now; when this floor has --one-walk)
 # (K default 6). Per-refresh figures are sockwatch's own refresh_ms and
 # cpu_ms per frame and the floor's per dump, leaving out refreshes 1 and 2
-# of each process (they fill the snapshots for the first time; with -d 0
-# and the default --info-every 5 the warm refreshes of A and B make no
-# info dump). Prints the median and 90th percentile of each, the ratios
+# of each process (they fill the snapshots for the first time). Prints the median and 90th percentile of each, the ratios
 # on/floor, off/floor, on/off and I/floor, the default's cost at -d 1
 # (one refresh in five with the info dump: A + (I - A) / 5), and how many
 # findings the frames had (the population is a healthy one: 0 expected).
@@ -80,8 +81,8 @@ WALK=false
 # run_one NAME: one process of variant NAME, appended to its output
 run_one() {
 	case "$1" in
-	on) timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t ;;
-	off) timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --no-diagnosis ;;
+	on) timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --info-every 3600 ;;
+	off) timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --info-every 3600 --no-diagnosis ;;
 	info) timeout 300 "$SW_BIN" -b --json -n "$K" -d 0 --netns "$NS" -t --info-every 0.01 ;;
 	floor) timeout 300 "$FLOOR" -n "$K" --netns "$NS" ;;
 	walk) timeout 300 "$FLOOR" --one-walk -n "$K" --netns "$NS" ;;
