@@ -4,18 +4,21 @@
 # :8081, with somaxconn 1024 in the namespace; 200 clients connect to it.
 # The accept queue fills (17), and the clients' SYNs, retried every second
 # for 40 s (tcp_syn_linear_timeouts, tcp_syn_retries), keep ListenOverflows
-# rising through the run. sockwatch must say
-# accept_queue_full on :8081, name the process (sockfarm), and set its
-# backlog (16) against somaxconn (1024).
-# The clients come in four groups of 50 a quarter second apart (one SYN
-# retry a second each).
+# rising through the run. sockwatch must say accept_queue_full on :8081,
+# name the process (sockfarm), and set its backlog (16) against somaxconn
+# (1024). The clients come in four groups of 50 a quarter second apart (one
+# SYN retry a second each). DIAG_AQ_BACKOFF=1 leaves the clients' SYN
+# retries backing off as by default (1, 2, 4, 8 s: refreshes without an
+# overflow between them) and makes the run 15 refreshes long.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/diagnosis_env.bash"
 
 sw_srv sysctl -qw net.core.somaxconn=1024
-sw_cli sysctl -qw net.ipv4.tcp_syn_retries=40
-sw_cli sysctl -qw net.ipv4.tcp_syn_linear_timeouts=40 2>/dev/null ||
-	echo "# no tcp_syn_linear_timeouts here: SYN retries back off, ListenOverflows/s may be 0 in some refreshes"
+if [ -z "${DIAG_AQ_BACKOFF:-}" ]; then
+	sw_cli sysctl -qw net.ipv4.tcp_syn_retries=40
+	sw_cli sysctl -qw net.ipv4.tcp_syn_linear_timeouts=40 2>/dev/null ||
+		echo "# no tcp_syn_linear_timeouts here: SYN retries back off, ListenOverflows/s may be 0 in some refreshes"
+fi
 diag_client_addrs 198.51.100.40 198.51.100.41 198.51.100.42 198.51.100.43
 farm "$SRV" serve 192.0.2.1 8081 --backlog 16 --no-accept
 farm_wait_line "listener :8081" 10 || finish
@@ -28,7 +31,7 @@ for g in 0 1 2 3; do
 done
 queued() { [ "$(sw_srv ss -tlnH '( sport = :8081 )' | awk '{ print $2 }')" -ge 17 ]; }
 wait_for "the accept queue full" 10 queued || { not_ok "the accept queue never filled: $(sw_srv ss -tlnH)"; finish; }
-diag_run 8
+diag_run "$([ -n "${DIAG_AQ_BACKOFF:-}" ] && echo 15 || echo 8)"
 check_rate_rose ListenOverflows
 
 check_finding "accept_queue_full on :8081" accept_queue_full 'subj_port(8081)'
