@@ -175,11 +175,16 @@ static int sw_live_info(struct sw_source *src,
 	if (sw_diag_dump_info(l->diag, SW_LISTEN, NULL, 0, NULL, &in, tap, &rt,
 			      cause) < 0)
 		return -1;
-	if (in.nports &&
-	    sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc,
-			      sw_live_info_bc(l, a, &in), a->filter, &in, tap,
-			      &rt, cause) < 0)
-		return -1;
+	if (in.nports) {
+		/* the bytecode first: it may move l->ibc (the order arguments
+		 * are evaluated in is the compiler's: clang read l->ibc
+		 * before, still NULL) */
+		size_t bclen = sw_live_info_bc(l, a, &in);
+
+		if (sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc, bclen,
+				      a->filter, &in, tap, &rt, cause) < 0)
+			return -1;
+	}
 	*n = in.n;
 	return 1;
 }
