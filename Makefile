@@ -8,7 +8,8 @@
 #   make fuzz       build the libFuzzer harnesses (clang)
 #   make bench      build the benchmarks in tests/bench
 #   make bench-run  run them (root; figures only, see tests/bench/README.md)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
+#                   the systemd unit in SYSTEMDUNITDIR, the example rules)
 #
 # Core code lives in src/core (no curses, no netlink); edges and front ends
 # in the other folders of src/ (docs/ARCHITECTURE.md). Every src/**/*.c but
@@ -21,6 +22,8 @@
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+EXAMPLES := $(sort $(wildcard contrib/rules/*.rules))
 CC       ?= cc
 BUILD    ?= build
 PKGS     := libmnl libnftnl ncursesw
@@ -131,6 +134,7 @@ bench: $(BENCH_BINS) $(TOOL_BINS) sockwatch
 # The benchmarks (tests/bench/README.md); they print figures. Needs root.
 bench-run: bench
 	tests/bench/memory.sh
+	tests/bench/rules.sh
 	tests/bench/cpu10k.sh
 	tests/bench/refresh.sh
 	tests/bench/conninfo.sh
@@ -139,9 +143,16 @@ bench-run: bench
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch
 	install -D -m 0644 man/sockwatch.8 $(DESTDIR)$(PREFIX)/share/man/man8/sockwatch.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' contrib/systemd/sockwatch.service.in \
+	  >$(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
+	$(if $(EXAMPLES),install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/sockwatch/rules $(EXAMPLES))
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/sockwatch $(DESTDIR)$(PREFIX)/share/man/man8/sockwatch.8
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
+	rm -rf $(DESTDIR)$(PREFIX)/share/sockwatch
 
 clean:
 	rm -rf build build-asan build-fuzz sockwatch

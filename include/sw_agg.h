@@ -117,6 +117,13 @@ struct sw_agg {
 	struct sw_listener *listeners;
 	uint32_t nlisteners;
 
+	/* Per socket of the snapshot built from (same index): 1 when it is
+	 * a new connection as new_conns counts them, else 0 (all 0 on the
+	 * first build). Rules read it to count new sockets by their own
+	 * filters. sncap is its capacity. */
+	uint8_t *sock_new;
+	uint32_t sncap;
+
 	/* Internal, reused across builds. */
 	uint32_t rcap, lcap;
 	uint32_t *rslots;     /* remote hash: index+1 into remotes */

@@ -97,6 +97,10 @@ struct sw_block_req {
 	const char *reason;      /* operator's text, or NULL */
 	uint32_t connections;    /* sockets it held (for the comment/audit) */
 	const uint32_t *states;  /* SW_ST_MAX per-state counts, or NULL */
+	bool dry_run;            /* this request only: checked against the
+				    policy, said and audited ("dry-run") as a
+				    dry-run blocker would, nothing sent or
+				    ended (the rules' "would block") */
 };
 
 enum sw_block_outcome {
@@ -141,6 +145,12 @@ void sw_block_result_clear(struct sw_block_result *r);
  * blocked prefix is refused naming it. */
 int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		     struct sw_block_result *r);
+
+/* Whether the policy lets target be blocked at all (never-block list,
+ * allow list, prefix floors; not whether it overlaps a block). false with
+ * why (one line) when not. */
+bool sw_blocker_allowed(struct sw_blocker *b, const struct sw_prefix *target,
+			char *why, size_t whylen);
 
 /* Unblock exactly target (as listed: an address, or a blocked prefix).
  * An address inside a blocked prefix is refused naming the prefix.
@@ -237,6 +247,16 @@ const struct sw_block_list *sw_blocker_list(struct sw_blocker *b);
 /* Format an entry's time left as "9m58s", "1h02m", "-" (none). buf needs
  * 16 bytes. Returns buf. */
 char *sw_block_format_left(double seconds, char *buf, size_t len);
+
+/* Append one audit line for something decided but not sent to the kernel
+ * (a rule's breaker tripping or closing, the daemon starting, stopping or
+ * reloading its rules): action ("breaker-trip", "reload", ...), target
+ * (may be NULL), reason (may be NULL), outcome ("seen", "refused", ...)
+ * and detail, the one-line message. Returns 0, or -1 with *cause (may be
+ * NULL; the caller frees it). */
+int sw_blocker_note(struct sw_blocker *b, const char *action,
+		    const char *target, const char *reason, const char *outcome,
+		    const char *detail, char **cause);
 
 void sw_blocker_close(struct sw_blocker *b);
 

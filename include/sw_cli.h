@@ -15,6 +15,9 @@ enum sw_mode {
 	SW_MODE_UNBLOCK,
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
+	SW_MODE_REPORT,
+	SW_MODE_DAEMON,
+	SW_MODE_RULES,
 	SW_MODE_HELP,
 	SW_MODE_VERSION,
 };
@@ -30,7 +33,9 @@ struct sw_opts {
 	bool no_diagnosis;   /* --no-diagnosis */
 
 	/* block and unblock, and blocking from the TUI */
-	const char *target;      /* ADDR[/PREFIX] of block/unblock */
+	const char *target;      /* ADDR[/PREFIX] of block/unblock; the word
+				    after a subcommand ("check" of rules) */
+	const char *arg2;        /* the word after that (rules check FILE) */
 	bool all;                /* unblock --all */
 	double block_for_s;      /* --for; default SW_BLOCK_DEFAULT_S */
 	bool kill;               /* --kill */
@@ -40,6 +45,14 @@ struct sw_opts {
 	bool replace;            /* --replace: block may shorten a block */
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
+
+	/* report */
+	const char *output;      /* -o/--output; NULL: stdout */
+	const char *audit_in;    /* --audit: the audit log to read, or NULL */
+	/* auto-defence: the daemon, and the TUI's --rules */
+	const char *rules_file;  /* --rules; NULL: none in the TUI, the
+				    daemon's default SW_RULES_DEFAULT_FILE */
+	const char *state_file;  /* --state; default SW_DAEMON_STATE_FILE */
 
 	/* TUI thresholds for highlighting states */
 	long warn_syn_recv;      /* --warn-syn-recv; default 100 */

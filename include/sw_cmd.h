@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 
+#include "sw_block.h"
 #include "sw_cli.h"
 
 struct sw_cmd_entry {
@@ -26,7 +27,15 @@ struct sw_cmd_entry {
 	/* Runs it; returns the process exit code. */
 	int (*run)(const struct sw_opts *o);
 	bool flush;           /* main checks that stdout was written */
+	bool two_words;       /* takes a second word after its first
+				 (rules check FILE: target, arg2) */
 };
+
+/* The blocker's options the command line gives (--dry-run, --force,
+ * --allow-file, --audit-log, the namespace): entered true when the
+ * engine has entered the namespace already (the TUI, the daemon), so the
+ * blocker only names it in the audit log. */
+struct sw_block_opts sw_cmd_block_opts(const struct sw_opts *o, bool entered);
 
 /* The descriptors, in --help order, ending with a NULL. */
 extern const struct sw_cmd_entry *const sw_cmd_table[];
@@ -47,5 +56,8 @@ extern const struct sw_cmd_entry sw_cmd_block_entry;
 extern const struct sw_cmd_entry sw_cmd_unblock_entry;
 extern const struct sw_cmd_entry sw_cmd_blocks_entry;
 extern const struct sw_cmd_entry sw_cmd_cleanup_entry;
+extern const struct sw_cmd_entry sw_cmd_report_entry;
+extern const struct sw_cmd_entry sw_cmd_daemon_entry;
+extern const struct sw_cmd_entry sw_cmd_rules_entry;
 
 #endif

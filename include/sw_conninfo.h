@@ -53,8 +53,8 @@ const struct sw_conn_info *sw_conninfo_find(const struct sw_conninfo *ci,
  * before freed once merged. */
 struct sw_conninfo_table {
 	struct sw_conn_info *v, *prev; /* the latest set; the room */
-	size_t n, cap, pn, pcap;
-	uint64_t prev_mono_ns, mono_ns;
+	size_t n, cap, pcap;
+	uint64_t mono_ns;              /* of the latest set */
 	uint64_t dumps;                /* info dumps taken so far */
 	bool restart;                  /* the next commit starts over: a
 					  replay reached a recording's next

@@ -115,6 +115,8 @@ struct sw_view {
 	uint8_t unblock_last[16];
 	struct sw_prefix marks[SW_VIEW_MAX_MARKS];
 	uint32_t nmarks;
+	bool rules;                       /* --rules given: A arms them */
+	bool armed;                       /* the rules may ban (A) */
 	bool block_ok;                    /* blocking can be offered */
 	char block_why[256];              /* why not, shown in the blocks pane */
 	char default_duration[16];        /* offered in the confirmation */

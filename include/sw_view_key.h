@@ -54,6 +54,7 @@ enum sw_action {
 	SW_A_BLOCK,
 	SW_A_UNBLOCK,
 	SW_A_BLOCKS,
+	SW_A_ARM,
 	SW_A_HELP,
 	SW_A_QUIT,
 	SW_A_MAX
@@ -71,6 +72,7 @@ enum sw_react {
 	SW_R_UNBLOCK = 1u << 7,  /* unblock v->unblock_target */
 	SW_R_BLOCKS = 1u << 8,   /* the blocks pane was toggled */
 	SW_R_MARK = 1u << 9,     /* the marks changed */
+	SW_R_ARM = 1u << 10,     /* v->armed changed: arm / disarm the rules */
 };
 
 /* One row of the key table. */

@@ -24,7 +24,13 @@ struct sw_view_layout {
 	struct sw_rect header;
 	struct sw_rect pane[SW_PANE_MAX]; /* h == 0: not shown */
 	struct sw_rect bottom;            /* key hints, status, prompt */
+	/* the detail view's graph above its list, on a screen of at least
+	 * SW_VIEW_GRAPH_MIN_ROWS rows; h == 0: none */
+	struct sw_rect graph;
 };
+
+#define SW_VIEW_GRAPH_ROWS 10     /* title, 6 of plot, marks, axis, blank */
+#define SW_VIEW_GRAPH_MIN_ROWS 34
 
 /* Place the panes for a rows x cols screen, and set each shown list's
  * height (rows below its column header). */

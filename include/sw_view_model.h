@@ -10,6 +10,7 @@
 #include "sw_agg.h"
 #include "sw_conninfo.h"
 #include "sw_counters.h"
+#include "sw_history.h"
 #include "sw_sock.h"
 
 struct sw_frame;
@@ -27,6 +28,17 @@ struct sw_view_block {
 	uint8_t last[16];   /* range: its last address (inclusive) */
 	char reason[64];
 };
+
+/* A remote over a rule's threshold (the TUI's --rules): the group the
+ * rule counts and how it reads on screen. */
+#define SW_VIEW_RULE_TEXT 64
+struct sw_view_rule_mark {
+	struct sw_prefix target;
+	bool banned;                   /* a ban of it is running */
+	char text[SW_VIEW_RULE_TEXT];  /* "flood: bans in 1 refresh" */
+};
+/* At most this many are listed (the most urgent). */
+#define SW_VIEW_MAX_RULE_MARKS 256
 
 /* The process holding a socket, as the front end resolved it. */
 struct sw_view_owner {
@@ -78,6 +90,18 @@ struct sw_view_model {
 	uint32_t bidx_cap, nbranges;
 	struct sw_view_block_run *bruns;
 	uint32_t nbruns, brcap;
+	/* the last minutes up to this frame (the refresher's, copied), for
+	 * the trend columns and the detail graph; empty (cap 0) in models
+	 * made by hand */
+	struct sw_history hist;
+	/* the rules (--rules): the remotes over a threshold, most urgent
+	 * first, and the rules' state for the header */
+	struct sw_view_rule_mark *rule_marks;
+	uint32_t nrule_marks, rmcap;
+	bool rules;                    /* rules run on this model */
+	bool rules_armed;
+	uint32_t rules_tripped;        /* rules whose breaker is tripped */
+	char rules_tripped_name[48];   /* the first of them */
 };
 
 void sw_view_model_init(struct sw_view_model *m);
@@ -118,6 +142,16 @@ int sw_view_model_set_blocks(struct sw_view_model *m,
  * block already covers is not listed. Returns 0 or -1 (ENOMEM). */
 int sw_view_model_set_marks(struct sw_view_model *m,
 			    const struct sw_prefix *marks, uint32_t nmarks);
+
+/* Replace the rule marks with a copy of the first
+ * SW_VIEW_MAX_RULE_MARKS of v[0..n). Returns 0 or -1 (ENOMEM; none). */
+int sw_view_model_set_rule_marks(struct sw_view_model *m,
+				 const struct sw_view_rule_mark *v, uint32_t n);
+
+/* The most urgent rule mark whose group overlaps p (a remote row: the
+ * rule may group wider or narrower than the view), or NULL. Owned by m. */
+const struct sw_view_rule_mark *sw_view_model_rule_mark(
+	const struct sw_view_model *m, const struct sw_prefix *p);
 
 /* Index into m->blocks of the first kernel block (in list order) that
  * covers p (same family, its prefix contains p's address and is not

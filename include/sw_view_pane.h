@@ -61,6 +61,12 @@ struct sw_view_col {
 			       others are never squeezed for it */
 	sw_view_cell_fn cell;
 	sw_view_cmp_fn cmp;
+	/* A trend column: the history series (sw_history.h) of row, false
+	 * when it has none; drawn as a sparkline of the latest refreshes,
+	 * one per cell (instead of the cell's text). NULL: a text or bar
+	 * column. */
+	bool (*series)(const struct sw_view_model *m, uint32_t row,
+		       unsigned *s);
 };
 
 /* A stable row identity: remote prefix, listener proto/port/address, socket
@@ -170,6 +176,11 @@ static inline int sw_view_cmp_dbl(double a, double b)
 void sw_view_prefix_key(const struct sw_prefix *p, struct sw_view_key *k);
 void sw_view_prefix_cell(const struct sw_prefix *p, struct sw_view_cell *c);
 int sw_view_prefix_cmp(const struct sw_prefix *x, const struct sw_prefix *y);
+
+/* The cell of a trend column (view_trend.c): no text, the sparkline is
+ * drawn from its series. */
+void sw_view_trend_cell(const struct sw_view_model *m, uint32_t row,
+			struct sw_view_cell *c);
 
 /* Definition of a pane (never NULL for p < SW_PANE_MAX). */
 const struct sw_view_pane_def *sw_view_pane(enum sw_pane p);

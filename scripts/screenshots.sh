@@ -2,7 +2,8 @@
 # Regenerate screenshots/*.png: the real sockwatch TUI in a real xterm
 # (under Xvfb, captured with ImageMagick's import) while network
 # namespaces made here go through a simulated SYN flood and a connection
-# flood. Needs root (namespaces), `make` and `make tools` (sockfarm), and
+# flood; then the incident reports of recorded floods in headless chromium
+# (tests/integration/report_browser.sh). Needs root (namespaces), `make` and `make tools` (sockfarm), and
 # the packages in scripts/install-deps (xvfb, xterm, imagemagick,
 # x11-utils, xdotool, fonts-dejavu-core). Everything it makes is removed on exit.
 #   scripts/screenshots.sh [OUTDIR]        (default: screenshots/)
@@ -109,8 +110,17 @@ farm "$SRV" serve 192.0.2.1 80 --timeout 120
 farm "$SRV" serve 192.0.2.1 8080 --backlog 64 --no-accept --timeout 120
 farm "$SRV" serve 192.0.2.1 82 --close --timeout 120
 sleep 0.5
-farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.66=600,203.0.113.67=150,203.0.113.5=40,203.0.113.6=22 --timeout 120
+: >"$TMP/allow" # an empty allow list (a regular file: /dev/null is refused)
+# the screen first, so its history sees the flood come
+term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
+sleep 2
+farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.67=150,203.0.113.5=40,203.0.113.6=22 --timeout 120
 farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
+# the flood: 600 connections from 203.0.113.66 in six waves a second apart
+for i in $(seq 6); do
+	farm "$CLI" connect 192.0.2.1 80 --from 203.0.113.66=100 --timeout 120
+	sleep 1
+done
 # churn: short connections the server closes (TIME_WAIT on the server)
 (
 	for i in $(seq 20); do
@@ -121,11 +131,14 @@ farm "$CLI" connect 192.0.2.1 8080 --from 203.0.113.66=64 --timeout 120
 	wait
 ) &
 _sw_pids+=($!)
-sleep 3
-: >"$TMP/allow" # an empty allow list (a regular file: /dev/null is refused)
-term --netns "$SRV" -d 1 --audit-log "$TMP/audit.log" --allow-file "$TMP/allow"
-sleep 5
+sleep 4
 shot connflood
+# the top remote's graph over the history, above its sockets
+key Home Return
+sleep 2.5
+shot detail-trend
+key Escape
+sleep 1
 key Home b
 sleep 1
 shot block-confirm
@@ -135,4 +148,11 @@ key B
 sleep 2
 shot blocks
 kill "$XPID" 2>/dev/null
+
+# --- 3. incident reports of recorded floods, in headless chromium ---------
+# report_browser.sh records a SYN flood and a connection flood in
+# namespaces of its own, reports them and screenshots the pages
+SW_REPORT_SHOTS="$(cd "$OUT" && pwd)" bash tests/integration/report_browser.sh |
+	grep -v '^ok' || true
+ls "$OUT"/report-*.png
 exit 0

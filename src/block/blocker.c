@@ -94,6 +94,19 @@ void sw_blocker_close(struct sw_blocker *b)
 	free(b);
 }
 
+int sw_blocker_note(struct sw_blocker *b, const char *action,
+		    const char *target, const char *reason, const char *outcome,
+		    const char *detail, char **cause)
+{
+	struct sw_audit_rec r = {
+		.action = action, .target = target, .timeout_s = -1,
+		.connections = -1, .reason = reason, .outcome = outcome,
+		.detail = detail, .count = -1,
+	};
+
+	return sw_audit_write(b->audit, &r, cause);
+}
+
 const char *sw_blocker_unavailable(const struct sw_blocker *b)
 {
 	return b->unavailable;

@@ -90,11 +90,10 @@ static void sw_blocker_overlap_why(const struct sw_prefix *t,
 			 "it first", a, c, left);
 }
 
-static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
-				  char *why, size_t whylen)
+bool sw_blocker_allowed(struct sw_blocker *b, const struct sw_prefix *target,
+			char *why, size_t whylen)
 {
-	const struct sw_block_entry *e;
-	struct sw_block_entry tmp;
+	struct sw_prefix t = sw_blocker_norm(target);
 	char *cause = NULL;
 
 	if (sw_blocker_policy_renew(b, &cause) < 0) {
@@ -103,7 +102,16 @@ static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *
 		free(cause);
 		return false;
 	}
-	if (!sw_policy_check(&b->policy, t, b->force, why, whylen))
+	return sw_policy_check(&b->policy, &t, b->force, why, whylen);
+}
+
+static bool sw_blocker_check_norm(struct sw_blocker *b, const struct sw_prefix *t,
+				  char *why, size_t whylen)
+{
+	const struct sw_block_entry *e;
+	struct sw_block_entry tmp;
+
+	if (!sw_blocker_allowed(b, t, why, whylen))
 		return false;
 	/* t itself is no overlap: blocking it again renews it */
 	e = sw_blocker_kernel_overlap(b, t, &tmp);
@@ -250,7 +258,7 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 	if (!sw_blocker_check_norm(b, &t, why, sizeof(why)))
 		return sw_blocker_fail(b, r, SW_BLOCK_REFUSED, "block", target,
 				       timeout_s, req->connections, req->reason, why);
-	if (b->dry_run) {
+	if (b->dry_run || req->dry_run) {
 		int exists = b->nft ? sw_nft_table_exists(b->nft) : 0;
 
 		r->outcome = SW_BLOCK_DRY_RUN;
@@ -259,8 +267,23 @@ int sw_blocker_block(struct sw_blocker *b, const struct sw_block_req *req,
 		snprintf(r->message, sizeof(r->message),
 			 "dry run: would block %s for %s; nothing sent", target,
 			 sw_block_format_left(timeout_s, left, sizeof(left)));
-		if (req->kill)
+		/* a blocker that acts counts what a dry request would end */
+		if (req->kill && b->dry_run)
 			r->killed = sw_blocker_kill_into(b, &t, r);
+		else if (req->kill && (r->killed = sw_blocker_count(b, &t, NULL,
+								    &cause)) < 0)
+			sw_cause_move(r->kill_error, sizeof(r->kill_error), cause);
+		if (req->dry_run) {
+			struct sw_audit_rec rec = {
+				.action = "block", .target = target,
+				.timeout_s = timeout_s,
+				.connections = req->connections,
+				.reason = req->reason, .outcome = "dry-run",
+				.detail = r->message, .count = -1,
+			};
+
+			sw_audit_write(b->audit, &rec, NULL);
+		}
 		return r->nft ? 0 : -1;
 	}
 	if (!b->nft)

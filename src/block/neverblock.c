@@ -8,6 +8,7 @@
 
 #include "sw_block.h"
 #include "sw_cause.h"
+#include "sw_file.h"
 #include "sw_neverblock.h"
 #include "sw_rtnl.h"
 #include "sw_sshpeer.h"
@@ -15,58 +16,21 @@
 int sw_neverblock_allow(struct sw_policy *p, const char *path, bool named,
 			char **cause)
 {
-	char *text = NULL, err[SW_BLOCK_MSG_LEN];
-	size_t len = 0;
-	struct stat st;
-	ssize_t n;
-	int fd, r;
+	char *text, err[SW_BLOCK_MSG_LEN], *why = NULL;
+	size_t len;
+	int r;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
-	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT && !named)
+	if (sw_file_read(path, "the allow list", SW_NEVERBLOCK_ALLOW_MAX, &text,
+			 &len, &why) < 0) {
+		if (errno == ENOENT && !named) {
+			free(why);
 			return 0;
-		return sw_cause_set(cause, "cannot read the allow list %s: %s (fix "
-				    "it or set --allow-file)", path, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0) {
-		r = errno;
-		close(fd);
-		return sw_cause_set(cause, "cannot read the allow list %s: %s",
-				    path, strerror(r));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return sw_cause_set(cause, "the allow list %s is %s, not a regular "
-				    "file", path, S_ISDIR(st.st_mode) ? "a directory"
-				    : S_ISFIFO(st.st_mode) ? "a FIFO" : "a device or socket");
-	}
-	text = malloc(SW_NEVERBLOCK_ALLOW_MAX + 1);
-	if (!text) {
-		close(fd);
-		return sw_cause_set(cause, "out of memory reading %s", path);
-	}
-	/* one byte more than allowed tells a file that is too large */
-	while (len <= SW_NEVERBLOCK_ALLOW_MAX) {
-		n = read(fd, text + len, SW_NEVERBLOCK_ALLOW_MAX + 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = errno;
-			free(text);
-			close(fd);
-			return sw_cause_set(cause, "cannot read the allow list %s: %s",
-					    path, strerror(r));
 		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	if (len > SW_NEVERBLOCK_ALLOW_MAX) {
-		free(text);
-		return sw_cause_set(cause, "the allow list %s is larger than %d "
-				    "bytes", path, SW_NEVERBLOCK_ALLOW_MAX);
+		r = sw_cause_set(cause, "%s%s", sw_cause_text(why),
+				 errno == ENOENT || errno == EACCES
+					 ? " (fix it or set --allow-file)" : "");
+		free(why);
+		return r;
 	}
 	r = sw_policy_parse_allow(p, text, len, path, err, sizeof(err));
 	free(text);

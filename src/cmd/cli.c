@@ -62,12 +62,25 @@ static const char sw_cli_usage_text[] =
 	"      --replace          block: take --for even when the target is blocked\n"
 	"                         already for longer (else the longer time wins)\n"
 	"      --dry-run          print what would be sent (nft syntax), send nothing\n"
+	"                         (daemon: log \"would block\" with the numbers)\n"
 	"      --force            allow prefixes shorter than /16 (IPv4) or /48 (IPv6)\n"
 	"      --all              unblock: remove every block\n"
 	"      --allow-file FILE  never-block list (default /etc/sockwatch/allow, which\n"
 	"                         may be absent; a FILE named here must exist)\n"
 	"      --audit-log FILE   audit log, JSON lines (default\n"
 	"                         /var/log/sockwatch.log; - for none)\n"
+	"\n"
+	"Reports:\n"
+	"      --audit FILE       report: the audit log whose actions go on the\n"
+	"                         timeline (e.g. /var/log/sockwatch.log)\n"
+	"  -o, --output FILE      report: write the page (or with --json the summary)\n"
+	"                         to FILE instead of standard output\n"
+	"Auto-defence:\n"
+	"      --rules FILE       the rules (daemon default /etc/sockwatch/rules;\n"
+	"                         the TUI marks the remotes over a rule's threshold\n"
+	"                         and bans once armed with A)\n"
+	"      --state FILE       daemon: the offender history (default\n"
+	"                         /var/lib/sockwatch/state)\n"
 	"\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          version\n"
@@ -103,6 +116,9 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_AUDIT,
+	OPT_RULES,
+	OPT_STATE,
 	OPT_INFO_EVERY,
 	OPT_NO_DIAGNOSIS,
 };
@@ -139,6 +155,10 @@ static const struct option sw_cli_longopts[] = {
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"audit", required_argument, NULL, OPT_AUDIT},
+	{"output", required_argument, NULL, 'o'},
+	{"rules", required_argument, NULL, OPT_RULES},
+	{"state", required_argument, NULL, OPT_STATE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -275,15 +295,17 @@ static const struct {
 	const char *where;
 } sw_cli_scope[] = {
 	{'b', "batch mode"},
-	{'d', "the TUI and batch mode"},
+	{'d', "the TUI, batch mode and 'daemon'"},
 	{'n', "batch mode"},
 	{'t', "the TUI and batch mode"},
 	{'u', "the TUI and batch mode"},
 	{'4', "the TUI and batch mode"},
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
-	{'g', "the TUI and batch mode"},
-	{OPT_JSON, "batch mode and 'blocks'"},
+	{'g', "the TUI, batch mode and 'report'"},
+	{OPT_JSON, "batch mode, 'blocks' and 'report'"},
+	{OPT_AUDIT, "'report'"},
+	{'o', "'report'"},
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_INFO_EVERY, "the TUI and batch mode"},
@@ -299,7 +321,9 @@ static const struct {
 	{OPT_REASON, "'block' and the TUI"},
 	{OPT_FORCE, "'block' and the TUI"},
 	{OPT_REPLACE, "'block'"},
-	{OPT_DRY_RUN, "'block', 'unblock', --cleanup and the TUI"},
+	{OPT_DRY_RUN, "'block', 'unblock', --cleanup, 'daemon' and the TUI"},
+	{OPT_RULES, "'daemon' and the TUI"},
+	{OPT_STATE, "'daemon'"},
 };
 
 static int sw_cli_index(int c)
@@ -426,6 +450,12 @@ static const struct sw_cmd_entry *sw_cli_command(struct sw_opts *o, uint64_t see
 			return NULL;
 		}
 		o->target = pos[1];
+		o->arg2 = pos[2];
+		if (pos[2] && !cmd->two_words) {
+			sw_cli_fail(err, errlen, "unexpected argument '%s' (see "
+				    "sockwatch --help)", pos[2]);
+			return NULL;
+		}
 	}
 	if (sw_cli_saw(seen, OPT_CLEANUP)) {
 		if (npos) {
@@ -459,6 +489,15 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "'block' or the TUI, not batch mode");
 	if (o->all)
 		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	if (o->output || o->audit_in)
+		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
+				   "FILE ...)", o->output ? "-o/--output" : "--audit");
+	if (batch && o->rules_file)
+		return sw_cli_fail(err, errlen, "--rules belongs to 'daemon' or the "
+				   "TUI, not batch mode (check a file with 'sockwatch "
+				   "rules check FILE')");
+	if (o->state_file)
+		return sw_cli_fail(err, errlen, "--state belongs to 'daemon'");
 	return 0;
 }
 
@@ -467,7 +506,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 {
 	const struct sw_cmd_entry *cmd;
 	const char *group = NULL; /* -g, read once -4 / -6 are known */
-	const char *pos[3] = {NULL, NULL, NULL};
+	const char *pos[4] = {NULL, NULL, NULL, NULL};
 	char *cause = NULL, on[48];
 	uint64_t seen = 0;
 	int npos = 0, c;
@@ -477,7 +516,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 	 * an earlier call (it would point into that call's argv) */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:hV", sw_cli_longopts,
+	while ((c = getopt_long(argc, argv, ":bd:n:tu46f:g:o:hV", sw_cli_longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b': break; /* the monitor reads it from seen */
@@ -562,6 +601,10 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_CLEANUP: break;
+		case OPT_AUDIT: o->audit_in = optarg; break;
+		case 'o': o->output = optarg; break;
+		case OPT_RULES: o->rules_file = optarg; break;
+		case OPT_STATE: o->state_file = optarg; break;
 		case 'h': o->mode = SW_MODE_HELP; return 0;
 		case 'V': o->mode = SW_MODE_VERSION; return 0;
 		case ':':
@@ -576,7 +619,7 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 				  &o->engine.group, err, errlen) < 0)
 		return -1;
 	while (optind < argc) {
-		if (npos == 2)
+		if (npos == 3)
 			return sw_cli_fail(err, errlen,
 					   "unexpected argument '%s' (see sockwatch --help)",
 					   argv[optind]);

@@ -59,10 +59,27 @@ const struct sw_cmd_entry *const sw_cmd_table[] = {
 	&sw_cmd_unblock_entry,
 	&sw_cmd_blocks_entry,
 	&sw_cmd_cleanup_entry,
+	&sw_cmd_report_entry,
+	&sw_cmd_daemon_entry,
+	&sw_cmd_rules_entry,
 	&sw_cmd_help_entry,
 	&sw_cmd_version_entry,
 	NULL,
 };
+
+struct sw_block_opts sw_cmd_block_opts(const struct sw_opts *o, bool entered)
+{
+	struct sw_block_opts bo = {
+		.dry_run = o->dry_run,
+		.force = o->force,
+		.allow_file = o->allow_file,
+		.audit_log = o->audit_log,
+		.netns = entered ? NULL : o->engine.netns,
+		.audit_netns = entered ? o->engine.netns : NULL,
+	};
+
+	return bo;
+}
 
 const struct sw_cmd_entry *sw_cmd_of(enum sw_mode mode)
 {

@@ -24,6 +24,7 @@ void sw_agg_free(struct sw_agg *a)
 	free(a->port_syn);
 	free(a->port_est);
 	free(a->port_dir);
+	free(a->sock_new);
 	free(a->syn[0].keys);
 	free(a->syn[1].keys);
 	sw_agg_sortbuf_free(a);
@@ -288,6 +289,9 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	if (nsyn && !(syn = sw_agg_synset_start(a, prev_syn, nsyn)))
 		return sw_agg_fail(a);
 
+	if (sw_grow32((void **)&a->sock_new, &a->sncap, cur->count ? cur->count : 1,
+		      sizeof(*a->sock_new), 1024) < 0)
+		return sw_agg_fail(a);
 	for (i = 0; i < cur->count; i++) {
 		const struct sw_sock *s = &cur->socks[i];
 		bool tcp = s->proto == SW_TCP, new_conn = false;
@@ -332,6 +336,7 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			}
 		}
 
+		a->sock_new[i] = new_conn;
 		if (sw_sock_is_listener(s)) {
 			struct sw_listener *l;
 

@@ -83,9 +83,7 @@ const struct sw_conninfo *sw_conninfo_table_commit(struct sw_conninfo_table *t,
 	t->cap = t->pcap;
 	t->prev = NULL;
 	t->pcap = 0;
-	t->pn = 0;
 	t->n = k;
-	t->prev_mono_ns = t->mono_ns;
 	t->mono_ns = mono_ns;
 	t->dumps++;
 	t->restart = false;

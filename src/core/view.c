@@ -29,6 +29,7 @@ const struct sw_view_binding sw_view_bindings[] = {
 	{ SW_KEY_ESC, SW_A_CLOSE },        { SW_KEY_LEFT, SW_A_CLOSE },
 	{ SW_KEY_RIGHT, SW_A_OPEN },       { 'b', SW_A_BLOCK },
 	{ 'u', SW_A_UNBLOCK },             { 'B', SW_A_BLOCKS },
+	{ 'A', SW_A_ARM },
 	{ '?', SW_A_HELP },                { 'h', SW_A_HELP },
 	{ SW_KEY_F1, SW_A_HELP },          { 'q', SW_A_QUIT },
 	{ SW_KEY_F10, SW_A_QUIT },         { 0, SW_A_NONE },
@@ -58,6 +59,7 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
 	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
 	[SW_A_BLOCKS] = { "B", "blocks pane beside the listeners: show / hide" },
+	[SW_A_ARM] = { "A", "--rules: arm / disarm auto-blocking (starts disarmed)" },
 	[SW_A_HELP] = { "? F1  q F10", "this help; quit" },
 	[SW_A_QUIT] = { "q F10", "" },
 };

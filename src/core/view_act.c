@@ -353,6 +353,26 @@ static unsigned sw_view_a_blocks(struct sw_view *v,
 	return SW_R_BLOCKS | SW_R_REDRAW;
 }
 
+static unsigned sw_view_a_arm(struct sw_view *v, const struct sw_view_model *m)
+{
+	(void)m;
+	if (!v->rules) {
+		snprintf(v->msg, sizeof(v->msg),
+			 "A arms auto-blocking by rules: start with --rules FILE");
+		return SW_R_REDRAW;
+	}
+	if (!v->armed && !v->block_ok) {
+		snprintf(v->msg, sizeof(v->msg),
+			 "cannot arm the rules: blocking is off (%.100s)", v->block_why);
+		return SW_R_REDRAW;
+	}
+	v->armed = !v->armed;
+	snprintf(v->msg, sizeof(v->msg), "%s", v->armed
+		 ? "rules armed: remotes over a threshold are banned (A disarms)"
+		 : "rules disarmed: remotes are marked, nothing is banned (A arms)");
+	return SW_R_ARM | SW_R_REDRAW;
+}
+
 static unsigned sw_view_a_help(struct sw_view *v, const struct sw_view_model *m)
 {
 	(void)m;
@@ -390,6 +410,7 @@ static const sw_view_act_fn sw_view_act_fns[SW_A_MAX] = {
 	[SW_A_BLOCK] = sw_view_a_block,
 	[SW_A_UNBLOCK] = sw_view_a_unblock,
 	[SW_A_BLOCKS] = sw_view_a_blocks,
+	[SW_A_ARM] = sw_view_a_arm,
 	[SW_A_HELP] = sw_view_a_help,
 	[SW_A_QUIT] = sw_view_a_quit,
 };

@@ -38,10 +38,11 @@ static int sw_view_all_rows(int p)
 static int sw_view_min_width(int p)
 {
 	const struct sw_view_pane_def *def = sw_view_pane(p);
-	int w = def->gutter ? 2 : 0, i;
+	int w = def->gutter ? 2 : 0, i, n = 0;
 
 	for (i = 0; i < def->ncols; i++)
-		w += def->cols[i].width + (i ? 1 : 0);
+		if (!def->cols[i].optional)
+			w += def->cols[i].width + (n++ ? 1 : 0);
 	return w;
 }
 
@@ -146,6 +147,12 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 	if (v->mode == SW_V_DETAIL) {
 		int body = sw_view_in_slot(v, SW_SLOT_BODY);
 
+		/* a tall screen has room for the trend above the sockets */
+		if (rows >= SW_VIEW_GRAPH_MIN_ROWS) {
+			out->graph = sw_view_rect(body_y, 0, SW_VIEW_GRAPH_ROWS, cols);
+			body_y += SW_VIEW_GRAPH_ROWS;
+			body_h -= SW_VIEW_GRAPH_ROWS;
+		}
 		if (body >= 0)
 			out->pane[body] = sw_view_rect(body_y, 0, body_h, cols);
 	} else {

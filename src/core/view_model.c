@@ -25,6 +25,8 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->blocks);
 	free(m->bidx);
 	free(m->bruns);
+	sw_history_free(&m->hist);
+	free(m->rule_marks);
 	sw_view_model_init(m);
 }
 
@@ -247,6 +249,31 @@ int sw_view_model_set_marks(struct sw_view_model *m,
 		m->nblocks++;
 	}
 	return 0;
+}
+
+int sw_view_model_set_rule_marks(struct sw_view_model *m,
+				 const struct sw_view_rule_mark *v, uint32_t n)
+{
+	if (n > SW_VIEW_MAX_RULE_MARKS)
+		n = SW_VIEW_MAX_RULE_MARKS;
+	m->nrule_marks = 0;
+	if (sw_grow32((void **)&m->rule_marks, &m->rmcap, n,
+		      sizeof(*m->rule_marks), 16))
+		return -1;
+	if (n)
+		memcpy(m->rule_marks, v, n * sizeof(*v));
+	m->nrule_marks = n;
+	return 0;
+}
+
+const struct sw_view_rule_mark *sw_view_model_rule_mark(
+	const struct sw_view_model *m, const struct sw_prefix *p)
+{
+	/* a few hundred at most, looked up for the rows on screen only */
+	for (uint32_t i = 0; i < m->nrule_marks; i++)
+		if (sw_prefix_overlaps(&m->rule_marks[i].target, p))
+			return &m->rule_marks[i];
+	return NULL;
 }
 
 int sw_view_model_blocked(const struct sw_view_model *m,

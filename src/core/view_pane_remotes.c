@@ -108,10 +108,21 @@ static int sw_view_remotes_cmp_rx(const struct sw_view_model *m, uint32_t a,
 	return sw_view_cmp_dbl(m->remotes[a].rx_per_s, m->remotes[b].rx_per_s);
 }
 
+/* Its top states; a remote over a rule's threshold (--rules) leads with
+ * the rule and when it bans: "[flood: bans in 1 refresh] E:300". */
 static void sw_view_remotes_states(const struct sw_view_model *m, uint32_t row,
 				   struct sw_view_cell *c)
 {
-	sw_view_fmt_states(&m->remotes[row], c->text, sizeof(c->text));
+	const struct sw_view_rule_mark *r =
+		sw_view_model_rule_mark(m, &m->remotes[row].pfx);
+	char states[sizeof(c->text)];
+
+	if (!r) {
+		sw_view_fmt_states(&m->remotes[row], c->text, sizeof(c->text));
+		return;
+	}
+	sw_view_fmt_states(&m->remotes[row], states, sizeof(states));
+	snprintf(c->text, sizeof(c->text), "[%.40s] %.20s", r->text, states);
 }
 
 /* The states column sorts by SYN_RECV, then ESTABLISHED: the half-open
@@ -127,6 +138,18 @@ static int sw_view_remotes_cmp_states(const struct sw_view_model *m,
 				   y->states[SW_ESTABLISHED]);
 }
 
+/* The trend: its connections, while the history follows it. */
+static bool sw_view_remotes_series(const struct sw_view_model *m, uint32_t row,
+				   unsigned *s)
+{
+	int slot = sw_history_remote(&m->hist, &m->remotes[row].pfx);
+
+	if (slot < 0)
+		return false;
+	*s = SW_HS_REMOTE + 2 * (unsigned)slot;
+	return true;
+}
+
 static unsigned sw_view_remotes_flags(const struct sw_view *v,
 				      const struct sw_view_model *m,
 				      uint32_t row)
@@ -138,6 +161,8 @@ static unsigned sw_view_remotes_flags(const struct sw_view *v,
 		f |= SW_ROW_BLOCKED;
 	if (sw_view_is_marked(v, p))
 		f |= SW_ROW_MARKED;
+	if (!(f & SW_ROW_BLOCKED) && sw_view_model_rule_mark(m, p))
+		f |= SW_ROW_WARN;
 	return f;
 }
 
@@ -153,6 +178,10 @@ static const struct sw_view_col sw_view_remotes_cols[] = {
 	  .cell = sw_view_remotes_rate, .cmp = sw_view_remotes_cmp_rate },
 	{ .name = "RX/S", .optional = true, .width = 5, .right = true, .desc = true,
 	  .cell = sw_view_remotes_rx, .cmp = sw_view_remotes_cmp_rx },
+	/* where there is room: its connections over the latest refreshes */
+	{ .name = "TREND", .width = 16, .optional = true, .desc = true,
+	  .cell = sw_view_trend_cell, .series = sw_view_remotes_series,
+	  .cmp = sw_view_remotes_cmp_conn },
 	{ .name = "STATES", .width = 7, .grow = 2, .desc = true,
 	  .cell = sw_view_remotes_states, .cmp = sw_view_remotes_cmp_states },
 };

@@ -1,5 +1,5 @@
 /* view_pane_states.c - the states pane: one row per TCP state with its
- * count, change, entered/s and a bar scaled to the largest. */
+ * count, change, entered/s and its trend over the latest refreshes. */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,15 +93,13 @@ static int sw_view_states_cmp_rate(const struct sw_view_model *m, uint32_t a,
 			       sw_view_st_row(m, b)->entered_per_s);
 }
 
-static void sw_view_states_bar(const struct sw_view_model *m, uint32_t row,
-			       struct sw_view_cell *c)
+/* The trend: the state's count over the latest refreshes. */
+static bool sw_view_states_series(const struct sw_view_model *m, uint32_t row,
+				  unsigned *s)
 {
-	uint32_t max = 0, r;
-
-	for (r = 0; r < sw_state_norder; r++)
-		if (sw_view_st_row(m, r)->count > max)
-			max = sw_view_st_row(m, r)->count;
-	c->bar = max ? (double)sw_view_st_row(m, row)->count / max : 0;
+	(void)m;
+	*s = SW_HS_STATE + sw_view_st(row);
+	return true;
 }
 
 static unsigned sw_view_states_flags(const struct sw_view *v,
@@ -170,8 +168,9 @@ static const struct sw_view_col sw_view_states_cols[] = {
 	  .cell = sw_view_states_delta, .cmp = sw_view_states_cmp_delta },
 	{ .name = "NEW/S", .width = 6, .right = true, .desc = true,
 	  .cell = sw_view_states_rate, .cmp = sw_view_states_cmp_rate },
-	{ .name = "", .width = 4, .grow = 1, .bar = true, .desc = true,
-	  .cell = sw_view_states_bar, .cmp = sw_view_states_cmp_count },
+	{ .name = "", .width = 4, .grow = 1, .desc = true,
+	  .cell = sw_view_trend_cell, .series = sw_view_states_series,
+	  .cmp = sw_view_states_cmp_count },
 };
 
 const struct sw_view_pane_def sw_view_pane_states = {

@@ -176,9 +176,7 @@ static int sw_live_info(struct sw_source *src,
 			      cause) < 0)
 		return -1;
 	if (in.nports) {
-		/* the bytecode first: it may move l->ibc (the order arguments
-		 * are evaluated in is the compiler's: clang read l->ibc
-		 * before, still NULL) */
+		/* first: making the bytecode may move l->ibc */
 		size_t bclen = sw_live_info_bc(l, a, &in);
 
 		if (sw_diag_dump_info(l->diag, SW_ESTABLISHED, l->ibc, bclen,

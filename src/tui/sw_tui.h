@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "sw_autoban.h"
+#include "sw_rules_file.h"
 #include "sw_block.h"
 #include "sw_clock.h"
 #include "sw_cli.h"
@@ -47,10 +49,14 @@ struct sw_tui_news {
  * the worker until sw_tui_worker_stop): the thread runs the watch loop,
  * which refreshes at once, then every interval. Commands go to the watch
  * directly (sw_watch_pause, ...). wake_fd becomes readable whenever there
- * is news. Returns the worker, or NULL with *cause (malloc'ed); the watch
+ * is news. Its history (the trends) is sized for interval_s. Returns the worker, or NULL with *cause (malloc'ed); the watch
  * is then still the caller's. */
-struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
-					  char **cause);
+/* ab (may be NULL): the rules (--rules), whose hook runs before the
+ * model is made, so the model carries their marks; it stays the caller's
+ * and says through the worker's status. */
+struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
+					  struct sw_autoban *ab, int *wake_fd,
+					  double interval_s, char **cause);
 
 /* Stop the thread, close the watch (the engine and the blocker), free the
  * models. Returns NULL, or what was lost meanwhile (a recording cut short,
@@ -63,6 +69,26 @@ char *sw_tui_worker_stop(struct sw_tui_worker *w);
  * model stays the UI's until the next take. Drains wake_fd. */
 void sw_tui_worker_take(struct sw_tui_worker *w, bool paused,
 			struct sw_view_model **m, struct sw_tui_news *news);
+
+/* ---- the history the trends show (tui_trend.c) ---------------------- */
+
+struct sw_tui_trend {
+	struct sw_history hist;
+	uint64_t last_seq;           /* the refresh sampled last */
+	struct sw_prefix *blocks;    /* the blocker's targets seen last, sorted */
+	bool *rule;
+	size_t nblocks;
+	bool have_blocks;
+};
+
+/* An empty history sized for interval_s. Returns 0, or -1 (ENOMEM: the
+ * trends stay empty). */
+int sw_tui_trend_init(struct sw_tui_trend *tr, double interval_s);
+void sw_tui_trend_free(struct sw_tui_trend *tr);
+/* Sample frame f when it is a new refresh; marks from blocker b's list
+ * (NULL: none). */
+void sw_tui_trend_feed(struct sw_tui_trend *tr, const struct sw_frame *f,
+		       struct sw_blocker *b);
 
 /* ---- the UI context ------------------------------------------------- */
 
@@ -87,6 +113,7 @@ struct sw_tui {
 	bool status_error;
 	uint64_t status_until_ns;
 	char *info;                   /* text of the info box, or NULL */
+	struct sw_autoban *ab;        /* the rules (--rules), or NULL */
 	struct sw_procmap *pm;        /* owners of the sockets shown (a live
 					 run's; NULL in a replay) */
 };
@@ -99,6 +126,7 @@ void sw_tui_draw_pane(struct sw_tui *t, enum sw_pane p, const struct sw_rect *r)
 void sw_tui_draw_help(struct sw_tui *t);
 void sw_tui_draw_confirm(struct sw_tui *t);
 void sw_tui_draw_info(struct sw_tui *t);
+void sw_tui_draw_graph(struct sw_tui *t, const struct sw_rect *r);
 
 /* Map a curses key code to an sw_key (tui_keys.c); SW_KEY_NONE for keys
  * that mean nothing here. */

@@ -20,6 +20,8 @@
 
 #include "sw_clock.h"
 #include "sw_duration.h"
+#include "sw_cause.h"
+#include "sw_cmd.h"
 #include "sw_tui.h"
 
 /* How long a status message stays. */
@@ -45,13 +47,7 @@ static void sw_tui_status(struct sw_tui *t, bool error, const char *fmt, ...)
 static struct sw_blocker *sw_tui_blocker(struct sw_tui *t)
 {
 	const struct sw_opts *o = t->o;
-	struct sw_block_opts bo = {
-		.dry_run = o->dry_run,
-		.force = o->force,
-		.allow_file = o->allow_file,
-		.audit_log = o->audit_log,
-		.audit_netns = o->engine.netns,
-	};
+	struct sw_block_opts bo = sw_cmd_block_opts(o, true);
 	struct sw_blocker *b;
 	const char *why;
 	char *cause = NULL;
@@ -137,6 +133,8 @@ static bool sw_tui_react(struct sw_tui *t, unsigned f)
 		if (!v->paused)
 			sw_tui_take(t);
 	}
+	if ((f & SW_R_ARM) && t->ab)
+		sw_autoban_arm(t->ab, v->armed);
 	if (f & SW_R_INTERVAL)
 		sw_watch_interval(t->watch, v->interval_s);
 	if (f & SW_R_GROUP) {
@@ -325,6 +323,34 @@ static void sw_tui_view_init(struct sw_tui *t, struct sw_engine *e)
 	t->m = &t->empty;
 }
 
+/* --rules: read and parse them before the screen opens (a bad file is a
+ * bad command line); they start disarmed. Returns 0, or -1 after saying
+ * why. */
+static int sw_tui_rules(struct sw_tui *t)
+{
+	struct sw_autoban_opts ao = { .dry_run = t->o->dry_run, .disarmed = true };
+	struct sw_rules *rs;
+	char *cause = NULL;
+
+	rs = sw_rules_load(t->o->rules_file, &cause);
+	if (rs)
+		t->ab = sw_autoban_new(rs, &ao, &cause);
+	if (!t->ab) {
+		const char *p = sw_cause_text(cause);
+
+		/* one line per error */
+		while (*p) {
+			size_t n = strcspn(p, "\n");
+
+			fprintf(stderr, "sockwatch: --rules: %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
 int sw_tui_main(const struct sw_opts *o)
 {
 	struct sw_tui t;
@@ -343,7 +369,12 @@ int sw_tui_main(const struct sw_opts *o)
 	wo.no_diagnosis = o->no_diagnosis;
 	setlocale(LC_ALL, "");
 	t.pt.utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	/* a bad rules file is a bad command line, said with or without a
+	 * terminal */
+	if (o->rules_file && sw_tui_rules(&t) < 0)
+		return 2;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		sw_autoban_free(t.ab);
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
@@ -351,6 +382,7 @@ int sw_tui_main(const struct sw_opts *o)
 	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
+		sw_autoban_free(t.ab);
 		return rc;
 	}
 	t.replay = sw_engine_is_replay(e);
@@ -366,6 +398,7 @@ int sw_tui_main(const struct sw_opts *o)
 	if (gethostname(t.host, sizeof(t.host) - 1) < 0)
 		snprintf(t.host, sizeof(t.host), "?");
 	sw_tui_view_init(&t, e);
+	t.view.rules = t.ab != NULL;
 	b = sw_tui_blocker(&t);
 	t.view.block_ok = !t.view.block_why[0];
 	wo.interval_s = t.view.interval_s;
@@ -389,16 +422,18 @@ int sw_tui_main(const struct sw_opts *o)
 		sw_engine_close(e);
 		if (b)
 			sw_blocker_close(b);
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	t.watch = sw_watch_new(e, b, &wo, &cause);
 	if (t.watch)
-		t.w = sw_tui_worker_start(t.watch, &wake_fd, &cause);
+		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, o->delay_s, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
 		free(sw_watch_close(t.watch));
 		close(sig_fd);
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	scr = newterm(NULL, stdout, stdin);
@@ -407,6 +442,7 @@ int sw_tui_main(const struct sw_opts *o)
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: cannot drive this terminal (TERM=%s): set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	/* a terminal that cannot place the cursor (TERM=dumb) would show a
@@ -419,6 +455,7 @@ int sw_tui_main(const struct sw_opts *o)
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: this terminal (TERM=%s) cannot move the cursor: set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
+		sw_autoban_free(t.ab);
 		return 1;
 	}
 	t.start_ns = sw_now_ns(CLOCK_MONOTONIC);
@@ -439,6 +476,7 @@ int sw_tui_main(const struct sw_opts *o)
 		free(lost);
 		rc = 1;
 	}
+	sw_autoban_free(t.ab);
 	sw_view_free(&t.view);
 	sw_view_model_free(&t.empty);
 	sw_procmap_free(t.pm);

@@ -24,6 +24,8 @@ void sw_tui_draw(struct sw_tui *t)
 		return;
 	}
 	sw_tui_draw_header(t, &l->header);
+	if (l->graph.h > 0)
+		sw_tui_draw_graph(t, &l->graph);
 	for (p = 0; p < SW_PANE_MAX; p++)
 		if (l->pane[p].h > 0)
 			sw_tui_draw_pane(t, p, &l->pane[p]);

@@ -26,6 +26,24 @@ static int sw_tui_pair(struct sw_tui *t, int y, int x, int end,
 	return x + ln + 1 + vn + 2;
 }
 
+/* --rules: whether they ban ("armed"), or only mark ("disarmed: A
+ * arms"), and a tripped breaker, which is trouble. */
+static void sw_tui_rules_pair(struct sw_tui *t, const struct sw_view_model *m,
+			      int y, int x, int end)
+{
+	char buf[96];
+
+	if (m->rules_tripped) {
+		snprintf(buf, sizeof(buf), "%s, breaker tripped: %s%s",
+			 t->view.armed ? "armed" : "disarmed", m->rules_tripped_name,
+			 m->rules_tripped > 1 ? " +" : "");
+		sw_tui_pair(t, y, x, end, "rules", buf, true);
+		return;
+	}
+	sw_tui_pair(t, y, x, end, "rules", t->view.armed ? "armed (A disarms)"
+		    : "disarmed (A arms)", false);
+}
+
 /* Counters in the header (labelled with the kernel's name, per second),
  * a short label for narrow screens, and whether a non-zero rate is
  * trouble. */
@@ -196,9 +214,11 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 		x = sw_tui_pair(t, r->y + 1, x, w, "closed/s", b2, false);
 	}
 	if (t->view.block_why[0])
-		sw_tui_pair(t, r->y + 1, x, w, "blocking", "off", false);
+		x = sw_tui_pair(t, r->y + 1, x, w, "blocking", "off", false);
 	else if (t->dry_run)
-		sw_tui_pair(t, r->y + 1, x, w, "blocking", "dry-run", false);
+		x = sw_tui_pair(t, r->y + 1, x, w, "blocking", "dry-run", false);
+	if (t->view.rules)
+		sw_tui_rules_pair(t, m, r->y + 1, x, w);
 	sw_tui_counter_line(t, r->y + 2, w);
 }
 

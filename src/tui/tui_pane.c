@@ -8,6 +8,7 @@
 #include <curses.h>
 
 #include "sw_tui.h"
+#include "sw_view_graph.h"
 
 #define SW_TUI_MAXCOLS 16
 
@@ -90,6 +91,24 @@ static int sw_tui_row_attr(struct sw_tui *t, unsigned flags, bool sel,
 	return A_NORMAL;
 }
 
+/* A trend cell: the sparkline of its series, the latest refresh at the
+ * right; ASCII in a non-UTF-8 locale and under --no-color. */
+static void sw_tui_pane_trend(struct sw_tui *t, int y, int x, int w,
+			      uint32_t row, const struct sw_view_col *c,
+			      unsigned flags)
+{
+	char spark[SW_GRAPH_MAXW * 3 + 1];
+	unsigned s;
+
+	if (!c->series(t->m, row, &s))
+		return;
+	sw_view_spark_series(&t->m->hist, s, w, t->pt.utf8 && !t->o->no_color,
+			     spark, sizeof(spark));
+	attrset(t->pt.attr[flags & (SW_ROW_WARN | SW_ROW_FULL) ? SW_T_BAR_HOT : SW_T_BAR]);
+	mvaddstr(y, x, spark);
+	attrset(A_NORMAL);
+}
+
 static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 			    const struct sw_rect *r, uint32_t row, bool sel,
 			    bool focus, const int *xs, const int *ws, int n)
@@ -116,6 +135,10 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 
 		if (ws[i] <= 0)
 			continue;
+		if (c->series) {
+			sw_tui_pane_trend(t, y, r->x + xs[i], ws[i], row, c, flags);
+			continue;
+		}
 		cell.text[0] = '\0';
 		cell.bar = -1;
 		c->cell(t->m, row, &cell);

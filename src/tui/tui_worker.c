@@ -21,6 +21,8 @@ struct sw_tui_worker {
 	pthread_mutex_t mu;
 	int pipe[2];
 	struct sw_watch *watch;
+	struct sw_autoban *ab;
+	struct sw_view_rule_mark marks[SW_VIEW_MAX_RULE_MARKS];
 	struct sw_view_model models[3];
 	/* the latest ready one, the one being filled, and the UI's (until
 	 * its first take the UI shows a model of its own) */
@@ -31,6 +33,7 @@ struct sw_tui_worker {
 	char status[320];
 	bool status_error;
 	char *info;
+	struct sw_tui_trend trend;    /* the refresher's thread only */
 };
 
 static void sw_tui_worker_wake(struct sw_tui_worker *w)
@@ -90,6 +93,16 @@ static void sw_tui_worker_end(void *arg, const char *damage)
 	sw_tui_worker_wake(w);
 }
 
+/* The part of a block's comment the blocks pane shows: from "rule NAME:"
+ * when a rule banned it (the comment is "by root <time>, N conns (...):
+ * rule flood: conns 300 > 150"), else all of it. */
+static const char *sw_tui_worker_reason(const char *comment)
+{
+	const char *r = strstr(comment, ": rule ");
+
+	return r ? r + 2 : comment;
+}
+
 static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 				 struct sw_view_model *m)
 {
@@ -116,10 +129,55 @@ static void sw_tui_worker_blocks(struct sw_tui_worker *w,
 		memcpy(k->last, l->v[i].last, sizeof(k->last));
 		k->packets = l->v[i].packets;
 		k->bytes = l->v[i].bytes;
-		/* comments may come from anyone with nft: no raw escapes */
-		sw_text_safe(l->v[i].comment, k->reason, sizeof(k->reason));
+		/* comments may come from anyone with nft: no raw escapes; a
+		 * rule's ban leads with the rule, the narrow column's point */
+		sw_text_safe(sw_tui_worker_reason(l->v[i].comment), k->reason,
+			     sizeof(k->reason));
 	}
 	sw_view_model_blocks_commit(m, n);
+}
+
+/* The rules' marks and state (their hook ran on this frame already). */
+static void sw_tui_worker_rules(struct sw_tui_worker *w, struct sw_view_model *m)
+{
+	const struct sw_rules_eval *ev;
+	const struct sw_rules *rs;
+	const struct sw_rule_candidate *c;
+	size_t n, i, k = 0;
+
+	m->rules = w->ab != NULL;
+	m->rules_tripped = 0;
+	m->rules_tripped_name[0] = '\0';
+	if (!w->ab) {
+		sw_view_model_set_rule_marks(m, NULL, 0);
+		return;
+	}
+	ev = sw_autoban_eval(w->ab);
+	rs = sw_autoban_rules(w->ab);
+	m->rules_armed = sw_autoban_armed(w->ab);
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		struct sw_rule_status st;
+
+		sw_rules_eval_status(ev, i, &st);
+		if (st.mode != SW_RULE_TRIPPED)
+			continue;
+		if (!m->rules_tripped++)
+			snprintf(m->rules_tripped_name, sizeof(m->rules_tripped_name),
+				 "%s", st.rule->name);
+	}
+	c = sw_rules_eval_candidates(ev, &n);
+	for (i = 0; i < n && k < SW_VIEW_MAX_RULE_MARKS; i++) {
+		const struct sw_rule *r = sw_rules_get(rs, c[i].rule);
+		char text[SW_VIEW_RULE_TEXT];
+
+		w->marks[k].target = c[i].target;
+		w->marks[k].banned = c[i].banned;
+		sw_rule_candidate_text(ev, &c[i], text, sizeof(text));
+		snprintf(w->marks[k].text, sizeof(w->marks[k].text), "%.24s: %.36s",
+			 r ? r->name : "?", text);
+		k++;
+	}
+	sw_view_model_set_rule_marks(m, w->marks, (uint32_t)k);
 }
 
 /* Fill the spare model from the frame and make it the ready one. forced:
@@ -137,6 +195,10 @@ static int sw_tui_worker_publish(void *arg, const struct sw_frame *f,
 		return 0;
 	}
 	sw_tui_worker_blocks(w, m);
+	sw_tui_trend_feed(&w->trend, f, sw_watch_blocker(w->watch));
+	if (sw_history_copy(&m->hist, &w->trend.hist) < 0)
+		sw_tui_worker_say(w, true, "out of memory copying the history; the trends are empty");
+	sw_tui_worker_rules(w, m);
 	pthread_mutex_lock(&w->mu);
 	w->spare = w->ready;
 	w->ready = m;
@@ -159,8 +221,9 @@ static void *sw_tui_worker_main(void *arg)
 	return NULL;
 }
 
-struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
-					  char **cause)
+struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch,
+					  struct sw_autoban *ab, int *wake_fd,
+					  double interval_s, char **cause)
 {
 	struct sw_tui_worker *w = calloc(1, sizeof(*w));
 	struct sw_watch_hook h = {
@@ -176,20 +239,26 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
 		return NULL;
 	}
 	w->watch = watch;
+	w->ab = ab;
 	h.arg = w;
+	sw_tui_trend_init(&w->trend, interval_s); /* ENOMEM: no trends */
 	for (i = 0; i < 3; i++)
 		sw_view_model_init(&w->models[i]);
 	w->ui = &w->models[0];
 	w->ready = &w->models[1];
 	w->spare = &w->models[2];
-	if (sw_watch_hook(watch, &h) < 0) {
+	if (ab)
+		sw_autoban_on_say(ab, sw_tui_worker_say, w);
+	if ((ab && sw_autoban_hook(ab, watch) < 0) || sw_watch_hook(watch, &h) < 0) {
 		*cause = strdup("out of memory starting the refresher");
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
 	if (pipe2(w->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		if (asprintf(cause, "cannot make a pipe: %s", strerror(errno)) < 0)
 			*cause = NULL;
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
@@ -202,6 +271,7 @@ struct sw_tui_worker *sw_tui_worker_start(struct sw_watch *watch, int *wake_fd,
 		close(w->pipe[0]);
 		close(w->pipe[1]);
 		pthread_mutex_destroy(&w->mu);
+		sw_tui_trend_free(&w->trend);
 		free(w);
 		return NULL;
 	}
@@ -222,6 +292,7 @@ char *sw_tui_worker_stop(struct sw_tui_worker *w)
 	lost = sw_watch_close(w->watch);
 	for (i = 0; i < 3; i++)
 		sw_view_model_free(&w->models[i]);
+	sw_tui_trend_free(&w->trend);
 	free(w->info);
 	close(w->pipe[0]);
 	close(w->pipe[1]);

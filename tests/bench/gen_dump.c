@@ -4,13 +4,15 @@
  * the memory benchmark and for repeatable profiling with --replay.
  *
  *   gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N]
+ *            [--remotes POOL]
  *
  * The population: a few listeners; ESTABLISHED ~72%, TIME_WAIT ~20%,
  * SYN_RECV (from 203.0.113.0/24) ~2%, the closing states and SYN_SENT
  * (to backends in 198.51.100.0/24) the rest; ~85% IPv4, the rest IPv6
  * (2001:db8::/32, a third of it IPv4-mapped). Remote addresses follow a
  * heavy tail over 127.0.0.0/8 (one client holds a few % of all sockets,
- * most hold one or two). Each later refresh closes, opens and moves
+ * most hold one or two; --remotes sets the pool of distinct addresses,
+ * by default SOCKETS/4). Each later refresh closes, opens and moves
  * (ESTABLISHED -> TIME_WAIT, same cookie, as the kernel does) churn/1000
  * of the sockets. Small UDP dumps are included as a live record has them.
  *
@@ -425,14 +427,14 @@ static int gen_refresh(struct gen *g, unsigned r, const char *snmp, size_t snmp_
 
 static void gen_usage(FILE *f)
 {
-	fprintf(f, "usage: gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N]\n");
+	fprintf(f, "usage: gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N] [--remotes POOL]\n");
 }
 
 int main(int argc, char **argv)
 {
 	static struct gen g;
 	const char *path = NULL;
-	unsigned long socks = 0, refreshes = 2, churn = 20, seed = 1;
+	unsigned long socks = 0, refreshes = 2, churn = 20, seed = 1, pool = 0;
 	size_t snmp_len, netstat_len;
 	char *snmp, *netstat;
 	uint32_t version = htole32(1);
@@ -455,6 +457,8 @@ int main(int argc, char **argv)
 			churn = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--seed"))
 			seed = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--remotes"))
+			pool = strtoul(v, NULL, 10);
 		else {
 			gen_usage(stderr);
 			return 2;
@@ -462,16 +466,16 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (!path || socks <= GEN_NLISTEN || socks > GEN_MAX_SOCKS || !refreshes ||
-	    refreshes > 1000 || churn > 1000) {
+	    refreshes > 100000 || churn > 1000) {
 		gen_usage(stderr);
-		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..1000 refreshes, churn <= 1000\n",
+		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..100000 refreshes, churn <= 1000\n",
 			GEN_NLISTEN, GEN_MAX_SOCKS);
 		return 2;
 	}
 	g.rng = 0x9E3779B97F4A7C15ull ^ (seed * 0xBF58476D1CE4E5B9ull);
 	g.next_cookie = 0x2000 + (gen_rand(&g) & 0xfff);
 	g.next_inode = 100000;
-	g.nremote = (uint32_t)(socks / 4 + 1);
+	g.nremote = (uint32_t)(pool && pool < socks ? pool : socks / 4 + 1);
 	g.socks = calloc(socks, sizeof(*g.socks));
 	snmp = gen_slurp("/proc/net/snmp", &snmp_len);
 	netstat = gen_slurp("/proc/net/netstat", &netstat_len);

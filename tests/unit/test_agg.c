@@ -145,9 +145,14 @@ static void test_accepted_child_not_new(void **state)
 	assert_int_equal(sw_agg_build(&a, &s0, &s1, &o), 0);
 	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 1);
 	assert_int_equal(a.states[SW_SYN_RECV].entered, 1);
+	assert_int_equal(a.sock_new[0], 1);
 	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);
 	assert_int_equal(remote(&a, "198.51.100.7")->new_conns, 1); /* only 52 */
 	assert_int_equal(a.states[SW_ESTABLISHED].entered, 2);
+	/* per socket, the same: 51 (the accepted child) is not new, 52 is */
+	assert_int_equal(s2.socks[0].cookie, 51);
+	assert_int_equal(a.sock_new[0], 0);
+	assert_int_equal(a.sock_new[1], 1);
 	/* re-aggregating the same pair (grouping change) gives the same */
 	o.group_v4 = 24;
 	assert_int_equal(sw_agg_build(&a, &s1, &s2, &o), 0);

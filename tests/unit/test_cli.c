@@ -157,6 +157,12 @@ static void test_scope_and_names(void **state)
 		 "--no-diagnosis means nothing with block: it belongs to the TUI "
 		 "and batch mode"},
 		{"-b", "-g", "000000000000002499", NULL, "--group: '000000000000002499'"},
+		{"report", NULL, NULL, NULL, "report: which recording?"},
+		{"report", "f.rec", "--for", "1h", "--for means nothing with report"},
+		{"report", "f.rec", "--replay", "g", "--replay means nothing with report"},
+		{"-b", "-o", "x.html", NULL, "-o/--output belongs to 'report'"},
+		{"--audit", "a.log", NULL, NULL, "--audit belongs to 'report'"},
+		{"blocks", "-o", "x", NULL, "-o/--output means nothing with blocks"},
 	};
 	struct sw_opts o;
 	char err[256];
@@ -187,6 +193,17 @@ static void test_scope_and_names(void **state)
 	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "x", "blocks", "--json",
 			       "--audit-log", "-", NULL), 0);
 	assert_int_equal(parse(&o, err, sizeof(err), "unblock", "--all", "--dry-run", NULL), 0);
+	assert_int_equal(parse(&o, err, sizeof(err), "report", "f.rec", "--audit", "a.log", "-o",
+			       "x.html", "--json", "-g", "24", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_REPORT);
+	assert_string_equal(o.target, "f.rec");
+	assert_string_equal(o.audit_in, "a.log");
+	assert_string_equal(o.output, "x.html");
+	assert_true(o.json);
+	assert_int_equal(o.engine.group.group_v4, 24);
+	/* --audit-log keeps its own meaning beside --audit */
+	assert_int_equal(parse(&o, err, sizeof(err), "blocks", "--audit-log", "-", NULL), 0);
+	assert_null(o.audit_in);
 }
 
 static void test_durations(void **state)
@@ -218,6 +235,85 @@ static void test_durations(void **state)
 	assert_string_equal(sw_duration_format(-1, buf, sizeof(buf)), "-");
 }
 
+/* rules check [FILE]: two words after the subcommand, and its errors. */
+static void test_rules_command(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *d, *want;
+	} bad[] = {
+		{"rules", NULL, NULL, NULL, "rules needs what to do: sockwatch rules check [FILE]"},
+		{"rules", "frob", NULL, NULL, "rules: unknown action 'frob'; expected check"},
+		{"rules", "check", "a", "b", "unexpected argument 'b'"},
+		{"block", "192.0.2.1", "extra", NULL, "unexpected argument 'extra'"},
+		{"rules", "check", "--json", NULL, "--json"},
+		{"rules", "check", "--for", "1h", "--for"},
+	};
+	struct sw_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "rules", "check", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_RULES);
+	assert_string_equal(o.target, "check");
+	assert_null(o.arg2);
+	assert_int_equal(parse(&o, err, sizeof(err), "rules", "check",
+			       "contrib/rules/ddos-deflate.rules", NULL), 0);
+	assert_string_equal(o.arg2, "contrib/rules/ddos-deflate.rules");
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), bad[i].a, bad[i].b,
+				       bad[i].c, bad[i].d, NULL), -1);
+		if (!strstr(err, bad[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].want);
+	}
+}
+
+/* daemon: its options, where --rules and --state belong, its refusals. */
+static void test_daemon_command(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *want;
+	} bad[] = {
+		{"daemon", "x", NULL, "daemon takes no argument ('x'): the rules file is --rules FILE"},
+		{"daemon", "-d", "0.1", "-d/--delay: 0.1 is too short for the daemon: at least 0.2 seconds"},
+		{"daemon", "--for", "1h", "--for means nothing with daemon"},
+		{"daemon", "-f", "tcp", "-f/--filter means nothing with daemon"},
+		{"daemon", "--replay", "x.rec", "--replay means nothing with daemon"},
+		{"daemon", "-b", NULL, "-b/--batch means nothing with daemon"},
+		{"--state", "s", NULL, "--state belongs to 'daemon'"},
+		{"-b", "--rules", "r", "--rules belongs to 'daemon' or the TUI, not batch mode"},
+		{"block", "--rules", "r", "--rules means nothing with block: it belongs to 'daemon' and the TUI"},
+		{"unblock", "192.0.2.1", "--state", "--state needs a value"},
+	};
+	struct sw_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), "daemon", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_DAEMON);
+	assert_null(o.rules_file);
+	assert_null(o.state_file);
+	assert_false(o.dry_run);
+	assert_true(o.delay_s == 1);
+	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "web1", "daemon",
+			       "--rules", "r", "--state", "s", "--dry-run", "-d", "0.5",
+			       NULL), 0);
+	assert_string_equal(o.rules_file, "r");
+	assert_string_equal(o.state_file, "s");
+	assert_true(o.dry_run);
+	assert_true(o.delay_s == 0.5);
+	assert_string_equal(o.engine.netns, "web1");
+	/* the TUI takes --rules */
+	assert_int_equal(parse(&o, err, sizeof(err), "--rules", "r", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_TUI);
+	assert_string_equal(o.rules_file, "r");
+	for (size_t i = 0; i < NELEM(bad); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), bad[i].a, bad[i].b,
+				       bad[i].c, NULL), -1);
+		if (!strstr(err, bad[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +322,8 @@ int main(void)
 		cmocka_unit_test(test_errors_name_the_option),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_scope_and_names),
+		cmocka_unit_test(test_rules_command),
+		cmocka_unit_test(test_daemon_command),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
