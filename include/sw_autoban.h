@@ -4,8 +4,9 @@
  * floors, dry run and the audit log apply), says one line per action, and
  * keeps the offender history in a state file (sw_statefile.h), written
  * atomically after each ban sent and each refresh that changed it, and
- * read back at start (a ban it holds that the kernel lacks is sent again
- * at the first frame, for its time left). The daemon and the TUI
+ * read back at start (after a crash, marked by "STATE.running" left behind,
+ * a ban it holds that the kernel lacks is sent again at the first frame,
+ * for its time left). The daemon and the TUI
  * (--rules) both use it.
  *
  * Edge/orchestration header: no netlink, no curses. sw_autoban_reload and
@@ -69,6 +70,19 @@ const struct sw_rules *sw_autoban_rules(const struct sw_autoban *a);
 
 /* How many rules' breakers are tripped now. */
 unsigned sw_autoban_tripped(const struct sw_autoban *a);
+
+/* Bans a rule had sent to the kernel (SENT: new or renewed; not dry runs,
+ * refusals or failures) since the autoban started, by rule name (kept
+ * across reloads). At most SW_AUTOBAN_COUNTS rules are counted. */
+#define SW_AUTOBAN_COUNTS 100
+struct sw_autoban_count {
+	const char *rule; /* owned by the autoban */
+	uint64_t bans;
+};
+/* The counts (*n of them, in the order the rules first banned); owned by
+ * a, valid until its next frame. For hooks on the loop's thread. */
+const struct sw_autoban_count *sw_autoban_counts(const struct sw_autoban *a,
+						 size_t *n);
 
 /* Write the history now when it changed (a clean stop). Returns 0, or -1
  * with *cause (malloc'ed). */

@@ -15,6 +15,7 @@ enum sw_mode {
 	SW_MODE_UNBLOCK,
 	SW_MODE_BLOCKS,
 	SW_MODE_CLEANUP,
+	SW_MODE_DOCTOR,
 	SW_MODE_REPORT,
 	SW_MODE_DAEMON,
 	SW_MODE_RULES,
@@ -45,6 +46,13 @@ struct sw_opts {
 	bool replace;            /* --replace: block may shorten a block */
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
+
+	/* metrics (the TUI and batch mode) */
+	const char *metrics;       /* --metrics [ADDR:]PORT, or NULL */
+	const char *metrics_allow; /* --metrics-allow CIDR,..., or NULL */
+	long metrics_top;          /* --metrics-top; default 10 */
+	const char *textfile;      /* --textfile DIR, or NULL */
+	bool prom;                 /* --prom: batch prints the metrics */
 
 	/* report */
 	const char *output;      /* -o/--output; NULL: stdout */

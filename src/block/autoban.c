@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sw_autoban.h"
 #include "sw_cause.h"
@@ -23,11 +24,18 @@ struct sw_autoban {
 	bool unsaved;            /* the last write failed: try again */
 	bool saying_unsaved;     /* that failure was said */
 	bool restored;           /* the history's bans checked against the
-				    kernel's (the first frame) */
+				    kernel's (the first frame after a crash) */
+	char *marker;            /* "STATE.running" while it runs: left by
+				    a crash, so the next start restores */
 	uint64_t last_seq;
 	unsigned tripped;
 	void (*say)(void *arg, bool error, const char *msg);
 	void *arg;
+
+	/* bans sent per rule name (sw_autoban_counts) */
+	struct sw_autoban_count counts[SW_AUTOBAN_COUNTS];
+	char count_names[SW_AUTOBAN_COUNTS][SW_RULE_NAME_LEN];
+	size_t ncounts;
 
 	pthread_mutex_t mu;
 	/* under mu: from other threads */
@@ -98,6 +106,30 @@ static void sw_autoban_read_state(struct sw_autoban *a)
 	free(cause);
 }
 
+/* The marker of a run: found at start, the last run crashed (it may have
+ * recorded bans it had not sent yet); made now, removed at a clean stop. */
+static void sw_autoban_mark(struct sw_autoban *a)
+{
+	char pid[24], *cause = NULL;
+
+	a->restored = true;
+	if (asprintf(&a->marker, "%s.running", a->state_path) < 0) {
+		a->marker = NULL;
+		return;
+	}
+	if (access(a->marker, F_OK) == 0) {
+		a->restored = false;
+		sw_autoban_say(a, true, "offender history %s: the last run did not "
+			       "stop cleanly; bans it holds that the kernel lacks "
+			       "are sent again", a->state_path);
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (sw_statefile_write(a->marker, pid, strlen(pid), &cause) < 0) {
+		sw_autoban_say(a, true, "%s", sw_cause_text(cause));
+		free(cause);
+	}
+}
+
 struct sw_autoban *sw_autoban_new(struct sw_rules *rs,
 				  const struct sw_autoban_opts *o, char **cause)
 {
@@ -119,8 +151,11 @@ struct sw_autoban *sw_autoban_new(struct sw_rules *rs,
 	a->hist = sw_rules_history_new();
 	if (!a->hist || (o->state_path && !(a->state_path = strdup(o->state_path))))
 		goto nomem;
+	a->restored = true; /* nothing to restore without a file */
 	if (a->state_path)
 		sw_autoban_read_state(a);
+	if (a->state_path)
+		sw_autoban_mark(a);
 	a->ev = sw_rules_eval_new(a->rs, a->hist, &a->eo);
 	if (!a->ev)
 		goto nomem;
@@ -238,10 +273,11 @@ static bool sw_autoban_listed(struct sw_blocker *b, const struct sw_prefix *t)
 	return false;
 }
 
-/* At the first frame: a ban the history says is running but the kernel
- * lacks (the daemon died between asking and sending, or the ruleset was
- * flushed) is sent again for the time it has left, so the history never
- * holds back a ban that is not there. */
+/* At the first frame after a crash: a ban the history says is running
+ * but the kernel lacks (the daemon died between recording and sending) is
+ * sent again for the time it has left, so the history never holds back a
+ * ban that is not there. After a clean stop nothing is: a ban missing then
+ * was lifted by hand (sockwatch unblock), and stays lifted. */
 static void sw_autoban_restore(struct sw_autoban *a, const struct sw_frame *f)
 {
 	struct sw_blocker *b = sw_watch_blocker(a->w);
@@ -325,6 +361,35 @@ static void sw_autoban_absorb(struct sw_autoban *a, struct sw_blocker *b,
 	}
 }
 
+/* One more ban sent by rule index i. */
+static void sw_autoban_count(struct sw_autoban *a, unsigned i)
+{
+	const struct sw_rule *rule = sw_rules_get(a->rs, i);
+	size_t k;
+
+	if (!rule)
+		return;
+	for (k = 0; k < a->ncounts; k++)
+		if (!strcmp(a->counts[k].rule, rule->name))
+			break;
+	if (k == a->ncounts) {
+		if (k == SW_AUTOBAN_COUNTS)
+			return;
+		snprintf(a->count_names[k], sizeof(a->count_names[k]), "%s", rule->name);
+		a->counts[k].rule = a->count_names[k];
+		a->counts[k].bans = 0;
+		a->ncounts++;
+	}
+	a->counts[k].bans++;
+}
+
+const struct sw_autoban_count *sw_autoban_counts(const struct sw_autoban *a,
+						 size_t *n)
+{
+	*n = a->ncounts;
+	return a->counts;
+}
+
 static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *act)
 {
 	struct sw_blocker *b = sw_watch_blocker(a->w);
@@ -351,6 +416,8 @@ static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	rc = sw_blocker_block(b, &req, &r);
+	if (rc == 0 && r.outcome == SW_BLOCK_SENT)
+		sw_autoban_count(a, act->rule);
 	if (sw_autoban_result(a, act, rc, &r))
 		sw_rules_eval_refused(a->ev, act);
 	else if (!req.dry_run)
@@ -484,6 +551,10 @@ void sw_autoban_free(struct sw_autoban *a)
 	sw_rules_free(a->rs);
 	sw_rules_free(a->pending);
 	sw_rules_history_free(a->hist);
+	/* a clean stop: everything recorded was sent, or said as refused */
+	if (a->marker && !a->unsaved)
+		unlink(a->marker);
+	free(a->marker);
 	free(a->state_path);
 	pthread_mutex_destroy(&a->mu);
 	free(a);
