@@ -33,9 +33,11 @@ bool sw_bpf_built(void);
 /* The BPF source: the sockets from iter/tcp and iter/udp of this
  * thread's namespace, the rest (counters, owners, info dumps) from the
  * live source live, which it takes over when it opens (closed with
- * it; on failure live stays the caller's, to fall back on). A refresh that records (ask->tap) is the live source's: a
- * recording holds netlink buffers. NULL with *cause (malloc'ed, one line
- * saying why BPF cannot be used) when the program does not load. */
+ * it; on failure live stays the caller's, to fall back on). A refresh
+ * that records (ask->tap) writes the records as read: SOCKS items
+ * (sw_record.h), which a replay decodes with sw_bpf_decode. NULL with
+ * *cause (malloc'ed, one line saying why BPF cannot be used) when the
+ * program does not load. */
 struct sw_source *sw_source_bpf_open(struct sw_source *live, char **cause);
 
 #endif

@@ -102,7 +102,7 @@ fail:
 
 /* One walk of proto's iterator into s. Returns 0, or -1 with *cause. */
 static int sw_bpf_walk(struct sw_source_bpf *b, unsigned proto,
-		       const bool want[2][2], const struct sw_filter *filter,
+		       const bool want[2][2], const struct sw_source_ask *a,
 		       struct sw_snapshot *s, char **cause)
 {
 	int fd = bpf_iter_create(bpf_link__fd(b->link[proto]));
@@ -127,7 +127,13 @@ static int sw_bpf_walk(struct sw_source_bpf *b, unsigned proto,
 			break;
 		have += (size_t)n;
 		whole = have - have % SW_BPF_REC_SIZE;
-		if (sw_bpf_decode(b->buf, whole, want, filter, s) < 0) {
+		/* recorded as read (the wanted families are the replay's) */
+		if (a->tap && whole && sw_rec_tap_socks(a->tap, b->buf, whole) < 0) {
+			rc = sw_cause_set(cause, "recording the BPF records: %s",
+					  strerror(errno));
+			break;
+		}
+		if (sw_bpf_decode(b->buf, whole, want, a->filter, s) < 0) {
 			rc = sw_cause_set(cause, "decoding the BPF records of %s: %s",
 					  sw_proto_name(proto), strerror(errno));
 			break;
@@ -149,9 +155,8 @@ static int sw_bpf_next(struct sw_source *src, const struct sw_source_ask *a,
 	uint32_t fams = 0;
 	int rc;
 
-	if (a->tap) /* a recording holds netlink buffers */
-		return b->live->ops->next(b->live, a, s, out, cause);
-	/* the times and the /proc counters: the live source, no dumps */
+	/* the times and the /proc counters (recorded on the tap): the
+	 * live source, no dumps */
 	memset(rest.states, 0, sizeof(rest.states));
 	rc = b->live->ops->next(b->live, &rest, s, out, cause);
 	if (rc <= 0)
@@ -167,7 +172,7 @@ static int sw_bpf_next(struct sw_source *src, const struct sw_source_ask *a,
 			return -1;
 	for (unsigned p = 0; p < SW_PROTO_MAX; p++)
 		if ((want[p][0] || want[p][1]) &&
-		    sw_bpf_walk(b, p, want, a->filter, s, cause) < 0)
+		    sw_bpf_walk(b, p, want, a, s, cause) < 0)
 			return -1;
 	return 1;
 }

@@ -39,6 +39,30 @@ check_eq "--netns B through BPF: B's listeners only" "tcp/7002 udp/7003" "$(port
 check_eq "ip netns exec B through BPF: the same" "tcp/7002 udp/7003" "$(ports "$T/b_exec.json")"
 check_eq "B has no TCP connection of A's" 1 "$(jq .sockets.tcp "$T/b.json")"
 
+# --- record and replay: SOCKS items, replayed as recorded -----------------------
+REC=$T/bpf.swrec
+"$SW_BIN" -b --json --top 0 --backend bpf --netns "$A" -n 2 -d 0.1 --record "$REC" >"$T/rec.json" 2>"$T/rec.err"
+check_eq "--record with --backend bpf exits 0 (stderr: $(head -c 200 "$T/rec.err"))" 0 $?
+items=$(python3 - "$REC" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+off, seen = 18, {}
+while off + 8 <= len(d):
+    t, n = struct.unpack_from('<II', d, off)
+    seen[t] = seen.get(t, 0) + 1
+    off += 8 + n
+print('SOCKS' if seen.get(9) else 'no-SOCKS', 'NLBUF' if seen.get(2) else 'no-NLBUF')
+PY
+)
+check_eq "the recording holds the BPF records (SOCKS items), no netlink dump" "SOCKS no-NLBUF" "$items"
+"$SW_BIN" -b --json --top 0 --replay "$REC" >"$T/rep.json" 2>"$T/rep.err"
+check_same "the replay equals the live BPF run (cost keys, backend and netns name aside)" \
+	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .backend, .netns)' "$T/rec.json")" \
+	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .backend, .netns)' "$T/rep.json")"
+check_eq "the replay names its backend replay" "replay replay" "$(jq -r .backend "$T/rep.json" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "a replay with -6 keeps no IPv4 socket of the BPF records" 0 \
+	"$("$SW_BIN" -b --json --top 0 -6 --replay "$REC" | jq -s '.[0].sockets.tcp')"
+
 # --- churn: connections come and go while BPF refreshes run --------------------
 spawn bash -c 'for i in $(seq 1 60); do
 	ip netns exec "$1" "$2" connect 127.0.0.1 7001 --from 127.0.0.3=15 --hold 0.05 --timeout 5 >/dev/null 2>&1
