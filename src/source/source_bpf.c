@@ -52,6 +52,7 @@ static void sw_bpf_unload(struct sw_source_bpf *b)
 	}
 	sockiter__destroy(b->skel);
 	b->skel = NULL;
+	b->families = UINT32_MAX; /* nothing loaded: the next refresh loads */
 }
 
 static const char *sw_bpf_hint(int err)
