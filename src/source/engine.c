@@ -204,6 +204,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.seq++;
 	e->frame.time_ns = s->time_ns;
 	e->frame.interval_s = e->agg.have_prev ? e->agg.interval_s : 0;
+	if (out.backend)
+		e->frame.backend = out.backend;
 	e->frame.refresh_ms = (double)out.refresh_ns / 1e6;
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
@@ -315,7 +317,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	}
 	if (o->replay) {
 		/* what a recording holds is replayed, not recorded again */
-		e->frame.backend = "replay";
+		e->frame.backend = "replay"; /* until a refresh says */
 		e->src = sw_source_replay_open(o->replay, cause);
 		if (!e->src)
 			goto fail;

@@ -119,6 +119,7 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 			if (sw_rec_item_nlbuf(&it, path, &proto, &family, &buf,
 					      &len, cause) < 0)
 				return -1;
+			out->backend = "netlink";
 			if (!in_dump || p.done || proto != p.proto || family != fam) {
 				if (in_dump && !p.done && !skip)
 					goto unfinished;
@@ -148,6 +149,7 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 						      strerror(errno));
 			break;
 		case SW_REC_SOCKS: /* the BPF backend's records */
+			out->backend = "bpf";
 			if (sw_rec_item_socks(&it, path, &buf, &len, cause) < 0)
 				return -1;
 			if (sw_bpf_decode(buf, len, a->want, a->filter, s) < 0)

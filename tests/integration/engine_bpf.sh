@@ -1,5 +1,5 @@
 #!/bin/bash
-# needs: ip jq ss setpriv
+# needs: ip jq ss setpriv tmux
 # The BPF backend (--backend bpf): the iterators walk the sockets of the
 # namespace of the process that creates them (two namespaces with
 # different listeners: each run sees its own only, --netns and ip netns
@@ -8,6 +8,7 @@
 # and uses netlink; --backend with a bad value is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/farm.bash"
+. "$(dirname "$0")/tui_lib.bash"
 
 A=${SW_TAG}ba B=${SW_TAG}bb
 T=$FARM_TMP
@@ -39,6 +40,14 @@ check_eq "--netns B through BPF: B's listeners only" "tcp/7002 udp/7003" "$(port
 check_eq "ip netns exec B through BPF: the same" "tcp/7002 udp/7003" "$(ports "$T/b_exec.json")"
 check_eq "B has no TCP connection of A's" 1 "$(jq .sockets.tcp "$T/b.json")"
 
+# --- the TUI's header names the backend ------------------------------------------
+tui_start 150x30 --backend bpf --netns "$A"
+tui_check "the TUI header says 'via bpf'" 10 '^sockwatch .* via bpf'
+tmx kill-server 2>/dev/null
+tui_start 150x30 --netns "$A"
+tui_check "the TUI header says 'via netlink' by default" 10 '^sockwatch .* via netlink'
+tmx kill-server 2>/dev/null
+
 # --- record and replay: SOCKS items, replayed as recorded -----------------------
 REC=$T/bpf.swrec
 "$SW_BIN" -b --json --top 0 --backend bpf --netns "$A" -n 2 -d 0.1 --record "$REC" >"$T/rec.json" 2>"$T/rec.err"
@@ -56,10 +65,10 @@ PY
 )
 check_eq "the recording holds the BPF records (SOCKS items), no netlink dump" "SOCKS no-NLBUF" "$items"
 "$SW_BIN" -b --json --top 0 --replay "$REC" >"$T/rep.json" 2>"$T/rep.err"
-check_same "the replay equals the live BPF run (cost keys, backend and netns name aside)" \
-	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .backend, .netns)' "$T/rec.json")" \
-	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .backend, .netns)' "$T/rep.json")"
-check_eq "the replay names its backend replay" "replay replay" "$(jq -r .backend "$T/rep.json" | tr '\n' ' ' | sed 's/ $//')"
+check_same "the replay equals the live BPF run (cost keys and the netns name aside)" \
+	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .netns)' "$T/rec.json")" \
+	"$(jq -cS 'del(.refresh_ms, .cpu_ms, .netns)' "$T/rep.json")"
+check_eq "the replay names the recorded backend, bpf" "bpf bpf" "$(jq -r .backend "$T/rep.json" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "a replay with -6 keeps no IPv4 socket of the BPF records" 0 \
 	"$("$SW_BIN" -b --json --top 0 -6 --replay "$REC" | jq -s '.[0].sockets.tcp')"
 
