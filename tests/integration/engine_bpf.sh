@@ -40,6 +40,14 @@ check_eq "--netns B through BPF: B's listeners only" "tcp/7002 udp/7003" "$(port
 check_eq "ip netns exec B through BPF: the same" "tcp/7002 udp/7003" "$(ports "$T/b_exec.json")"
 check_eq "B has no TCP connection of A's" 1 "$(jq .sockets.tcp "$T/b.json")"
 
+# --- pushdown: the state mask and the families are the program's ---------------
+"$SW_BIN" -b --json --top 0 --backend bpf --netns "$A" -f 'state listen' >"$T/pd.json"
+check_eq "-f 'state listen': the iterator copies out the listener only (dumped)" 1 \
+	"$(jq .sockets.dumped "$T/pd.json")"
+"$SW_BIN" -b --json --top 0 --backend bpf --netns "$B" -6 >"$T/pd6.json"
+check_eq "-6: the iterators copy out B's IPv6 listener only (dumped)" 1 \
+	"$(jq .sockets.dumped "$T/pd6.json")"
+
 # --- the TUI's header names the backend ------------------------------------------
 tui_start 150x30 --backend bpf --netns "$A"
 tui_check "the TUI header says 'via bpf'" 10 '^sockwatch .* via bpf'
