@@ -31,6 +31,21 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# The BPF backend (src/source/source_bpf.c, --backend bpf): BPF=1 builds
+# it, BPF=0 leaves it out, BPF=auto (the default) builds it when clang,
+# bpftool, libbpf (pkg-config) and the kernel's BTF are there. vmlinux.h
+# is generated at build time from /sys/kernel/btf/vmlinux.
+BPF ?= auto
+ifeq ($(BPF),auto)
+BPF := $(shell command -v bpftool >/dev/null 2>&1 && command -v clang >/dev/null 2>&1 && \
+	 pkg-config --exists libbpf 2>/dev/null && test -r /sys/kernel/btf/vmlinux && echo 1 || echo 0)
+endif
+BPF_DIR := $(BUILD)/bpf
+ifeq ($(BPF),1)
+BPF_DEFS := -DSW_HAVE_BPF -I$(BPF_DIR)
+BPF_LIBS := $(shell pkg-config --libs libbpf)
+endif
+
 # CFLAGS/LDFLAGS are the user's (optimisation, sanitizers); SW_CFLAGS are
 # what the code needs and are always added.
 CFLAGS   ?= -O2 -g
@@ -38,7 +53,7 @@ BASE_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Iinclude \
             -DSW_VERSION='"$(VERSION)"' -D_GNU_SOURCE -MMD -MP
 SW_CFLAGS := $(BASE_CFLAGS) $(PKG_CFLAGS)
 CORE_CFLAGS := -Isrc/core/forbidden $(BASE_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lpthread -lm
+LDLIBS   += $(PKG_LIBS) $(BPF_LIBS) -lpthread -lm
 
 CORE_SRCS := $(sort $(wildcard src/core/*.c))
 EDGE_SRCS := $(sort $(filter-out src/cmd/main.c src/core/%,$(wildcard src/*.c src/*/*.c)))
@@ -70,6 +85,24 @@ $(BUILD)/libsw.a: $(LIB_OBJS)
 $(BUILD)/obj/core/%.o: src/core/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CORE_CFLAGS) -c -o $@ $<
+
+# the BPF program, its CO-RE header and its skeleton
+$(BPF_DIR)/vmlinux.h:
+	@mkdir -p $(dir $@)
+	bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(BPF_DIR)/sockiter.bpf.o: src/source/bpf/sockiter.bpf.c src/source/bpf/sockiter.h $(BPF_DIR)/vmlinux.h
+	clang -target bpf -O2 -g -D__TARGET_ARCH_x86 -I$(BPF_DIR) -Isrc/source/bpf -c -o $@ $<
+
+$(BPF_DIR)/sockiter.skel.h: $(BPF_DIR)/sockiter.bpf.o
+	bpftool gen skeleton $< name sockiter > $@.tmp && mv $@.tmp $@
+
+ifeq ($(BPF),1)
+$(BUILD)/obj/source/source_bpf.o: $(BPF_DIR)/sockiter.skel.h
+endif
+$(BUILD)/obj/source/source_bpf.o: src/source/source_bpf.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) $(BPF_DEFS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)

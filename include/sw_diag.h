@@ -72,6 +72,11 @@ int sw_diag_msg_info(const void *payload, size_t len,
 int sw_diag_msg_sock(const void *payload, size_t len, unsigned proto,
 		     struct sw_sock *out);
 
+/* An AF_INET6 record (family SW_V6) carrying IPv4 (both ends mapped, or
+ * one mapped and the other unspecified) made an IPv4 one in place: the
+ * one normalisation every source uses. Never fails. */
+void sw_diag_normalise(struct sw_sock *s);
+
 /* "TCP/IPv4", "UDP/IPv6", ("TCP" for SW_DIAG_BOTH) for messages. */
 const char *sw_diag_name(unsigned proto, unsigned family);
 

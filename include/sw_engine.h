@@ -33,9 +33,19 @@ struct sw_engine_opts {
 	 * refresh at least this long (less 10%) after the last; 0: never.
 	 * A replay has the info dumps the recording has. */
 	double info_every_s;
+	/* Live sockets from: SW_BACKEND_* (sw_bpf.h): 0 (auto) is
+	 * netlink (BPF was not 1.5x faster on tests/bench/backend.sh),
+	 * netlink or bpf; bpf falls back to netlink with a one-line note
+	 * (sw_engine_note) when it cannot load. */
+	unsigned backend;
 };
 
 struct sw_engine;
+
+/* Why the engine did not use what it was asked (one line: the BPF
+ * backend refused, netlink used instead), or NULL. The engine's; valid
+ * until sw_engine_close. */
+const char *sw_engine_note(const struct sw_engine *e);
 
 /* Open an engine: enter the namespace, open the netlink socket or the
  * replay file, parse the filter. The namespace is entered by the calling

@@ -35,6 +35,10 @@ struct sw_frame {
 	 * the watch before the hooks see the frame; NULL/0 when none. */
 	const struct sw_finding *findings;
 	size_t nfindings;
+	/* Where the sockets came from: "netlink", "bpf" (a replay: the
+	 * backend of the recorded refresh; "replay" when it has no
+	 * sockets). Static storage, never NULL. */
+	const char *backend;
 };
 
 #endif

@@ -41,6 +41,10 @@ enum sw_rec_type {
 	SW_REC_END = 6,
 	SW_REC_INFO = 7,
 	SW_REC_HOST = 8,
+	/* The BPF backend's sockets: 4 bytes (0), then the iterator's
+	 * 64-byte records as read (src/source/bpf/sockiter.h), replayed
+	 * through sw_bpf_decode into the same snapshot. */
+	SW_REC_SOCKS = 9,
 };
 
 /* Largest payload accepted on replay (a corrupt length is refused). */
@@ -109,6 +113,13 @@ int sw_rec_tap_end(struct sw_rec_writer *w, uint64_t refresh_ns,
  * sw_diag_tap_fn of sw_diag_dump: 0, or -1 with errno (the dump says). */
 int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 		     const void *buf, size_t len);
+/* A chunk of BPF iterator records (a SOCKS item); arg is the writer.
+ * 0, or -1 with errno. */
+int sw_rec_tap_socks(void *arg, const void *buf, size_t len);
+/* The records of a SOCKS item. Returns 0, or -1 with *cause (a length
+ * not a multiple of 64: corrupt). */
+int sw_rec_item_socks(const struct sw_rec_item *it, const char *path,
+		      const void **buf, size_t *len, char **cause);
 /* The same for a buffer of the info dump (an INFO item); arg is a
  * struct sw_rec_info_tap. */
 struct sw_rec_info_tap {

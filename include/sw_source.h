@@ -45,6 +45,9 @@ struct sw_source_out {
 	 * refresh. */
 	const char *host;
 	size_t host_len;
+	/* A replay: the backend the refresh was recorded with ("netlink",
+	 * "bpf"; static), or NULL (live sources: the engine knows). */
+	const char *backend;
 };
 
 /* Seconds between two reads of the host settings by a live source. */

@@ -60,6 +60,7 @@ struct sw_view_model {
 	uint64_t seq;
 	uint64_t time_ns;
 	double interval_s, refresh_ms;
+	const char *backend; /* the frame's (static storage), or NULL */
 	SW_TOTALS;      /* the aggregation's, copied whole */
 	struct sw_counters counters;
 	double rate[SW_C_MAX];   /* per second; NAN without a previous frame */

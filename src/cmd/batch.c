@@ -94,6 +94,8 @@ static int sw_batch_main(const struct sw_opts *o)
 		sw_metrics_stop(m);
 		return rc;
 	}
+	if (sw_engine_note(e))
+		fprintf(stderr, "sockwatch: %s; using netlink\n", sw_engine_note(e));
 	b.ro.filter = sw_engine_filter_text(e);
 	sw_buf_init(&b.out);
 	w = sw_watch_new(e, NULL, &wo, &cause);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sw_block.h"
+#include "sw_bpf.h"
 #include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_duration.h"
@@ -44,6 +45,10 @@ static const char sw_cli_usage_text[] =
 	"                         inbound ESTABLISHED sockets: a separate dump this\n"
 	"                         often (default 5; every refresh when -d is longer;\n"
 	"                         0 = never): RX/s and the detail view use it\n"
+	"      --backend netlink|bpf|auto  where live sockets come from: sock_diag\n"
+	"                         (netlink), or the BPF socket iterators (bpf; falls\n"
+	"                         back to netlink, saying why, when they cannot\n"
+	"                         load); auto (default) = netlink\n"
 	"      --netns NAME       watch the network namespace NAME (/run/netns/NAME)\n"
 	"      --record FILE      append each refresh's raw data to FILE\n"
 	"      --replay FILE      read refreshes from FILE instead of the kernel\n"
@@ -140,6 +145,7 @@ enum {
 	OPT_STATE,
 	OPT_INFO_EVERY,
 	OPT_NO_DIAGNOSIS,
+	OPT_BACKEND,
 };
 
 static const struct option sw_cli_longopts[] = {
@@ -156,6 +162,7 @@ static const struct option sw_cli_longopts[] = {
 	{"top", required_argument, NULL, OPT_TOP},
 	{"inbound", no_argument, NULL, OPT_INBOUND},
 	{"info-every", required_argument, NULL, OPT_INFO_EVERY},
+	{"backend", required_argument, NULL, OPT_BACKEND},
 	{"netns", required_argument, NULL, OPT_NETNS},
 	{"record", required_argument, NULL, OPT_RECORD},
 	{"replay", required_argument, NULL, OPT_REPLAY},
@@ -334,6 +341,7 @@ static const struct {
 	{OPT_TOP, "batch mode"},
 	{OPT_INBOUND, "the TUI and batch mode"},
 	{OPT_INFO_EVERY, "the TUI and batch mode"},
+	{OPT_BACKEND, "the TUI and batch mode"},
 	{OPT_RECORD, "the TUI and batch mode"},
 	{OPT_REPLAY, "the TUI and batch mode"},
 	{OPT_NO_COLOR, "the TUI"},
@@ -589,6 +597,18 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 						   "--info-every: '%s' is not a number of seconds "
 						   "between 0 and 86400 (0 = no tcp_info; e.g. "
 						   "--info-every 10)", optarg);
+			break;
+		case OPT_BACKEND:
+			if (!strcmp(optarg, "netlink"))
+				o->engine.backend = SW_BACKEND_NETLINK;
+			else if (!strcmp(optarg, "bpf"))
+				o->engine.backend = SW_BACKEND_BPF;
+			else if (!strcmp(optarg, "auto"))
+				o->engine.backend = SW_BACKEND_AUTO;
+			else
+				return sw_cli_fail(err, errlen,
+						   "--backend: '%s' is not a backend (netlink, "
+						   "bpf or auto; e.g. --backend bpf)", optarg);
 			break;
 		case OPT_TOP:
 			if (sw_cli_long(optarg, 0, 100000000L, &o->top) < 0)

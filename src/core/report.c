@@ -82,6 +82,8 @@ void sw_report_json(struct sw_buf *b, const struct sw_frame *f,
 		sw_buf_json_str(b, o->netns);
 	else
 		sw_buf_puts(b, "null");
+	sw_buf_puts(b, ", \"backend\": ");
+	sw_buf_json_str(b, f->backend ? f->backend : "unknown");
 	sw_buf_printf(b,
 		      ", \"sockets\": {\"total\": %u, \"tcp\": %u, \"udp\": %u, "
 		      "\"udp_connected\": %u, \"udp_unconnected\": %u, "

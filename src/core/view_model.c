@@ -43,6 +43,7 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 	m->time_ns = f->time_ns;
 	m->interval_s = f->interval_s;
 	m->refresh_ms = f->refresh_ms;
+	m->backend = f->backend;
 	m->counters = f->counters;
 	for (i = 0; i < SW_C_MAX; i++)
 		m->rate[i] = have_rate ? sw_counters_rate(&f->prev_counters,

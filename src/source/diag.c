@@ -62,7 +62,7 @@ static inline int sw_diag_v6_kind(const uint8_t a[16])
 
 /* An AF_INET6 socket carrying IPv4 (both ends mapped, or one mapped and
  * the other unspecified) is an IPv4 socket to the operator. */
-static void sw_diag_normalise(struct sw_sock *s)
+void sw_diag_normalise(struct sw_sock *s)
 {
 	int ks = sw_diag_v6_kind(s->src), kd = sw_diag_v6_kind(s->dst);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sw_bpf.h"
 #include "sw_cause.h"
 #include "sw_clock.h"
 #include "sw_diag.h"
@@ -22,6 +23,7 @@
 #define SW_ENGINE_BC_MAX (64 * 1024)
 
 struct sw_engine {
+	char *note; /* why BPF was not used, or NULL */
 	struct sw_source *src;
 	struct sw_rec_writer *tap; /* --record, or NULL */
 	struct sw_source_ask ask;  /* what the options and the filter ask */
@@ -202,6 +204,8 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.seq++;
 	e->frame.time_ns = s->time_ns;
 	e->frame.interval_s = e->agg.have_prev ? e->agg.interval_s : 0;
+	if (out.backend)
+		e->frame.backend = out.backend;
 	e->frame.refresh_ms = (double)out.refresh_ns / 1e6;
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
@@ -313,6 +317,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	}
 	if (o->replay) {
 		/* what a recording holds is replayed, not recorded again */
+		e->frame.backend = "replay"; /* until a refresh says */
 		e->src = sw_source_replay_open(o->replay, cause);
 		if (!e->src)
 			goto fail;
@@ -321,6 +326,18 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	e->src = sw_source_live_open(o->netns, o->resolve_procs, cause);
 	if (!e->src)
 		goto fail;
+	e->frame.backend = "netlink";
+	if (o->backend == SW_BACKEND_BPF) {
+		char *why = NULL;
+		struct sw_source *b = sw_source_bpf_open(e->src, &why);
+
+		if (b) {
+			e->src = b;
+			e->frame.backend = "bpf";
+		} else {
+			e->note = why; /* netlink it is */
+		}
+	}
 	if (o->record) {
 		e->tap = sw_rec_writer_open(o->record, cause);
 		if (!e->tap)
@@ -331,6 +348,11 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 fail:
 	sw_engine_close(e);
 	return NULL;
+}
+
+const char *sw_engine_note(const struct sw_engine *e)
+{
+	return e->note;
 }
 
 const struct sw_frame *sw_engine_frame(const struct sw_engine *e)
@@ -397,6 +419,7 @@ void sw_engine_close(struct sw_engine *e)
 		e->src->ops->close(e->src);
 	sw_rec_writer_close(e->tap);
 	sw_filter_free(e->filter);
+	free(e->note);
 	free(e->bc[0]);
 	free(e->bc[1]);
 	sw_conninfo_table_free(&e->conninfo);

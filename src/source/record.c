@@ -40,6 +40,7 @@ static const struct {
 	[SW_REC_END] = { "END", 0, 16 },
 	[SW_REC_INFO] = { "INFO", 4, 0 },
 	[SW_REC_HOST] = { "HOST", 0, 0 },
+	[SW_REC_SOCKS] = { "SOCKS", 4, 0 },
 };
 
 #define SW_REC_NTYPES (sizeof(sw_rec_types) / sizeof(sw_rec_types[0]))
@@ -320,6 +321,26 @@ int sw_rec_tap_nlbuf(void *arg, unsigned proto, unsigned family,
 	uint8_t hdr[4] = { (uint8_t)proto, (uint8_t)family, 0, 0 };
 
 	return sw_rec_write(arg, SW_REC_NLBUF, hdr, sizeof(hdr), buf, len);
+}
+
+int sw_rec_tap_socks(void *arg, const void *buf, size_t len)
+{
+	uint8_t hdr[4] = { 0 };
+
+	return sw_rec_write(arg, SW_REC_SOCKS, hdr, sizeof(hdr), buf, len);
+}
+
+int sw_rec_item_socks(const struct sw_rec_item *it, const char *path,
+		      const void **buf, size_t *len, char **cause)
+{
+	if ((it->len - 4) % 64)
+		return sw_cause_set(cause, "%s: corrupt item at offset %llu: "
+				    "BPF records of %u bytes, not a multiple of 64",
+				    path, (unsigned long long)it->offset,
+				    (unsigned)(it->len - 4));
+	*buf = it->data + 4;
+	*len = it->len - 4;
+	return 0;
 }
 
 int sw_rec_tap_info(void *arg, unsigned proto, unsigned family,

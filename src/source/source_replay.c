@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sw_bpf.h"
 #include "sw_cause.h"
 #include "sw_diag.h"
 #include "sw_grow.h"
@@ -118,6 +119,7 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 			if (sw_rec_item_nlbuf(&it, path, &proto, &family, &buf,
 					      &len, cause) < 0)
 				return -1;
+			out->backend = "netlink";
 			if (!in_dump || p.done || proto != p.proto || family != fam) {
 				if (in_dump && !p.done && !skip)
 					goto unfinished;
@@ -144,6 +146,17 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 						      sw_diag_name(p.proto, fam),
 						      p.error ? "ended in a kernel error"
 							      : "is malformed",
+						      strerror(errno));
+			break;
+		case SW_REC_SOCKS: /* the BPF backend's records */
+			out->backend = "bpf";
+			if (sw_rec_item_socks(&it, path, &buf, &len, cause) < 0)
+				return -1;
+			if (sw_bpf_decode(buf, len, a->want, a->filter, s) < 0)
+				return sw_cause_set(cause, "%s: offset %llu: the "
+						      "recorded BPF records are "
+						      "malformed: %s", path,
+						      (unsigned long long)it.offset,
 						      strerror(errno));
 			break;
 		case SW_REC_SNMP:

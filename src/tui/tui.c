@@ -393,6 +393,8 @@ int sw_tui_main(const struct sw_opts *o)
 		sw_autoban_free(t.ab);
 		return rc;
 	}
+	if (sw_engine_note(e)) /* before curses: stays on the terminal */
+		fprintf(stderr, "sockwatch: %s; using netlink\n", sw_engine_note(e));
 	t.replay = sw_engine_is_replay(e);
 	/* a replay's sockets are not this machine's: no owners to look up */
 	if (!t.replay && o->engine.resolve_procs)

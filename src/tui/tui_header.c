@@ -193,6 +193,9 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 	x = sw_tui_pair(t, r->y, x, w, "every", buf, false);
 	snprintf(buf, sizeof(buf), "%.1fms", m->refresh_ms);
 	x = sw_tui_pair(t, r->y, x, w, "took", m->seq ? buf : "-", false);
+	/* the live backend (a replay's header is long already: "replay") */
+	if (m->backend && !t->replay)
+		x = sw_tui_pair(t, r->y, x, w, "via", m->backend, false);
 	/* what -4 -6 -t -u leave out: said when they narrow it */
 	if (t->o->engine.tcp != t->o->engine.udp ||
 	    t->o->engine.v4 != t->o->engine.v6)

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sockiter.bpf.c - iter/tcp and iter/udp: one struct sw_bpf_rec per
+ * socket of the iterating process's network namespace, written to the
+ * iterator's seq_file (read() on the bpf_iter_create fd). Full, time-wait
+ * and request sockets are told apart with the bpf_skc_to_* casts, as the
+ * kernel's bpf_iter_tcp4/6 selftests do. What the filter pushes down is
+ * set in .rodata before load: the state masks and the families. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include "sockiter.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define AF_INET 2
+#define AF_INET6 10
+#define SW_TCP_LISTEN 10
+#define SW_TCP_TIME_WAIT 6
+#define SW_TCP_SYN_RECV 3
+#define SW_TCP_NEW_SYN_RECV 12
+
+/* set by user space before load */
+const volatile __u32 tcp_states = 0xffffffff; /* bit per sock_diag state */
+const volatile __u32 udp_states = 0xffffffff;
+const volatile __u32 families = 3;            /* 1 AF_INET, 2 AF_INET6 */
+
+static __always_inline int fam_ok(__u16 f)
+{
+	return (f == AF_INET && (families & 1)) ||
+	       (f == AF_INET6 && (families & 2));
+}
+
+static __always_inline void addrs(struct sw_bpf_rec *r,
+				  const struct sock_common *c, __u16 fam)
+{
+	if (fam == AF_INET) {
+		__builtin_memcpy(r->src, &c->skc_rcv_saddr, 4);
+		__builtin_memcpy(r->dst, &c->skc_daddr, 4);
+	} else {
+		BPF_CORE_READ_INTO(&r->src, c, skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&r->dst, c, skc_v6_daddr);
+	}
+	r->sport = c->skc_num;
+	r->dport = bpf_ntohs(c->skc_dport);
+	r->family = fam;
+}
+
+/* sock_i_ino, as the selftests read it */
+static __always_inline __u32 ino_of(const struct sock *sk)
+{
+	const struct socket *so = sk->sk_socket;
+	const struct inode *in;
+	unsigned long ino = 0;
+
+	if (!so)
+		return 0;
+	in = &container_of(so, struct socket_alloc, socket)->vfs_inode;
+	bpf_probe_read_kernel(&ino, sizeof(ino), &in->i_ino);
+	return (__u32)ino;
+}
+
+SEC("iter/tcp")
+int sw_iter_tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *c = ctx->sk_common;
+	struct seq_file *seq = ctx->meta->seq;
+	struct sw_bpf_rec r = {};
+	struct tcp_timewait_sock *tw;
+	struct tcp_request_sock *req;
+	struct tcp_sock *tp;
+	__u16 fam;
+	__u8 st;
+
+	if (!c)
+		return 0;
+	fam = c->skc_family;
+	if (!fam_ok(fam))
+		return 0;
+	st = c->skc_state;
+	if (st == SW_TCP_NEW_SYN_RECV)
+		st = SW_TCP_SYN_RECV;
+	/* a time-wait socket's state is its substate (FIN_WAIT2 too) */
+	tw = bpf_skc_to_tcp_timewait_sock(c);
+	if (tw)
+		st = tw->tw_sk.tw_substate;
+	if (st > 31 || !(tcp_states & (1u << st)))
+		return 0;
+	addrs(&r, c, fam);
+	r.proto = 0;
+	r.state = st;
+	if (tw) {
+		r.cookie = bpf_get_socket_cookie(tw);
+	} else if ((tp = bpf_skc_to_tcp_sock(c))) {
+		struct sock *sk = (struct sock *)tp;
+
+		r.cookie = bpf_get_socket_cookie(tp);
+		if (st == SW_TCP_LISTEN) {
+			r.rqueue = sk->sk_ack_backlog;
+			r.wqueue = sk->sk_max_ack_backlog;
+		} else {
+			int rq = (int)(tp->rcv_nxt - tp->copied_seq);
+
+			r.rqueue = rq > 0 ? rq : 0;
+			r.wqueue = tp->write_seq - tp->snd_una;
+		}
+		r.inode = ino_of(sk);
+	} else if ((req = bpf_skc_to_tcp_request_sock(c))) {
+		r.cookie = bpf_get_socket_cookie(req);
+	} else {
+		return 0;
+	}
+	bpf_seq_write(seq, &r, sizeof(r));
+	return 0;
+}
+
+SEC("iter/udp")
+int sw_iter_udp(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *u = ctx->udp_sk;
+	struct seq_file *seq = ctx->meta->seq;
+	struct sw_bpf_rec r = {};
+	struct sock *sk;
+	__u16 fam;
+	__u8 st;
+	int rq;
+
+	if (!u)
+		return 0;
+	sk = &u->inet.sk;
+	fam = sk->__sk_common.skc_family;
+	if (!fam_ok(fam))
+		return 0;
+	st = sk->__sk_common.skc_state;
+	if (st > 31 || !(udp_states & (1u << st)))
+		return 0;
+	addrs(&r, &sk->__sk_common, fam);
+	r.proto = 1;
+	r.state = st;
+	r.cookie = bpf_get_socket_cookie(u);
+	/* udp_rqueue_get and sk_wmem_alloc_get, as udp_diag fills them */
+	rq = sk->sk_backlog.rmem_alloc.counter - u->forward_deficit;
+	r.rqueue = rq > 0 ? rq : 0;
+	r.wqueue = sk->sk_wmem_alloc.refs.counter - 1;
+	r.inode = ino_of(sk);
+	bpf_seq_write(seq, &r, sizeof(r));
+	return 0;
+}
