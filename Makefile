@@ -30,7 +30,7 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLES := $(sort $(wildcard contrib/rules/*.rules))
 CC       ?= cc
 BUILD    ?= build
-PKGS     := libmnl libnftnl ncursesw
+PKGS     := libmnl libnftnl ncursesw libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -141,6 +141,7 @@ bench-run: bench
 	tests/bench/rules.sh
 	tests/bench/cpu10k.sh
 	tests/bench/refresh.sh
+	tests/bench/scrape.sh
 	tests/bench/conninfo.sh
 
 install: sockwatch

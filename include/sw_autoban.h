@@ -70,6 +70,19 @@ const struct sw_rules *sw_autoban_rules(const struct sw_autoban *a);
 /* How many rules' breakers are tripped now. */
 unsigned sw_autoban_tripped(const struct sw_autoban *a);
 
+/* Bans a rule had sent to the kernel (SENT: new or renewed; not dry runs,
+ * refusals or failures) since the autoban started, by rule name (kept
+ * across reloads). At most SW_AUTOBAN_COUNTS rules are counted. */
+#define SW_AUTOBAN_COUNTS 100
+struct sw_autoban_count {
+	const char *rule; /* owned by the autoban */
+	uint64_t bans;
+};
+/* The counts (*n of them, in the order the rules first banned); owned by
+ * a, valid until its next frame. For hooks on the loop's thread. */
+const struct sw_autoban_count *sw_autoban_counts(const struct sw_autoban *a,
+						 size_t *n);
+
 /* Write the history now when it changed (a clean stop). Returns 0, or -1
  * with *cause (malloc'ed). */
 int sw_autoban_save(struct sw_autoban *a, char **cause);

@@ -46,6 +46,13 @@ struct sw_opts {
 	const char *allow_file;  /* --allow-file; NULL: /etc/sockwatch/allow */
 	const char *audit_log;   /* --audit-log; default /var/log/sockwatch.log */
 
+	/* metrics (the TUI and batch mode) */
+	const char *metrics;       /* --metrics [ADDR:]PORT, or NULL */
+	const char *metrics_allow; /* --metrics-allow CIDR,..., or NULL */
+	long metrics_top;          /* --metrics-top; default 10 */
+	const char *textfile;      /* --textfile DIR, or NULL */
+	bool prom;                 /* --prom: batch prints the metrics */
+
 	/* report */
 	const char *output;      /* -o/--output; NULL: stdout */
 	const char *audit_in;    /* --audit: the audit log to read, or NULL */

@@ -11,6 +11,7 @@
 #define SW_WATCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "sw_agg.h"
 #include "sw_block.h"
@@ -79,6 +80,8 @@ int sw_watch_run(struct sw_watch *w, char **cause);
  * or before sw_watch_run). */
 struct sw_engine *sw_watch_engine(const struct sw_watch *w);
 struct sw_blocker *sw_watch_blocker(const struct sw_watch *w);
+/* Refreshes that failed so far (retried or not); for the metrics. */
+uint64_t sw_watch_refresh_errors(const struct sw_watch *w);
 
 /* Commands; each returns at once, the loop does the work. */
 void sw_watch_quit(struct sw_watch *w);

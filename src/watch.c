@@ -23,6 +23,7 @@ struct sw_watch {
 	struct sw_watch_opts o;
 	struct sw_watch_hook *hooks;
 	size_t nhooks, hooks_cap;
+	uint64_t refresh_errors; /* the loop's thread only */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 
@@ -93,6 +94,11 @@ struct sw_engine *sw_watch_engine(const struct sw_watch *w)
 struct sw_blocker *sw_watch_blocker(const struct sw_watch *w)
 {
 	return w->b;
+}
+
+uint64_t sw_watch_refresh_errors(const struct sw_watch *w)
+{
+	return w->refresh_errors;
 }
 
 static void sw_watch_say(struct sw_watch *w, bool error, const char *msg)
@@ -232,6 +238,7 @@ static int sw_watch_failed(struct sw_watch *w, char **cause)
 {
 	char msg[300];
 
+	w->refresh_errors++;
 	if (!w->o.retry)
 		return -1;
 	if (sw_engine_is_replay(w->e)) {

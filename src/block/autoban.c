@@ -29,6 +29,11 @@ struct sw_autoban {
 	void (*say)(void *arg, bool error, const char *msg);
 	void *arg;
 
+	/* bans sent per rule name (sw_autoban_counts) */
+	struct sw_autoban_count counts[SW_AUTOBAN_COUNTS];
+	char count_names[SW_AUTOBAN_COUNTS][SW_RULE_NAME_LEN];
+	size_t ncounts;
+
 	pthread_mutex_t mu;
 	/* under mu: from other threads */
 	struct sw_rules *pending;
@@ -325,6 +330,35 @@ static void sw_autoban_absorb(struct sw_autoban *a, struct sw_blocker *b,
 	}
 }
 
+/* One more ban sent by rule index i. */
+static void sw_autoban_count(struct sw_autoban *a, unsigned i)
+{
+	const struct sw_rule *rule = sw_rules_get(a->rs, i);
+	size_t k;
+
+	if (!rule)
+		return;
+	for (k = 0; k < a->ncounts; k++)
+		if (!strcmp(a->counts[k].rule, rule->name))
+			break;
+	if (k == a->ncounts) {
+		if (k == SW_AUTOBAN_COUNTS)
+			return;
+		snprintf(a->count_names[k], sizeof(a->count_names[k]), "%s", rule->name);
+		a->counts[k].rule = a->count_names[k];
+		a->counts[k].bans = 0;
+		a->ncounts++;
+	}
+	a->counts[k].bans++;
+}
+
+const struct sw_autoban_count *sw_autoban_counts(const struct sw_autoban *a,
+						 size_t *n)
+{
+	*n = a->ncounts;
+	return a->counts;
+}
+
 static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *act)
 {
 	struct sw_blocker *b = sw_watch_blocker(a->w);
@@ -351,6 +385,8 @@ static void sw_autoban_block(struct sw_autoban *a, const struct sw_rule_action *
 	memset(&r, 0, sizeof(r));
 	r.killed = -1;
 	rc = sw_blocker_block(b, &req, &r);
+	if (rc == 0 && r.outcome == SW_BLOCK_SENT)
+		sw_autoban_count(a, act->rule);
 	if (sw_autoban_result(a, act, rc, &r))
 		sw_rules_eval_refused(a->ev, act);
 	else if (!req.dry_run)

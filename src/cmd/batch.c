@@ -7,11 +7,14 @@
 
 #include "sw_cause.h"
 #include "sw_cmd.h"
+#include "sw_metrics.h"
+#include "sw_prom.h"
 #include "sw_report.h"
 #include "sw_watch.h"
 
 struct sw_batch {
 	const struct sw_opts *o;
+	struct sw_watch *w;
 	struct sw_report_opts ro;
 	struct sw_buf out;
 	long printed;
@@ -25,7 +28,18 @@ static int sw_batch_print(void *arg, const struct sw_frame *f, bool forced,
 
 	(void)forced;
 	sw_buf_reset(&b->out);
-	if (b->o->json) {
+	if (b->o->prom) {
+		struct sw_prom_in in = {
+			.f = f,
+			.top = (unsigned)b->o->metrics_top,
+			.group_v4 = b->ro.group_v4,
+			.group_v6 = b->ro.group_v6,
+			.refresh_errors = sw_watch_refresh_errors(b->w),
+			.version = SW_VERSION,
+		};
+
+		sw_prom_render(&b->out, &in, SW_PROM_TEXT);
+	} else if (b->o->json) {
 		sw_report_json(&b->out, f, &b->ro);
 	} else {
 		if (b->printed > 0)
@@ -63,19 +77,28 @@ static int sw_batch_main(const struct sw_opts *o)
 	struct sw_watch_hook h = { .frame = sw_batch_print, .arg = &b };
 	struct sw_watch *w;
 	struct sw_engine *e;
+	struct sw_metrics *m;
 	char *cause = NULL;
 	int rc = 0;
 
+	/* bound before the engine enters --netns: scrapers reach it here */
+	if (sw_metrics_open(o, &m, &cause) < 0) {
+		fprintf(stderr, "sockwatch: %s\n", cause);
+		free(cause);
+		return 1;
+	}
 	e = sw_engine_start(&o->engine, &rc, &cause);
 	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
+		sw_metrics_stop(m);
 		return rc;
 	}
 	b.ro.filter = sw_engine_filter_text(e);
 	sw_buf_init(&b.out);
 	w = sw_watch_new(e, NULL, &wo, &cause);
-	if (!w || sw_watch_hook(w, &h) < 0) {
+	b.w = w;
+	if (!w || sw_watch_hook(w, &h) < 0 || (m && sw_metrics_attach(m, w) < 0)) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "out of memory");
 		rc = 1;
 	} else if (sw_watch_run(w, &cause) < 0) {
@@ -89,6 +112,7 @@ static int sw_batch_main(const struct sw_opts *o)
 	free(cause);
 	/* a failed write to the recording failed its refresh: said above */
 	free(sw_watch_close(w));
+	sw_metrics_stop(m);
 	sw_buf_free(&b.out);
 	return rc;
 }

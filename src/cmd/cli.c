@@ -12,6 +12,8 @@
 #include "sw_cause.h"
 #include "sw_cmd.h"
 #include "sw_duration.h"
+#include "sw_metrics.h"
+#include "sw_prom.h"
 
 static const char sw_cli_usage_text[] =
 	"\n"
@@ -50,6 +52,17 @@ static const char sw_cli_usage_text[] =
 	"      --warn-syn-recv N  TUI: highlight SYN_RECV above N (default 100)\n"
 	"      --warn-time-wait N TUI: highlight TIME_WAIT above N (default 10000)\n"
 	"      --warn-close-wait N TUI: highlight CLOSE_WAIT above N (default 100)\n"
+	"\n"
+	"Metrics (Prometheus):\n"
+	"      --metrics [ADDR:]PORT  serve GET /metrics on ADDR:PORT (default address\n"
+	"                         127.0.0.1; [::]:PORT for every address; default\n"
+	"                         port 10025), from the last refresh\n"
+	"      --metrics-allow CIDR,...  only these scrapers (others get 403)\n"
+	"      --metrics-top N    remote prefixes exported (default 10, 1-1000)\n"
+	"      --textfile DIR     write DIR/sockwatch.prom each refresh, for\n"
+	"                         node_exporter's textfile collector\n"
+	"      --prom             batch: the metrics on stdout, one exposition per\n"
+	"                         refresh (text format 0.0.4)\n"
 	"\n"
 	"Blocking:\n"
 	"      --for DURATION     how long a block lasts: 90s, 10m, 2h, 1d, from 1s to\n"
@@ -116,6 +129,11 @@ enum {
 	OPT_AUDIT_LOG,
 	OPT_CLEANUP,
 	OPT_INBOUND,
+	OPT_METRICS,
+	OPT_METRICS_ALLOW,
+	OPT_METRICS_TOP,
+	OPT_TEXTFILE,
+	OPT_PROM,
 	OPT_AUDIT,
 	OPT_RULES,
 	OPT_STATE,
@@ -155,6 +173,11 @@ static const struct option sw_cli_longopts[] = {
 	{"allow-file", required_argument, NULL, OPT_ALLOW_FILE},
 	{"audit-log", required_argument, NULL, OPT_AUDIT_LOG},
 	{"cleanup", no_argument, NULL, OPT_CLEANUP},
+	{"metrics", required_argument, NULL, OPT_METRICS},
+	{"metrics-allow", required_argument, NULL, OPT_METRICS_ALLOW},
+	{"metrics-top", required_argument, NULL, OPT_METRICS_TOP},
+	{"textfile", required_argument, NULL, OPT_TEXTFILE},
+	{"prom", no_argument, NULL, OPT_PROM},
 	{"audit", required_argument, NULL, OPT_AUDIT},
 	{"output", required_argument, NULL, 'o'},
 	{"rules", required_argument, NULL, OPT_RULES},
@@ -267,6 +290,7 @@ static void sw_cli_defaults(struct sw_opts *o)
 	o->warn_syn_recv = 100;
 	o->warn_time_wait = 10000;
 	o->warn_close_wait = 100;
+	o->metrics_top = SW_PROM_TOP_DEFAULT;
 }
 
 /* The option as the user typed it, for messages. */
@@ -324,6 +348,11 @@ static const struct {
 	{OPT_DRY_RUN, "'block', 'unblock', --cleanup, 'daemon' and the TUI"},
 	{OPT_RULES, "'daemon' and the TUI"},
 	{OPT_STATE, "'daemon'"},
+	{OPT_METRICS, "the TUI, batch mode and 'daemon'"},
+	{OPT_METRICS_ALLOW, "the TUI, batch mode and 'daemon'"},
+	{OPT_METRICS_TOP, "the TUI, batch mode and 'daemon'"},
+	{OPT_TEXTFILE, "the TUI, batch mode and 'daemon'"},
+	{OPT_PROM, "batch mode"},
 };
 
 static int sw_cli_index(int c)
@@ -489,6 +518,18 @@ static int sw_cli_check_monitor(struct sw_opts *o, uint64_t seen, char *err,
 				   "'block' or the TUI, not batch mode");
 	if (o->all)
 		return sw_cli_fail(err, errlen, "--all belongs to 'unblock'");
+	if (o->prom && !batch)
+		return sw_cli_fail(err, errlen, "--prom only applies to batch mode: add -b "
+				   "(or serve the metrics with --metrics)");
+	if (o->prom && o->json)
+		return sw_cli_fail(err, errlen, "--prom and --json cannot be used together: "
+				   "pick one output");
+	if (sw_cli_saw(seen, OPT_METRICS_ALLOW) && !o->metrics)
+		return sw_cli_fail(err, errlen, "--metrics-allow only applies with "
+				   "--metrics ADDR:PORT");
+	if (sw_cli_saw(seen, OPT_METRICS_TOP) && !o->metrics && !o->textfile && !o->prom)
+		return sw_cli_fail(err, errlen, "--metrics-top only applies with "
+				   "--metrics, --textfile or --prom");
 	if (o->output || o->audit_in)
 		return sw_cli_fail(err, errlen, "%s belongs to 'report' (sockwatch report "
 				   "FILE ...)", o->output ? "-o/--output" : "--audit");
@@ -601,6 +642,43 @@ int sw_cli_parse(int argc, char **argv, struct sw_opts *o, char *err,
 		case OPT_ALLOW_FILE: o->allow_file = optarg; break;
 		case OPT_AUDIT_LOG: o->audit_log = optarg; break;
 		case OPT_CLEANUP: break;
+		case OPT_METRICS: {
+			struct sw_prefix a;
+			const char *why;
+			uint16_t port;
+
+			if (sw_metrics_parse_listen(optarg, &a, &port, &why) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--metrics: '%s': %s (e.g. --metrics 10025, "
+						   "--metrics 192.0.2.1:10025 or --metrics "
+						   "[::]:10025)", optarg, why);
+			o->metrics = optarg;
+			break;
+		}
+		case OPT_METRICS_ALLOW: {
+			struct sw_prefix a[SW_METRICS_MAX_ALLOW];
+			char why[200];
+
+			if (sw_metrics_parse_allow(optarg, a, SW_METRICS_MAX_ALLOW, why,
+						   sizeof(why)) < 0)
+				return sw_cli_fail(err, errlen, "--metrics-allow: %s", why);
+			o->metrics_allow = optarg;
+			break;
+		}
+		case OPT_METRICS_TOP:
+			if (sw_cli_long(optarg, 1, SW_PROM_TOP_MAX, &o->metrics_top) < 0)
+				return sw_cli_fail(err, errlen,
+						   "--metrics-top: '%s' is not a number of remote "
+						   "prefixes from 1 to %d (e.g. --metrics-top 20)",
+						   optarg, SW_PROM_TOP_MAX);
+			break;
+		case OPT_TEXTFILE:
+			if (!*optarg)
+				return sw_cli_fail(err, errlen, "--textfile needs a directory "
+						   "(node_exporter's --collector.textfile.directory)");
+			o->textfile = optarg;
+			break;
+		case OPT_PROM: o->prom = true; break;
 		case OPT_AUDIT: o->audit_in = optarg; break;
 		case 'o': o->output = optarg; break;
 		case OPT_RULES: o->rules_file = optarg; break;

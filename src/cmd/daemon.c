@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sw_autoban.h"
+#include "sw_metrics.h"
 #include "sw_rules_file.h"
 #include "sw_cause.h"
 #include "sw_cmd.h"
@@ -206,6 +207,7 @@ static int sw_daemon_main(const struct sw_opts *o)
 	struct sw_engine *e;
 	struct sw_blocker *b;
 	struct sw_rules *rs;
+	struct sw_metrics *m;
 	char *cause = NULL, lead[64], start[768];
 	sigset_t sigs;
 	pthread_t th;
@@ -223,20 +225,30 @@ static int sw_daemon_main(const struct sw_opts *o)
 		free(cause);
 		return 2;
 	}
-	/* rules count per remote: nobody needs the listeners' programs */
-	eo.resolve_procs = false;
+	/* bound before the engine enters --netns: scrapers reach it here */
+	if (sw_metrics_open(o, &m, &cause) < 0) {
+		sw_daemon_sayf(&d, true, "sockwatch daemon: cannot start: %s", cause);
+		free(cause);
+		sw_rules_free(rs);
+		return 1;
+	}
+	/* rules count per remote: nobody needs the listeners' programs
+	 * (unless the metrics name them) */
+	eo.resolve_procs = m != NULL;
 	e = sw_engine_start(&eo, &rc, &cause);
 	if (!e) {
 		sw_daemon_sayf(&d, true, "sockwatch daemon: cannot start: %s",
 			       sw_cause_text(cause));
 		free(cause);
 		sw_rules_free(rs);
+		sw_metrics_stop(m);
 		return rc;
 	}
 	b = sw_daemon_blocker(&d);
 	if (!b) {
 		sw_engine_close(e);
 		sw_rules_free(rs);
+		sw_metrics_stop(m);
 		return 1;
 	}
 	snprintf(start, sizeof(start), "%zu rule%s from %s%s, every %gs, "
@@ -250,6 +262,7 @@ static int sw_daemon_main(const struct sw_opts *o)
 		sw_engine_close(e);
 		sw_blocker_close(b);
 		sw_rules_free(rs);
+		sw_metrics_stop(m);
 		return 1;
 	}
 	sw_daemon_sayf(&d, false, "sockwatch daemon %s: %s%s%s", SW_VERSION, start,
@@ -270,15 +283,23 @@ static int sw_daemon_main(const struct sw_opts *o)
 		d.ab = sw_autoban_new(rs, &ao, &cause);
 	else
 		sw_rules_free(rs);
+	if (m && d.ab)
+		sw_metrics_autoban(m, d.ab);
+	/* the metrics after the autoban: they export this frame's bans */
 	if (!d.w || !d.ab || sw_autoban_hook(d.ab, d.w) < 0 ||
+	    (m && sw_metrics_attach(m, d.w) < 0) ||
 	    pthread_create(&th, NULL, sw_daemon_loop, &d) != 0) {
 		sw_daemon_sayf(&d, true, "sockwatch daemon: cannot start: %s",
 			       cause ? cause : "out of memory");
 		free(cause);
 		free(sw_watch_close(d.w));
 		sw_autoban_free(d.ab);
+		sw_metrics_stop(m);
 		return 1;
 	}
+	if (m && sw_metrics_port(m))
+		sw_daemon_sayf(&d, false, "metrics on %s (port %u)", o->metrics,
+			       sw_metrics_port(m));
 	ended = sw_daemon_signals(&d, &sigs);
 	if (!ended)
 		sw_watch_quit(d.w);
@@ -302,6 +323,7 @@ static int sw_daemon_main(const struct sw_opts *o)
 		free(cause);
 		rc = 1;
 	}
+	sw_metrics_stop(m);
 	sw_autoban_free(d.ab);
 	return rc;
 }
@@ -318,6 +340,9 @@ static int sw_daemon_check(const struct sw_cmd_entry *e, const struct sw_opts *o
 		return sw_cause_set(cause, "-d/--delay: %g is too short for the "
 				    "daemon: at least 0.2 seconds between "
 				    "refreshes (default 1)", o->delay_s);
+	if (o->metrics_allow && !o->metrics)
+		return sw_cause_set(cause, "--metrics-allow only applies with "
+				    "--metrics ADDR:PORT");
 	return 0;
 }
 
@@ -327,9 +352,12 @@ const struct sw_cmd_entry sw_cmd_daemon_entry = {
 	.label = "daemon",
 	.usage = "daemon [--rules FILE]     auto-defence: ban by the rules\n"
 		 "                                           [--state FILE] "
-		 "[--dry-run] [-d SECS]\n",
+		 "[--dry-run] [-d SECS]\n"
+		 "                                           [--metrics [ADDR:]PORT] "
+		 "[--textfile DIR]\n",
 	.options = (const char *const[]){"delay", "rules", "state", "dry-run",
-					 NULL},
+					 "metrics", "metrics-allow", "metrics-top",
+					 "textfile", NULL},
 	.check = sw_daemon_check,
 	.run = sw_daemon_main,
 };

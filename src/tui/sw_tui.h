@@ -24,6 +24,7 @@
 #include "sw_clock.h"
 #include "sw_cli.h"
 #include "sw_engine.h"
+#include "sw_metrics.h"
 #include "sw_proc.h"
 #include "sw_services.h"
 #include "sw_view.h"
@@ -94,6 +95,7 @@ void sw_tui_trend_feed(struct sw_tui_trend *tr, const struct sw_frame *f,
 
 struct sw_tui {
 	const struct sw_opts *o;
+	struct sw_metrics *metrics;   /* --metrics/--textfile, or NULL */
 	struct sw_view view;
 	struct sw_services services;  /* the prompt's service names */
 	struct sw_filter_env fenv;

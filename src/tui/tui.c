@@ -378,10 +378,18 @@ int sw_tui_main(const struct sw_opts *o)
 		fprintf(stderr, "sockwatch: the interactive screen needs a terminal; in scripts use batch mode: sockwatch -b\n");
 		return 2;
 	}
+	/* bound before the engine enters --netns: scrapers reach it here */
+	if (sw_metrics_open(o, &t.metrics, &cause) < 0) {
+		fprintf(stderr, "sockwatch: %s\n", cause);
+		free(cause);
+		sw_autoban_free(t.ab);
+		return 1;
+	}
 	e = sw_engine_start(&o->engine, &rc, &cause);
 	if (!e) { /* a bad -f is a bad command line: rc 2 */
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
+		sw_metrics_stop(t.metrics);
 		sw_autoban_free(t.ab);
 		return rc;
 	}
@@ -422,16 +430,22 @@ int sw_tui_main(const struct sw_opts *o)
 		sw_engine_close(e);
 		if (b)
 			sw_blocker_close(b);
+		sw_metrics_stop(t.metrics);
 		sw_autoban_free(t.ab);
 		return 1;
 	}
 	t.watch = sw_watch_new(e, b, &wo, &cause);
-	if (t.watch)
+	if (t.metrics && t.ab) /* its hook comes after ours: one refresh late */
+		sw_metrics_autoban(t.metrics, t.ab);
+	if (t.watch && t.metrics && sw_metrics_attach(t.metrics, t.watch) < 0)
+		sw_cause_set(&cause, "out of memory starting the metrics");
+	else if (t.watch)
 		t.w = sw_tui_worker_start(t.watch, t.ab, &wake_fd, o->delay_s, &cause);
 	if (!t.w) {
 		fprintf(stderr, "sockwatch: %s\n", cause ? cause : "cannot start");
 		free(cause);
 		free(sw_watch_close(t.watch));
+		sw_metrics_stop(t.metrics);
 		close(sig_fd);
 		sw_autoban_free(t.ab);
 		return 1;
@@ -439,6 +453,7 @@ int sw_tui_main(const struct sw_opts *o)
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		free(sw_tui_worker_stop(t.w));
+		sw_metrics_stop(t.metrics);
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: cannot drive this terminal (TERM=%s): set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
@@ -452,6 +467,7 @@ int sw_tui_main(const struct sw_opts *o)
 		endwin();
 		delscreen(scr);
 		free(sw_tui_worker_stop(t.w));
+		sw_metrics_stop(t.metrics);
 		close(sig_fd);
 		fprintf(stderr, "sockwatch: this terminal (TERM=%s) cannot move the cursor: set TERM to a known type such as xterm-256color, or use batch mode: sockwatch -b\n",
 			getenv("TERM") ? getenv("TERM") : "");
@@ -466,6 +482,7 @@ int sw_tui_main(const struct sw_opts *o)
 	endwin();
 	delscreen(scr);
 	lost = sw_tui_worker_stop(t.w);
+	sw_metrics_stop(t.metrics);
 	if (sig && !sw_tui_quit_signal(sig)) {
 		fprintf(stderr, "sockwatch: stopped by signal %s (%d); the terminal is restored\n",
 			sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig);

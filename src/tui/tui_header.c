@@ -217,6 +217,10 @@ void sw_tui_draw_header(struct sw_tui *t, const struct sw_rect *r)
 		x = sw_tui_pair(t, r->y + 1, x, w, "blocking", "off", false);
 	else if (t->dry_run)
 		x = sw_tui_pair(t, r->y + 1, x, w, "blocking", "dry-run", false);
+	if (sw_metrics_port(t->metrics)) { /* where Prometheus scrapes */
+		snprintf(buf, sizeof(buf), ":%u", sw_metrics_port(t->metrics));
+		x = sw_tui_pair(t, r->y + 1, x, w, "metrics", buf, false);
+	}
 	if (t->view.rules)
 		sw_tui_rules_pair(t, m, r->y + 1, x, w);
 	sw_tui_counter_line(t, r->y + 2, w);

@@ -105,6 +105,8 @@ check_eq "the monitor's --re<Tab>: --reason --record --replay" \
 got=$(complete "$COMP" "sockwatch -d 1 -f 'x' --top 5 ")
 check_eq "option values are not taken for a subcommand" \
 	"block blocks daemon report rules unblock" "$(sort <<<"$got" | xargs)"
+got=$(complete "$COMP" "sockwatch daemon --metrics 127")
+check_eq "daemon --metrics 127<Tab>: the loopback address and port" "127.0.0.1:10025" "$got"
 got=$(complete "$COMP" "sockwatch --filter ")
 check_eq "--filter <Tab>: nothing (an expression)" "" "$got"
 finish

@@ -3,6 +3,7 @@
 #   veth_pair A NSA ADDRA B NSB ADDRB   veth between two namespaces
 #   spawn CMD...        run in background; pid killed on exit (by pid)
 #   nft_table_cleanup FAMILY NAME [NS]  delete an nft table on exit
+#   free_port           a TCP port free on 127.0.0.1 now (for a server a test starts)
 #   ok COND-DESCRIPTION / not_ok / check "desc" CMD... / check_eq "desc" A B
 #   skip "desc: reason"  a check that could not run here (tests/run counts it;
 #                        with CI=true it is a failure)
@@ -67,6 +68,10 @@ nft_table_cleanup() { # FAMILY NAME [NS]
 	else
 		_sw_tables+=("nft delete table $1 $2")
 	fi
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 tmpdir() {

@@ -3,6 +3,7 @@
 
 #include "sw_cli.h"
 #include "sw_duration.h"
+#include "sw_metrics.h"
 #include "sw_test.h"
 
 static int parse(struct sw_opts *o, char *err, size_t len, ...)
@@ -140,6 +141,82 @@ static void test_errors_name_the_option(void **state)
 }
 
 /* What an option means where it is given, said by name. */
+static void test_metrics_options(void **state)
+{
+	static const struct {
+		const char *a, *b, *c, *want;
+	} bad[] = {
+		{"--metrics", "127.0.0.1:0", NULL, "--metrics: '127.0.0.1:0': the port is not a number from 1 to 65535"},
+		{"--metrics", "::1:10025", NULL, "an IPv6 address goes in brackets: [::1]:10025"},
+		{"--metrics", "[::1", NULL, "an IPv6 address goes in brackets"},
+		{"--metrics", "300.1.1.1:80", NULL, "--metrics: '300.1.1.1:80'"},
+		{"--metrics", "10.0.0.0/8:80", NULL, "has no /length"},
+		{"--metrics", "x", "--metrics-allow=10.0.0.0/33", "--metrics: 'x'"},
+		{"--metrics", "10025", "--metrics-allow=10.0.0.0/33",
+		 "--metrics-allow: '10.0.0.0/33': prefix length is larger than 32 for IPv4"},
+		{"--metrics", "10025", "--metrics-allow=10.0.0.1,,::1", "--metrics-allow: '' is not an address"},
+		{"--metrics-allow", "127.0.0.1", NULL, "--metrics-allow only applies with --metrics"},
+		{"--metrics-top", "5", NULL, "--metrics-top only applies with --metrics, --textfile or --prom"},
+		{"-b", "--prom", "--metrics-top=0", "--metrics-top: '0' is not a number of remote prefixes from 1 to 1000"},
+		{"--prom", NULL, NULL, "--prom only applies to batch mode: add -b"},
+		{"-b", "--prom", "--json", "--prom and --json cannot be used together"},
+		{"--textfile", "", NULL, "--textfile needs a directory"},
+		{"block", "192.0.2.1", "--metrics=10025", "--metrics means nothing with block"},
+	};
+	struct sw_opts o;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(parse(&o, err, sizeof(err), bad[i].a, bad[i].b,
+				       bad[i].c, NULL), -1);
+		if (!strstr(err, bad[i].want))
+			fail_msg("case %zu: got '%s', want '%s'", i, err, bad[i].want);
+	}
+	assert_int_equal(parse(&o, err, sizeof(err), "-b", "--prom", "--metrics-top", "3",
+			       "--metrics", "[::]:9999", "--metrics-allow",
+			       "192.0.2.0/24,2001:db8::/32", "--textfile", "/tmp", NULL), 0);
+	assert_true(o.prom);
+	assert_int_equal(o.metrics_top, 3);
+	assert_string_equal(o.metrics, "[::]:9999");
+	assert_string_equal(o.metrics_allow, "192.0.2.0/24,2001:db8::/32");
+	assert_string_equal(o.textfile, "/tmp");
+	assert_int_equal(parse(&o, err, sizeof(err), "--metrics", "192.0.2.1", NULL), 0);
+	assert_int_equal(o.metrics_top, 10);
+}
+
+static void test_metrics_listen(void **state)
+{
+	static const struct {
+		const char *text, *addr;
+		unsigned port;
+	} good[] = {
+		{"10025", "127.0.0.1", 10025},
+		{":9100", "127.0.0.1", 9100},
+		{"0.0.0.0:80", "0.0.0.0", 80},
+		{"192.0.2.1", "192.0.2.1", 10025},
+		{"[::]:10025", "::", 10025},
+		{"[2001:db8::1]", "2001:db8::1", 10025},
+	};
+	struct sw_prefix a;
+	const char *why;
+	char text[SW_ADDR_STRLEN];
+	uint16_t port;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(sw_metrics_parse_listen(good[i].text, &a, &port, &why), 0);
+		sw_addr_format(a.family, a.bytes, text, sizeof(text));
+		assert_string_equal(text, good[i].addr);
+		assert_int_equal(port, good[i].port);
+	}
+	assert_int_equal(sw_metrics_parse_listen("65536", &a, &port, &why), -1);
+	assert_int_equal(sw_metrics_parse_listen("[::1]x", &a, &port, &why), -1);
+	assert_int_equal(sw_metrics_parse_listen("1.2.3.4:", &a, &port, &why), -1);
+}
+
 static void test_scope_and_names(void **state)
 {
 	static const struct {
@@ -322,6 +399,8 @@ int main(void)
 		cmocka_unit_test(test_errors_name_the_option),
 		cmocka_unit_test(test_durations),
 		cmocka_unit_test(test_scope_and_names),
+		cmocka_unit_test(test_metrics_options),
+		cmocka_unit_test(test_metrics_listen),
 		cmocka_unit_test(test_rules_command),
 		cmocka_unit_test(test_daemon_command),
 	};
