@@ -120,6 +120,11 @@ check "... not enabled (no multi-user.target.wants link)" \
 	test ! -e /etc/systemd/system/multi-user.target.wants/sockwatch.service
 check_eq "... systemctl agrees" disabled "$(systemctl is-enabled sockwatch.service 2>/dev/null)"
 
+# every file the package put on the machine, for the purge's check
+pkgfiles=$(dpkg -L "$PKG" | while read -r p; do [ -d "$p" ] || echo "$p"; done)
+check "dpkg -L lists the binary, the unit, the page, the completion among $(wc -l <<<"$pkgfiles") files" \
+	bash -c 'for f in /usr/sbin/sockwatch /lib/systemd/system/sockwatch.service /usr/share/man/man8/sockwatch.8.gz /usr/share/bash-completion/completions/sockwatch /etc/sockwatch/rules /etc/sockwatch/allow; do grep -qxF "$f" <<<"$1" || exit 1; done' _ "$pkgfiles"
+
 cf=$(dpkg-query -W -f='${Conffiles}' "$PKG")
 echo "$cf" | sed 's/^/# conffile:/'
 check_eq "conffiles: /etc/sockwatch/allow and rules" "/etc/sockwatch/allow /etc/sockwatch/rules" \
@@ -210,5 +215,8 @@ left=""
 for p in $PATHS; do [ -e "$p" ] && left="$left $p"; done
 check_eq "... nothing is left (/etc/sockwatch, the binary, unit, page, completion, state, logs)" \
 	"" "$left"
+left=""
+for p in $pkgfiles; do [ -e "$p" ] && left="$left $p"; done
+check_eq "... none of the $(wc -l <<<"$pkgfiles") files dpkg -L listed" "" "$left"
 installed=0
 finish
