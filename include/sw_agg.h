@@ -39,6 +39,7 @@ struct sw_remote {
 	 * host listens on, else outbound; inbound + outbound = count + tw
 	 * (TIME_WAIT sockets have a direction too). */
 	uint32_t inbound, outbound;
+	uint32_t inbound_tw;        /* of the inbound ones, TCP TIME_WAIT */
 	uint16_t out_port;          /* the remote port of an outbound socket
 				       (the first seen), 0 when none */
 	bool out_ports_many;        /* outbound to more than one port */

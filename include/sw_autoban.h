@@ -4,8 +4,9 @@
  * floors, dry run and the audit log apply), says one line per action, and
  * keeps the offender history in a state file (sw_statefile.h), written
  * atomically after each ban sent and each refresh that changed it, and
- * read back at start (a ban it holds that the kernel lacks is sent again
- * at the first frame, for its time left). The daemon and the TUI
+ * read back at start (after a crash, marked by "STATE.running" left behind,
+ * a ban it holds that the kernel lacks is sent again at the first frame,
+ * for its time left). The daemon and the TUI
  * (--rules) both use it.
  *
  * Edge/orchestration header: no netlink, no curses. sw_autoban_reload and

@@ -56,6 +56,7 @@ extern const struct sw_cmd_entry sw_cmd_block_entry;
 extern const struct sw_cmd_entry sw_cmd_unblock_entry;
 extern const struct sw_cmd_entry sw_cmd_blocks_entry;
 extern const struct sw_cmd_entry sw_cmd_cleanup_entry;
+extern const struct sw_cmd_entry sw_cmd_doctor_entry;
 extern const struct sw_cmd_entry sw_cmd_report_entry;
 extern const struct sw_cmd_entry sw_cmd_daemon_entry;
 extern const struct sw_cmd_entry sw_cmd_rules_entry;

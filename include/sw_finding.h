@@ -26,6 +26,7 @@ enum sw_finding_kind {
 	SW_FK_PORT_EXHAUSTION,
 	SW_FK_RESET_STORM,
 	SW_FK_UDP_DROPS,
+	SW_FK_CONNTRACK_FULL, /* added: nf_conntrack_count near its max */
 	SW_FK_MAX
 };
 

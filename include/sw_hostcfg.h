@@ -36,4 +36,39 @@ struct sw_hostcfg {
 	uint64_t time_ns;      /* when it was read (wall clock), 0: never */
 };
 
+/* All values unknown, never read. */
+void sw_hostcfg_init(struct sw_hostcfg *h);
+
+/* The sysctl name of key ("net.ipv4.tcp_syncookies"; both port range keys
+ * name "net.ipv4.ip_local_port_range"); "unknown" out of range. Static. */
+const char *sw_hostcfg_name(unsigned key);
+
+/* The i-th sysctl to read (distinct names, in table order), NULL past the
+ * last. Static. */
+const char *sw_hostcfg_sysctl(unsigned i);
+
+/* The file of a sysctl under root ("/proc/sys" live): root + "/" + the
+ * name with dots as slashes, into buf. Returns buf, or NULL when it does
+ * not fit in len. */
+char *sw_hostcfg_path(const char *root, const char *name, char *buf,
+		      size_t len);
+
+/* Parse "name value [value]\n" lines (len bytes, no NUL needed) into h:
+ * every value is first unknown, then each line of a known name sets its
+ * keys (the port range line its two). Unknown names, malformed or
+ * negative values are skipped (left unknown): a newer or older kernel's
+ * text still parses. time_ns is left alone. Returns how many values were
+ * set. */
+int sw_hostcfg_parse(struct sw_hostcfg *h, const char *text, size_t len);
+
+struct sw_buf;
+/* Append h as that text (one line per sysctl with a known value) to b. */
+void sw_hostcfg_format(const struct sw_hostcfg *h, struct sw_buf *b);
+
+/* The value of a sysctl as an operator reads it ("1", "32768 60999"; its
+ * known values), or "unknown" when none is known, into buf (always
+ * NUL-terminated). Returns buf. */
+char *sw_hostcfg_value(const struct sw_hostcfg *h, const char *name,
+		       char *buf, size_t len);
+
 #endif

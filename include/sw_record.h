@@ -94,9 +94,9 @@ const char *sw_rec_type_name(unsigned type);
 /* ---- one refresh in items: the tap and the replay side ------------- */
 
 /* The tap: the items of one refresh, written as a live source reads them
- * (BEGIN, NLBUF..., SNMP, NETSTAT, PROC..., END). Each returns 0, or -1
- * with *cause (malloc'ed) "--record F: writing failed: ...", the failure
- * kept for sw_rec_writer_error. */
+ * (BEGIN, NLBUF..., SNMP, NETSTAT, HOST when read, PROC..., END). Each
+ * returns 0, or -1 with *cause (malloc'ed) "--record F: writing failed:
+ * ...", the failure kept for sw_rec_writer_error. */
 int sw_rec_tap_begin(struct sw_rec_writer *w, uint64_t time_ns,
 		     uint64_t mono_ns, char **cause);
 int sw_rec_tap_text(struct sw_rec_writer *w, unsigned type, const char *text,

@@ -39,7 +39,16 @@ struct sw_source_out {
 					  replay: as recorded, 0 when not);
 					  else the caller measures */
 	uint64_t refresh_ns, cpu_ns;
+	/* The host settings text (sw_hostcfg.h) when read this refresh (live:
+	 * the first refresh, then every SW_SOURCE_HOST_EVERY_S; a replay: as
+	 * recorded), else NULL. Owned by the source, valid until its next
+	 * refresh. */
+	const char *host;
+	size_t host_len;
 };
+
+/* Seconds between two reads of the host settings by a live source. */
+#define SW_SOURCE_HOST_EVERY_S 10
 
 /* What an info dump (per-connection tcp_info) asks for: a dump of the
  * TCP listeners (their ports), then one of the ESTABLISHED sockets on

@@ -96,6 +96,12 @@ struct sw_view {
 	enum sw_mode_view mode;
 	enum sw_overlay overlay;
 	enum sw_pane focus;       /* focused pane in the main screen */
+	/* The operator chose the focus (Tab, a click, B, Enter on a
+	 * finding, moving a selection): until then the findings pane takes it while it shows,
+	 * so b acts on the worst finding from launch. */
+	bool focus_chosen;
+	uint32_t nfindings;       /* the model's findings (sw_view_sync): the
+				     findings pane shows when > 0 */
 	bool show_blocks;         /* blocks pane beside the listeners */
 	bool paused;
 	double interval_s;

@@ -10,6 +10,7 @@
 #include "sw_agg.h"
 #include "sw_conninfo.h"
 #include "sw_counters.h"
+#include "sw_finding.h"
 #include "sw_history.h"
 #include "sw_sock.h"
 
@@ -69,6 +70,9 @@ struct sw_view_model {
 	uint32_t nlisteners, lcap;
 	struct sw_sock *socks;
 	uint32_t nsocks, scap;
+	/* the frame's diagnosis, worst first (sw_diagnosis.h) */
+	struct sw_finding *findings;
+	uint32_t nfindings, fcap;
 	/* the frame's latest info set (tcp_info per inbound ESTABLISHED
 	 * socket), sorted by cookie; have_conn false when there is none */
 	struct sw_conn_info *conn;

@@ -16,6 +16,7 @@
  * src/core/view_pane_name.c. Adding a pane is that file and a line here:
  * drawing, placing, focusing and opening go by the definition. */
 #define SW_VIEW_PANES(X)         \
+	X(FINDINGS, findings)    \
 	X(STATES, states)        \
 	X(REMOTES, remotes)      \
 	X(LISTENERS, listeners)  \
@@ -32,6 +33,8 @@ enum sw_row_flag {
 	SW_ROW_MARKED = 1u << 1,  /* marked with b, nothing sent */
 	SW_ROW_BLOCKED = 1u << 2, /* covered by a kernel block */
 	SW_ROW_FULL = 1u << 3,    /* a listener's accept or SYN queue is full */
+	SW_ROW_CRIT = 1u << 4,    /* a critical finding (red) */
+	SW_ROW_CAUTION = 1u << 5, /* a warning finding (yellow) */
 };
 
 struct sw_view;
@@ -79,14 +82,16 @@ struct sw_view_detail;
 
 /* Where a pane goes (view_layout.c). The main screen is a top band (SIDE
  * on the left, TOP beside it) above a bottom band: BOTTOM, and NEXT to
- * its right when both fit at full width, else under it. The detail
- * screen is BODY. */
+ * its right when both fit at full width, else under it; ALERT is a band
+ * across the screen above them all, as tall as its rows (a few at most).
+ * The detail screen is BODY. */
 enum sw_view_slot {
 	SW_SLOT_SIDE,
 	SW_SLOT_TOP,
 	SW_SLOT_BOTTOM,
 	SW_SLOT_NEXT,
 	SW_SLOT_BODY,
+	SW_SLOT_ALERT,
 };
 
 struct sw_view_pane_def {
@@ -127,6 +132,20 @@ struct sw_view_pane_def {
 	/* b and u: the remote that row stands for. NULL: none. */
 	bool (*target)(const struct sw_view_model *m, uint32_t row,
 		       struct sw_prefix *p);
+	/* What b says on a row without a target (one line into buf). NULL:
+	 * "select a remote". */
+	void (*no_target)(const struct sw_view_model *m, uint32_t row,
+			  char *buf, size_t len);
+	/* Enter on row, instead of opening a detail: select what the row
+	 * points at in its own pane (a finding's subject). Returns SW_R_*
+	 * flags. NULL: Enter opens (open). */
+	unsigned (*jump)(struct sw_view *v, const struct sw_view_model *m,
+			 uint32_t row);
+	/* While the pane has the focus: the bottom line's text after the
+	 * keys Enter, b and Tab, for the selected row (a finding's whole
+	 * advice, which its column may cut). NULL: the usual key hints. */
+	void (*hint)(const struct sw_view_model *m, uint32_t row, char *buf,
+		     size_t len);
 	/* u on a row that is itself a block or a mark: the block or mark
 	 * (target, range, marked) that u undoes. NULL: u goes by target (the
 	 * kernel block that covers the remote). */
@@ -137,6 +156,9 @@ struct sw_view_pane_def {
 	int (*fit_width)(const struct sw_view_model *m, const uint32_t *order,
 			 uint32_t n);
 	bool focus_first;   /* the focused pane when the view starts */
+	/* Takes the focus whenever it shows, until the operator chooses one
+	 * (sw_view.focus_chosen): the findings, so b acts on the worst. */
+	bool grab_focus;
 	/* The socket inode whose owning process row shows (0: none): the
 	 * front end resolves the rows on screen into the model's owners
 	 * (sw_view_model_set_owners) before drawing them. NULL: no owners. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sw_autoban.h"
 #include "sw_cause.h"
@@ -23,7 +24,9 @@ struct sw_autoban {
 	bool unsaved;            /* the last write failed: try again */
 	bool saying_unsaved;     /* that failure was said */
 	bool restored;           /* the history's bans checked against the
-				    kernel's (the first frame) */
+				    kernel's (the first frame after a crash) */
+	char *marker;            /* "STATE.running" while it runs: left by
+				    a crash, so the next start restores */
 	uint64_t last_seq;
 	unsigned tripped;
 	void (*say)(void *arg, bool error, const char *msg);
@@ -103,6 +106,30 @@ static void sw_autoban_read_state(struct sw_autoban *a)
 	free(cause);
 }
 
+/* The marker of a run: found at start, the last run crashed (it may have
+ * recorded bans it had not sent yet); made now, removed at a clean stop. */
+static void sw_autoban_mark(struct sw_autoban *a)
+{
+	char pid[24], *cause = NULL;
+
+	a->restored = true;
+	if (asprintf(&a->marker, "%s.running", a->state_path) < 0) {
+		a->marker = NULL;
+		return;
+	}
+	if (access(a->marker, F_OK) == 0) {
+		a->restored = false;
+		sw_autoban_say(a, true, "offender history %s: the last run did not "
+			       "stop cleanly; bans it holds that the kernel lacks "
+			       "are sent again", a->state_path);
+	}
+	snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (sw_statefile_write(a->marker, pid, strlen(pid), &cause) < 0) {
+		sw_autoban_say(a, true, "%s", sw_cause_text(cause));
+		free(cause);
+	}
+}
+
 struct sw_autoban *sw_autoban_new(struct sw_rules *rs,
 				  const struct sw_autoban_opts *o, char **cause)
 {
@@ -124,8 +151,11 @@ struct sw_autoban *sw_autoban_new(struct sw_rules *rs,
 	a->hist = sw_rules_history_new();
 	if (!a->hist || (o->state_path && !(a->state_path = strdup(o->state_path))))
 		goto nomem;
+	a->restored = true; /* nothing to restore without a file */
 	if (a->state_path)
 		sw_autoban_read_state(a);
+	if (a->state_path)
+		sw_autoban_mark(a);
 	a->ev = sw_rules_eval_new(a->rs, a->hist, &a->eo);
 	if (!a->ev)
 		goto nomem;
@@ -243,10 +273,11 @@ static bool sw_autoban_listed(struct sw_blocker *b, const struct sw_prefix *t)
 	return false;
 }
 
-/* At the first frame: a ban the history says is running but the kernel
- * lacks (the daemon died between asking and sending, or the ruleset was
- * flushed) is sent again for the time it has left, so the history never
- * holds back a ban that is not there. */
+/* At the first frame after a crash: a ban the history says is running
+ * but the kernel lacks (the daemon died between recording and sending) is
+ * sent again for the time it has left, so the history never holds back a
+ * ban that is not there. After a clean stop nothing is: a ban missing then
+ * was lifted by hand (sockwatch unblock), and stays lifted. */
 static void sw_autoban_restore(struct sw_autoban *a, const struct sw_frame *f)
 {
 	struct sw_blocker *b = sw_watch_blocker(a->w);
@@ -520,6 +551,10 @@ void sw_autoban_free(struct sw_autoban *a)
 	sw_rules_free(a->rs);
 	sw_rules_free(a->pending);
 	sw_rules_history_free(a->hist);
+	/* a clean stop: everything recorded was sent, or said as refused */
+	if (a->marker && !a->unsaved)
+		unlink(a->marker);
+	free(a->marker);
 	free(a->state_path);
 	pthread_mutex_destroy(&a->mu);
 	free(a);

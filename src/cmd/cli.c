@@ -25,7 +25,8 @@ static const char sw_cli_usage_text[] =
 	"                         --replay: every recorded refresh)\n"
 	"      --json             batch: one JSON object per snapshot, one per line\n"
 	"                         (rates of the first snapshot are not known: null in\n"
-	"                         JSON, - in text; use -n 2 for rates)\n"
+	"                         JSON, - in text; use -n 2 for rates); doctor: one\n"
+	"                         JSON object\n"
 	"  -t, --tcp              TCP sockets only\n"
 	"  -u, --udp              UDP sockets only\n"
 	"  -4, --ipv4             IPv4 only\n"
@@ -327,7 +328,7 @@ static const struct {
 	{'6', "the TUI and batch mode"},
 	{'f', "the TUI and batch mode"},
 	{'g', "the TUI, batch mode and 'report'"},
-	{OPT_JSON, "batch mode, 'blocks' and 'report'"},
+	{OPT_JSON, "batch mode, 'blocks', 'report' and 'doctor'"},
 	{OPT_AUDIT, "'report'"},
 	{'o', "'report'"},
 	{OPT_TOP, "batch mode"},

@@ -62,6 +62,7 @@ const struct sw_cmd_entry *const sw_cmd_table[] = {
 	&sw_cmd_report_entry,
 	&sw_cmd_daemon_entry,
 	&sw_cmd_rules_entry,
+	&sw_cmd_doctor_entry,
 	&sw_cmd_help_entry,
 	&sw_cmd_version_entry,
 	NULL,

@@ -377,6 +377,7 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			r->new_conns += new_conn;
 			if (in) {
 				r->inbound++;
+				r->inbound_tw += tcp && state == SW_TIME_WAIT;
 			} else {
 				if (r->outbound++ == 0)
 					r->out_port = s->dport;

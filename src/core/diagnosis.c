@@ -22,6 +22,7 @@ static const struct sw_diag_entry *const sw_diag_table[] = {
 	&sw_diag_port_exhaustion,
 	&sw_diag_reset_storm,
 	&sw_diag_udp_drops,
+	&sw_diag_conntrack,
 };
 
 #define SW_DIAG_NTABLE (sizeof(sw_diag_table) / sizeof(sw_diag_table[0]))
@@ -87,6 +88,7 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 	free(d->held);
 	free(d->src);
 	free(d->port_count);
+	free(d->ports_hit);
 	free(d->locals);
 	free(d->cw_prev.v);
 	free(d->cw_cur.v);

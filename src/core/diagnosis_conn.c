@@ -29,12 +29,13 @@ static const struct sw_diag_limit cf_limits[CF_NLIMITS] = {
 	[CF_MIN_OTHERS] = {"min_others", 3,
 		"other remotes with inbound connections to compare with (a "
 		"server behind one proxy is not flagged)"},
-	[CF_MIN_RATE] = {"min_new_per_s", 50,
+	[CF_MIN_RATE] = {"min_new_per_s", 100,
 		"or: new connections/s of one mostly-inbound remote, at least"},
 	[CF_RATE_SHARE] = {"rate_share", 0.5,
-		"and its share of all remotes' new connections/s"},
+		"and its share of all remotes' new connections/s (and ratio "
+		"times the average rate of the others that open any)"},
 	[CF_CRIT_SHARE] = {"crit_share", 0.5,
-		"share (of connections or of new/s) from which it is crit"},
+		"share of the inbound connections from which it is crit"},
 };
 
 /* Whether this run proposed a finding of kind for remote p already. */
@@ -60,9 +61,9 @@ static int cf_say(struct sw_diag_ctx *c, const struct sw_remote *r,
 	struct sw_finding *f;
 
 	subj.proto = SW_TCP;
-	f = sw_diag_emit(c, share >= sw_diag_lim(c, CF_CRIT_SHARE) ||
-				    rshare >= sw_diag_lim(c, CF_CRIT_SHARE)
-			    ? SW_SEV_CRIT : SW_SEV_WARN, &subj);
+	f = sw_diag_emit(c, share >= sw_diag_lim(c, CF_CRIT_SHARE) ? SW_SEV_CRIT
+								  : SW_SEV_WARN,
+			 &subj);
 	if (!f)
 		return -1;
 	sw_prefix_format(&r->pfx, addr, sizeof(addr));
@@ -88,7 +89,7 @@ static int cf_detect(struct sw_diag_ctx *c)
 {
 	const struct sw_agg *a = c->f->agg;
 	double in_total = 0, new_total = 0;
-	uint32_t nin = 0, i;
+	uint32_t nin = 0, nnew = 0, i;
 
 	for (i = 0; i < a->nremotes; i++) {
 		uint32_t in = sw_diag_live_inbound(&a->remotes[i]);
@@ -96,6 +97,7 @@ static int cf_detect(struct sw_diag_ctx *c)
 		in_total += in;
 		new_total += a->remotes[i].new_per_s;
 		nin += in > 0;
+		nnew += a->remotes[i].new_per_s > 0;
 	}
 	if (nin < sw_diag_lim(c, CF_MIN_OTHERS) + 1)
 		return 0;
@@ -115,8 +117,11 @@ static int cf_detect(struct sw_diag_ctx *c)
 			    in >= sw_diag_lim(c, CF_MIN_SHARE) * in_total &&
 			    in >= sw_diag_lim(c, CF_RATIO) * others;
 		fast = a->have_prev && r->inbound >= r->outbound &&
-			    r->new_per_s >= sw_diag_lim(c, CF_MIN_RATE) &&
-			    r->new_per_s >= sw_diag_lim(c, CF_RATE_SHARE) * new_total;
+		       r->new_per_s >= sw_diag_lim(c, CF_MIN_RATE) &&
+		       r->new_per_s >= sw_diag_lim(c, CF_RATE_SHARE) * new_total &&
+		       /* against the others that open connections at all */
+		       (nnew < 2 || r->new_per_s >= sw_diag_lim(c, CF_RATIO) *
+				(new_total - r->new_per_s) / (nnew - 1));
 
 		if ((!many && !fast) || cf_proposed(c, SW_FK_SLOW_CLIENTS, &r->pfx))
 			continue;
@@ -164,13 +169,21 @@ static const struct sw_diag_limit slow_limits[SLOW_NLIMITS] = {
 };
 
 /* Whether the connection info says slow: old, almost nothing received or
- * sent, idle. */
+ * sent, idle. Its age is at least the time since this sockwatch first saw
+ * it, and at least the time since it last sent or received: the kernel
+ * starts both clocks at the handshake, so a connection the server never
+ * answered is as old as its last_data_sent, even when sockwatch started
+ * after it (slowloris is found from launch). */
 static bool slow_conn(const struct sw_diag_ctx *c, const struct sw_conn_info *i,
 		      uint64_t now_ns)
 {
 	double age_s = i->first_seen_ns && i->first_seen_ns <= now_ns
-			       ? (double)(now_ns - i->first_seen_ns) / 1e9
-			       : i->last_data_recv_ms / 1000.0;
+			       ? (double)(now_ns - i->first_seen_ns) / 1e9 : 0;
+
+	if (i->last_data_sent_ms / 1000.0 > age_s)
+		age_s = i->last_data_sent_ms / 1000.0;
+	if (i->last_data_recv_ms / 1000.0 > age_s)
+		age_s = i->last_data_recv_ms / 1000.0;
 
 	return i->bytes_received < sw_diag_lim(c, SLOW_MAX_RX) &&
 	       i->bytes_acked < sw_diag_lim(c, SLOW_MAX_TX) &&

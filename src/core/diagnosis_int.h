@@ -89,6 +89,8 @@ struct sw_diagnosis {
 	struct sw_diag_src *src;
 	size_t nsrc, src_cap;
 	uint32_t *port_count; /* [2 * 65536], lazily (close_wait_pileup) */
+	uint16_t *ports_hit;  /* the ports counted in it, to clear */
+	size_t nports_hit, ports_hit_cap;
 	struct sw_prefix *locals; /* the host's own addresses (sockets' local
 				     addresses), collected once per run when
 				     a block is proposed */
@@ -130,6 +132,7 @@ extern const struct sw_diag_entry sw_diag_conn_flood, sw_diag_slow_clients;
 extern const struct sw_diag_entry sw_diag_close_wait, sw_diag_time_wait,
 	sw_diag_port_exhaustion;
 extern const struct sw_diag_entry sw_diag_reset_storm, sw_diag_udp_drops;
+extern const struct sw_diag_entry sw_diag_conntrack;
 
 /* The running detector's threshold i. */
 static inline double sw_diag_lim(const struct sw_diag_ctx *c, unsigned i)

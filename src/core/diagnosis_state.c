@@ -60,6 +60,11 @@ static int cw_u64_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int cw_u16_cmp(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
 /* Whether cookie was CLOSE_WAIT in the refresh before. */
 static bool cw_was(const struct sw_diagnosis *d, uint64_t cookie)
 {
@@ -101,6 +106,11 @@ static int cw_detect(struct sw_diag_ctx *c)
 	size_t i;
 
 	d->cw_cur.n = 0;
+	/* counts a run that failed half-way left behind */
+	for (i = 0; d->port_count && i < d->nports_hit; i++)
+		d->port_count[d->ports_hit[i]] =
+			d->port_count[SW_NPORTS + d->ports_hit[i]] = 0;
+	d->nports_hit = 0;
 	if (a->states[SW_CLOSE_WAIT].count < min) {
 		cw_keep(d);
 		return 0;
@@ -122,6 +132,13 @@ static int cw_detect(struct sw_diag_ctx *c)
 		d->cw_cur.v[d->cw_cur.n++] = s->cookie;
 		stuck = cw_was(d, s->cookie);
 		if (sw_agg_dir_inbound(a->port_dir, s)) {
+			if (!d->port_count[s->sport]) {
+				if (sw_grow((void **)&d->ports_hit, &d->ports_hit_cap,
+					    d->nports_hit + 1, sizeof(*d->ports_hit),
+					    16))
+					return -1;
+				d->ports_hit[d->nports_hit++] = s->sport;
+			}
 			d->port_count[s->sport]++;
 			d->port_count[SW_NPORTS + s->sport] += stuck;
 			continue;
@@ -133,13 +150,15 @@ static int cw_detect(struct sw_diag_ctx *c)
 			return -1;
 	}
 	cw_keep(d);
-	for (unsigned port = 0; port < SW_NPORTS; port++) {
+	/* in port order, as a scan of the ports would give them */
+	if (d->nports_hit > 1)
+		qsort(d->ports_hit, d->nports_hit, sizeof(*d->ports_hit), cw_u16_cmp);
+	for (i = 0; i < d->nports_hit; i++) {
+		unsigned port = d->ports_hit[i];
 		struct sw_finding_subject subj;
 		uint32_t all = d->port_count[port];
 		uint32_t n = d->port_count[SW_NPORTS + port];
 
-		if (!all)
-			continue;
 		d->port_count[port] = d->port_count[SW_NPORTS + port] = 0;
 		if (n < min)
 			continue;
@@ -280,19 +299,19 @@ static int pe_detect(struct sw_diag_ctx *c)
 	for (uint32_t i = 0; i < a->nremotes; i++) {
 		const struct sw_remote *r = &a->remotes[i];
 		double used = r->outbound; /* TIME_WAIT included */
-		struct sw_finding_subject subj = {
-			.kind = SW_SUBJ_REMOTE, .proto = SW_TCP, .remote = r->pfx,
-			.port = r->out_port,
-		};
+		struct sw_finding_subject subj;
 		char addr[SW_ADDR_STRLEN];
 		struct sw_finding *f;
 
 		/* one destination: a whole address, one port, ours only */
-		if (!r->outbound || r->out_ports_many ||
+		if (used < sw_diag_lim(c, PE_MIN) || r->out_ports_many ||
 		    r->pfx.plen != sw_family_bits(r->pfx.family) ||
-		    used < sw_diag_lim(c, PE_MIN) ||
 		    used < sw_diag_lim(c, PE_NEAR) * range)
 			continue;
+		subj = (struct sw_finding_subject){
+			.kind = SW_SUBJ_REMOTE, .proto = SW_TCP, .remote = r->pfx,
+			.port = r->out_port,
+		};
 		f = sw_diag_emit(c, used >= sw_diag_lim(c, PE_CRIT) * range
 					    ? SW_SEV_CRIT : SW_SEV_WARN, &subj);
 		if (!f)

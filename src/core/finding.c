@@ -13,6 +13,7 @@ static const char *const finding_kind_names[SW_FK_MAX] = {
 	[SW_FK_PORT_EXHAUSTION] = "port_exhaustion",
 	[SW_FK_RESET_STORM] = "reset_storm",
 	[SW_FK_UDP_DROPS] = "udp_drops",
+	[SW_FK_CONNTRACK_FULL] = "conntrack_full",
 };
 
 const char *sw_finding_kind_name(unsigned kind)

@@ -181,21 +181,35 @@ static bool agg_complete(const struct sw_frame *f, unsigned *g4, unsigned *g6)
 	return rows == peers;
 }
 
+/* Whether rule r's states are every state a peer can be in. */
+static bool in_all(const struct sw_rule *r)
+{
+	return (r->states | SW_STATE_BIT(SW_LISTEN)) == SW_TCP_ALL_STATES;
+}
+
+/* A row's inbound sockets in rule r's states (in_all, or the live ones). */
+static uint32_t row_inbound(const struct sw_rule *r, const struct sw_remote *row)
+{
+	return in_all(r) ? row->inbound : row->inbound - row->inbound_tw;
+}
+
 /* Whether rule r can be counted from the aggregate's rows. */
 static bool agg_fits(const struct sw_rule *r, unsigned g4, unsigned g6)
 {
 	if (r->match || (g4 && r->group_v4 > g4) || (g6 && r->group_v6 > g6))
 		return false;
-	/* a row's inbound count is of all its inbound sockets, TIME_WAIT
-	 * too, and has no per-state split: inbound conns are answered when
-	 * the rule's states are every state a peer can be in */
-	if (r->incoming && (r->states | SW_STATE_BIT(SW_LISTEN)) != SW_TCP_ALL_STATES)
+	/* a row's inbound counts are of all its inbound sockets and of the
+	 * TIME_WAIT ones among them, with no other per-state split: inbound
+	 * conns are answered for every state a peer can be in, or the live
+	 * ones (all but TIME_WAIT) */
+	if (r->incoming && !in_all(r) && r->states != SW_RULE_LIVE_STATES)
 		return false;
 	for (unsigned i = 0; i < r->nconds && r->incoming; i++) {
 		const struct sw_rule_cond *c = &r->cond[i];
 
 		if (c->metric != SW_RM_FINDING && c->metric != SW_RM_IDLE &&
-		    c->metric != SW_RM_CONNS && c->metric != SW_RM_SOCKETS)
+		    c->metric != SW_RM_CONNS && c->metric != SW_RM_SOCKETS &&
+		    c->metric != SW_RM_TW)
 			return false;
 	}
 	return true;
@@ -247,8 +261,8 @@ static uint32_t row_value(const struct sw_rule *r, const struct sw_rule_cond *c,
 
 	switch (c->metric) {
 	case SW_RM_CONNS:
-		return r->incoming ? row->inbound : conns_of(r->states, row->states, row->udp);
-	case SW_RM_TW: return row->states[SW_TIME_WAIT];
+		return r->incoming ? row_inbound(r, row) : conns_of(r->states, row->states, row->udp);
+	case SW_RM_TW: return r->incoming ? row->inbound_tw : row->states[SW_TIME_WAIT];
 	case SW_RM_SOCKETS:
 		if (r->incoming)
 			return row->inbound;
@@ -310,7 +324,7 @@ static int count_agg(struct sw_rules_eval *ev, size_t ri,
 		if (no)
 			continue;
 		g.pfx = row->pfx;
-		g.conns = r->incoming ? row->inbound
+		g.conns = r->incoming ? row_inbound(r, row)
 				      : conns_of(r->states, row->states, row->udp);
 		g.have_st = true;
 		memcpy(g.st, row->states, sizeof(g.st));

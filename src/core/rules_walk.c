@@ -302,10 +302,16 @@ int sw_rules_walk(struct sw_rules_eval *ev, const size_t *walk, size_t nw,
 	bool want_flows = false;
 	size_t sock[SW_RULES_MAX], ns = 0;
 
+	size_t nflow = 0;
+
+	/* flows pay for themselves when two rules or more share them */
+	for (size_t w = 0; w < nw; w++)
+		nflow += sw_rules_flow_fits(sw_rules_get(ev->rs, walk[w])->match);
 	for (size_t w = 0; w < nw; w++) {
 		struct rule_state *s = &ev->st[walk[w]];
 
-		s->by_flow = sw_rules_flow_fits(sw_rules_get(ev->rs, walk[w])->match);
+		s->by_flow = nflow > 1 &&
+			     sw_rules_flow_fits(sw_rules_get(ev->rs, walk[w])->match);
 		want_flows |= s->by_flow;
 		if (!s->by_flow)
 			sock[ns++] = walk[w];

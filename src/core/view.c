@@ -54,9 +54,9 @@ static const struct sw_view_action_def sw_view_actions[SW_A_MAX] = {
 	[SW_A_PAUSE] = { "Space", "pause: freeze the data; again to resume" },
 	[SW_A_INTERVAL_UP] = { "+ -", "refresh interval up / down (0.2 s .. 60 s)" },
 	[SW_A_INTERVAL_DOWN] = { "-", "" },
-	[SW_A_OPEN] = { "Enter Esc", "open / close the sockets of the selected row" },
+	[SW_A_OPEN] = { "Enter Esc", "open a row's sockets (34+ lines: its graph); a finding: its subject" },
 	[SW_A_CLOSE] = { "Esc", "" },
-	[SW_A_BLOCK] = { "b", "block the selected remote (confirm with Enter)" },
+	[SW_A_BLOCK] = { "b", "block the selected remote or finding's target (then Enter)" },
 	[SW_A_UNBLOCK] = { "u", "unblock the selected remote or block" },
 	[SW_A_BLOCKS] = { "B", "blocks pane beside the listeners: show / hide" },
 	[SW_A_ARM] = { "A", "--rules: arm / disarm auto-blocking (starts disarmed)" },
@@ -164,9 +164,31 @@ enum sw_pane sw_view_active(const struct sw_view *v)
 	return p < SW_PANE_MAX ? (enum sw_pane)p : v->focus;
 }
 
+/* A pane that grabs the focus gets it while it shows and the operator
+ * has not chosen; a focused pane that is gone gives it back to the
+ * focus_first one. */
+static void sw_view_sync_focus(struct sw_view *v)
+{
+	int p;
+
+	for (p = 0; p < SW_PANE_MAX && !v->focus_chosen; p++)
+		if (sw_view_pane(p)->grab_focus && sw_view_pane_on(v, p, SW_V_MAIN)) {
+			v->focus = p;
+			return;
+		}
+	if (sw_view_pane_on(v, v->focus, SW_V_MAIN))
+		return;
+	for (p = 0; p < SW_PANE_MAX; p++)
+		if (sw_view_pane(p)->focus_first && sw_view_pane_on(v, p, SW_V_MAIN))
+			v->focus = p;
+}
+
 int sw_view_sync(struct sw_view *v, const struct sw_view_model *m)
 {
 	int rc = 0, p;
+
+	v->nfindings = m->nfindings;
+	sw_view_sync_focus(v);
 
 	/* the main screen's panes also under the detail view, so Esc
 	 * returns to fresh lists */

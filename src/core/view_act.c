@@ -23,6 +23,7 @@ static unsigned sw_view_focus(struct sw_view *v, int dir)
 			break;
 	}
 	v->focus = p;
+	v->focus_chosen = true;
 	return SW_R_REDRAW;
 }
 
@@ -38,9 +39,12 @@ static unsigned sw_view_a_prev(struct sw_view *v, const struct sw_view_model *m)
 	return sw_view_focus(v, -1);
 }
 
+/* Moving a selection is choosing the pane too: a finding that comes
+ * later does not take the focus from under it. */
 static unsigned sw_view_move(struct sw_view *v, const struct sw_view_model *m,
 			     long delta)
 {
+	v->focus_chosen = true;
 	sw_view_list_move(v, m, sw_view_active(v), delta);
 	return SW_R_REDRAW;
 }
@@ -80,6 +84,7 @@ static unsigned sw_view_a_home(struct sw_view *v, const struct sw_view_model *m)
 
 static unsigned sw_view_a_end(struct sw_view *v, const struct sw_view_model *m)
 {
+	v->focus_chosen = true;
 	sw_view_list_select(v, m, sw_view_active(v), (long)UINT32_MAX);
 	return SW_R_REDRAW;
 }
@@ -185,7 +190,11 @@ static unsigned sw_view_a_open(struct sw_view *v, const struct sw_view_model *m)
 	long row = sw_view_selected(v, v->focus);
 	int p;
 
-	if (v->mode != SW_V_MAIN || row < 0 || !def->open)
+	if (v->mode != SW_V_MAIN || row < 0)
+		return 0;
+	if (def->jump)
+		return def->jump(v, m, (uint32_t)row);
+	if (!def->open)
 		return 0;
 	memset(&v->detail, 0, sizeof(v->detail));
 	def->open(m, (uint32_t)row, &v->detail);
@@ -244,8 +253,14 @@ static unsigned sw_view_a_block(struct sw_view *v, const struct sw_view_model *m
 	long row;
 
 	if (!sw_view_target(v, m, &p, &row)) {
-		snprintf(v->msg, sizeof(v->msg),
-			 "b blocks a remote: select one in the Remotes pane (Tab)");
+		const struct sw_view_pane_def *def = sw_view_pane(v->focus);
+		long sel = sw_view_selected(v, v->focus);
+
+		if (v->mode == SW_V_MAIN && def->no_target && sel >= 0)
+			def->no_target(m, (uint32_t)sel, v->msg, sizeof(v->msg));
+		else
+			snprintf(v->msg, sizeof(v->msg),
+				 "b blocks a remote: select one in the Remotes pane (Tab)");
 		return SW_R_REDRAW;
 	}
 	sw_prefix_format(&p, a, sizeof(a));
@@ -346,6 +361,7 @@ static unsigned sw_view_a_blocks(struct sw_view *v,
 		if ((v->show_blocks && p == SW_PANE_BLOCKS) ||
 		    (lost && sw_view_pane(p)->focus_first)) {
 			v->focus = p;
+			v->focus_chosen = true;
 			lost = false;
 		}
 		sw_view_list_sync(v, m, p);

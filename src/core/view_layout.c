@@ -87,6 +87,26 @@ static void sw_view_layout_bottom(int bottom, int next, int y, int h,
  * extra height goes 3:2 to the band and to the bottom band, which gives
  * back to the top band the rows its panes do not use. SIDE grows by a
  * fifth of the columns past 80, up to its width_max. */
+/* The alert band (the findings) across the top of the body: its chrome
+ * and its rows, at most a few (fewer on a short screen). Returns the
+ * rows it takes. */
+static int sw_view_layout_alert(const struct sw_view *v, int body_y,
+				int body_h, int cols, struct sw_view_layout *out)
+{
+	int alert = sw_view_in_slot(v, SW_SLOT_ALERT);
+	int max = body_h >= 36 ? 5 : body_h >= 28 ? 3 : 2, n;
+
+	if (alert < 0)
+		return 0;
+	n = (int)v->list[alert].n;
+	if (n < 1)
+		n = 1;
+	if (n > max)
+		n = max;
+	out->pane[alert] = sw_view_rect(body_y, 0, SW_VIEW_PANE_CHROME + n, cols);
+	return SW_VIEW_PANE_CHROME + n;
+}
+
 static void sw_view_layout_main(const struct sw_view *v, int body_y,
 				int body_h, int cols, struct sw_view_layout *out)
 {
@@ -156,7 +176,9 @@ void sw_view_layout(struct sw_view *v, int rows, int cols,
 		if (body >= 0)
 			out->pane[body] = sw_view_rect(body_y, 0, body_h, cols);
 	} else {
-		sw_view_layout_main(v, body_y, body_h, cols, out);
+		int a = sw_view_layout_alert(v, body_y, body_h, cols, out);
+
+		sw_view_layout_main(v, body_y + a, body_h - a, cols, out);
 	}
 	for (i = 0; i < SW_PANE_MAX; i++) {
 		int h = out->pane[i].h - SW_VIEW_PANE_CHROME;
@@ -275,8 +297,10 @@ unsigned sw_view_click(struct sw_view *v, const struct sw_view_model *m,
 			break;
 	if (p == SW_PANE_MAX)
 		return 0;
-	if (sw_view_pane(p)->slot != SW_SLOT_BODY)
+	if (sw_view_pane(p)->slot != SW_SLOT_BODY) {
 		v->focus = p;
+		v->focus_chosen = true;
+	}
 	y -= l->pane[p].y;
 	x -= l->pane[p].x;
 	if (y == 1) {

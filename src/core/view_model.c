@@ -20,6 +20,7 @@ void sw_view_model_free(struct sw_view_model *m)
 	free(m->remotes);
 	free(m->listeners);
 	free(m->socks);
+	free(m->findings);
 	free(m->conn);
 	free(m->owners);
 	free(m->blocks);
@@ -49,6 +50,15 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 							  f->interval_s)
 				       : NAN;
 	m->nremotes = m->nlisteners = m->nsocks = m->nconn = m->nowners = 0;
+	m->nfindings = 0;
+	if (f->nfindings) {
+		if (sw_grow32((void **)&m->findings, &m->fcap,
+			      (uint32_t)f->nfindings, sizeof(*m->findings), 8))
+			return -1;
+		memcpy(m->findings, f->findings,
+		       f->nfindings * sizeof(*m->findings));
+		m->nfindings = (uint32_t)f->nfindings;
+	}
 	m->have_conn = f->conninfo != NULL;
 	if (f->conninfo && f->conninfo->n) {
 		uint32_t nc = f->conninfo->n < UINT32_MAX ? (uint32_t)f->conninfo->n

@@ -38,6 +38,7 @@ struct sw_engine {
 				     a new baseline, not a diff */
 	struct sw_agg agg;
 	struct sw_agg_opts group;
+	struct sw_hostcfg host;   /* as last read; frame.host once read */
 	struct sw_frame frame;
 
 	/* the info dump (per-connection tcp_info): every info_every_ns */
@@ -205,6 +206,11 @@ int sw_engine_refresh(struct sw_engine *e, char **cause)
 	e->frame.cpu_ms = (double)out.cpu_ns / 1e6;
 	e->frame.snap = s;
 	e->frame.agg = &e->agg;
+	if (out.host) { /* kept between reads */
+		sw_hostcfg_parse(&e->host, out.host, out.host_len);
+		e->host.time_ns = s->time_ns;
+		e->frame.host = &e->host;
+	}
 	/* the watch diagnoses the new frame (sw_engine_set_findings) */
 	e->frame.findings = NULL;
 	e->frame.nfindings = 0;
@@ -291,6 +297,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	for (unsigned i = 0; i < 2; i++)
 		sw_snapshot_init(&e->snap[i]);
 	sw_agg_init(&e->agg);
+	sw_hostcfg_init(&e->host);
 	sw_conninfo_table_init(&e->conninfo);
 	sw_agg_rx_init(&e->rx);
 	e->info_every_ns = o->info_every_s > 0 ? (uint64_t)(o->info_every_s * 1e9) : 0;

@@ -39,13 +39,16 @@ static const struct {
 	[SW_REC_PROC] = { "PROC", 24, 24 },
 	[SW_REC_END] = { "END", 0, 16 },
 	[SW_REC_INFO] = { "INFO", 4, 0 },
+	[SW_REC_HOST] = { "HOST", 0, 0 },
 };
 
 #define SW_REC_NTYPES (sizeof(sw_rec_types) / sizeof(sw_rec_types[0]))
 
 const char *sw_rec_type_name(unsigned type)
 {
-	return type && type < SW_REC_NTYPES ? sw_rec_types[type].name : "unknown";
+	return type && type < SW_REC_NTYPES && sw_rec_types[type].name
+		       ? sw_rec_types[type].name
+		       : "unknown";
 }
 
 /* NULL when (type, len) is a valid item, else why not (static). */
@@ -53,7 +56,7 @@ static const char *sw_rec_check(uint32_t type, uint32_t len)
 {
 	uint32_t max;
 
-	if (type == 0 || type >= SW_REC_NTYPES)
+	if (type == 0 || type >= SW_REC_NTYPES || !sw_rec_types[type].name)
 		return "unknown item type";
 	max = sw_rec_types[type].max ? sw_rec_types[type].max : SW_REC_MAX_ITEM;
 	if (len < sw_rec_types[type].min || len > max)

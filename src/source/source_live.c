@@ -10,6 +10,7 @@
 #include "sw_clock.h"
 #include "sw_diag.h"
 #include "sw_grow.h"
+#include "sw_hostcfg_read.h"
 #include "sw_netns.h"
 #include "sw_proc.h"
 #include "sw_source.h"
@@ -21,6 +22,8 @@ struct sw_source_live {
 	struct sw_procmap *pm;
 	char *snmp, *netstat; /* /proc texts, buffers reused */
 	size_t snmp_cap, netstat_cap;
+	struct sw_buf host;   /* the host settings text, buffer reused */
+	uint64_t host_mono;   /* when it was last read; 0: never */
 	/* the info dump's: listened ports, their list, its bytecode */
 	uint8_t *ports;
 	uint16_t *plist;
@@ -45,6 +48,28 @@ static int sw_live_proc_text(const char *path, unsigned type, char **buf,
 	if (tap && sw_rec_tap_text(tap, type, *buf, (size_t)n, cause) < 0)
 		return -1;
 	sw_counters_parse(c, *buf, (size_t)n);
+	return 0;
+}
+
+/* The host settings, on the first refresh and then every
+ * SW_SOURCE_HOST_EVERY_S (they change rarely; the engine keeps the last
+ * read), recorded when read. */
+static int sw_live_host(struct sw_source_live *l, uint64_t mono_ns,
+			struct sw_rec_writer *tap, struct sw_source_out *out,
+			char **cause)
+{
+	if (l->host_mono &&
+	    mono_ns - l->host_mono < SW_SOURCE_HOST_EVERY_S * 1000000000ull)
+		return 0;
+	sw_buf_reset(&l->host);
+	if (sw_hostcfg_read(NULL, &l->host) <= 0 || l->host.oom)
+		return 0; /* /proc/sys not readable here: unknown */
+	l->host_mono = mono_ns;
+	if (tap && sw_rec_tap_text(tap, SW_REC_HOST, l->host.data, l->host.len,
+				   cause) < 0)
+		return -1;
+	out->host = l->host.data;
+	out->host_len = l->host.len;
 	return 0;
 }
 
@@ -99,7 +124,8 @@ static int sw_live_next(struct sw_source *src, const struct sw_source_ask *a,
 			      cause) < 0 ||
 	    sw_live_proc_text("/proc/thread-self/net/netstat", SW_REC_NETSTAT,
 			      &l->netstat, &l->netstat_cap, a->tap,
-			      &out->counters, cause) < 0)
+			      &out->counters, cause) < 0 ||
+	    sw_live_host(l, s->mono_ns, a->tap, out, cause) < 0)
 		return -1;
 	return 1;
 }
@@ -197,6 +223,7 @@ static void sw_live_close(struct sw_source *src)
 	sw_procmap_free(l->pm);
 	free(l->snmp);
 	free(l->netstat);
+	sw_buf_free(&l->host);
 	free(l->ports);
 	free(l->plist);
 	free(l->ibc);
@@ -222,6 +249,7 @@ struct sw_source *sw_source_live_open(const char *netns, bool resolve_procs,
 	}
 	l->src.ops = &sw_live_ops;
 	l->resolve_procs = resolve_procs;
+	sw_buf_init(&l->host);
 	/* The namespace first: sockets belong to the namespace they are
 	 * opened in. */
 	if (netns && sw_netns_enter(netns, cause) < 0)

@@ -16,6 +16,8 @@ struct sw_source_replay {
 	struct sw_rec_reader *rd;
 	struct sw_proc_owner *owners; /* of the latest refresh */
 	size_t nowners, owners_cap;
+	char *host;                   /* the latest HOST text */
+	size_t host_cap;
 	/* the latest refresh's INFO buffers, parsed when the engine asks
 	 * (it knows the listening ports then): each is u8 family, u32
 	 * length (host order), the buffer */
@@ -149,6 +151,16 @@ static int sw_replay_next(struct sw_source *src, const struct sw_source_ask *a,
 			sw_counters_parse(&out->counters, it.len ? (const char *)it.data : "",
 					  it.len);
 			break;
+		case SW_REC_HOST:
+			if (sw_grow((void **)&r->host, &r->host_cap, it.len + 1, 1,
+				    256))
+				return sw_cause_set(cause, "out of memory replaying %s",
+						      path);
+			memcpy(r->host, it.data, it.len);
+			r->host[it.len] = '\0';
+			out->host = r->host;
+			out->host_len = it.len;
+			break;
 		case SW_REC_INFO:
 			if (sw_replay_keep_info(r, &it, cause) < 0)
 				return -1;
@@ -251,6 +263,7 @@ static void sw_replay_close(struct sw_source *src)
 		return;
 	sw_rec_reader_close(r->rd);
 	free(r->owners);
+	free(r->host);
 	free(r->info);
 	free(r->ports);
 	free(r->plist);

@@ -267,6 +267,34 @@ static void sw_tui_prompt(struct sw_tui *t, const struct sw_rect *r)
 	curs_set(1);
 }
 
+/* The focused pane's own bottom line (a finding's advice): its keys, then
+ * its text. Returns false when it has none. */
+static bool sw_tui_pane_hint(struct sw_tui *t, const struct sw_rect *r)
+{
+	static const struct {
+		const char *key, *what;
+	} keys[] = { { "Enter", "Subject" }, { "b", "Block" }, { "Tab", "Pane" } };
+	const struct sw_view_pane_def *def = sw_view_pane(t->view.focus);
+	long row = sw_view_selected(&t->view, t->view.focus);
+	char text[SW_FINDING_ADVICE_LEN + 32];
+	int x = 0;
+
+	if (t->view.mode != SW_V_MAIN || !def->hint || row < 0)
+		return false;
+	def->hint(t->m, (uint32_t)row, text, sizeof(text));
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		int kn = (int)strlen(keys[i].key), wn = (int)strlen(keys[i].what) + 1;
+
+		sw_tui_put(r->y, x, kn, t->pt.attr[SW_T_KEY], keys[i].key, false);
+		sw_tui_put_fill(r->y, x + kn, wn, t->pt.attr[SW_T_KEYDESC],
+				keys[i].what);
+		x += kn + wn;
+	}
+	if (x < r->w)
+		sw_tui_put_fill(r->y, x, r->w - x, t->pt.attr[SW_T_KEYDESC], text);
+	return true;
+}
+
 void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 {
 	size_t i;
@@ -282,6 +310,8 @@ void sw_tui_draw_bottom(struct sw_tui *t, const struct sw_rect *r)
 		sw_tui_put_fill(r->y, 0, r->w, a, t->status);
 		return;
 	}
+	if (sw_tui_pane_hint(t, r))
+		return;
 	for (i = 0; i < sizeof(sw_tui_hints) / sizeof(sw_tui_hints[0]); i++) {
 		int kn = (int)strlen(sw_tui_hints[i].key);
 		int wn = (int)strlen(sw_tui_hints[i].what) + 1;

@@ -9,11 +9,9 @@
 #include "sw_tui.h"
 
 static const char *const sw_tui_help_notes[] = {
-	"B blocked, * marked, > ~ outbound; red: over threshold, a full queue",
+	"B blocked * marked > ~ outbound; red: over limit, full queue, crit finding",
 	"CONN live sockets, TW TIME_WAIT, NEW/S new/s, +/- per refresh, - not known",
 	"ACCEPTQ/SYNQ queue/limit; listeners by pressure; a narrow cell ends in ...",
-	"trends: one refresh a cell, newest right; Enter on a 34+ line screen graphs",
-	"  the row's last 10 minutes, with B block, U unblock, R rule under it",
 	NULL, /* the states' short names, from the table: 3 lines */
 };
 

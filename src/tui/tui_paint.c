@@ -36,6 +36,8 @@ static const struct {
 	[SW_T_INDICATOR] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
 	[SW_T_DIALOG] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
 	[SW_T_DIALOG_HI] = { COLOR_BLUE, COLOR_WHITE, 0, A_REVERSE | A_BOLD },
+	[SW_T_SEV_CRIT] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
+	[SW_T_SEV_WARN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
 };
 
 void sw_tui_paint_init(struct sw_tui_paint *pt, bool no_color)

@@ -31,6 +31,8 @@ enum sw_tui_attr {
 	SW_T_INDICATOR,   /* PAUSED / FILTER / GROUP */
 	SW_T_DIALOG,
 	SW_T_DIALOG_HI,   /* titles and key hints in boxes */
+	SW_T_SEV_CRIT,    /* a critical finding */
+	SW_T_SEV_WARN,    /* a warning finding */
 	SW_T_MAX
 };
 

@@ -82,6 +82,10 @@ static int sw_tui_row_attr(struct sw_tui *t, unsigned flags, bool sel,
 {
 	if (sel)
 		return t->pt.attr[focus ? SW_T_SEL : SW_T_SEL_DIM];
+	if (flags & SW_ROW_CRIT)
+		return t->pt.attr[SW_T_SEV_CRIT];
+	if (flags & SW_ROW_CAUTION)
+		return t->pt.attr[SW_T_SEV_WARN];
 	if (flags & (SW_ROW_WARN | SW_ROW_FULL))
 		return t->pt.attr[SW_T_WARN];
 	if (flags & SW_ROW_BLOCKED)
@@ -161,7 +165,11 @@ static void sw_tui_pane_row(struct sw_tui *t, enum sw_pane p, int y,
 		/* never a cut number or address: whole items, "…" */
 		cells = sw_view_fit(cell.text, sizeof(cell.text), ws[i],
 				    t->pt.utf8);
-		attrset(a);
+		/* a finding's severity keeps its color on the selected row */
+		attrset(i == 0 && sel && (flags & (SW_ROW_CRIT | SW_ROW_CAUTION))
+				? t->pt.attr[flags & SW_ROW_CRIT ? SW_T_SEV_CRIT
+								 : SW_T_SEV_WARN]
+				: a);
 		mvaddstr(y, r->x + xs[i] + (c->right ? ws[i] - cells : 0),
 			 cell.text);
 		attrset(A_NORMAL);

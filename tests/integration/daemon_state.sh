@@ -4,9 +4,10 @@
 # flooders banned in a few refreshes, the history rewritten after each)
 # leaves a whole, readable file every time; a damaged file (garbage, or
 # cut short) is reported, set aside under a new name with its bytes
-# intact, never fatal, and a fresh history is written beside it. A ban
-# the history holds but the kernel lost (the set flushed while the
-# daemon was down) is sent again at start for the time it has left.
+# intact, never fatal, and a fresh history is written beside it. After a
+# crash, a ban the history holds but the kernel lacks is sent again at
+# start for the time it has left; after a clean stop, a ban lifted by hand
+# stays lifted.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/block_env.bash"
 . "$(dirname "$0")/daemon_env.bash"
@@ -114,13 +115,20 @@ check "the temporary files crashes left are removed at start, and said" \
 head -c -7 "$STATE" >"$TMP/cut"
 damaged "$TMP/cut" "a truncated history"
 
-# bans lost from the kernel while it was down come back at start
+# after a crash, bans the history holds that the kernel lacks come back
+# at start (here: the set flushed while it was down)
+: >"$LOG"
+daemon_start || { not_ok "the daemon starts ($(cat "$LOG"))"; finish; }
 wait_for "the history" 10 grep -qs '^198.51.100.150 ' "$STATE"
+daemon_stop KILL
+check "kill -9 leaves the run's marker" test -e "$STATE.running"
 sw_s nft flush set inet sockwatch addr4
 check "the set is empty now" not_set 198.51.100.150
 n=$(grep -c '^198\.51\.100\.' "$STATE")
 : >"$LOG"
 daemon_start || { not_ok "the daemon starts ($(cat "$LOG"))"; finish; }
+check "the start says the last run did not stop cleanly" \
+	grep -q "^offender history $STATE: the last run did not stop cleanly" "$LOG"
 log_wait "the restores" 5 "the ban of 198.51.100.150 \(rule flood\) was not in the kernel"
 check "a ban the history holds is sent again, said" \
 	grep -Eq "^offender history: the ban of 198.51.100.150 \(rule flood\) was not in the kernel: blocked 198.51.100.150 for [0-9]+m[0-9]+s$" "$LOG"
@@ -131,5 +139,17 @@ wait_for "all restores" 15 sh -c "[ \$(grep -c 'was not in the kernel: blocked' 
 check_eq "... every one of the $n" "$n" "$(grep -c 'was not in the kernel: blocked' "$LOG")"
 check "... as the rule's, restored" \
 	grep -q 'rule flood: restored (offence 1)' <<<"$(sw_s nft list set inet sockwatch addr4)"
+daemon_stop
+check "a clean stop removes the marker" test ! -e "$STATE.running"
+
+# after a clean stop a ban lifted by hand stays lifted
+sw unblock 198.51.100.150 >/dev/null 2>&1
+: >"$LOG"
+daemon_start || { not_ok "the daemon starts ($(cat "$LOG"))"; finish; }
+sleep 1
+check "an address unblocked by hand while it was stopped is not banned again" \
+	not_set 198.51.100.150
+check "... nothing is restored after a clean stop" \
+	bash -c "! grep -q 'was not in the kernel\|did not stop cleanly' '$LOG'"
 daemon_stop
 finish

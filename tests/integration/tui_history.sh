@@ -111,6 +111,9 @@ tui_start 160x40 --replay "$REC" -d 0.2
 tui_wait "the replay" 10 '198\.51\.100\.1[01] ' || true
 tui_keys Home Enter
 tui_check "the replay's graph holds its 8 recorded refreshes" 10 '^ Trend: connections of 198\.51\.100\.1[01], 8 refreshes'
+# recorded 0.5 s apart (3.5 s), replayed 0.2 s apart (1.4 s): the axis is the recording's
+check "the replay's time axis spans the recorded times ($(trend graph axis | cut -c1-12))" \
+	grep -qE '^-[34]s ' <<<"$(trend graph axis)"
 tmx kill-session -t tui
 
 # --- ASCII: the C locale, and --no-color --------------------------------------

@@ -379,7 +379,8 @@ static void test_direction(void **state)
 	assert_int_equal(r->out_port, 5432);
 	assert_false(r->out_ports_many);
 	r = remote(&a, "198.51.100.7");
-	assert_int_equal(r->inbound, 7);
+	assert_int_equal(r->inbound, 7); /* TIME_WAIT has a direction too */
+	assert_int_equal(r->inbound_tw, 1);
 	assert_int_equal(r->outbound, 0);
 	assert_int_equal(r->out_port, 0);
 	r = remote(&a, "198.51.100.9");

@@ -86,6 +86,11 @@ static void test_subcommands_any_order(void **state)
 	assert_int_equal(o.mode, SW_MODE_BLOCKS);
 	assert_int_equal(parse(&o, err, sizeof(err), "--cleanup", NULL), 0);
 	assert_int_equal(o.mode, SW_MODE_CLEANUP);
+	assert_int_equal(parse(&o, err, sizeof(err), "--netns", "srv", "doctor",
+			       "--json", NULL), 0);
+	assert_int_equal(o.mode, SW_MODE_DOCTOR);
+	assert_true(o.json);
+	assert_string_equal(o.engine.netns, "srv");
 	assert_int_equal(parse(&o, err, sizeof(err), "block", "192.0.2.1", "--dry-run",
 			       "--reason", "flood", NULL), 0);
 	assert_true(o.dry_run);
@@ -230,6 +235,8 @@ static void test_scope_and_names(void **state)
 		{"unblock", "--all", "--kill", NULL, "--kill means nothing with unblock"},
 		{"--cleanup", "-t", NULL, NULL, "-t/--tcp means nothing with --cleanup"},
 		{"-b", "blocks", NULL, NULL, "-b/--batch means nothing with blocks"},
+		{"doctor", "--top", "5", NULL, "--top means nothing with doctor"},
+		{"doctor", "web1", NULL, NULL, "doctor takes no argument (for a namespace: --netns NAME)"},
 		{"block", "192.0.2.9", "--no-diagnosis", NULL,
 		 "--no-diagnosis means nothing with block: it belongs to the TUI "
 		 "and batch mode"},

@@ -112,6 +112,31 @@ static void test_flood_by_rate(void **state)
 	}
 }
 
+/* A proxy reconnecting for each request beside clients that reconnect
+ * too: the fastest, but not ten times the others' rate. */
+static void test_flood_rate_against_others(void **state)
+{
+	char addr[32];
+	struct dfx x;
+
+	(void)state;
+	dfx_init(&x);
+	for (int r = 0; r < 4; r++) {
+		flood_scene(&x, "203.0.113.8", 0, 50, 2);
+		x.cookie = 100000 + (uint64_t)r * 1000;
+		dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80,
+			  "203.0.113.8", 50000 + r * 1000, 150);
+		for (unsigned i = 0; i < 5; i++) {
+			snprintf(addr, sizeof(addr), "198.51.100.%u", 10 + i);
+			x.cookie = 200000 + (uint64_t)r * 1000 + i * 100;
+			dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, addr,
+				  40000 + r * 100, 20);
+		}
+		assert_int_equal(dfx_run(&x), 0);
+	}
+	dfx_free(&x);
+}
+
 static void test_flood_from_loopback_no_block(void **state)
 {
 	struct dfx x;
@@ -263,6 +288,26 @@ static void test_slow_edges(void **state)
 	dfx_free(&x);
 }
 
+/* Started during the attack: every connection is new to this sockwatch,
+ * but the kernel's clocks say how old they are. */
+static void test_slow_found_at_launch(void **state)
+{
+	static struct slow ci;
+	unsigned age = (unsigned)dfx_lim(SW_FK_SLOW_CLIENTS, "min_age_s");
+	struct dfx x;
+
+	(void)state;
+	for (unsigned sent_s = age - 1; sent_s <= age; sent_s++) {
+		dfx_init(&x);
+		slow_scene(&x, &ci, 100, 50, 0, 0);
+		for (size_t i = 0; i < x.ci.n; i++)
+			if (ci.v[i].bytes_acked == 0)
+				ci.v[i].last_data_sent_ms = sent_s * 1000;
+		assert_int_equal(dfx_run(&x), sent_s >= age ? 1 : 0);
+		dfx_free(&x);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,11 +315,13 @@ int main(void)
 		cmocka_unit_test(test_flood_share_edge),
 		cmocka_unit_test(test_flood_needs_others),
 		cmocka_unit_test(test_flood_by_rate),
+		cmocka_unit_test(test_flood_rate_against_others),
 		cmocka_unit_test(test_flood_from_loopback_no_block),
 		cmocka_unit_test(test_flood_by_prefix),
 		cmocka_unit_test(test_slow_clients),
 		cmocka_unit_test(test_slow_is_not_also_flood),
 		cmocka_unit_test(test_slow_edges),
+		cmocka_unit_test(test_slow_found_at_launch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -276,6 +276,46 @@ static void test_finding_of_a_source(void **state)
 	sw_incident_free(&inc);
 }
 
+/* The summary speaks of every finding and of the numbers' episodes on
+ * subjects no finding covers: a reset storm found at the kill does not
+ * hide the many connections before it; a source's burst of new
+ * connections gives way to its many connections. */
+static void test_summary_findings_and_numbers(void **state)
+{
+	struct sw_incident inc;
+	struct sw_report_src src = { .recording = "r.rec" };
+	struct sw_finding fd;
+	unsigned conn[1] = {300};
+	struct sw_buf b;
+	struct fx x;
+
+	(void)state;
+	assert_int_equal(sw_incident_init(&inc), 0);
+	memset(&fd, 0, sizeof(fd));
+	fd.kind = SW_FK_RESET_STORM;
+	fd.severity = SW_SEV_WARN;
+	fd.subject.kind = SW_SUBJ_HOST;
+	fd.evidence[0] = (struct sw_evidence){ "estab_resets_per_s", 1034 };
+	fd.nevidence = 1;
+	for (unsigned s = 0; s < 5; s++) {
+		fx_frame(&x, s, s < 3 ? 1 : 0, conn, 300, 0, 0);
+		x.r[0].new_per_s = 100; /* a burst too */
+		if (s == 3) {
+			x.f.findings = &fd;
+			x.f.nfindings = 1;
+		}
+		sw_incident_frame(&inc, &x.f);
+	}
+	sw_incident_end(&inc);
+	sw_buf_init(&b);
+	sw_report_summary(&b, &inc, &src);
+	assert_string_equal(b.data, "Many connections (192.0.2.1) from 22:13:20 to 22:13:22, "
+			    "peak 300 connections; Reset storm from 22:13:23 to 22:13:23, "
+			    "peak 1,034 estab resets per s.");
+	sw_buf_free(&b);
+	sw_incident_free(&inc);
+}
+
 static void test_quiet_summary(void **state)
 {
 	struct sw_incident inc;
@@ -358,6 +398,7 @@ int main(void)
 		cmocka_unit_test(test_episode_from_numbers),
 		cmocka_unit_test(test_episode_from_findings),
 		cmocka_unit_test(test_finding_of_a_source),
+		cmocka_unit_test(test_summary_findings_and_numbers),
 		cmocka_unit_test(test_quiet_summary),
 		cmocka_unit_test(test_html_page),
 		cmocka_unit_test(test_thousands),

@@ -64,8 +64,6 @@ static inline void fx_listener(struct fixture *f, unsigned port, unsigned q,
 	assert_int_equal(sw_snapshot_add(&f->snap, &s), 1);
 }
 
-/* Aggregate the snapshot into the model (as the refresher does), then
- * let the view re-sort. */
 /* n remotes 198.51.100.1 .. .n holding 100, 99, ... connections. */
 static inline void fx_remotes(struct fixture *f, int n)
 {
@@ -77,9 +75,12 @@ static inline void fx_remotes(struct fixture *f, int n)
 	}
 }
 
-/* ... with an info set (NULL: none) and the frame's time. */
-static inline void fx_publish_info(struct fixture *f, const struct sw_conninfo *ci,
-				   uint64_t time_ns)
+/* Aggregate the snapshot into the model (as the refresher does), then
+ * let the view re-sort; with an info set (NULL: none), the frame's time,
+ * and findings in the frame (as the watch puts the diagnosis there). */
+static inline void fx_publish_frame(struct fixture *f, const struct sw_conninfo *ci,
+				    uint64_t time_ns, const struct sw_finding *fs,
+				    size_t n)
 {
 	struct sw_agg_opts g;
 	struct sw_frame fr;
@@ -92,13 +93,29 @@ static inline void fx_publish_info(struct fixture *f, const struct sw_conninfo *
 	fr.snap = &f->snap;
 	fr.agg = &f->agg;
 	fr.conninfo = ci;
+	fr.findings = fs;
+	fr.nfindings = n;
 	assert_int_equal(sw_view_model_fill(&f->m, &fr), 0);
 	assert_int_equal(sw_view_sync(&f->v, &f->m), 0);
 }
 
+/* ... with an info set (NULL: none) and the frame's time. */
+static inline void fx_publish_info(struct fixture *f, const struct sw_conninfo *ci,
+				   uint64_t time_ns)
+{
+	fx_publish_frame(f, ci, time_ns, NULL, 0);
+}
+
+/* ... with findings. */
+static inline void fx_publish_findings(struct fixture *f,
+				       const struct sw_finding *fs, size_t n)
+{
+	fx_publish_frame(f, NULL, 0, fs, n);
+}
+
 static inline void fx_publish(struct fixture *f)
 {
-	fx_publish_info(f, NULL, 0);
+	fx_publish_frame(f, NULL, 0, NULL, 0);
 }
 
 static inline void fx_layout(struct fixture *f, int rows, int cols)
