@@ -169,6 +169,8 @@ uninstall:
 # deb_install.sh builds, checks and installs the package.
 DEB_DIR ?= $(BUILD)/deb
 deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+	  { echo "make deb: dpkg-buildpackage or dh missing: scripts/install-deps --test installs dpkg-dev and debhelper" >&2; exit 1; }
 	rm -rf $(DEB_DIR)
 	mkdir -p $(DEB_DIR)/src
 	tar -c --exclude=./.git --exclude=./build --exclude=./build-asan \
