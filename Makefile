@@ -143,6 +143,7 @@ bench-run: bench
 	tests/bench/refresh.sh
 	tests/bench/scrape.sh
 	tests/bench/conninfo.sh
+	tests/bench/diagnosis.sh
 
 install: sockwatch
 	install -D -m 0755 sockwatch $(DESTDIR)$(PREFIX)/sbin/sockwatch

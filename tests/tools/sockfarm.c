@@ -25,20 +25,20 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
+
+#define TOOL_NAME "sockfarm"
+#include "tool.h"
 
 #define FARM_MAX_FROM 256
 
@@ -65,18 +65,6 @@ struct farm {
 	long fdmax;
 };
 
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("sockfarm: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(1);
-}
-
 static void usage(void)
 {
 	fputs("usage: sockfarm serve ADDR PORT [--backlog N] [--no-accept] [--close] [--reuseport]\n"
@@ -90,67 +78,16 @@ static void usage(void)
 	exit(2);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Milliseconds left before until, for epoll_wait: at most 1 s, 0 when past. */
-static int left_ms(double until)
-{
-	double l = until - now_s();
-
-	if (l <= 0)
-		return 0;
-	return l > 1 ? 1000 : (int)(l * 1000) + 1;
-}
-
-static long parse_long(const char *what, const char *s, long min, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < min || v > max)
-		die("%s: '%s' is not a number in %ld..%ld", what, s, min, max);
-	return v;
-}
-
-static double parse_secs(const char *what, const char *s)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || v < 0 || v > 86400)
-		die("%s: '%s' is not a number of seconds (0..86400)", what, s);
-	return v;
-}
-
 static void parse_addr(const char *s, int port, struct farm_addr *a)
 {
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&a->ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&a->ss;
+	struct tool_addr t;
 
+	if (tool_addr_parse(s, port, &t) < 0)
+		tool_die("'%s' is not an IPv4 or IPv6 address", s);
 	memset(a, 0, sizeof(*a));
-	if (inet_pton(AF_INET, s, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons(port);
-		a->len = sizeof(*in4);
-		a->family = AF_INET;
-	} else if (inet_pton(AF_INET6, s, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		a->len = sizeof(*in6);
-		a->family = AF_INET6;
-	} else {
-		die("'%s' is not an IPv4 or IPv6 address", s);
-	}
+	a->ss = t.ss;
+	a->len = t.len;
+	a->family = t.family;
 }
 
 static void set_port(struct farm_addr *a, int port)
@@ -172,38 +109,31 @@ static void parse_from(struct farm *f, char *list)
 		char *eq = strchr(tok, '=');
 
 		if (f->nfrom == FARM_MAX_FROM)
-			die("--from: at most %d addresses", FARM_MAX_FROM);
+			tool_die("--from: at most %d addresses", FARM_MAX_FROM);
 		if (eq)
 			*eq = '\0';
 		parse_addr(tok, 0, &f->from[f->nfrom]);
 		if (eq) {
-			f->from[f->nfrom].want = parse_long("--from ADDR=K", eq + 1, 0, 10000000);
+			f->from[f->nfrom].want = tool_long("--from ADDR=K", eq + 1, 0, 10000000);
 			weighted++;
 		}
 		f->nfrom++;
 	}
 	if (weighted && weighted != f->nfrom)
-		die("--from: give =K on every address or on none");
+		tool_die("--from: give =K on every address or on none");
 	f->weighted = weighted > 0;
 }
 
 static void raise_nofile(struct farm *f)
 {
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-		getrlimit(RLIMIT_NOFILE, &rl);
-	}
-	f->fdmax = (long)rl.rlim_cur;
+	f->fdmax = tool_raise_nofile();
 }
 
 /* Fail early, clearly, when count sockets cannot fit in this process. */
 static void need_fds(const struct farm *f, long count)
 {
 	if (count + 16 > f->fdmax)
-		die("%ld sockets need %ld descriptors but this process may hold %ld; "
+		tool_die("%ld sockets need %ld descriptors but this process may hold %ld; "
 		    "split them over several sockfarm processes",
 		    count, count + 16, f->fdmax);
 }
@@ -226,10 +156,10 @@ static void parse_args(struct farm *f, int argc, char **argv)
 			usage();
 		f->sub = argv[i++];
 		if (strcmp(f->sub, "bind") && strcmp(f->sub, "connect"))
-			die("udp: unknown action '%s' (bind or connect)", f->sub);
+			tool_die("udp: unknown action '%s' (bind or connect)", f->sub);
 	} else if (strcmp(f->mode, "serve") && strcmp(f->mode, "connect") &&
 		   strcmp(f->mode, "synflood")) {
-		die("unknown mode '%s' (serve, connect, synflood, udp)", f->mode);
+		tool_die("unknown mode '%s' (serve, connect, synflood, udp)", f->mode);
 	}
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -237,7 +167,7 @@ static void parse_args(struct farm *f, int argc, char **argv)
 
 		if (a[0] != '-' || !a[1]) {
 			if (pos == 2)
-				die("unexpected argument '%s'", a);
+				tool_die("unexpected argument '%s'", a);
 			posv[pos++] = a;
 			continue;
 		}
@@ -248,41 +178,41 @@ static void parse_args(struct farm *f, int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
 			usage();
 		if (!v)
-			die("%s needs a value", a);
+			tool_die("%s needs a value", a);
 		i++;
 		if (!strcmp(a, "--backlog"))
-			f->backlog = (int)parse_long(a, v, 0, 1 << 20);
+			f->backlog = (int)tool_long(a, v, 0, 1 << 20);
 		else if (!strcmp(a, "--count"))
-			f->count = parse_long(a, v, 0, 10000000);
+			f->count = tool_long(a, v, 0, 10000000);
 		else if (!strcmp(a, "--window"))
-			f->window = parse_long(a, v, 1, 1000000);
+			f->window = tool_long(a, v, 1, 1000000);
 		else if (!strcmp(a, "--hold"))
-			f->hold_s = parse_secs(a, v);
+			f->hold_s = tool_secs(a, v);
 		else if (!strcmp(a, "--timeout"))
-			f->timeout_s = parse_secs(a, v);
+			f->timeout_s = tool_secs(a, v);
 		else if (!strcmp(a, "--from")) {
 			char *copy = strdup(v);
 
 			if (!copy)
-				die("out of memory");
+				tool_die("out of memory");
 			parse_from(f, copy);
 			free(copy);
 		} else
-			die("unknown option '%s' (sockfarm --help)", a);
+			tool_die("unknown option '%s' (sockfarm --help)", a);
 	}
 	if (pos != 2)
 		usage();
-	parse_addr(posv[0], (int)parse_long("PORT", posv[1], 0, 65535), &f->dst);
+	parse_addr(posv[0], (int)tool_long("PORT", posv[1], 0, 65535), &f->dst);
 	for (i = 0; i < f->nfrom; i++)
 		if (f->from[i].family != f->dst.family)
-			die("--from address %d is not of the family of %s", i + 1, posv[0]);
-	f->deadline = now_s() + f->timeout_s;
+			tool_die("--from address %d is not of the family of %s", i + 1, posv[0]);
+	f->deadline = tool_now() + f->timeout_s;
 }
 
 /* When holding ends: --hold seconds from now, capped by --timeout. */
 static double hold_end(const struct farm *f)
 {
-	double t = now_s();
+	double t = tool_now();
 
 	return f->hold_s >= 0 && t + f->hold_s < f->deadline ? t + f->hold_s : f->deadline;
 }
@@ -290,8 +220,8 @@ static double hold_end(const struct farm *f)
 /* Sleep until then, or until killed. */
 static void hold_until(double until)
 {
-	while (now_s() < until) {
-		double l = until - now_s();
+	while (tool_now() < until) {
+		double l = until - tool_now();
 		struct timespec ts = { .tv_sec = l > 1 ? 1 : 0,
 				       .tv_nsec = l > 1 ? 0 : (long)(l * 1e9) };
 
@@ -304,7 +234,7 @@ static int tcp_socket(int family)
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		die("socket: %s", strerror(errno));
+		tool_die("socket: %s", strerror(errno));
 	return fd;
 }
 
@@ -313,7 +243,7 @@ static int epoll_new(void)
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 
 	if (ep < 0)
-		die("epoll_create1: %s", strerror(errno));
+		tool_die("epoll_create1: %s", strerror(errno));
 	return ep;
 }
 
@@ -322,7 +252,7 @@ static void ep_ctl(int ep, int op, int fd, uint32_t events)
 	struct epoll_event ev = { .events = events, .data.fd = fd };
 
 	if (epoll_ctl(ep, op, fd, &ev) < 0)
-		die("epoll_ctl: %s", strerror(errno));
+		tool_die("epoll_ctl: %s", strerror(errno));
 }
 
 /* Read and drop; close on EOF or error (the peer closed first). */
@@ -353,11 +283,11 @@ static int serve(struct farm *f)
 	lfd = tcp_socket(f->dst.family);
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (f->reuseport && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
-		die("SO_REUSEPORT: %s", strerror(errno));
+		tool_die("SO_REUSEPORT: %s", strerror(errno));
 	if (bind(lfd, (struct sockaddr *)&f->dst.ss, f->dst.len) < 0)
-		die("bind: %s (is the address configured in this namespace?)", strerror(errno));
+		tool_die("bind: %s (is the address configured in this namespace?)", strerror(errno));
 	if (listen(lfd, f->backlog) < 0)
-		die("listen: %s", strerror(errno));
+		tool_die("listen: %s", strerror(errno));
 	printf("listening backlog %d\n", f->backlog);
 	fflush(stdout);
 	if (f->no_accept) {
@@ -366,10 +296,10 @@ static int serve(struct farm *f)
 	}
 	ep = epoll_new();
 	ep_ctl(ep, EPOLL_CTL_ADD, lfd, EPOLLIN);
-	while (now_s() < f->deadline) {
-		n = epoll_wait(ep, evs, 256, left_ms(f->deadline));
+	while (tool_now() < f->deadline) {
+		n = epoll_wait(ep, evs, 256, tool_left_ms(f->deadline));
 		if (n < 0 && errno != EINTR)
-			die("epoll_wait: %s", strerror(errno));
+			tool_die("epoll_wait: %s", strerror(errno));
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd;
 
@@ -394,7 +324,7 @@ static int serve(struct farm *f)
 						paused = true;
 					} else if (errno != EAGAIN && errno != EINTR &&
 						   errno != ECONNABORTED) {
-						die("accept: %s", strerror(errno));
+						tool_die("accept: %s", strerror(errno));
 					}
 					break;
 				}
@@ -437,11 +367,11 @@ static long plan_sources(struct farm *f)
 		for (i = 0; i < f->nfrom; i++)
 			total += f->from[i].want;
 		if (f->count >= 0 && f->count != total)
-			die("--count %ld differs from the sum of --from weights %ld", f->count, total);
+			tool_die("--count %ld differs from the sum of --from weights %ld", f->count, total);
 		return total;
 	}
 	if (f->count < 0)
-		die("%s needs --count N", f->mode);
+		tool_die("%s needs --count N", f->mode);
 	for (i = 0; i < f->nfrom; i++)
 		f->from[i].want = f->count / f->nfrom + (i < f->count % f->nfrom);
 	return f->count;
@@ -455,19 +385,19 @@ static int start_connect(struct farm *f, int j, int type, bool *done)
 	int fd = socket(f->dst.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
-		die("socket: %s", strerror(errno));
+		tool_die("socket: %s", strerror(errno));
 	*done = false;
 	if (j >= 0) {
 		if (type == SOCK_STREAM)
 			setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&f->from[j].ss, f->from[j].len) < 0)
-			die("bind to source address %d: %s (is it configured here?)", j + 1,
+			tool_die("bind to source address %d: %s (is it configured here?)", j + 1,
 			    strerror(errno));
 	}
 	if (connect(fd, (struct sockaddr *)&f->dst.ss, f->dst.len) == 0) {
 		*done = true;
 	} else if (errno != EINPROGRESS) {
-		die("connect: %s%s", strerror(errno),
+		tool_die("connect: %s%s", strerror(errno),
 		    errno == EADDRNOTAVAIL ? " (out of local ports: add --from addresses)" : "");
 	}
 	return fd;
@@ -487,7 +417,7 @@ static int tcp_connect(struct farm *f)
 	need_fds(f, total);
 	st = calloc((size_t)f->fdmax + 1, 1);
 	if (!st)
-		die("out of memory");
+		tool_die("out of memory");
 	while (connected + failed < total) {
 		while (started < total && inflight < f->window) {
 			bool done;
@@ -504,12 +434,12 @@ static int tcp_connect(struct farm *f)
 				ep_ctl(ep, EPOLL_CTL_ADD, fd, EPOLLOUT);
 			}
 		}
-		if (now_s() >= f->deadline)
-			die("only %ld of %ld connections established after %.0f s (--timeout)",
+		if (tool_now() >= f->deadline)
+			tool_die("only %ld of %ld connections established after %.0f s (--timeout)",
 			    connected, total, f->timeout_s);
-		n = epoll_wait(ep, evs, 512, left_ms(f->deadline));
+		n = epoll_wait(ep, evs, 512, tool_left_ms(f->deadline));
 		if (n < 0 && errno != EINTR)
-			die("epoll_wait: %s", strerror(errno));
+			tool_die("epoll_wait: %s", strerror(errno));
 		for (i = 0; i < n; i++) {
 			int fd = evs[i].data.fd, err = 0;
 			socklen_t el = sizeof(err);
@@ -536,7 +466,7 @@ static int tcp_connect(struct farm *f)
 		}
 	}
 	if (failed)
-		die("%ld of %ld connections failed: %s", failed, total, strerror(first_err));
+		tool_die("%ld of %ld connections failed: %s", failed, total, strerror(first_err));
 	printf("connected %ld\n", connected);
 	fflush(stdout);
 	if (f->close_first) {
@@ -551,8 +481,8 @@ static int tcp_connect(struct farm *f)
 		return 0;
 	}
 	until = hold_end(f);
-	while (now_s() < until) {
-		n = epoll_wait(ep, evs, 512, left_ms(until));
+	while (tool_now() < until) {
+		n = epoll_wait(ep, evs, 512, tool_left_ms(until));
 		for (i = 0; i < n; i++)
 			if (drain_or_close(ep, evs[i].data.fd))
 				st[evs[i].data.fd] = FD_FREE;
@@ -587,7 +517,7 @@ static int udp(struct farm *f)
 	if (!strcmp(f->sub, "connect")) {
 		if (!f->nfrom) {
 			if (f->count < 0)
-				die("udp connect needs --count N");
+				tool_die("udp connect needs --count N");
 			total = f->count;
 		} else {
 			total = plan_sources(f);
@@ -602,15 +532,15 @@ static int udp(struct farm *f)
 		port = ntohs(f->dst.family == AF_INET ? ((struct sockaddr_in *)&f->dst.ss)->sin_port
 						      : ((struct sockaddr_in6 *)&f->dst.ss)->sin6_port);
 		if (port && port + total - 1 > 65535)
-			die("ports %d..%ld do not fit below 65536", port, port + total - 1);
+			tool_die("ports %d..%ld do not fit below 65536", port, port + total - 1);
 		for (i = 0; i < total; i++) {
 			int fd = socket(f->dst.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 			if (fd < 0)
-				die("socket: %s", strerror(errno));
+				tool_die("socket: %s", strerror(errno));
 			set_port(&f->dst, port ? port + (int)i : 0);
 			if (bind(fd, (struct sockaddr *)&f->dst.ss, f->dst.len) < 0)
-				die("bind udp socket %ld: %s", i + 1, strerror(errno));
+				tool_die("bind udp socket %ld: %s", i + 1, strerror(errno));
 		}
 		printf("bound %ld\n", total);
 	}
