@@ -9,7 +9,10 @@
 #   make bench      build the benchmarks in tests/bench
 #   make bench-run  run them (root; figures only, see tests/bench/README.md)
 #   make install    PREFIX=/usr/local DESTDIR= (the binary, the man page,
-#                   the systemd unit in SYSTEMDUNITDIR, the example rules)
+#                   the systemd unit in SYSTEMDUNITDIR, the example rules,
+#                   the bash completion in BASHCOMPDIR)
+#   make deb        the Debian package, built from a copy of the tree in
+#                   build/deb (debian/; the .deb lands in build/deb)
 #
 # Core code lives in src/core (no curses, no netlink); edges and front ends
 # in the other folders of src/ (docs/ARCHITECTURE.md). Every src/**/*.c but
@@ -23,6 +26,7 @@ VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 DESTDIR  ?=
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 EXAMPLES := $(sort $(wildcard contrib/rules/*.rules))
 CC       ?= cc
 BUILD    ?= build
@@ -68,7 +72,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all tools deps check unit unit-bins integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall clean
+.PHONY: all tools deps check unit unit-bins integration asan asan-integration fuzz fuzz-bins bench bench-run install uninstall deb clean
 
 all: sockwatch
 
@@ -123,7 +127,7 @@ $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libsw.a
 tools: $(TOOL_BINS)
 
 deps:
-	scripts/install-deps
+	scripts/install-deps --test
 
 unit-bins: $(UNIT_BINS)
 
@@ -182,13 +186,36 @@ install: sockwatch
 	  >$(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
 	$(if $(EXAMPLES),install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/sockwatch/rules $(EXAMPLES))
+	install -D -m 0644 contrib/bash-completion/sockwatch $(DESTDIR)$(BASHCOMPDIR)/sockwatch
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/sockwatch $(DESTDIR)$(PREFIX)/share/man/man8/sockwatch.8
 	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/sockwatch.service
 	rm -rf $(DESTDIR)$(PREFIX)/share/sockwatch
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/sockwatch
+
+# The Debian package (debian/). dpkg-buildpackage writes into the tree it
+# builds (debian/sockwatch/, its stamps, `make clean`) and puts the .deb
+# in the parent directory: so it builds a copy, in build/deb/src, and the
+# .deb, .buildinfo and .changes land in build/deb (DEB_DIR; this make's
+# variables stay out of the package's build). No test runs at build
+# time (they need root and network namespaces): tests/integration/
+# deb_install.sh builds, checks and installs the package.
+DEB_DIR ?= $(BUILD)/deb
+deb:
+	@command -v dpkg-buildpackage >/dev/null && command -v dh >/dev/null || \
+	  { echo "make deb: dpkg-buildpackage or dh missing: scripts/install-deps --test installs dpkg-dev and debhelper" >&2; exit 1; }
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	tar -c --exclude=./.git --exclude=./build --exclude=./build-asan \
+	  --exclude=./build-fuzz --exclude=./sockwatch --exclude='*.o' --exclude='*.d' \
+	  --exclude='./tests/fuzz/corpus-*' . | tar -x -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	  DEB_BUILD_OPTIONS="$${DEB_BUILD_OPTIONS:-parallel=2}" dpkg-buildpackage -b -us -uc
+	rm -rf $(DEB_DIR)/src
+	@ls $(DEB_DIR)/*.deb
 
 clean:
 	rm -rf build build-asan build-fuzz sockwatch
 
--include $(shell find $(BUILD) build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) build-asan -path $(DEB_DIR) -prune -o -name '*.d' -print 2>/dev/null)

@@ -26,7 +26,7 @@ bench_need() {
 	shift
 	[ "$(id -u)" -eq 0 ] || { echo "$who: needs root (network namespaces)" >&2; exit 1; }
 	for f in "$@"; do
-		[ -x "$f" ] || { echo "$who: $f missing: run 'make bench' (and scripts/install-deps)" >&2; exit 1; }
+		[ -x "$f" ] || { echo "$who: $f missing: run 'make bench' (and scripts/install-deps --test)" >&2; exit 1; }
 	done
 }
 

@@ -17,7 +17,7 @@ if [ ! -x "$SW_BIN" ]; then
 	echo "not ok - the binary under test $SW_BIN is missing: run 'make' first"
 	exit 1
 fi
-command -v jq >/dev/null || { echo "not ok - jq is missing (scripts/install-deps)"; exit 1; }
+command -v jq >/dev/null || { echo "not ok - jq is missing (scripts/install-deps --test)"; exit 1; }
 FARM_TMP=$(tmpdir)
 _farm_n=0
 

@@ -12,8 +12,8 @@
 #   tui_exited                    the exit line "SW-EXIT=N" once it has quit
 #   tui_pane_right / tui_pane_left  the remotes / states column of the screen
 #   json_last ARGS...             the last NDJSON object of sockwatch -b --json
-command -v tmux >/dev/null || { echo "not ok - tmux is missing (scripts/install-deps)"; exit 1; }
-command -v jq >/dev/null || { echo "not ok - jq is missing (scripts/install-deps)"; exit 1; }
+command -v tmux >/dev/null || { echo "not ok - tmux is missing (scripts/install-deps --test)"; exit 1; }
+command -v jq >/dev/null || { echo "not ok - jq is missing (scripts/install-deps --test)"; exit 1; }
 if [ ! -x "$SW_BIN" ]; then
 	echo "not ok - the binary under test $SW_BIN is missing: run 'make' first"
 	exit 1
