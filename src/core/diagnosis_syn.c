@@ -226,11 +226,17 @@ static int syn_detect(struct sw_diag_ctx *c)
 {
 	const struct sw_agg *a = c->f->agg;
 	double signal = 0, r, ldrop;
-	bool drops = false, said = false;
+	bool drops = false, said = false, cookie_full;
 	uint32_t i = 0;
 
 	r = sw_diag_rate(c, SW_C_SYNCOOKIES_SENT);
 	signal = r > signal ? r : signal;
+	/* with tcp_syncookies=1 the kernel sends cookies only for a full SYN
+	 * queue: it was full in the interval even when the refresh counts
+	 * fewer (request sockets of a full queue expire early and the next
+	 * SYNs take their places) */
+	cookie_full = r >= sw_diag_lim(c, SYN_SIGNAL_RATE) &&
+		      sw_diag_host(c, SW_H_TCP_SYNCOOKIES) == 1;
 	r = sw_diag_rate(c, SW_C_REQQ_FULL_DROP);
 	signal = r > signal ? r : signal;
 	drops = r > 0;
@@ -264,7 +270,8 @@ static int syn_detect(struct sw_diag_ctx *c)
 		    (p.half_open < sw_diag_lim(c, SYN_MIN_HALF_OPEN) &&
 		     signal < sw_diag_lim(c, SYN_SIGNAL_RATE)))
 			continue;
-		if (syn_say(c, &p, p.full || drops ? SW_SEV_CRIT : SW_SEV_WARN) < 0)
+		if (syn_say(c, &p, p.full || drops || cookie_full ? SW_SEV_CRIT
+								   : SW_SEV_WARN) < 0)
 			return -1;
 		said = true;
 	}
