@@ -463,6 +463,15 @@ int sw_rules_eval_run(struct sw_rules_eval *ev, const struct sw_frame *f,
 		errno = ENOMEM;
 		return -1;
 	}
+	/* the action array grew by realloc while it was filled: the
+	 * requests' pointers into their own action are set here, once */
+	for (size_t i = 0; i < ev->nacts; i++) {
+		struct sw_rule_action *a = &ev->acts[i];
+
+		a->req.reason = a->reason;
+		if (a->req.states)
+			a->req.states = a->states;
+	}
 	*out = ev->acts;
 	*n = ev->nacts;
 	return 0;

@@ -348,10 +348,37 @@ static void test_candidate_of_a_row(void **state)
 	fx_free(&x);
 }
 
+/* Many bans in one refresh: the actions' array grows while it is filled,
+ * and every request must still point at its own action's reason and
+ * states (they dangled after the growth). */
+static void test_many_actions_keep_their_pointers(void **state)
+{
+	struct fx x;
+	char peer[32];
+
+	(void)state;
+	fx_init(&x, "[r]\nwhen = conns > 10\nbreaker = 1000\n");
+	fx_begin(&x);
+	for (unsigned i = 1; i <= 100; i++) {
+		snprintf(peer, sizeof(peer), "198.51.%u.%u", 100 + i / 50, i % 50 + 1);
+		fx_peer(&x, peer, 20, SW_ESTABLISHED);
+	}
+	fx_refresh(&x);
+	assert_int_equal(x.nacts, 100);
+	for (size_t i = 0; i < x.nacts; i++) {
+		assert_ptr_equal(x.acts[i].req.reason, x.acts[i].reason);
+		assert_true(x.acts[i].req.states == NULL ||
+			    x.acts[i].req.states == x.acts[i].states);
+		assert_non_null(strstr(x.acts[i].reason, "conns 20"));
+	}
+	fx_free(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_for_holds),
+		cmocka_unit_test(test_many_actions_keep_their_pointers),
 		cmocka_unit_test(test_escalation),
 		cmocka_unit_test(test_prefix_after),
 		cmocka_unit_test(test_prefix_after_dry),
