@@ -266,6 +266,10 @@ static int syn_detect(struct sw_diag_ctx *c)
 			if (l->syn_recv >= lim)
 				p.full = true;
 		}
+		/* cookies (see cookie_full) say a queue was full: enough
+		 * half-open left on the port make it the one */
+		if (cookie_full && p.half_open >= sw_diag_lim(c, SYN_MIN_HALF_OPEN))
+			p.near_full = true;
 		if (!p.near_full || !p.half_open ||
 		    (p.half_open < sw_diag_lim(c, SYN_MIN_HALF_OPEN) &&
 		     signal < sw_diag_lim(c, SYN_SIGNAL_RATE)))

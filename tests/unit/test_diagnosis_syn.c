@@ -112,14 +112,18 @@ static void test_min_half_open_edge(void **state)
 }
 
 /* SYN cookies sent (tcp_syncookies=1) mean the queue was full in the
- * interval: crit, even when the refresh counts fewer than the limit; not
- * with tcp_syncookies=2 (cookies always). */
+ * interval: crit, even when the refresh counts fewer than the limit, and a
+ * flood still when it counts fewer than near_full (a full queue's request
+ * sockets expire together; min_half_open of them are left); not so with
+ * tcp_syncookies=2 (cookies always). */
 static void test_cookies_mean_full(void **state)
 {
+	unsigned below = (unsigned)(dfx_lim(SW_FK_SYN_FLOOD, "near_full") * 128) - 1;
+
+	(void)state;
 	for (int mode = 1; mode <= 2; mode++) {
 		struct dfx x;
 
-		(void)state;
 		dfx_init(&x);
 		dfx_host(&x, SW_H_TCP_SYNCOOKIES, mode);
 		for (int r = 0; r < 3; r++) {
@@ -130,6 +134,11 @@ static void test_cookies_mean_full(void **state)
 		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), 1);
 		assert_int_equal(dfx_find(&x, SW_FK_SYN_FLOOD)->severity,
 				 mode == 1 ? SW_SEV_CRIT : SW_SEV_WARN);
+		/* the cohort expires: fewer than near_full for a refresh */
+		spread_scene(&x, 128, below, 100);
+		dfx_count(&x, SW_C_SYNCOOKIES_SENT, 300);
+		dfx_run(&x);
+		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), mode == 1 ? 1 : 0);
 		dfx_free(&x);
 	}
 }
