@@ -115,7 +115,8 @@ static void test_min_half_open_edge(void **state)
  * interval: crit, even when the refresh counts fewer than the limit, and a
  * flood still when it counts fewer than near_full (a full queue's request
  * sockets expire together; min_half_open of them are left); not so with
- * tcp_syncookies=2 (cookies always). */
+ * tcp_syncookies=2 (cookies always). TCPReqQFullDrop (cookies off) the
+ * same. */
 static void test_cookies_mean_full(void **state)
 {
 	unsigned below = (unsigned)(dfx_lim(SW_FK_SYN_FLOOD, "near_full") * 128) - 1;
@@ -139,6 +140,20 @@ static void test_cookies_mean_full(void **state)
 		dfx_count(&x, SW_C_SYNCOOKIES_SENT, 300);
 		dfx_run(&x);
 		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), mode == 1 ? 1 : 0);
+		dfx_free(&x);
+	}
+	/* tcp_syncookies=0: TCPReqQFullDrop says the same */
+	{
+		struct dfx x;
+
+		dfx_init(&x);
+		dfx_host(&x, SW_H_TCP_SYNCOOKIES, 0);
+		for (int r = 0; r < 3; r++) {
+			spread_scene(&x, 128, r < 2 ? 128 : below, 100);
+			dfx_count(&x, SW_C_REQQ_FULL_DROP, 300);
+			dfx_run(&x);
+		}
+		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), 1);
 		dfx_free(&x);
 	}
 }
