@@ -226,14 +226,21 @@ static int syn_detect(struct sw_diag_ctx *c)
 {
 	const struct sw_agg *a = c->f->agg;
 	double signal = 0, r, ldrop;
-	bool drops = false, said = false;
+	bool drops = false, said = false, cookie_full;
 	uint32_t i = 0;
 
 	r = sw_diag_rate(c, SW_C_SYNCOOKIES_SENT);
 	signal = r > signal ? r : signal;
+	/* with tcp_syncookies=1 the kernel sends cookies only for a full SYN
+	 * queue, and TCPReqQFullDrop counts SYNs dropped for one: it was full
+	 * in the interval even when the refresh counts fewer (the request
+	 * sockets of a full queue expire together) */
+	cookie_full = r >= sw_diag_lim(c, SYN_SIGNAL_RATE) &&
+		      sw_diag_host(c, SW_H_TCP_SYNCOOKIES) == 1;
 	r = sw_diag_rate(c, SW_C_REQQ_FULL_DROP);
 	signal = r > signal ? r : signal;
 	drops = r > 0;
+	cookie_full = cookie_full || r >= sw_diag_lim(c, SYN_SIGNAL_RATE);
 	ldrop = sw_diag_rate(c, SW_C_LISTEN_DROPS);
 	r = sw_diag_rate(c, SW_C_LISTEN_OVERFLOWS);
 	if (ldrop >= 0 && r >= 0) {
@@ -260,11 +267,16 @@ static int syn_detect(struct sw_diag_ctx *c)
 			if (l->syn_recv >= lim)
 				p.full = true;
 		}
+		/* cookies or drops (cookie_full) say a queue was full: enough
+		 * half-open left on the port make it the one */
+		if (cookie_full && p.half_open >= sw_diag_lim(c, SYN_MIN_HALF_OPEN))
+			p.near_full = true;
 		if (!p.near_full || !p.half_open ||
 		    (p.half_open < sw_diag_lim(c, SYN_MIN_HALF_OPEN) &&
 		     signal < sw_diag_lim(c, SYN_SIGNAL_RATE)))
 			continue;
-		if (syn_say(c, &p, p.full || drops ? SW_SEV_CRIT : SW_SEV_WARN) < 0)
+		if (syn_say(c, &p, p.full || drops || cookie_full ? SW_SEV_CRIT
+								   : SW_SEV_WARN) < 0)
 			return -1;
 		said = true;
 	}

@@ -111,6 +111,53 @@ static void test_min_half_open_edge(void **state)
 	dfx_free(&x);
 }
 
+/* SYN cookies sent (tcp_syncookies=1) mean the queue was full in the
+ * interval: crit, even when the refresh counts fewer than the limit, and a
+ * flood still when it counts fewer than near_full (a full queue's request
+ * sockets expire together; min_half_open of them are left); not so with
+ * tcp_syncookies=2 (cookies always). TCPReqQFullDrop (cookies off) the
+ * same. */
+static void test_cookies_mean_full(void **state)
+{
+	unsigned below = (unsigned)(dfx_lim(SW_FK_SYN_FLOOD, "near_full") * 128) - 1;
+
+	(void)state;
+	for (int mode = 1; mode <= 2; mode++) {
+		struct dfx x;
+
+		dfx_init(&x);
+		dfx_host(&x, SW_H_TCP_SYNCOOKIES, mode);
+		for (int r = 0; r < 3; r++) {
+			spread_scene(&x, 128, 110, 100);
+			dfx_count(&x, SW_C_SYNCOOKIES_SENT, 300);
+			dfx_run(&x);
+		}
+		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), 1);
+		assert_int_equal(dfx_find(&x, SW_FK_SYN_FLOOD)->severity,
+				 mode == 1 ? SW_SEV_CRIT : SW_SEV_WARN);
+		/* the cohort expires: fewer than near_full for a refresh */
+		spread_scene(&x, 128, below, 100);
+		dfx_count(&x, SW_C_SYNCOOKIES_SENT, 300);
+		dfx_run(&x);
+		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), mode == 1 ? 1 : 0);
+		dfx_free(&x);
+	}
+	/* tcp_syncookies=0: TCPReqQFullDrop says the same */
+	{
+		struct dfx x;
+
+		dfx_init(&x);
+		dfx_host(&x, SW_H_TCP_SYNCOOKIES, 0);
+		for (int r = 0; r < 3; r++) {
+			spread_scene(&x, 128, r < 2 ? 128 : below, 100);
+			dfx_count(&x, SW_C_REQQ_FULL_DROP, 300);
+			dfx_run(&x);
+		}
+		assert_int_equal(dfx_count_kind(&x, SW_FK_SYN_FLOOD), 1);
+		dfx_free(&x);
+	}
+}
+
 /* near_full: a big busy queue far from its limit is no flood. */
 static void test_near_full_edge(void **state)
 {
@@ -310,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_limit_follows_max_syn_backlog),
 		cmocka_unit_test(test_min_half_open_edge),
 		cmocka_unit_test(test_near_full_edge),
+		cmocka_unit_test(test_cookies_mean_full),
 		cmocka_unit_test(test_concentrated_flood),
 		cmocka_unit_test(test_no_block_of_own_address),
 		cmocka_unit_test(test_reset_forgets),
