@@ -3,6 +3,7 @@
  * slow_clients (it holds connections that send almost nothing: slowloris,
  * from the per-connection tcp_info). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "diagnosis_int.h"
@@ -15,6 +16,7 @@ enum {
 	CF_MIN_RATE,
 	CF_RATE_SHARE,
 	CF_CRIT_SHARE,
+	CF_PER_ADDR,
 	CF_NLIMITS
 };
 
@@ -36,7 +38,47 @@ static const struct sw_diag_limit cf_limits[CF_NLIMITS] = {
 		"times the average rate of the others that open any)"},
 	[CF_CRIT_SHARE] = {"crit_share", 0.5,
 		"share of the inbound connections from which it is crit"},
+	[CF_PER_ADDR] = {"min_per_addr", 20,
+		"a prefix row (-g 24): inbound connections per address in it, "
+		"at least (one tenth of min_new_per_s per address for a rate): "
+		"a /24 of many ordinary clients is no flood"},
 };
+
+static int cf_addr_cmp(const void *x, const void *y)
+{
+	return memcmp(x, y, 16);
+}
+
+/* How many addresses hold r's inbound ESTABLISHED sockets, when r is a
+ * prefix row (0 for a full-length row, or without memory: no guard). Only
+ * rows that would be a flood get here, so the walk is rare. */
+static uint32_t cf_addrs(const struct sw_diag_ctx *c, const struct sw_remote *r)
+{
+	const struct sw_snapshot *snap = c->f->snap;
+	const struct sw_agg *a = c->f->agg;
+	uint8_t (*v)[16];
+	uint32_t n = 0, distinct = 0;
+
+	if (r->pfx.plen >= (r->pfx.family == SW_V4 ? 32 : 128) || !snap || !a->port_dir)
+		return 0;
+	v = malloc((size_t)(r->states[SW_ESTABLISHED] + 1) * sizeof(*v));
+	if (!v)
+		return 0;
+	for (uint32_t i = 0; i < snap->count && n <= r->states[SW_ESTABLISHED]; i++) {
+		const struct sw_sock *s = &snap->socks[i];
+
+		if (s->proto != SW_TCP || s->state != SW_ESTABLISHED ||
+		    !sw_prefix_contains_addr(&r->pfx, s->family, s->dst) ||
+		    !sw_agg_dir_inbound(a->port_dir, s))
+			continue;
+		memcpy(v[n++], s->dst, 16);
+	}
+	qsort(v, n, sizeof(*v), cf_addr_cmp);
+	for (uint32_t i = 0; i < n; i++)
+		distinct += i == 0 || memcmp(v[i], v[i - 1], 16) != 0;
+	free(v);
+	return distinct;
+}
 
 /* Whether this run proposed a finding of kind for remote p already. */
 static bool cf_proposed(const struct sw_diag_ctx *c, unsigned kind,
@@ -125,6 +167,17 @@ static int cf_detect(struct sw_diag_ctx *c)
 
 		if ((!many && !fast) || cf_proposed(c, SW_FK_SLOW_CLIENTS, &r->pfx))
 			continue;
+		if (r->pfx.plen < (r->pfx.family == SW_V4 ? 32 : 128)) {
+			uint32_t na = cf_addrs(c, r);
+
+			if (na > 1) {
+				many = many && in >= sw_diag_lim(c, CF_PER_ADDR) * na;
+				fast = fast && r->new_per_s >=
+					sw_diag_lim(c, CF_MIN_RATE) / 10 * na;
+				if (!many && !fast)
+					continue;
+			}
+		}
 		if (cf_say(c, r, in_total, new_total, nin) < 0)
 			return -1;
 	}

@@ -58,4 +58,17 @@ else
 	not_ok "no finding in any of the 20 refreshes: $(echo "$nonempty" | wc -l) had findings"
 	echo "$nonempty" | head -3 | cut -c1-1500 | sed 's/^/#   /'
 fi
+# the same population grouped by /24 and /48, as an operator looking for
+# a subnet would: a /24 of hundreds of ordinary clients (and the NAT
+# gateway in it) is no connection flood either
+if [ -z "${DIAG_HEALTHY_GROUP:-}" ]; then
+	diag_run 10 -g 24,48
+	nonempty=$(jq -c 'select((.diagnosis | length) > 0) | {seq, diagnosis}' "$DIAG_OUT")
+	if [ -z "$nonempty" ]; then
+		ok "grouped by -g 24,48: no finding in any of the 10 refreshes"
+	else
+		not_ok "grouped by -g 24,48: no finding in any of the 10 refreshes: $(echo "$nonempty" | wc -l) had findings"
+		echo "$nonempty" | head -3 | cut -c1-1500 | sed 's/^/#   /'
+	fi
+fi
 finish

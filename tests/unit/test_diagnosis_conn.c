@@ -149,33 +149,54 @@ static void test_flood_from_loopback_no_block(void **state)
 }
 
 /* The grouping of the remotes pane: the subject is its row. */
-static void test_flood_by_prefix(void **state)
+static void flood_by_prefix(struct dfx *x, unsigned naddr, unsigned each)
 {
-	struct dfx x;
-	char addr[32], buf[SW_ADDR_STRLEN];
+	char addr[32];
 
-	(void)state;
-	dfx_init(&x);
-	x.group.group_v4 = 24;
+	dfx_init(x);
+	x->group.group_v4 = 24;
 	for (int r = 0; r < 2; r++) {
-		dfx_begin(&x);
-		dfx_listen(&x, 80, 0, 511);
+		dfx_begin(x);
+		dfx_listen(x, 80, 0, 511);
 		/* the other clients in rows of their own */
 		for (unsigned i = 1; i <= 20; i++) {
 			snprintf(addr, sizeof(addr), "2001:db8::%x", i);
-			dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "2001:db8:ffff::1", 80,
+			dfx_socks(x, SW_TCP, SW_ESTABLISHED, "2001:db8:ffff::1", 80,
 				  addr, 30000, 5);
 		}
-		for (unsigned i = 1; i <= 100; i++) {
+		for (unsigned i = 1; i <= naddr; i++) {
 			snprintf(addr, sizeof(addr), "203.0.113.%u", i);
-			dfx_socks(&x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, addr,
-				  40000, 3);
+			dfx_socks(x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, addr,
+				  40000, each);
 		}
-		dfx_run(&x);
+		dfx_run(x);
 	}
+}
+
+/* Grouped by /24: a /24 whose 20 addresses hold 30 connections each is a
+ * flood from the /24; one whose 100 addresses hold 3 each (a campus, a
+ * mobile carrier's clients) is not, however big its row: the row holds
+ * min_per_addr = 20 per address at least, or it is ordinary clients. */
+static void test_flood_by_prefix(void **state)
+{
+	struct dfx x;
+	char buf[SW_ADDR_STRLEN];
+
+	(void)state;
+	flood_by_prefix(&x, 20, 30);
 	assert_int_equal(x.n, 1);
 	assert_string_equal(sw_prefix_format(&x.out[0].target, buf, sizeof(buf)),
 			    "203.0.113.0/24");
+	dfx_free(&x);
+	flood_by_prefix(&x, 100, 3);
+	assert_int_equal(x.n, 0);
+	dfx_free(&x);
+	/* the edge: 19 a address is below it, 20 is at it */
+	flood_by_prefix(&x, 12, 19);
+	assert_int_equal(x.n, 0);
+	dfx_free(&x);
+	flood_by_prefix(&x, 12, 20);
+	assert_int_equal(x.n, 1);
 	dfx_free(&x);
 }
 
