@@ -117,7 +117,11 @@ static int sw_bpf_walk(struct sw_source_bpf *b, unsigned proto,
 		ssize_t n = read(fd, b->buf + have, SW_BPF_CHUNK - have);
 		size_t whole;
 
-		if (n < 0 && errno == EINTR)
+		/* EAGAIN: the kernel stops a read that visited a million sockets
+		 * (MAX_ITER_OBJECTS) without the program writing a byte, e.g. a
+		 * pushed-down filter that matches none of them; the iterator keeps
+		 * its place and the next read goes on from there */
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			rc = sw_cause_set(cause, "reading the BPF iterator of %s: %s",
