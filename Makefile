@@ -65,7 +65,11 @@ LIB_OBJS  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(CORE_SRCS) $(EDGE_SRCS))
 MAIN_OBJ  := $(BUILD)/obj/cmd/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
-BENCH_SRCS := $(sort $(wildcard tests/bench/*.c))
+# iterfloor (a BPF iter/tcp walk that only counts) is built with BPF=1 only
+BENCH_SRCS := $(sort $(filter-out %.bpf.c,$(wildcard tests/bench/*.c)))
+ifneq ($(BPF),1)
+BENCH_SRCS := $(filter-out tests/bench/iterfloor.c,$(BENCH_SRCS))
+endif
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRCS))
@@ -119,6 +123,17 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsw.a
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SW_CFLAGS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
+
+# the iterator floor's program and skeleton (tests/bench/iterfloor.c)
+$(BPF_DIR)/iterfloor.bpf.o: tests/bench/iterfloor.bpf.c $(BPF_DIR)/vmlinux.h
+	clang -target bpf -O2 -g -D__TARGET_ARCH_x86 -I$(BPF_DIR) -c -o $@ $<
+
+$(BPF_DIR)/iterfloor.skel.h: $(BPF_DIR)/iterfloor.bpf.o
+	bpftool gen skeleton $< name iterfloor > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bench/iterfloor: tests/bench/iterfloor.c tests/bench/bench_clock.h $(BPF_DIR)/iterfloor.skel.h $(BUILD)/libsw.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SW_CFLAGS) $(BPF_DEFS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
 
 $(BUILD)/tools/%: tests/tools/%.c $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "sw_sock.h"
 
 #define FLOOR_BUFSZ (64 * 1024)
@@ -102,27 +103,6 @@ static int floor_dump(struct floor_ctx *c, unsigned char family)
 	}
 }
 
-static double floor_ms(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int floor_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double floor_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), floor_cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 static int floor_enter_netns(const char *name)
 {
 	char path[512];
@@ -197,8 +177,8 @@ int main(int argc, char **argv)
 	}
 	c.portid = mnl_socket_get_portid(c.nl);
 	for (i = 0; i < iters; i++) {
-		double w0 = floor_ms(CLOCK_MONOTONIC);
-		double c0 = floor_ms(CLOCK_PROCESS_CPUTIME_ID);
+		double w0 = bench_ms(CLOCK_MONOTONIC);
+		double c0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
 
 		c.count = 0;
 		if (one_walk ? floor_dump(&c, AF_UNSPEC) < 0
@@ -206,14 +186,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "floor: sock_diag dump failed: %s\n", strerror(errno));
 			return 1;
 		}
-		wall[i] = floor_ms(CLOCK_MONOTONIC) - w0;
-		cpu[i] = floor_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
+		wall[i] = bench_ms(CLOCK_MONOTONIC) - w0;
+		cpu[i] = bench_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
 		if (!quiet)
 			printf("dump %d sockets %lu wall_ms %.3f cpu_ms %.3f\n", i + 1,
 			       c.count, wall[i], cpu[i]);
 	}
 	printf("median sockets %lu wall_ms %.3f cpu_ms %.3f n %d\n", c.count,
-	       floor_median(wall, iters), floor_median(cpu, iters), iters);
+	       bench_median(wall, iters), bench_median(cpu, iters), iters);
 	mnl_socket_close(c.nl);
 	free(c.buf);
 	free(wall);
