@@ -7,6 +7,8 @@
 #   bench_established NS PAIRS PORT0    PAIRS loopback connections = 2*PAIRS
 #                                       ESTABLISHED sockets, held until exit
 #   bench_time_wait NS N PORT           N client sockets left in TIME_WAIT
+#   bench_time_wait_keep NS PORT        in the background, re-make them
+#                                       before they expire (keeps them)
 #   bench_sockstat NS FIELD             from /proc/net/sockstat: inuse, tw, ...
 #   bench_median                        median of the numbers on stdin
 #   bench_need SCRIPT FILE...           root, and every FILE executable
@@ -113,6 +115,7 @@ bench_time_wait() {
 	for ((p = 0; left > 0; p++)); do
 		n=$((left < BENCH_PER_PROC ? left : BENCH_PER_PROC))
 		left=$((left - n))
+		echo "$(_bench_us) $n 127.2.$p" >>"$BENCH_DIR/twgen.$port" # for bench_time_wait_keep
 		if ! timeout "$BENCH_STEP_S" ip netns exec "$ns" "$FARM" connect 127.0.0.1 "$port" \
 			--count "$n" --close-first --timeout "$BENCH_STEP_S" \
 			--from "$(_bench_from "127.2.$p" "$BENCH_FROM_PER_PROC")" >"$dir/c$p" 2>"$dir/c$p.err"; then
@@ -127,6 +130,59 @@ bench_time_wait() {
 	done
 	echo "bench: only $(bench_sockstat "$ns" tw) sockets in TIME_WAIT, wanted $((tw0 + $2))" >&2
 	return 1
+}
+
+# bench_time_wait_keep NS PORT: keep the TIME_WAIT sockets bench_time_wait
+# made on PORT for as long as the run lasts. TIME_WAIT lives 60 s; a run
+# longer than that (a round at 1,000,000 sockets takes over a minute)
+# would measure a population that shrinks. Neither refilling after they
+# expire nor re-making them just before works: sockets made together
+# expire together, within a few seconds after 60 s (the timer wheel's
+# granularity), so the count would dip to nothing or double. A background
+# loop (spawned: killed on exit by pid; its sockfarm clients die with the
+# namespace) renews each batch when it is BENCH_TW_RENEW_S (50) seconds
+# old: it makes as many, the way bench_time_wait did (connect to PORT's
+# server, close first), from a source /24 of its own (127.3-10.P.1-250),
+# then destroys the old batch's TIME_WAIT sockets (ss -K, its source /24):
+# about N/50 a second, and the count stays at N, N plus one batch while a
+# batch is renewed. Bounded: at most BENCH_KEEP_S seconds (default 3600),
+# one batch of BENCH_PER_PROC at most per renewal; it stops when the
+# calling script is gone. Each renewal is logged to $BENCH_DIR/twkeep.PORT
+# ("renewal tw_before tw_after_making tw_after_destroying").
+BENCH_KEEP_S="${BENCH_KEEP_S:-3600}"
+BENCH_TW_RENEW_S="${BENCH_TW_RENEW_S:-50}"
+bench_time_wait_keep() {
+	spawn _bench_tw_keeper "$1" "$2" "$$"
+	BENCH_KEEPER=$SPAWNED
+}
+
+_bench_us() { echo "${EPOCHREALTIME/./}"; } # now in microseconds
+
+_bench_tw_keeper() { # NS PORT PARENT_PID
+	local ns=$1 port=$2 parent=$3 q=0 c=0 due t0 net n b a end=$((SECONDS + BENCH_KEEP_S))
+	local log="$BENCH_DIR/twkeep.$2" at=() cnt=() nets=()
+	# the batches bench_time_wait made: start (us), count, source /24
+	while read -r t0 n net; do at+=("$t0") cnt+=("$n") nets+=("$net"); done <"$BENCH_DIR/twgen.$2"
+	while [ "$q" -lt "${#at[@]}" ] && [ "$SECONDS" -lt "$end" ]; do
+		due=$((at[q] + BENCH_TW_RENEW_S * 1000000))
+		while [ "$(_bench_us)" -lt "$due" ]; do
+			kill -0 "$parent" 2>/dev/null || return 0
+			sleep 0.1
+		done
+		kill -0 "$parent" 2>/dev/null || return 0
+		net="127.$((3 + c / 250 % 8)).$((c % 250))"
+		b=$(bench_sockstat "$ns" tw)
+		t0=$(_bench_us)
+		timeout 60 ip netns exec "$ns" "$FARM" connect 127.0.0.1 "$port" --count "${cnt[q]}" \
+			--close-first --timeout 50 --from "$(_bench_from "$net" "$BENCH_FROM_PER_PROC")" \
+			>/dev/null 2>>"$log.err" || echo "renewal $c: sockfarm failed" >>"$log.err"
+		at+=("$t0") cnt+=("${cnt[q]}") nets+=("$net")
+		a=$(bench_sockstat "$ns" tw)
+		ip netns exec "$ns" ss -K -tanH state time-wait src "${nets[q]}.0/24" >/dev/null 2>>"$log.err" ||
+			echo "renewal $c: ss -K failed" >>"$log.err"
+		echo "$c $b $a $(bench_sockstat "$ns" tw)" >>"$log"
+		c=$((c + 1)) q=$((q + 1))
+	done
 }
 
 bench_median() {
