@@ -131,7 +131,7 @@ $(BPF_DIR)/iterfloor.bpf.o: tests/bench/iterfloor.bpf.c $(BPF_DIR)/vmlinux.h
 $(BPF_DIR)/iterfloor.skel.h: $(BPF_DIR)/iterfloor.bpf.o
 	bpftool gen skeleton $< name iterfloor > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/bench/iterfloor: tests/bench/iterfloor.c tests/bench/bench_clock.h $(BPF_DIR)/iterfloor.skel.h $(BUILD)/libsw.a
+$(BUILD)/bench/iterfloor: tests/bench/iterfloor.c tests/bench/bench_floor.h $(BPF_DIR)/iterfloor.skel.h $(BUILD)/libsw.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(SW_CFLAGS) $(BPF_DEFS) -o $@ $< $(BUILD)/libsw.a $(LDLIBS)
 

@@ -25,11 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bench_clock.h"
+#include "bench_floor.h"
 #include "sw_sock.h"
 
 #define FLOOR_BUFSZ (64 * 1024)
-#define FLOOR_MAX_ITER 100000
 
 struct floor_ctx {
 	struct mnl_socket *nl;
@@ -37,6 +36,7 @@ struct floor_ctx {
 	unsigned seq;
 	char *buf;
 	unsigned long count;
+	int one_walk; /* --one-walk: the compat request, both families */
 };
 
 static int floor_count_cb(const struct nlmsghdr *nlh, void *data)
@@ -133,40 +133,32 @@ static void floor_usage(FILE *f)
 		   "  prints per-dump wall and CPU ms, then the medians\n");
 }
 
+/* One floor walk: both families in one dump (c->one_walk) or two. */
+static int floor_walk(void *ctx, unsigned long *count)
+{
+	struct floor_ctx *c = ctx;
+	int rc;
+
+	c->count = 0;
+	rc = c->one_walk ? floor_dump(c, AF_UNSPEC)
+			 : floor_dump(c, AF_INET) < 0 ? -1 : floor_dump(c, AF_INET6);
+	*count = c->count;
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct floor_ctx c = {0};
-	const char *netns = NULL;
-	double *wall, *cpu;
-	int iters = 10, quiet = 0, one_walk = 0, i;
+	struct bench_floor f;
+	int rc = bench_floor_args(argc, argv, "floor", "--one-walk", floor_usage, &f);
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			iters = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--netns") && i + 1 < argc) {
-			netns = argv[++i];
-		} else if (!strcmp(argv[i], "-q")) {
-			quiet = 1;
-		} else if (!strcmp(argv[i], "--one-walk")) {
-			one_walk = 1;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			floor_usage(stdout);
-			return 0;
-		} else {
-			floor_usage(stderr);
-			return 2;
-		}
-	}
-	if (iters < 1 || iters > FLOOR_MAX_ITER) {
-		fprintf(stderr, "floor: -n must be 1..%d\n", FLOOR_MAX_ITER);
-		return 2;
-	}
-	if (netns && floor_enter_netns(netns) < 0)
+	if (rc >= 0)
+		return rc;
+	c.one_walk = f.flag;
+	if (f.netns && floor_enter_netns(f.netns) < 0)
 		return 1;
 	c.buf = malloc(FLOOR_BUFSZ);
-	wall = calloc((size_t)iters, sizeof(*wall));
-	cpu = calloc((size_t)iters, sizeof(*cpu));
-	if (!c.buf || !wall || !cpu) {
+	if (!c.buf) {
 		fprintf(stderr, "floor: out of memory\n");
 		return 1;
 	}
@@ -176,27 +168,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.portid = mnl_socket_get_portid(c.nl);
-	for (i = 0; i < iters; i++) {
-		double w0 = bench_ms(CLOCK_MONOTONIC);
-		double c0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
-
-		c.count = 0;
-		if (one_walk ? floor_dump(&c, AF_UNSPEC) < 0
-			     : floor_dump(&c, AF_INET) < 0 || floor_dump(&c, AF_INET6) < 0) {
-			fprintf(stderr, "floor: sock_diag dump failed: %s\n", strerror(errno));
-			return 1;
-		}
-		wall[i] = bench_ms(CLOCK_MONOTONIC) - w0;
-		cpu[i] = bench_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
-		if (!quiet)
-			printf("dump %d sockets %lu wall_ms %.3f cpu_ms %.3f\n", i + 1,
-			       c.count, wall[i], cpu[i]);
+	if (bench_floor_run(&f, floor_walk, &c) < 0) {
+		fprintf(stderr, "floor: sock_diag dump failed: %s\n", strerror(errno));
+		return 1;
 	}
-	printf("median sockets %lu wall_ms %.3f cpu_ms %.3f n %d\n", c.count,
-	       bench_median(wall, iters), bench_median(cpu, iters), iters);
 	mnl_socket_close(c.nl);
 	free(c.buf);
-	free(wall);
-	free(cpu);
 	return 0;
 }

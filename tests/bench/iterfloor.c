@@ -21,33 +21,36 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench_clock.h"
+#include "bench_floor.h"
 #include "iterfloor.skel.h"
 #include "sw_netns.h"
 
-#define ITERFLOOR_MAX_ITER 100000
+struct iterfloor_ctx {
+	struct iterfloor *skel;
+	struct bpf_link *link;
+};
 
-/* One walk: read the iterator to its end. Returns 0, or -1 with errno. */
-static int iterfloor_walk(struct bpf_link *link)
+/* One walk: read the iterator to its end; *count is what the program
+ * counted. Returns 0, or -1 with errno. */
+static int iterfloor_walk(void *ctx, unsigned long *count)
 {
+	struct iterfloor_ctx *c = ctx;
 	char buf[4096];
-	int fd = bpf_iter_create(bpf_link__fd(link));
+	int fd, err;
 	ssize_t n;
 
+	c->skel->bss->sockets = 0;
+	fd = bpf_iter_create(bpf_link__fd(c->link));
 	if (fd < 0)
 		return -1;
 	do {
 		n = read(fd, buf, sizeof(buf));
 	} while (n > 0 || (n < 0 && (errno == EAGAIN || errno == EINTR)));
-	if (n < 0) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return -1;
-	}
+	err = errno;
 	close(fd);
-	return 0;
+	*count = (unsigned long)c->skel->bss->sockets;
+	errno = err;
+	return n < 0 ? -1 : 0;
 }
 
 static void iterfloor_usage(FILE *f)
@@ -59,76 +62,34 @@ static void iterfloor_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct iterfloor *skel;
-	struct bpf_link *link;
-	const char *netns = NULL;
+	struct iterfloor_ctx c = {0};
+	struct bench_floor f;
 	char *cause = NULL;
-	double *wall, *cpu;
-	int iters = 10, quiet = 0, i;
+	int rc = bench_floor_args(argc, argv, "iterfloor", NULL, iterfloor_usage, &f);
 
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-n") && i + 1 < argc) {
-			iters = atoi(argv[++i]);
-		} else if (!strcmp(argv[i], "--netns") && i + 1 < argc) {
-			netns = argv[++i];
-		} else if (!strcmp(argv[i], "-q")) {
-			quiet = 1;
-		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			iterfloor_usage(stdout);
-			return 0;
-		} else {
-			iterfloor_usage(stderr);
-			return 2;
-		}
-	}
-	if (iters < 1 || iters > ITERFLOOR_MAX_ITER) {
-		fprintf(stderr, "iterfloor: -n must be 1..%d\n", ITERFLOOR_MAX_ITER);
-		return 2;
-	}
-	if (netns && sw_netns_enter(netns, &cause) < 0) {
+	if (rc >= 0)
+		return rc;
+	if (f.netns && sw_netns_enter(f.netns, &cause) < 0) {
 		fprintf(stderr, "iterfloor: %s\n", cause);
 		free(cause);
 		return 1;
 	}
-	wall = calloc((size_t)iters, sizeof(*wall));
-	cpu = calloc((size_t)iters, sizeof(*cpu));
-	if (!wall || !cpu) {
-		fprintf(stderr, "iterfloor: out of memory\n");
-		return 1;
-	}
-	skel = iterfloor__open_and_load();
-	if (!skel) {
+	c.skel = iterfloor__open_and_load();
+	if (!c.skel) {
 		fprintf(stderr, "iterfloor: loading the BPF program: %s (needs root and a kernel with BTF and BPF iterators)\n",
 			strerror(errno));
 		return 1;
 	}
-	link = bpf_program__attach_iter(skel->progs.iterfloor_tcp, NULL);
-	if (!link) {
+	c.link = bpf_program__attach_iter(c.skel->progs.iterfloor_tcp, NULL);
+	if (!c.link) {
 		fprintf(stderr, "iterfloor: attaching iter/tcp: %s\n", strerror(errno));
-		iterfloor__destroy(skel);
+		iterfloor__destroy(c.skel);
 		return 1;
 	}
-	for (i = 0; i < iters; i++) {
-		double w0 = bench_ms(CLOCK_MONOTONIC);
-		double c0 = bench_ms(CLOCK_PROCESS_CPUTIME_ID);
-
-		skel->bss->sockets = 0;
-		if (iterfloor_walk(link) < 0) {
-			fprintf(stderr, "iterfloor: reading the iterator: %s\n", strerror(errno));
-			return 1;
-		}
-		wall[i] = bench_ms(CLOCK_MONOTONIC) - w0;
-		cpu[i] = bench_ms(CLOCK_PROCESS_CPUTIME_ID) - c0;
-		if (!quiet)
-			printf("dump %d sockets %llu wall_ms %.3f cpu_ms %.3f\n", i + 1,
-			       (unsigned long long)skel->bss->sockets, wall[i], cpu[i]);
-	}
-	printf("median sockets %llu wall_ms %.3f cpu_ms %.3f n %d\n",
-	       (unsigned long long)skel->bss->sockets, bench_median(wall, iters),
-	       bench_median(cpu, iters), iters);
-	bpf_link__destroy(link);
-	iterfloor__destroy(skel);
-	free(wall);
-	free(cpu);
-	return 0;
+	rc = bench_floor_run(&f, iterfloor_walk, &c);
+	if (rc < 0)
+		fprintf(stderr, "iterfloor: reading the iterator: %s\n", strerror(errno));
+	bpf_link__destroy(c.link);
+	iterfloor__destroy(c.skel);
+	return rc < 0 ? 1 : 0;
 }
