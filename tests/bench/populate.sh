@@ -140,17 +140,21 @@ bench_time_wait() {
 # expire together, within a few seconds after 60 s (the timer wheel's
 # granularity), so the count would dip to nothing or double. A background
 # loop (spawned: killed on exit by pid; its sockfarm clients die with the
-# namespace) renews each batch when it is BENCH_TW_RENEW_S (50) seconds
+# namespace) renews each batch when it is BENCH_TW_RENEW_S (35) seconds
 # old: it makes as many, the way bench_time_wait did (connect to PORT's
 # server, close first), from a source /24 of its own (127.3-10.P.1-250),
 # then destroys the old batch's TIME_WAIT sockets (ss -K, its source /24):
-# about N/50 a second, and the count stays at N, N plus one batch while a
-# batch is renewed. Bounded: at most BENCH_KEEP_S seconds (default 3600),
+# about N/35 a second, and the count stays at N, N plus one batch while a
+# batch is renewed. The 25 s before the first expire are the slack for a
+# keeper that renews slower than bench_time_wait made them: at 1,000,000
+# sockets on a loaded machine a renewal took about 3 s against 1 s for
+# the batch, and with 10 s of slack the last batches of 100,000 expired
+# first (the count fell to 50,000 for a while). Bounded: at most BENCH_KEEP_S seconds (default 3600),
 # one batch of BENCH_PER_PROC at most per renewal; it stops when the
 # calling script is gone. Each renewal is logged to $BENCH_DIR/twkeep.PORT
 # ("renewal tw_before tw_after_making tw_after_destroying").
 BENCH_KEEP_S="${BENCH_KEEP_S:-3600}"
-BENCH_TW_RENEW_S="${BENCH_TW_RENEW_S:-50}"
+BENCH_TW_RENEW_S="${BENCH_TW_RENEW_S:-35}"
 bench_time_wait_keep() {
 	spawn _bench_tw_keeper "$1" "$2" "$$"
 	BENCH_KEEPER=$SPAWNED
@@ -178,7 +182,7 @@ _bench_tw_keeper() { # NS PORT PARENT_PID
 			>/dev/null 2>>"$log.err" || echo "renewal $c: sockfarm failed" >>"$log.err"
 		at+=("$t0") cnt+=("${cnt[q]}") nets+=("$net")
 		a=$(bench_sockstat "$ns" tw)
-		ip netns exec "$ns" ss -K -tanH state time-wait src "${nets[q]}.0/24" >/dev/null 2>>"$log.err" ||
+		ip netns exec "$ns" ss -K -4 -tanH state time-wait src "${nets[q]}.0/24" >/dev/null 2>>"$log.err" ||
 			echo "renewal $c: ss -K failed" >>"$log.err"
 		echo "$c $b $a $(bench_sockstat "$ns" tw)" >>"$log"
 		c=$((c + 1)) q=$((q + 1))
