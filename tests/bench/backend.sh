@@ -170,7 +170,7 @@ awk -v r="$r" -v k="$K" -v s="$t2" -v e="$t3" -v f="$nframes" -v a="$tw_first" -
 printf '%-26s %9s %12s %12s %14s %14s\n' tool sockets wall_ms cpu_ms proc_wall_ms proc_cpu_ms
 printf '%-26s %9s %12s %12s %14s %14s\n' "" "" "(median of warm" "refreshes)" "(whole process" "/ refreshes)"
 row() { awk -v t="$1" -v n="$2" -v w="$3" -v c="$4" -v pw="$5" -v pc="$6" 'BEGIN {
-	printf "%-26s %9s %12.1f %12.1f %14.1f %14.1f\n", t, n, w, c, pw, pc }'; }
+	printf "%-26s %9.0f %12.1f %12.1f %14.1f %14.1f\n", t, n, w, c, pw, pc }'; }
 row "sockwatch bpf" "$bp_socks" "$bp_wall" "$bp_cpu" "$bp_pwall" "$bp_pcpu"
 row "sockwatch netlink" "$sw_socks" "$sw_wall" "$sw_cpu" "$sw_pwall" "$sw_pcpu"
 row "floor (bare libmnl)" "$fl_socks" "$fl_wall" "$fl_cpu" "$fl_pwall" "$fl_pcpu"
