@@ -12,10 +12,11 @@
 # time; its max RSS divided by the socket count is the figure (target at
 # 1,000,000 sockets: <= 200 bytes per socket). The same record without
 # the info dump (gen_dump --info 0) gives noinfo_kib, and the difference
-# per inbound connection the info dump's cost (info_b_per_conn; in a
-# replay it includes the refresh's recorded info dump, held until the
-# engine parses it: ~330 bytes of netlink messages per connection that a
-# live run streams through one receive buffer). The
+# per inbound connection the info dump's cost (info_b_per_conn: the
+# conninfo table's 48 bytes and what is made from it; a replay of a
+# regular file reads the recorded info dump again when the engine asks,
+# as a live run streams it, instead of holding its ~330 bytes of netlink
+# messages per connection). The
 # slope between sizes shows the per-socket cost without the fixed part.
 # Prints figures only.
 # Env: SW_BIN (default ./sockwatch), BENCH_TMP (directory for the files).
