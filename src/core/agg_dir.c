@@ -13,10 +13,9 @@ void sw_agg_dir_ports(uint8_t *ports, const struct sw_snapshot *cur)
 	uint32_t i;
 
 	memset(ports, 0, 65536);
-	if (!cur->nstate[SW_TCP][SW_LISTEN] && !cur->nstate[SW_UDP][SW_CLOSE])
-		return;
-	for (i = 0; i < cur->count; i++) {
-		const struct sw_sock *s = &cur->socks[i];
+	/* the snapshot noted its listeners as they were added */
+	for (i = 0; i < cur->nlisten; i++) {
+		const struct sw_sock *s = &cur->socks[cur->listen[i]];
 
 		if (sw_sock_is_listener(s))
 			ports[s->sport] |= s->proto == SW_TCP ? SW_AGG_DIR_TCP
