@@ -1,12 +1,10 @@
 /* agg_dir.c - a socket's direction: inbound when its local port is one
  * the host listens on (a TCP listener, a bound UDP socket, same
- * protocol), outbound otherwise (this host opened it). */
+ * protocol), outbound otherwise (this host opened it). The test of one
+ * socket, sw_agg_dir_inbound, is inline in sw_agg.h: it runs per socket. */
 #include <string.h>
 
 #include "sw_agg.h"
-
-#define SW_AGG_DIR_TCP 1u
-#define SW_AGG_DIR_UDP 2u
 
 void sw_agg_dir_ports(uint8_t *ports, const struct sw_snapshot *cur)
 {
@@ -21,10 +19,4 @@ void sw_agg_dir_ports(uint8_t *ports, const struct sw_snapshot *cur)
 			ports[s->sport] |= s->proto == SW_TCP ? SW_AGG_DIR_TCP
 							      : SW_AGG_DIR_UDP;
 	}
-}
-
-bool sw_agg_dir_inbound(const uint8_t *ports, const struct sw_sock *s)
-{
-	return ports[s->sport] & (s->proto == SW_TCP ? SW_AGG_DIR_TCP
-						     : SW_AGG_DIR_UDP);
 }
