@@ -56,8 +56,14 @@ int sw_snapshot_add(struct sw_snapshot *s, const struct sw_sock *rec);
  * sw_snapshot_commit adds it, or nothing does and the next room is the
  * same. Returns NULL (errno ENOMEM) when the snapshot cannot grow; the
  * snapshot is unchanged. The pointer is valid until the next add, commit,
- * reserve or reset. */
-struct sw_sock *sw_snapshot_room(struct sw_snapshot *s);
+ * reserve or reset. (The check is inline; sw_snapshot_room_grow is its
+ * slow path, which grows the storage.) */
+struct sw_sock *sw_snapshot_room_grow(struct sw_snapshot *s);
+
+static inline struct sw_sock *sw_snapshot_room(struct sw_snapshot *s)
+{
+	return s->count < s->cap ? &s->socks[s->count] : sw_snapshot_room_grow(s);
+}
 
 /* Add the record written at sw_snapshot_room(s), as sw_snapshot_add adds
  * a copy. Call only after a successful sw_snapshot_room. Returns 1 added,

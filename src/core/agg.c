@@ -125,16 +125,28 @@ static int sw_agg_rehash(struct sw_agg *a)
 	return 0;
 }
 
-/* The remote row for the peer of s grouped as g4/g6 say (the prefix
- * sw_prefix_make makes, worked out here without a call per socket),
- * created empty if absent; NULL on ENOMEM. */
-static struct sw_remote *sw_agg_remote(struct sw_agg *a, const struct sw_sock *s,
-				       const struct sw_agg_grp *g4,
-				       const struct sw_agg_grp *g6)
+/* The key of s's peer grouped as g4/g6 say (the prefix sw_prefix_make
+ * makes, worked out here without a call per socket): its two address
+ * words into w, its hash returned. */
+static inline uint32_t sw_agg_sock_key(const struct sw_agg_grp *g4,
+				       const struct sw_agg_grp *g6,
+				       const struct sw_sock *s, uint64_t w[2])
 {
 	const struct sw_agg_grp *g = s->family == SW_V4 ? g4 : g6;
+
+	memcpy(w, s->dst, 16);
+	w[0] &= g->m[0];
+	w[1] &= g->m[1];
+	return sw_agg_key_hash(s->family, g->plen, w[0], w[1]);
+}
+
+/* The remote row of key (family, plen, w; hash hv), created empty if
+ * absent; NULL on ENOMEM. */
+static struct sw_remote *sw_agg_remote(struct sw_agg *a, unsigned family,
+				       unsigned plen, const uint64_t w[2],
+				       uint32_t hv)
+{
 	uint32_t mask, h, idx;
-	uint64_t w0, w1;
 	struct sw_remote *r;
 
 	if (a->nremotes == a->rcap) {
@@ -143,32 +155,51 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a, const struct sw_sock *s
 		    sw_agg_rehash(a) < 0)
 			return NULL;
 	}
-	memcpy(&w0, s->dst, 8);
-	memcpy(&w1, s->dst + 8, 8);
-	w0 &= g->m[0];
-	w1 &= g->m[1];
 	mask = a->nrslots - 1;
-	h = sw_agg_key_hash(s->family, g->plen, w0, w1) & mask;
+	h = hv & mask;
 	while ((idx = a->rslots[h]) != 0) {
 		const struct sw_prefix *q = &a->remotes[idx - 1].pfx;
 		uint64_t q0, q1;
 
 		memcpy(&q0, q->bytes, 8);
 		memcpy(&q1, q->bytes + 8, 8);
-		if (q0 == w0 && q1 == w1 && q->family == s->family &&
-		    q->plen == g->plen)
+		if (q0 == w[0] && q1 == w[1] && q->family == family &&
+		    q->plen == plen)
 			return &a->remotes[idx - 1];
 		h = (h + 1) & mask;
 	}
 	r = &a->remotes[a->nremotes];
 	memset(r, 0, sizeof(*r));
-	memcpy(r->pfx.bytes, &w0, 8);
-	memcpy(r->pfx.bytes + 8, &w1, 8);
-	r->pfx.family = s->family;
-	r->pfx.plen = (uint8_t)g->plen;
+	memcpy(r->pfx.bytes, w, 16);
+	r->pfx.family = (uint8_t)family;
+	r->pfx.plen = (uint8_t)plen;
 	r->rx_per_s = -1; /* unknown until an info set says (agg_rx.c) */
 	a->rslots[h] = ++a->nremotes;
 	return r;
+}
+
+/* The main pass fetches ahead what a socket's remote lookup will read:
+ * SW_AGG_AHEAD sockets ahead the hash slot of its key, half as far ahead
+ * the row that slot points to (the row was a cache miss per socket: a
+ * third of the pass). The keys' hashes wait in a ring. */
+#define SW_AGG_AHEAD 16u
+#define SW_AGG_RING 32u /* > SW_AGG_AHEAD, a power of two */
+
+static inline void sw_agg_ahead(const struct sw_agg *a, const struct sw_snapshot *cur,
+				uint32_t i, uint32_t ring[SW_AGG_RING],
+				const struct sw_agg_grp *g4,
+				const struct sw_agg_grp *g6)
+{
+	uint32_t j = i + SW_AGG_AHEAD, k = i + SW_AGG_AHEAD / 2, idx;
+	uint64_t w[2];
+
+	if (j < cur->count) {
+		ring[j % SW_AGG_RING] = sw_agg_sock_key(g4, g6, &cur->socks[j], w);
+		__builtin_prefetch(&a->rslots[ring[j % SW_AGG_RING] & (a->nrslots - 1)]);
+	}
+	if (k < cur->count &&
+	    (idx = a->rslots[ring[k % SW_AGG_RING] & (a->nrslots - 1)]) != 0)
+		__builtin_prefetch(&a->remotes[idx - 1], 1);
 }
 
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
@@ -305,6 +336,7 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	const struct sw_agg_synset *prev_syn;
 	struct sw_agg_synset *syn = NULL;
 	struct sw_agg_grp grp4, grp6;
+	uint32_t ring[SW_AGG_RING];
 	uint32_t i, matched = 0, pj = 0; /* pj: cursor into prev, see below */
 	unsigned st;
 
@@ -341,9 +373,16 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	if (sw_grow32((void **)&a->sock_new, &a->sncap, cur->count ? cur->count : 1,
 		      sizeof(*a->sock_new), 1024) < 0)
 		return sw_agg_fail(a);
+	for (i = 0; i < cur->count && i < SW_AGG_AHEAD; i++) {
+		uint64_t w[2];
+
+		ring[i] = sw_agg_sock_key(&grp4, &grp6, &cur->socks[i], w);
+	}
 	for (i = 0; i < cur->count; i++) {
 		const struct sw_sock *s = &cur->socks[i];
 		bool tcp = s->proto == SW_TCP, new_conn = false;
+
+		sw_agg_ahead(a, cur, i, ring, &grp4, &grp6);
 		unsigned state = s->state < SW_ST_MAX ? s->state : SW_ST_UNKNOWN;
 
 		if (tcp && state == SW_SYN_RECV) {
@@ -409,7 +448,12 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 
 			if (!in && o && o->inbound_only)
 				continue;
-			r = sw_agg_remote(a, s, &grp4, &grp6);
+			uint64_t w[2];
+			const struct sw_agg_grp *g = s->family == SW_V4 ? &grp4 : &grp6;
+
+			sw_agg_sock_key(&grp4, &grp6, s, w);
+			r = sw_agg_remote(a, s->family, g->plen, w,
+					  ring[i % SW_AGG_RING]);
 			if (!r)
 				return sw_agg_fail(a);
 			if (tcp && state == SW_TIME_WAIT)

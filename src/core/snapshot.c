@@ -116,7 +116,7 @@ int sw_snapshot_reserve(struct sw_snapshot *s, uint32_t n)
 	return 0;
 }
 
-struct sw_sock *sw_snapshot_room(struct sw_snapshot *s)
+struct sw_sock *sw_snapshot_room_grow(struct sw_snapshot *s)
 {
 	if (s->count == s->cap && sw_snapshot_reserve(s, s->count + 1) < 0)
 		return NULL;
@@ -152,6 +152,13 @@ int sw_snapshot_commit(struct sw_snapshot *s)
 
 	mask = s->nslots - 1;
 	hv = sw_snapshot_hash(rec->proto, rec->cookie);
+	/* Halfway through a run of 16 cookies, fetch the line of the next
+	 * run: the walk meets the cookies in order, the next line is
+	 * there when its first socket comes (a cache miss per 16 sockets
+	 * was a third of the time here). */
+	if ((rec->cookie & 15) == 8)
+		__builtin_prefetch(&s->slots[(uint32_t)sw_snapshot_hash(rec->proto,
+									 rec->cookie + 8) & mask], 1);
 	tag = (uint32_t)(hv >> 32) & ~mask;
 	h = (uint32_t)hv & mask;
 	while ((v = s->slots[h]) != 0) {
