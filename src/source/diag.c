@@ -82,9 +82,8 @@ int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
 {
 	const uint8_t *b = pl; /* may be unaligned (replay): fields by memcpy */
 	struct inet_diag_sockid id;
-	struct sw_sock r;
 	uint32_t u[5]; /* expires, rqueue, wqueue, uid, inode */
-	uint8_t fam;
+	uint8_t fam, tail[4];
 
 	if (plen < sizeof(struct inet_diag_msg)) {
 		errno = EBADMSG;
@@ -95,36 +94,41 @@ int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
 		errno = EBADMSG;
 		return -1;
 	}
-	/* made whole in r, then stored in one copy: out is the snapshot's
-	 * storage, usually, and the snapshot reads its fields back at once
-	 * (stores of single bytes there made it wait for the line) */
+	/* Written straight into out (the snapshot's storage, usually), each
+	 * field once; the snapshot reads the last four bytes back at once,
+	 * so they are stored at once (single-byte stores there made that
+	 * read wait for the line). */
 	memcpy(&id, b + offsetof(struct inet_diag_msg, id), sizeof(id));
 	memcpy(u, b + offsetof(struct inet_diag_msg, idiag_expires), sizeof(u));
-	r.cookie = id.idiag_cookie[0] | (uint64_t)id.idiag_cookie[1] << 32;
+	out->cookie = id.idiag_cookie[0] | (uint64_t)id.idiag_cookie[1] << 32;
 	if (fam == AF_INET) {
-		memset(r.src, 0, sizeof(r.src));
-		memset(r.dst, 0, sizeof(r.dst));
-		memcpy(r.src, id.idiag_src, 4);
-		memcpy(r.dst, id.idiag_dst, 4);
+		memset(out->src, 0, sizeof(out->src));
+		memset(out->dst, 0, sizeof(out->dst));
+		memcpy(out->src, id.idiag_src, 4);
+		memcpy(out->dst, id.idiag_dst, 4);
 	} else {
-		memcpy(r.src, id.idiag_src, sizeof(r.src));
-		memcpy(r.dst, id.idiag_dst, sizeof(r.dst));
+		memcpy(out->src, id.idiag_src, sizeof(out->src));
+		memcpy(out->dst, id.idiag_dst, sizeof(out->dst));
 	}
-	r.sport = ntohs(id.idiag_sport);
-	r.dport = ntohs(id.idiag_dport);
-	r.expires = u[0];
-	r.rqueue = u[1];
-	r.wqueue = u[2];
-	r.inode = u[4];
-	r.proto = (uint8_t)proto;
-	r.state = b[offsetof(struct inet_diag_msg, idiag_state)];
-	if (r.state >= SW_ST_MAX)
-		r.state = SW_ST_UNKNOWN;
-	r.timer = b[offsetof(struct inet_diag_msg, idiag_timer)];
-	r.family = fam == AF_INET ? SW_V4 : SW_V6;
-	if (fam == AF_INET6 && (r.src[10] == 0xff || r.dst[10] == 0xff))
-		sw_diag_normalise(&r); /* cheap pre-test above */
-	*out = r;
+	out->sport = ntohs(id.idiag_sport);
+	out->dport = ntohs(id.idiag_dport);
+	out->expires = u[0];
+	out->rqueue = u[1];
+	out->wqueue = u[2];
+	out->inode = u[4];
+	_Static_assert(offsetof(struct sw_sock, proto) == offsetof(struct sw_sock, family) + 1 &&
+		       offsetof(struct sw_sock, state) == offsetof(struct sw_sock, family) + 2 &&
+		       offsetof(struct sw_sock, timer) == offsetof(struct sw_sock, family) + 3,
+		       "family, proto, state, timer are adjacent");
+	tail[0] = fam == AF_INET ? SW_V4 : SW_V6;
+	tail[1] = (uint8_t)proto;
+	tail[2] = b[offsetof(struct inet_diag_msg, idiag_state)];
+	if (tail[2] >= SW_ST_MAX)
+		tail[2] = SW_ST_UNKNOWN;
+	tail[3] = b[offsetof(struct inet_diag_msg, idiag_timer)];
+	memcpy(&out->family, tail, sizeof(tail));
+	if (fam == AF_INET6 && (out->src[10] == 0xff || out->dst[10] == 0xff))
+		sw_diag_normalise(out); /* cheap pre-test above */
 	return 0;
 }
 
