@@ -180,10 +180,10 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a, unsigned family,
 
 /* The main pass fetches ahead what a socket's remote lookup will read:
  * SW_AGG_AHEAD sockets ahead the hash slot of its key, half as far ahead
- * the row that slot points to (the row was a cache miss per socket: a
- * third of the pass). The keys' hashes wait in a ring. */
-#define SW_AGG_AHEAD 16u
-#define SW_AGG_RING 32u /* > SW_AGG_AHEAD, a power of two */
+ * the lines of the row that slot points to (the row was a cache miss per
+ * socket: a third of the pass). The keys' hashes wait in a ring. */
+#define SW_AGG_AHEAD 32u
+#define SW_AGG_RING 64u /* > SW_AGG_AHEAD, a power of two */
 
 static inline void sw_agg_ahead(const struct sw_agg *a, const struct sw_snapshot *cur,
 				uint32_t i, uint32_t ring[SW_AGG_RING],
@@ -199,7 +199,14 @@ static inline void sw_agg_ahead(const struct sw_agg *a, const struct sw_snapshot
 	}
 	if (k < cur->count &&
 	    (idx = a->rslots[ring[k % SW_AGG_RING] & (a->nrslots - 1)]) != 0)
-		__builtin_prefetch(&a->remotes[idx - 1], 1);
+	{
+		/* a row spans two or three lines */
+		const char *row = (const char *)&a->remotes[idx - 1];
+
+		__builtin_prefetch(row, 1);
+		__builtin_prefetch(row + 56, 1);
+		__builtin_prefetch(row + sizeof(struct sw_remote) - 1, 1);
+	}
 }
 
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
