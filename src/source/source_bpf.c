@@ -3,7 +3,8 @@
  * from the iterator fds in large chunks; the /proc counters, listener
  * owners and info dumps from the live source it wraps. The state masks
  * and families are pushed into the program's .rodata (it is loaded again
- * when they change). Built only with SW_HAVE_BPF (the Makefile's BPF
+ * when they change), the pre-filter of ports and addresses into its .bss
+ * before each walk (a new filter needs no new load). Built only with SW_HAVE_BPF (the Makefile's BPF
  * switch); else sw_source_bpf_open says so. */
 #include <errno.h>
 #include <stdlib.h>
@@ -175,6 +176,10 @@ static int sw_bpf_next(struct sw_source *src, const struct sw_source_ask *a,
 	if (memcmp(a->states, b->states, sizeof(b->states)) || fams != b->families)
 		if (sw_bpf_load(b, a->states, fams, cause) < 0)
 			return -1;
+	if (a->pre)
+		b->skel->bss->sw_pre = *a->pre;
+	else
+		b->skel->bss->sw_pre.on = 0;
 	for (unsigned p = 0; p < SW_PROTO_MAX; p++)
 		if ((want[p][0] || want[p][1]) &&
 		    sw_bpf_walk(b, p, want, a, s, cause) < 0)
