@@ -1,7 +1,7 @@
 /* filter_socks - the sockets sockwatch's engine selects with a filter,
  * one per line, for the integration tests that compare them with ss:
  *
- *   filter_socks [-t|-u] [--backend netlink|bpf] [-o] FILTER
+ *   filter_socks [-t|-u] [--backend netlink|bpf] [-o] [-i] FILTER
  *
  * Runs in the current network namespace (use ip netns exec): one refresh
  * through the engine as batch mode does it (kernel push-down, then the
@@ -9,7 +9,8 @@
  * socket, addresses as sockwatch holds them (IPv4-mapped ones as IPv4).
  * --backend bpf reads the sockets through the BPF iterators (exit 3 when
  * they cannot load: the engine's note on stderr). -o adds each socket's
- * timer as ss -o has it: " timer off|on|keepalive|timewait|persist MS".
+ * timer as ss -o has it: " timer off|on|keepalive|timewait|persist MS";
+ * -i its inode: " ino N".
  * A bad filter prints sockwatch's message and exits 2. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@ int main(int argc, char **argv)
 	char *cause = NULL, a[64], b[64];
 	static const char *const timers[] = {"off", "on", "keepalive", "timewait",
 					     "persist"};
-	bool timer = false;
+	bool timer = false, ino = false;
 	int i = 1;
 
 	for (; i < argc - 1; i++) {
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
 			o.udp = true;
 		else if (!strcmp(argv[i], "-o"))
 			timer = true;
+		else if (!strcmp(argv[i], "-i"))
+			ino = true;
 		else if (!strcmp(argv[i], "--backend") && i + 2 < argc)
 			o.backend = !strcmp(argv[++i], "bpf") ? SW_BACKEND_BPF :
 							       SW_BACKEND_NETLINK;
@@ -43,7 +46,7 @@ int main(int argc, char **argv)
 	}
 	if (argc != i + 1) {
 		fprintf(stderr, "usage: filter_socks [-t|-u] [--backend netlink|bpf] "
-				"[-o] FILTER\n");
+				"[-o] [-i] FILTER\n");
 		return 2;
 	}
 	o.filter = argv[i];
@@ -70,6 +73,8 @@ int main(int argc, char **argv)
 		if (timer)
 			printf(" timer %s %u", x->timer < 5 ? timers[x->timer] : "?",
 			       x->expires);
+		if (ino)
+			printf(" ino %u", x->inode);
 		putchar('\n');
 	}
 	sw_engine_close(e);

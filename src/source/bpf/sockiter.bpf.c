@@ -21,7 +21,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define AF_INET 2
 #define AF_INET6 10
+#define SW_TCP_ESTABLISHED 1
 #define SW_TCP_LISTEN 10
+#define SW_SOCK_KEEPOPEN 3
 #define SW_TCP_TIME_WAIT 6
 #define SW_TCP_SYN_RECV 3
 #define SW_TCP_NEW_SYN_RECV 12
@@ -97,7 +99,11 @@ static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp
 			exp = BPF_CORE_READ(old, icsk_timeout);
 		else
 			exp = icsk->icsk_retransmit_timer.expires;
-	} else if (sk->sk_timer.entry.pprev) { /* timer_pending */
+	} else if ((sk->__sk_common.skc_state != SW_TCP_ESTABLISHED ||
+		    (sk->__sk_common.skc_flags & (1ul << SW_SOCK_KEEPOPEN))) &&
+		   sk->sk_timer.entry.pprev) { /* timer_pending */
+		/* sk_timer is the keepalive timer; an ESTABLISHED socket arms it
+		 * only with SO_KEEPALIVE (SOCK_KEEPOPEN, on a line already read) */
 		r->timer = SW_T_KEEPALIVE;
 		exp = sk->sk_timer.expires;
 	} else {
@@ -106,17 +112,40 @@ static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp
 	r->expires = ms_left(exp);
 }
 
-/* sock_i_ino, as the selftests read it */
+/* Kernels before 6.2 have no bpf_rdonly_cast: a weak kfunc, 0 there */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#ifndef bpf_ksym_exists /* libbpf before 1.2 */
+#define bpf_ksym_exists(sym) (!!(sym))
+#endif
+
+/* kernels before 6.17 have no sk_ino (sock_i_ino read the inode) */
+struct sock___noino {
+	unsigned long sk_ino;
+} __attribute__((preserve_access_index));
+
+/* sock_i_ino. Cheapest first: the kernel's own copy in struct sock (on a
+ * cache line the listener's queue shares); else the inode through
+ * bpf_rdonly_cast (a direct, fault-safe load); else, as the selftests do,
+ * bpf_probe_read_kernel. */
 static __always_inline __u32 ino_of(const struct sock *sk)
 {
-	const struct socket *so = sk->sk_socket;
-	const struct inode *in;
+	const struct sock___noino *k = (const void *)sk;
+	const struct socket *so;
 	unsigned long ino = 0;
 
+	if (bpf_core_field_exists(k->sk_ino))
+		return (__u32)BPF_CORE_READ(k, sk_ino);
+	so = sk->sk_socket;
 	if (!so)
 		return 0;
-	in = &container_of(so, struct socket_alloc, socket)->vfs_inode;
-	bpf_probe_read_kernel(&ino, sizeof(ino), &in->i_ino);
+	if (bpf_ksym_exists(bpf_rdonly_cast)) {
+		const struct socket_alloc *sa =
+			bpf_rdonly_cast(so, bpf_core_type_id_kernel(struct socket_alloc));
+
+		return (__u32)sa->vfs_inode.i_ino;
+	}
+	bpf_probe_read_kernel(&ino, sizeof(ino),
+			      &container_of(so, struct socket_alloc, socket)->vfs_inode.i_ino);
 	return (__u32)ino;
 }
 

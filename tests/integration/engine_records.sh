@@ -1,8 +1,8 @@
 #!/bin/bash
-# needs: ip nft jq ss python3
-# The timers of the sockets (idiag_timer and idiag_expires, the detail
-# view's "timer" line) through both backends: the BPF iterators fill them
-# as inet_diag does. One namespace holds sockets with each kind of timer:
+# needs: ip nft jq ss python3 join
+# What the BPF records carry, against netlink's: the timers of the
+# sockets (idiag_timer and idiag_expires, the detail view's "timer" line),
+# which the BPF iterators fill as inet_diag does, and the inodes (owners). One namespace holds sockets with each kind of timer:
 # keepalive (SO_KEEPALIVE, TCP_KEEPIDLE 300 s; IPv4 and IPv6), a
 # retransmit timer (data lost on the way in), a persist timer (data that
 # cannot leave: dropped on output, so TCP probes the window), a
@@ -10,7 +10,8 @@
 # dropped), TIME_WAIT (the client closed first), and sockets with no timer.
 # netlink and bpf must give every socket the same timer kind and, for the
 # keepalive and time-wait timers, the same time left within 3 s; both
-# must agree with ss -o the same way.
+# must agree with ss -o the same way; every socket has the same inode
+# through both, the one ss -e shows.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/farm.bash"
 
@@ -24,7 +25,18 @@ ns() { ip netns exec "$N" "$@"; }
 if ns "$FSOCKS" --backend bpf 'state listen' 2>"$T/probe.err" >/dev/null; [ $? = 3 ] ||
 	grep -q "built without" "$T/probe.err"; then
 	skip "the BPF backend is unavailable: $(head -c 200 "$T/probe.err")"
-	finish
+	
+# --- inodes -------------------------------------------------------------------
+ino() { awk '{print $2, $3, $4, $5, $6, $7, $NF}' "$1" | sort; }
+check_same "bpf gives every socket netlink's inode" "$(ino "$T/nl")" "$(ino "$T/bpf")"
+check "the sockets held open have inodes (bpf)" \
+	awk '$2 == "ESTABLISHED" && $NF != 0 {n++} END {exit !(n >= 10)}' "$T/bpf"
+check_eq "time-wait and request sockets have none (bpf)" "0 0 0 0" \
+	"$(awk '$2 == "TIME_WAIT" || $2 == "SYN_RECV" {print $NF}' "$T/bpf" | tr '\n' ' ' | sed 's/ $//')"
+SS_INO=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^ino:/) {sub(/ino:/, "", $i); print $i}}' "$T/ss_e" | grep -v '^0$' | sort -n)
+check_same "the inodes are the ones ss -e shows" "$SS_INO" \
+	"$(awk '$NF != 0 {print $NF}' "$T/bpf" | sort -n)"
+finish
 fi
 
 nft_table_cleanup inet "${SW_TAG}tm" "$N"
@@ -90,14 +102,26 @@ PY
 spawn ip netns exec "$N" python3 "$T/hold.py" 120 >"$T/hold.out" 2>"$T/hold.err"
 if ! wait_for "the sockets are in place" 20 grep -q ready "$T/hold.out"; then
 	not_ok "the socket holder did not start: $(head -c 300 "$T/hold.err")"
-	finish
+	
+# --- inodes -------------------------------------------------------------------
+ino() { awk '{print $2, $3, $4, $5, $6, $7, $NF}' "$1" | sort; }
+check_same "bpf gives every socket netlink's inode" "$(ino "$T/nl")" "$(ino "$T/bpf")"
+check "the sockets held open have inodes (bpf)" \
+	awk '$2 == "ESTABLISHED" && $NF != 0 {n++} END {exit !(n >= 10)}' "$T/bpf"
+check_eq "time-wait and request sockets have none (bpf)" "0 0 0 0" \
+	"$(awk '$2 == "TIME_WAIT" || $2 == "SYN_RECV" {print $NF}' "$T/bpf" | tr '\n' ' ' | sed 's/ $//')"
+SS_INO=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^ino:/) {sub(/ino:/, "", $i); print $i}}' "$T/ss_e" | grep -v '^0$' | sort -n)
+check_same "the inodes are the ones ss -e shows" "$SS_INO" \
+	"$(awk '$NF != 0 {print $NF}' "$T/bpf" | sort -n)"
+finish
 fi
 settled() { [ "$(ns ss -tanH state syn-recv | wc -l)" = 1 ] && [ "$(ns ss -tanH state time-wait | wc -l)" = 3 ]; }
 wait_for "SYN_RECV and TIME_WAIT in place" 10 settled || not_ok "population: $(ns ss -tanH | awk '{print $1}' | sort | uniq -c | tr '\n' ' ')"
 
-ns "$FSOCKS" -t -o '' 2>"$T/nl.err" | sort >"$T/nl"
-ns "$FSOCKS" --backend bpf -t -o '' 2>"$T/bpf.err" | sort >"$T/bpf"
+ns "$FSOCKS" -t -o -i '' 2>"$T/nl.err" | sort >"$T/nl"
+ns "$FSOCKS" --backend bpf -t -o -i '' 2>"$T/bpf.err" | sort >"$T/bpf"
 ns ss -tanoH >"$T/ss"
+ns ss -taneH >"$T/ss_e" 2>/dev/null
 check_eq "netlink: no error" "" "$(cat "$T/nl.err")"
 check_eq "bpf: no error" "" "$(cat "$T/bpf.err")"
 
@@ -162,4 +186,15 @@ check "a keepalive timer has about 300 s left (bpf)" \
 	awk '$6 == "keepalive" && $7 > 290000 && $7 <= 300000 {f = 1} END {exit !f}' "$T/bpf.t"
 check "a time-wait timer has at most 60 s left, more than 50 (bpf)" \
 	awk '$6 == "timewait" && $7 > 50000 && $7 <= 60000 {f = 1} END {exit !f}' "$T/bpf.t"
+
+# --- inodes -------------------------------------------------------------------
+ino() { awk '{print $2, $3, $4, $5, $6, $7, $NF}' "$1" | sort; }
+check_same "bpf gives every socket netlink's inode" "$(ino "$T/nl")" "$(ino "$T/bpf")"
+check "the sockets held open have inodes (bpf)" \
+	awk '$2 == "ESTABLISHED" && $NF != 0 {n++} END {exit !(n >= 10)}' "$T/bpf"
+check_eq "time-wait and request sockets have none (bpf)" "0 0 0 0" \
+	"$(awk '$2 == "TIME_WAIT" || $2 == "SYN_RECV" {print $NF}' "$T/bpf" | tr '\n' ' ' | sed 's/ $//')"
+SS_INO=$(awk '{for (i = 1; i <= NF; i++) if ($i ~ /^ino:/) {sub(/ino:/, "", $i); print $i}}' "$T/ss_e" | grep -v '^0$' | sort -n)
+check_same "the inodes are the ones ss -e shows" "$SS_INO" \
+	"$(awk '$NF != 0 {print $NF}' "$T/bpf" | sort -n)"
 finish
