@@ -83,13 +83,19 @@ static __always_inline __u32 ms_left(unsigned long expires)
 	return (__u32)((__u64)d * 1000 / hz);
 }
 
-/* A full socket's timer as inet_sk_diag_fill has it */
-static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp)
+/* A full socket's timer as inet_sk_diag_fill has it. The retransmit,
+ * loss-probe, reordering and zero-window-probe timers run only while
+ * something is outstanding (unacknowledged or unsent: data, SYN or FIN,
+ * so write_seq != snd_una; tcp_rearm_rto clears icsk_pending when all is
+ * acknowledged): with nothing outstanding (the caller says) icsk_pending,
+ * a cache line of its own, is not read. */
+static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp,
+				       bool outstanding)
 {
 	struct inet_connection_sock *icsk = &tp->inet_conn;
 	struct inet_connection_sock___old *old = (void *)icsk;
 	struct sock *sk = (struct sock *)tp;
-	__u8 p = icsk->icsk_pending;
+	__u8 p = outstanding ? icsk->icsk_pending : 0;
 	unsigned long exp;
 
 	if (p == SW_ICSK_TIME_RETRANS || p == SW_ICSK_TIME_REO_TIMEOUT ||
@@ -199,7 +205,7 @@ int sw_iter_tcp(struct bpf_iter__tcp *ctx)
 			r.wqueue = tp->write_seq - tp->snd_una;
 		}
 		r.inode = ino_of(sk);
-		timer_full(&r, tp);
+		timer_full(&r, tp, st != SW_TCP_LISTEN && r.wqueue);
 	} else if ((req = bpf_skc_to_tcp_request_sock(c))) {
 		r.cookie = bpf_get_socket_cookie(req);
 		r.timer = SW_T_ON;
