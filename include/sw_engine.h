@@ -30,7 +30,9 @@ struct sw_engine_opts {
 	bool resolve_procs;   /* resolve listener pids from /proc (default on) */
 	/* Period of the info dump (tcp_info of inbound ESTABLISHED sockets,
 	 * frame.conninfo): made at the first refresh, then at the first
-	 * refresh at least this long (less 10%) after the last; 0: never.
+	 * refresh at least this long (less 10%) after the last, or 20 times
+	 * as long as the last dump took when that is longer (sw_info_sched.h);
+	 * 0: never.
 	 * A replay has the info dumps the recording has. */
 	double info_every_s;
 	/* Live sockets from: SW_BACKEND_* (sw_bpf.h): 0 (auto) is

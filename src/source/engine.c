@@ -16,6 +16,7 @@
 #include "sw_clock.h"
 #include "sw_diag.h"
 #include "sw_engine.h"
+#include "sw_info_sched.h"
 #include "sw_record.h"
 #include "sw_services.h"
 #include "sw_source.h"
@@ -44,9 +45,8 @@ struct sw_engine {
 	struct sw_hostcfg host;   /* as last read; frame.host once read */
 	struct sw_frame frame;
 
-	/* the info dump (per-connection tcp_info): every info_every_ns */
-	uint64_t info_every_ns;   /* 0: never */
-	uint64_t info_last_ns;    /* CLOCK_MONOTONIC of the last one, 0 none */
+	/* the info dump (per-connection tcp_info): when it is due */
+	struct sw_info_sched info;
 	struct sw_conninfo_table conninfo;
 	struct sw_agg_rx rx;
 };
@@ -120,11 +120,7 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 	int rc;
 
 	memset(&ia, 0, sizeof(ia));
-	/* a refresh a little early (10%) still counts: else an interval of
-	 * 1 s would make a 5 s period 6 s */
-	ia.due = e->info_every_ns &&
-		 (!e->info_last_ns ||
-		  now - e->info_last_ns + e->info_every_ns / 10 >= e->info_every_ns);
+	ia.due = sw_info_sched_due(&e->info, now);
 	if (!e->src->ops->info || (!ia.due && !e->src->ops->replay))
 		goto rates;
 	for (unsigned fi = 0; fi < 2; fi++) {
@@ -140,7 +136,10 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 	if (rc < 0)
 		return -1;
 	if (rc > 0) {
-		e->info_last_ns = now;
+		/* a replay's dumps are the recording's: their cost is not ours */
+		if (!e->src->ops->replay)
+			sw_info_sched_done(&e->info, now,
+					   sw_now_ns(CLOCK_MONOTONIC));
 		e->frame.conninfo = sw_conninfo_table_commit(&e->conninfo, n,
 							     s->time_ns,
 							     s->mono_ns);
@@ -308,7 +307,7 @@ struct sw_engine *sw_engine_open(const struct sw_engine_opts *o, char **cause)
 	sw_hostcfg_init(&e->host);
 	sw_conninfo_table_init(&e->conninfo);
 	sw_agg_rx_init(&e->rx);
-	e->info_every_ns = o->info_every_s > 0 ? (uint64_t)(o->info_every_s * 1e9) : 0;
+	e->info.every_ns = o->info_every_s > 0 ? (uint64_t)(o->info_every_s * 1e9) : 0;
 	e->frame.snap = &e->snap[0];
 	e->frame.agg = &e->agg;
 	sw_counters_clear(&e->frame.counters);
