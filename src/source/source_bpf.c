@@ -17,6 +17,7 @@
 
 #ifdef SW_HAVE_BPF
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "sockiter.skel.h"
@@ -29,6 +30,7 @@ struct sw_source_bpf {
 	struct sockiter *skel;
 	struct bpf_link *link[SW_PROTO_MAX];
 	uint32_t states[SW_PROTO_MAX], families; /* what skel was loaded with */
+	bool have_rdonly_cast; /* the kernel has the bpf_rdonly_cast kfunc */
 	unsigned char *buf;
 };
 
@@ -43,6 +45,20 @@ static int sw_bpf_quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	(void)f;
 	(void)ap;
 	return 0;
+}
+
+/* Whether the running kernel's BTF has the kfunc name (false when it
+ * cannot be read: the program then takes its slower path). */
+static bool sw_bpf_has_kfunc(const char *name)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!vmlinux)
+		return false;
+	has = btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) >= 0;
+	btf__free(vmlinux);
+	return has;
 }
 
 static void sw_bpf_unload(struct sw_source_bpf *b)
@@ -82,6 +98,7 @@ static int sw_bpf_load(struct sw_source_bpf *b, const uint32_t states[2],
 	b->skel->rodata->tcp_states = states[SW_TCP];
 	b->skel->rodata->udp_states = states[SW_UDP];
 	b->skel->rodata->families = families;
+	b->skel->rodata->have_rdonly_cast = b->have_rdonly_cast;
 	what = "loading the iterators";
 	if (sockiter__load(b->skel))
 		goto fail;
@@ -242,6 +259,7 @@ struct sw_source *sw_source_bpf_open(struct sw_source *live, char **cause)
 		goto fail;
 	}
 	libbpf_set_print(sw_bpf_quiet);
+	b->have_rdonly_cast = sw_bpf_has_kfunc("bpf_rdonly_cast");
 	/* load now: a refusal is known before the first refresh */
 	if (sw_bpf_load(b, all, 3, cause) < 0)
 		goto fail;

@@ -118,14 +118,17 @@ static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp
 	r->expires = ms_left(exp);
 }
 
-/* Kernels before 6.2 have no bpf_rdonly_cast: a weak kfunc, 0 there */
+/* Kernels before 6.2 have no bpf_rdonly_cast: a weak kfunc (libbpf leaves
+ * the call unresolved there), called only when user space found it in the
+ * kernel's BTF (have_rdonly_cast, .rodata: the verifier drops the call
+ * otherwise). Not bpf_ksym_exists: the address of a kfunc in ld_imm64
+ * needs 6.4, and 6.2 and 6.3 have the kfunc. */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
-#ifndef bpf_ksym_exists /* libbpf before 1.2 */
-#define bpf_ksym_exists(sym) (!!(sym))
-#endif
+const volatile __u32 have_rdonly_cast = 0;
 
-/* kernels before 6.17 have no sk_ino (sock_i_ino read the inode) */
-struct sock___noino {
+/* sk_ino, the inode number kept in the socket (6.17 and later; before,
+ * sock_i_ino read the inode): a flavour, vmlinux.h may not have it */
+struct sock___ino {
 	unsigned long sk_ino;
 } __attribute__((preserve_access_index));
 
@@ -135,7 +138,7 @@ struct sock___noino {
  * bpf_probe_read_kernel. */
 static __always_inline __u32 ino_of(const struct sock *sk)
 {
-	const struct sock___noino *k = (const void *)sk;
+	const struct sock___ino *k = (const void *)sk;
 	const struct socket *so;
 	unsigned long ino = 0;
 
@@ -144,7 +147,7 @@ static __always_inline __u32 ino_of(const struct sock *sk)
 	so = sk->sk_socket;
 	if (!so)
 		return 0;
-	if (bpf_ksym_exists(bpf_rdonly_cast)) {
+	if (have_rdonly_cast) {
 		const struct socket_alloc *sa =
 			bpf_rdonly_cast(so, bpf_core_type_id_kernel(struct socket_alloc));
 
