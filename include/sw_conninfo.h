@@ -19,41 +19,70 @@ struct sw_conn_info {
 	uint64_t bytes_acked;       /* tcpi_bytes_acked */
 	uint32_t last_data_recv_ms; /* tcpi_last_data_recv: idle receiving */
 	uint32_t last_data_sent_ms; /* tcpi_last_data_sent */
-	uint32_t rtt_us;            /* tcpi_rtt */
 	uint32_t retrans;           /* tcpi_total_retrans */
-	uint64_t first_seen_ns;     /* wall clock the cookie was first seen
-				       by this sockwatch (age), 0 unknown */
-	double rx_per_s;            /* bytes_received difference per second
+	uint32_t first_seen_s;      /* when the cookie was first seen by
+				       this sockwatch (age): seconds after
+				       the set's epoch_ns, 0 unknown. Exact
+				       for the first dump's, to the nearest
+				       second for later ones; see
+				       sw_conn_info_first_seen_ns */
+	float rx_per_s;             /* bytes_received difference per second
 				       since the previous info dump; < 0 when
 				       not known (first dump of it) */
-	/* Added: */
-	bool seen_at_start;         /* in the first info dump: older than
-				       first_seen_ns says (an age is "at
+	uint32_t rtt_us : 29;       /* tcpi_rtt: the kernel's srtt_us >> 3,
+				       so 29 bits by construction (larger
+				       values are clamped: SW_CONN_RTT_MAX) */
+	uint32_t seen_at_start : 1; /* in the first info dump: older than
+				       first_seen_s says (an age is "at
 				       least") */
+	uint32_t put : 1;           /* the table's: put in the dump under way */
+	uint32_t rx_stale : 1;      /* the table's: bytes_received is of a
+				       dump that failed (no rate from it) */
 };
 /* The socket's addresses, ports and inode are the snapshot's: look it up
- * by cookie (sw_snapshot_find(snap, SW_TCP, cookie)). 64 bytes. */
+ * by cookie (sw_snapshot_find(snap, SW_TCP, cookie)). 48 bytes. */
+
+#define SW_CONN_RTT_MAX ((1u << 29) - 1)
 
 /* The latest info dump: entries sorted by cookie. */
 struct sw_conninfo {
 	const struct sw_conn_info *v;
 	size_t n;
-	uint64_t time_ns; /* wall clock of the dump */
+	uint64_t time_ns;  /* wall clock of the dump */
+	uint64_t epoch_ns; /* wall clock first_seen_s counts from: a second
+			      before the table's first dump (0 in sets made
+			      by hand: first_seen_s is then plain wall
+			      clock seconds) */
 };
+
+/* When c was first seen, wall clock ns, of a set with that epoch_ns; 0
+ * unknown. */
+static inline uint64_t sw_conn_info_first_seen_ns(const struct sw_conn_info *c,
+						  uint64_t epoch_ns)
+{
+	return c->first_seen_s ? epoch_ns + (uint64_t)c->first_seen_s * 1000000000ull
+			       : 0;
+}
 
 /* The entry for cookie, or NULL (binary search). */
 const struct sw_conn_info *sw_conninfo_find(const struct sw_conninfo *ci,
 					    uint64_t cookie);
 
-/* The engine's table of info dumps (conninfo_table.c): it turns each
- * dump's raw entries into the latest set, with first_seen_ns carried by
- * cookie from dump to dump and rx_per_s from the bytes_received
- * difference per cookie. Between dumps only the latest set is held: the
- * next dump's room is allocated for it (sized like the last) and the set
- * before freed once merged. */
+/* The engine's table of info dumps (conninfo_table.c): one array sorted
+ * by cookie, updated in place by each dump. An entry put for a cookie the
+ * table holds overwrites it (the bytes_received difference kept in it
+ * for the rate, first_seen_s kept); a new cookie goes to a side array
+ * (the dump's new connections) merged in at the commit, which also drops
+ * the cookies the dump did not bring. So one set is held, plus the new
+ * connections of the dump under way: 48 bytes per inbound ESTABLISHED
+ * socket, not two sets. During a dump the latest set keeps its entries
+ * and order (values of the put ones are the new dump's). */
 struct sw_conninfo_table {
-	struct sw_conn_info *v, *prev; /* the latest set; the room */
-	size_t n, cap, pcap;
+	struct sw_conn_info *v;        /* the latest set, sorted by cookie */
+	size_t n, cap;
+	struct sw_conn_info *add;      /* new cookies of the dump under way */
+	size_t nadd, addcap;
+	size_t hint;                   /* where the next put looks first */
 	uint64_t mono_ns;              /* of the latest set */
 	uint64_t dumps;                /* info dumps taken so far */
 	bool restart;                  /* the next commit starts over: a
@@ -65,21 +94,27 @@ struct sw_conninfo_table {
 void sw_conninfo_table_init(struct sw_conninfo_table *t);
 void sw_conninfo_table_free(struct sw_conninfo_table *t);
 
-/* Room for n raw entries of the next dump, or NULL (ENOMEM): the caller
- * writes cookie and the tcp_info fields, then calls
- * sw_conninfo_table_commit. The room is the table's; the latest set stays
- * whole until the commit. */
-struct sw_conn_info *sw_conninfo_table_room(struct sw_conninfo_table *t,
-					    size_t n);
+/* One raw entry of the dump under way (cookie and the tcp_info fields;
+ * the rest is the table's): copied in. A cookie put twice in a dump (a
+ * dump under churn repeats one) keeps the first. Returns 0, or -1 with
+ * errno ENOMEM (the entry is lost; the table stays valid). */
+int sw_conninfo_table_put(struct sw_conninfo_table *t,
+			  const struct sw_conn_info *c);
 
-/* Make the n raw entries written to the room the latest set, taken at
+/* End the dump under way: its entries become the latest set, taken at
  * time_ns (wall clock) and mono_ns (CLOCK_MONOTONIC): sorted by cookie,
- * duplicates of a dump under churn dropped, first_seen_ns and rx_per_s
- * filled against the previous set. Never fails. Returns the set (valid
- * until the next room or free). */
+ * first_seen_s and rx_per_s filled against the set before, the cookies
+ * not put dropped. n is the count the source put (unused: the table
+ * counts). Never fails. Returns the set (valid until the next put,
+ * abort or free). */
 const struct sw_conninfo *sw_conninfo_table_commit(struct sw_conninfo_table *t,
 						   size_t n, uint64_t time_ns,
 						   uint64_t mono_ns);
+
+/* The dump under way failed: its new cookies are dropped, the set keeps
+ * the cookies it had (those put show the failed dump's values, with the
+ * rate unknown, and no rate is taken from them at the next commit). */
+void sw_conninfo_table_abort(struct sw_conninfo_table *t);
 
 /* The next commit is a first dump again: nothing is carried from the set
  * before (a replay at the first dump of another run in the recording).

@@ -28,12 +28,12 @@ typedef int (*sw_diag_tap_fn)(void *arg, unsigned proto, unsigned family,
 
 /* Where an info dump goes. Its LISTEN sockets (a dump of its own, not
  * filtered) mark the ports listened on; its ESTABLISHED ones on those
- * ports that pass the filter become raw entries, with their tcp_info, in
- * a conninfo table's room (sw_conninfo_table_room; commit is the
+ * ports that pass the filter become raw entries, with their tcp_info, put
+ * in a conninfo table (sw_conninfo_table_put; commit or abort is the
  * caller's). */
 struct sw_diag_info {
 	struct sw_conninfo_table *table;
-	size_t n;             /* entries written so far */
+	size_t n;             /* entries put so far */
 	uint8_t *ports;       /* [65536] the caller's, zeroed: set for each
 				 TCP port listened on */
 	uint16_t *plist;      /* [65536] those ports, in the order seen */

@@ -92,6 +92,19 @@ void sw_rec_reader_close(struct sw_rec_reader *r);
 /* The path the reader was opened with (for messages). */
 const char *sw_rec_reader_path(const struct sw_rec_reader *r);
 
+/* Whether the recording is a regular file, so that an item's bytes can
+ * be read again later (sw_rec_reader_pread) instead of kept. */
+bool sw_rec_reader_seekable(const struct sw_rec_reader *r);
+
+/* The file offset of it->data (an item just read by sw_rec_next). */
+uint64_t sw_rec_item_data_offset(const struct sw_rec_item *it);
+
+/* Read len bytes at file offset off again (the position of sw_rec_next
+ * is not moved). Returns 0, or -1 with errno (EIO: the file is shorter
+ * now; ESPIPE: not seekable). */
+int sw_rec_reader_pread(const struct sw_rec_reader *r, uint64_t off, void *buf,
+			size_t len);
+
 /* "BEGIN", "NLBUF", ...; "unknown" for other values. Static storage. */
 const char *sw_rec_type_name(unsigned type);
 

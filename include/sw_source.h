@@ -91,8 +91,9 @@ struct sw_source_ops {
 	int (*owners)(struct sw_source *src, struct sw_agg *a,
 		      struct sw_rec_writer *tap, char **cause);
 	/* The info dump of the latest refresh, if one is due (live) or was
-	 * recorded (replay): its raw entries are written to t's room
-	 * (sw_conninfo_table_room), *n of them; committing is the caller's.
+	 * recorded (replay): its raw entries are put in t
+	 * (sw_conninfo_table_put), *n of them; committing (or aborting, on
+	 * -1) is the caller's.
 	 * Returns 1 when a dump was made, 0 when none (nothing written),
 	 * -1 with *cause (malloc'ed). */
 	int (*info)(struct sw_source *src, const struct sw_source_info_ask *ask,

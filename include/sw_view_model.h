@@ -78,6 +78,7 @@ struct sw_view_model {
 	 * socket), sorted by cookie; have_conn false when there is none */
 	struct sw_conn_info *conn;
 	uint32_t nconn, ccap;
+	uint64_t conn_epoch_ns; /* the set's epoch_ns (first_seen_s) */
 	bool have_conn;
 	/* owners of the sockets shown, sorted by inode: the front end
 	 * resolves the rows on screen (sw_view_model_set_owners); emptied by

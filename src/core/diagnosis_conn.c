@@ -228,10 +228,10 @@ static const struct sw_diag_limit slow_limits[SLOW_NLIMITS] = {
  * answered is as old as its last_data_sent, even when sockwatch started
  * after it (slowloris is found from launch). */
 static bool slow_conn(const struct sw_diag_ctx *c, const struct sw_conn_info *i,
-		      uint64_t now_ns)
+		      uint64_t epoch_ns, uint64_t now_ns)
 {
-	double age_s = i->first_seen_ns && i->first_seen_ns <= now_ns
-			       ? (double)(now_ns - i->first_seen_ns) / 1e9 : 0;
+	uint64_t first = sw_conn_info_first_seen_ns(i, epoch_ns);
+	double age_s = first && first <= now_ns ? (double)(now_ns - first) / 1e9 : 0;
 
 	if (i->last_data_sent_ms / 1000.0 > age_s)
 		age_s = i->last_data_sent_ms / 1000.0;
@@ -297,7 +297,7 @@ static int slow_detect(struct sw_diag_ctx *c)
 		const struct sw_sock *s;
 		struct sw_prefix p;
 
-		if (!slow_conn(c, &ci->v[i], now))
+		if (!slow_conn(c, &ci->v[i], ci->epoch_ns, now))
 			continue;
 		s = sw_snapshot_find(c->f->snap, SW_TCP, ci->v[i].cookie);
 		if (!s || s->state != SW_ESTABLISHED ||

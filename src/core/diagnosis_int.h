@@ -180,7 +180,10 @@ void sw_diag_peer_prefix(const struct sw_diag_ctx *c, const struct sw_sock *s,
 /* Sort c->d->src[0..nsrc) and merge equal prefixes (adding n), then order
  * by n, biggest first (ties by prefix). */
 void sw_diag_src_count(struct sw_diagnosis *d);
-/* Append a source (n 1); -1 out of memory. */
+/* Append a source (n 1); -1 out of memory. A list of
+ * SW_DIAG_SRC_COMPACT entries or more is merged by (prefix, port) before
+ * it grows (its order is then not the order added). */
+#define SW_DIAG_SRC_COMPACT 65536u
 int sw_diag_src_add(struct sw_diagnosis *d, const struct sw_prefix *p,
 		    uint16_t port);
 

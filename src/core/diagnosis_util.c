@@ -153,9 +153,39 @@ void sw_diag_peer_prefix(const struct sw_diag_ctx *c, const struct sw_sock *s,
 	sw_prefix_make(out, s->family, s->dst, s->family == SW_V4 ? g4 : g6);
 }
 
+static int sw_diag_src_addr_cmp(const void *pa, const void *pb);
+
+/* Merge equal (prefix, port) sources, adding n: what the list holds of
+ * many connections from few sources (sw_diag_src_count still merges by
+ * prefix and picks the port). */
+static void sw_diag_src_compact(struct sw_diagnosis *d)
+{
+	size_t i, j = 0;
+
+	qsort(d->src, d->nsrc, sizeof(*d->src), sw_diag_src_addr_cmp);
+	for (i = 0; i < d->nsrc; i++) {
+		if (j && d->src[j - 1].port == d->src[i].port &&
+		    sw_prefix_eq(&d->src[j - 1].pfx, &d->src[i].pfx)) {
+			d->src[j - 1].n += d->src[i].n;
+			continue;
+		}
+		d->src[j++] = d->src[i];
+	}
+	d->nsrc = j;
+}
+
 int sw_diag_src_add(struct sw_diagnosis *d, const struct sw_prefix *p,
 		    uint16_t port)
 {
+	/* a full list of many entries is merged before it grows: a million
+	 * connections from a few thousand sources take a few thousand */
+	if (d->nsrc == d->src_cap && d->src_cap >= SW_DIAG_SRC_COMPACT) {
+		sw_diag_src_compact(d);
+		if (d->nsrc > d->src_cap / 2 &&
+		    sw_grow((void **)&d->src, &d->src_cap, d->src_cap + 1,
+			    sizeof(*d->src), 256))
+			return -1;
+	}
 	if (sw_grow((void **)&d->src, &d->src_cap, d->nsrc + 1, sizeof(*d->src),
 		    256))
 		return -1;

@@ -70,6 +70,7 @@ int sw_view_model_fill(struct sw_view_model *m, const struct sw_frame *f)
 			return -1;
 		}
 		memcpy(m->conn, f->conninfo->v, nc * sizeof(*m->conn));
+		m->conn_epoch_ns = f->conninfo->epoch_ns;
 		m->nconn = nc;
 	}
 	if (!a) {

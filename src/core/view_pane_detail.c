@@ -252,11 +252,13 @@ static void sw_view_detail_age(const struct sw_view_model *m, uint32_t row,
 	const struct sw_conn_info *ci = sw_view_detail_ci(m, row);
 	char d[24];
 
-	if (!ci || !ci->first_seen_ns || m->time_ns < ci->first_seen_ns) {
+	uint64_t first = ci ? sw_conn_info_first_seen_ns(ci, m->conn_epoch_ns) : 0;
+
+	if (!first || m->time_ns < first) {
 		snprintf(c->text, sizeof(c->text), "-");
 		return;
 	}
-	sw_duration_format((double)(m->time_ns - ci->first_seen_ns) / 1e9, d,
+	sw_duration_format((double)(m->time_ns - first) / 1e9, d,
 			   sizeof(d));
 	snprintf(c->text, sizeof(c->text), "%s%s", d, ci->seen_at_start ? "+" : "");
 }
@@ -264,7 +266,7 @@ static void sw_view_detail_age(const struct sw_view_model *m, uint32_t row,
 /* older first: first seen earlier */
 static double sw_view_detail_val_age(const struct sw_conn_info *ci)
 {
-	return ci->first_seen_ns ? -(double)ci->first_seen_ns : 0;
+	return ci->first_seen_s ? -(double)ci->first_seen_s : 0;
 }
 
 static int sw_view_detail_cmp_age(const struct sw_view_model *m, uint32_t a,

@@ -149,7 +149,8 @@ int sw_diag_msg_info(const void *pl, size_t plen, struct sw_conn_info *c)
 		c->bytes_acked = ti.tcpi_bytes_acked;
 		c->last_data_recv_ms = ti.tcpi_last_data_recv;
 		c->last_data_sent_ms = ti.tcpi_last_data_sent;
-		c->rtt_us = ti.tcpi_rtt;
+		c->rtt_us = ti.tcpi_rtt < SW_CONN_RTT_MAX ? ti.tcpi_rtt
+							  : SW_CONN_RTT_MAX;
 		c->retrans = ti.tcpi_total_retrans;
 		return 1;
 	}
@@ -163,7 +164,7 @@ static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 			      size_t plen)
 {
 	struct sw_diag_info *in = p->info;
-	struct sw_conn_info c, *room;
+	struct sw_conn_info c;
 	struct sw_sock s;
 	int rc;
 
@@ -185,12 +186,9 @@ static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 	rc = sw_diag_msg_info(pl, plen, &c);
 	if (rc <= 0)
 		return rc;
-	room = sw_conninfo_table_room(in->table, in->n + 1);
-	if (!room) {
-		errno = ENOMEM;
+	if (sw_conninfo_table_put(in->table, &c) < 0)
 		return -1;
-	}
-	room[in->n++] = c;
+	in->n++;
 	return 0;
 }
 

@@ -133,8 +133,10 @@ static int sw_engine_info(struct sw_engine *e, const struct sw_snapshot *s,
 	ia.tap = e->tap;
 	ia.first = e->conninfo.dumps == 0;
 	rc = e->src->ops->info(e->src, &ia, &e->conninfo, &n, cause);
-	if (rc < 0)
+	if (rc < 0) {
+		sw_conninfo_table_abort(&e->conninfo);
 		return -1;
+	}
 	if (rc > 0) {
 		/* a replay's dumps are the recording's: their cost is not ours */
 		if (!e->src->ops->replay)

@@ -448,6 +448,40 @@ const char *sw_rec_reader_path(const struct sw_rec_reader *r)
 	return r->path;
 }
 
+bool sw_rec_reader_seekable(const struct sw_rec_reader *r)
+{
+	struct stat st;
+
+	return fstat(fileno(r->f), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+uint64_t sw_rec_item_data_offset(const struct sw_rec_item *it)
+{
+	return it->offset + SW_REC_ITEM_HDR;
+}
+
+int sw_rec_reader_pread(const struct sw_rec_reader *r, uint64_t off, void *buf,
+			size_t len)
+{
+	uint8_t *b = buf;
+
+	while (len) {
+		ssize_t n = pread(fileno(r->f), b, len, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		b += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* Read exactly n bytes; returns how many were read before EOF, or -1 on
  * a read error (errno). */
 static ssize_t sw_rec_read(struct sw_rec_reader *r, void *buf, size_t n)

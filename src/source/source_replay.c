@@ -21,9 +21,14 @@ struct sw_source_replay {
 	size_t host_cap;
 	/* the latest refresh's INFO buffers, parsed when the engine asks
 	 * (it knows the listening ports then): each is u8 family, u32
-	 * length (host order), the buffer */
+	 * length (host order), then the buffer, or in a regular file its
+	 * u64 offset (read again then: the dump is not held, as a live one
+	 * is not) */
 	uint8_t *info;
 	size_t ninfo, info_cap;
+	bool seekable;
+	uint8_t *ibuf;   /* one INFO buffer read again */
+	size_t ibuf_cap;
 	bool have_info, info_first; /* ... and the run's first info dump */
 	uint8_t *ports;  /* [65536] listened ports of the info dump */
 	uint16_t *plist;
@@ -46,14 +51,22 @@ static int sw_replay_keep_info(struct sw_source_replay *r,
 				      "INFO dump of %s", path,
 				      (unsigned long long)it->offset,
 				      sw_proto_name(proto));
-	if (sw_grow((void **)&r->info, &r->info_cap, r->ninfo + 5 + len, 1,
-		    64 * 1024))
+	if (sw_grow((void **)&r->info, &r->info_cap,
+		    r->ninfo + 5 + (r->seekable ? 8 : len), 1, 64 * 1024))
 		return sw_cause_set(cause, "out of memory replaying %s", path);
 	l32 = (uint32_t)len;
 	r->info[r->ninfo] = (uint8_t)family;
 	memcpy(r->info + r->ninfo + 1, &l32, 4);
-	memcpy(r->info + r->ninfo + 5, buf, len);
-	r->ninfo += 5 + len;
+	if (r->seekable) {
+		uint64_t off = sw_rec_item_data_offset(it) +
+			       (uint64_t)((const uint8_t *)buf - it->data);
+
+		memcpy(r->info + r->ninfo + 5, &off, 8);
+		r->ninfo += 5 + 8;
+	} else {
+		memcpy(r->info + r->ninfo + 5, buf, len);
+		r->ninfo += 5 + len;
+	}
 	r->have_info = true;
 	r->info_first |= sw_rec_item_info_first(it);
 	return 0;
@@ -245,9 +258,25 @@ static int sw_replay_info(struct sw_source *src,
 	p.done = 1;
 	while (off < r->ninfo) {
 		unsigned family = r->info[off];
+		const uint8_t *buf = r->info + off + 5;
 		uint32_t len;
 
 		memcpy(&len, r->info + off + 1, 4);
+		if (r->seekable) {
+			uint64_t at;
+
+			memcpy(&at, r->info + off + 5, 8);
+			if (sw_grow((void **)&r->ibuf, &r->ibuf_cap, len, 1, 64 * 1024))
+				return sw_cause_set(cause, "out of memory replaying %s",
+						      sw_rec_reader_path(r->rd));
+			if (sw_rec_reader_pread(r->rd, at, r->ibuf, len) < 0)
+				return sw_cause_set(cause, "%s: cannot read the info dump "
+						      "at offset %llu again: %s",
+						      sw_rec_reader_path(r->rd),
+						      (unsigned long long)at,
+						      strerror(errno));
+			buf = r->ibuf;
+		}
 		if (p.done || family != fam) {
 			memset(&p, 0, sizeof(p));
 			p.proto = SW_TCP;
@@ -255,14 +284,14 @@ static int sw_replay_info(struct sw_source *src,
 			p.info = &in;
 			fam = family;
 		}
-		if (sw_diag_parse_buf(&p, r->info + off + 5, len) < 0)
+		if (sw_diag_parse_buf(&p, buf, len) < 0)
 			return sw_cause_set(cause, "%s: the recorded %s info dump %s: %s",
 					      sw_rec_reader_path(r->rd),
 					      sw_diag_name(SW_TCP, family),
 					      p.error ? "ended in a kernel error"
 						      : "is malformed",
 					      strerror(errno));
-		off += 5 + len;
+		off += 5 + (r->seekable ? 8 : len);
 	}
 	*n = in.n;
 	return 1;
@@ -278,6 +307,7 @@ static void sw_replay_close(struct sw_source *src)
 	free(r->owners);
 	free(r->host);
 	free(r->info);
+	free(r->ibuf);
 	free(r->ports);
 	free(r->plist);
 	free(r);
@@ -305,5 +335,6 @@ struct sw_source *sw_source_replay_open(const char *path, char **cause)
 		free(r);
 		return NULL;
 	}
+	r->seekable = sw_rec_reader_seekable(r->rd);
 	return &r->src;
 }

@@ -4,7 +4,7 @@
  * the memory benchmark and for repeatable profiling with --replay.
  *
  *   gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N]
- *            [--remotes POOL]
+ *            [--remotes POOL] [--info 0|1]
  *
  * The population: a few listeners; ESTABLISHED ~72%, TIME_WAIT ~20%,
  * SYN_RECV (from 203.0.113.0/24) ~2%, the closing states and SYN_SENT
@@ -15,6 +15,10 @@
  * by default SOCKETS/4). Each later refresh closes, opens and moves
  * (ESTABLISHED -> TIME_WAIT, same cookie, as the kernel does) churn/1000
  * of the sockets. Small UDP dumps are included as a live record has them.
+ * With --info 1 (the default) each refresh also carries the info dump a
+ * live sockwatch records by default: the TCP listeners, then the
+ * ESTABLISHED sockets on their ports (the inbound ones, ~72% of all)
+ * with a tcp_info whose byte counters grow from refresh to refresh.
  *
  * File format: include/sw_record.h (written here byte by byte, so the
  * generator does not depend on the writer under test). */
@@ -22,6 +26,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +63,9 @@ struct gen {
 	FILE *out;
 	uint32_t seq;
 	uint64_t bytes_nl;
+	int info;          /* write INFO items */
+	unsigned refresh;  /* the one being written */
+	uint64_t ninfo;    /* entries of the last info dump */
 };
 
 static uint64_t gen_rand(struct gen *g)
@@ -212,17 +220,26 @@ static int gen_item(struct gen *g, uint32_t type, const void *hdr, size_t hlen,
 		       : 0;
 }
 
-static int gen_flush(struct gen *g, unsigned proto, unsigned fam)
+/* The buffer so far as one item: NLBUF, or INFO (type) of an info dump
+ * (family 0: both in one walk, as a live one is; flags bit 0 on the
+ * first refresh: the first info dump of the run). */
+static int gen_flush_as(struct gen *g, uint32_t type, unsigned proto, unsigned fam)
 {
-	uint8_t hdr[4] = {(uint8_t)proto, (uint8_t)fam, 0, 0};
+	uint8_t hdr[4] = {(uint8_t)proto, (uint8_t)fam,
+			  type == SW_REC_INFO && !g->refresh ? 1 : 0, 0};
 	int r;
 
 	if (!g->len)
 		return 0;
-	r = gen_item(g, SW_REC_NLBUF, hdr, sizeof(hdr), g->buf, g->len);
+	r = gen_item(g, type, hdr, sizeof(hdr), g->buf, g->len);
 	g->bytes_nl += g->len;
 	g->len = 0;
 	return r;
+}
+
+static int gen_flush(struct gen *g, unsigned proto, unsigned fam)
+{
+	return gen_flush_as(g, SW_REC_NLBUF, proto, fam);
 }
 
 static void gen_attr(unsigned char *p, size_t *off, uint16_t type,
@@ -266,11 +283,29 @@ static void gen_addr(const struct gen_sock *s, int local, __be32 out[4])
 	out[3] = htonl(s->peer6lo * 2654435761u);
 }
 
-/* Append one message as inet_diag would build it. */
-static int gen_msg(struct gen *g, const struct gen_sock *s, unsigned proto,
-		   unsigned fam)
+/* The tcp_info of an inbound connection: counters that grow with the
+ * refresh (a few clients stream, most trickle, some are idle). */
+static void gen_tcp_info(const struct gen *g, const struct gen_sock *s,
+			 struct tcp_info *ti)
 {
-	unsigned char m[160];
+	uint64_t per = s->cookie % 5 == 0 ? 0 : s->cookie % 97 == 0 ? 1000000 : 300;
+
+	memset(ti, 0, sizeof(*ti));
+	ti->tcpi_state = s->state;
+	ti->tcpi_rtt = (uint32_t)(200 + s->cookie % 40000);
+	ti->tcpi_total_retrans = (uint32_t)(s->cookie % 11 == 0);
+	ti->tcpi_bytes_received = 80 + s->cookie % 4000 + per * g->refresh;
+	ti->tcpi_bytes_acked = 1 + s->cookie % 90000 + per * 4 * g->refresh;
+	ti->tcpi_last_data_recv = per ? 40 : (uint32_t)(1000 * g->refresh + s->cookie % 30000);
+	ti->tcpi_last_data_sent = (uint32_t)(s->cookie % 30000);
+}
+
+/* Append one message as inet_diag would build it (with INET_DIAG_INFO
+ * when info). type: the item its buffers are flushed as. */
+static int gen_msg_as(struct gen *g, const struct gen_sock *s, unsigned proto,
+		      unsigned fam, uint32_t type, int info)
+{
+	unsigned char m[160 + NLA_ALIGN(NLA_HDRLEN + sizeof(struct tcp_info))];
 	struct nlmsghdr *nlh = (struct nlmsghdr *)m;
 	struct inet_diag_msg *d = (struct inet_diag_msg *)(m + NLMSG_HDRLEN);
 	size_t off = NLMSG_HDRLEN + NLMSG_ALIGN(sizeof(*d));
@@ -319,23 +354,88 @@ static int gen_msg(struct gen *g, const struct gen_sock *s, unsigned proto,
 	} else {
 		gen_attr(m, &off, INET_DIAG_MARK, &u32, 4);
 	}
+	if (info) {
+		struct tcp_info ti;
+
+		gen_tcp_info(g, s, &ti);
+		gen_attr(m, &off, INET_DIAG_INFO, &ti, sizeof(ti));
+	}
 	nlh->nlmsg_len = (uint32_t)off;
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_MULTI;
 	nlh->nlmsg_seq = g->seq;
 	nlh->nlmsg_pid = GEN_PORTID;
-	if (g->len + off > GEN_BUFSZ && gen_flush(g, proto, fam) < 0)
+	if (g->len + off > GEN_BUFSZ && gen_flush_as(g, type, proto, fam) < 0)
 		return -1;
 	memcpy(g->buf + g->len, m, off);
 	g->len += off;
 	return 0;
 }
 
+static int gen_msg(struct gen *g, const struct gen_sock *s, unsigned proto,
+		   unsigned fam)
+{
+	return gen_msg_as(g, s, proto, fam, SW_REC_NLBUF, 0);
+}
+
+/* NLMSG_DONE of a dump, in a buffer of its own, as inet_diag sends it. */
+static int gen_done(struct gen *g, uint32_t type, unsigned proto, unsigned fam)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)g->buf;
+
+	memset(g->buf, 0, NLMSG_HDRLEN + sizeof(int));
+	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(int);
+	nlh->nlmsg_type = NLMSG_DONE;
+	nlh->nlmsg_flags = NLM_F_MULTI;
+	nlh->nlmsg_seq = g->seq;
+	nlh->nlmsg_pid = GEN_PORTID;
+	g->len = nlh->nlmsg_len;
+	return gen_flush_as(g, type, proto, fam);
+}
+
+/* The info dump, as a live sockwatch records it: the TCP listeners (both
+ * families in one walk), then the ESTABLISHED sockets on their ports with
+ * tcp_info. */
+static int gen_info(struct gen *g)
+{
+	static unsigned char listened[65536];
+	uint32_t i;
+
+	memset(listened, 0, sizeof(listened));
+	g->seq++;
+	for (i = 0; i < g->n; i++) {
+		const struct gen_sock *s = &g->socks[i];
+
+		if (s->proto != SW_TCP || s->state != SW_LISTEN)
+			continue;
+		listened[s->lport] = 1;
+		if (gen_msg_as(g, s, SW_TCP, s->fam == 4 ? 4 : 6, SW_REC_INFO, 0) < 0)
+			return -1;
+	}
+	if (gen_flush_as(g, SW_REC_INFO, SW_TCP, 0) < 0 ||
+	    gen_done(g, SW_REC_INFO, SW_TCP, 0) < 0)
+		return -1;
+	g->seq++;
+	g->ninfo = 0;
+	for (i = 0; i < g->n; i++) {
+		const struct gen_sock *s = &g->socks[i];
+
+		if (s->proto != SW_TCP || s->state != SW_ESTABLISHED ||
+		    !listened[s->lport])
+			continue;
+		if (gen_msg_as(g, s, SW_TCP, s->fam == 4 ? 4 : 6, SW_REC_INFO, 1) < 0)
+			return -1;
+		g->ninfo++;
+	}
+	if (gen_flush_as(g, SW_REC_INFO, SW_TCP, 0) < 0)
+		return -1;
+	return gen_done(g, SW_REC_INFO, SW_TCP, 0);
+}
+
 /* One dump (proto, family): its messages in <= 32 KiB buffers, then
  * NLMSG_DONE in a buffer of its own, as inet_diag sends it. */
 static int gen_dump(struct gen *g, unsigned proto, unsigned fam)
 {
-	struct nlmsghdr *nlh;
 	uint32_t i;
 
 	g->seq++;
@@ -348,15 +448,7 @@ static int gen_dump(struct gen *g, unsigned proto, unsigned fam)
 	}
 	if (gen_flush(g, proto, fam) < 0)
 		return -1;
-	nlh = (struct nlmsghdr *)g->buf;
-	memset(g->buf, 0, NLMSG_HDRLEN + sizeof(int));
-	nlh->nlmsg_len = NLMSG_HDRLEN + sizeof(int);
-	nlh->nlmsg_type = NLMSG_DONE;
-	nlh->nlmsg_flags = NLM_F_MULTI;
-	nlh->nlmsg_seq = g->seq;
-	nlh->nlmsg_pid = GEN_PORTID;
-	g->len = nlh->nlmsg_len;
-	return gen_flush(g, proto, fam);
+	return gen_done(g, SW_REC_NLBUF, proto, fam);
 }
 
 static char *gen_slurp(const char *path, size_t *len)
@@ -422,19 +514,21 @@ static int gen_refresh(struct gen *g, unsigned r, const char *snmp, size_t snmp_
 		if (gen_item(g, SW_REC_PROC, NULL, 0, &pr, sizeof(pr)) < 0)
 			return -1;
 	}
+	if (g->info && gen_info(g) < 0)
+		return -1;
 	return gen_item(g, SW_REC_END, NULL, 0, NULL, 0);
 }
 
 static void gen_usage(FILE *f)
 {
-	fprintf(f, "usage: gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N] [--remotes POOL]\n");
+	fprintf(f, "usage: gen_dump -o FILE -s SOCKETS [-r REFRESHES] [--churn PERMILLE] [--seed N] [--remotes POOL] [--info 0|1]\n");
 }
 
 int main(int argc, char **argv)
 {
 	static struct gen g;
 	const char *path = NULL;
-	unsigned long socks = 0, refreshes = 2, churn = 20, seed = 1, pool = 0;
+	unsigned long socks = 0, refreshes = 2, churn = 20, seed = 1, pool = 0, info = 1;
 	size_t snmp_len, netstat_len;
 	char *snmp, *netstat;
 	uint32_t version = htole32(1);
@@ -459,6 +553,8 @@ int main(int argc, char **argv)
 			seed = strtoul(v, NULL, 10);
 		else if (!strcmp(a, "--remotes"))
 			pool = strtoul(v, NULL, 10);
+		else if (!strcmp(a, "--info"))
+			info = strtoul(v, NULL, 10);
 		else {
 			gen_usage(stderr);
 			return 2;
@@ -466,9 +562,9 @@ int main(int argc, char **argv)
 		i++;
 	}
 	if (!path || socks <= GEN_NLISTEN || socks > GEN_MAX_SOCKS || !refreshes ||
-	    refreshes > 100000 || churn > 1000) {
+	    refreshes > 100000 || churn > 1000 || info > 1) {
 		gen_usage(stderr);
-		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..100000 refreshes, churn <= 1000\n",
+		fprintf(stderr, "gen_dump: need -o, %zu < SOCKETS <= %u, 1..100000 refreshes, churn <= 1000, --info 0 or 1\n",
 			GEN_NLISTEN, GEN_MAX_SOCKS);
 		return 2;
 	}
@@ -476,6 +572,7 @@ int main(int argc, char **argv)
 	g.next_cookie = 0x2000 + (gen_rand(&g) & 0xfff);
 	g.next_inode = 100000;
 	g.nremote = (uint32_t)(pool && pool < socks ? pool : socks / 4 + 1);
+	g.info = (int)info;
 	g.socks = calloc(socks, sizeof(*g.socks));
 	snmp = gen_slurp("/proc/net/snmp", &snmp_len);
 	netstat = gen_slurp("/proc/net/netstat", &netstat_len);
@@ -495,6 +592,7 @@ int main(int argc, char **argv)
 	for (unsigned long r = 0; r < refreshes; r++) {
 		if (r)
 			gen_churn(&g, (unsigned)churn);
+		g.refresh = (unsigned)r;
 		if (gen_refresh(&g, (unsigned)r, snmp, snmp_len, netstat, netstat_len) < 0)
 			goto fail;
 	}
@@ -502,8 +600,9 @@ int main(int argc, char **argv)
 		g.out = NULL;
 		goto fail;
 	}
-	printf("gen_dump: %s: %lu refreshes of %lu sockets, %.1f MB of netlink buffers\n",
-	       path, refreshes, socks, g.bytes_nl / 1e6);
+	printf("gen_dump: %s: %lu refreshes of %lu sockets, %.1f MB of netlink buffers, "
+	       "info dump: %llu inbound connections\n",
+	       path, refreshes, socks, g.bytes_nl / 1e6, (unsigned long long)g.ninfo);
 	free(g.socks);
 	free(snmp);
 	free(netstat);

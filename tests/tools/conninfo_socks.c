@@ -52,7 +52,8 @@ static void print_set(const struct sw_frame *f)
 		       (unsigned long long)c->bytes_received,
 		       (unsigned long long)c->bytes_acked, c->last_data_recv_ms,
 		       c->last_data_sent_ms, c->rtt_us, c->retrans, rate,
-		       (unsigned long long)(f->time_ns - c->first_seen_ns),
+		       (unsigned long long)(f->time_ns -
+					    sw_conn_info_first_seen_ns(c, f->conninfo->epoch_ns)),
 		       c->seen_at_start);
 	}
 }

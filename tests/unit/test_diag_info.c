@@ -202,7 +202,7 @@ static void test_parse_filter(void **state)
 	assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
 	assert_int_equal(c->in.nports, 1);
 	assert_int_equal(c->in.n, 1);
-	assert_true(c->t.prev[0].cookie == 2); /* the room */
+	assert_true(c->t.add[0].cookie == 2); /* a first dump: the side array */
 	sw_filter_free(f);
 }
 
@@ -225,7 +225,7 @@ static void test_parse_family_not_wanted(void **state)
 	assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
 	assert_true(c->ports[443]);
 	assert_int_equal(c->in.n, 1);
-	assert_true(c->t.prev[0].cookie == 4);
+	assert_true(c->t.add[0].cookie == 4);
 }
 
 /* The two-family dump's replies (TCPDIAG_GETSOCK messages) parse alike. */
@@ -244,7 +244,7 @@ static void test_parse_compat_replies(void **state)
 	put_done(&x, 0);
 	assert_int_equal(sw_diag_parse_buf(&c->p, x.b, x.len), 0);
 	assert_int_equal(c->in.n, 1);
-	assert_true(c->t.prev[0].bytes_received == 77);
+	assert_true(c->t.add[0].bytes_received == 77);
 	assert_string_equal(sw_diag_name(SW_TCP, 0), "TCP");
 }
 

@@ -51,8 +51,8 @@ static void healthy_scene(struct dfx *x, unsigned r, uint32_t *seed)
 					.bytes_received = k ? 420 : 80000,
 					.bytes_acked = k ? 3000 : 900000,
 					.last_data_recv_ms = k ? 25000 : 40,
-					.first_seen_ns = churned ? x->t - DFX_NS / 2
-								 : x->t - 120 * DFX_NS,
+					.first_seen_s = (uint32_t)((churned ? x->t - DFX_NS / 2
+									     : x->t - 120 * DFX_NS) / DFX_NS),
 				};
 		}
 		/* the connections it closed: TIME_WAIT on this side */

@@ -218,7 +218,7 @@ static void slow_scene(struct dfx *x, struct slow *ci, unsigned nslow,
 	for (uint64_t c = c0; c < x->cookie; c++)
 		ci->v[n++] = (struct sw_conn_info){
 			.cookie = c, .bytes_received = 900, .bytes_acked = 40000,
-			.last_data_recv_ms = 20000, .first_seen_ns = x->t - 60 * DFX_NS,
+			.last_data_recv_ms = 20000, .first_seen_s = (uint32_t)(x->t / DFX_NS - 60),
 		};
 	c0 = x->cookie;
 	dfx_socks(x, SW_TCP, SW_ESTABLISHED, "192.0.2.1", 80, "203.0.113.66",
@@ -227,7 +227,7 @@ static void slow_scene(struct dfx *x, struct slow *ci, unsigned nslow,
 		ci->v[n++] = (struct sw_conn_info){
 			.cookie = c, .bytes_received = 120, .bytes_acked = acked,
 			.last_data_recv_ms = 4000,
-			.first_seen_ns = x->t - age_s * DFX_NS, .rx_per_s = 4,
+			.first_seen_s = (uint32_t)(x->t / DFX_NS - age_s), .rx_per_s = 4,
 		};
 	x->ci.v = ci->v;
 	x->ci.n = n;

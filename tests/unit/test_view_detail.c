@@ -66,10 +66,10 @@ static void test_cells(void **state)
 	v[0] = (struct sw_conn_info){ .cookie = 2, .bytes_received = 1234,
 				      .bytes_acked = 250000, .last_data_recv_ms = 950,
 				      .last_data_sent_ms = 61000, .rtt_us = 420,
-				      .retrans = 3, .first_seen_ns = 40 * S,
+				      .retrans = 3, .first_seen_s = 40,
 				      .seen_at_start = true };
 	v[1] = (struct sw_conn_info){ .cookie = 3, .bytes_received = 0,
-				      .rtt_us = 25300, .first_seen_ns = 95 * S };
+				      .rtt_us = 25300, .first_seen_s = 95 };
 	fx_publish_info(&f, &ci, 100 * S);
 	assert_true(f.m.have_conn);
 	assert_int_equal(f.m.nconn, 2);
