@@ -99,8 +99,8 @@ $(BPF_DIR)/vmlinux.h:
 	@mkdir -p $(dir $@)
 	bpftool btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 
-$(BPF_DIR)/sockiter.bpf.o: src/source/bpf/sockiter.bpf.c src/source/bpf/sockiter.h $(BPF_DIR)/vmlinux.h
-	clang -target bpf -O2 -g -D__TARGET_ARCH_x86 -I$(BPF_DIR) -Isrc/source/bpf -c -o $@ $<
+$(BPF_DIR)/sockiter.bpf.o: src/source/bpf/sockiter.bpf.c src/source/bpf/sockiter.h include/sw_filter_pre.h $(BPF_DIR)/vmlinux.h
+	clang -target bpf -O2 -g -D__TARGET_ARCH_x86 -I$(BPF_DIR) -Isrc/source/bpf -Iinclude -c -o $@ $<
 
 $(BPF_DIR)/sockiter.skel.h: $(BPF_DIR)/sockiter.bpf.o
 	bpftool gen skeleton $< name sockiter > $@.tmp && mv $@.tmp $@

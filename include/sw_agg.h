@@ -153,8 +153,15 @@ void sw_agg_sortbuf_free(struct sw_agg *a);
 
 /* Direction (agg_dir.c): mark in ports[65536] the local ports cur
  * listens on; whether s is inbound by them. */
+#define SW_AGG_DIR_TCP 1u
+#define SW_AGG_DIR_UDP 2u
 void sw_agg_dir_ports(uint8_t *ports, const struct sw_snapshot *cur);
-bool sw_agg_dir_inbound(const uint8_t *ports, const struct sw_sock *s);
+static inline bool sw_agg_dir_inbound(const uint8_t *ports,
+				      const struct sw_sock *s)
+{
+	return ports[s->sport] & (s->proto == SW_TCP ? SW_AGG_DIR_TCP
+						     : SW_AGG_DIR_UDP);
+}
 
 void sw_agg_init(struct sw_agg *a);
 void sw_agg_free(struct sw_agg *a);

@@ -23,6 +23,12 @@ struct sw_snapshot {
 	/* Histogram kept by sw_snapshot_add: sockets per protocol and state
 	 * (states >= SW_ST_MAX are counted in SW_ST_UNKNOWN). */
 	uint32_t nstate[SW_PROTO_MAX][SW_ST_MAX];
+	/* Indexes into socks of the listeners (sw_sock_is_listener), in the
+	 * order they were added, kept by sw_snapshot_add and _commit: the
+	 * aggregation finds the listening ports without a pass over every
+	 * socket. */
+	uint32_t *listen;
+	uint32_t nlisten, listen_cap;
 	uint64_t time_ns;  /* CLOCK_REALTIME of the refresh, set by the caller */
 	uint64_t mono_ns;  /* CLOCK_MONOTONIC of the refresh, set by the caller */
 };
@@ -44,6 +50,26 @@ int sw_snapshot_reserve(struct sw_snapshot *s, uint32_t n);
  * a duplicate from a dump under churn: it is dropped and counted in dups.
  * Returns 1 added, 0 duplicate dropped, -1 out of memory (errno ENOMEM). */
 int sw_snapshot_add(struct sw_snapshot *s, const struct sw_sock *rec);
+
+/* The storage of the next record (socks[count]), for a source that
+ * writes its record in place instead of copying one in; then
+ * sw_snapshot_commit adds it, or nothing does and the next room is the
+ * same. Returns NULL (errno ENOMEM) when the snapshot cannot grow; the
+ * snapshot is unchanged. The pointer is valid until the next add, commit,
+ * reserve or reset. (The check is inline; sw_snapshot_room_grow is its
+ * slow path, which grows the storage.) */
+struct sw_sock *sw_snapshot_room_grow(struct sw_snapshot *s);
+
+static inline struct sw_sock *sw_snapshot_room(struct sw_snapshot *s)
+{
+	return s->count < s->cap ? &s->socks[s->count] : sw_snapshot_room_grow(s);
+}
+
+/* Add the record written at sw_snapshot_room(s), as sw_snapshot_add adds
+ * a copy. Call only after a successful sw_snapshot_room. Returns 1 added,
+ * 0 duplicate dropped, -1 out of memory (errno ENOMEM; the record is not
+ * added). */
+int sw_snapshot_commit(struct sw_snapshot *s);
 
 /* The record with that identity, or NULL. Pointer valid until the next add
  * or reset. */

@@ -17,6 +17,7 @@
 #include "sw_agg.h"
 #include "sw_counters.h"
 #include "sw_filter.h"
+#include "sw_filter_pre.h"
 #include "sw_record.h"
 #include "sw_snapshot.h"
 
@@ -28,6 +29,9 @@ struct sw_source_ask {
 	bool family_ok[2];             /* whether an IPv4 / IPv6 dump can match */
 	const uint8_t *bc[2];          /* kernel bytecode for IPv4, IPv6 */
 	size_t bclen[2];
+	/* the ports and addresses as a pre-filter (the BPF iterators), or
+	 * NULL: none */
+	const struct sw_filter_pre *pre;
 	const struct sw_filter *filter; /* records are filtered by it */
 	struct sw_rec_writer *tap;      /* record what is read, or NULL */
 };

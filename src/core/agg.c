@@ -50,14 +50,42 @@ static uint64_t sw_agg_tuple_key(const struct sw_sock *s)
 	return sw_agg_mix(h, ((uint64_t)s->sport << 16) | s->dport);
 }
 
+/* The hash of a prefix given as its family, length and two masked words
+ * of address: one multiply per word, the high half kept (the slots are
+ * picked by its low bits). */
+static inline uint32_t sw_agg_key_hash(unsigned family, unsigned plen,
+				       uint64_t w0, uint64_t w1)
+{
+	uint64_t h = (w0 ^ ((uint64_t)family << 8 | plen)) * 0x9E3779B97F4A7C15ull;
+
+	h ^= (w1 + (h >> 29)) * 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(h >> 32);
+}
+
 static uint32_t sw_agg_prefix_hash(const struct sw_prefix *p)
 {
-	uint64_t w[2], h;
+	uint64_t w[2];
 
 	memcpy(w, p->bytes, 16);
-	h = sw_agg_mix(p->family | (uint64_t)p->plen << 8, w[0]);
-	h = sw_agg_mix(h, w[1]);
-	return (uint32_t)(h >> 32);
+	return sw_agg_key_hash(p->family, p->plen, w[0], w[1]);
+}
+
+/* A family's grouping made once per build: the length sw_prefix_make
+ * would give and the mask of the two address words it would apply. */
+struct sw_agg_grp {
+	uint64_t m[2];
+	unsigned plen;
+};
+
+static void sw_agg_grp_make(struct sw_agg_grp *g, unsigned family, unsigned plen)
+{
+	struct sw_prefix ones;
+	uint8_t all[16];
+
+	memset(all, 0xff, sizeof(all));
+	sw_prefix_make(&ones, family, all, plen);
+	memcpy(g->m, ones.bytes, 16);
+	g->plen = ones.plen;
 }
 
 static int sw_agg_u64cmp(const void *a, const void *b)
@@ -97,9 +125,26 @@ static int sw_agg_rehash(struct sw_agg *a)
 	return 0;
 }
 
-/* The remote row for p, created empty if absent; NULL on ENOMEM. */
-static struct sw_remote *sw_agg_remote(struct sw_agg *a,
-				       const struct sw_prefix *p)
+/* The key of s's peer grouped as g4/g6 say (the prefix sw_prefix_make
+ * makes, worked out here without a call per socket): its two address
+ * words into w, its hash returned. */
+static inline uint32_t sw_agg_sock_key(const struct sw_agg_grp *g4,
+				       const struct sw_agg_grp *g6,
+				       const struct sw_sock *s, uint64_t w[2])
+{
+	const struct sw_agg_grp *g = s->family == SW_V4 ? g4 : g6;
+
+	memcpy(w, s->dst, 16);
+	w[0] &= g->m[0];
+	w[1] &= g->m[1];
+	return sw_agg_key_hash(s->family, g->plen, w[0], w[1]);
+}
+
+/* The remote row of key (family, plen, w; hash hv), created empty if
+ * absent; NULL on ENOMEM. */
+static struct sw_remote *sw_agg_remote(struct sw_agg *a, unsigned family,
+				       unsigned plen, const uint64_t w[2],
+				       uint32_t hv)
 {
 	uint32_t mask, h, idx;
 	struct sw_remote *r;
@@ -111,18 +156,57 @@ static struct sw_remote *sw_agg_remote(struct sw_agg *a,
 			return NULL;
 	}
 	mask = a->nrslots - 1;
-	h = sw_agg_prefix_hash(p) & mask;
+	h = hv & mask;
 	while ((idx = a->rslots[h]) != 0) {
-		if (sw_prefix_eq(&a->remotes[idx - 1].pfx, p))
+		const struct sw_prefix *q = &a->remotes[idx - 1].pfx;
+		uint64_t q0, q1;
+
+		memcpy(&q0, q->bytes, 8);
+		memcpy(&q1, q->bytes + 8, 8);
+		if (q0 == w[0] && q1 == w[1] && q->family == family &&
+		    q->plen == plen)
 			return &a->remotes[idx - 1];
 		h = (h + 1) & mask;
 	}
 	r = &a->remotes[a->nremotes];
 	memset(r, 0, sizeof(*r));
-	r->pfx = *p;
+	memcpy(r->pfx.bytes, w, 16);
+	r->pfx.family = (uint8_t)family;
+	r->pfx.plen = (uint8_t)plen;
 	r->rx_per_s = -1; /* unknown until an info set says (agg_rx.c) */
 	a->rslots[h] = ++a->nremotes;
 	return r;
+}
+
+/* The main pass fetches ahead what a socket's remote lookup will read:
+ * SW_AGG_AHEAD sockets ahead the hash slot of its key, half as far ahead
+ * the lines of the row that slot points to (the row was a cache miss per
+ * socket: a third of the pass). The keys' hashes wait in a ring. */
+#define SW_AGG_AHEAD 32u
+#define SW_AGG_RING 64u /* > SW_AGG_AHEAD, a power of two */
+
+static inline void sw_agg_ahead(const struct sw_agg *a, const struct sw_snapshot *cur,
+				uint32_t i, uint32_t ring[SW_AGG_RING],
+				const struct sw_agg_grp *g4,
+				const struct sw_agg_grp *g6)
+{
+	uint32_t j = i + SW_AGG_AHEAD, k = i + SW_AGG_AHEAD / 2, idx;
+	uint64_t w[2];
+
+	if (j < cur->count) {
+		ring[j % SW_AGG_RING] = sw_agg_sock_key(g4, g6, &cur->socks[j], w);
+		__builtin_prefetch(&a->rslots[ring[j % SW_AGG_RING] & (a->nrslots - 1)]);
+	}
+	if (k < cur->count &&
+	    (idx = a->rslots[ring[k % SW_AGG_RING] & (a->nrslots - 1)]) != 0)
+	{
+		/* a row spans two or three lines */
+		const char *row = (const char *)&a->remotes[idx - 1];
+
+		__builtin_prefetch(row, 1);
+		__builtin_prefetch(row + 56, 1);
+		__builtin_prefetch(row + sizeof(struct sw_remote) - 1, 1);
+	}
 }
 
 int sw_agg_find_remote(const struct sw_agg *a, const struct sw_prefix *p)
@@ -258,6 +342,8 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	uint32_t nsyn = cur->nstate[SW_TCP][SW_SYN_RECV];
 	const struct sw_agg_synset *prev_syn;
 	struct sw_agg_synset *syn = NULL;
+	struct sw_agg_grp grp4, grp6;
+	uint32_t ring[SW_AGG_RING];
 	uint32_t i, matched = 0, pj = 0; /* pj: cursor into prev, see below */
 	unsigned st;
 
@@ -275,6 +361,8 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	sw_agg_dir_ports(a->port_dir, cur);
 	a->opts = (struct sw_agg_opts){ .group_v4 = g4, .group_v6 = g6,
 					.inbound_only = o && o->inbound_only };
+	sw_agg_grp_make(&grp4, SW_V4, g4);
+	sw_agg_grp_make(&grp6, SW_V6, g6);
 	if (!a->rslots && sw_agg_rehash(a) < 0)
 		return sw_agg_fail(a);
 	memset(a->rslots, 0, (size_t)a->nrslots * sizeof(*a->rslots));
@@ -292,9 +380,16 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 	if (sw_grow32((void **)&a->sock_new, &a->sncap, cur->count ? cur->count : 1,
 		      sizeof(*a->sock_new), 1024) < 0)
 		return sw_agg_fail(a);
+	for (i = 0; i < cur->count && i < SW_AGG_AHEAD; i++) {
+		uint64_t w[2];
+
+		ring[i] = sw_agg_sock_key(&grp4, &grp6, &cur->socks[i], w);
+	}
 	for (i = 0; i < cur->count; i++) {
 		const struct sw_sock *s = &cur->socks[i];
 		bool tcp = s->proto == SW_TCP, new_conn = false;
+
+		sw_agg_ahead(a, cur, i, ring, &grp4, &grp6);
 		unsigned state = s->state < SW_ST_MAX ? s->state : SW_ST_UNKNOWN;
 
 		if (tcp && state == SW_SYN_RECV) {
@@ -356,14 +451,16 @@ int sw_agg_build(struct sw_agg *a, const struct sw_snapshot *prev,
 			l->inode = s->inode;
 		} else if (sw_sock_has_peer(s)) {
 			bool in = sw_agg_dir_inbound(a->port_dir, s);
-			struct sw_prefix key;
 			struct sw_remote *r;
 
 			if (!in && o && o->inbound_only)
 				continue;
-			sw_prefix_make(&key, s->family, s->dst,
-				       s->family == SW_V4 ? g4 : g6);
-			r = sw_agg_remote(a, &key);
+			uint64_t w[2];
+			const struct sw_agg_grp *g = s->family == SW_V4 ? &grp4 : &grp6;
+
+			sw_agg_sock_key(&grp4, &grp6, s, w);
+			r = sw_agg_remote(a, s->family, g->plen, w,
+					  ring[i % SW_AGG_RING]);
 			if (!r)
 				return sw_agg_fail(a);
 			if (tcp && state == SW_TIME_WAIT)

@@ -72,15 +72,15 @@ static int sw_agg_sortbuf_fit(struct sw_agg_sortbuf *b, uint32_t n)
 }
 
 /* One stable counting pass on the 16-bit digit at shift of word w:
- * idx -> tmp. */
-static void sw_agg_radix_pass(struct sw_agg_sortbuf *b, uint32_t n, unsigned w,
-			      unsigned shift)
+ * src[0..n) -> dst. */
+static void sw_agg_radix_pass(struct sw_agg_sortbuf *b, const uint32_t *src,
+			      uint32_t *dst, uint32_t n, unsigned w, unsigned shift)
 {
 	uint32_t *h = b->hist, sum = 0;
 
 	memset(h, 0, SW_AGG_RADIX_BUCKETS * sizeof(*h));
 	for (uint32_t i = 0; i < n; i++)
-		h[(b->keys[b->idx[i]].k[w] >> shift) & 0xffff]++;
+		h[(b->keys[src[i]].k[w] >> shift) & 0xffff]++;
 	for (unsigned d = 0; d < SW_AGG_RADIX_BUCKETS; d++) {
 		uint32_t c = h[d];
 
@@ -88,10 +88,37 @@ static void sw_agg_radix_pass(struct sw_agg_sortbuf *b, uint32_t n, unsigned w,
 		sum += c;
 	}
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t j = b->idx[i];
+		uint32_t j = src[i];
 
-		b->tmp[h[(b->keys[j].k[w] >> shift) & 0xffff]++] = j;
+		dst[h[(b->keys[j].k[w] >> shift) & 0xffff]++] = j;
 	}
+}
+
+/* Sort idx[off .. off+n) stably by words whi down to wlo of the keys
+ * (least significant first), with passes only on digits that differ
+ * somewhere in the range; the result is left in idx. */
+static void sw_agg_radix_range(struct sw_agg_sortbuf *b, uint32_t off,
+			       uint32_t n, int wlo, int whi)
+{
+	uint32_t *src = b->idx + off, *dst = b->tmp + off, *t;
+	uint64_t vary[4] = { 0, 0, 0, 0 };
+
+	if (n < 2)
+		return;
+	for (uint32_t i = 0; i < n; i++)
+		for (int w = wlo; w <= whi; w++)
+			vary[w] |= b->keys[src[i]].k[w] ^ b->keys[src[0]].k[w];
+	for (int w = whi; w >= wlo; w--)
+		for (unsigned shift = 0; shift < 64; shift += 16) {
+			if (!((vary[w] >> shift) & 0xffff))
+				continue;
+			sw_agg_radix_pass(b, src, dst, n, (unsigned)w, shift);
+			t = src;
+			src = dst;
+			dst = t;
+		}
+	if (src != b->idx + off)
+		memcpy(b->idx + off, src, (size_t)n * sizeof(*src));
 }
 
 /* Put rows r[0..n) in the order idx gives (r'[i] = r[idx[i]]), in place,
@@ -120,8 +147,7 @@ static void sw_agg_permute(struct sw_remote *r, uint32_t *idx, uint32_t n)
 void sw_agg_sort_remotes(struct sw_agg *a)
 {
 	struct sw_agg_sortbuf *b = a->sortbuf;
-	uint32_t n = a->nremotes;
-	uint64_t vary[4] = { 0, 0, 0, 0 };
+	uint32_t n = a->nremotes, nlo = 0, nhi;
 
 	if (n < SW_AGG_RADIX_MIN ||
 	    (!b && !(b = a->sortbuf = calloc(1, sizeof(*b)))) ||
@@ -131,26 +157,26 @@ void sw_agg_sort_remotes(struct sw_agg *a)
 			qsort(a->remotes, n, sizeof(*a->remotes), sw_agg_remote_cmp);
 		return;
 	}
-	/* which bits differ anywhere: a digit that is the same in every key
-	 * needs no pass */
-	sw_agg_skey_make(&b->keys[0], &a->remotes[0]);
+	/* The rows of families up to IPv4 first, the rest after (every
+	 * family of the first part sorts before every one of the second):
+	 * each part is sorted by family and address on its own, the IPv4
+	 * part on the 32 bits its addresses have, not on 128; then all by
+	 * count and TIME_WAIT. Stable passes, so the ties keep the order
+	 * of the words sorted before. */
 	for (uint32_t i = 0; i < n; i++) {
 		sw_agg_skey_make(&b->keys[i], &a->remotes[i]);
-		for (unsigned w = 0; w < 4; w++)
-			vary[w] |= b->keys[i].k[w] ^ b->keys[0].k[w];
-		b->idx[i] = i;
+		nlo += a->remotes[i].pfx.family <= SW_V4;
 	}
-	/* least significant first: word 3 ... word 0 */
-	for (int w = 3; w >= 0; w--)
-		for (unsigned shift = 0; shift < 64; shift += 16) {
-			uint32_t *t = b->idx;
-
-			if (!((vary[w] >> shift) & 0xffff))
-				continue;
-			sw_agg_radix_pass(b, n, (unsigned)w, shift);
-			b->idx = b->tmp;
-			b->tmp = t;
-		}
+	nhi = nlo;
+	for (uint32_t i = 0, lo = 0; i < n; i++) {
+		if (a->remotes[i].pfx.family <= SW_V4)
+			b->idx[lo++] = i;
+		else
+			b->idx[nhi++] = i;
+	}
+	sw_agg_radix_range(b, 0, nlo, 1, 3);
+	sw_agg_radix_range(b, nlo, n - nlo, 1, 3);
+	sw_agg_radix_range(b, 0, n, 0, 0);
 	sw_agg_permute(a->remotes, b->idx, n);
 }
 

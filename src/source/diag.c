@@ -4,13 +4,14 @@
  *
  * The hot path reads the fixed struct inet_diag_msg and nothing else: no
  * extensions are requested, no attribute is parsed, nothing is allocated
- * per socket (sw_snapshot_add copies into reused storage). The info dump
+ * per socket (records are decoded into the snapshot's reused storage). The info dump
  * (tcp_info, dearer in the kernel) is a separate dump of inbound
  * ESTABLISHED sockets only, made every few seconds by the engine. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,40 +80,55 @@ void sw_diag_normalise(struct sw_sock *s)
 int sw_diag_msg_sock(const void *pl, size_t plen, unsigned proto,
 		     struct sw_sock *out)
 {
-	struct inet_diag_msg m;
-	struct sw_sock s;
+	const uint8_t *b = pl; /* may be unaligned (replay): fields by memcpy */
+	struct inet_diag_sockid id;
+	uint32_t u[5]; /* expires, rqueue, wqueue, uid, inode */
+	uint8_t fam, tail[4];
 
-	if (plen < sizeof(m)) {
+	if (plen < sizeof(struct inet_diag_msg)) {
 		errno = EBADMSG;
 		return -1;
 	}
-	memcpy(&m, pl, sizeof(m)); /* the buffer may be unaligned (replay) */
-	s.cookie = m.id.idiag_cookie[0] |
-		   (uint64_t)m.id.idiag_cookie[1] << 32;
-	memcpy(s.src, m.id.idiag_src, sizeof(s.src));
-	memcpy(s.dst, m.id.idiag_dst, sizeof(s.dst));
-	s.sport = ntohs(m.id.idiag_sport);
-	s.dport = ntohs(m.id.idiag_dport);
-	s.rqueue = m.idiag_rqueue;
-	s.wqueue = m.idiag_wqueue;
-	s.inode = m.idiag_inode;
-	s.expires = m.idiag_expires;
-	s.proto = (uint8_t)proto;
-	s.state = m.idiag_state < SW_ST_MAX ? m.idiag_state : SW_ST_UNKNOWN;
-	s.timer = m.idiag_timer;
-	if (m.idiag_family == AF_INET) {
-		s.family = SW_V4;
-		memset(s.src + 4, 0, 12);
-		memset(s.dst + 4, 0, 12);
-	} else if (m.idiag_family == AF_INET6) {
-		s.family = SW_V6;
-		if (s.src[10] == 0xff || s.dst[10] == 0xff) /* cheap pre-test */
-			sw_diag_normalise(&s);
+	fam = b[offsetof(struct inet_diag_msg, idiag_family)];
+	if (fam != AF_INET && fam != AF_INET6) {
+		errno = EBADMSG;
+		return -1;
+	}
+	/* Written straight into out (the snapshot's storage, usually), each
+	 * field once; the snapshot reads the last four bytes back at once,
+	 * so they are stored at once (single-byte stores there made that
+	 * read wait for the line). */
+	memcpy(&id, b + offsetof(struct inet_diag_msg, id), sizeof(id));
+	memcpy(u, b + offsetof(struct inet_diag_msg, idiag_expires), sizeof(u));
+	out->cookie = id.idiag_cookie[0] | (uint64_t)id.idiag_cookie[1] << 32;
+	if (fam == AF_INET) {
+		memset(out->src, 0, sizeof(out->src));
+		memset(out->dst, 0, sizeof(out->dst));
+		memcpy(out->src, id.idiag_src, 4);
+		memcpy(out->dst, id.idiag_dst, 4);
 	} else {
-		errno = EBADMSG;
-		return -1;
+		memcpy(out->src, id.idiag_src, sizeof(out->src));
+		memcpy(out->dst, id.idiag_dst, sizeof(out->dst));
 	}
-	*out = s;
+	out->sport = ntohs(id.idiag_sport);
+	out->dport = ntohs(id.idiag_dport);
+	out->expires = u[0];
+	out->rqueue = u[1];
+	out->wqueue = u[2];
+	out->inode = u[4];
+	_Static_assert(offsetof(struct sw_sock, proto) == offsetof(struct sw_sock, family) + 1 &&
+		       offsetof(struct sw_sock, state) == offsetof(struct sw_sock, family) + 2 &&
+		       offsetof(struct sw_sock, timer) == offsetof(struct sw_sock, family) + 3,
+		       "family, proto, state, timer are adjacent");
+	tail[0] = fam == AF_INET ? SW_V4 : SW_V6;
+	tail[1] = (uint8_t)proto;
+	tail[2] = b[offsetof(struct inet_diag_msg, idiag_state)];
+	if (tail[2] >= SW_ST_MAX)
+		tail[2] = SW_ST_UNKNOWN;
+	tail[3] = b[offsetof(struct inet_diag_msg, idiag_timer)];
+	memcpy(&out->family, tail, sizeof(tail));
+	if (fam == AF_INET6 && (out->src[10] == 0xff || out->dst[10] == 0xff))
+		sw_diag_normalise(out); /* cheap pre-test above */
 	return 0;
 }
 
@@ -196,7 +212,7 @@ static int sw_diag_parse_info(struct sw_diag_parse *p, const uint8_t *pl,
 static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 			     size_t plen)
 {
-	struct sw_sock s;
+	struct sw_sock *s;
 
 	if (p->info)
 		return sw_diag_parse_info(p, pl, plen);
@@ -205,12 +221,16 @@ static int sw_diag_parse_msg(struct sw_diag_parse *p, const uint8_t *pl,
 	if (p->families && plen &&
 	    !(p->families & (pl[0] == AF_INET6 ? SW_DIAG_FAM_V6 : SW_DIAG_FAM_V4)))
 		return 0;
-	if (sw_diag_msg_sock(pl, plen, p->proto, &s) < 0)
+	/* decoded straight into the snapshot's next record, committed when
+	 * the filter lets it through: no copy */
+	if (!(s = sw_snapshot_room(p->out)))
+		return -1;
+	if (sw_diag_msg_sock(pl, plen, p->proto, s) < 0)
 		return -1;
 	p->out->dumped++;
-	if (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, &s))
+	if (p->filter && p->filter->root >= 0 && !sw_filter_match(p->filter, s))
 		return 0;
-	return sw_snapshot_add(p->out, &s) < 0 ? -1 : 0;
+	return sw_snapshot_commit(p->out) < 0 ? -1 : 0;
 }
 
 int sw_diag_parse_buf(struct sw_diag_parse *p, const void *buf, size_t len)

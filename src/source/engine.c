@@ -33,6 +33,7 @@ struct sw_engine {
 	struct sw_services services; /* service names for the filter's ports */
 	struct sw_filter_env fenv;
 	uint8_t *bc[2];           /* kernel bytecode for IPv4, IPv6 */
+	struct sw_filter_pre pre; /* the BPF iterators' pre-filter */
 
 	struct sw_snapshot snap[2];
 	unsigned cur;             /* snap[cur] is the frame's snapshot */
@@ -54,8 +55,9 @@ static const unsigned sw_engine_protos[2] = { SW_TCP, SW_UDP };
 static const unsigned sw_engine_families[2] = { SW_V4, SW_V6 };
 
 /* What of f the kernel can apply: the state mask of each protocol, which
- * families can match, and bytecode for each family (0 length where
- * nothing can be pushed down; the user-space filter still runs). */
+ * families can match, bytecode for each family (0 length where nothing
+ * can be pushed down; the user-space filter still runs), and the
+ * pre-filter of ports and addresses for the BPF iterators. */
 static void sw_engine_pushdown(struct sw_engine *e, const struct sw_filter *f)
 {
 	static const uint32_t all[SW_PROTO_MAX] = {
@@ -88,6 +90,8 @@ static void sw_engine_pushdown(struct sw_engine *e, const struct sw_filter *f)
 		e->ask.bc[fi] = e->bc[fi];
 		e->ask.bclen[fi] = n > 0 ? (size_t)n : 0;
 	}
+	sw_filter_pre_derive(f, &e->pre);
+	e->ask.pre = &e->pre;
 }
 
 static int sw_engine_filter(struct sw_engine *e, const char *text,

@@ -3,7 +3,8 @@
  * from the iterator fds in large chunks; the /proc counters, listener
  * owners and info dumps from the live source it wraps. The state masks
  * and families are pushed into the program's .rodata (it is loaded again
- * when they change). Built only with SW_HAVE_BPF (the Makefile's BPF
+ * when they change), the pre-filter of ports and addresses into its .bss
+ * before each walk (a new filter needs no new load). Built only with SW_HAVE_BPF (the Makefile's BPF
  * switch); else sw_source_bpf_open says so. */
 #include <errno.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #ifdef SW_HAVE_BPF
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "sockiter.skel.h"
@@ -28,6 +30,7 @@ struct sw_source_bpf {
 	struct sockiter *skel;
 	struct bpf_link *link[SW_PROTO_MAX];
 	uint32_t states[SW_PROTO_MAX], families; /* what skel was loaded with */
+	bool have_rdonly_cast; /* the kernel has the bpf_rdonly_cast kfunc */
 	unsigned char *buf;
 };
 
@@ -42,6 +45,20 @@ static int sw_bpf_quiet(enum libbpf_print_level l, const char *f, va_list ap)
 	(void)f;
 	(void)ap;
 	return 0;
+}
+
+/* Whether the running kernel's BTF has the kfunc name (false when it
+ * cannot be read: the program then takes its slower path). */
+static bool sw_bpf_has_kfunc(const char *name)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool has;
+
+	if (!vmlinux)
+		return false;
+	has = btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) >= 0;
+	btf__free(vmlinux);
+	return has;
 }
 
 static void sw_bpf_unload(struct sw_source_bpf *b)
@@ -81,6 +98,7 @@ static int sw_bpf_load(struct sw_source_bpf *b, const uint32_t states[2],
 	b->skel->rodata->tcp_states = states[SW_TCP];
 	b->skel->rodata->udp_states = states[SW_UDP];
 	b->skel->rodata->families = families;
+	b->skel->rodata->have_rdonly_cast = b->have_rdonly_cast;
 	what = "loading the iterators";
 	if (sockiter__load(b->skel))
 		goto fail;
@@ -175,6 +193,10 @@ static int sw_bpf_next(struct sw_source *src, const struct sw_source_ask *a,
 	if (memcmp(a->states, b->states, sizeof(b->states)) || fams != b->families)
 		if (sw_bpf_load(b, a->states, fams, cause) < 0)
 			return -1;
+	if (a->pre)
+		b->skel->bss->sw_pre = *a->pre;
+	else
+		b->skel->bss->sw_pre.on = 0;
 	for (unsigned p = 0; p < SW_PROTO_MAX; p++)
 		if ((want[p][0] || want[p][1]) &&
 		    sw_bpf_walk(b, p, want, a, s, cause) < 0)
@@ -237,6 +259,7 @@ struct sw_source *sw_source_bpf_open(struct sw_source *live, char **cause)
 		goto fail;
 	}
 	libbpf_set_print(sw_bpf_quiet);
+	b->have_rdonly_cast = sw_bpf_has_kfunc("bpf_rdonly_cast");
 	/* load now: a refusal is known before the first refresh */
 	if (sw_bpf_load(b, all, 3, cause) < 0)
 		goto fail;

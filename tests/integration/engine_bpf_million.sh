@@ -12,7 +12,8 @@
 #    before the fix (c8124ef) these failed with "Resource temporarily
 #    unavailable" (the listeners are walked first, so 'state listen' has
 #    written its records before the million is reached);
-#  - -f 'dport = :1' (not pushed down: matches nothing) gives 0, exit 0;
+#  - -f 'dport = :1' (matches nothing; the iterators' port pre-filter
+#    copies nothing out either) gives 0, exit 0;
 #  - both backends count the same TCP sockets with the empty filter, as
 #    many as ss -tanH lists.
 # Bounded: the population waits BENCH_STEP_S (100 s) at most, each run 60 s.
@@ -78,7 +79,7 @@ run v6 --backend bpf -6
 check_eq "-6 (IPv4 sockets only) through BPF exits 0 (stderr: $(why v6))" 0 "$(cat "$T/v6.rc")"
 check_eq "-6 through BPF: 0 TCP sockets" 0 "$(jq .sockets.tcp "$T/v6.json" 2>/dev/null)"
 
-# --- a filter matching nothing that the iterator does not push down -----------
+# --- a port filter matching nothing (pre-filtered in the iterators) -----------
 run dport --backend bpf -f 'dport = :1'
 check_eq "-f 'dport = :1' through BPF exits 0 (stderr: $(why dport))" 0 "$(cat "$T/dport.rc")"
 check_eq "-f 'dport = :1' through BPF: 0 TCP sockets" 0 "$(jq .sockets.tcp "$T/dport.json" 2>/dev/null)"

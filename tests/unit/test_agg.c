@@ -410,6 +410,81 @@ static void test_direction(void **state)
 	sw_snapshot_free(&cur);
 }
 
+/* The remote rows of random peers under many groupings are the prefixes
+ * sw_prefix_make makes of each peer, with the counts a plain count by
+ * prefix gives (the build masks and hashes the keys itself). */
+static void test_grouping_matches_prefix_make(void **state)
+{
+	static const unsigned groups[][2] = { { 32, 128 }, { 24, 48 }, { 17, 61 },
+					      { 9, 1 }, { 1, 127 }, { 31, 64 },
+					      { 8, 65 }, { 0, 0 } };
+	enum { N = 3000 };
+	struct sw_snapshot cur;
+	struct sw_agg a;
+	struct sw_prefix *ref = calloc(N, sizeof(*ref));
+	uint32_t *cnt = calloc(N, sizeof(*cnt));
+	uint64_t rng = 88172645463325252ull;
+	uint32_t i, g, nref, j;
+
+	(void)state;
+	assert_non_null(ref);
+	assert_non_null(cnt);
+	sw_snapshot_init(&cur);
+	sw_agg_init(&a);
+	cur.mono_ns = NS;
+	for (i = 0; i < N; i++) {
+		struct sw_sock r = sw_test_sock(SW_TCP, SW_ESTABLISHED, "192.0.2.1",
+						80, "198.51.100.1", 1000, i + 1);
+
+		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		if (i % 3 == 0) {
+			r = sw_test_sock(SW_TCP, SW_ESTABLISHED, "2001:db8::1", 80,
+					 "2001:db8::2", 1000, i + 1);
+			memcpy(r.dst + 4, &rng, 8); /* few bits apart: shared prefixes */
+			r.dst[12] = (uint8_t)(rng >> 56) & 3;
+		} else {
+			r.dst[2] = (uint8_t)(rng >> 8) & 7;
+			r.dst[3] = (uint8_t)(rng >> 16);
+			r.dst[1] = (uint8_t)(rng >> 24) & 1;
+		}
+		assert_int_equal(sw_snapshot_add(&cur, &r), 1);
+	}
+	for (g = 0; g < NELEM(groups); g++) {
+		struct sw_agg_opts o = { .group_v4 = groups[g][0],
+					 .group_v6 = groups[g][1] };
+		unsigned g4 = o.group_v4 ? o.group_v4 : 32;
+		unsigned g6 = o.group_v6 ? o.group_v6 : 128;
+
+		nref = 0;
+		for (i = 0; i < cur.count; i++) {
+			const struct sw_sock *s = &cur.socks[i];
+			struct sw_prefix p;
+
+			sw_prefix_make(&p, s->family, s->dst, s->family == SW_V4 ? g4 : g6);
+			for (j = 0; j < nref && !sw_prefix_eq(&ref[j], &p); j++)
+				;
+			if (j == nref) {
+				ref[nref] = p;
+				cnt[nref++] = 0;
+			}
+			cnt[j]++;
+		}
+		assert_int_equal(sw_agg_build(&a, NULL, &cur, &o), 0);
+		assert_int_equal(a.nremotes, nref);
+		for (j = 0; j < nref; j++) {
+			int k = sw_agg_find_remote(&a, &ref[j]);
+
+			assert_true(k >= 0);
+			assert_true(sw_prefix_eq(&a.remotes[k].pfx, &ref[j]));
+			assert_int_equal(a.remotes[k].count, cnt[j]);
+		}
+	}
+	free(ref);
+	free(cnt);
+	sw_agg_free(&a);
+	sw_snapshot_free(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_many_remotes_rehash),
 		cmocka_unit_test(test_listeners_own_their_sockets),
 		cmocka_unit_test(test_direction),
+		cmocka_unit_test(test_grouping_matches_prefix_make),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

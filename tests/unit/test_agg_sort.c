@@ -1,7 +1,8 @@
 /* test_agg_sort.c - the radix sort of the remotes gives exactly
  * sw_agg_remote_cmp's order (what qsort gave), at sizes on both sides of
  * the radix threshold, with ties on counts, both families, addresses
- * differing only in their last bytes, and huge counts. */
+ * differing only in their last bytes, and huge counts; and families
+ * other than 4 and 6 with bytes anywhere (the sort splits at IPv4). */
 #include "sw_test.h"
 
 #include <stdlib.h>
@@ -17,6 +18,10 @@ static uint32_t rnd(void)
 	rng ^= rng << 17;
 	return (uint32_t)rng;
 }
+
+/* Families other than 4 and 6 too (below, between and above), and
+ * bytes anywhere in every address: the sort splits the rows at IPv4. */
+static bool odd_rows;
 
 static void fill(struct sw_agg *a, uint32_t n)
 {
@@ -42,6 +47,13 @@ static void fill(struct sw_agg *a, uint32_t n)
 			r->pfx.bytes[15] = (uint8_t)i;
 			r->pfx.bytes[14] = (uint8_t)(i >> 8);
 			r->pfx.bytes[7] = (uint8_t)(i >> 16);
+		}
+		if (odd_rows) {
+			static const uint8_t fams[] = { 0, 4, 5, 6, 9, 4 };
+			uint32_t w[4] = { rnd() % 3, rnd(), rnd() % 5, rnd() };
+
+			r->pfx.family = fams[x % NELEM(fams)];
+			memcpy(r->pfx.bytes, w, 16);
 		}
 		r->udp = i; /* a payload to see rows moved whole */
 	}
@@ -85,6 +97,16 @@ static void test_radix_equals_qsort(void **state)
 	check_n(70001);  /* more rows than digits */
 }
 
+static void test_odd_families_and_bytes(void **state)
+{
+	(void)state;
+	odd_rows = true;
+	check_n(600);
+	check_n(5000);
+	check_n(40000);
+	odd_rows = false;
+}
+
 /* All rows alike but for the last byte of an IPv6 address: only the
  * lowest digit pass moves anything. */
 static void test_only_low_digit_differs(void **state)
@@ -113,6 +135,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_radix_equals_qsort),
+		cmocka_unit_test(test_odd_families_and_bytes),
 		cmocka_unit_test(test_only_low_digit_differs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,14 +3,19 @@
  * socket of the iterating process's network namespace, written to the
  * iterator's seq_file (read() on the bpf_iter_create fd). Full, time-wait
  * and request sockets are told apart with the bpf_skc_to_* casts, as the
- * kernel's bpf_iter_tcp4/6 selftests do. What the filter pushes down is
- * set in .rodata before load: the state masks and the families. */
+ * kernel's bpf_iter_tcp4/6 selftests do. What the filter pushes down: the
+ * state masks and the families in .rodata (set before load), and its
+ * pre-filter of ports and addresses (sw_filter_pre.h) in .bss, which user
+ * space rewrites between walks without loading again; a socket it rules
+ * out is skipped before anything past its sock_common is read. The
+ * timers are filled as inet_diag fills idiag_timer and idiag_expires. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 
 #include "sockiter.h"
+#include "sw_filter_pre.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -25,6 +30,24 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 tcp_states = 0xffffffff; /* bit per sock_diag state */
 const volatile __u32 udp_states = 0xffffffff;
 const volatile __u32 families = 3;            /* 1 AF_INET, 2 AF_INET6 */
+
+/* written by user space before each walk (mmapped .bss) */
+struct sw_filter_pre sw_pre;
+
+extern unsigned int CONFIG_HZ __kconfig __weak;
+
+/* older kernels kept the retransmit timer's expiry in icsk_timeout */
+struct inet_connection_sock___old {
+	unsigned long icsk_timeout;
+} __attribute__((preserve_access_index));
+
+/* the kernel's timer kinds (include/net/inet_connection_sock.h) */
+#define SW_ICSK_TIME_RETRANS 1
+#define SW_ICSK_TIME_PROBE0 3
+#define SW_ICSK_TIME_LOSS_PROBE 5
+#define SW_ICSK_TIME_REO_TIMEOUT 6
+/* inet_diag's idiag_timer */
+enum { SW_T_OFF, SW_T_ON, SW_T_KEEPALIVE, SW_T_TIMEWAIT, SW_T_PERSIST };
 
 static __always_inline int fam_ok(__u16 f)
 {
@@ -47,17 +70,81 @@ static __always_inline void addrs(struct sw_bpf_rec *r,
 	r->family = fam;
 }
 
-/* sock_i_ino, as the selftests read it */
+/* jiffies_delta_to_msecs(expires - jiffies); 0 when HZ is unknown */
+static __always_inline __u32 ms_left(unsigned long expires)
+{
+	long d = (long)(expires - bpf_jiffies64());
+	__u64 hz = CONFIG_HZ;
+
+	if (d <= 0 || !hz)
+		return 0;
+	return (__u32)((__u64)d * 1000 / hz);
+}
+
+/* A full socket's timer as inet_sk_diag_fill has it. (Skipping the reads
+ * of icsk_pending while nothing is outstanding, or of sk_timer without
+ * SO_KEEPALIVE, did not pay at 1,000,000 sockets: within the noise.) */
+static __always_inline void timer_full(struct sw_bpf_rec *r, struct tcp_sock *tp)
+{
+	struct inet_connection_sock *icsk = &tp->inet_conn;
+	struct inet_connection_sock___old *old = (void *)icsk;
+	struct sock *sk = (struct sock *)tp;
+	__u8 p = icsk->icsk_pending;
+	unsigned long exp;
+
+	if (p == SW_ICSK_TIME_RETRANS || p == SW_ICSK_TIME_REO_TIMEOUT ||
+	    p == SW_ICSK_TIME_LOSS_PROBE || p == SW_ICSK_TIME_PROBE0) {
+		r->timer = p == SW_ICSK_TIME_PROBE0 ? SW_T_PERSIST : SW_T_ON;
+		if (bpf_core_field_exists(old->icsk_timeout))
+			exp = BPF_CORE_READ(old, icsk_timeout);
+		else
+			exp = icsk->icsk_retransmit_timer.expires;
+	} else if (sk->sk_timer.entry.pprev) { /* timer_pending: keepalive */
+		r->timer = SW_T_KEEPALIVE;
+		exp = sk->sk_timer.expires;
+	} else {
+		return;
+	}
+	r->expires = ms_left(exp);
+}
+
+/* Kernels before 6.2 have no bpf_rdonly_cast: a weak kfunc (libbpf leaves
+ * the call unresolved there), called only when user space found it in the
+ * kernel's BTF (have_rdonly_cast, .rodata: the verifier drops the call
+ * otherwise). Not bpf_ksym_exists: the address of a kfunc in ld_imm64
+ * needs 6.4, and 6.2 and 6.3 have the kfunc. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+const volatile __u32 have_rdonly_cast = 0;
+
+/* sk_ino, the inode number kept in the socket (6.17 and later; before,
+ * sock_i_ino read the inode): a flavour, vmlinux.h may not have it */
+struct sock___ino {
+	unsigned long sk_ino;
+} __attribute__((preserve_access_index));
+
+/* sock_i_ino. Cheapest first: the kernel's own copy in struct sock (on a
+ * cache line the listener's queue shares); else the inode through
+ * bpf_rdonly_cast (a direct, fault-safe load); else, as the selftests do,
+ * bpf_probe_read_kernel. */
 static __always_inline __u32 ino_of(const struct sock *sk)
 {
-	const struct socket *so = sk->sk_socket;
-	const struct inode *in;
+	const struct sock___ino *k = (const void *)sk;
+	const struct socket *so;
 	unsigned long ino = 0;
 
+	if (bpf_core_field_exists(k->sk_ino))
+		return (__u32)BPF_CORE_READ(k, sk_ino);
+	so = sk->sk_socket;
 	if (!so)
 		return 0;
-	in = &container_of(so, struct socket_alloc, socket)->vfs_inode;
-	bpf_probe_read_kernel(&ino, sizeof(ino), &in->i_ino);
+	if (have_rdonly_cast) {
+		const struct socket_alloc *sa =
+			bpf_rdonly_cast(so, bpf_core_type_id_kernel(struct socket_alloc));
+
+		return (__u32)sa->vfs_inode.i_ino;
+	}
+	bpf_probe_read_kernel(&ino, sizeof(ino),
+			      &container_of(so, struct socket_alloc, socket)->vfs_inode.i_ino);
 	return (__u32)ino;
 }
 
@@ -88,10 +175,15 @@ int sw_iter_tcp(struct bpf_iter__tcp *ctx)
 	if (st > 31 || !(tcp_states & (1u << st)))
 		return 0;
 	addrs(&r, c, fam);
+	if (!sw_filter_pre_match(&sw_pre, fam == AF_INET6, r.src, r.dst, r.sport,
+				 r.dport))
+		return 0;
 	r.proto = 0;
 	r.state = st;
 	if (tw) {
 		r.cookie = bpf_get_socket_cookie(tw);
+		r.timer = SW_T_TIMEWAIT;
+		r.expires = ms_left(tw->tw_sk.tw_timer.expires);
 	} else if ((tp = bpf_skc_to_tcp_sock(c))) {
 		struct sock *sk = (struct sock *)tp;
 
@@ -106,8 +198,11 @@ int sw_iter_tcp(struct bpf_iter__tcp *ctx)
 			r.wqueue = tp->write_seq - tp->snd_una;
 		}
 		r.inode = ino_of(sk);
+		timer_full(&r, tp);
 	} else if ((req = bpf_skc_to_tcp_request_sock(c))) {
 		r.cookie = bpf_get_socket_cookie(req);
+		r.timer = SW_T_ON;
+		r.expires = ms_left(req->req.req.rsk_timer.expires);
 	} else {
 		return 0;
 	}
@@ -136,6 +231,9 @@ int sw_iter_udp(struct bpf_iter__udp *ctx)
 	if (st > 31 || !(udp_states & (1u << st)))
 		return 0;
 	addrs(&r, &sk->__sk_common, fam);
+	if (!sw_filter_pre_match(&sw_pre, fam == AF_INET6, r.src, r.dst, r.sport,
+				 r.dport))
+		return 0;
 	r.proto = 1;
 	r.state = st;
 	r.cookie = bpf_get_socket_cookie(u);

@@ -16,11 +16,13 @@ struct sw_bpf_rec {
 	unsigned int rqueue;       /* as sock_diag: LISTEN accept queue */
 	unsigned int wqueue;       /* LISTEN: backlog limit */
 	unsigned int inode;        /* 0: time-wait, request, orphan */
-	unsigned int expires;      /* 0: not computed */
+	unsigned int expires;      /* ms left on the timer, as idiag_expires */
 	unsigned char family;      /* AF_INET / AF_INET6 (kernel's) */
 	unsigned char proto;       /* 0 TCP, 1 UDP (enum sw_proto) */
 	unsigned char state;       /* sock_diag's (request: SYN_RECV) */
-	unsigned char timer;       /* 0: not computed */
+	unsigned char timer;       /* idiag_timer: 0 off, 1 on, 2 keepalive,
+				      3 time-wait, 4 persist (zero in
+				      recordings made before the timers) */
 };
 
 #endif
