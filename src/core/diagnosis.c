@@ -87,6 +87,7 @@ void sw_diagnosis_free(struct sw_diagnosis *d)
 	free(d->out);
 	free(d->held);
 	free(d->src);
+	free(d->src_slots);
 	free(d->port_count);
 	free(d->ports_hit);
 	free(d->locals);

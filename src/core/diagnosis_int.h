@@ -86,8 +86,11 @@ struct sw_diagnosis {
 	size_t held_cap;
 
 	/* scratch of detectors, reused */
-	struct sw_diag_src *src;
+	struct sw_diag_src *src;   /* one entry per (prefix, port) */
 	size_t nsrc, src_cap;
+	uint32_t *src_slots;       /* hash of src: index + 1, 0 empty */
+	size_t src_nslots;         /* power of two >= 2 * src_cap, or 0 */
+	size_t src_used;           /* slots not 0: at most half of them */
 	uint32_t *port_count; /* [2 * 65536], lazily (close_wait_pileup) */
 	uint16_t *ports_hit;  /* the ports counted in it, to clear */
 	size_t nports_hit, ports_hit_cap;
@@ -180,10 +183,9 @@ void sw_diag_peer_prefix(const struct sw_diag_ctx *c, const struct sw_sock *s,
 /* Sort c->d->src[0..nsrc) and merge equal prefixes (adding n), then order
  * by n, biggest first (ties by prefix). */
 void sw_diag_src_count(struct sw_diagnosis *d);
-/* Append a source (n 1); -1 out of memory. A list of
- * SW_DIAG_SRC_COMPACT entries or more is merged by (prefix, port) before
- * it grows (its order is then not the order added). */
-#define SW_DIAG_SRC_COMPACT 65536u
+/* Count a source: n + 1 for the entry of the same (prefix, port), else a
+ * new entry (n 1), in the order first added; -1 out of memory. A detector
+ * starts a list with d->nsrc = 0. */
 int sw_diag_src_add(struct sw_diagnosis *d, const struct sw_prefix *p,
 		    uint16_t port);
 

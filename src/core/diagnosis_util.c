@@ -153,46 +153,97 @@ void sw_diag_peer_prefix(const struct sw_diag_ctx *c, const struct sw_sock *s,
 	sw_prefix_make(out, s->family, s->dst, s->family == SW_V4 ? g4 : g6);
 }
 
-static int sw_diag_src_addr_cmp(const void *pa, const void *pb);
-
-/* Merge equal (prefix, port) sources, adding n: what the list holds of
- * many connections from few sources (sw_diag_src_count still merges by
- * prefix and picks the port). */
-static void sw_diag_src_compact(struct sw_diagnosis *d)
+/* The hash of a (prefix, port) source. */
+static uint32_t sw_diag_src_hash(const struct sw_prefix *p, uint16_t port)
 {
-	size_t i, j = 0;
+	uint64_t a, b;
 
-	qsort(d->src, d->nsrc, sizeof(*d->src), sw_diag_src_addr_cmp);
+	memcpy(&a, p->bytes, 8);
+	memcpy(&b, p->bytes + 8, 8);
+	a ^= (b + ((uint64_t)port << 16 | (uint64_t)p->plen << 8 | p->family)) *
+	     0x9E3779B97F4A7C15ull;
+	a *= 0xC2B2AE3D27D4EB4Full;
+	return (uint32_t)(a >> 32);
+}
+
+/* The slots made anew for src_cap entries: each holds 0 or index + 1 of
+ * an entry; at least twice as many slots as entries. */
+static int sw_diag_src_rehash(struct sw_diagnosis *d)
+{
+	size_t n = 1024, i;
+	uint32_t *slots;
+
+	while (n < 2 * d->src_cap)
+		n *= 2;
+	slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -1;
+	free(d->src_slots);
+	d->src_slots = slots;
+	d->src_nslots = n;
+	d->src_used = d->nsrc;
 	for (i = 0; i < d->nsrc; i++) {
-		if (j && d->src[j - 1].port == d->src[i].port &&
-		    sw_prefix_eq(&d->src[j - 1].pfx, &d->src[i].pfx)) {
-			d->src[j - 1].n += d->src[i].n;
-			continue;
-		}
-		d->src[j++] = d->src[i];
+		size_t h = sw_diag_src_hash(&d->src[i].pfx, d->src[i].port) & (n - 1);
+
+		while (slots[h])
+			h = (h + 1) & (n - 1);
+		slots[h] = (uint32_t)i + 1;
 	}
-	d->nsrc = j;
+	return 0;
+}
+
+/* The slot of (p, port): its entry's, or the empty one it would take. A
+ * slot naming an entry at or past nsrc is left from an earlier list (a
+ * detector starts one with nsrc = 0) and counts as empty; one naming
+ * another entry of this list is passed over. */
+static size_t sw_diag_src_slot(const struct sw_diagnosis *d,
+			       const struct sw_prefix *p, uint16_t port)
+{
+	size_t mask = d->src_nslots - 1, h = sw_diag_src_hash(p, port) & mask;
+	uint32_t v;
+
+	while ((v = d->src_slots[h]) && v <= d->nsrc) {
+		const struct sw_diag_src *e = &d->src[v - 1];
+
+		if (e->port == port && sw_prefix_eq(&e->pfx, p))
+			break;
+		h = (h + 1) & mask;
+	}
+	return h;
 }
 
 int sw_diag_src_add(struct sw_diagnosis *d, const struct sw_prefix *p,
 		    uint16_t port)
 {
-	/* a full list of many entries is merged before it grows: a million
-	 * connections from a few thousand sources take a few thousand */
-	if (d->nsrc == d->src_cap && d->src_cap >= SW_DIAG_SRC_COMPACT) {
-		sw_diag_src_compact(d);
-		if (d->nsrc > d->src_cap / 2 &&
-		    sw_grow((void **)&d->src, &d->src_cap, d->src_cap + 1,
-			    sizeof(*d->src), 256))
-			return -1;
+	size_t h;
+	uint32_t v;
+
+	/* equal sources merge as they come: a million connections from a
+	 * few thousand sources take a few thousand entries, and no sort of
+	 * a million */
+	if (d->src_nslots) {
+		h = sw_diag_src_slot(d, p, port);
+		v = d->src_slots[h];
+		if (v && v <= d->nsrc) {
+			d->src[v - 1].n++;
+			return 0;
+		}
 	}
+	/* the slots are made anew when the entries outgrow them, or when
+	 * the slots written since (lists before this one's too) fill half */
 	if (sw_grow((void **)&d->src, &d->src_cap, d->nsrc + 1, sizeof(*d->src),
-		    256))
+		    256) ||
+	    ((2 * d->src_cap > d->src_nslots ||
+	      2 * (d->src_used + 1) > d->src_nslots) &&
+	     sw_diag_src_rehash(d) < 0))
 		return -1;
+	h = sw_diag_src_slot(d, p, port);
 	d->src[d->nsrc].pfx = *p;
 	d->src[d->nsrc].n = 1;
 	d->src[d->nsrc].port = port;
-	d->nsrc++;
+	if (!d->src_slots[h])
+		d->src_used++;
+	d->src_slots[h] = (uint32_t)++d->nsrc;
 	return 0;
 }
 
