@@ -45,7 +45,8 @@ static void states_words(struct sw_buf *b, uint32_t mask)
 
 static void num(struct sw_buf *b, double v)
 {
-	if (v == (double)(long long)v)
+	/* a long long holds it (else the conversion is undefined: 1e30) */
+	if (v > -9.2e18 && v < 9.2e18 && v == (double)(long long)v)
 		sw_buf_printf(b, "%lld", (long long)v);
 	else
 		sw_buf_printf(b, "%g", v);

@@ -273,6 +273,9 @@ static void test_in_words(void **state)
 	      "any state but LISTEN, after 1 refresh");
 	words("[r]\nwhen = conns > 5\n",
 	      "more than 5 connections in any state but TIME_WAIT and LISTEN");
+	/* too big for a long long: said as printf's %g (undefined before) */
+	words("[r]\nwhen = conns > 1000000000000000000000000000000\n",
+	      "more than 1e+30 connections");
 	words("[r]\nstates = established syn-recv\nwhen = conns >= 5\nfor = 3\n",
 	      "at least 5 connections in ESTABLISHED or SYN_RECV, after 3 "
 	      "refreshes in a row");
