@@ -33,7 +33,8 @@ static uint8_t sw_fuzz_ports[65536];
 static uint16_t sw_fuzz_plist[65536];
 
 /* A first dump's entries all go to the table's side array, as the
- * parser made them. */
+ * parser made them, each with the order it was put in (first_seen_s
+ * until the commit sets it). */
 static void sw_fuzz_check_info(const struct sw_conninfo_table *t, size_t n)
 {
 	if (t->nadd != n || t->n)
@@ -41,7 +42,7 @@ static void sw_fuzz_check_info(const struct sw_conninfo_table *t, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		const struct sw_conn_info *c = &t->add[i];
 
-		if (c->rx_per_s >= 0 || c->first_seen_s || c->seen_at_start)
+		if (c->rx_per_s >= 0 || c->first_seen_s != i || c->seen_at_start)
 			abort(); /* the table's to fill, not the parser's */
 	}
 }
