@@ -72,19 +72,23 @@ long sw_bpf_decode(const void *buf, size_t len, const bool want[2][2],
 		return errno = EBADMSG, -1;
 	for (size_t off = 0; off < len; off += SW_BPF_REC_SIZE, n++) {
 		struct sw_bpf_rec r;
-		struct sw_sock k;
+		struct sw_sock *k;
 		int rc;
 
+		/* decoded in place, as the netlink parser does: the snapshot's
+		 * room is taken only when committed */
+		if (!(k = sw_snapshot_room(s)))
+			return -1;
 		memcpy(&r, b + off, sizeof(r)); /* buf may be unaligned */
-		rc = sw_bpf_one(&r, want, &k);
+		rc = sw_bpf_one(&r, want, k);
 		if (rc < 0)
 			return -1;
 		if (!rc)
 			continue;
 		s->dumped++;
-		if (filter && filter->root >= 0 && !sw_filter_match(filter, &k))
+		if (filter && filter->root >= 0 && !sw_filter_match(filter, k))
 			continue;
-		if (sw_snapshot_add(s, &k) < 0)
+		if (sw_snapshot_commit(s) < 0)
 			return -1;
 	}
 	return n;
